@@ -1,0 +1,339 @@
+// The dependency graph of the universe, its strongly connected components and levels.
+// Ids are opaque strings (the caller uses domain-qualified names like `core:glibc`); an edge
+// runs from a package to one of its dependencies. Everything is index-based and iterative:
+// graphs have 20,000+ nodes and dependency chains deep enough to overflow a recursive walk.
+
+/** The bare attribute name of a domain-qualified id: `core:python3Packages.numpy` → `python3Packages.numpy`. */
+export function bareAttr(id: string): string {
+  const colon = id.indexOf(':');
+  return colon < 0 ? id : id.slice(colon + 1);
+}
+
+/** A dependency graph over opaque string ids; an edge runs from a package to one of its dependencies. */
+export class DependencyGraph {
+  private readonly idList: string[] = [];
+  private readonly indexById = new Map<string, number>();
+  private readonly deps: number[][] = [];
+  private edges = 0;
+  // Derived data is built on first use and dropped on any change, so the caller can build the
+  // graph incrementally and still pay for reverse edges and levels only once.
+  private reverse: number[][] | null = null;
+  private byAttr: Map<string, string[]> | null = null;
+  private cachedLevels: GraphLevels | null = null;
+
+  constructor(private readonly attrOf: (id: string) => string = bareAttr) {}
+
+  /** Builds a graph from `id → dependencies`; dependencies that are not themselves keys are outside the universe and dropped unless `keepUnknown`. */
+  static fromDependencies(
+    dependencies: Iterable<readonly [string, Iterable<string>]> | Readonly<Record<string, readonly string[]>>,
+    options: { keepUnknown?: boolean; attrOf?: (id: string) => string } = {},
+  ): DependencyGraph {
+    const graph = new DependencyGraph(options.attrOf);
+    const entries: Array<readonly [string, Iterable<string>]> =
+      Symbol.iterator in dependencies
+        ? [...(dependencies as Iterable<readonly [string, Iterable<string>]>)]
+        : Object.entries(dependencies as Record<string, readonly string[]>);
+    for (const [id] of entries) graph.addNode(id);
+    for (const [id, targets] of entries) {
+      for (const target of targets) {
+        if (options.keepUnknown || graph.has(target)) graph.addDependency(id, target);
+      }
+    }
+    return graph;
+  }
+
+  /** Adds a node (no-op if present) and returns its index. */
+  addNode(id: string): number {
+    const known = this.indexById.get(id);
+    if (known !== undefined) return known;
+    const index = this.idList.length;
+    this.idList.push(id);
+    this.indexById.set(id, index);
+    this.deps.push([]);
+    this.changed();
+    return index;
+  }
+
+  /** Records that `from` depends on `to`, adding both nodes if needed; duplicate edges are ignored. */
+  addDependency(from: string, to: string): void {
+    const a = this.addNode(from);
+    const b = this.addNode(to);
+    const list = this.deps[a]!;
+    if (list.includes(b)) return;
+    list.push(b);
+    this.edges++;
+    this.changed();
+  }
+
+  /** Number of nodes. */
+  get size(): number {
+    return this.idList.length;
+  }
+
+  /** Number of distinct dependency edges. */
+  get edgeCount(): number {
+    return this.edges;
+  }
+
+  /** Whether the id is a node of the graph. */
+  has(id: string): boolean {
+    return this.indexById.has(id);
+  }
+
+  /** The index of an id, or -1. */
+  indexOf(id: string): number {
+    return this.indexById.get(id) ?? -1;
+  }
+
+  /** The id at an index. */
+  idAt(index: number): string {
+    return this.idList[index]!;
+  }
+
+  /** All ids, in insertion order (index order). */
+  ids(): readonly string[] {
+    return this.idList;
+  }
+
+  /** Direct dependencies of the node at an index. */
+  dependencyIndices(index: number): readonly number[] {
+    return this.deps[index]!;
+  }
+
+  /** Direct dependants (packages that depend on it) of the node at an index. */
+  dependantIndices(index: number): readonly number[] {
+    if (!this.reverse) {
+      const reverse: number[][] = this.idList.map(() => []);
+      this.deps.forEach((targets, from) => targets.forEach((to) => reverse[to]!.push(from)));
+      this.reverse = reverse;
+    }
+    return this.reverse[index]!;
+  }
+
+  /** Direct dependencies of an id (empty for an unknown id). */
+  dependenciesOf(id: string): string[] {
+    const index = this.indexOf(id);
+    return index < 0 ? [] : this.deps[index]!.map((i) => this.idList[i]!);
+  }
+
+  /** Direct dependants of an id (empty for an unknown id). */
+  dependantsOf(id: string): string[] {
+    const index = this.indexOf(id);
+    return index < 0 ? [] : this.dependantIndices(index).map((i) => this.idList[i]!);
+  }
+
+  /** Ids a manifest name refers to: the id itself if it is one, else every id whose bare attribute name it is. */
+  lookupAttr(name: string): string[] {
+    if (this.indexById.has(name)) return [name];
+    if (!this.byAttr) {
+      const byAttr = new Map<string, string[]>();
+      for (const id of this.idList) {
+        const attr = this.attrOf(id);
+        const list = byAttr.get(attr);
+        if (list) list.push(id);
+        else byAttr.set(attr, [id]);
+      }
+      this.byAttr = byAttr;
+    }
+    return this.byAttr.get(name) ?? [];
+  }
+
+  /** Levels of every node (computed once per version of the graph). */
+  levels(): GraphLevels {
+    this.cachedLevels ??= computeLevels(this);
+    return this.cachedLevels;
+  }
+
+  private changed(): void {
+    this.reverse = null;
+    this.byAttr = null;
+    this.cachedLevels = null;
+  }
+}
+
+/** Strongly connected components, listed dependencies first (Tarjan's emission order). */
+export interface Components {
+  /** Component number of each node index. */
+  componentOf: Int32Array;
+  /** Node indices of each component; a component comes after every component it depends on. */
+  members: number[][];
+}
+
+/** Tarjan's strongly connected components, iterative (an explicit call stack instead of recursion). */
+export function stronglyConnectedComponents(graph: DependencyGraph): Components {
+  const n = graph.size;
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const componentOf = new Int32Array(n).fill(-1);
+  const members: number[][] = [];
+  const stack: number[] = [];
+  // The explicit call stack: the node of each frame and how many of its edges it has walked.
+  const frameNode = new Int32Array(n);
+  const frameEdge = new Int32Array(n);
+  let counter = 0;
+
+  for (let root = 0; root < n; root++) {
+    if (order[root] !== -1) continue;
+    let top = 0;
+    frameNode[0] = root;
+    frameEdge[0] = 0;
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (top >= 0) {
+      const v = frameNode[top]!;
+      const edges = graph.dependencyIndices(v);
+      if (frameEdge[top]! < edges.length) {
+        const w = edges[frameEdge[top]!++]!;
+        if (order[w] === -1) {
+          order[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          top++;
+          frameNode[top] = w;
+          frameEdge[top] = 0;
+        } else if (onStack[w] && order[w]! < low[v]!) {
+          low[v] = order[w]!;
+        }
+        continue;
+      }
+      if (low[v] === order[v]) {
+        const component: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          componentOf[w] = members.length;
+          component.push(w);
+        } while (w !== v);
+        members.push(component);
+      }
+      top--;
+      if (top >= 0) {
+        const parent = frameNode[top]!;
+        if (low[v]! < low[parent]!) low[parent] = low[v]!;
+      }
+    }
+  }
+  return { componentOf, members };
+}
+
+/** Levels of a graph: 0 without dependencies in the graph, else 1 + the highest level of a dependency; a cycle's members share a level. */
+export interface GraphLevels {
+  components: Components;
+  /** Level of each node index. */
+  levelOfIndex: Int32Array;
+  /** The highest level (-1 for an empty graph). */
+  maxLevel: number;
+  /** Level of an id, or undefined for an unknown id. */
+  levelOf(id: string): number | undefined;
+  /** Node indices at each level. */
+  indicesByLevel: number[][];
+}
+
+/** Computes the level of every node, with strongly connected components collapsed. */
+export function computeLevels(graph: DependencyGraph): GraphLevels {
+  const components = stronglyConnectedComponents(graph);
+  const { componentOf, members } = components;
+  const componentLevel = new Int32Array(members.length);
+  const levelOfIndex = new Int32Array(graph.size);
+  let maxLevel = -1;
+  // Tarjan emits a component only after everything it depends on, so one pass in emission
+  // order sees every dependency's level before it is needed.
+  members.forEach((component, c) => {
+    let level = 0;
+    for (const v of component) {
+      for (const w of graph.dependencyIndices(v)) {
+        const d = componentOf[w]!;
+        if (d !== c && componentLevel[d]! + 1 > level) level = componentLevel[d]! + 1;
+      }
+    }
+    componentLevel[c] = level;
+    for (const v of component) levelOfIndex[v] = level;
+    if (level > maxLevel) maxLevel = level;
+  });
+  const indicesByLevel: number[][] = Array.from({ length: maxLevel + 1 }, () => []);
+  levelOfIndex.forEach((level, v) => indicesByLevel[level]!.push(v));
+  return {
+    components,
+    levelOfIndex,
+    maxLevel,
+    indicesByLevel,
+    levelOf: (id) => {
+      const index = graph.indexOf(id);
+      return index < 0 ? undefined : levelOfIndex[index];
+    },
+  };
+}
+
+/** Marks every node that depends, directly or transitively, on one of the seeds (a seed is marked only if it depends on a seed itself). */
+export function markDependants(graph: DependencyGraph, seeds: Iterable<number>): Uint8Array {
+  return walk(graph, seeds, (v) => graph.dependantIndices(v));
+}
+
+/** Marks every node a seed depends on, directly or transitively. */
+export function markDependencies(graph: DependencyGraph, seeds: Iterable<number>): Uint8Array {
+  return walk(graph, seeds, (v) => graph.dependencyIndices(v));
+}
+
+/** Ids of every package that depends, directly or transitively, on one of the given ids (the reverse-dependency closure). */
+export function dependantsClosure(graph: DependencyGraph, ids: Iterable<string>): Set<string> {
+  return idsOf(graph, markDependants(graph, indicesOf(graph, ids)));
+}
+
+/** Ids of every package one of the given ids depends on, directly or transitively. */
+export function dependenciesClosure(graph: DependencyGraph, ids: Iterable<string>): Set<string> {
+  return idsOf(graph, markDependencies(graph, indicesOf(graph, ids)));
+}
+
+/** The shortest dependency path from a node to the nearest node accepted by `isTarget` (both ends included), or null. */
+export function dependencyPath(graph: DependencyGraph, from: number, isTarget: (index: number) => boolean): number[] | null {
+  const parent = new Int32Array(graph.size).fill(-2);
+  parent[from] = -1;
+  const queue = [from];
+  for (let head = 0; head < queue.length; head++) {
+    const v = queue[head]!;
+    for (const w of graph.dependencyIndices(v)) {
+      if (parent[w] !== -2) continue;
+      parent[w] = v;
+      if (isTarget(w)) {
+        const path = [w];
+        for (let p = v; p !== -1; p = parent[p]!) path.push(p);
+        return path.reverse();
+      }
+      queue.push(w);
+    }
+  }
+  return null;
+}
+
+function walk(graph: DependencyGraph, seeds: Iterable<number>, next: (v: number) => readonly number[]): Uint8Array {
+  const marked = new Uint8Array(graph.size);
+  const queue = [...seeds];
+  for (let head = 0; head < queue.length; head++) {
+    for (const w of next(queue[head]!)) {
+      if (marked[w]) continue;
+      marked[w] = 1;
+      queue.push(w);
+    }
+  }
+  return marked;
+}
+
+function indicesOf(graph: DependencyGraph, ids: Iterable<string>): number[] {
+  const out: number[] = [];
+  for (const id of ids) {
+    const index = graph.indexOf(id);
+    if (index >= 0) out.push(index);
+  }
+  return out;
+}
+
+function idsOf(graph: DependencyGraph, marked: Uint8Array): Set<string> {
+  const out = new Set<string>();
+  marked.forEach((m, i) => {
+    if (m) out.add(graph.idAt(i));
+  });
+  return out;
+}
