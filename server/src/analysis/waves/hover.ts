@@ -20,26 +20,24 @@ export function roleCell(role: Role): string {
   return role.pivotStep !== null ? `untouched (step ${role.pivotStep} updates it)` : 'untouched';
 }
 
-/** One sentence on what a role asks of the package, naming the package `name`. */
-export function roleSentence(role: Role, name: string, code: (s: string) => string = (s) => s): string {
-  const wave = `${role.wave.major}`;
+/** What a role asks of the package named `name`, in one or two plain sentences (without the role label). */
+export function roleExplanation(role: Role, name: string, code: (s: string) => string = (s) => s): string {
+  const major = `major wave ${role.wave.major}`;
   switch (role.kind) {
     case 'update':
-      return `${ROLE_LABELS.update}: this step's job is to update ${name} to its latest version.`;
+      return `This step's job is to update ${name} to its latest version.`;
     case 'test': {
       const path = role.via ?? [];
       const pivot = path[path.length - 1];
       const through = path.length > 2 ? ` (through ${path.slice(1, -1).map(code).join(' → ')})` : '';
-      const on = pivot ? `it depends on ${code(pivot)}${through}, which` : 'it depends on a package that';
-      return `${ROLE_LABELS.test}: ${on} this step updates to latest, so make ${name} build and pass its tests again (bump it if that is what it takes).`;
+      const on = pivot ? `It depends on ${code(pivot)}${through}, which` : 'It depends on a package that';
+      return `${on} this step updates to latest, so make ${name} build and pass its tests again (bump its version if that is what it takes).`;
     }
     case 'frozen':
-      return `${ROLE_LABELS.frozen}: step ${role.pivotStep} of major wave ${wave} already updated ${name} to latest, so leave it exactly as it is.`;
+      return `Step ${role.pivotStep} of ${major} already updated ${name} to latest and tested everything that depends on it; leave it exactly as it is.`;
     case 'untouched': {
-      const later = role.pivotStep !== null
-        ? `step ${role.pivotStep} of major wave ${wave} will update it`
-        : `no step of major wave ${wave} updates it`;
-      return `${ROLE_LABELS.untouched}: ${name} depends on nothing this step updates; ${later}.`;
+      const later = role.pivotStep !== null ? `step ${role.pivotStep} of ${major} will update it` : `no step of ${major} updates it`;
+      return `${name} depends on nothing this step updates, so it is not part of this step; ${later}.`;
     }
   }
 }
@@ -74,7 +72,7 @@ export function renderWavesHover(info: PackageWaves, format: HoverFormat = 'mark
     out.push(`You are on ${code(branch!)}: step ${wave.minor} of major wave ${wave.major}, ${state}.`);
     if (role) {
       const missing = role.stepInPlan ? '' : ` (The plan of major wave ${wave.major} has no step ${wave.minor}.)`;
-      out.push(`${bold(info.id)} — ${roleSentence(role, name, code)}${missing}`);
+      out.push(`${bold(info.id)}: ${bold(ROLE_LABELS[role.kind])}. ${roleExplanation(role, name, code)}${missing}`);
     }
   }
 
@@ -90,9 +88,11 @@ export function renderWavesHover(info: PackageWaves, format: HoverFormat = 'mark
   return out.join('\n\n');
 }
 
+// The level is defined once here, in words, whatever its value.
 function levelGloss(level: number): string {
-  if (level === 0) return 'it depends on nothing else in the package set (the root of the tree).';
-  return `its deepest chain of dependencies inside the package set is ${level} long (level 0 depends on nothing), so a derived plan updates it in step ${level + 1}.`;
+  const definition = 'a package that depends on nothing else in the package set has level 0, any other package one more than its highest dependency';
+  const root = level === 0 ? 'it is at the root of the dependency tree' : `${level} ${level === 1 ? 'layer' : 'layers'} of dependencies lie beneath it`;
+  return `${root} (${definition}). Where steps are not declared, step ${level + 1} updates it.`;
 }
 
 function stateMark(wave: KnownWave): string {
@@ -101,14 +101,14 @@ function stateMark(wave: KnownWave): string {
 
 function markdownTable(info: PackageWaves): string {
   const minors = [...new Set(info.majors.flatMap((g) => g.waves.map((w) => w.wave.minor)))].sort((a, b) => a - b);
-  const header = `| Step | ${info.majors.map((g) => `Wave ${g.major}`).join(' | ')} |`;
+  const header = `| Step | ${info.majors.map((g) => `Major wave ${g.major}`).join(' | ')} |`;
   const rule = `|---:|${info.majors.map(() => '---').join('|')}|`;
   const rows = minors.map((minor) => {
     const cells = info.majors.map((g) => {
       const entry = g.waves.find((w) => w.wave.minor === minor);
       if (!entry) return '';
       const cell = `${roleCell(entry.role)} ${stateMark(entry.wave)}`;
-      return entry.checkedOut ? `**${cell}** ← you` : cell;
+      return entry.checkedOut ? `**${cell}** ← checked out` : cell;
     });
     return `| ${minor} | ${cells.join(' | ')} |`;
   });
@@ -122,7 +122,7 @@ function plainTable(info: PackageWaves): string {
         const state = w.wave.green ? 'green' : 'in progress';
         return `${waveLabel(w.wave)} ${roleCell(w.role)} (${state}${w.checkedOut ? ', checked out' : ''})`;
       });
-      return `Wave ${g.major}: ${cells.join('; ')}`;
+      return `Major wave ${g.major}: ${cells.join('; ')}`;
     })
     .join('\n');
 }
