@@ -1,6 +1,6 @@
 // Steps of a major wave. Each major wave walks the dependency tree from the root down; step m
 // updates its pivot set to latest. Steps are declared in the manifest or derived from levels.
-import type { DependencyGraph } from './graph';
+import { type DependencyGraph, markDependants } from './graph';
 import type { WavesManifest } from './manifest';
 
 /** One step of a major wave: the packages it updates to latest. */
@@ -46,7 +46,23 @@ export function declaredSteps(graph: DependencyGraph, pivotSets: readonly (reado
     }
     return { number, pivots };
   });
+  problems.push(...orderProblems(graph, steps, stepOfIndex));
   return { source: 'declared', steps, stepOfIndex, problems };
+}
+
+// A step that updates a package before the step that updates one of its dependencies walks the
+// tree upwards: the earlier pivot is frozen while what it depends on still changes.
+function orderProblems(graph: DependencyGraph, steps: readonly Step[], stepOfIndex: Int32Array, limit = 5): string[] {
+  const problems: string[] = [];
+  for (const step of steps) {
+    const dependants = markDependants(graph, step.pivots.map((id) => graph.indexOf(id)));
+    dependants.forEach((marked, i) => {
+      const earlier = stepOfIndex[i]!;
+      if (!marked || earlier === 0 || earlier >= step.number || problems.length >= limit) return;
+      problems.push(`step ${earlier} updates ${graph.idAt(i)}, which depends on what step ${step.number} updates; it stays frozen while its dependency changes`);
+    });
+  }
+  return problems;
 }
 
 /** Steps derived from levels: step k updates every package of level k-1. */
