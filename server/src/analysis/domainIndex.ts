@@ -1,0 +1,179 @@
+import path from 'node:path';
+import type { Attr, FileFacts, Val } from './facts';
+import type { Span } from './syntax';
+
+export type SetVal = Extract<Val, { k: 'set' }>;
+
+/** A binding of a package set: `name = callPackage ./x { };`, an alias, an inherit, a nested set. */
+export interface Binding {
+  name: string;
+  file: string;
+  /** Attribute path inside the file's value (`['python3Packages', 'numpy']`). */
+  pathInFile: string[];
+  span: Span;
+  val: Val;
+  /** The set this binding belongs to; siblings are looked up there first. */
+  set: SetVal;
+  parentSets: SetVal[];
+}
+
+/** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
+export interface ByNamePackage { name: string; file: string }
+
+const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
+
+/**
+ * The index of one domain: the facts of every file, and the maps derived from them, kept up to
+ * date file by file so an edit costs only that file.
+ */
+export class DomainIndex {
+  readonly files = new Map<string, FileFacts>();
+  /** Package-set bindings by attribute name. */
+  readonly bindingsByName = new Map<string, Binding[]>();
+  /** Bindings whose value calls or imports a file, by the target as written (a file or a folder). */
+  readonly callersByTarget = new Map<string, Binding[]>();
+  readonly byNameByName = new Map<string, ByNamePackage>();
+  /** Package groups (`…/<name>/packages.nix`) whose attributes are top-level packages. */
+  readonly groupFiles = new Set<string>();
+  private readonly bindingsByFile = new Map<string, Binding[]>();
+  private readonly bindingsBySet = new WeakMap<SetVal, Map<string, Binding>>();
+  /** Incremented on every change; derived caches compare against it. */
+  generation = 0;
+
+  constructor(readonly root: string, readonly domain: string) {}
+
+  /** Adds or replaces one file's facts. */
+  setFile(facts: FileFacts): void {
+    this.removeFile(facts.path);
+    this.files.set(facts.path, facts);
+    const byName = BY_NAME.exec(facts.path);
+    if (byName && byName[2] === 'packages') this.groupFiles.add(facts.path);
+    else if (byName) {
+      const existing = this.byNameByName.get(byName[1]!);
+      // package.nix wins over default.nix when a folder has both.
+      if (!existing || facts.path.endsWith('/package.nix')) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: facts.path });
+    }
+    const bindings = isPackageSetFile(facts) ? collectBindings(facts) : [];
+    this.bindingsByFile.set(facts.path, bindings);
+    for (const b of bindings) {
+      let inSet = this.bindingsBySet.get(b.set);
+      if (!inSet) this.bindingsBySet.set(b.set, (inSet = new Map()));
+      if (!inSet.has(b.name)) inSet.set(b.name, b);
+      push(this.bindingsByName, b.name, b);
+      const target = callTarget(b.val);
+      if (target !== undefined) push(this.callersByTarget, target, b);
+    }
+    this.generation++;
+  }
+
+  /** Removes one file and everything it contributed. */
+  removeFile(file: string): void {
+    if (!this.files.delete(file)) return;
+    this.groupFiles.delete(file);
+    const byName = BY_NAME.exec(file);
+    if (byName && this.byNameByName.get(byName[1]!)?.file === file) {
+      this.byNameByName.delete(byName[1]!);
+      const sibling = file.replace(/(package|default)\.nix$/, (m) => (m === 'package.nix' ? 'default.nix' : 'package.nix'));
+      if (this.files.has(sibling)) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: sibling });
+    }
+    for (const b of this.bindingsByFile.get(file) ?? []) {
+      pull(this.bindingsByName, b.name, b);
+      const target = callTarget(b.val);
+      if (target !== undefined) pull(this.callersByTarget, target, b);
+    }
+    this.bindingsByFile.delete(file);
+    this.generation++;
+  }
+
+  /** The indexed file a path literal's target stands for: the file itself, or a folder's default.nix. */
+  resolveFile(target: string): string | undefined {
+    if (this.files.has(target)) return target;
+    const asDefault = target === '' ? 'default.nix' : `${target}/default.nix`;
+    if (this.files.has(asDefault)) return asDefault;
+    return undefined;
+  }
+
+  /** The bindings that call or import a file (by its path, or by its folder for a default.nix). */
+  callersOf(file: string): Binding[] {
+    const direct = this.callersByTarget.get(file) ?? [];
+    if (!file.endsWith('default.nix')) return direct;
+    const folder = file === 'default.nix' ? '' : file.slice(0, -'/default.nix'.length);
+    return [...direct, ...(this.callersByTarget.get(folder) ?? [])];
+  }
+
+  /** The binding of a name in one package set, if the set belongs to a package-set file. */
+  bindingIn(set: SetVal, name: string): Binding | undefined {
+    return this.bindingsBySet.get(set)?.get(name);
+  }
+
+  /** The bindings a file contributes. */
+  bindingsOf(file: string): readonly Binding[] {
+    return this.bindingsByFile.get(file) ?? [];
+  }
+
+  /** Every binding, file by file. */
+  *allBindings(): Iterable<Binding> {
+    for (const list of this.bindingsByFile.values()) yield* list;
+  }
+
+  /** The domain-relative path of an absolute path, or undefined when it is outside the domain. */
+  relative(absolute: string): string | undefined {
+    const rel = path.relative(this.root, absolute);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return rel.split(path.sep).join('/');
+  }
+
+  absolute(relative: string): string {
+    return path.join(this.root, ...relative.split('/'));
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (!list) return;
+  const at = list.indexOf(value);
+  if (at >= 0) list.splice(at, 1);
+  if (list.length === 0) map.delete(key);
+}
+
+/** The file a value calls or imports, if any. */
+export function callTarget(val: Val): string | undefined {
+  return val.k === 'call' ? val.target : undefined;
+}
+
+const PACKAGE_VALUES = new Set<Val['k']>(['call', 'ref', 'sel', 'inline', 'dir']);
+
+/** A file whose value is a set of packages (all-packages.nix, a package group, a set called by callPackage). */
+function isPackageSetFile(facts: FileFacts): boolean {
+  if (facts.value.k !== 'set') return false;
+  if (/(^|\/)lib\//.test(facts.path) && !/(^|\/)pkgs\//.test(facts.path)) return false;
+  return facts.value.attrs.some((a) => a.val.k === 'call' || a.val.k === 'inline' || a.val.k === 'dir' || hasPackages(a.val));
+}
+
+function hasPackages(val: Val, depth = 0): boolean {
+  if (val.k !== 'set' || depth > 4) return false;
+  return val.attrs.some((a) => a.val.k === 'call' || a.val.k === 'inline' || a.val.k === 'dir' || hasPackages(a.val, depth + 1));
+}
+
+function collectBindings(facts: FileFacts): Binding[] {
+  const out: Binding[] = [];
+  const walk = (set: SetVal, prefix: string[], parents: SetVal[]) => {
+    for (const attr of set.attrs) {
+      if (!isPackageValue(attr)) continue;
+      out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents });
+      if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
+    }
+  };
+  if (facts.value.k === 'set') walk(facts.value, [], []);
+  return out;
+}
+
+function isPackageValue(attr: Attr): boolean {
+  return PACKAGE_VALUES.has(attr.val.k) || hasPackages(attr.val);
+}

@@ -1,0 +1,111 @@
+import type { Node } from 'web-tree-sitter';
+import type { Analyzer, NixDocument } from '../analyzer';
+import type { Target } from '../resolve';
+import { findParent } from '../syntax';
+import { PROVIDED_NAMES } from './diagnostics';
+import { fileFunction, lookupLocal, nodeAt, scopeAt, type Position } from './locate';
+
+export interface CompletionEntry { label: string; kind: 'package' | 'function' | 'set' | 'variable' | 'input' }
+export interface CompletionResult { items: CompletionEntry[]; isIncomplete: boolean }
+
+const LIMIT = 200;
+const NAME = /[A-Za-z_][\w'-]*$/;
+const DOTTED = /([A-Za-z_][\w'-]*(?:\.[A-Za-z_][\w'-]*)*)\.([A-Za-z_][\w'-]*)?$/;
+
+/**
+ * Completion: after `lib.` or `pkgs.x.` the members of that set; in formals, package names;
+ * elsewhere, the names bound locally and the domain's packages.
+ */
+export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position): CompletionResult {
+  const line = doc.text.split('\n', pos.line + 1)[pos.line] ?? '';
+  const before = line.slice(0, pos.character);
+  const dotted = DOTTED.exec(before);
+  if (dotted) {
+    const basePath = dotted[1]!.split('.');
+    const partial = dotted[2] ?? '';
+    const node = nodeAt(doc, { line: pos.line, character: Math.max(0, pos.character - partial.length - 1) });
+    const target = node && resolveBase(analyzer, doc, node, basePath);
+    return finish(target ? members(analyzer, target) : [], partial);
+  }
+  const partial = NAME.exec(before)?.[0] ?? '';
+  const node = nodeAt(doc, { line: pos.line, character: Math.max(0, pos.character - 1) });
+  const inFormals = !!node && (node.type === 'formals' || !!findParent(node, (n) => n.type === 'formals'));
+  const items: CompletionEntry[] = [];
+  if (!inFormals && node) items.push(...localNames(node));
+  for (const name of packageNames(analyzer)) items.push({ label: name, kind: 'package' });
+  if (inFormals) for (const name of PROVIDED_NAMES) items.push({ label: name, kind: 'input' });
+  return finish(items, partial);
+}
+
+function finish(items: CompletionEntry[], partial: string): CompletionResult {
+  const seen = new Set<string>();
+  const matching = items.filter((item) => {
+    if (!item.label.startsWith(partial) || seen.has(item.label)) return false;
+    seen.add(item.label);
+    return true;
+  });
+  matching.sort((a, b) => a.label.length - b.label.length || a.label.localeCompare(b.label));
+  return { items: matching.slice(0, LIMIT), isIncomplete: matching.length > LIMIT };
+}
+
+function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath: string[]): Target | undefined {
+  const [head, ...rest] = basePath;
+  let target: Target | undefined;
+  const local = lookupLocal(node, head!);
+  if (local && fileFunction(doc)) target = analyzer.resolver.resolveInput(doc.path, head!);
+  if (!target) target = analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+  for (const segment of rest) target = target && analyzer.resolver.select(target, segment);
+  return target;
+}
+
+function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
+  if (target.global) return packageNames(analyzer).map((label) => ({ label, kind: 'package' as const }));
+  if (target.set) {
+    return target.set.attrs.map((a) => ({
+      label: a.name,
+      kind: a.val.k === 'fn' ? 'function' as const : a.val.k === 'set' || a.val.k === 'path' ? 'set' as const : 'package' as const,
+    }));
+  }
+  if (target.dir !== undefined) {
+    const prefix = target.dir ? `${target.dir}/` : '';
+    const names = new Set<string>();
+    for (const file of analyzer.index.files.keys()) {
+      if (!file.startsWith(prefix)) continue;
+      const first = file.slice(prefix.length).split('/')[0]!;
+      names.add(first.replace(/\.nix$/, ''));
+    }
+    return [...names].map((label) => ({ label, kind: 'package' as const }));
+  }
+  return [];
+}
+
+/** The names of the top-level package set: by-name packages and top-level bindings. */
+export function packageNames(analyzer: Analyzer): string[] {
+  const names = new Set(analyzer.index.byNameByName.keys());
+  for (const [name, bindings] of analyzer.index.bindingsByName) {
+    if (bindings.some((b) => b.pathInFile.length === 1 && analyzer.index.callersOf(b.file).length === 0)) names.add(name);
+  }
+  return [...names];
+}
+
+/** Names bound by lets, rec sets and functions around a node. */
+function localNames(node: Node): CompletionEntry[] {
+  const out: CompletionEntry[] = [];
+  for (let scope = node.parent; scope; scope = scope.parent) {
+    if (scope.type === 'function_expression') {
+      const universal = scope.childForFieldName('universal');
+      if (universal) out.push({ label: universal.text, kind: 'input' });
+      for (const formal of scope.childForFieldName('formals')?.childrenForFieldName('formal') ?? []) {
+        const name = formal?.childForFieldName('name');
+        if (name) out.push({ label: name.text, kind: 'input' });
+      }
+    } else if (scope.type === 'let_expression' || scope.type === 'rec_attrset_expression') {
+      const set = scope.namedChildren.find((c) => c!.type === 'binding_set');
+      for (const binding of set?.namedChildren ?? []) {
+        const first = binding?.childForFieldName('attrpath')?.childrenForFieldName('attr')[0];
+        if (first?.type === 'identifier' && lookupLocal(node, first.text)) out.push({ label: first.text, kind: 'variable' });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,39 @@
+import type { Analyzer } from '../analyzer';
+import type { Span } from '../syntax';
+
+export interface Diagnostic { span: Span; severity: 'error' | 'warning' | 'information'; message: string; code: string }
+
+/** Names the package-set machinery provides to every package function without a package of that name. */
+export const PROVIDED_NAMES = new Set([
+  'lib', 'config', 'pkgs', 'stdenv', 'stdenvNoCC', 'callPackage', 'callPackages', 'newScope', 'overrideScope',
+  'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost', 'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget',
+  'pkgsTargetTarget', 'targetPackages', '__splicedPackages', 'self', 'super', 'system', 'hostPlatform',
+  'buildPlatform', 'targetPlatform', 'overrides',
+]);
+
+/** Diagnostics of one file: syntax errors, and inputs of a package function that name no known package. */
+export function diagnostics(analyzer: Analyzer, file: string, options: { unknownInputs: boolean } = { unknownInputs: true }): Diagnostic[] {
+  const facts = analyzer.index.files.get(file);
+  if (!facts) return [];
+  const out: Diagnostic[] = facts.errors.map((span) => ({ span, severity: 'error', message: 'Syntax error', code: 'syntax' }));
+  if (!options.unknownInputs || !facts.formals || !isPackageFile(analyzer, file)) return out;
+  const { caller } = analyzer.resolver.scopeOfPackageFile(file);
+  const overridden = new Set(caller?.val.k === 'call' ? caller.val.args.map((a) => a.name) : []);
+  for (const formal of facts.formals) {
+    if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
+    if (analyzer.resolver.resolveInput(file, formal.name)) continue;
+    out.push({
+      span: formal.span, severity: 'warning', code: 'unknown-input',
+      message: `\`${formal.name}\` names no package known in domain \`${analyzer.index.domain}\`: callPackage cannot fill this input.`,
+    });
+  }
+  return out;
+}
+
+/** A file that builds a package: a by-name file, a file some package set calls, or one with a derivation. */
+function isPackageFile(analyzer: Analyzer, file: string): boolean {
+  if (/pkgs\/by-name\/[^/]+\/[^/]+\/(package|default)\.nix$/.test(file)) return true;
+  const facts = analyzer.index.files.get(file);
+  if (facts?.value.k === 'set') return false;
+  return analyzer.index.callersOf(file).some((b) => b.val.k === 'call' && b.val.kind === 'callPackage');
+}

@@ -1,0 +1,64 @@
+import type { Analyzer, NixDocument } from '../analyzer';
+import type { Package } from '../packages';
+import type { Target } from '../resolve';
+import type { Span } from '../syntax';
+import { resolveAt, type Position } from './locate';
+
+export interface HoverResult { markdown: string; span: Span }
+
+/** Hover: a package card for packages, the doc comment for lib functions. */
+export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position): HoverResult | undefined {
+  const found = resolveAt(analyzer, doc, pos);
+  if (!found?.target || found.target.global) return undefined;
+  const markdown = describeTarget(analyzer, found.target, found.name);
+  return markdown ? { markdown, span: found.span } : undefined;
+}
+
+/** Markdown for a resolved definition: a package card, a lib function, or a file. */
+export function describeTarget(analyzer: Analyzer, target: Target, name: string): string | undefined {
+  const pkg = analyzer.catalog.packageAt(target);
+  if (pkg) return packageCard(analyzer, pkg, name);
+  if (target.file.startsWith('lib/')) return libCard(analyzer, target, name);
+  const drv = analyzer.index.files.get(target.file)?.drv;
+  if (drv && target.span[0] === drv.span[0] && target.span[1] === drv.span[1]) {
+    return [`**${name}**${drv.version ? ` · ${drv.version}` : ''}`, drv.description ?? '', `Defined in \`${target.file}\``]
+      .filter(Boolean).join('\n\n');
+  }
+  if (target.missing) return `**${name}**\n\n\`${target.file}\` is not in domain \`${analyzer.index.domain}\`.`;
+  return undefined;
+}
+
+/** The package card: what a contributor wants to know about a package at a glance. */
+export function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.name): string {
+  const drv = pkg.drv;
+  const title = [`**${pkg.attrPath}**`, `\`${analyzer.index.domain}\``, drv?.version].filter(Boolean).join(' · ');
+  const lines = [title];
+  if (lookedUp !== pkg.name && lookedUp !== pkg.attrPath) lines.push(`\`${lookedUp}\` resolves to \`${pkg.attrPath}\`.`);
+  if (drv?.description) lines.push(drv.description);
+  const facts: string[] = [];
+  if (drv?.homepage) facts.push(`Homepage: ${drv.homepage}`);
+  if (drv?.license) facts.push(`License: ${drv.license}`);
+  facts.push(`Defined in \`${pkg.target.file}:${pkg.target.span[0] + 1}\``);
+  if (drv && drv.maintainers.length > 0) facts.push(`Maintainers: ${drv.maintainers.map((m) => m.handle).join(', ')}`);
+  const inputs = analyzer.catalog.inputsOf(pkg).length;
+  const dependants = analyzer.catalog.dependantsOf(pkg).length;
+  facts.push(`Inputs: ${inputs} · Direct dependants: ${dependants}`);
+  lines.push(facts.join('  \n'));
+  return lines.join('\n\n');
+}
+
+function libCard(analyzer: Analyzer, target: Target, name: string): string {
+  const facts = analyzer.index.files.get(target.file);
+  let doc: string | undefined;
+  const visit = (attrs: { name: string; span: Span; doc?: string; val: { k: string } }[]) => {
+    for (const attr of attrs) {
+      if (attr.span[0] === target.span[0] && attr.span[1] === target.span[1]) doc = attr.doc;
+      const val = attr.val as { k: string; attrs?: typeof attrs };
+      if (!doc && val.k === 'set' && val.attrs) visit(val.attrs);
+    }
+  };
+  if (facts?.value.k === 'set') visit(facts.value.attrs);
+  const stem = target.file.replace(/^lib\//, '').replace(/\.nix$/, '').replace(/\/default$/, '');
+  const qualified = stem === 'default' ? `lib.${name}` : `lib.${stem.replace(/\//g, '.')}.${name}`;
+  return [`**${qualified}**`, doc ?? '', `Defined in \`${target.file}:${target.span[0] + 1}\``].filter(Boolean).join('\n\n');
+}

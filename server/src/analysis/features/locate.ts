@@ -1,0 +1,253 @@
+import type { Node } from 'web-tree-sitter';
+import type { Analyzer, NixDocument } from '../analyzer';
+import { resolvePathLiteral } from '../facts';
+import type { Scope, Target } from '../resolve';
+import { attrPathNames, findParent, referencePath, spanOf, type Span } from '../syntax';
+
+/** A position in a document, zero-based, UTF-16 columns. */
+export interface Position { line: number; character: number }
+
+/** What the cursor is on, once resolved. */
+export interface Resolution {
+  /** The name under the cursor (last segment for selections). */
+  name: string;
+  /** Its span in the document. */
+  span: Span;
+  /** A binding in this file (let, formal, rec attribute) the name refers to. */
+  local?: Span;
+  /** The definition outside the local scope: a package, a lib function, a file. */
+  target?: Target;
+  /** The cursor is on the declaration itself (a formal, a binding's name). */
+  declaration?: boolean;
+}
+
+/** The named node at a position, preferring an identifier ending right before the cursor. */
+export function nodeAt(doc: NixDocument, pos: Position): Node | null {
+  const root = doc.tree.rootNode;
+  const at = root.descendantForPosition({ row: pos.line, column: pos.character });
+  if (at && at.type === 'identifier') return at;
+  if (pos.character > 0) {
+    const before = root.descendantForPosition({ row: pos.line, column: pos.character - 1 });
+    if (before && (before.type === 'identifier' || before.type === 'path_fragment')) return before;
+  }
+  return at;
+}
+
+/** The top-level function of the file (`{ lib, stdenv }: …`), if the file is one. */
+export function fileFunction(doc: NixDocument): Node | null {
+  const first = doc.tree.rootNode.namedChildren.find((c) => c!.type !== 'comment');
+  let node = first ?? null;
+  while (node?.type === 'parenthesized_expression') node = node.childForFieldName('expression');
+  return node?.type === 'function_expression' ? node : null;
+}
+
+/** Resolves what is under the cursor: locally in the file, then through the domain's package sets. */
+export function resolveAt(analyzer: Analyzer, doc: NixDocument, pos: Position): Resolution | undefined {
+  const node = nodeAt(doc, pos);
+  if (!node) return undefined;
+  if (node.type === 'path_fragment' || node.type === 'path_expression') {
+    const pathNode = node.type === 'path_fragment' ? node.parent! : node;
+    const target = resolvePathLiteral(doc.path, pathNode.text);
+    if (target === undefined) return undefined;
+    const file = analyzer.index.resolveFile(target) ?? target;
+    return { name: pathNode.text, span: spanOf(pathNode), target: { file, span: [0, 0, 0, 0] } };
+  }
+  if (node.type !== 'identifier') return undefined;
+  const parent = node.parent;
+  if (!parent) return undefined;
+  const name = node.text;
+  const span = spanOf(node);
+
+  if (parent.type === 'formal' && parent.childForFieldName('name')?.equals(node)) {
+    const fn = findParent(parent, (n) => n.type === 'function_expression');
+    if (fn && fileFunction(doc)?.equals(fn)) {
+      const target = analyzer.resolver.resolveInput(doc.path, name);
+      return { name, span, declaration: true, ...(target ? { target } : {}) };
+    }
+    return { name, span, declaration: true, local: span };
+  }
+
+  if (parent.type === 'attrpath') {
+    const owner = parent.parent;
+    const index = parent.childrenForFieldName('attr').findIndex((a) => a?.equals(node));
+    if (owner?.type === 'select_expression') return selection(analyzer, doc, owner, index, name, span);
+    if (owner?.type === 'binding') return bindingName(analyzer, doc, owner, name, span);
+    return undefined;
+  }
+
+  if (parent.type === 'inherited_attrs') {
+    const inherit = parent.parent;
+    const from = inherit?.childForFieldName('expression');
+    if (from) {
+      const base = resolveReference(analyzer, doc, from, referencePath(from));
+      const target = base?.target && analyzer.resolver.select(base.target, name);
+      return { name, span, ...(target ? { target } : {}) };
+    }
+    const local = lookupLocal(node, name, inherit ?? undefined);
+    if (local) return { name, span, local };
+    const target = analyzer.resolver.resolveName(name, scopeAt(analyzer, doc, node));
+    return { name, span, ...(target ? { target } : {}) };
+  }
+
+  if (parent.type === 'variable_expression') {
+    const selectParent = parent.parent;
+    if (selectParent?.type === 'select_expression' && selectParent.childForFieldName('expression')?.equals(parent)) {
+      return selection(analyzer, doc, selectParent, -1, name, span);
+    }
+    const resolved = resolveReference(analyzer, doc, parent, [name]);
+    return resolved && { ...resolved, name, span };
+  }
+
+  if (parent.type === 'function_expression' && parent.childForFieldName('universal')?.equals(node)) {
+    return { name, span, declaration: true, local: span };
+  }
+  return undefined;
+}
+
+/** A selection `a.b.c` with the cursor on segment `index` (-1: on the base variable). */
+function selection(analyzer: Analyzer, doc: NixDocument, select: Node, index: number, name: string, span: Span): Resolution | undefined {
+  const base = select.childForFieldName('expression');
+  const attrpath = select.childForFieldName('attrpath');
+  const segments = attrpath ? attrPathNames(attrpath) : undefined;
+  const basePath = base ? referencePath(base) : undefined;
+  if (!base || !segments || !basePath) return undefined;
+  const upTo = index < 0 ? [] : segments.slice(0, index + 1);
+  const resolved = resolveReference(analyzer, doc, base, basePath);
+  if (!resolved) return undefined;
+  if (upTo.length === 0) return { ...resolved, name, span };
+  let target = resolved.target;
+  for (const segment of upTo) target = target && analyzer.resolver.select(target, segment);
+  return { name, span, ...(target ? { target } : {}) };
+}
+
+/** Resolves a variable or selection chain starting at `node` (a variable or select expression). */
+function resolveReference(analyzer: Analyzer, doc: NixDocument, node: Node, names: string[] | undefined): Resolution | undefined {
+  if (!names || names.length === 0) return undefined;
+  const [head, ...rest] = names;
+  const variable = node.type === 'variable_expression' ? node : findVariable(node);
+  const local = variable ? lookupLocal(variable, head!) : undefined;
+  let target: Target | undefined;
+  if (local) {
+    const formalOfFile = isFileFormal(doc, variable!, head!);
+    if (formalOfFile) target = analyzer.resolver.resolveInput(doc.path, head!);
+    if (rest.length === 0) return { name: head!, span: spanOf(node), local, ...(target ? { target } : {}) };
+    if (!target && !formalOfFile) return undefined;
+  } else {
+    target = throughWith(analyzer, doc, node, head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+  }
+  for (const segment of rest) target = target && analyzer.resolver.select(target, segment);
+  return { name: names[names.length - 1]!, span: spanOf(node), ...(target ? { target } : {}) };
+}
+
+/** A free name inside `with lib;`, `with lib.maintainers;`, `with pkgs;`: looked up in those sets, innermost first. */
+function throughWith(analyzer: Analyzer, doc: NixDocument, node: Node, name: string): Target | undefined {
+  for (let scope = node.parent; scope; scope = scope.parent) {
+    if (scope.type !== 'with_expression') continue;
+    const env = scope.childForFieldName('environment');
+    if (!env || env.startIndex <= node.startIndex && node.endIndex <= env.endIndex) continue;
+    const envPath = referencePath(env);
+    if (!envPath) continue;
+    const envTarget = resolveReference(analyzer, doc, env, envPath)?.target;
+    const found = envTarget && analyzer.resolver.select(envTarget, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function findVariable(node: Node): Node | null {
+  let current: Node | null = node;
+  while (current && current.type === 'select_expression') current = current.childForFieldName('expression');
+  return current?.type === 'variable_expression' ? current : null;
+}
+
+/** Whether `name`, seen from `node`, is bound by the formals of the file's own function. */
+function isFileFormal(doc: NixDocument, node: Node, name: string): boolean {
+  const fn = fileFunction(doc);
+  if (!fn) return false;
+  const binder = binderOf(node, name);
+  return !!binder && binder.equals(fn);
+}
+
+/** The name of a binding in a set: in a package set, the package it defines; elsewhere, the binding itself. */
+function bindingName(analyzer: Analyzer, doc: NixDocument, binding: Node, name: string, span: Span): Resolution {
+  const facts = analyzer.index.files.get(doc.path);
+  const own = analyzer.index.bindingsOf(doc.path).find((b) => b.span[0] === span[0] && b.span[1] === span[1]);
+  if (own && facts) {
+    const target = analyzer.resolver.resolveBinding(own);
+    return { name, span, declaration: true, ...(target ? { target } : {}) };
+  }
+  void binding;
+  return { name, span, declaration: true, local: span };
+}
+
+/** The scope a free variable at `node` is looked up in: the package set it sits in, or the file's callers' set. */
+export function scopeAt(analyzer: Analyzer, doc: NixDocument, node: Node): Scope {
+  const bindings = analyzer.index.bindingsOf(doc.path);
+  if (bindings.length > 0) {
+    const row = node.startPosition.row;
+    // The innermost package-set binding whose value contains the node gives the set.
+    let best: Scope | undefined;
+    for (const b of bindings) {
+      const v = b.val.span;
+      if (row >= v[0] && row <= v[2]) best = { file: doc.path, set: b.set, parents: b.parentSets };
+    }
+    if (best) return best;
+    const first = bindings[0]!;
+    return { file: doc.path, set: first.parentSets[0] ?? first.set, parents: [] };
+  }
+  return analyzer.resolver.scopeOfPackageFile(doc.path).scope;
+}
+
+/** The node that binds `name` lexically at `node`: a let, a rec set, a function; null when free. */
+function binderOf(node: Node, name: string, skip?: Node): Node | null {
+  for (let scope = node.parent; scope; scope = scope.parent) {
+    if (skip && scope.equals(skip)) continue;
+    switch (scope.type) {
+      case 'let_expression':
+      case 'rec_attrset_expression':
+      case 'let_attrset_expression':
+        if (bindingSpan(scope, name)) return scope;
+        break;
+      case 'function_expression':
+        if (formalSpan(scope, name)) return scope;
+        break;
+      default:
+        break;
+    }
+  }
+  return null;
+}
+
+/** The span of the local binding of `name` visible at `node`, or undefined when the name is free. */
+export function lookupLocal(node: Node, name: string, skip?: Node): Span | undefined {
+  const binder = binderOf(node, name, skip);
+  if (!binder) return undefined;
+  return binder.type === 'function_expression' ? formalSpan(binder, name) : bindingSpan(binder, name);
+}
+
+function formalSpan(fn: Node, name: string): Span | undefined {
+  const universal = fn.childForFieldName('universal');
+  if (universal?.text === name) return spanOf(universal);
+  const formals = fn.childForFieldName('formals');
+  for (const formal of formals?.childrenForFieldName('formal') ?? []) {
+    const formalName = formal?.childForFieldName('name');
+    if (formalName?.text === name) return spanOf(formalName);
+  }
+  return undefined;
+}
+
+function bindingSpan(scope: Node, name: string): Span | undefined {
+  const set = scope.namedChildren.find((c) => c!.type === 'binding_set');
+  for (const binding of set?.namedChildren ?? []) {
+    if (!binding) continue;
+    if (binding.type === 'binding') {
+      const first = binding.childForFieldName('attrpath')?.childrenForFieldName('attr')[0];
+      if (first?.type === 'identifier' && first.text === name) return spanOf(first);
+    } else if (binding.type === 'inherit' || binding.type === 'inherit_from') {
+      for (const attr of binding.childForFieldName('attrs')?.namedChildren ?? []) {
+        if (attr?.text === name) return spanOf(attr);
+      }
+    }
+  }
+  return undefined;
+}

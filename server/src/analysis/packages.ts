@@ -1,0 +1,187 @@
+import type { Binding, DomainIndex } from './domainIndex';
+import type { DrvFacts, Formal } from './facts';
+import type { Resolver, Target } from './resolve';
+import type { Span } from './syntax';
+
+/** A package of the domain: an attribute path and the file (and place) that builds it. */
+export interface Package {
+  attrPath: string;
+  name: string;
+  /** Where the attribute is declared (the binding, or the by-name file). */
+  declFile: string;
+  declSpan: Span;
+  target: Target;
+  drv?: DrvFacts;
+  binding?: Binding;
+}
+
+/** An input of a package: one formal of its function, and what it resolves to. */
+export interface PackageInput { formal: Formal; target?: Target }
+
+/** A name occurrence that may stand for a package: an input (formal) or a reference in a package set. */
+interface Occurrence { file: string; span: Span; resolve: () => Target | undefined }
+
+/** The identity of a definition: the file and the place in it. */
+export function targetKey(target: Target): string {
+  return `${target.file}@${target.span[0]}:${target.span[1]}`;
+}
+
+/** Everything derived from the whole index at once, rebuilt lazily when the index changes. */
+export class PackageCatalog {
+  private generation = -1;
+  private packages: Package[] = [];
+  private byKey = new Map<string, Package>();
+  private dependants?: Map<string, Package[]>;
+  private occurrences?: Map<string, Occurrence[]>;
+  private prefixes = new Map<string, string[]>();
+
+  constructor(readonly index: DomainIndex, readonly resolver: Resolver) {}
+
+  private fresh(): void {
+    if (this.generation === this.index.generation) return;
+    this.generation = this.index.generation;
+    this.dependants = undefined;
+    this.occurrences = undefined;
+    this.prefixes = new Map();
+    this.collect();
+  }
+
+  /** Every package of the domain, one per definition. */
+  all(): readonly Package[] {
+    this.fresh();
+    return this.packages;
+  }
+
+  /** The package a resolved target defines, if it is one. */
+  packageAt(target: Target): Package | undefined {
+    this.fresh();
+    return this.byKey.get(targetKey(target));
+  }
+
+  private collect(): void {
+    const packages: Package[] = [];
+    const byKey = new Map<string, Package>();
+    const add = (pkg: Package) => {
+      const key = targetKey(pkg.target);
+      const existing = byKey.get(key);
+      // One entry per definition; the shortest attribute path names it.
+      if (existing && existing.attrPath.length <= pkg.attrPath.length) return;
+      if (existing) packages.splice(packages.indexOf(existing), 1, pkg);
+      else packages.push(pkg);
+      byKey.set(key, pkg);
+    };
+    for (const binding of this.index.allBindings()) {
+      if (binding.val.k !== 'call' && binding.val.k !== 'inline') continue;
+      const target = this.resolver.resolveBinding(binding);
+      if (!target || target.missing || target.set || target.dir !== undefined) continue;
+      const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
+      add({
+        attrPath, name: binding.name, declFile: binding.file, declSpan: binding.span, target, binding,
+        ...this.drvOf(target, binding),
+      });
+    }
+    for (const pkg of this.index.byNameByName.values()) {
+      const target = this.resolver.fileTarget(pkg.file);
+      add({ attrPath: pkg.name, name: pkg.name, declFile: pkg.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) });
+    }
+    this.packages = packages;
+    this.byKey = byKey;
+  }
+
+  private drvOf(target: Target, binding?: Binding): { drv?: DrvFacts } {
+    if (binding?.val.k === 'inline') return { drv: binding.val.drv };
+    const drv = this.index.files.get(target.file)?.drv;
+    return drv ? { drv } : {};
+  }
+
+  /** The attribute path under which a package-set file's bindings appear (`python3Packages` for python-packages.nix). */
+  prefixOf(file: string, seen = new Set<string>()): string[] {
+    const cached = this.prefixes.get(file);
+    if (cached) return cached;
+    let prefix: string[] = [];
+    const caller = this.index.groupFiles.has(file) ? undefined : this.index.callersOf(file)[0];
+    if (caller && !seen.has(file)) {
+      seen.add(file);
+      prefix = [...this.prefixOf(caller.file, seen), ...caller.pathInFile];
+    }
+    this.prefixes.set(file, prefix);
+    return prefix;
+  }
+
+  /** The inputs of a package: the formals of the function its file evaluates to, resolved. */
+  inputsOf(pkg: Package): PackageInput[] {
+    if (pkg.binding?.val.k === 'inline') return [];
+    const formals = this.index.files.get(pkg.target.file)?.formals ?? [];
+    return formals.map((formal) => {
+      const target = this.resolver.resolveInput(pkg.target.file, formal.name);
+      return target ? { formal, target } : { formal };
+    });
+  }
+
+  /** The packages that take this one as a direct input. */
+  dependantsOf(pkg: Package): Package[] {
+    this.fresh();
+    if (!this.dependants) {
+      const map = new Map<string, Package[]>();
+      for (const p of this.packages) {
+        for (const input of this.inputsOf(p)) {
+          if (!input.target) continue;
+          const key = targetKey(input.target);
+          const list = map.get(key);
+          if (!list) map.set(key, [p]);
+          else if (list[list.length - 1] !== p) list.push(p);
+        }
+      }
+      this.dependants = map;
+    }
+    return this.dependants.get(targetKey(pkg.target)) ?? [];
+  }
+
+  /** Places that name a definition: inputs (formals) and references in package sets (overrides, aliases, inherits). */
+  referencesTo(target: Target): { file: string; span: Span }[] {
+    this.fresh();
+    const key = targetKey(target);
+    const names = new Set<string>();
+    for (const binding of this.index.allBindings()) {
+      const t = this.resolver.resolveBinding(binding);
+      if (t && targetKey(t) === key) names.add(binding.name);
+    }
+    for (const pkg of this.index.byNameByName.values()) if (pkg.file === target.file) names.add(pkg.name);
+    const out: { file: string; span: Span }[] = [];
+    const occurrences = this.occurrenceMap();
+    for (const name of names) {
+      for (const occurrence of occurrences.get(name) ?? []) {
+        const t = occurrence.resolve();
+        if (t && targetKey(t) === key) out.push({ file: occurrence.file, span: occurrence.span });
+      }
+    }
+    return out;
+  }
+
+  private occurrenceMap(): Map<string, Occurrence[]> {
+    if (this.occurrences) return this.occurrences;
+    const map = new Map<string, Occurrence[]>();
+    const add = (name: string, occurrence: Occurrence) => {
+      const list = map.get(name);
+      if (list) list.push(occurrence);
+      else map.set(name, [occurrence]);
+    };
+    for (const facts of this.index.files.values()) {
+      for (const formal of facts.formals ?? []) {
+        add(formal.name, { file: facts.path, span: formal.span, resolve: () => this.resolver.resolveInput(facts.path, formal.name) });
+      }
+    }
+    for (const binding of this.index.allBindings()) {
+      const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
+      const vals = binding.val.k === 'call' ? [binding.val, ...binding.val.args.map((a) => a.val)] : [binding.val];
+      for (const val of vals) {
+        if (val.k !== 'ref') continue;
+        const occurrence = { file: binding.file, span: val.span, resolve: () => this.resolver.resolveVal(val, scope, binding) };
+        add(val.path[0]!, occurrence);
+        if (val.path.length > 1) add(val.path[val.path.length - 1]!, occurrence);
+      }
+    }
+    this.occurrences = map;
+    return map;
+  }
+}

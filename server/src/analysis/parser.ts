@@ -1,0 +1,123 @@
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** Finds a WASM file next to the bundle (dist/) or, when run from source, in node_modules. */
+function locateWasm(fileName: string, packagePath: string): string {
+  const besideBundle = path.join(__dirname, fileName);
+  if (existsSync(besideBundle)) return besideBundle;
+  return require.resolve(packagePath);
+}
+
+let languagePromise: Promise<Language> | undefined;
+
+async function loadLanguage(): Promise<Language> {
+  await Parser.init({
+    locateFile: () => locateWasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
+  });
+  return Language.load(locateWasm('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'));
+}
+
+/** A Nix parser. Parsing never fails: a file with syntax errors still yields a tree with ERROR nodes. */
+export class NixParser {
+  private constructor(private readonly parser: Parser) {}
+
+  /** Loads the grammar once per process and returns a ready parser. */
+  static async create(): Promise<NixParser> {
+    languagePromise ??= loadLanguage();
+    const language = await languagePromise;
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return new NixParser(parser);
+  }
+
+  /** Parses Nix source; positions in the tree are exact positions in `text`. */
+  parse(text: string): Tree {
+    const tree = this.parser.parse(blankTrailingCommas(text));
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return tree;
+  }
+}
+
+const enum Mode { Code, String, IndentedString }
+
+/**
+ * Replaces each comma that is followed (after whitespace and comments) by `}` with a space.
+ * Outside strings and comments, commas only occur in function formals, so these are exactly
+ * the trailing commas of formals, which this grammar build rejects. Length-preserving, so
+ * every position in the tree stays exact.
+ */
+export function blankTrailingCommas(text: string): string {
+  if (!text.includes(',')) return text;
+  const commas: number[] = [];
+  // Each entry is the mode to return to; Code entries opened by `${` count their braces.
+  const stack: { mode: Mode; braces: number }[] = [{ mode: Mode.Code, braces: 0 }];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const top = stack[stack.length - 1];
+    const c = text[i];
+    if (top.mode === Mode.Code) {
+      if (c === '#') { i = skipLine(text, i); continue; }
+      if (c === '/' && text[i + 1] === '*') { i = skipBlockComment(text, i); continue; }
+      if (c === '"') { stack.push({ mode: Mode.String, braces: 0 }); i++; continue; }
+      if (c === "'" && text[i + 1] === "'") { stack.push({ mode: Mode.IndentedString, braces: 0 }); i += 2; continue; }
+      if (c === '{') { top.braces++; i++; continue; }
+      if (c === '}') {
+        if (top.braces === 0 && stack.length > 1) { stack.pop(); i++; continue; }
+        top.braces = Math.max(0, top.braces - 1); i++; continue;
+      }
+      if (c === ',' && nextSignificant(text, i + 1) === '}') commas.push(i);
+      i++;
+      continue;
+    }
+    if (top.mode === Mode.String) {
+      if (c === '\\') { i += 2; continue; }
+      if (c === '"') { stack.pop(); i++; continue; }
+      if (c === '$' && text[i + 1] === '{') { stack.push({ mode: Mode.Code, braces: 0 }); i += 2; continue; }
+      i++;
+      continue;
+    }
+    // Indented string: '' closes unless it escapes ('''  ''$  ''\x).
+    if (c === "'" && text[i + 1] === "'") {
+      const after = text[i + 2];
+      if (after === "'" || after === '$') { i += 3; continue; }
+      if (after === '\\') { i += 4; continue; }
+      stack.pop(); i += 2; continue;
+    }
+    if (c === '$' && text[i + 1] === '{') { stack.push({ mode: Mode.Code, braces: 0 }); i += 2; continue; }
+    i++;
+  }
+  if (commas.length === 0) return text;
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of commas) {
+    parts.push(text.slice(from, at), ' ');
+    from = at + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+function skipLine(text: string, i: number): number {
+  const end = text.indexOf('\n', i);
+  return end < 0 ? text.length : end;
+}
+
+function skipBlockComment(text: string, i: number): number {
+  const end = text.indexOf('*/', i + 2);
+  return end < 0 ? text.length : end + 2;
+}
+
+/** The next character that is not whitespace or inside a comment. */
+function nextSignificant(text: string, i: number): string | undefined {
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    if (c === '#') { i = skipLine(text, i); continue; }
+    if (c === '/' && text[i + 1] === '*') { i = skipBlockComment(text, i); continue; }
+    return c;
+  }
+  return undefined;
+}

@@ -1,0 +1,219 @@
+import type { Val } from './facts';
+import type { Binding, DomainIndex, SetVal } from './domainIndex';
+import { ZERO_SPAN, type Span } from './syntax';
+
+/** Where a name or value leads: a file and the place in it, plus what can be selected from it. */
+export interface Target {
+  file: string;
+  span: Span;
+  /** The value is a set: its members can be selected. */
+  set?: SetVal;
+  parents?: SetVal[];
+  /** `packagesFromDirectoryRecursive`: members are files in this folder. */
+  dir?: string;
+  /** The top-level package set (`pkgs`, `self`, `final`, …). */
+  global?: true;
+  /** The last package-set binding followed on the way. */
+  binding?: Binding;
+  /** The value calls a file that is not in the domain. */
+  missing?: true;
+}
+
+/** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */
+export interface Scope { file: string; set?: SetVal; parents: SetVal[] }
+
+/** Names that stand for the whole package set. */
+export const PACKAGE_SET_NAMES = new Set([
+  'pkgs', 'self', 'super', 'final', 'prev', 'res', 'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost',
+  'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget', 'pkgsTargetTarget', 'targetPackages', '__splicedPackages',
+]);
+
+const MAX_DEPTH = 40;
+
+/**
+ * Follows names and values through the domain's package sets to the file that really builds
+ * a package (aliases, inherits, sets made by callPackage, package groups). Results are
+ * memoised until the index changes.
+ */
+export class Resolver {
+  private memo = new Map<Binding, Target | null>();
+  private generation = -1;
+  private readonly inProgress = new Set<Binding>();
+  private depth = 0;
+
+  constructor(readonly index: DomainIndex) {}
+
+  private fresh(): void {
+    if (this.generation !== this.index.generation) {
+      this.memo = new Map();
+      this.generation = this.index.generation;
+    }
+  }
+
+  /** The scope of the top-level package set. */
+  globalScope(file = ''): Scope {
+    return { file, parents: [] };
+  }
+
+  /** The scope a package file's inputs are looked up in: the set its caller sits in, else the top level. */
+  scopeOfPackageFile(file: string): { scope: Scope; caller?: Binding } {
+    const caller = this.index.callersOf(file)[0];
+    if (!caller) return { scope: this.globalScope(file) };
+    return { scope: { file: caller.file, set: caller.set, parents: caller.parentSets }, caller };
+  }
+
+  /** Resolves an input (formal) of a package file: the caller's override argument, else the name in scope. */
+  resolveInput(file: string, name: string): Target | undefined {
+    const { scope, caller } = this.scopeOfPackageFile(file);
+    if (caller?.val.k === 'call') {
+      const override = caller.val.args.find((a) => a.name === name);
+      if (override) {
+        const viaOverride = this.resolveVal(override.val, scope, caller);
+        if (viaOverride) return viaOverride;
+      }
+    }
+    return this.resolveName(name, scope);
+  }
+
+  /** Resolves a variable name seen from a scope. */
+  resolveName(name: string, scope: Scope, exclude?: Binding): Target | undefined {
+    this.fresh();
+    if (name === 'lib' || (PACKAGE_SET_NAMES.has(name) && isLibFile(scope.file))) {
+      const lib = this.libRoot();
+      if (lib) return lib;
+    }
+    for (const set of [scope.set, ...[...scope.parents].reverse()]) {
+      if (!set) continue;
+      const binding = this.index.bindingIn(set, name);
+      if (binding && binding !== exclude) {
+        const target = this.resolveBinding(binding);
+        if (target) return target;
+      }
+    }
+    const global = this.lookupGlobal(name, exclude);
+    if (global) return global;
+    if (PACKAGE_SET_NAMES.has(name)) return { file: scope.file, span: ZERO_SPAN, global: true };
+    return undefined;
+  }
+
+  /** Resolves a name in the top-level package set: top-level bindings, then by-name packages, then any set. */
+  lookupGlobal(name: string, exclude?: Binding): Target | undefined {
+    const candidates = (this.index.bindingsByName.get(name) ?? []).filter((b) => b !== exclude);
+    const ranked = [...candidates].sort((a, b) => rank(a, this.index) - rank(b, this.index));
+    const byName = this.index.byNameByName.get(name);
+    for (const binding of ranked) {
+      if (byName && rank(binding, this.index) > 1) break;
+      const target = this.resolveBinding(binding);
+      if (target) return target;
+    }
+    if (byName) return this.fileTarget(byName.file);
+    for (const binding of ranked) {
+      if (rank(binding, this.index) <= 1) continue;
+      const target = this.resolveBinding(binding);
+      if (target) return target;
+    }
+    return undefined;
+  }
+
+  /** Resolves a package-set binding to the place that defines its value. */
+  resolveBinding(binding: Binding): Target | undefined {
+    this.fresh();
+    const cached = this.memo.get(binding);
+    if (cached !== undefined) return cached ?? undefined;
+    if (this.inProgress.has(binding) || this.depth > MAX_DEPTH) return undefined;
+    this.inProgress.add(binding);
+    this.depth++;
+    let target: Target | undefined;
+    try {
+      target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
+      if (target && !target.binding) target = { ...target, binding };
+    } finally {
+      this.depth--;
+      this.inProgress.delete(binding);
+    }
+    // A failure inside a cycle guard may succeed from elsewhere: only the outermost failure is final.
+    if (target || this.inProgress.size === 0) this.memo.set(binding, target ?? null);
+    return target;
+  }
+
+  /** Resolves a value seen from a scope; `self` is the binding being resolved (never its own definition). */
+  resolveVal(val: Val, scope: Scope, self?: Binding): Target | undefined {
+    switch (val.k) {
+      case 'call':
+      case 'path': {
+        if (val.target === undefined) return undefined;
+        return this.fileTarget(val.target);
+      }
+      case 'ref': {
+        let target = this.resolveName(val.path[0]!, scope, self);
+        for (const name of val.path.slice(1)) target = target && this.select(target, name);
+        return target;
+      }
+      case 'sel': {
+        let target = this.resolveVal(val.of, scope, self);
+        for (const name of val.path) target = target && this.select(target, name);
+        return target;
+      }
+      case 'set':
+        return { file: scope.file, span: val.span, set: val, parents: scope.set ? [...scope.parents, scope.set] : scope.parents };
+      case 'inline':
+        return { file: scope.file, span: val.drv.span };
+      case 'dir':
+        return { file: scope.file, span: val.span, dir: val.dir };
+      default:
+        return undefined;
+    }
+  }
+
+  /** The target of a file called or imported by path. */
+  fileTarget(target: string): Target {
+    const file = this.index.resolveFile(target);
+    if (!file) return { file: target, span: ZERO_SPAN, missing: true };
+    const facts = this.index.files.get(file)!;
+    if (facts.value.k === 'set' && !facts.drv) return { file, span: ZERO_SPAN, set: facts.value, parents: [] };
+    return { file, span: facts.drv?.span ?? ZERO_SPAN };
+  }
+
+  /** Selects a member of a resolved value (`pythonInterpreters.python311`, `lib.strings.foo`). */
+  select(target: Target, name: string): Target | undefined {
+    if (target.global) return this.lookupGlobal(name);
+    if (target.set) {
+      const binding = this.index.bindingIn(target.set, name);
+      if (binding) return this.resolveBinding(binding);
+      const attr = target.set.attrs.find((a) => a.name === name);
+      if (!attr) return undefined;
+      const scope: Scope = { file: target.file, set: target.set, parents: target.parents ?? [] };
+      return this.resolveVal(attr.val, scope) ?? { file: target.file, span: attr.span };
+    }
+    if (target.dir !== undefined) {
+      const base = target.dir === '' ? name : `${target.dir}/${name}`;
+      for (const candidate of [`${base}/package.nix`, `${base}.nix`]) {
+        if (this.index.files.has(candidate)) return this.fileTarget(candidate);
+      }
+      const prefix = `${base}/`;
+      for (const file of this.index.files.keys()) {
+        if (file.startsWith(prefix)) return { file: target.file, span: target.span, dir: base };
+      }
+    }
+    return undefined;
+  }
+
+  /** The domain's `lib` set (lib/default.nix), if it has one. */
+  libRoot(): Target | undefined {
+    const facts = this.index.files.get('lib/default.nix');
+    if (!facts || facts.value.k !== 'set') return undefined;
+    return { file: facts.path, span: ZERO_SPAN, set: facts.value, parents: [] };
+  }
+}
+
+function isLibFile(file: string): boolean {
+  return file.startsWith('lib/');
+}
+
+/** Preference among bindings of the same name: top-level package sets first. */
+function rank(binding: Binding, index: DomainIndex): number {
+  const topLevel = binding.pathInFile.length === 1;
+  if (topLevel && (binding.file.includes('top-level/') || index.groupFiles.has(binding.file))) return 0;
+  if (topLevel && index.callersOf(binding.file).length === 0) return 1;
+  return topLevel ? 2 : 3;
+}

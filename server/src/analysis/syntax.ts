@@ -1,0 +1,128 @@
+import type { Node } from 'web-tree-sitter';
+
+/** A range as [startLine, startCharacter, endLine, endCharacter]: zero-based, UTF-16 columns (LSP's default). */
+export type Span = [number, number, number, number];
+
+export const ZERO_SPAN: Span = [0, 0, 0, 0];
+
+/** The span of a syntax node. */
+export function spanOf(node: Node): Span {
+  const s = node.startPosition;
+  const e = node.endPosition;
+  return [s.row, s.column, e.row, e.column];
+}
+
+/** Whether a position lies inside a span (end inclusive, so a cursor right after a name still hits it). */
+export function spanContains(span: Span, line: number, character: number): boolean {
+  if (line < span[0] || line > span[2]) return false;
+  if (line === span[0] && character < span[1]) return false;
+  if (line === span[2] && character > span[3]) return false;
+  return true;
+}
+
+/** Visits nodes depth-first; the callback returns false to skip a node's children. */
+export function forEach(node: Node, visit: (node: Node) => boolean | void): void {
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (visit(current) === false) continue;
+    for (let i = current.childCount - 1; i >= 0; i--) stack.push(current.child(i)!);
+  }
+}
+
+/** The closest ancestor (not the node itself) that satisfies the predicate. */
+export function findParent(node: Node, predicate: (node: Node) => boolean): Node | null {
+  let current = node.parent;
+  while (current) {
+    if (predicate(current)) return current;
+    current = current.parent;
+  }
+  return null;
+}
+
+/** The name of one attribute in an attrpath: an identifier or a plain string; undefined when interpolated. */
+export function attrName(node: Node): string | undefined {
+  if (node.type === 'identifier') return node.text;
+  if (node.type === 'string_expression') {
+    const parts = node.namedChildren;
+    if (parts.length === 0) return '';
+    if (parts.length === 1 && parts[0]!.type === 'string_fragment') return parts[0]!.text;
+  }
+  return undefined;
+}
+
+/** The attribute names of an attrpath node (`a.b."c"`), or undefined when any part is dynamic. */
+export function attrPathNames(attrpath: Node): string[] | undefined {
+  const names: string[] = [];
+  for (const part of attrpath.childrenForFieldName('attr')) {
+    if (!part) continue;
+    const name = attrName(part);
+    if (name === undefined) return undefined;
+    names.push(name);
+  }
+  return names;
+}
+
+/** The literal text of a string without interpolation, or undefined. */
+export function literalString(node: Node | null): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'string_expression' || node.type === 'indented_string_expression') {
+    const parts = node.namedChildren;
+    if (parts.some((p) => p!.type !== 'string_fragment' && p!.type !== 'escape_sequence')) return undefined;
+    return parts.map((p) => p!.text).join('');
+  }
+  if (node.type === 'uri_expression') return node.text;
+  return undefined;
+}
+
+/** A variable or a chain of selections on one (`lib.strings.foo`) as names; undefined otherwise. */
+export function referencePath(node: Node): string[] | undefined {
+  if (node.type === 'variable_expression') {
+    const name = node.childForFieldName('name');
+    return name ? [name.text] : undefined;
+  }
+  if (node.type === 'select_expression' && !node.childForFieldName('default')) {
+    const base = node.childForFieldName('expression');
+    const attrpath = node.childForFieldName('attrpath');
+    if (!base || !attrpath) return undefined;
+    const head = referencePath(base);
+    const rest = attrPathNames(attrpath);
+    return head && rest ? [...head, ...rest] : undefined;
+  }
+  return undefined;
+}
+
+/** Strips parentheses. */
+export function unparen(node: Node): Node {
+  let current = node;
+  while (current.type === 'parenthesized_expression') {
+    const inner = current.childForFieldName('expression');
+    if (!inner) break;
+    current = inner;
+  }
+  return current;
+}
+
+/** The text of the comments directly above a node (no blank line between), without comment markers. */
+export function docCommentBefore(node: Node): string | undefined {
+  const lines: string[] = [];
+  let previous = node.previousSibling ?? (node.parent?.type === 'binding_set' ? node.parent.previousSibling : null);
+  let expectRow = node.startPosition.row;
+  while (previous && previous.type === 'comment' && previous.endPosition.row >= expectRow - 1) {
+    lines.unshift(stripComment(previous.text));
+    expectRow = previous.startPosition.row;
+    previous = previous.previousSibling;
+  }
+  const text = lines.join('\n').trim();
+  return text.length > 0 ? text : undefined;
+}
+
+function stripComment(text: string): string {
+  if (text.startsWith('/*')) {
+    const body = text.replace(/^\/\*+/, '').replace(/\*+\/$/, '');
+    const rows = body.split('\n');
+    const indent = Math.min(...rows.filter((r) => r.trim()).map((r) => r.match(/^\s*/)![0].length));
+    return rows.map((r) => r.slice(Number.isFinite(indent) ? indent : 0).replace(/^\* ?/, '')).join('\n');
+  }
+  return text.replace(/^#+ ?/, '');
+}

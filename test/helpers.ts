@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Analyzer } from '../server/src/analysis/analyzer';
+
+export const FIXTURE = path.join(__dirname, 'fixtures', 'nixpkgs-domain');
+
+const analyzers = new Map<string, Promise<Analyzer>>();
+
+/** An analyzer over a fixture domain, indexed once per test process. */
+export function fixtureAnalyzer(root = FIXTURE): Promise<Analyzer> {
+  let analyzer = analyzers.get(root);
+  if (!analyzer) {
+    analyzer = Analyzer.create(root, 'core').then(async (a) => {
+      await a.indexAll();
+      return a;
+    });
+    analyzers.set(root, analyzer);
+  }
+  return analyzer;
+}
+
+/**
+ * The position of a cursor given by a marked needle: `'pyth|on3 # the'` finds that text in the
+ * file and puts the cursor where the `|` is.
+ */
+export function cursor(root: string, file: string, marked: string): { line: number; character: number } {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const bar = marked.indexOf('|');
+  const needle = marked.replace('|', '');
+  const at = text.indexOf(needle);
+  if (at < 0 || bar < 0) throw new Error(`marker ${JSON.stringify(marked)} not found in ${file}`);
+  const offset = at + bar;
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
