@@ -1,0 +1,170 @@
+// The example universe: real git repositories, locks pinning real commits, wave branches,
+// and Nix sources that parse.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Parser, Language } from 'web-tree-sitter';
+import { createExampleUniverse, exampleDomains, type ExampleUniverse } from '../../scripts/example-universe';
+
+const execFileAsync = promisify(execFile);
+const grammar = path.resolve('node_modules/@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm');
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await execFileAsync('git', args, { cwd })).stdout.trim();
+}
+
+async function nixFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return e.name === '.git' ? [] : nixFiles(full);
+      return e.name.endsWith('.nix') ? [full] : [];
+    }),
+  );
+  return nested.flat();
+}
+
+/**
+ * Replaces a comma that is followed only by whitespace and comments up to `}` with a space:
+ * this grammar build rejects trailing commas in formals. Strings and comments are skipped,
+ * and every offset stays where it was.
+ */
+function blankTrailingCommas(source: string): string {
+  const text = source.split('');
+  const skipTrivia = (from: number): number => {
+    let i = from;
+    for (;;) {
+      while (i < source.length && /\s/.test(source[i])) i++;
+      if (source[i] === '#') while (i < source.length && source[i] !== '\n') i++;
+      else if (source.startsWith('/*', i)) i = source.indexOf('*/', i + 2) < 0 ? source.length : source.indexOf('*/', i + 2) + 2;
+      else return i;
+    }
+  };
+  // Stack of contexts: code (with the brace depth of an interpolation), "…" and ''…'' strings.
+  const stack: Array<{ kind: 'code'; depth: number } | { kind: 'string' | 'indented' }> = [{ kind: 'code', depth: 0 }];
+  for (let i = 0; i < source.length; i++) {
+    const top = stack[stack.length - 1];
+    const c = source[i];
+    if (top.kind === 'code') {
+      if (c === '#') i = (source.indexOf('\n', i) + 1 || source.length) - 1;
+      else if (source.startsWith('/*', i)) i = (source.indexOf('*/', i + 2) + 2 || source.length) - 1;
+      else if (c === '"') stack.push({ kind: 'string' });
+      else if (source.startsWith("''", i)) stack.push({ kind: 'indented' }), i++;
+      else if (c === '{') top.depth++;
+      else if (c === '}') {
+        if (top.depth === 0 && stack.length > 1) stack.pop();
+        else top.depth--;
+      } else if (c === ',' && source[skipTrivia(i + 1)] === '}') text[i] = ' ';
+    } else if (top.kind === 'string') {
+      if (c === '\\') i++;
+      else if (c === '"') stack.pop();
+      else if (source.startsWith('${', i)) stack.push({ kind: 'code', depth: 0 }), i++;
+    } else {
+      if (source.startsWith("'''", i) || source.startsWith("''$", i) || source.startsWith("''\\", i)) i += 2;
+      else if (source.startsWith("''", i)) stack.pop(), i++;
+      else if (source.startsWith('${', i)) stack.push({ kind: 'code', depth: 0 }), i++;
+    }
+  }
+  return text.join('');
+}
+
+function hasNixInstantiate(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v nix-instantiate'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let universe: ExampleUniverse;
+let tmp: string;
+
+test('the example universe', async (t) => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'nix-domains-universe-'));
+  t.after(() => fs.rm(tmp, { recursive: true, force: true }));
+  const started = Date.now();
+  universe = await createExampleUniverse(path.join(tmp, 'universe'));
+  const elapsed = Date.now() - started;
+
+  await t.test('is created quickly', () => {
+    // The budget is 2 s; the margin covers a loaded CI machine.
+    assert.ok(elapsed < 10000, `took ${elapsed} ms`);
+  });
+
+  await t.test('holds three git repositories on main with clean trees', async () => {
+    for (const domain of exampleDomains) {
+      const dir = universe[domain];
+      assert.equal(await git(dir, 'rev-parse', '--abbrev-ref', 'HEAD'), 'main', domain);
+      assert.equal(await git(dir, 'status', '--porcelain'), '', `${domain} has uncommitted changes`);
+      assert.equal(await git(dir, 'rev-parse', 'HEAD'), universe.revisions[domain]);
+      const manifest = JSON.parse(await fs.readFile(path.join(dir, 'nix-domains.json'), 'utf8'));
+      assert.equal(manifest.domain, domain);
+    }
+  });
+
+  await t.test('flake.lock of rust pins core at the tip of core main', async () => {
+    const coreHead = await git(universe.core, 'rev-parse', 'main');
+    const lock = JSON.parse(await fs.readFile(path.join(universe.rust, 'flake.lock'), 'utf8'));
+    assert.equal(lock.nodes.root.inputs.core, 'core');
+    assert.equal(lock.nodes.core.locked.rev, coreHead);
+    assert.match(lock.nodes.core.locked.narHash, /^sha256-[A-Za-z0-9+/]{43}=$/);
+  });
+
+  await t.test('flake.lock of extras pins core and rust at their tips', async () => {
+    const lock = JSON.parse(await fs.readFile(path.join(universe.extras, 'flake.lock'), 'utf8'));
+    assert.equal(lock.nodes.core.locked.rev, await git(universe.core, 'rev-parse', 'main'));
+    assert.equal(lock.nodes.rust.locked.rev, await git(universe.rust, 'rev-parse', 'main'));
+    assert.deepEqual(lock.nodes.rust.inputs, { core: ['core'] });
+  });
+
+  await t.test('core has the wave branches, each one commit on its base', async () => {
+    const branches = (await git(universe.core, 'branch', '--format=%(refname:short)')).split('\n').sort();
+    assert.deepEqual(branches, ['WIP-Wave1.3', 'WIP-Wave2.2', 'WIP-Wave3.1', 'Wave1.1', 'Wave1.2', 'Wave2.1', 'main']);
+    assert.equal(await git(universe.core, 'rev-parse', 'Wave1.2~1'), universe.revisions['core/Wave1.1']);
+    assert.equal(await git(universe.core, 'rev-parse', 'WIP-Wave3.1~1'), universe.revisions.core);
+    const diff = await git(universe.core, 'diff', '--name-only', 'main', 'Wave1.1');
+    assert.equal(diff, 'pkgs/by-name/gl/glibc/package.nix');
+  });
+
+  await t.test('is deterministic and can be recreated in place', async () => {
+    const again = await createExampleUniverse(path.join(tmp, 'universe'));
+    assert.deepEqual(again.revisions, universe.revisions);
+  });
+
+  await t.test('every .nix file parses with the tree-sitter Nix grammar', async () => {
+    await Parser.init();
+    const parser = new Parser();
+    parser.setLanguage(await Language.load(grammar));
+    const files = await nixFiles(tmp);
+    assert.ok(files.length >= 40 && files.length <= 70, `${files.length} .nix files`);
+    const broken: string[] = [];
+    for (const file of files) {
+      const tree = parser.parse(blankTrailingCommas(await fs.readFile(file, 'utf8')));
+      if (!tree || tree.rootNode.hasError) broken.push(path.relative(tmp, file));
+    }
+    assert.deepEqual(broken, []);
+  });
+
+  await t.test('the trailing-comma rewrite is what makes formals parse', async () => {
+    await Parser.init();
+    const parser = new Parser();
+    parser.setLanguage(await Language.load(grammar));
+    const source = '{\n  a,\n  # why\n  b ? "x, }",\n}:\n"${a}, ${b}"';
+    const rewritten = blankTrailingCommas(source);
+    assert.equal(rewritten.length, source.length);
+    assert.equal(rewritten, source.replace('",\n}', '" \n}'));
+    assert.equal(parser.parse(rewritten)!.rootNode.hasError, false);
+  });
+
+  await t.test('every .nix file parses with nix-instantiate --parse', { skip: !hasNixInstantiate() && 'nix-instantiate is not installed' }, async () => {
+    for (const file of await nixFiles(tmp)) {
+      await execFileAsync('nix-instantiate', ['--parse', file]);
+    }
+  });
+});
