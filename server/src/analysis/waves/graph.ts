@@ -18,6 +18,7 @@ export class DependencyGraph {
   // Derived data is built on first use and dropped on any change, so the caller can build the
   // graph incrementally and still pay for reverse edges and levels only once.
   private reverse: number[][] | null = null;
+  private packed: { forward: PackedEdges; reverse: PackedEdges } | null = null;
   private byAttr: Map<string, string[]> | null = null;
   private cachedLevels: GraphLevels | null = null;
 
@@ -110,6 +111,18 @@ export class DependencyGraph {
     return this.reverse[index]!;
   }
 
+  /** Both edge directions packed into flat arrays, for walks over the whole graph. */
+  packedEdges(): { forward: PackedEdges; reverse: PackedEdges } {
+    if (!this.packed) {
+      const n = this.idList.length;
+      this.packed = {
+        forward: pack(n, this.edges, (visit) => this.deps.forEach((targets, from) => targets.forEach((to) => visit(from, to)))),
+        reverse: pack(n, this.edges, (visit) => this.deps.forEach((targets, from) => targets.forEach((to) => visit(to, from)))),
+      };
+    }
+    return this.packed;
+  }
+
   /** Direct dependencies of an id (empty for an unknown id). */
   dependenciesOf(id: string): string[] {
     const index = this.indexOf(id);
@@ -146,9 +159,30 @@ export class DependencyGraph {
 
   private changed(): void {
     this.reverse = null;
+    this.packed = null;
     this.byAttr = null;
     this.cachedLevels = null;
   }
+}
+
+/** Adjacency in compressed form: the neighbours of node v are `targets[offsets[v] .. offsets[v+1])`. */
+export interface PackedEdges {
+  offsets: Int32Array;
+  targets: Int32Array;
+}
+
+// Two passes over the edges (count, then fill) give flat typed arrays, which a walk over
+// 100,000 edges reads several times faster than an array of arrays.
+function pack(n: number, edges: number, forEachEdge: (visit: (from: number, to: number) => void) => void): PackedEdges {
+  const offsets = new Int32Array(n + 1);
+  forEachEdge((from) => offsets[from + 1]!++);
+  for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
+  const fill = offsets.slice(0, n);
+  const targets = new Int32Array(edges);
+  forEachEdge((from, to) => {
+    targets[fill[from]!++] = to;
+  });
+  return { offsets, targets };
 }
 
 /** Strongly connected components, listed dependencies first (Tarjan's emission order). */
@@ -269,12 +303,12 @@ export function computeLevels(graph: DependencyGraph): GraphLevels {
 
 /** Marks every node that depends, directly or transitively, on one of the seeds (a seed is marked only if it depends on a seed itself). */
 export function markDependants(graph: DependencyGraph, seeds: Iterable<number>): Uint8Array {
-  return walk(graph, seeds, (v) => graph.dependantIndices(v));
+  return walk(graph.size, graph.packedEdges().reverse, seeds);
 }
 
 /** Marks every node a seed depends on, directly or transitively. */
 export function markDependencies(graph: DependencyGraph, seeds: Iterable<number>): Uint8Array {
-  return walk(graph, seeds, (v) => graph.dependencyIndices(v));
+  return walk(graph.size, graph.packedEdges().forward, seeds);
 }
 
 /** Ids of every package that depends, directly or transitively, on one of the given ids (the reverse-dependency closure). */
@@ -308,14 +342,20 @@ export function dependencyPath(graph: DependencyGraph, from: number, isTarget: (
   return null;
 }
 
-function walk(graph: DependencyGraph, seeds: Iterable<number>, next: (v: number) => readonly number[]): Uint8Array {
-  const marked = new Uint8Array(graph.size);
-  const queue = [...seeds];
-  for (let head = 0; head < queue.length; head++) {
-    for (const w of next(queue[head]!)) {
+function walk(n: number, { offsets, targets }: PackedEdges, seeds: Iterable<number>): Uint8Array {
+  const marked = new Uint8Array(n);
+  const seedList = [...seeds];
+  // Each node enters the queue at most once after being marked, plus the seeds once each.
+  const queue = new Int32Array(n + seedList.length);
+  let tail = 0;
+  for (const seed of seedList) queue[tail++] = seed;
+  for (let head = 0; head < tail; head++) {
+    const v = queue[head]!;
+    for (let e = offsets[v]!, end = offsets[v + 1]!; e < end; e++) {
+      const w = targets[e]!;
       if (marked[w]) continue;
       marked[w] = 1;
-      queue.push(w);
+      queue[tail++] = w;
     }
   }
   return marked;

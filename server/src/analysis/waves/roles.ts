@@ -65,13 +65,8 @@ export class WaveModel {
     if (!byStep) this.codes.set(plan, (byStep = new Map()));
     let codes = byStep.get(wave.minor);
     if (!codes) {
-      codes = markDependants(this.graph, pivotIndices(this.graph, plan, wave.minor));
-      const m = wave.minor;
-      plan.stepOfIndex.forEach((step, i) => {
-        if (step === m) codes![i] = ROLE_CODE.update;
-        else if (step !== 0 && step < m) codes![i] = ROLE_CODE.frozen;
-      });
-      byStep.set(m, codes);
+      codes = plan.source === 'derived' ? derivedRoleCodes(this.graph, wave.minor) : walkedRoleCodes(this.graph, plan, wave.minor);
+      byStep.set(wave.minor, codes);
     }
     return codes;
   }
@@ -82,6 +77,32 @@ export class WaveModel {
     for (const code of this.roleCodes(wave)) if (code === ROLE_CODE.test) count++;
     return count;
   }
+}
+
+/** Role codes at step m of any plan: the dependants of the step's pivots test, then the pivot rules override. */
+export function walkedRoleCodes(graph: DependencyGraph, plan: StepPlan, m: number): Uint8Array {
+  const codes = markDependants(graph, pivotIndices(graph, plan, m));
+  const { stepOfIndex } = plan;
+  for (let i = 0; i < codes.length; i++) {
+    const step = stepOfIndex[i]!;
+    if (step === m) codes[i] = ROLE_CODE.update;
+    else if (step !== 0 && step < m) codes[i] = ROLE_CODE.frozen;
+  }
+  return codes;
+}
+
+/** Role codes at step m of a derived plan, from levels alone (no walk). */
+export function derivedRoleCodes(graph: DependencyGraph, m: number): Uint8Array {
+  // Every package of level L > 0 has a dependency of level L-1 (that is what its level means),
+  // so it reaches a package of every lower level: it is retested by steps 1..L, updated by step
+  // L+1 and frozen after. A derived plan therefore leaves nothing untouched.
+  const { levelOfIndex } = graph.levels();
+  const codes = new Uint8Array(levelOfIndex.length);
+  for (let i = 0; i < codes.length; i++) {
+    const step = levelOfIndex[i]! + 1;
+    codes[i] = step > m ? ROLE_CODE.test : step === m ? ROLE_CODE.update : ROLE_CODE.frozen;
+  }
+  return codes;
 }
 
 /** The role of every node at wave M.m, as ids grouped by role. */
