@@ -126,11 +126,17 @@ class Parser {
     }
     if (t.text === '[') {
       const items: Value[] = [];
-      while (this.peek() && !this.eat(']')) items.push(this.value());
+      while (this.peek() && !this.eat(']')) {
+        const at = this.i;
+        items.push(this.value());
+        if (this.i === at) break; // `;` or a closer inside a list: the list is broken
+      }
       return { kind: 'list', items };
     }
     if (t.text === '{') return this.set();
     if (t.text === '(') this.skipPast(')');
+    // A missing value (`email = ;`): leave the `;` or closer to whoever is waiting for it.
+    else if (';}])'.includes(t.text)) this.i--;
     return { kind: 'other' };
   }
 
