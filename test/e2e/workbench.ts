@@ -1,0 +1,273 @@
+// Drives the VS Code workbench in the browser the way a person does: clicks in the Explorer,
+// the command palette, keyboard shortcuts, and reads what the screen shows. Every helper waits
+// on something visible (a selector, a text) with a timeout; none sleeps.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { waitUntil } from './wait';
+
+/** Cursor position as the status bar shows it (1-based). */
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** What F12 led to: the active editor tab and the cursor in it. */
+export interface Jump extends Position {
+  tab: string;
+}
+
+/** One status bar entry: its id (`<extension id>.<item id>` for extensions), text and accessible label. */
+export interface StatusBarItem {
+  id: string;
+  text: string;
+  label: string;
+}
+
+/** One row of the Problems panel. */
+export interface Problem {
+  severity: string;
+  message: string;
+  line: number;
+  col: number;
+  /** The row's whole accessible label, source included. */
+  label: string;
+}
+
+const ui = {
+  explorerRow: (name: string) => `.explorer-folders-view .monaco-list-row[aria-label="${name}"]`,
+  quickInput: '.quick-input-widget:not([style*="display: none"]) input.input',
+  quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
+  language: '[id="status.editor.mode"]',
+  selection: '[id="status.editor.selection"]',
+  problemsItem: '[id="status.problems"]',
+  activeTab: '.editor-group-container.active .tab.active',
+  tabNamed: (name: string) => `.editor-group-container.active .tab.active[data-resource-name="${name}"]`,
+  activeEditor: '.editor-group-container.active .monaco-editor',
+  hover: '.monaco-hover:not(.hidden)',
+  codeLens: '.monaco-editor .codelens-decoration',
+  markersRow: '.markers-panel .monaco-list-row',
+  statusBarItem: '.statusbar-item',
+};
+
+export class Workbench {
+  constructor(readonly page: Page, readonly screenshotDir: string, readonly timeoutMs = 20_000) {}
+
+  /** Waits until the workbench has restored: the Explorer lists the workspace. */
+  async ready(): Promise<void> {
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    await this.page.locator(ui.statusBarItem).first().waitFor({ timeout: this.timeoutMs });
+  }
+
+  /** Opens a workspace file by clicking through the Explorer, expanding each folder on the way. */
+  async openFile(relativePath: string): Promise<void> {
+    const parts = relativePath.split('/').filter(Boolean);
+    for (const [i, name] of parts.entries()) {
+      const row = this.page.locator(ui.explorerRow(name)).first();
+      await row.waitFor({ timeout: this.timeoutMs });
+      const isFolder = i < parts.length - 1;
+      if (isFolder) {
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+        await waitUntil(`Explorer folder ${name} is expanded`, this.timeoutMs,
+          async () => (await row.getAttribute('aria-expanded')) === 'true');
+      } else {
+        await row.click();
+        await this.page.locator(ui.tabNamed(name)).waitFor({ timeout: this.timeoutMs });
+      }
+    }
+  }
+
+  /** Waits until the status bar's language indicator reads `language` (the editor re-renders when it switches). */
+  async waitForLanguage(language = 'Nix'): Promise<void> {
+    let seen: string | undefined;
+    await waitUntil(`the status bar language reads ${language}`, this.timeoutMs,
+      async () => (seen = await this.textOf(ui.language)) === language, () => String(seen));
+  }
+
+  /** Runs a command by its title through the command palette (Ctrl+Shift+P). */
+  async runCommand(title: string): Promise<void> {
+    await this.focusEditorArea();
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator(ui.quickInput);
+    await input.waitFor({ timeout: this.timeoutMs });
+    await input.fill(`>${title}`);
+    const row = this.page.locator(ui.quickInputRow, { hasText: title }).first();
+    await row.waitFor({ timeout: this.timeoutMs });
+    await row.click();
+  }
+
+  /** Moves the cursor with "Go to Line/Column" and waits until the status bar shows the position. */
+  async goTo(line: number, col: number): Promise<void> {
+    await this.runCommand('Go to Line/Column');
+    const input = this.page.locator(ui.quickInput);
+    await input.waitFor({ timeout: this.timeoutMs });
+    await input.fill(`:${line}:${col}`);
+    await input.press('Enter');
+    await this.waitForCursor({ line, col });
+  }
+
+  /** The cursor position from the status bar ("Ln 12, Col 5"). */
+  async cursor(): Promise<Position> {
+    const text = await this.textOf(ui.selection);
+    const match = /Ln (\d+), Col (\d+)/.exec(text ?? '');
+    if (!match) throw new Error(`no cursor position in the status bar (read: ${JSON.stringify(text)})`);
+    return { line: Number(match[1]), col: Number(match[2]) };
+  }
+
+  async waitForCursor(expected: Position): Promise<void> {
+    let seen: string | undefined;
+    await waitUntil(`the cursor is at Ln ${expected.line}, Col ${expected.col}`, this.timeoutMs, async () => {
+      seen = await this.textOf(ui.selection);
+      // "Ln 3, Col 5" alone, or followed by " (12 selected)" when there is a selection.
+      return seen === `Ln ${expected.line}, Col ${expected.col}` || seen?.startsWith(`Ln ${expected.line}, Col ${expected.col} `);
+    }, () => String(seen));
+  }
+
+  /**
+   * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once it has content
+   * (`expect`, when given, must match too — a hover can grow as providers answer).
+   */
+  async hover(expect?: RegExp): Promise<string> {
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+I');
+    const hover = this.page.locator(ui.hover).first();
+    let seen = '';
+    return waitUntil(`the hover shows ${expect ?? 'content'}`, this.timeoutMs, async () => {
+      if (!(await hover.isVisible())) return false;
+      seen = (await hover.innerText()).trim();
+      if (!seen || /^Loading/.test(seen)) return false;
+      return !expect || expect.test(seen) ? seen : false;
+    }, () => JSON.stringify(seen));
+  }
+
+  /** Hover at a position: moves the cursor there first. */
+  async hoverAt(line: number, col: number, expect?: RegExp): Promise<string> {
+    await this.goTo(line, col);
+    return this.hover(expect);
+  }
+
+  /** Closes an open hover or widget (Escape) and waits until it is gone. */
+  async dismissHover(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator(ui.hover).first().waitFor({ state: 'hidden', timeout: this.timeoutMs });
+  }
+
+  /** Title of the active editor tab (the file name with its extension, as the tab shows it). */
+  async activeTab(): Promise<string> {
+    const tab = this.page.locator(ui.activeTab).first();
+    await tab.waitFor({ timeout: this.timeoutMs });
+    return (await tab.getAttribute('aria-label')) ?? '';
+  }
+
+  /**
+   * Presses F12 and waits until the active tab or the cursor changes, and, when `expected` is
+   * given, until the landing place matches it; returns where it landed.
+   */
+  async goToDefinition(expected?: Partial<Jump>): Promise<Jump> {
+    const before = await this.jumpState();
+    await this.page.keyboard.press('F12');
+    let seen = before;
+    return waitUntil(`F12 lands ${expected ? JSON.stringify(expected) : 'somewhere new'}`, this.timeoutMs, async () => {
+      seen = await this.jumpState();
+      const moved = seen.tab !== before.tab || seen.line !== before.line || seen.col !== before.col;
+      if (!moved) return false;
+      // The status bar renders the new editor's cursor on an animation frame after the tab
+      // switches: let two frames pass, then read again.
+      await this.nextFrames();
+      seen = await this.jumpState();
+      const matches = !expected || Object.entries(expected).every(([k, v]) => seen[k as keyof Jump] === v);
+      return matches ? seen : false;
+    }, () => JSON.stringify(seen));
+  }
+
+  /** Resolves after the workbench has rendered two more animation frames. */
+  async nextFrames(): Promise<void> {
+    // A string, not a function: tsx compiles functions with esbuild's keepNames, and the
+    // `__name` helper it inserts does not exist inside the page.
+    await this.page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  }
+
+  private async jumpState(): Promise<Jump> {
+    return { tab: await this.activeTab(), ...(await this.cursor()) };
+  }
+
+  /** Waits for at least `min` code lenses in the visible editor and returns their texts. */
+  async codeLenses(min = 1): Promise<string[]> {
+    return waitUntil(`at least ${min} code lens(es) show`, this.timeoutMs, async () => {
+      const texts = (await this.page.locator(`${ui.activeEditor} .codelens-decoration`).allInnerTexts())
+        .map((t) => t.trim()).filter(Boolean);
+      return texts.length >= min ? texts : false;
+    });
+  }
+
+  /** The problems counter in the status bar (error, then warning icon, each followed by its count). */
+  async problemCounts(): Promise<{ errors: number; warnings: number }> {
+    const item = this.page.locator(ui.problemsItem).first();
+    await item.waitFor({ timeout: this.timeoutMs });
+    const [errors = 0, warnings = 0] = (await item.innerText()).match(/\d+/g)?.map(Number) ?? [];
+    return { errors, warnings };
+  }
+
+  /** Opens the Problems panel and returns its diagnostics, waiting until at least `min` are listed. */
+  async problems(min = 1): Promise<Problem[]> {
+    if (!(await this.page.locator('.markers-panel').isVisible())) {
+      await this.page.locator(ui.problemsItem).first().click();
+    }
+    let seen: string[] = [];
+    return waitUntil(`at least ${min} problem(s) are listed`, this.timeoutMs, async () => {
+      seen = await this.page.locator(ui.markersRow).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+      const problems = seen.flatMap(parseProblem);
+      return problems.length >= min ? problems : false;
+    }, () => JSON.stringify(seen));
+  }
+
+  /** Every visible status bar item. */
+  async statusBarItems(): Promise<StatusBarItem[]> {
+    const items = this.page.locator(ui.statusBarItem);
+    const result: StatusBarItem[] = [];
+    for (let i = 0; i < (await items.count()); i++) {
+      const item = items.nth(i);
+      if (!(await item.isVisible())) continue;
+      result.push({
+        id: (await item.getAttribute('id')) ?? '',
+        text: (await item.innerText()).replace(/\s+/g, ' ').trim(),
+        label: (await item.getAttribute('aria-label')) ?? '',
+      });
+    }
+    return result;
+  }
+
+  /** Waits until a status bar item's text matches and returns it. */
+  async waitForStatusBarItem(text: RegExp): Promise<StatusBarItem> {
+    return waitUntil(`a status bar item matches ${text}`, this.timeoutMs, async () =>
+      (await this.statusBarItems()).find((item) => text.test(item.text)) ?? false);
+  }
+
+  /** Saves a screenshot of the whole workbench to `<screenshotDir>/<name>.png` and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(this.screenshotDir, { recursive: true });
+    const file = path.join(this.screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  private async textOf(selector: string): Promise<string | undefined> {
+    const el = this.page.locator(selector).first();
+    return (await el.isVisible()) ? (await el.innerText()).trim() : undefined;
+  }
+
+  private async focusEditorArea(): Promise<void> {
+    // The command palette shortcut must reach the workbench, not a detached widget.
+    const editor = this.page.locator(ui.activeEditor).first();
+    if (await editor.isVisible()) return;
+    await this.page.locator('.monaco-workbench').first().focus().catch(() => undefined);
+  }
+}
+
+/** A marker row reads "Warning: <message> at line 1 and character 21. generated by <source>"; file rows don't match. */
+function parseProblem(label: string): Problem[] {
+  const match = /^(\w+): ([\s\S]*) at line (\d+) and character (\d+)\./.exec(label);
+  if (!match) return [];
+  return [{ severity: match[1], message: match[2], line: Number(match[3]), col: Number(match[4]), label }];
+}
+
