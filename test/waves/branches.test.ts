@@ -181,3 +181,14 @@ test('the cache runs git only after HEAD or the refs change, or after invalidate
   const [a, b] = [cache.get(), cache.get()];
   assert.equal(await a, await b, 'concurrent calls share one read');
 });
+
+test('patterns from the manifest drive the hover and the known waves', async () => {
+  const r = await repo();
+  await branches(r, 'waves/1-1', 'waves/1-2-wip', 'Wave1.1');
+  await r.git('checkout', '-q', 'waves/1-2-wip');
+  const model = new WaveModel(DependencyGraph.fromDependencies({ glibc: [], llvm: ['glibc'] }), custom);
+  const info = describePackageWaves(model, await readBranches(r.dir), 'glibc');
+  assert.deepEqual(info.majors[0]!.waves.map((w) => w.wave.branches), [['waves/1-1'], ['waves/1-2-wip']], 'Wave1.1 is no wave under these patterns');
+  assert.equal(info.checkedOut.role?.kind, 'frozen');
+  assert.equal(info.newestGreenAtLatest?.branches[0], 'waves/1-1');
+});

@@ -49,12 +49,20 @@ export async function readBranches(folder: string, run: GitRunner = runGit): Pro
   } catch (error) {
     return noRepository(describeGitFailure(error));
   }
-  const [refs, remotesOut, head] = await Promise.all([
-    run(['for-each-ref', '--format=%(refname)%09%(symref)', 'refs/heads', 'refs/remotes'], folder),
-    run(['remote'], folder).catch(() => ''),
-    // Exit code 1 with no output means HEAD is detached; other failures mean the same to us.
-    run(['symbolic-ref', '-q', '--short', 'HEAD'], folder).catch(() => ''),
-  ]);
+  let refs: string;
+  let remotesOut: string;
+  let head: string;
+  try {
+    [refs, remotesOut, head] = await Promise.all([
+      run(['for-each-ref', '--format=%(refname)%09%(symref)', 'refs/heads', 'refs/remotes'], folder),
+      run(['remote'], folder).catch(() => ''),
+      // Exit code 1 with no output means HEAD is detached; other failures mean the same to us.
+      run(['symbolic-ref', '-q', '--short', 'HEAD'], folder).catch(() => ''),
+    ]);
+  } catch (error) {
+    // A repository git cannot list (corrupt refs, a lock held mid-rewrite) shows no waves, not an error.
+    return { ...noRepository(`git could not list the branches: ${firstLine(error)}`), repository: true };
+  }
   // Longest remote first, so a remote named `a/b` wins over one named `a`.
   const remotes = lines(remotesOut).sort((a, b) => b.length - a.length);
   const byName = new Map<string, GitBranch>();
@@ -164,6 +172,12 @@ async function statKey(file: string): Promise<string> {
 
 function lines(text: string): string[] {
   return text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+function firstLine(error: unknown): string {
+  const e = error as { stderr?: unknown; message?: unknown };
+  const text = typeof e.stderr === 'string' && e.stderr.trim() ? e.stderr : String(e.message ?? error);
+  return text.trim().split('\n')[0] ?? '';
 }
 
 function describeGitFailure(error: unknown): string {
