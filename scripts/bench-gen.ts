@@ -25,6 +25,13 @@ export interface DomainSummary {
   commit: string;
 }
 
+/** Where a package is: attribute path, domain, and file inside the domain. */
+export interface PackageRef {
+  attr: string;
+  domain: DomainName;
+  file: string;
+}
+
 export interface Summary {
   seed: number;
   scale: Scale;
@@ -36,12 +43,12 @@ export interface Summary {
   maxLevel: number;
   packagesPerLevel: number[];
   cycleCount: number;
-  /** Attribute paths of the packages in each deliberate cycle. */
-  cycles: string[][];
+  /** The packages of each deliberate cycle; each names the next (and the last the first). */
+  cycles: PackageRef[][];
   /** Input names that no package defines. */
   missingRefs: string[];
   /** A longest input chain, from a package of the highest level down to level 0. */
-  deepestChain: { attr: string; domain: DomainName; file: string }[];
+  deepestChain: PackageRef[];
   elapsedMs: number;
 }
 
@@ -105,6 +112,8 @@ export async function generateUniverse(opts: GenerateOptions): Promise<Summary> 
   return summary;
 }
 
+const ref = (p: Package): PackageRef => ({ attr: p.attr, domain: p.domain, file: p.file });
+
 function summarise(
   seed: number,
   scale: Scale,
@@ -147,9 +156,9 @@ function summarise(
     maxLevel: packagesPerLevel.length - 1,
     packagesPerLevel,
     cycleCount: plan.cycles.length,
-    cycles: plan.cycles.map((c) => c.map((p) => p.attr)),
+    cycles: plan.cycles.map((c) => c.map(ref)),
     missingRefs: plan.missingRefs,
-    deepestChain: deepestChain(plan.packages).map((p) => ({ attr: p.attr, domain: p.domain, file: p.file })),
+    deepestChain: deepestChain(plan.packages).map(ref),
     elapsedMs: 0,
   };
 }
