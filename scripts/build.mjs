@@ -17,13 +17,18 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // web-tree-sitter's CommonJS build calls createRequire(import.meta.url), which a CJS bundle lacks.
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };
 
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: `${out}/client.js`, external: ['vscode'] },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: `${out}/server.js` },
-  { entryPoints: ['server/src/analysis/indexWorker.ts'], outfile: `${out}/indexWorker.js` },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: `${out}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['server/src/cli/main.ts'], outfile: `${out}/cli.js`,
+    banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+  },
 ];
 
 const wasm = [

@@ -271,7 +271,8 @@ async function narHash(dir: string): Promise<string> {
   return 'sha256-' + hash.digest('base64');
 }
 
-if (require.main === module) {
+// Run directly (not when bundled into the CLI, where require.main is the bundle itself).
+if (require.main === module && /example-universe\.ts$/.test(process.argv[1] ?? '')) {
   const outDir = process.argv[2];
   if (!outDir) {
     console.error('usage: node --import tsx scripts/example-universe.ts OUTDIR');

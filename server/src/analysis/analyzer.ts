@@ -37,6 +37,8 @@ export class Analyzer {
   private readonly documents = new Map<string, NixDocument>();
   /** Resolves when the background index of the whole domain is complete. */
   indexed: Promise<void> = Promise.resolve();
+  /** Whether the whole domain has been indexed at least once. */
+  isIndexed = false;
 
   private constructor(readonly parser: NixParser, readonly root: string, domain: string, readonly options: AnalyzerOptions) {
     this.index = new DomainIndex(root, domain);
@@ -63,6 +65,7 @@ export class Analyzer {
         }
       }
       onProgress?.({ done, total: files.length });
+      this.isIndexed = true;
     })();
     return this.indexed;
   }

@@ -1,10 +1,10 @@
 import path from 'node:path';
-import type { Attr, FileFacts, Val } from './facts';
+import type { FileFacts, Val } from './facts';
 import type { Span } from './syntax';
 
 export type SetVal = Extract<Val, { k: 'set' }>;
 
-/** A binding of a package set: `name = callPackage ./x { };`, an alias, an inherit, a nested set. */
+/** A binding of a package set: `name = callPackage ./x { };`, an alias, an inherit, a nested set, a helper function. */
 export interface Binding {
   name: string;
   file: string;
@@ -147,8 +147,6 @@ export function callTarget(val: Val): string | undefined {
   return val.k === 'call' ? val.target : undefined;
 }
 
-const PACKAGE_VALUES = new Set<Val['k']>(['call', 'ref', 'sel', 'inline', 'dir']);
-
 /** A file whose value is a set of packages (all-packages.nix, a package group, a set called by callPackage). */
 function isPackageSetFile(facts: FileFacts): boolean {
   if (facts.value.k !== 'set') return false;
@@ -165,15 +163,10 @@ function collectBindings(facts: FileFacts): Binding[] {
   const out: Binding[] = [];
   const walk = (set: SetVal, prefix: string[], parents: SetVal[]) => {
     for (const attr of set.attrs) {
-      if (!isPackageValue(attr)) continue;
       out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
     }
   };
   if (facts.value.k === 'set') walk(facts.value, [], []);
   return out;
-}
-
-function isPackageValue(attr: Attr): boolean {
-  return PACKAGE_VALUES.has(attr.val.k) || hasPackages(attr.val);
 }

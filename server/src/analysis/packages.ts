@@ -21,8 +21,14 @@ export interface PackageInput { formal: Formal; target?: Target }
 /** A name occurrence that may stand for a package: an input (formal) or a reference in a package set. */
 interface Occurrence { file: string; span: Span; resolve: () => Target | undefined }
 
-/** The identity of a definition: the file and the place in it. */
+/**
+ * The identity of a definition. A file called by several bindings with different arguments
+ * (`python311` and `python312` from one `cpython/`) builds several packages: the calling
+ * binding tells them apart.
+ */
 export function targetKey(target: Target): string {
+  const b = target.binding;
+  if (b && (b.val.k === 'call' || b.val.k === 'inline')) return `${b.file}#${b.pathInFile.join('.')}`;
   return `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
 
@@ -50,6 +56,12 @@ export class PackageCatalog {
   all(): readonly Package[] {
     this.fresh();
     return this.packages;
+  }
+
+  /** The packages built by a file. */
+  packagesInFile(file: string): Package[] {
+    this.fresh();
+    return this.packages.filter((p) => p.target.file === file);
   }
 
   /** The package a resolved target defines, if it is one. */

@@ -126,6 +126,8 @@ export class Resolver {
     let target: Target | undefined;
     try {
       target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
+      // A function or other value defined right there (`fetchPypi = { … }: …;`) is defined by the binding itself.
+      if (!target && (binding.val.k === 'fn' || binding.val.k === 'other')) target = { file: binding.file, span: binding.span };
       if (target && !target.binding) target = { ...target, binding };
     } finally {
       this.depth--;

@@ -18,6 +18,9 @@ export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position): Hove
 export function describeTarget(analyzer: Analyzer, target: Target, name: string): string | undefined {
   const pkg = analyzer.catalog.packageAt(target);
   if (pkg) return packageCard(analyzer, pkg, name);
+  if (target.file === 'lib/default.nix' && target.span.every((n) => n === 0)) {
+    return `**lib** · \`${analyzer.index.domain}\`\n\nThe domain's library of Nix functions (\`lib/default.nix\`).`;
+  }
   if (target.file.startsWith('lib/')) return libCard(analyzer, target, name);
   const drv = analyzer.index.files.get(target.file)?.drv;
   if (drv && target.span[0] === drv.span[0] && target.span[1] === drv.span[1]) {
@@ -25,6 +28,7 @@ export function describeTarget(analyzer: Analyzer, target: Target, name: string)
       .filter(Boolean).join('\n\n');
   }
   if (target.missing) return `**${name}**\n\n\`${target.file}\` is not in domain \`${analyzer.index.domain}\`.`;
+  if (target.binding) return `**${target.binding.name}**\n\nDefined in \`${target.file}:${target.span[0] + 1}\``;
   return undefined;
 }
 

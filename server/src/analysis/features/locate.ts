@@ -52,7 +52,7 @@ export function resolveAt(analyzer: Analyzer, doc: NixDocument, pos: Position): 
     const file = analyzer.index.resolveFile(target) ?? target;
     return { name: pathNode.text, span: spanOf(pathNode), target: { file, span: [0, 0, 0, 0] } };
   }
-  if (node.type !== 'identifier') return undefined;
+  if (node.type === 'string_fragment' || node.type !== 'identifier') return ownPackage(analyzer, doc, node);
   const parent = node.parent;
   if (!parent) return undefined;
   const name = node.text;
@@ -102,6 +102,17 @@ export function resolveAt(analyzer: Analyzer, doc: NixDocument, pos: Position): 
     return { name, span, declaration: true, local: span };
   }
   return undefined;
+}
+
+/** On the `pname`/`name` of the file's derivation: the package this file builds. */
+function ownPackage(analyzer: Analyzer, doc: NixDocument, node: Node): Resolution | undefined {
+  const binding = node.type === 'binding' ? node : findParent(node, (n) => n.type === 'binding');
+  const key = binding?.childForFieldName('attrpath')?.text;
+  if (!binding || (key !== 'pname' && key !== 'name')) return undefined;
+  const drv = analyzer.index.files.get(doc.path)?.drv;
+  const pkg = analyzer.catalog.packagesInFile(doc.path)[0];
+  if (!drv || !pkg) return undefined;
+  return { name: pkg.name, span: spanOf(binding), target: pkg.target, declaration: true };
 }
 
 /** A selection `a.b.c` with the cursor on segment `index` (-1: on the base variable). */

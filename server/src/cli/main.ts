@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { Analyzer } from '../analysis/analyzer';
+import { definition } from '../analysis/features/definition';
+import { hover } from '../analysis/features/hover';
+import { references } from '../analysis/features/references';
+import { readDomainName } from '../analysis/manifest';
+import { startServer } from '../lsp/start';
+import { runDemo } from './demo';
+
+const USAGE = `nix-domains — a domain-aware language server and CLI for Nix package collections
+
+Usage:
+  nix-domains lsp --stdio                      start the language server on stdin/stdout
+  nix-domains index [DIR]                      index a domain; print files, packages and time (JSON)
+  nix-domains query definition|hover|references FILE:LINE:COL [--root DIR]
+                                               answer one request (LINE and COL are 1-based); JSON out
+  nix-domains demo [DIR]                       create the example universe and show what a user sees
+`;
+
+/** Runs the CLI with the given arguments; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'lsp':
+      startServer();
+      return -1; // keeps running
+    case 'index':
+      return indexCommand(rest[0] ?? '.');
+    case 'query':
+      return queryCommand(rest);
+    case 'demo':
+      return runDemo(rest[0]);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`nix-domains: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+/** Opens the domain containing `dir` and indexes it. */
+export async function openDomain(dir: string): Promise<Analyzer> {
+  const root = path.resolve(dir);
+  const analyzer = await Analyzer.create(root, await readDomainName(root));
+  await analyzer.indexAll();
+  return analyzer;
+}
+
+async function indexCommand(dir: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const analyzer = await openDomain(dir);
+  const packages = analyzer.catalog.all().length;
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuStart);
+  let errors = 0;
+  for (const facts of analyzer.index.files.values()) if (facts.errors.length > 0) errors++;
+  print({
+    domain: analyzer.index.domain, root: analyzer.root, files: analyzer.index.files.size, packages,
+    filesWithSyntaxErrors: errors, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  });
+  return 0;
+}
+
+async function queryCommand(args: string[]): Promise<number> {
+  const [kind, where, ...flags] = args;
+  const match = where ? /^(.*):(\d+):(\d+)$/.exec(where) : null;
+  if (!kind || !['definition', 'hover', 'references'].includes(kind) || !match) {
+    process.stderr.write(`nix-domains query: expected definition|hover|references FILE:LINE:COL\n`);
+    return 2;
+  }
+  const rootFlag = flags.indexOf('--root');
+  const file = path.resolve(match[1]!);
+  const root = rootFlag >= 0 && flags[rootFlag + 1] ? path.resolve(flags[rootFlag + 1]!) : await findDomainRoot(file);
+  const analyzer = await openDomain(root);
+  const relative = analyzer.index.relative(file);
+  if (relative === undefined) {
+    process.stderr.write(`nix-domains query: ${file} is outside the domain ${root}\n`);
+    return 2;
+  }
+  const pos = { line: Number(match[2]) - 1, character: Number(match[3]) - 1 };
+  const answer = await analyzer.withDocument(relative, (doc) => {
+    if (kind === 'hover') return hover(analyzer, doc, pos) ?? null;
+    const places = kind === 'definition' ? definition(analyzer, doc, pos) : references(analyzer, doc, pos);
+    return places.map((p) => ({ file: analyzer.index.absolute(p.file), line: p.span[0] + 1, column: p.span[1] + 1, span: p.span }));
+  });
+  if (answer === undefined) {
+    process.stderr.write(`nix-domains query: cannot read ${file}\n`);
+    return 1;
+  }
+  print(answer);
+  return 0;
+}
+
+/** The domain a file belongs to: the nearest folder upwards with a manifest or a .git. */
+async function findDomainRoot(file: string): Promise<string> {
+  const { existsSync } = await import('node:fs');
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'nix-domains.json')) || existsSync(path.join(dir, '.git'))) return dir;
+    if (path.dirname(dir) === dir) return path.dirname(file);
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exitCode = code;
+  }, (err) => {
+    process.stderr.write(`nix-domains: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,237 @@
+import {
+  CompletionItemKind, DiagnosticSeverity, SymbolKind, TextDocumentSyncKind, TextDocuments,
+  type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type InitializeParams,
+  type ServerCapabilities, type SymbolInformation,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import path from 'node:path';
+import { URI } from 'vscode-uri';
+import { Analyzer, type NixDocument } from '../analysis/analyzer';
+import { completion } from '../analysis/features/completion';
+import { definition } from '../analysis/features/definition';
+import { diagnostics } from '../analysis/features/diagnostics';
+import { hover } from '../analysis/features/hover';
+import type { Position } from '../analysis/features/locate';
+import { references } from '../analysis/features/references';
+import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
+import { readDomainName } from '../analysis/manifest';
+import { DEFAULT_SETTINGS, STATUS_NOTIFICATION, STATUS_REQUEST, type ServerStatus, type Settings } from '../../../shared/protocol';
+import { toLocation, toRange, uriToPath } from './convert';
+
+const SYMBOL_KINDS: Record<OurKind, SymbolKind> = {
+  package: SymbolKind.Package, function: SymbolKind.Function, set: SymbolKind.Object, variable: SymbolKind.Variable, input: SymbolKind.TypeParameter,
+};
+const COMPLETION_KINDS = {
+  package: CompletionItemKind.Module, function: CompletionItemKind.Function, set: CompletionItemKind.Struct,
+  variable: CompletionItemKind.Variable, input: CompletionItemKind.Variable,
+} as const;
+
+/**
+ * The language server: one analyzer per domain (workspace folder), LSP wiring on top.
+ * `create` builds it, `register` attaches one handler per feature, `capabilities` says what it offers.
+ */
+export class NixDomainsServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly analyzers = new Map<string, Promise<Analyzer>>();
+  private settings: Settings = DEFAULT_SETTINGS;
+  private readonly pendingDiagnostics = new Map<string, NodeJS.Timeout>();
+  private status: ServerStatus = { domain: '', indexing: null, files: 0, packages: 0 };
+  /** Resolves when every workspace folder has been indexed once; tests await it. */
+  indexed: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly connection: Connection, private readonly roots: string[]) {}
+
+  /** Builds the server for the workspace folders of an initialize request. */
+  static create(connection: Connection, params: InitializeParams): NixDomainsServer {
+    const roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
+    if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
+    const server = new NixDomainsServer(connection, roots);
+    const options = params.initializationOptions as Partial<Settings> | undefined;
+    if (options) server.settings = mergeSettings(options);
+    return server;
+  }
+
+  /** What the server offers. */
+  capabilities(): ServerCapabilities {
+    return {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      definitionProvider: true,
+      hoverProvider: true,
+      referencesProvider: true,
+      documentSymbolProvider: true,
+      workspaceSymbolProvider: true,
+      completionProvider: { triggerCharacters: ['.'] },
+    };
+  }
+
+  /** Attaches the handlers to the connection. */
+  register(): void {
+    const c = this.connection;
+    this.documents.listen(c);
+    this.documents.onDidOpen((e) => this.onDocument(e.document));
+    this.documents.onDidChangeContent((e) => this.onDocument(e.document));
+    this.documents.onDidClose((e) => void this.onClose(e.document.uri));
+    c.onInitialized(() => this.startIndexing());
+    c.onDidChangeConfiguration((change) => {
+      const incoming = (change.settings as { nixDomains?: Partial<Settings> } | undefined)?.nixDomains;
+      if (incoming) this.settings = mergeSettings(incoming);
+    });
+    c.onDidChangeWatchedFiles((change) => void this.onWatchedFiles(change.changes.map((ch) => ch.uri)));
+    c.onDefinition((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => definition(a, doc, pos).map((place) => toLocation(a, place))));
+    c.onHover((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
+      const result = hover(a, doc, pos);
+      return result ? { contents: { kind: 'markdown' as const, value: result.markdown }, range: toRange(result.span) } : null;
+    }));
+    c.onReferences((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) =>
+      references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place))));
+    c.onDocumentSymbol((p) => this.at(p.textDocument.uri, { line: 0, character: 0 }, (_a, doc) => documentSymbols(doc).map(toDocumentSymbol)));
+    c.onWorkspaceSymbol(async (p) => {
+      const out: SymbolInformation[] = [];
+      for (const pending of this.analyzers.values()) {
+        const analyzer = await pending;
+        for (const item of workspaceSymbols(analyzer, p.query)) {
+          out.push({ name: item.name, kind: SYMBOL_KINDS[item.kind], location: toLocation(analyzer, item.place), containerName: item.container });
+        }
+      }
+      return out;
+    });
+    c.onCompletion((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
+      const result = completion(a, doc, pos);
+      return {
+        isIncomplete: result.isIncomplete,
+        items: result.items.map((item): CompletionItem => ({ label: item.label, kind: COMPLETION_KINDS[item.kind] })),
+      };
+    }));
+    c.onRequest(STATUS_REQUEST, () => this.status);
+  }
+
+  /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
+  private startIndexing(): void {
+    const jobs = this.roots.map(async (root) => {
+      const analyzer = await this.analyzerForRoot(root);
+      const progress = await this.connection.window.createWorkDoneProgress().catch(() => undefined);
+      progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
+      const started = Date.now();
+      await analyzer.indexAll(({ done, total }) => {
+        progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`);
+        this.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
+      });
+      progress?.done();
+      this.setStatus({ domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: analyzer.catalog.all().length });
+      this.connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
+      for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
+    });
+    this.indexed = Promise.all(jobs).then(() => undefined, (err) => {
+      const message = err instanceof Error ? err.message : String(err);
+      this.connection.console.error(`Indexing failed: ${err instanceof Error ? err.stack : message}`);
+      this.setStatus({ ...this.status, indexing: null, error: `Indexing failed: ${message}` });
+    });
+  }
+
+  private setStatus(status: ServerStatus): void {
+    this.status = status;
+    void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+  }
+
+  private analyzerForRoot(root: string): Promise<Analyzer> {
+    let analyzer = this.analyzers.get(root);
+    if (!analyzer) {
+      analyzer = readDomainName(root).then((domain) =>
+        Analyzer.create(root, domain, { largeFileThreshold: this.settings.largeFileThreshold }));
+      this.analyzers.set(root, analyzer);
+    }
+    return analyzer;
+  }
+
+  /** The analyzer of the domain a file belongs to, and the file's domain-relative path. */
+  private async locate(uri: string): Promise<{ analyzer: Analyzer; file: string } | undefined> {
+    const fsPath = uriToPath(uri);
+    if (!fsPath) return undefined;
+    const root = [...this.roots, ...this.analyzers.keys()]
+      .filter((r) => !path.relative(r, fsPath).startsWith('..'))
+      .sort((a, b) => b.length - a.length)[0] ?? path.dirname(fsPath);
+    const analyzer = await this.analyzerForRoot(root);
+    const file = analyzer.index.relative(fsPath);
+    return file === undefined ? undefined : { analyzer, file };
+  }
+
+  /** Runs a feature at a position of a document; errors are logged and answered with null. */
+  private async at<T>(uri: string, position: Position, feature: (a: Analyzer, doc: NixDocument, pos: Position) => T): Promise<T | null> {
+    try {
+      const located = await this.locate(uri);
+      if (!located) return null;
+      const { analyzer, file } = located;
+      const open = this.documents.get(uri);
+      if (open && analyzer.openDocumentFor(file)?.version !== open.version) analyzer.openDocument(file, open.getText(), open.version);
+      return (await analyzer.withDocument(file, (doc) => feature(analyzer, doc, position))) ?? null;
+    } catch (err) {
+      this.connection.console.error(`Request failed on ${uri}: ${err instanceof Error ? err.stack : String(err)}`);
+      return null;
+    }
+  }
+
+  private async onDocument(document: TextDocument): Promise<void> {
+    const located = await this.locate(document.uri);
+    if (!located) return;
+    try {
+      located.analyzer.openDocument(located.file, document.getText(), document.version);
+    } catch (err) {
+      this.connection.console.error(`Cannot analyse ${document.uri}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.scheduleDiagnostics(document.uri);
+  }
+
+  private async onClose(uri: string): Promise<void> {
+    const located = await this.locate(uri);
+    await located?.analyzer.closeDocument(located.file);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private async onWatchedFiles(uris: string[]): Promise<void> {
+    for (const uri of uris) {
+      if (this.documents.get(uri)) continue; // the buffer wins over the disk
+      const located = await this.locate(uri);
+      if (located && located.file.endsWith('.nix')) await located.analyzer.indexFileFromDisk(located.file);
+    }
+    for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
+  }
+
+  /** Publishes diagnostics shortly after the last change, so typing does not recompute them per keystroke. */
+  private scheduleDiagnostics(uri: string): void {
+    clearTimeout(this.pendingDiagnostics.get(uri));
+    this.pendingDiagnostics.set(uri, setTimeout(() => {
+      this.pendingDiagnostics.delete(uri);
+      void this.publishDiagnostics(uri);
+    }, 150));
+  }
+
+  private async publishDiagnostics(uri: string): Promise<void> {
+    const located = await this.locate(uri);
+    if (!located) return;
+    // Until the whole domain is indexed, an input may look unknown only because its definition is not read yet.
+    const unknownInputs = this.settings.diagnostics.unknownInputs && located.analyzer.isIndexed;
+    const found = diagnostics(located.analyzer, located.file, { unknownInputs });
+    const lsp: Diagnostic[] = found.map((d) => ({
+      range: toRange(d.span), message: d.message, code: d.code, source: 'nix-domains',
+      severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
+    }));
+    await this.connection.sendDiagnostics({ uri, diagnostics: lsp });
+  }
+}
+
+function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {
+  return {
+    name: item.name || '""', kind: SYMBOL_KINDS[item.kind], range: toRange(item.span), selectionRange: toRange(item.selection),
+    children: item.children.map(toDocumentSymbol),
+  };
+}
+
+function mergeSettings(incoming: Partial<Settings>): Settings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ...incoming,
+    diagnostics: { ...DEFAULT_SETTINGS.diagnostics, ...(incoming.diagnostics ?? {}) },
+    trace: { ...DEFAULT_SETTINGS.trace, ...(incoming.trace ?? {}) },
+  };
+}
+

@@ -1,0 +1,37 @@
+/**
+ * The protocol between the VS Code client and the server beyond LSP: custom requests,
+ * notifications and the settings. Imported by both sides; depends on nothing but types.
+ */
+
+/** The settings under `nixDomains.*`, as the server receives them. */
+export interface Settings {
+  /** Files larger than this many bytes are never parsed whole. */
+  largeFileThreshold: number;
+  diagnostics: {
+    /** Report inputs of package functions that name no known package. */
+    unknownInputs: boolean;
+  };
+  trace: { server: 'off' | 'messages' | 'verbose' };
+}
+
+/** Defaults of every setting; a test checks each `nixDomains.*` setting of package.json has one. */
+export const DEFAULT_SETTINGS: Settings = {
+  largeFileThreshold: 256 * 1024,
+  diagnostics: { unknownInputs: true },
+  trace: { server: 'off' },
+};
+
+/** State shown in the status bar. */
+export interface ServerStatus {
+  domain: string;
+  indexing: { done: number; total: number } | null;
+  files: number;
+  packages: number;
+  /** Set when indexing failed; the server keeps answering from what it has. */
+  error?: string;
+}
+
+/** Server → client: the status changed (domain, index progress). */
+export const STATUS_NOTIFICATION = 'nixDomains/status';
+/** Client → server: the current status. */
+export const STATUS_REQUEST = 'nixDomains/status';

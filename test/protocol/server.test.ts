@@ -1,0 +1,116 @@
+// Talks JSON-RPC to the built server (dist/server.js) as a child process, as an editor would.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { CompletionList, DocumentSymbol, Hover, Location, SymbolInformation } from 'vscode-languageserver-protocol';
+import { LspClient } from '../../server/src/cli/lspClient';
+import { cursor, FIXTURE } from '../helpers';
+
+const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+let client: LspClient;
+const opened = new Map<string, string>();
+
+before(async () => {
+  client = await LspClient.start(FIXTURE, SERVER);
+  await client.waitForIndex();
+});
+
+after(async () => {
+  await client.stop();
+});
+
+async function open(file: string): Promise<string> {
+  const existing = opened.get(file);
+  if (existing) return existing;
+  const uri = await client.open(path.join(FIXTURE, file), readFileSync(path.join(FIXTURE, file), 'utf8'));
+  opened.set(file, uri);
+  return uri;
+}
+
+async function at<R>(method: string, file: string, marked: string, extra: object = {}): Promise<R> {
+  const uri = await open(file);
+  return client.request<R>(method, { textDocument: { uri }, position: cursor(FIXTURE, file, marked), ...extra });
+}
+
+const messageOf = (m: string | { value: string }) => (typeof m === 'string' ? m : m.value);
+const rel = (uri: string) => path.relative(FIXTURE, URI.parse(uri).fsPath);
+const HELLO = 'pkgs/by-name/he/hello/package.nix';
+
+test('definition of an input lands in the file that builds the package, across an alias chain', async () => {
+  const locations = await at<Location[]>('textDocument/definition', HELLO, 'zlib, py|thon3, jq');
+  assert.equal(locations.length, 1);
+  assert.equal(rel(locations[0]!.uri), 'pkgs/development/interpreters/python/cpython/default.nix');
+  assert.equal(locations[0]!.range.start.line, 8);
+});
+
+test('hover on an input shows the package card', async () => {
+  const hover = await at<Hover>('textDocument/hover', HELLO, 'zlib, py|thon3, jq');
+  const text = (hover.contents as { value: string }).value;
+  assert.match(text, /\*\*pythonInterpreters\.python311\*\*/);
+  assert.doesNotMatch(text, /python312/);
+  assert.match(text, /`python3` resolves to/);
+  assert.match(text, /A high-level dynamically-typed programming language/);
+  assert.match(text, /Maintainers: alice/);
+  assert.match(text, /Direct dependants: [1-9]/);
+});
+
+test('hover on lib.strings.concatMapStrings shows its doc comment', async () => {
+  const hover = await at<Hover>('textDocument/hover', HELLO, 'lib.strings.concatMap|Strings');
+  const text = (hover.contents as { value: string }).value;
+  assert.match(text, /lib\.strings\.concatMapStrings/);
+  assert.match(text, /Map a function over a list/);
+});
+
+test('references of a package: the inputs that take it and the places that pass it', async () => {
+  const locations = await at<Location[]>('textDocument/references', 'pkgs/by-name/zl/zlib/package.nix', 'pname = "z|lib"', { context: { includeDeclaration: false } });
+  const files = locations.map((l) => rel(l.uri)).sort();
+  assert.ok(files.includes(HELLO), files.join());
+  assert.ok(files.includes('pkgs/by-name/op/openssl/default.nix'), files.join());
+  assert.ok(files.includes('pkgs/development/interpreters/python/default.nix'), files.join());
+});
+
+test('document symbols outline the file', async () => {
+  const uri = await open('pkgs/top-level/all-packages.nix');
+  const symbols = await client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+  const names = symbols.map((s) => s.name);
+  for (const name of ['python3', 'pythonInterpreters', 'jq', 'games']) assert.ok(names.includes(name), names.join());
+});
+
+test('workspace symbols find packages and lib functions', async () => {
+  const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'concatMap' });
+  assert.ok(symbols.some((s) => s.name === 'lib.strings.concatMapStrings'));
+  const packages = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'numpy' });
+  assert.equal(packages[0]?.name, 'python3Packages.numpy');
+});
+
+test('completion offers package names in formals and lib members after lib.', async () => {
+  const formals = await at<CompletionList>('textDocument/completion', 'pkgs/by-name/gl/glibc/package.nix', '{ stdenv|, fetchurl');
+  assert.ok(formals.items.some((i) => i.label === 'stdenv'));
+  const file = 'pkgs/by-name/he/hello/package.nix';
+  const members = await at<CompletionList>('textDocument/completion', file, 'lib.strings.|concatMapStrings');
+  assert.ok(members.items.some((i) => i.label === 'optionalString'), members.items.map((i) => i.label).join());
+});
+
+test('diagnostics: an unknown input is reported, a defaulted or provided one is not', async () => {
+  const uri = await open(HELLO);
+  const published = client.diagnostics.get(uri) ?? (await client.nextDiagnostics(uri));
+  const messages = published.diagnostics.map((d) => messageOf(d.message));
+  assert.equal(messages.length, 1, messages.join('\n'));
+  assert.match(messages[0]!, /mystery-dependency/);
+});
+
+test('diagnostics: a syntax error is reported after an edit, and the server keeps answering', async () => {
+  const file = path.join(FIXTURE, 'pkgs/by-name/gl/glibc/package.nix');
+  const uri = URI.file(file).toString();
+  const next = client.nextDiagnostics(uri);
+  await client.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'nix', version: 7, text: '{ stdenv, fetchurl }:\nstdenv.mkDerivation { pname = "glibc"; version = ; }\n' },
+  });
+  const published = await next;
+  assert.ok(published.diagnostics.some((d) => messageOf(d.message).includes('Syntax error')));
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+  assert.ok(hover === null || typeof hover === 'object');
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});
