@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DomainIndex } from './domainIndex';
 import { extractFacts, type FileFacts } from './facts';
+import { factsOfLargeFile } from './largeFile';
 import { PackageCatalog } from './packages';
 import { NixParser } from './parser';
 import { Resolver } from './resolve';
@@ -79,7 +80,10 @@ export class Analyzer {
       return;
     }
     if (stat.size > this.options.largeFileThreshold) {
-      this.index.setFile({ path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true });
+      // Maintainer lists are indexed by their own scanner; other large files are cut at their bindings.
+      this.index.setFile(/(^|\/)maintainers\//.test(file)
+        ? { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true }
+        : await factsOfLargeFile(file, absolute, this.parser));
       return;
     }
     const text = await readNixFile(absolute);

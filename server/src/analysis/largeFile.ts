@@ -1,0 +1,172 @@
+import { promises as fs } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { extractFacts, type Attr, type FileFacts, type Val } from './facts';
+import type { NixParser } from './parser';
+import type { Span } from './syntax';
+
+/** How much text is parsed at once: whole bindings, batched up to about this many characters. */
+const BATCH_CHARS = 32 * 1024;
+/** A single binding larger than this is skipped rather than held in memory. */
+const MAX_BINDING_CHARS = 4 * 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+
+const enum Lex { Code, String, Indented, LineComment, BlockComment }
+
+/**
+ * Facts of a file too large to parse whole (a 1.5 MB all-packages.nix): a streaming scan in
+ * fixed-size chunks finds the file's main attribute set and cuts it at its top-level bindings;
+ * batches of whole bindings are parsed one at a time, positions shifted back into the file.
+ * Memory stays bounded by one chunk plus one batch, whatever the file's size.
+ */
+export async function factsOfLargeFile(file: string, absolute: string, parser: NixParser, chunkBytes = CHUNK_BYTES): Promise<FileFacts> {
+  const attrs: Attr[] = [];
+  const errors: Span[] = [];
+  const handle = await fs.open(absolute, 'r');
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(chunkBytes);
+  // Lexer state, carried across chunks.
+  const modes: { lex: Lex; depth: number }[] = [{ lex: Lex.Code, depth: 0 }];
+  let depth = 0;
+  let setDepth = -1; // depth inside the main set, once found
+  let line = 0;
+  let col = 0;
+  let pending = ''; // lookahead after `{` to decide whether it opens an attribute set
+  let pendingAt: [number, number] | undefined;
+  let batch = '';
+  let batchAt: [number, number] = [0, 0];
+  let binding = '';
+  let skipping = false;
+  let prev = '';
+  let first = true;
+
+  const flushBatch = () => {
+    if (batch.trim().length === 0) { batch = ''; return; }
+    // `{` + bindings + `}`: the first line shifts by one column, later lines keep theirs.
+    const tree = parser.parse(`{${batch}\n}`);
+    try {
+      const facts = extractFacts(file, tree);
+      const shift = (s: Span): Span => [s[0] + batchAt[0], s[0] === 0 ? s[1] - 1 + batchAt[1] : s[1], s[2] + batchAt[0], s[2] === 0 ? s[3] - 1 + batchAt[1] : s[3]];
+      if (facts.value.k === 'set') for (const attr of facts.value.attrs) attrs.push(shiftAttr(attr, shift));
+      for (const e of facts.errors) if (errors.length < 50) errors.push(shift(e));
+    } finally {
+      tree.delete();
+    }
+    batch = '';
+  };
+
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+      const text = bytesRead > 0 ? decoder.write(buffer.subarray(0, bytesRead)) : decoder.end();
+      if (first && text.charCodeAt(0) === 0xfeff) { col = -1; }
+      first = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i]!;
+        const mode = modes[modes.length - 1]!;
+        if (setDepth >= 0 && depth >= setDepth) {
+          if (binding.length === 0) batchAt = batch.length === 0 ? [line, col] : batchAt;
+          if (!skipping) binding += c;
+          if (binding.length > MAX_BINDING_CHARS) { skipping = true; binding = ''; }
+        }
+        if (pendingAt) pending += c;
+        // Lexing.
+        switch (mode.lex) {
+          case Lex.LineComment:
+            if (c === '\n') modes.pop();
+            break;
+          case Lex.BlockComment:
+            if (prev === '*' && c === '/') { modes.pop(); prev = ''; advance(c); continue; }
+            break;
+          case Lex.String:
+            if (prev === '\\') { prev = ''; advance(c); continue; }
+            if (c === '"') modes.pop();
+            else if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
+            break;
+          case Lex.Indented:
+            if (prev === "'" && c === "'") { prev = "''"; advance(c); continue; }
+            if (prev === "''") {
+              if (c === '$' || c === "'" || c === '\\') { prev = c === '\\' ? '\\\\' : ''; advance(c); continue; }
+              modes.pop(); // the string closed; c is code
+              prev = '';
+              i--; // re-read c as code
+              if (setDepth >= 0 && depth >= setDepth && !skipping) binding = binding.slice(0, -1);
+              if (pendingAt) pending = pending.slice(0, -1);
+              continue;
+            }
+            if (prev === '\\\\') { prev = ''; advance(c); continue; }
+            if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
+            break;
+          case Lex.Code:
+            if (c === '#') modes.push({ lex: Lex.LineComment, depth: 0 });
+            else if (prev === '/' && c === '*') modes.push({ lex: Lex.BlockComment, depth: 0 });
+            else if (c === '"') modes.push({ lex: Lex.String, depth: 0 });
+            else if (prev === "'" && c === "'") { modes.push({ lex: Lex.Indented, depth: 0 }); prev = ''; advance(c); continue; }
+            else if (c === '{' || c === '[' || c === '(') {
+              if (modes.length > 1) mode.depth++;
+              depth++;
+              if (c === '{' && setDepth < 0 && !pendingAt) { pendingAt = [line, col + 1]; pending = ''; }
+            } else if (c === '}' || c === ']' || c === ')') {
+              if (modes.length > 1 && mode.depth === 0 && c === '}') { modes.pop(); break; }
+              if (modes.length > 1) mode.depth--;
+              depth--;
+              if (setDepth >= 0 && depth < setDepth) {
+                // The main set closed: the rest of the file is not bindings.
+                if (!skipping && binding.trim()) batch += binding.slice(0, -1);
+                binding = '';
+                setDepth = -2;
+              }
+            } else if (c === ';' && setDepth >= 0 && depth === setDepth && modes.length === 1) {
+              if (!skipping) batch += binding;
+              binding = '';
+              skipping = false;
+              if (batch.length >= BATCH_CHARS) flushBatch();
+            }
+            break;
+        }
+        // Decide whether the pending `{` opens an attribute set: its first token is a binding.
+        if (pendingAt && /\S/.test(c) && modes[modes.length - 1]!.lex === Lex.Code) {
+          const kind = classifyAfterBrace(pending);
+          if (kind === 'set') { setDepth = depth; batchAt = pendingAt; binding = pending; }
+          if (kind !== 'undecided') { pendingAt = undefined; pending = ''; }
+        }
+        prev = c;
+        advance(c);
+      }
+      if (bytesRead === 0) break;
+    }
+    if (!skipping && binding.trim() && setDepth >= 0) batch += binding;
+    flushBatch();
+  } finally {
+    await handle.close();
+  }
+  return { path: file, errors, value: { k: 'set', span: [0, 0, line, col], attrs }, large: true };
+
+  function advance(c: string): void {
+    if (c === '\n') { line++; col = 0; } else col++;
+  }
+}
+
+/** After a `{`: an attribute set starts with a binding (`name =`, `a.b =`, `inherit`, `"x" =`); formals do not. */
+function classifyAfterBrace(text: string): 'set' | 'formals' | 'undecided' {
+  const trimmed = text.replace(/^(\s|#[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+  if (trimmed.length < 2) return 'undecided';
+  if (/^inherit\b/.test(trimmed)) return 'set';
+  const m = /^("[^"]*"|[A-Za-z_][\w'-]*)\s*([=.,?}:@])/.exec(trimmed);
+  if (!m) return /^("[^"]*"|[A-Za-z_][\w'-]*)\s*$/.test(trimmed) ? 'undecided' : 'formals';
+  return m[2] === '=' || m[2] === '.' ? 'set' : 'formals';
+}
+
+function shiftAttr(attr: Attr, shift: (s: Span) => Span): Attr {
+  return { ...attr, span: shift(attr.span), val: shiftVal(attr.val, shift) };
+}
+
+function shiftVal(val: Val, shift: (s: Span) => Span): Val {
+  const span = shift(val.span);
+  switch (val.k) {
+    case 'set': return { ...val, span, attrs: val.attrs.map((a) => shiftAttr(a, shift)) };
+    case 'call': return { ...val, span, args: val.args.map((a) => shiftAttr(a, shift)) };
+    case 'sel': return { ...val, span, of: shiftVal(val.of, shift) };
+    case 'inline': return { ...val, span, drv: { ...val.drv, span: shift(val.drv.span), maintainers: val.drv.maintainers.map((m) => ({ ...m, span: shift(m.span) })) } };
+    default: return { ...val, span };
+  }
+}
