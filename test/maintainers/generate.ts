@@ -104,11 +104,11 @@ export function generateMaintainerList(options: GenerateOptions): GeneratedList 
     const github = handle.startsWith('_') ? handle.slice(1) : random() < 0.2 ? handle.toUpperCase() : handle;
     const rawName = `${pick(FIRST)} ${pick(LAST)}${random() < 0.02 ? ' 🦊 {not; a #brace}' : ''}`;
     const fields: string[] = [];
-    if (random() < 0.8) fields.push(`    email = "${handle.replace(/['"_]/g, '')}@example.org";\n`);
-    if (random() < 0.15) fields.push(`    matrix = "@${handle}:matrix.org";\n`);
+    if (random() < 0.35) fields.push(`    email = "${handle.replace(/['"_]/g, '')}@example.org";\n`);
+    if (random() < 0.06) fields.push(`    matrix = "@${handle}:matrix.org";\n`);
     fields.push(`    github = "${github}";\n`, `    githubId = ${Math.floor(random() * 1e8)};\n`);
     fields.push(`    name = "${rawName}";\n`);
-    const keys = random() < 0.1 ? 1 + Math.floor(random() * 2) : 0;
+    const keys = random() < 0.05 ? 1 + Math.floor(random() * 2) : 0;
     if (keys) {
       const fps = Array.from({ length: keys }, () => fingerprint(random));
       fields.push(`    keys = [${fps.map((fp) => `{\n      fingerprint = "${fp}";\n    }`).join(' ')}];\n`);

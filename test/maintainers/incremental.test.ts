@@ -32,7 +32,7 @@ async function check(index: HandleIndex, bytes: Buffer, edit: ByteEdit, why: str
 
 test('random edits: the updated index equals a full rescan after every edit', async () => {
   const random = prng(42);
-  let bytes = Buffer.from(generateMaintainerList({ entries: 120, seed: 7 }).text);
+  let bytes: Buffer = Buffer.from(generateMaintainerList({ entries: 120, seed: 7 }).text);
   let index = await scanMaintainers(bufferReader(bytes));
   for (let step = 0; step < 400; step++) {
     // Keep the file from decaying into one unterminated string: restart from a fresh list.
@@ -70,7 +70,7 @@ test('typing inside one entry rescans that entry only', async () => {
 
 test('a new entry, then deleting it again', async () => {
   const src = '{\n  alice = { name = "A"; };\n  carol = { name = "C"; };\n}\n';
-  let bytes = Buffer.from(src);
+  let bytes: Buffer = Buffer.from(src);
   let index = await scanMaintainers(bufferReader(bytes));
   const at = src.indexOf('  carol');
   let next = apply(bytes, at, at, '  bob = {\n    name = "B";\n  };\n');
@@ -85,7 +85,7 @@ test('a new entry, then deleting it again', async () => {
 
 test('opening a comment hides the entries after it, closing it brings them back', async () => {
   const src = '{\n  a = { };\n  b = { };\n  c = { };\n}\n';
-  let bytes = Buffer.from(src);
+  let bytes: Buffer = Buffer.from(src);
   let index = await scanMaintainers(bufferReader(bytes));
   let next = apply(bytes, src.indexOf('  b'), src.indexOf('  b'), '/*');
   index = await check(index, next.bytes, next.edit, 'open');

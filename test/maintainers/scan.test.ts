@@ -8,7 +8,12 @@ import type { HandleEntry } from '../../server/src/analysis/maintainers/index';
 type Expected = [string, number, number, string?, string?];
 
 /** Scans src with chunk sizes from 1 byte up, expects the same entries from each. */
-async function check(src: string, expected: Expected[]): Promise<HandleEntry[]> {
+async function check(src: string, expected: Expected[]): Promise<void> {
+  await checkEntries(src, expected);
+}
+
+/** check(), returning the entries for further assertions. */
+async function checkEntries(src: string, expected: Expected[]): Promise<HandleEntry[]> {
   const bytes = Buffer.from(src, 'utf8');
   let reference: HandleEntry[] | undefined;
   for (const chunkSize of [1, 2, 3, 7, 64, 65536]) {
@@ -30,7 +35,7 @@ async function check(src: string, expected: Expected[]): Promise<HandleEntry[]> 
 
 test('a plain entry: its range runs from the handle to the `;`', async () => {
   const src = '{\n  alice = {\n    name = "Alice";\n    github = "alice-gh";\n  };\n}\n';
-  const [alice] = await check(src, [['alice', 1, 2, 'Alice', 'alice-gh']]);
+  const [alice] = await checkEntries(src, [['alice', 1, 2, 'Alice', 'alice-gh']]);
   assert.equal(src.slice(alice.start, alice.end), 'alice = {\n    name = "Alice";\n    github = "alice-gh";\n  };');
 });
 
@@ -130,7 +135,7 @@ test("indented strings with `''` escapes and `};` inside", () =>
 
 test('unicode names; columns count UTF-16 units and offsets count bytes', async () => {
   const src = `{\n  /* ü 🦊 */ leo = { name = "Léo 山田 🦊"; };\n  mia = { name = "Mia"; };\n}\n`;
-  const [leo, mia] = await check(src, [
+  const [leo, mia] = await checkEntries(src, [
     ['leo', 1, 13, 'Léo 山田 🦊'],
     ['mia', 2, 2, 'Mia'],
   ]);

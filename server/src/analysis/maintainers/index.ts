@@ -14,24 +14,23 @@ export interface HandleEntry {
   github?: string;
 }
 
+/** Text lengths that mean "no value" and "same as the handle" (real ones are far shorter). */
+const ABSENT = 0xffff;
+const SAME_AS_HANDLE = 0xfffe;
+const MAX_TEXT_BYTES = 0xfff0;
+
 /**
- * Handle → byte range of every entry, in file order. Columnar (typed arrays plus string
- * arrays) because a list of 30,000 small objects costs several times the memory.
+ * Handle → byte range of every entry, in file order. Columnar and off the JS heap: numbers in
+ * typed arrays, handles, names and GitHub handles as UTF-8 in one buffer, decoded on access.
+ * 30,000 small objects and 90,000 strings would cost several times the memory, and building
+ * them would grow V8's young generation.
  */
 export class HandleIndex implements Iterable<HandleEntry> {
-  /** File positions of entries sorted by handle; built on first lookup. */
+  /** File positions of entries sorted by handle bytes; built on first lookup. */
   private order: Uint32Array | undefined;
 
   /** Internal: use HandleIndexBuilder or HandleIndex.from. */
-  constructor(
-    private readonly handles: string[],
-    private readonly names: (string | undefined)[],
-    private readonly githubs: (string | undefined)[],
-    private readonly starts: Uint32Array,
-    private readonly ends: Uint32Array,
-    private readonly lines: Uint32Array,
-    private readonly columns: Uint32Array,
-  ) {}
+  constructor(private readonly c: Columns) {}
 
   /** Builds an index from entries given in file order. */
   static from(entries: Iterable<HandleEntry>): HandleIndex {
@@ -42,41 +41,43 @@ export class HandleIndex implements Iterable<HandleEntry> {
 
   /** Number of entries. */
   get size(): number {
-    return this.handles.length;
+    return this.c.size;
   }
 
   /** The entry at file position i (0 ≤ i < size). */
   at(i: number): HandleEntry {
-    const entry: HandleEntry = {
-      handle: this.handles[i],
-      start: this.starts[i],
-      end: this.ends[i],
-      line: this.lines[i],
-      column: this.columns[i],
-    };
-    if (this.names[i] !== undefined) entry.name = this.names[i];
-    if (this.githubs[i] !== undefined) entry.github = this.githubs[i];
+    const c = this.c;
+    const entry: HandleEntry = { handle: this.handleAt(i), start: c.starts[i], end: c.ends[i], line: c.lines[i], column: c.columns[i] };
+    const nameAt = c.textStarts[i] + c.handleLengths[i];
+    if (c.nameLengths[i] !== ABSENT) entry.name = c.text.toString('utf8', nameAt, nameAt + c.nameLengths[i]);
+    const githubLength = c.githubLengths[i];
+    if (githubLength === SAME_AS_HANDLE) entry.github = entry.handle;
+    else if (githubLength !== ABSENT) {
+      const githubAt = nameAt + (c.nameLengths[i] === ABSENT ? 0 : c.nameLengths[i]);
+      entry.github = c.text.toString('utf8', githubAt, githubAt + githubLength);
+    }
     return entry;
   }
 
   /** The handle at file position i, without building an entry object. */
   handleAt(i: number): string {
-    return this.handles[i];
+    const at = this.c.textStarts[i];
+    return this.c.text.toString('utf8', at, at + this.c.handleLengths[i]);
   }
 
   /** Byte offset of entry i. */
   startAt(i: number): number {
-    return this.starts[i];
+    return this.c.starts[i];
   }
 
   /** Line of entry i. */
   lineAt(i: number): number {
-    return this.lines[i];
+    return this.c.lines[i];
   }
 
   /** Column (UTF-16) of entry i. */
   columnAt(i: number): number {
-    return this.columns[i];
+    return this.c.columns[i];
   }
 
   /** The entry for a handle (the first one, should the list define it twice). */
@@ -93,25 +94,26 @@ export class HandleIndex implements Iterable<HandleEntry> {
   /** File position of handle, or -1. */
   find(handle: string): number {
     const order = this.sortedOrder();
+    const key = Buffer.from(handle, 'utf8');
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.handles[order[mid]] < handle) lo = mid + 1;
+      if (this.compareKey(order[mid], key) < 0) lo = mid + 1;
       else hi = mid;
     }
-    return lo < order.length && this.handles[order[lo]] === handle ? order[lo] : -1;
+    return lo < order.length && this.compareKey(order[lo], key) === 0 ? order[lo] : -1;
   }
 
   /** File position of the entry whose byte range contains offset, or -1. */
   entryAtOffset(offset: number): number {
-    const i = lastAtOrBefore(this.starts, this.size, offset);
-    return i >= 0 && offset < this.ends[i] ? i : -1;
+    const i = lastAtOrBefore(this.c.starts, this.size, offset);
+    return i >= 0 && offset < this.c.ends[i] ? i : -1;
   }
 
-  /** All handles in file order (a copy, for completion lists). */
+  /** All handles in file order (for completion lists). */
   handleList(): string[] {
-    return this.handles.slice();
+    return Array.from({ length: this.size }, (_, i) => this.handleAt(i));
   }
 
   *[Symbol.iterator](): Iterator<HandleEntry> {
@@ -123,130 +125,181 @@ export class HandleIndex implements Iterable<HandleEntry> {
    * byteDelta bytes and lineDelta lines: what an edit of the file does to the index.
    */
   splice(from: number, to: number, inserted: HandleEntry[], byteDelta: number, lineDelta: number): HandleIndex {
-    const tail = this.size - to;
-    const builder = new HandleIndexBuilder(from + inserted.length + tail);
+    const builder = new HandleIndexBuilder(from + inserted.length + this.size - to, this.c.text.length);
     builder.copyFrom(this, 0, from, 0, 0);
     for (const entry of inserted) builder.push(entry);
     builder.copyFrom(this, to, this.size, byteDelta, lineDelta);
     const result = builder.build();
     // Typing inside an entry leaves the handles as they were: keep the sorted order.
-    if (this.order && inserted.length === to - from && inserted.every((e, k) => e.handle === this.handles[from + k])) {
+    if (this.order && inserted.length === to - from && inserted.every((e, k) => e.handle === this.handleAt(from + k))) {
       result.order = this.order;
     }
     return result;
   }
 
+  /** @internal the columns, for the builder and for incremental updates. */
+  columnsOf(): Readonly<Columns> {
+    return this.c;
+  }
+
+  private compareKey(i: number, key: Buffer): number {
+    const at = this.c.textStarts[i];
+    return this.c.text.compare(key, 0, key.length, at, at + this.c.handleLengths[i]);
+  }
+
   private sortedOrder(): Uint32Array {
     if (this.order) return this.order;
+    const { text, textStarts, handleLengths } = this.c;
     const order = new Uint32Array(this.size);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    const handles = this.handles;
     // Lists are kept sorted by hand, so this is usually one linear pass of the sort.
-    order.sort((a, b) => (handles[a] < handles[b] ? -1 : handles[a] > handles[b] ? 1 : a - b));
+    order.sort((a, b) => {
+      const byText = text.compare(text, textStarts[b], textStarts[b] + handleLengths[b], textStarts[a], textStarts[a] + handleLengths[a]);
+      return byText !== 0 ? byText : a - b;
+    });
     this.order = order;
     return order;
   }
-
-  /** @internal column access for the builder and the stub encoder. */
-  columnsOf(): {
-    handles: readonly string[];
-    names: readonly (string | undefined)[];
-    githubs: readonly (string | undefined)[];
-    starts: Uint32Array;
-    ends: Uint32Array;
-    lines: Uint32Array;
-    columns: Uint32Array;
-  } {
-    const { handles, names, githubs, starts, ends, lines, columns } = this;
-    return { handles, names, githubs, starts, ends, lines, columns };
-  }
 }
 
-/** Collects entries in file order; grows its typed arrays by doubling. */
-export class HandleIndexBuilder {
-  private handles: string[] = [];
-  private names: (string | undefined)[] = [];
-  private githubs: (string | undefined)[] = [];
-  private starts: Uint32Array;
-  private ends: Uint32Array;
-  private lines: Uint32Array;
-  private columns: Uint32Array;
+interface Columns {
+  size: number;
+  starts: Uint32Array;
+  ends: Uint32Array;
+  lines: Uint32Array;
+  columns: Uint32Array;
+  /** Where entry i's handle, then name, then GitHub handle are in text. */
+  textStarts: Uint32Array;
+  handleLengths: Uint16Array;
+  nameLengths: Uint16Array;
+  githubLengths: Uint16Array;
+  text: Buffer;
+}
 
-  constructor(capacity = 1024) {
-    this.starts = new Uint32Array(capacity);
-    this.ends = new Uint32Array(capacity);
-    this.lines = new Uint32Array(capacity);
-    this.columns = new Uint32Array(capacity);
+/** Collects entries in file order; grows its arrays by doubling. */
+export class HandleIndexBuilder {
+  private c: Columns;
+  private textLength = 0;
+
+  constructor(capacity = 1024, textCapacity = capacity * 32) {
+    this.c = {
+      size: 0,
+      starts: new Uint32Array(capacity),
+      ends: new Uint32Array(capacity),
+      lines: new Uint32Array(capacity),
+      columns: new Uint32Array(capacity),
+      textStarts: new Uint32Array(capacity),
+      handleLengths: new Uint16Array(capacity),
+      nameLengths: new Uint16Array(capacity),
+      githubLengths: new Uint16Array(capacity),
+      text: Buffer.alloc(Math.max(16, textCapacity)),
+    };
   }
 
   /** Number of entries pushed so far. */
   get size(): number {
-    return this.handles.length;
+    return this.c.size;
   }
 
   /** Appends one entry (entries must arrive in file order). */
   push(entry: HandleEntry): void {
-    const i = this.handles.length;
-    this.reserve(i + 1);
-    this.handles.push(entry.handle);
-    this.names.push(entry.name);
-    // Most GitHub handles equal the maintainer handle: share the string instead of a copy.
-    this.githubs.push(entry.github === entry.handle ? entry.handle : entry.github);
-    this.starts[i] = entry.start;
-    this.ends[i] = entry.end;
-    this.lines[i] = entry.line;
-    this.columns[i] = entry.column;
+    const i = this.c.size;
+    this.reserve(i + 1, this.textLength + 3 * 4 * 1024);
+    const c = this.c;
+    c.starts[i] = entry.start;
+    c.ends[i] = entry.end;
+    c.lines[i] = entry.line;
+    c.columns[i] = entry.column;
+    c.textStarts[i] = this.textLength;
+    c.handleLengths[i] = this.write(entry.handle);
+    c.nameLengths[i] = entry.name === undefined ? ABSENT : this.write(entry.name);
+    // Most GitHub handles equal the maintainer handle: no second copy of those.
+    c.githubLengths[i] =
+      entry.github === undefined ? ABSENT : entry.github === entry.handle ? SAME_AS_HANDLE : this.write(entry.github);
+    c.size++;
   }
 
   /** Appends entries [from, to) of another index, shifted by byteDelta and lineDelta. */
   copyFrom(source: HandleIndex, from: number, to: number, byteDelta: number, lineDelta: number): void {
+    if (to <= from) return;
     const src = source.columnsOf();
-    const n = this.handles.length;
-    this.reserve(n + to - from);
-    for (let i = from; i < to; i++) {
-      this.handles.push(src.handles[i]);
-      this.names.push(src.names[i]);
-      this.githubs.push(src.githubs[i]);
+    const n = this.c.size;
+    const textFrom = src.textStarts[from];
+    const textTo = to < src.size ? src.textStarts[to] : src.text.length;
+    this.reserve(n + to - from, this.textLength + textTo - textFrom);
+    const c = this.c;
+    c.starts.set(src.starts.subarray(from, to), n);
+    c.ends.set(src.ends.subarray(from, to), n);
+    c.lines.set(src.lines.subarray(from, to), n);
+    c.columns.set(src.columns.subarray(from, to), n);
+    c.handleLengths.set(src.handleLengths.subarray(from, to), n);
+    c.nameLengths.set(src.nameLengths.subarray(from, to), n);
+    c.githubLengths.set(src.githubLengths.subarray(from, to), n);
+    src.text.copy(c.text, this.textLength, textFrom, textTo);
+    const textDelta = this.textLength - textFrom;
+    for (let j = n, i = from; i < to; i++, j++) {
+      c.textStarts[j] = src.textStarts[i] + textDelta;
+      c.starts[j] += byteDelta;
+      c.ends[j] += byteDelta;
+      c.lines[j] += lineDelta;
     }
-    this.starts.set(src.starts.subarray(from, to), n);
-    this.ends.set(src.ends.subarray(from, to), n);
-    this.lines.set(src.lines.subarray(from, to), n);
-    this.columns.set(src.columns.subarray(from, to), n);
-    if (byteDelta !== 0 || lineDelta !== 0) {
-      for (let j = n; j < n + to - from; j++) {
-        this.starts[j] += byteDelta;
-        this.ends[j] += byteDelta;
-        this.lines[j] += lineDelta;
-      }
-    }
+    this.textLength += textTo - textFrom;
+    c.size = n + to - from;
   }
 
-  /** Freezes the collected entries into an index (typed arrays trimmed to size). */
+  /** Freezes the collected entries into an index (arrays trimmed to size). */
   build(): HandleIndex {
-    const n = this.handles.length;
-    return new HandleIndex(
-      this.handles,
-      this.names,
-      this.githubs,
-      this.starts.slice(0, n),
-      this.ends.slice(0, n),
-      this.lines.slice(0, n),
-      this.columns.slice(0, n),
-    );
+    const c = this.c;
+    const n = c.size;
+    return new HandleIndex({
+      size: n,
+      starts: c.starts.slice(0, n),
+      ends: c.ends.slice(0, n),
+      lines: c.lines.slice(0, n),
+      columns: c.columns.slice(0, n),
+      textStarts: c.textStarts.slice(0, n),
+      handleLengths: c.handleLengths.slice(0, n),
+      nameLengths: c.nameLengths.slice(0, n),
+      githubLengths: c.githubLengths.slice(0, n),
+      text: Buffer.from(c.text.subarray(0, this.textLength)),
+    });
   }
 
-  private reserve(capacity: number): void {
-    if (capacity <= this.starts.length) return;
-    const grown = Math.max(capacity, this.starts.length * 2);
-    const grow = (a: Uint32Array) => {
+  /** Writes text at the end of the text buffer; returns its byte length (cut to fit a length). */
+  private write(text: string): number {
+    let length = this.c.text.write(text, this.textLength, 'utf8');
+    if (length > MAX_TEXT_BYTES) length = MAX_TEXT_BYTES;
+    this.textLength += length;
+    return length;
+  }
+
+  private reserve(capacity: number, textCapacity: number): void {
+    const c = this.c;
+    if (textCapacity > c.text.length) {
+      const text = Buffer.alloc(Math.max(textCapacity, c.text.length * 2));
+      c.text.copy(text, 0, 0, this.textLength);
+      c.text = text;
+    }
+    if (capacity <= c.starts.length) return;
+    const grown = Math.max(capacity, c.starts.length * 2);
+    const grow32 = (a: Uint32Array) => {
       const b = new Uint32Array(grown);
       b.set(a);
       return b;
     };
-    this.starts = grow(this.starts);
-    this.ends = grow(this.ends);
-    this.lines = grow(this.lines);
-    this.columns = grow(this.columns);
+    const grow16 = (a: Uint16Array) => {
+      const b = new Uint16Array(grown);
+      b.set(a);
+      return b;
+    };
+    c.starts = grow32(c.starts);
+    c.ends = grow32(c.ends);
+    c.lines = grow32(c.lines);
+    c.columns = grow32(c.columns);
+    c.textStarts = grow32(c.textStarts);
+    c.handleLengths = grow16(c.handleLengths);
+    c.nameLengths = grow16(c.nameLengths);
+    c.githubLengths = grow16(c.githubLengths);
   }
 }
 

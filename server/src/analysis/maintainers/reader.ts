@@ -6,7 +6,11 @@ import { promises as fs } from 'node:fs';
  */
 export interface ByteReader {
   size(): Promise<number>;
-  read(offset: number, length: number): Promise<Buffer>;
+  /**
+   * Up to length bytes from offset (fewer only at end of file). A reader may fill and return
+   * `into` (when it is large enough) instead of allocating: a chunked scan reuses one buffer.
+   */
+  read(offset: number, length: number, into?: Buffer): Promise<Buffer>;
 }
 
 /** A ByteReader over a file on disk; keeps one handle open until close(). */
@@ -22,8 +26,9 @@ export class FileByteReader implements ByteReader {
     return (await this.handle.stat()).size;
   }
 
-  async read(offset: number, length: number): Promise<Buffer> {
-    const buffer = Buffer.allocUnsafe(Math.max(0, length));
+  async read(offset: number, length: number, into?: Buffer): Promise<Buffer> {
+    length = Math.max(0, length);
+    const buffer = into && into.length >= length ? into : Buffer.allocUnsafe(length);
     let filled = 0;
     // A single read may return fewer bytes than asked (pipes, network file systems).
     while (filled < length) {
@@ -31,7 +36,7 @@ export class FileByteReader implements ByteReader {
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return filled === length ? buffer : buffer.subarray(0, filled);
+    return filled === buffer.length ? buffer : buffer.subarray(0, filled);
   }
 
   async close(): Promise<void> {
