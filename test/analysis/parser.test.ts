@@ -33,7 +33,7 @@ test('positions stay exact after the rewrite', async () => {
   const source = '{\n  zlib,\n  openssl,\n}:\n[ openssl ]';
   const tree = parser.parse(source);
   const at = source.lastIndexOf('openssl');
-  const node = tree.rootNode.descendantForIndex(at);
+  const node = tree.rootNode.descendantForIndex(at)!;
   assert.equal(node.text, 'openssl');
   assert.deepEqual(node.startPosition, { row: 4, column: 2 });
   tree.delete();
