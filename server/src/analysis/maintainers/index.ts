@@ -143,8 +143,7 @@ export class HandleIndex implements Iterable<HandleEntry> {
   }
 
   private compareKey(i: number, key: Buffer): number {
-    const at = this.c.textStarts[i];
-    return this.c.text.compare(key, 0, key.length, at, at + this.c.handleLengths[i]);
+    return compareBytes(this.c.text, this.c.textStarts[i], this.c.handleLengths[i], key, 0, key.length);
   }
 
   private sortedOrder(): Uint32Array {
@@ -152,11 +151,12 @@ export class HandleIndex implements Iterable<HandleEntry> {
     const { text, textStarts, handleLengths } = this.c;
     const order = new Uint32Array(this.size);
     for (let i = 0; i < order.length; i++) order[i] = i;
-    // Lists are kept sorted by hand, so this is usually one linear pass of the sort.
-    order.sort((a, b) => {
-      const byText = text.compare(text, textStarts[b], textStarts[b] + handleLengths[b], textStarts[a], textStarts[a] + handleLengths[a]);
-      return byText !== 0 ? byText : a - b;
-    });
+    // Lists are kept sorted by hand: check that first, it is one pass.
+    const byHandle = (a: number, b: number) =>
+      compareBytes(text, textStarts[a], handleLengths[a], text, textStarts[b], handleLengths[b]) || a - b;
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) sorted = byHandle(i - 1, i) < 0;
+    if (!sorted) order.sort(byHandle);
     this.order = order;
     return order;
   }
@@ -301,6 +301,16 @@ export class HandleIndexBuilder {
     c.nameLengths = grow16(c.nameLengths);
     c.githubLengths = grow16(c.githubLengths);
   }
+}
+
+/** Byte order of two byte strings; a loop in JS, cheaper than Buffer.compare for short ones. */
+function compareBytes(a: Uint8Array, aStart: number, aLength: number, b: Uint8Array, bStart: number, bLength: number): number {
+  const n = Math.min(aLength, bLength);
+  for (let k = 0; k < n; k++) {
+    const d = a[aStart + k] - b[bStart + k];
+    if (d !== 0) return d;
+  }
+  return aLength - bLength;
 }
 
 /** Largest i < n with values[i] ≤ target (values ascending), or -1. */

@@ -470,8 +470,11 @@ const FIELD_BYTES: [Buffer, number][] = [
 ];
 
 function fieldOfBytes(bytes: Buffer, from: number, to: number): number {
-  for (const [name, field] of FIELD_BYTES) {
-    if (to - from === name.length && bytes.compare(name, 0, name.length, from, to) === 0) return field;
+  // A loop in JS: Buffer.compare with offsets costs more than these few bytes do.
+  next: for (const [name, field] of FIELD_BYTES) {
+    if (to - from !== name.length) continue;
+    for (let k = 0; k < name.length; k++) if (bytes[from + k] !== name[k]) continue next;
+    return field;
   }
   return FIELD_NONE;
 }
