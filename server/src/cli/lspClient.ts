@@ -33,9 +33,15 @@ export class LspClient {
     connection.onRequest('client/registerCapability', () => null);
   }
 
-  /** Starts the server bundle (`dist/server.js` by default) and initializes it on `root`. */
-  static async start(root: string, serverPath = path.join(__dirname, 'server.js'), initializationOptions?: unknown): Promise<LspClient> {
-    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  /**
+   * Starts the server bundle (`dist/server.js` by default) and initializes it on `root`.
+   * `options.env` is the server's whole environment (default: this process's).
+   */
+  static async start(
+    root: string, serverPath = path.join(__dirname, 'server.js'), initializationOptions?: unknown,
+    options: { env?: NodeJS.ProcessEnv } = {},
+  ): Promise<LspClient> {
+    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     connection.listen();
