@@ -27,6 +27,8 @@ export interface ServerStatus {
   indexing: { done: number; total: number } | null;
   files: number;
   packages: number;
+  /** The checked-out branch and its wave state. */
+  wave?: { branch: string | null; wave: string | null; state: 'green' | 'in progress' | 'no wave' | 'detached' | 'no repository' };
   /** Set when indexing failed; the server keeps answering from what it has. */
   error?: string;
 }
@@ -35,3 +37,7 @@ export interface ServerStatus {
 export const STATUS_NOTIFICATION = 'nixDomains/status';
 /** Client → server: the current status. */
 export const STATUS_REQUEST = 'nixDomains/status';
+
+/** Client → server: the wave plan of the domain of a document (or the first domain), rendered. */
+export const WAVE_PLAN_REQUEST = 'nixDomains/wavePlan';
+export interface WavePlanParams { uri?: string; format: 'markdown' | 'text' | 'json'; branch?: string; package?: string }

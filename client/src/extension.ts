@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, type ServerStatus } from '../../shared/protocol';
+import { STATUS_NOTIFICATION, WAVE_PLAN_REQUEST, type ServerStatus, type WavePlanParams } from '../../shared/protocol';
 
 let client: LanguageClient | undefined;
 
@@ -35,15 +35,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('nixDomains.showServerLog', () => output.show(true)),
+    vscode.commands.registerCommand('nixDomains.showWavePlan', async () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      const params: WavePlanParams = { format: 'markdown', ...(uri ? { uri } : {}) };
+      const markdown = await client!.sendRequest<string>(WAVE_PLAN_REQUEST, params);
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Wave plan\n\n${markdown}` });
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+    }),
   );
 
   await client.start();
   client.onNotification(STATUS_NOTIFICATION, (s: ServerStatus) => {
-    const progress = s.indexing ? ` $(sync~spin) ${s.indexing.done}/${s.indexing.total}` : '';
-    status.text = `$(package) ${s.domain}${progress}`;
-    status.tooltip = s.indexing
-      ? `Nix Domains: indexing domain ${s.domain} (${s.indexing.done} of ${s.indexing.total} files)`
-      : `Nix Domains: domain ${s.domain} — ${s.files} files, ${s.packages} packages. Click for the server log.`;
+    const wave = s.wave?.wave ? ` · Wave${s.wave.wave} · ${s.wave.state}` : s.wave?.branch ? ` · ${s.wave.branch}` : '';
+    const progress = s.indexing ? ` · $(sync~spin) ${s.indexing.done}/${s.indexing.total}` : '';
+    status.text = `$(package) ${s.domain}${wave}${progress}`;
+    const lines = [
+      s.indexing ? `Indexing domain ${s.domain}: ${s.indexing.done} of ${s.indexing.total} files` : `Domain ${s.domain}: ${s.files} files, ${s.packages} packages`,
+      s.wave?.branch ? `Branch ${s.wave.branch}: ${s.wave.wave ? `wave ${s.wave.wave}, ${s.wave.state}` : s.wave.state}` : '',
+      s.error ?? '',
+      'Click to show the wave plan.',
+    ];
+    status.tooltip = lines.filter(Boolean).join('\n');
+    status.command = 'nixDomains.showWavePlan';
   });
 }
 

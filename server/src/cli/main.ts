@@ -5,6 +5,8 @@ import { hover } from '../analysis/features/hover';
 import { references } from '../analysis/features/references';
 import { readDomainName } from '../analysis/manifest';
 import { startServer } from '../lsp/start';
+import { DomainWaves } from '../analysis/features/waves';
+import { renderWavePlan } from '../analysis/waves';
 import { runDemo } from './demo';
 
 const USAGE = `nix-domains — a domain-aware language server and CLI for Nix package collections
@@ -14,6 +16,8 @@ Usage:
   nix-domains index [DIR]                      index a domain; print files, packages and time (JSON)
   nix-domains query definition|hover|references FILE:LINE:COL [--root DIR]
                                                answer one request (LINE and COL are 1-based); JSON out
+  nix-domains wave [DIR] [--branch B] [--package P] [--format text|json|markdown]
+                                               the wave plan, or one package's role in every wave
   nix-domains demo [DIR]                       create the example universe and show what a user sees
 `;
 
@@ -30,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
       return queryCommand(rest);
     case 'demo':
       return runDemo(rest[0]);
+    case 'wave':
+      return waveCommand(rest);
     case undefined:
     case '--help':
     case '-h':
@@ -64,6 +70,49 @@ async function indexCommand(dir: string): Promise<number> {
     filesWithSyntaxErrors: errors, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   });
   return 0;
+}
+
+async function waveCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args, ['--branch', '--package', '--format']);
+  const format = flags.values['--format'] ?? 'text';
+  if (!['text', 'json', 'markdown'].includes(format)) {
+    process.stderr.write(`nix-domains wave: --format must be text, json or markdown\n`);
+    return 2;
+  }
+  const analyzer = await openDomain(flags.positional[0] ?? '.');
+  const waves = await DomainWaves.create(analyzer);
+  for (const error of waves.manifestErrors) process.stderr.write(`warning: ${error}\n`);
+  const result = await waves.plan({
+    ...(flags.values['--branch'] ? { branch: flags.values['--branch'] } : {}),
+    ...(flags.values['--package'] ? { package: flags.values['--package'] } : {}),
+  });
+  if (!result.ok) {
+    process.stderr.write(`nix-domains wave: ${result.error}\n`);
+    return 1;
+  }
+  process.stdout.write(`${renderWavePlan(result.plan, format as 'text' | 'json' | 'markdown').trimEnd()}\n`);
+  return 0;
+}
+
+/** Splits `--flag value` pairs from positional arguments. */
+export function parseFlags(args: string[], known: string[]): { values: Record<string, string>; positional: string[] } {
+  const values: Record<string, string> = {};
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (known.includes(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
+      if (value === undefined) throw new Error(`${name} needs a value`);
+      values[name] = value;
+    } else if (arg.startsWith('--')) {
+      throw new Error(`unknown option ${arg}`);
+    } else {
+      positional.push(arg);
+    }
+  }
+  return { values, positional };
 }
 
 async function queryCommand(args: string[]): Promise<number> {

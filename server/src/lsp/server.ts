@@ -9,13 +9,17 @@ import { URI } from 'vscode-uri';
 import { Analyzer, type NixDocument } from '../analysis/analyzer';
 import { completion } from '../analysis/features/completion';
 import { definition } from '../analysis/features/definition';
-import { diagnostics } from '../analysis/features/diagnostics';
+import { diagnostics, type Diagnostic as OurDiagnostic } from '../analysis/features/diagnostics';
 import { hover } from '../analysis/features/hover';
 import type { Position } from '../analysis/features/locate';
 import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
+import { DomainWaves } from '../analysis/features/waves';
 import { readDomainName } from '../analysis/manifest';
-import { DEFAULT_SETTINGS, STATUS_NOTIFICATION, STATUS_REQUEST, type ServerStatus, type Settings } from '../../../shared/protocol';
+import { renderWavePlan } from '../analysis/waves';
+import {
+  DEFAULT_SETTINGS, STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type ServerStatus, type Settings, type WavePlanParams,
+} from '../../../shared/protocol';
 import { toLocation, toRange, uriToPath } from './convert';
 
 const SYMBOL_KINDS: Record<OurKind, SymbolKind> = {
@@ -33,6 +37,9 @@ const COMPLETION_KINDS = {
 export class NixDomainsServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly analyzers = new Map<string, Promise<Analyzer>>();
+  private readonly waves = new Map<Analyzer, Promise<DomainWaves>>();
+  /** Documents changed since they were opened: editing a frozen package deserves a warning. */
+  private readonly edited = new Set<string>();
   private settings: Settings = DEFAULT_SETTINGS;
   private readonly pendingDiagnostics = new Map<string, NodeJS.Timeout>();
   private status: ServerStatus = { domain: '', indexing: null, files: 0, packages: 0 };
@@ -69,7 +76,10 @@ export class NixDomainsServer {
     const c = this.connection;
     this.documents.listen(c);
     this.documents.onDidOpen((e) => this.onDocument(e.document));
-    this.documents.onDidChangeContent((e) => this.onDocument(e.document));
+    this.documents.onDidChangeContent((e) => {
+      if (e.document.version > 1) this.edited.add(e.document.uri);
+      void this.onDocument(e.document);
+    });
     this.documents.onDidClose((e) => void this.onClose(e.document.uri));
     c.onInitialized(() => this.startIndexing());
     c.onDidChangeConfiguration((change) => {
@@ -78,10 +88,19 @@ export class NixDomainsServer {
     });
     c.onDidChangeWatchedFiles((change) => void this.onWatchedFiles(change.changes.map((ch) => ch.uri)));
     c.onDefinition((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => definition(a, doc, pos).map((place) => toLocation(a, place))));
-    c.onHover((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
-      const result = hover(a, doc, pos);
-      return result ? { contents: { kind: 'markdown' as const, value: result.markdown }, range: toRange(result.span) } : null;
-    }));
+    c.onHover(async (p) => {
+      const result = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
+        const found = hover(a, doc, pos);
+        return found && { ...found, analyzer: a };
+      });
+      if (!result) return null;
+      let markdown = result.markdown;
+      if (result.pkg) {
+        const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!)).catch(() => '');
+        if (section) markdown += `\n\n---\n\n${section}`;
+      }
+      return { contents: { kind: 'markdown' as const, value: markdown }, range: toRange(result.span) };
+    });
     c.onReferences((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) =>
       references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place))));
     c.onDocumentSymbol((p) => this.at(p.textDocument.uri, { line: 0, character: 0 }, (_a, doc) => documentSymbols(doc).map(toDocumentSymbol)));
@@ -103,6 +122,16 @@ export class NixDomainsServer {
       };
     }));
     c.onRequest(STATUS_REQUEST, () => this.status);
+    c.onRequest(WAVE_PLAN_REQUEST, async (p: WavePlanParams) => {
+      const located = p.uri ? await this.locate(p.uri) : undefined;
+      const analyzer = located?.analyzer ?? (this.roots[0] ? await this.analyzerForRoot(this.roots[0]) : undefined);
+      if (!analyzer) return 'No Nix domain is open.';
+      await analyzer.indexed;
+      const result = await (await this.wavesOf(analyzer)).plan({
+        ...(p.branch ? { branch: p.branch } : {}), ...(p.package ? { package: p.package } : {}),
+      });
+      return result.ok ? renderWavePlan(result.plan, p.format) : result.error;
+    });
   }
 
   /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
@@ -117,7 +146,11 @@ export class NixDomainsServer {
         this.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
       });
       progress?.done();
-      this.setStatus({ domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: analyzer.catalog.all().length });
+      const wave = await (await this.wavesOf(analyzer)).status().catch(() => undefined);
+      this.setStatus({
+        domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: analyzer.catalog.all().length,
+        ...(wave ? { wave } : {}),
+      });
       this.connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
       for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
     });
@@ -131,6 +164,19 @@ export class NixDomainsServer {
   private setStatus(status: ServerStatus): void {
     this.status = status;
     void this.connection.sendNotification(STATUS_NOTIFICATION, status);
+  }
+
+  private wavesOf(analyzer: Analyzer): Promise<DomainWaves> {
+    let waves = this.waves.get(analyzer);
+    if (!waves) this.waves.set(analyzer, (waves = DomainWaves.create(analyzer)));
+    return waves;
+  }
+
+  /** Re-reads the branch state (cheap when nothing changed) and tells the client when it moved. */
+  private async refreshWaveStatus(analyzer: Analyzer): Promise<void> {
+    if (!analyzer.isIndexed) return;
+    const wave = await (await this.wavesOf(analyzer)).status().catch(() => undefined);
+    if (wave && JSON.stringify(wave) !== JSON.stringify(this.status.wave)) this.setStatus({ ...this.status, wave });
   }
 
   private analyzerForRoot(root: string): Promise<Analyzer> {
@@ -196,6 +242,10 @@ export class NixDomainsServer {
     for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
   }
 
+  private async frozenDiagnostics(analyzer: Analyzer, file: string): Promise<OurDiagnostic[]> {
+    return frozenDiagnosticsOf(await this.wavesOf(analyzer), analyzer, file).catch(() => []);
+  }
+
   /** Publishes diagnostics shortly after the last change, so typing does not recompute them per keystroke. */
   private scheduleDiagnostics(uri: string): void {
     clearTimeout(this.pendingDiagnostics.get(uri));
@@ -211,12 +261,24 @@ export class NixDomainsServer {
     // Until the whole domain is indexed, an input may look unknown only because its definition is not read yet.
     const unknownInputs = this.settings.diagnostics.unknownInputs && located.analyzer.isIndexed;
     const found = diagnostics(located.analyzer, located.file, { unknownInputs });
+    if (this.edited.has(uri) && located.analyzer.isIndexed) found.push(...(await this.frozenDiagnostics(located.analyzer, located.file)));
+    void this.refreshWaveStatus(located.analyzer);
     const lsp: Diagnostic[] = found.map((d) => ({
       range: toRange(d.span), message: d.message, code: d.code, source: 'nix-domains',
       severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
     }));
     await this.connection.sendDiagnostics({ uri, diagnostics: lsp });
   }
+}
+
+/** A file whose package the checked-out WIP wave has frozen gets a warning on its derivation. */
+async function frozenDiagnosticsOf(waves: DomainWaves, analyzer: Analyzer, file: string): Promise<OurDiagnostic[]> {
+  const out: OurDiagnostic[] = [];
+  for (const pkg of analyzer.catalog.packagesInFile(file)) {
+    const warning = await waves.frozenWarning(pkg);
+    if (warning) out.push({ span: pkg.target.span, severity: 'warning', code: 'frozen-package', message: warning.message });
+  }
+  return out;
 }
 
 function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {

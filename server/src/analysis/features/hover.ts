@@ -4,14 +4,16 @@ import type { Target } from '../resolve';
 import type { Span } from '../syntax';
 import { resolveAt, type Position } from './locate';
 
-export interface HoverResult { markdown: string; span: Span }
+export interface HoverResult { markdown: string; span: Span; /** The package hovered, when it is one. */ pkg?: Package }
 
 /** Hover: a package card for packages, the doc comment for lib functions. */
 export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position): HoverResult | undefined {
   const found = resolveAt(analyzer, doc, pos);
   if (!found?.target || found.target.global) return undefined;
   const markdown = describeTarget(analyzer, found.target, found.name);
-  return markdown ? { markdown, span: found.span } : undefined;
+  if (!markdown) return undefined;
+  const pkg = analyzer.catalog.packageAt(found.target);
+  return pkg ? { markdown, span: found.span, pkg } : { markdown, span: found.span };
 }
 
 /** Markdown for a resolved definition: a package card, a lib function, or a file. */

@@ -187,8 +187,7 @@ function bindingName(analyzer: Analyzer, doc: NixDocument, binding: Node, name: 
     const target = analyzer.resolver.resolveBinding(own);
     return { name, span, declaration: true, ...(target ? { target } : {}) };
   }
-  void binding;
-  return { name, span, declaration: true, local: span };
+  return ownPackage(analyzer, doc, binding) ?? { name, span, declaration: true, local: span };
 }
 
 /** The scope a free variable at `node` is looked up in: the package set it sits in, or the file's callers' set. */

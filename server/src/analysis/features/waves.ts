@@ -1,0 +1,109 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Analyzer } from '../analyzer';
+import { MANIFEST_FILE } from '../manifest';
+import type { Package } from '../packages';
+import {
+  BranchCache, buildWavePlan, DependencyGraph, describePackageWaves, frozenEditWarning, parseWaveBranch,
+  renderWavesHover, validateWavesManifest, wavePatternsOf, WaveModel, type BranchSnapshot, type FrozenEditWarning,
+  type WavePlanOptions, type WavePlanResult, type WavesManifest,
+} from '../waves';
+
+/** The wave state shown in the status bar: the checked-out branch and whether it is a wave. */
+export interface WaveStatus { branch: string | null; wave: string | null; state: 'green' | 'in progress' | 'no wave' | 'detached' | 'no repository' }
+
+/**
+ * Waves for one domain: the dependency graph from the index, the manifest's `waves` section,
+ * and the branches git knows (cached; re-read only when HEAD or refs change).
+ */
+export class DomainWaves {
+  readonly branches: BranchCache;
+  private model?: WaveModel;
+  private generation = -1;
+  private manifest: WavesManifest = {};
+  readonly manifestErrors: string[] = [];
+
+  private constructor(readonly analyzer: Analyzer) {
+    this.branches = new BranchCache(analyzer.root);
+  }
+
+  /** Reads the manifest's `waves` section (invalid parts are reported and ignored). */
+  static async create(analyzer: Analyzer): Promise<DomainWaves> {
+    const waves = new DomainWaves(analyzer);
+    try {
+      const manifest = JSON.parse(await fs.readFile(path.join(analyzer.root, MANIFEST_FILE), 'utf8')) as { waves?: unknown };
+      const checked = validateWavesManifest(manifest.waves, `${MANIFEST_FILE}: waves`);
+      waves.manifest = checked.waves;
+      waves.manifestErrors.push(...checked.errors);
+    } catch {
+      // No manifest or not JSON: derived steps and default branch names (the manifest reports its own errors).
+    }
+    return waves;
+  }
+
+  /** The graph id of a package: `domain:attrPath`. */
+  idOf(pkg: Package): string {
+    return `${this.analyzer.index.domain}:${pkg.attrPath}`;
+  }
+
+  /** The wave model over the current index, rebuilt when the index changed. */
+  currentModel(): WaveModel {
+    if (this.model && this.generation === this.analyzer.index.generation) return this.model;
+    const catalog = this.analyzer.catalog;
+    const deps = new Map<string, string[]>();
+    for (const pkg of catalog.all()) {
+      const inputs: string[] = [];
+      for (const input of catalog.inputsOf(pkg)) {
+        const dep = input.target && catalog.packageAt(input.target);
+        if (dep && dep !== pkg) inputs.push(this.idOf(dep));
+      }
+      deps.set(this.idOf(pkg), inputs);
+    }
+    // A step may name a package by any name it is known by (`python` for an alias): resolve it.
+    const resolveStep = (names: string[]) => names.map((name) => {
+      const target = this.analyzer.resolver.lookupGlobal(name);
+      const pkg = target && catalog.packageAt(target);
+      return pkg ? this.idOf(pkg) : name;
+    });
+    const waves: WavesManifest = { ...this.manifest };
+    if (waves.steps) waves.steps = waves.steps.map(resolveStep);
+    if (waves.stepsByMajor) {
+      waves.stepsByMajor = Object.fromEntries(Object.entries(waves.stepsByMajor).map(([m, steps]) => [m, steps.map(resolveStep)]));
+    }
+    const graph = DependencyGraph.fromDependencies(deps, { attrOf: (id) => id.slice(id.lastIndexOf('.') + 1).replace(/^[^:]*:/, '') });
+    this.model = new WaveModel(graph, waves);
+    this.generation = this.analyzer.index.generation;
+    return this.model;
+  }
+
+  /** The **Waves** section of a package's hover. */
+  async hoverSection(pkg: Package): Promise<string> {
+    const snapshot = await this.branches.get();
+    return renderWavesHover(describePackageWaves(this.currentModel(), snapshot, this.idOf(pkg)), 'markdown');
+  }
+
+  /** The warning for editing a package that the checked-out WIP wave has frozen, if any. */
+  async frozenWarning(pkg: Package): Promise<FrozenEditWarning | null> {
+    const snapshot = await this.branches.get();
+    return frozenEditWarning(this.currentModel(), snapshot, this.idOf(pkg));
+  }
+
+  /** The wave plan (for the CLI and the client's command). */
+  async plan(options: WavePlanOptions = {}): Promise<WavePlanResult> {
+    const snapshot = await this.branches.get();
+    return buildWavePlan(this.currentModel(), snapshot, options);
+  }
+
+  /** The checked-out branch and its wave state. */
+  async status(): Promise<WaveStatus> {
+    return waveStatus(await this.branches.get(), this.manifest);
+  }
+}
+
+function waveStatus(snapshot: BranchSnapshot, manifest: WavesManifest): WaveStatus {
+  if (!snapshot.repository) return { branch: null, wave: null, state: 'no repository' };
+  if (snapshot.detached || !snapshot.current) return { branch: null, wave: null, state: 'detached' };
+  const wave = parseWaveBranch(snapshot.current, wavePatternsOf(manifest));
+  if (!wave) return { branch: snapshot.current, wave: null, state: 'no wave' };
+  return { branch: snapshot.current, wave: `${wave.major}.${wave.minor}`, state: wave.green ? 'green' : 'in progress' };
+}
