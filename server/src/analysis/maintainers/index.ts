@@ -125,11 +125,46 @@ export class HandleIndex implements Iterable<HandleEntry> {
    * byteDelta bytes and lineDelta lines: what an edit of the file does to the index.
    */
   splice(from: number, to: number, inserted: HandleEntry[], byteDelta: number, lineDelta: number): HandleIndex {
-    const builder = new HandleIndexBuilder(from + inserted.length + this.size - to, this.c.text.length);
-    builder.copyFrom(this, 0, from, 0, 0);
-    for (const entry of inserted) builder.push(entry);
-    builder.copyFrom(this, to, this.size, byteDelta, lineDelta);
-    const result = builder.build();
+    // Sized exactly and copied once: this runs on every keystroke in the open list.
+    const c = this.c;
+    const mid = HandleIndex.from(inserted).c;
+    const size = from + mid.size + c.size - to;
+    const textHead = from < c.size ? c.textStarts[from] : c.text.length;
+    const textTail = to < c.size ? c.textStarts[to] : c.text.length;
+    const text = Buffer.allocUnsafe(textHead + mid.text.length + c.text.length - textTail);
+    c.text.copy(text, 0, 0, textHead);
+    mid.text.copy(text, textHead);
+    c.text.copy(text, textHead + mid.text.length, textTail);
+    const join = <T extends Uint32Array | Uint16Array>(a: T, b: T, make: (n: number) => T): T => {
+      const out = make(size);
+      out.set(a.subarray(0, from));
+      out.set(b, from);
+      out.set(a.subarray(to), from + b.length);
+      return out;
+    };
+    const u32 = (n: number) => new Uint32Array(n);
+    const u16 = (n: number) => new Uint16Array(n);
+    const columns: Columns = {
+      size,
+      starts: join(c.starts, mid.starts, u32),
+      ends: join(c.ends, mid.ends, u32),
+      lines: join(c.lines, mid.lines, u32),
+      columns: join(c.columns, mid.columns, u32),
+      textStarts: join(c.textStarts, mid.textStarts, u32),
+      handleLengths: join(c.handleLengths, mid.handleLengths, u16),
+      nameLengths: join(c.nameLengths, mid.nameLengths, u16),
+      githubLengths: join(c.githubLengths, mid.githubLengths, u16),
+      text,
+    };
+    for (let i = from; i < from + mid.size; i++) columns.textStarts[i] += textHead;
+    const textShift = textHead + mid.text.length - textTail;
+    for (let i = from + mid.size; i < size; i++) {
+      columns.starts[i] += byteDelta;
+      columns.ends[i] += byteDelta;
+      columns.lines[i] += lineDelta;
+      columns.textStarts[i] += textShift;
+    }
+    const result = new HandleIndex(columns);
     // Typing inside an entry leaves the handles as they were: keep the sorted order.
     if (this.order && inserted.length === to - from && inserted.every((e, k) => e.handle === this.handleAt(from + k))) {
       result.order = this.order;
@@ -137,7 +172,7 @@ export class HandleIndex implements Iterable<HandleEntry> {
     return result;
   }
 
-  /** @internal the columns, for the builder and for incremental updates. */
+  /** @internal the columns, for incremental updates. */
   columnsOf(): Readonly<Columns> {
     return this.c;
   }
@@ -217,34 +252,6 @@ export class HandleIndexBuilder {
     c.githubLengths[i] =
       entry.github === undefined ? ABSENT : entry.github === entry.handle ? SAME_AS_HANDLE : this.write(entry.github);
     c.size++;
-  }
-
-  /** Appends entries [from, to) of another index, shifted by byteDelta and lineDelta. */
-  copyFrom(source: HandleIndex, from: number, to: number, byteDelta: number, lineDelta: number): void {
-    if (to <= from) return;
-    const src = source.columnsOf();
-    const n = this.c.size;
-    const textFrom = src.textStarts[from];
-    const textTo = to < src.size ? src.textStarts[to] : src.text.length;
-    this.reserve(n + to - from, this.textLength + textTo - textFrom);
-    const c = this.c;
-    c.starts.set(src.starts.subarray(from, to), n);
-    c.ends.set(src.ends.subarray(from, to), n);
-    c.lines.set(src.lines.subarray(from, to), n);
-    c.columns.set(src.columns.subarray(from, to), n);
-    c.handleLengths.set(src.handleLengths.subarray(from, to), n);
-    c.nameLengths.set(src.nameLengths.subarray(from, to), n);
-    c.githubLengths.set(src.githubLengths.subarray(from, to), n);
-    src.text.copy(c.text, this.textLength, textFrom, textTo);
-    const textDelta = this.textLength - textFrom;
-    for (let j = n, i = from; i < to; i++, j++) {
-      c.textStarts[j] = src.textStarts[i] + textDelta;
-      c.starts[j] += byteDelta;
-      c.ends[j] += byteDelta;
-      c.lines[j] += lineDelta;
-    }
-    this.textLength += textTo - textFrom;
-    c.size = n + to - from;
   }
 
   /** Freezes the collected entries into an index (arrays trimmed to size). */

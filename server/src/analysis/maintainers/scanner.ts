@@ -1,0 +1,489 @@
+import type { HandleEntry } from './index';
+import type { ScanPoint, StopRule } from './scan';
+
+/** Longest string value (name, GitHub handle, quoted handle) kept; the rest is cut off. */
+const CAPTURE_LIMIT = 1024;
+/** Longest identifier kept; longer ones cannot be real handles or field names. */
+const WORD_LIMIT = 256;
+
+// Lexical modes.
+const CODE = 0;
+const LINE_COMMENT = 1;
+const BLOCK_COMMENT = 2;
+const STRING = 3;
+const IND_STRING = 4;
+// Pending characters, for tokens of two characters that may straddle a chunk boundary.
+const NONE = 0;
+const SLASH = 1; // `/` in code: maybe `/*`
+const QUOTE = 2; // `'` in code: maybe `''`
+const STAR = 3; // `*` in a block comment: maybe `*/`
+const ESCAPE = 4; // `\` in a string, or `''\` in an indented one
+const DOLLAR = 5; // `$` in a string: maybe `${`
+const QUOTE1 = 6; // `'` in an indented string
+const QUOTE2 = 7; // `''` in an indented string: its end, unless `'`, `$` or `\` follows
+// Where a binding (depth 1: an entry; depth 2: a field of one) has got to.
+const EXPECT = 0; // the attribute name
+const ATTR = 1; // `=`
+const EQ = 2; // the value
+const ENTRY = 3; // inside the entry's `{ … }`
+const AFTER = 4; // the entry's `}` seen, waiting for `;`
+const SKIP = 5; // not an entry: skip to `;`
+// The fields whose values the index keeps.
+const FIELD_NONE = 0;
+const FIELD_NAME = 1;
+const FIELD_GITHUB = 2;
+const FIELD_SHORT_NAME = 3;
+
+const wordStartChar = new Uint8Array(256);
+const wordChar = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  wordStartChar[c] = /[A-Za-z0-9_]/.test(ch) ? 1 : 0;
+  wordChar[c] = /[A-Za-z0-9_'-]/.test(ch) ? 1 : 0;
+}
+
+/**
+ * A byte-at-a-time state machine over a Nix attribute set of attribute sets. It keeps no
+ * bytes but the current identifier or wanted string, so memory is the chunk plus that.
+ * Only ASCII matters to Nix syntax, so multi-byte UTF-8 passes through untouched.
+ */
+export class EntryScanner {
+  stopped: ScanPoint | undefined;
+  private mode = CODE;
+  private pend = NONE;
+  private depth: number;
+  /** (depth, mode) pairs of the strings whose `${ … }` we are inside. */
+  private interp: number[] = [];
+  private line: number;
+  /** A byte offset in the current line, and its UTF-16 column. */
+  private lineStart: number;
+  private lineCol: number;
+  private chunk: Buffer = Buffer.alloc(0);
+  private chunkStart = 0;
+
+  private inWord = false;
+  private wordWanted = false;
+  private wordStart = 0;
+  private wordCarry = '';
+
+  private capture = false;
+  private strInterpolated = false;
+  private strRawStart = 0;
+  private strCarry: Buffer[] = [];
+  private strCarryLength = 0;
+
+  private b = EXPECT;
+  private attr: string | undefined;
+  private attrStart = 0;
+  private attrLine = 0;
+  private attrCol = 0;
+  private entryCloseEnd = 0;
+  private f = EXPECT;
+  private field = FIELD_NONE;
+  private name: string | undefined;
+  private github: string | undefined;
+  private shortName: string | undefined;
+
+  constructor(
+    private readonly sink: (entry: HandleEntry) => void,
+    private readonly stop: StopRule | undefined,
+    from: ScanPoint | undefined,
+  ) {
+    // Resuming at an entry start means: inside the top-level set, between bindings.
+    this.depth = from ? 1 : 0;
+    this.line = from?.line ?? 0;
+    this.lineStart = from?.offset ?? 0;
+    this.lineCol = from?.column ?? 0;
+  }
+
+  /** Scans one chunk; false once the stop rule has ended the scan. */
+  feed(chunk: Buffer, chunkStart: number): boolean {
+    this.chunk = chunk;
+    this.chunkStart = chunkStart;
+    const n = chunk.length;
+    let i = 0;
+    // Each mode first skips the bytes that cannot change its state in a tight loop: most of
+    // the file is whitespace, identifiers and string bodies.
+    while (i < n) {
+      let c = chunk[i];
+      switch (this.mode) {
+        case CODE:
+          if (this.pend === NONE) {
+            if (this.inWord) {
+              while (wordChar[c] && ++i < n) c = chunk[i];
+              if (i === n) continue;
+            } else {
+              while (c === 32 || c === 9 || c === 13) {
+                if (++i === n) break;
+                c = chunk[i];
+              }
+              if (i === n) continue;
+            }
+          }
+          if (c === 10) this.newline(chunkStart + i);
+          this.code(c, chunkStart + i);
+          i++;
+          if (this.stopped) return false;
+          break;
+        case LINE_COMMENT: {
+          const eol = chunk.indexOf(10, i);
+          if (eol < 0) i = n;
+          else {
+            this.mode = CODE;
+            i = eol; // the newline itself is counted in code
+          }
+          break;
+        }
+        case BLOCK_COMMENT:
+          for (; i < n; i++) {
+            c = chunk[i];
+            if (c === 10) this.newline(chunkStart + i);
+            else if (c === 47 && this.pend === STAR) {
+              this.mode = CODE;
+              this.pend = NONE;
+              i++;
+              break;
+            }
+            this.pend = c === 42 ? STAR : NONE;
+          }
+          break;
+        case STRING:
+          if (this.pend === NONE) {
+            while (c !== 34 && c !== 92 && c !== 36 && c !== 10 && ++i < n) c = chunk[i];
+            if (i === n) continue;
+          }
+          if (c === 10) this.newline(chunkStart + i);
+          this.string(c, chunkStart + i);
+          i++;
+          break;
+        default:
+          if (this.pend === NONE) {
+            while (c !== 39 && c !== 36 && c !== 10 && ++i < n) c = chunk[i];
+            if (i === n) continue;
+          }
+          if (c === 10) this.newline(chunkStart + i);
+          this.indString(c, chunkStart + i);
+          i++;
+          if (this.stopped) return false;
+      }
+    }
+    this.carryOver();
+    return true;
+  }
+
+  private newline(pos: number): void {
+    this.line++;
+    this.lineStart = pos + 1;
+    this.lineCol = 0;
+  }
+
+  /** Ends the scan at end of file. */
+  finish(size: number): void {
+    this.chunk = Buffer.alloc(0);
+    this.chunkStart = size;
+    if (this.mode === CODE && (this.pend === SLASH || this.pend === QUOTE)) this.punct(0);
+    if (this.inWord) this.endWord(size);
+    if (this.mode === IND_STRING && this.pend === QUOTE2) this.endString(size - 2);
+    if (this.b === AFTER && this.depth === 1) this.finishEntry(this.entryCloseEnd);
+  }
+
+  private code(c: number, pos: number): void {
+    if (this.pend === SLASH || this.pend === QUOTE) {
+      const pend = this.pend;
+      this.pend = NONE;
+      if (pend === SLASH && c === 42 /* * */) {
+        this.mode = BLOCK_COMMENT;
+        return;
+      }
+      if (pend === QUOTE && c === 39 /* ' */) {
+        this.startString(pos - 1, IND_STRING, pos + 1);
+        return;
+      }
+      this.punct(0);
+    }
+    if (this.inWord) {
+      if (wordChar[c]) return;
+      this.endWord(pos);
+    }
+    switch (c) {
+      case 32: case 9: case 10: case 13: return;
+      case 35 /* # */: this.mode = LINE_COMMENT; return;
+      case 47 /* / */: this.pend = SLASH; return;
+      case 39 /* ' */: this.pend = QUOTE; return;
+      case 34 /* " */: this.startString(pos, STRING, pos + 1); return;
+      case 123 /* { */: case 91 /* [ */: case 40 /* ( */: this.open(c); return;
+      case 125 /* } */: case 93 /* ] */: case 41 /* ) */: this.close(c, pos); return;
+      case 61 /* = */: case 59 /* ; */: case 46 /* . */: this.punct(c, pos); return;
+    }
+    if (wordStartChar[c]) this.startWord(pos);
+    else this.punct(0);
+  }
+
+  private string(c: number, pos: number): void {
+    const pend = this.pend;
+    this.pend = NONE;
+    if (pend === ESCAPE) return;
+    if (pend === DOLLAR) {
+      if (c === 123) return this.enterInterpolation();
+      if (c === 36) return; // `$$` is literal
+    }
+    if (c === 92 /* \ */) this.pend = ESCAPE;
+    else if (c === 36 /* $ */) this.pend = DOLLAR;
+    else if (c === 34 /* " */) this.endString(pos);
+  }
+
+  private indString(c: number, pos: number): void {
+    const pend = this.pend;
+    this.pend = NONE;
+    switch (pend) {
+      case ESCAPE: return;
+      case QUOTE2:
+        if (c === 39 || c === 36) return; // `'''` and `''$` are escapes
+        if (c === 92) {
+          this.pend = ESCAPE;
+          return;
+        }
+        this.endString(pos - 2);
+        this.code(c, pos);
+        return;
+      case QUOTE1:
+        if (c === 39) {
+          this.pend = QUOTE2;
+          return;
+        }
+        break;
+      case DOLLAR:
+        if (c === 123) return this.enterInterpolation();
+        if (c === 36) return;
+    }
+    if (c === 39) this.pend = QUOTE1;
+    else if (c === 36) this.pend = DOLLAR;
+  }
+
+  private enterInterpolation(): void {
+    this.interp.push(this.depth, this.mode);
+    this.mode = CODE;
+    // The value is no longer a literal, and nested strings reuse the capture state.
+    this.capture = false;
+    this.strInterpolated = true;
+  }
+
+  private startWord(pos: number): void {
+    this.inWord = true;
+    this.wordStart = pos;
+    this.wordCarry = '';
+    this.wordWanted = false;
+    if (this.interp.length) return;
+    if (this.depth === 1 && this.b === EXPECT) {
+      this.wordWanted = true;
+      this.beginAttr(pos);
+    } else if (this.depth === 2 && this.b === ENTRY && this.f === EXPECT) this.wordWanted = true;
+  }
+
+  private endWord(pos: number): void {
+    this.inWord = false;
+    let text: string | undefined;
+    if (this.wordWanted && this.depth === 2 && this.wordCarry === '') {
+      // A field name: compare bytes rather than make a string per field of 30,000 entries.
+      this.field = fieldOfBytes(this.chunk, this.wordStart - this.chunkStart, pos - this.chunkStart);
+      this.f = ATTR;
+      return;
+    }
+    if (this.wordWanted) {
+      const from = Math.max(this.wordStart - this.chunkStart, 0);
+      text = this.wordCarry + this.chunk.toString('latin1', from, pos - this.chunkStart);
+      this.wordCarry = '';
+    }
+    this.token(text, true);
+  }
+
+  private startString(pos: number, mode: number, rawStart: number): void {
+    this.mode = mode;
+    this.strRawStart = rawStart;
+    this.strInterpolated = false;
+    this.strCarry = [];
+    this.strCarryLength = 0;
+    this.capture = false;
+    if (this.interp.length) return;
+    if (this.depth === 1 && this.b === EXPECT && mode === STRING) {
+      this.capture = true;
+      this.beginAttr(pos);
+    } else if (this.depth === 2 && this.b === ENTRY && this.f === EQ && this.field !== FIELD_NONE) {
+      this.capture = true;
+    }
+  }
+
+  private endString(contentEnd: number): void {
+    const kind = this.mode;
+    this.mode = CODE;
+    let value: string | undefined;
+    if (this.capture) {
+      const from = Math.max(this.strRawStart - this.chunkStart, 0);
+      const to = Math.max(contentEnd - this.chunkStart, from);
+      const length = Math.min(contentEnd - this.strRawStart, CAPTURE_LIMIT);
+      let body: string;
+      if (this.strCarryLength === 0) body = this.chunk.toString('utf8', from, from + Math.min(to - from, length));
+      else {
+        const parts = this.strCarry.concat(this.chunk.subarray(from, to));
+        body = Buffer.concat(parts).subarray(0, length).toString('utf8');
+        this.strCarry = [];
+      }
+      // Most values have no escapes; skip the regular expression for them.
+      value = body.includes('\\') || kind === IND_STRING ? unescapeString(body, kind === IND_STRING) : body;
+    }
+    this.token(this.strInterpolated ? undefined : value, false);
+  }
+
+  private beginAttr(pos: number): void {
+    this.attrStart = pos;
+    this.attrLine = this.line;
+    this.attrCol = this.lineCol + utf16Units(this.chunk, this.lineStart - this.chunkStart, pos - this.chunkStart);
+    if (this.stop?.({ offset: pos, line: this.attrLine, column: this.attrCol })) {
+      this.stopped = { offset: pos, line: this.attrLine, column: this.attrCol };
+    }
+  }
+
+  /** A word or string ended; text is set only where the scan wanted it. */
+  private token(text: string | undefined, isWord: boolean): void {
+    if (this.interp.length) return;
+    if (this.depth === 1) {
+      if (this.b === EXPECT && (text !== undefined || !isWord)) {
+        this.attr = text;
+        this.b = text === undefined ? SKIP : ATTR;
+      } else if (this.b === ATTR || this.b === EQ || this.b === EXPECT) this.b = SKIP;
+    } else if (this.depth === 2 && this.b === ENTRY) {
+      if (this.f === EXPECT) {
+        this.field = fieldOf(text);
+        this.f = ATTR;
+      } else if (this.f === EQ && !isWord && this.capture) {
+        if (this.field === FIELD_NAME) this.name = text;
+        else if (this.field === FIELD_GITHUB) this.github = text;
+        else this.shortName = text;
+        this.f = SKIP;
+      } else this.f = SKIP;
+    }
+  }
+
+  /** `=`, `;`, `.` (by char code), or 0 for any other punctuation. */
+  private punct(c: number, pos = 0): void {
+    if (this.interp.length) return;
+    if (this.depth === 1) {
+      if (c === 59) {
+        if (this.b === AFTER) this.finishEntry(pos + 1);
+        this.b = EXPECT;
+      } else if (c === 61 && this.b === ATTR) this.b = EQ;
+      else if (this.b !== AFTER) this.b = SKIP;
+    } else if (this.depth === 2 && this.b === ENTRY) {
+      if (c === 59) this.f = EXPECT;
+      else if (c === 61 && this.f === ATTR) this.f = EQ;
+      else this.f = SKIP;
+    }
+  }
+
+  private open(c: number): void {
+    if (!this.interp.length) {
+      if (this.depth === 1) {
+        if (c === 123 && this.b === EQ) {
+          this.b = ENTRY;
+          this.f = EXPECT;
+          this.name = this.github = this.shortName = undefined;
+        } else if (this.b !== AFTER) this.b = SKIP;
+      } else if (this.depth === 2 && this.b === ENTRY) this.f = SKIP;
+    }
+    this.depth++;
+  }
+
+  private close(c: number, pos: number): void {
+    const n = this.interp.length;
+    if (c === 125 && n && this.interp[n - 2] === this.depth) {
+      this.mode = this.interp[n - 1];
+      this.interp.length = n - 2;
+      return;
+    }
+    if (this.depth > 0) this.depth--;
+    if (n) return;
+    if (this.depth === 1 && this.b === ENTRY) {
+      this.b = AFTER;
+      this.entryCloseEnd = pos + 1;
+    } else if (this.depth === 0) {
+      // The top-level set closed; an entry missing its `;` still counts.
+      if (this.b === AFTER) this.finishEntry(this.entryCloseEnd);
+      this.b = EXPECT;
+    }
+  }
+
+  private finishEntry(end: number): void {
+    if (this.attr === undefined) return;
+    const entry: HandleEntry = {
+      handle: this.attr,
+      start: this.attrStart,
+      end,
+      line: this.attrLine,
+      column: this.attrCol,
+    };
+    const name = this.name ?? this.shortName;
+    if (name !== undefined) entry.name = name;
+    if (this.github !== undefined) entry.github = this.github;
+    this.sink(entry);
+  }
+
+  /** Keeps what the next chunk needs of this one: a partial word or string, the column. */
+  private carryOver(): void {
+    const chunk = this.chunk;
+    const n = chunk.length;
+    if (this.inWord && this.wordWanted && this.wordCarry.length < WORD_LIMIT) {
+      const from = Math.max(this.wordStart - this.chunkStart, 0);
+      this.wordCarry += chunk.toString('latin1', from, Math.min(n, from + WORD_LIMIT));
+    }
+    if ((this.mode === STRING || this.mode === IND_STRING) && this.capture && this.strCarryLength < CAPTURE_LIMIT) {
+      const from = Math.max(this.strRawStart - this.chunkStart, 0);
+      const part = Buffer.from(chunk.subarray(from, Math.min(n, from + CAPTURE_LIMIT - this.strCarryLength)));
+      this.strCarry.push(part);
+      this.strCarryLength += part.length;
+    }
+    this.lineCol += utf16Units(chunk, this.lineStart - this.chunkStart, n);
+    this.lineStart = this.chunkStart + n;
+  }
+}
+
+const FIELD_BYTES: [Buffer, number][] = [
+  [Buffer.from('name'), FIELD_NAME],
+  [Buffer.from('github'), FIELD_GITHUB],
+  [Buffer.from('shortName'), FIELD_SHORT_NAME],
+];
+
+function fieldOfBytes(bytes: Buffer, from: number, to: number): number {
+  // A loop in JS: Buffer.compare with offsets costs more than these few bytes do.
+  next: for (const [name, field] of FIELD_BYTES) {
+    if (to - from !== name.length) continue;
+    for (let k = 0; k < name.length; k++) if (bytes[from + k] !== name[k]) continue next;
+    return field;
+  }
+  return FIELD_NONE;
+}
+
+function fieldOf(name: string | undefined): number {
+  switch (name) {
+    case 'name': return FIELD_NAME;
+    case 'github': return FIELD_GITHUB;
+    case 'shortName': return FIELD_SHORT_NAME;
+    default: return FIELD_NONE;
+  }
+}
+
+/** UTF-16 code units of the UTF-8 bytes [from, to): a 4-byte sequence is a surrogate pair. */
+export function utf16Units(bytes: Uint8Array, from: number, to: number): number {
+  let units = 0;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if ((c & 0xc0) !== 0x80) units += c >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+/** The value of a Nix string literal's body (escapes resolved; no interpolation). */
+export function unescapeString(body: string, indented: boolean): string {
+  if (indented) return body.replace(/''(['$])/g, (_, c: string) => (c === "'" ? "''" : '$')).replace(/''\\(.)/gs, '$1').trim();
+  return body.replace(/\\(.)/gs, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
+}
+
