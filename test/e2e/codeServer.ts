@@ -1,7 +1,7 @@
 // Starts and stops code-server (the real VS Code workbench and extension host, served over HTTP)
 // and installs an extension into its private extensions folder.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, openSync, readFileSync, closeSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -16,8 +16,11 @@ export interface E2EEnv {
   codeServerVersion: string;
 }
 
-/** The extension to install: a folder laid out like an installed extension, or a .vsix. */
-export type ExtensionSource = { folder: string } | { vsix: string };
+/**
+ * The extension to install: a folder laid out like an installed extension (copied, or
+ * symlinked with `link` so a rebuild shows at the next start), or a .vsix.
+ */
+export type ExtensionSource = { folder: string; link?: boolean; only?: string[] } | { vsix: string };
 
 /** Settings that keep the workbench quiet, offline and deterministic. */
 export const quietSettings: Record<string, unknown> = {
@@ -33,7 +36,6 @@ export const quietSettings: Record<string, unknown> = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'extensions.ignoreRecommendations': true,
-  'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
   'git.enabled': false,
   'npm.autoDetect': 'off',
@@ -71,6 +73,8 @@ export function freePort(): Promise<number> {
 }
 
 export interface CodeServerDirs {
+  /** code-server's TMPDIR: VS Code leaves its IPC sockets there, so they go with the run. */
+  tmpDir: string;
   userDataDir: string;
   extensionsDir: string;
   /** code-server's own config file: without `--config` it reads (and first writes) ~/.config/code-server/config.yaml. */
@@ -81,6 +85,7 @@ export interface CodeServerDirs {
 /** Writes the user settings code-server reads at start. */
 export function writeUserSettings(dirs: CodeServerDirs, settings: Record<string, unknown>): void {
   writeFileSync(dirs.configFile, 'auth: none\ncert: false\n');
+  mkdirSync(dirs.tmpDir, { recursive: true });
   const userDir = path.join(dirs.userDataDir, 'User');
   mkdirSync(userDir, { recursive: true });
   writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(settings, null, 2));
@@ -88,8 +93,8 @@ export function writeUserSettings(dirs: CodeServerDirs, settings: Record<string,
 
 /**
  * Installs the extension. A .vsix goes through code-server's own `--install-extension`; a
- * folder is copied to `<publisher>.<name>-<version>` in the extensions folder, where
- * VS Code's scan of a profile with no extensions.json yet finds it.
+ * folder is copied (or linked) to `<publisher>.<name>-<version>` in the extensions folder,
+ * where VS Code's first scan of a profile that has no extensions.json yet finds it.
  */
 export function installExtension(env: E2EEnv, dirs: CodeServerDirs, source: ExtensionSource): string {
   if ('vsix' in source) {
@@ -107,7 +112,15 @@ export function installExtension(env: E2EEnv, dirs: CodeServerDirs, source: Exte
   const manifest = JSON.parse(readFileSync(path.join(source.folder, 'package.json'), 'utf8'));
   const target = path.join(dirs.extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   mkdirSync(dirs.extensionsDir, { recursive: true });
-  cpSync(source.folder, target, { recursive: true, dereference: true });
+  if (source.link) {
+    symlinkSync(path.resolve(source.folder), target, 'dir');
+  } else if (source.only) {
+    for (const entry of source.only.filter((e) => existsSync(path.join(source.folder, e)))) {
+      cpSync(path.join(source.folder, entry), path.join(target, entry), { recursive: true, dereference: true });
+    }
+  } else {
+    cpSync(source.folder, target, { recursive: true, dereference: true });
+  }
   return target;
 }
 
@@ -126,7 +139,7 @@ export class CodeServer {
   }
 
   /** Spawns code-server on 127.0.0.1 and resolves once its HTTP endpoint answers. */
-  static async start(env: E2EEnv, dirs: CodeServerDirs, timeoutMs = 60_000): Promise<CodeServer> {
+  static async start(env: E2EEnv, dirs: CodeServerDirs, flags: string[] = [], timeoutMs = 60_000): Promise<CodeServer> {
     const port = await freePort();
     const log = openSync(dirs.logFile, 'a');
     const child = spawn(
@@ -139,14 +152,14 @@ export class CodeServer {
         '--extensions-dir', dirs.extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
         '--disable-getting-started-override',
         '--ignore-last-opened',
-        '--log', 'info'],
+        '--log', 'info',
+        ...flags],
       {
         detached: true, // own process group, so one kill reaches the extension host and helpers
         stdio: ['ignore', log, log],
-        env: { ...process.env, PATH: `${path.dirname(env.node)}:${process.env.PATH}`, VSCODE_PROXY_URI: '' },
+        env: { ...process.env, PATH: `${path.dirname(env.node)}:${process.env.PATH}`, TMPDIR: dirs.tmpDir },
       },
     );
     closeSync(log);

@@ -5,7 +5,7 @@
 //   try { await session.workbench.openFile('pkgs/hello/default.nix'); … } finally { await session.close(); }
 //
 // Needs scripts/e2e-setup.sh to have run (it writes the paths this reads).
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -29,8 +29,31 @@ export interface LaunchOptions {
   extension?: ExtensionSource;
   /** User settings on top of the quiet defaults. */
   settings?: Record<string, unknown>;
-  /** Names this run's log and screenshot files. */
+  /** Names this run's log file. */
   name?: string;
+  /**
+   * Keep VS Code's workspace trust on (the folder then opens in Restricted Mode until trusted).
+   * Off by default: the harness turns trust off so no prompt stands in the way.
+   */
+  workspaceTrust?: boolean;
+}
+
+/** Files of the repo that make up the installed extension (what the .vsix holds). */
+export const extensionFiles = [
+  'package.json', 'dist', 'syntaxes', 'language-configuration.json', 'README.md', 'LICENSE', 'icon.png', 'images',
+];
+
+/**
+ * The project's own extension: the .vsix named by NIX_DOMAINS_E2E_VSIX when set, else the
+ * built files of the repo at `root` (run `npm run build` first).
+ */
+export function projectExtension(root = process.cwd()): ExtensionSource {
+  const vsix = process.env.NIX_DOMAINS_E2E_VSIX;
+  if (vsix) return { vsix: path.resolve(vsix) };
+  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main?: string };
+  const main = path.join(root, manifest.main ?? 'dist/client.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  return { folder: root, only: extensionFiles };
 }
 
 export interface Session {
@@ -56,17 +79,20 @@ const chromiumArgs = [
 /** Starts code-server with the extension installed, opens the workspace in Chromium, waits for the Explorer. */
 export async function launch(options: LaunchOptions): Promise<Session> {
   const env: E2EEnv = loadEnv();
+  const workspace = realpathSync(options.workspace); // the Explorer labels rows with real paths
   const name = options.name ?? 'e2e';
   const root = mkdtempSync(path.join(tmpdir(), 'nix-domains-e2e-'));
   mkdirSync(resultsDir, { recursive: true });
   const dirs: CodeServerDirs = {
+    tmpDir: path.join(root, 'tmp'),
     userDataDir: path.join(root, 'user-data'),
     extensionsDir: path.join(root, 'extensions'),
     configFile: path.join(root, 'code-server.yaml'),
     logFile: path.join(resultsDir, `${name}-code-server.log`),
   };
   writeFileSync(dirs.logFile, '');
-  writeUserSettings(dirs, { ...quietSettings, ...options.settings });
+  const trust = options.workspaceTrust ?? false;
+  writeUserSettings(dirs, { ...quietSettings, 'security.workspace.trust.enabled': trust, ...options.settings });
   if (options.extension) installExtension(env, dirs, options.extension);
 
   let server: CodeServer | undefined;
@@ -78,13 +104,13 @@ export async function launch(options: LaunchOptions): Promise<Session> {
   };
   try {
     const started = Date.now();
-    server = await CodeServer.start(env, dirs);
+    server = await CodeServer.start(env, dirs, trust ? [] : ['--disable-workspace-trust']);
     const startMs = Date.now() - started;
     // playwright-core gives every launch() a fresh temporary profile of its own.
     browser = await chromium.launch({ executablePath: env.chromium, headless: true, args: chromiumArgs });
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(options.workspace)}`);
-    const workbench = new Workbench(page, resultsDir);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    const workbench = new Workbench(page, workspace, resultsDir);
     await workbench.ready();
     return { workbench, server, startMs, close };
   } catch (err) {

@@ -3,7 +3,7 @@
 // on something visible (a selector, a text) with a timeout; none sleeps.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { waitUntil } from './wait';
 
 /** Cursor position as the status bar shows it (1-based). */
@@ -35,14 +35,14 @@ export interface Problem {
 }
 
 const ui = {
-  explorerRow: (name: string) => `.explorer-folders-view .monaco-list-row[aria-label="${name}"]`,
+  explorerRow: (file: string) => `.explorer-folders-view .monaco-list-row:has(.explorer-item[aria-label="${file}"])`,
   quickInput: '.quick-input-widget:not([style*="display: none"]) input.input',
   quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
   language: '[id="status.editor.mode"]',
   selection: '[id="status.editor.selection"]',
   problemsItem: '[id="status.problems"]',
   activeTab: '.editor-group-container.active .tab.active',
-  tabNamed: (name: string) => `.editor-group-container.active .tab.active[data-resource-name="${name}"]`,
+  tabOf: (file: string) => `.editor-group-container.active .tab.active:has(.monaco-icon-label[aria-label="${file}"])`,
   activeEditor: '.editor-group-container.active .monaco-editor',
   hover: '.monaco-hover:not(.hidden)',
   codeLens: '.monaco-editor .codelens-decoration',
@@ -51,7 +51,13 @@ const ui = {
 };
 
 export class Workbench {
-  constructor(readonly page: Page, readonly screenshotDir: string, readonly timeoutMs = 20_000) {}
+  constructor(
+    readonly page: Page,
+    /** Absolute path of the workspace folder, as the Explorer labels its rows. */
+    readonly workspace: string,
+    readonly screenshotDir: string,
+    readonly timeoutMs = 30_000,
+  ) {}
 
   /** Waits until the workbench has restored: the Explorer lists the workspace. */
   async ready(): Promise<void> {
@@ -59,22 +65,45 @@ export class Workbench {
     await this.page.locator(ui.statusBarItem).first().waitFor({ timeout: this.timeoutMs });
   }
 
-  /** Opens a workspace file by clicking through the Explorer, expanding each folder on the way. */
+  /**
+   * Opens a workspace file by clicking through the Explorer, expanding each folder on the way.
+   * Rows are found by their full path, so `pkgs/a/default.nix` never clicks `pkgs/b/default.nix`.
+   */
   async openFile(relativePath: string): Promise<void> {
     const parts = relativePath.split('/').filter(Boolean);
-    for (const [i, name] of parts.entries()) {
-      const row = this.page.locator(ui.explorerRow(name)).first();
-      await row.waitFor({ timeout: this.timeoutMs });
-      const isFolder = i < parts.length - 1;
-      if (isFolder) {
+    for (let i = 0; i < parts.length; i++) {
+      const file = path.join(this.workspace, ...parts.slice(0, i + 1));
+      const row = await this.revealExplorerRow(file);
+      if (i < parts.length - 1) {
         if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-        await waitUntil(`Explorer folder ${name} is expanded`, this.timeoutMs,
+        await waitUntil(`Explorer folder ${file} is expanded`, this.timeoutMs,
           async () => (await row.getAttribute('aria-expanded')) === 'true');
       } else {
         await row.click();
-        await this.page.locator(ui.tabNamed(name)).waitFor({ timeout: this.timeoutMs });
+        await this.page.locator(ui.tabOf(file)).waitFor({ timeout: this.timeoutMs });
       }
     }
+  }
+
+  /**
+   * The Explorer only renders the rows in view, and a folder's children appear a moment after
+   * it expands. Until the row of `file` exists: focus the tree, page down, and from the end
+   * start again at the top (Home).
+   */
+  private async revealExplorerRow(file: string): Promise<Locator> {
+    const row = this.page.locator(ui.explorerRow(file)).first();
+    const tree = this.page.locator('.explorer-folders-view .monaco-list').first();
+    let focused: string | null = null;
+    await waitUntil(`the Explorer shows ${file}`, this.timeoutMs, async () => {
+      if ((await row.count()) > 0) return true;
+      if (focused === null) await tree.focus();
+      const before = focused;
+      focused = await tree.getAttribute('aria-activedescendant');
+      await this.page.keyboard.press(before === focused ? 'Home' : 'PageDown');
+      return false;
+    });
+    await row.scrollIntoViewIfNeeded();
+    return row;
   }
 
   /** Waits until the status bar's language indicator reads `language` (the editor re-renders when it switches). */
@@ -94,6 +123,15 @@ export class Workbench {
     const row = this.page.locator(ui.quickInputRow, { hasText: title }).first();
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
+  }
+
+  /** In Restricted Mode (launch with `workspaceTrust: true`), trusts the folder through the Workspace Trust editor. */
+  async trustWorkspace(): Promise<void> {
+    const restricted = this.page.locator(ui.statusBarItem, { hasText: 'Restricted Mode' });
+    await restricted.waitFor({ timeout: this.timeoutMs });
+    await this.runCommand('Manage Workspace Trust');
+    await this.page.getByRole('button', { name: /^Trust( Folder)?$/ }).first().click({ timeout: this.timeoutMs });
+    await restricted.waitFor({ state: 'detached', timeout: this.timeoutMs });
   }
 
   /** Moves the cursor with "Go to Line/Column" and waits until the status bar shows the position. */
