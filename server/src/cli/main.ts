@@ -8,6 +8,7 @@ import { startServer } from '../lsp/start';
 import { DomainWaves } from '../analysis/features/waves';
 import { renderWavePlan } from '../analysis/waves';
 import { runDemo } from './demo';
+import { stubCommand } from './stub';
 
 const USAGE = `nix-domains — a domain-aware language server and CLI for Nix package collections
 
@@ -19,6 +20,7 @@ Usage:
   nix-domains wave [DIR] [--branch B] [--package P] [--format text|json|markdown]
                                                the wave plan, or one package's role in every wave
   nix-domains demo [DIR]                       create the example universe and show what a user sees
+  nix-domains stub [DIR] --out OUT             write the stub of the domain in DIR into OUT (--revision REV, --allow-dirty)
 `;
 
 /** Runs the CLI with the given arguments; returns the exit code. */
@@ -34,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
       return queryCommand(rest);
     case 'demo':
       return runDemo(rest[0]);
+    case 'stub':
+      return stubCommand(rest);
     case 'wave':
       return waveCommand(rest);
     case undefined:
