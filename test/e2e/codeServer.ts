@@ -42,6 +42,7 @@ export const quietSettings: Record<string, unknown> = {
   'window.commandCenter': false,
   'editor.minimap.enabled': false,
   'editor.hover.delay': 100,
+  'editor.hover.above': false, // hovers open below the line, so a tall card is not clipped by the tab bar
 };
 
 export function cacheDir(): string {

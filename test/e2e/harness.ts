@@ -5,7 +5,7 @@
 //   try { await session.workbench.openFile('pkgs/hello/default.nix'); … } finally { await session.close(); }
 //
 // Needs scripts/e2e-setup.sh to have run (it writes the paths this reads).
-import { existsSync, mkdtempSync, realpathSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, realpathSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -29,7 +29,7 @@ export interface LaunchOptions {
   extension?: ExtensionSource;
   /** User settings on top of the quiet defaults. */
   settings?: Record<string, unknown>;
-  /** Names this run's log file. */
+  /** Names this run's files in test-results/e2e: `<name>-code-server.log`, `<name>-logs/`. */
   name?: string;
   /**
    * Keep VS Code's workspace trust on (the folder then opens in Restricted Mode until trusted).
@@ -91,6 +91,7 @@ export async function launch(options: LaunchOptions): Promise<Session> {
     logFile: path.join(resultsDir, `${name}-code-server.log`),
   };
   writeFileSync(dirs.logFile, '');
+  rmSync(path.join(resultsDir, `${name}-logs`), { recursive: true, force: true });
   const trust = options.workspaceTrust ?? false;
   writeUserSettings(dirs, { ...quietSettings, 'security.workspace.trust.enabled': trust, ...options.settings });
   if (options.extension) installExtension(env, dirs, options.extension);
@@ -100,6 +101,9 @@ export async function launch(options: LaunchOptions): Promise<Session> {
   const close = async () => {
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    // VS Code's own logs (extension host, output channels such as the language client's) outlive the run.
+    const logs = path.join(dirs.userDataDir, 'logs');
+    if (existsSync(logs)) cpSync(logs, path.join(resultsDir, `${name}-logs`), { recursive: true });
     rmSync(root, { recursive: true, force: true });
   };
   try {
