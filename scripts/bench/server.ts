@@ -1,0 +1,280 @@
+// The language-server figures: the real bundle as a child process over stdio, cold index,
+// warm start, random requests and re-index after an edit, timed from the client's side.
+import { performance } from 'node:perf_hooks';
+import { URI } from 'vscode-uri';
+import { LspClient } from '../../server/src/cli/lspClient';
+import { Random } from '../bench-gen/random';
+import { completionPoint, inside, randomSpot, sampleFiles, symbolQuery, type OpenFile, type PackageFile, type Spot } from './positions';
+import { cpuMsOf, memoryOf } from './proc';
+import { latency, round2, type Latency } from './stats';
+
+/** How long anything may take before the benchmark calls the server stuck. */
+const INDEX_TIMEOUT_MS = 15 * 60_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export interface ServerOptions {
+  /** The domain to open. */
+  root: string;
+  /** The server bundle. */
+  serverPath: string;
+  /** The server's XDG_CACHE_HOME: empty for the cold run, reused for the warm one. */
+  cacheHome: string;
+  packageFiles: readonly PackageFile[];
+  requests: number;
+  edits: number;
+  /** Files opened in the server for the requests. */
+  openFiles: number;
+  seed: number;
+}
+
+export interface ColdFigures {
+  wallMs: number;
+  cpuMs: number;
+  files: number;
+  packages: number;
+  peakRssAfterIndexBytes: number;
+  peakRssEndBytes: number;
+}
+
+export interface WarmFigures {
+  /** Spawn → first reply to the hover, whatever it said. */
+  firstResponseMs: number;
+  /** Spawn → first hover that answered with content. */
+  firstAnswerMs: number;
+  /** Whether a hover with content came at all (else firstAnswerMs is the last empty reply). */
+  answered: boolean;
+  hoversSent: number;
+  indexReadyMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+}
+
+/** Latency of one request kind, with how many answers had content and how many failed. */
+export interface RequestFigures extends Latency {
+  withContent: number;
+  errors: number;
+}
+
+export const REQUEST_KINDS = ['hover', 'definition', 'references', 'completion', 'workspaceSymbol'] as const;
+export type RequestKind = (typeof REQUEST_KINDS)[number];
+
+export interface ReindexFigures {
+  edits: number;
+  /** didChange → documentSymbol answered. */
+  symbols: Latency;
+  /** didChange → diagnostics published (includes the server's 150 ms debounce). */
+  diagnostics: Latency;
+}
+
+export interface ServerFigures {
+  cold: ColdFigures;
+  requests: Record<RequestKind, RequestFigures>;
+  reindex: ReindexFigures;
+  warm: WarmFigures;
+}
+
+/** Starts the server with its own cache dir. */
+function startServer(options: ServerOptions): Promise<LspClient> {
+  return LspClient.start(options.root, options.serverPath, undefined, { env: { ...process.env, XDG_CACHE_HOME: options.cacheHome } });
+}
+
+/** Awaits `work`, failing if the server exits or `ms` pass first. */
+function guard<T>(client: LspClient, work: Promise<T>, what: string, ms = REQUEST_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onExit: ((code: number | null, signal: string | null) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from the server within ${ms / 1000} s`)), ms);
+    onExit = (code, signal) => reject(new Error(`${what}: the server exited (${signal ?? `code ${code}`})`));
+    if (client.process.exitCode !== null) onExit(client.process.exitCode, null);
+    else client.process.once('exit', onExit);
+  });
+  return Promise.race([work, failure]).finally(() => {
+    clearTimeout(timer);
+    if (onExit) client.process.off('exit', onExit);
+  });
+}
+
+const hasContent = (answer: unknown): boolean => {
+  if (answer === null || answer === undefined) return false;
+  if (Array.isArray(answer)) return answer.length > 0;
+  const items = (answer as { items?: unknown[] }).items;
+  return items === undefined || items.length > 0;
+};
+
+/** The whole server run: cold index, requests and edits in one process, then a warm restart. */
+export async function benchServer(options: ServerOptions, log: (line: string) => void): Promise<ServerFigures> {
+  const random = new Random(options.seed);
+  const opened = sampleFiles(options.packageFiles, options.openFiles, random);
+  if (opened.length === 0) throw new Error(`no package files with inputs under ${options.root}`);
+
+  log(`cold index of ${options.root} …`);
+  const started = performance.now();
+  const client = await startServer(options);
+  let cold: ColdFigures;
+  let requests: Record<RequestKind, RequestFigures>;
+  let reindex: ReindexFigures;
+  try {
+    await guard(client, client.waitForIndex(), 'cold index', INDEX_TIMEOUT_MS);
+    const wallMs = performance.now() - started;
+    const pid = client.process.pid;
+    const cpuMs = cpuMsOf(pid);
+    const peakRssAfterIndexBytes = memoryOf(pid, 'VmHWM');
+    const status = await guard(client, client.request<{ files: number; packages: number }>('nixDomains/status', null), 'status');
+    log(`  ${status.files} files, ${status.packages} packages in ${(wallMs / 1000).toFixed(1)} s`);
+
+    await openAll(client, opened);
+    requests = {} as Record<RequestKind, RequestFigures>;
+    for (const [index, kind] of REQUEST_KINDS.entries()) {
+      // One generator per kind: adding a kind or changing a count leaves the others' questions alone.
+      requests[kind] = await timeRequests(client, kind, opened, options, new Random(options.seed * 31 + index + 1));
+      log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms (${requests[kind].withContent}/${requests[kind].count} with content, ${requests[kind].errors} errors)`);
+    }
+    reindex = await timeEdits(client, opened, options.edits);
+    log(`  re-index after an edit: p50 ${reindex.symbols.p50Ms} ms, p95 ${reindex.symbols.p95Ms} ms`);
+    cold = {
+      wallMs: Math.round(wallMs), cpuMs: Math.round(cpuMs), files: status.files, packages: status.packages,
+      peakRssAfterIndexBytes, peakRssEndBytes: memoryOf(pid, 'VmHWM'),
+    };
+  } finally {
+    await stopQuietly(client);
+  }
+
+  log('warm start …');
+  const warm = await warmStart(options, opened);
+  log(`  first answer after ${warm.firstAnswerMs} ms, index ready after ${warm.indexReadyMs} ms`);
+  return { cold, requests, reindex, warm };
+}
+
+/** Opens the files and waits until the server has published their first diagnostics, so it is idle. */
+async function openAll(client: LspClient, files: readonly OpenFile[]): Promise<void> {
+  const published = files.map((f) => client.nextDiagnostics(URI.file(f.file).toString()));
+  for (const f of files) await client.open(f.file, f.text);
+  await guard(client, Promise.all(published), 'diagnostics of the opened files', INDEX_TIMEOUT_MS);
+}
+
+/** Sends `options.requests` requests of one kind, one at a time, and times each round trip. */
+async function timeRequests(client: LspClient, kind: RequestKind, files: readonly OpenFile[], options: ServerOptions, random: Random): Promise<RequestFigures> {
+  const times: number[] = [];
+  let withContent = 0;
+  let errors = 0;
+  for (let i = 0; i < options.requests; i++) {
+    const [method, params] = requestFor(kind, randomSpot(files, random), options.packageFiles, random);
+    const t = performance.now();
+    try {
+      const answer = await guard(client, client.request<unknown>(method, params), `${method} #${i}`);
+      times.push(performance.now() - t);
+      if (hasContent(answer)) withContent++;
+    } catch (err) {
+      if (client.process.exitCode !== null) throw err;
+      times.push(performance.now() - t);
+      errors++;
+    }
+  }
+  return { ...latency(times), withContent, errors };
+}
+
+function requestFor(kind: RequestKind, spot: Spot, packageFiles: readonly PackageFile[], random: Random): [string, unknown] {
+  const textDocument = { uri: URI.file(spot.file).toString() };
+  switch (kind) {
+    case 'hover':
+      return ['textDocument/hover', { textDocument, position: inside(spot, random) }];
+    case 'definition':
+      return ['textDocument/definition', { textDocument, position: inside(spot, random) }];
+    case 'references':
+      return ['textDocument/references', { textDocument, position: inside(spot, random), context: { includeDeclaration: true } }];
+    case 'completion':
+      return ['textDocument/completion', { textDocument, position: completionPoint(spot, random) }];
+    case 'workspaceSymbol':
+      return ['workspace/symbol', { query: symbolQuery(packageFiles, random) }];
+  }
+}
+
+/**
+ * Edits the version string of an open package file `edits` times; times each edit until the
+ * document's symbols come back, then waits for its diagnostics so edits do not overlap.
+ */
+async function timeEdits(client: LspClient, files: readonly OpenFile[], edits: number): Promise<ReindexFigures> {
+  const target = files.find((f) => /^\s*version = "[^"]*";/m.test(f.text));
+  if (!target) throw new Error('no opened package file has a version string');
+  const uri = URI.file(target.file).toString();
+  const lines = target.text.split('\n');
+  const line = lines.findIndex((l) => /^\s*version = "[^"]*";/.test(l));
+  const start = lines[line]!.indexOf('"') + 1;
+  const original = /"([^"]*)"/.exec(lines[line]!)![1]!;
+  let current = original;
+  const symbols: number[] = [];
+  const diagnostics: number[] = [];
+  for (let i = 1; i <= edits; i++) {
+    const next = `${original}.${i}`;
+    const range = { start: { line, character: start }, end: { line, character: start + current.length } };
+    const published = client.nextDiagnostics(uri);
+    const t = performance.now();
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: i + 1 }, contentChanges: [{ range, text: next }],
+    });
+    await guard(client, client.request('textDocument/documentSymbol', { textDocument: { uri } }), `documentSymbol after edit ${i}`);
+    symbols.push(performance.now() - t);
+    await guard(client, published, `diagnostics after edit ${i}`);
+    diagnostics.push(performance.now() - t);
+    current = next;
+  }
+  return { edits, symbols: latency(symbols), diagnostics: latency(diagnostics) };
+}
+
+/** Restarts on the same cache: spawn → first hover with content, and → index ready. */
+async function warmStart(options: ServerOptions, opened: readonly OpenFile[]): Promise<WarmFigures> {
+  const known = new Set(options.packageFiles.map((p) => p.name));
+  const file = opened.find((f) => f.spots.some((s) => s.kind === 'build-input' && known.has(s.name))) ?? opened[0]!;
+  const spot = file.spots.find((s) => s.kind === 'build-input' && known.has(s.name)) ?? file.spots[0]!;
+  const params = { textDocument: { uri: URI.file(file.file).toString() }, position: { line: spot.line, character: spot.character + 1 } };
+
+  const started = performance.now();
+  const client = await startServer(options);
+  try {
+    let indexReadyMs = NaN;
+    const ready = guard(client, client.waitForIndex(), 'warm index', INDEX_TIMEOUT_MS).then(() => {
+      indexReadyMs = performance.now() - started;
+    });
+    ready.catch(() => undefined);
+    await client.open(file.file, file.text);
+    let firstResponseMs = NaN;
+    let firstAnswerMs = NaN;
+    let answered = false;
+    let hoversSent = 0;
+    // Ask until a hover has content; once the index is ready, one last try decides.
+    for (;;) {
+      const wasReady = !Number.isNaN(indexReadyMs);
+      hoversSent++;
+      const answer = await guard(client, client.request<unknown>('textDocument/hover', params), 'warm hover');
+      const at = performance.now() - started;
+      if (Number.isNaN(firstResponseMs)) firstResponseMs = at;
+      firstAnswerMs = at;
+      if (hasContent(answer)) {
+        answered = true;
+        break;
+      }
+      if (wasReady) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await ready;
+    const pid = client.process.pid;
+    return {
+      firstResponseMs: round2(firstResponseMs), firstAnswerMs: round2(firstAnswerMs), answered, hoversSent,
+      indexReadyMs: Math.round(indexReadyMs), cpuMs: Math.round(cpuMsOf(pid)), peakRssBytes: memoryOf(pid, 'VmHWM'),
+    };
+  } finally {
+    await stopQuietly(client);
+  }
+}
+
+/** Stops the server; one that does not stop within 10 s is killed. */
+async function stopQuietly(client: LspClient): Promise<void> {
+  const timer = setTimeout(() => client.process.kill('SIGKILL'), 10_000);
+  try {
+    await client.stop();
+  } catch {
+    client.process.kill('SIGKILL');
+  } finally {
+    clearTimeout(timer);
+  }
+}
