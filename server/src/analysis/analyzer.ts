@@ -4,6 +4,8 @@ import path from 'node:path';
 import { DomainIndex } from './domainIndex';
 import { extractFacts, type FileFacts } from './facts';
 import { factsOfLargeFile } from './largeFile';
+import { DomainMaintainers, isMaintainerList } from './features/maintainers';
+import type { ByteReader } from './maintainers/reader';
 import { PackageCatalog } from './packages';
 import { NixParser } from './parser';
 import { Resolver } from './resolve';
@@ -16,11 +18,15 @@ export interface NixDocument {
   text: string;
   tree: Tree;
   version: number;
+  /** Too large to parse: the tree is empty and the index keeps the file's facts from disk. */
+  large?: boolean;
 }
 
 export interface AnalyzerOptions {
   /** Files larger than this are never parsed whole. */
   largeFileThreshold: number;
+  /** Opens a maintainer list for chunked reads (tests record every read through it). */
+  openMaintainerList?: (absolute: string) => Promise<ByteReader & { close?: () => Promise<void> }>;
 }
 
 export const DEFAULT_OPTIONS: AnalyzerOptions = { largeFileThreshold: 256 * 1024 };
@@ -35,6 +41,7 @@ export class Analyzer {
   readonly index: DomainIndex;
   readonly resolver: Resolver;
   readonly catalog: PackageCatalog;
+  readonly maintainers: DomainMaintainers;
   private readonly documents = new Map<string, NixDocument>();
   /** Resolves when the background index of the whole domain is complete. */
   indexed: Promise<void> = Promise.resolve();
@@ -45,6 +52,9 @@ export class Analyzer {
     this.index = new DomainIndex(root, domain);
     this.resolver = new Resolver(this.index);
     this.catalog = new PackageCatalog(this.index, this.resolver);
+    this.maintainers = new DomainMaintainers(this, options.openMaintainerList);
+    // Handles of the (possibly huge) maintainer lists come from their chunked index, not a parse.
+    this.resolver.memberOfFile = (file, name) => (isMaintainerList(file) ? this.maintainers.target(file, name) : undefined);
   }
 
   /** Creates an analyzer for the domain rooted at `root` (loads the grammar). */
@@ -66,6 +76,7 @@ export class Analyzer {
         }
       }
       onProgress?.({ done, total: files.length });
+      await this.maintainers.refresh();
       this.isIndexed = true;
     })();
     return this.indexed;
@@ -107,6 +118,12 @@ export class Analyzer {
   /** Opens (or updates) an editor buffer: it replaces the file on disk in the index. */
   openDocument(file: string, text: string, version: number): NixDocument {
     this.documents.get(file)?.tree.delete();
+    if (text.length > this.options.largeFileThreshold) {
+      // Never re-parse a huge buffer per keystroke; its facts stay those of the file on disk.
+      const doc: NixDocument = { path: file, text, tree: this.parser.parse(''), version, large: true };
+      this.documents.set(file, doc);
+      return doc;
+    }
     const tree = this.parser.parse(text);
     const doc: NixDocument = { path: file, text, tree, version };
     this.documents.set(file, doc);
@@ -133,6 +150,15 @@ export class Analyzer {
   async withDocument<T>(file: string, use: (doc: NixDocument) => T): Promise<T | undefined> {
     const open = this.documents.get(file);
     if (open) return use(open);
+    if (this.index.files.get(file)?.large) {
+      // A large file is never read whole, not even for one request: features see an empty tree.
+      const tree = this.parser.parse('');
+      try {
+        return use({ path: file, text: '', tree, version: 0, large: true });
+      } finally {
+        tree.delete();
+      }
+    }
     const text = await readNixFile(this.index.absolute(file));
     if (text === undefined) return undefined;
     const tree = this.parser.parse(text);

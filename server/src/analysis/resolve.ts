@@ -40,6 +40,8 @@ export class Resolver {
   private generation = -1;
   private readonly inProgress = new Set<Binding>();
   private depth = 0;
+  /** Members of files that are indexed by their own scanner (maintainer lists), by name. */
+  memberOfFile?: (file: string, name: string) => Target | undefined;
 
   constructor(readonly index: DomainIndex) {}
 
@@ -126,8 +128,10 @@ export class Resolver {
     let target: Target | undefined;
     try {
       target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
-      // A function or other value defined right there (`fetchPypi = { … }: …;`) is defined by the binding itself.
-      if (!target && (binding.val.k === 'fn' || binding.val.k === 'other')) target = { file: binding.file, span: binding.span };
+      // A value that does not lead elsewhere — a function (`fetchPypi = { … }: …;`), a callPackage of
+      // an inline lambda, any other expression — is defined by the binding itself. Only a name
+      // that leads nowhere (`broken = does-not-exist;`) is left unresolved.
+      if (!target && binding.val.k !== 'ref' && binding.val.k !== 'sel') target = { file: binding.file, span: binding.span };
       if (target && !target.binding) target = { ...target, binding };
     } finally {
       this.depth--;
@@ -179,6 +183,8 @@ export class Resolver {
   /** Selects a member of a resolved value (`pythonInterpreters.python311`, `lib.strings.foo`). */
   select(target: Target, name: string): Target | undefined {
     if (target.global) return this.lookupGlobal(name);
+    const member = this.memberOfFile?.(target.file, name);
+    if (member) return member;
     if (target.set) {
       const binding = this.index.bindingIn(target.set, name);
       if (binding) return this.resolveBinding(binding);

@@ -14,6 +14,7 @@ import { hover } from '../analysis/features/hover';
 import type { Position } from '../analysis/features/locate';
 import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
+import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
 import { readDomainName } from '../analysis/manifest';
 import { renderWavePlan } from '../analysis/waves';
@@ -95,6 +96,9 @@ export class NixDomainsServer {
       });
       if (!result) return null;
       let markdown = result.markdown;
+      if (result.maintainer) {
+        markdown = (await result.analyzer.maintainers.card(result.maintainer.file, result.maintainer.handle).catch(() => undefined)) ?? markdown;
+      }
       if (result.pkg) {
         const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!)).catch(() => '');
         if (section) markdown += `\n\n---\n\n${section}`;
@@ -220,7 +224,8 @@ export class NixDomainsServer {
     const located = await this.locate(document.uri);
     if (!located) return;
     try {
-      located.analyzer.openDocument(located.file, document.getText(), document.version);
+      const doc = located.analyzer.openDocument(located.file, document.getText(), document.version);
+      if (isMaintainerList(located.file) && located.analyzer.isIndexed) await located.analyzer.maintainers.updateFromBuffer(located.file, doc.text);
     } catch (err) {
       this.connection.console.error(`Cannot analyse ${document.uri}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -230,6 +235,7 @@ export class NixDomainsServer {
   private async onClose(uri: string): Promise<void> {
     const located = await this.locate(uri);
     await located?.analyzer.closeDocument(located.file);
+    if (located && isMaintainerList(located.file)) await located.analyzer.maintainers.closeBuffer(located.file);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
 

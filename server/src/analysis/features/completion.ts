@@ -1,7 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { Analyzer, NixDocument } from '../analyzer';
 import type { Target } from '../resolve';
-import { findParent } from '../syntax';
+import { findParent, referencePath } from '../syntax';
+import { isMaintainerList } from './maintainers';
 import { PROVIDED_NAMES } from './diagnostics';
 import { fileFunction, lookupLocal, nodeAt, scopeAt, type Position } from './locate';
 
@@ -32,6 +33,8 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
   const inFormals = !!node && (node.type === 'formals' || !!findParent(node, (n) => n.type === 'formals'));
   const items: CompletionEntry[] = [];
   if (!inFormals && node) items.push(...localNames(node));
+  const list = node && withMaintainerList(analyzer, doc, node);
+  if (list) return finish(analyzer.maintainers.handles(list).map((label) => ({ label, kind: 'variable' as const })), partial);
   for (const name of packageNames(analyzer)) items.push({ label: name, kind: 'package' });
   if (inFormals) for (const name of PROVIDED_NAMES) items.push({ label: name, kind: 'input' });
   return finish(items, partial);
@@ -59,6 +62,7 @@ function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath:
 }
 
 function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
+  if (isMaintainerList(target.file)) return analyzer.maintainers.handles(target.file).map((label) => ({ label, kind: 'variable' as const }));
   if (target.global) return packageNames(analyzer).map((label) => ({ label, kind: 'package' as const }));
   if (target.set) {
     return target.set.attrs.map((a) => ({
@@ -86,6 +90,18 @@ export function packageNames(analyzer: Analyzer): string[] {
     if (bindings.some((b) => b.pathInFile.length === 1 && analyzer.index.callersOf(b.file).length === 0)) names.add(name);
   }
   return [...names];
+}
+
+/** Inside `with lib.maintainers; [ … ]`: the maintainer list that `with` brings into scope. */
+function withMaintainerList(analyzer: Analyzer, doc: NixDocument, node: Node): string | undefined {
+  for (let scope: Node | null = node; scope; scope = scope.parent) {
+    if (scope.type !== 'with_expression') continue;
+    const env = scope.childForFieldName('environment');
+    const names = env && referencePath(env);
+    const target = env && names && resolveBase(analyzer, doc, env, names);
+    if (target && isMaintainerList(target.file)) return target.file;
+  }
+  return undefined;
 }
 
 /** Names bound by lets, rec sets and functions around a node. */

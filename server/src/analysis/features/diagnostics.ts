@@ -16,6 +16,12 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   const facts = analyzer.index.files.get(file);
   if (!facts) return [];
   const out: Diagnostic[] = facts.errors.map((span) => ({ span, severity: 'error', message: 'Syntax error', code: 'syntax' }));
+  for (const m of analyzer.maintainers.unknownHandles(file)) {
+    out.push({
+      span: m.span, severity: 'warning', code: 'unknown-maintainer',
+      message: `\`${m.handle}\` is not in maintainers/maintainer-list.nix (or team-list.nix) of domain \`${analyzer.index.domain}\`.`,
+    });
+  }
   if (!options.unknownInputs || !facts.formals || !isPackageFile(analyzer, file)) return out;
   const { caller } = analyzer.resolver.scopeOfPackageFile(file);
   const overridden = new Set(caller?.val.k === 'call' ? caller.val.args.map((a) => a.name) : []);

@@ -3,13 +3,28 @@ import type { Package } from '../packages';
 import type { Target } from '../resolve';
 import type { Span } from '../syntax';
 import { resolveAt, type Position } from './locate';
+import { isMaintainerList } from './maintainers';
 
-export interface HoverResult { markdown: string; span: Span; /** The package hovered, when it is one. */ pkg?: Package }
+export interface HoverResult {
+  markdown: string;
+  span: Span;
+  /** The package hovered, when it is one. */
+  pkg?: Package;
+  /** A maintainer or team handle: the full card is read from that entry's bytes by the caller. */
+  maintainer?: { file: string; handle: string };
+}
 
 /** Hover: a package card for packages, the doc comment for lib functions. */
 export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position): HoverResult | undefined {
   const found = resolveAt(analyzer, doc, pos);
   if (!found?.target || found.target.global) return undefined;
+  if (isMaintainerList(found.target.file)) {
+    const entry = analyzer.maintainers.entry(found.target.file, found.name);
+    if (entry) {
+      const markdown = [`**${entry.handle}**`, entry.name, entry.github ? `GitHub: @${entry.github}` : ''].filter(Boolean).join('\n\n');
+      return { markdown, span: found.span, maintainer: { file: found.target.file, handle: entry.handle } };
+    }
+  }
   const markdown = describeTarget(analyzer, found.target, found.name);
   if (!markdown) return undefined;
   const pkg = analyzer.catalog.packageAt(found.target);

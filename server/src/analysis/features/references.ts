@@ -1,6 +1,7 @@
 import type { Analyzer, NixDocument } from '../analyzer';
 import type { Place } from './definition';
 import { resolveAt, type Position } from './locate';
+import { isMaintainerList } from './maintainers';
 
 /**
  * Find references: for a package, every place in the domain that takes it as an input or
@@ -9,7 +10,9 @@ import { resolveAt, type Position } from './locate';
 export function references(analyzer: Analyzer, doc: NixDocument, pos: Position, includeDeclaration = true): Place[] {
   const found = resolveAt(analyzer, doc, pos);
   if (!found?.target || found.target.global || found.target.missing) return [];
-  const places: Place[] = analyzer.catalog.referencesTo(found.target);
+  const places: Place[] = isMaintainerList(found.target.file)
+    ? analyzer.maintainers.packagesMaintainedBy(found.name)
+    : analyzer.catalog.referencesTo(found.target);
   if (includeDeclaration) places.unshift({ file: found.target.file, span: found.target.span });
   const seen = new Set<string>();
   return places.filter((p) => {

@@ -1,0 +1,146 @@
+import { promises as fs } from 'node:fs';
+import type { Analyzer } from '../analyzer';
+import { formatEntryHover, readEntry } from '../maintainers/entry';
+import type { HandleEntry, HandleIndex } from '../maintainers/index';
+import { updateIndex } from '../maintainers/incremental';
+import { bufferReader, FileByteReader, type ByteReader } from '../maintainers/reader';
+import { scanMaintainers } from '../maintainers/scan';
+import type { Target } from '../resolve';
+import type { Span } from '../syntax';
+import type { Place } from './definition';
+
+/** The lists a domain may have, by the attribute they are reached through (`lib.maintainers`, `lib.teams`). */
+export const MAINTAINER_LISTS: Record<string, string> = {
+  'maintainers/maintainer-list.nix': 'maintainers',
+  'maintainers/team-list.nix': 'teams',
+};
+
+/** Whether a domain-relative file is a maintainer or team list. */
+export function isMaintainerList(file: string): boolean {
+  return file in MAINTAINER_LISTS;
+}
+
+interface ListState { index: HandleIndex; mtimeMs: number; size: number; buffer?: Buffer }
+
+/**
+ * The maintainer and team lists of a domain, never loaded whole: a chunked scan builds a
+ * handle → byte range index, a hover reads only one entry's bytes, and edits to the open list
+ * rescan only the edited entries.
+ */
+export class DomainMaintainers {
+  private readonly lists = new Map<string, ListState>();
+
+  constructor(readonly analyzer: Analyzer, private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open) {}
+
+  /** Scans the lists that exist (or re-scans one that changed on disk). */
+  async refresh(): Promise<void> {
+    for (const file of Object.keys(MAINTAINER_LISTS)) {
+      const state = this.lists.get(file);
+      if (state?.buffer) continue; // the open buffer is what counts
+      const stat = await fs.stat(this.analyzer.index.absolute(file)).catch(() => undefined);
+      if (!stat?.isFile()) {
+        this.lists.delete(file);
+        continue;
+      }
+      if (state && state.mtimeMs === stat.mtimeMs && state.size === stat.size) continue;
+      const reader = await this.openReader(this.analyzer.index.absolute(file));
+      try {
+        this.lists.set(file, { index: await scanMaintainers(reader), mtimeMs: stat.mtimeMs, size: stat.size });
+      } finally {
+        await reader.close?.();
+      }
+    }
+  }
+
+  /** Whether the domain has a list of this kind. */
+  has(file: string): boolean {
+    return this.lists.has(file);
+  }
+
+  /** The entry of a handle in a list, from the index alone. */
+  entry(file: string, handle: string): HandleEntry | undefined {
+    return this.lists.get(file)?.index.get(handle);
+  }
+
+  /** The handles of a list. */
+  handles(file: string): string[] {
+    return this.lists.get(file)?.index.handleList() ?? [];
+  }
+
+  /** Where a handle is defined, as a resolver target. */
+  target(file: string, handle: string): Target | undefined {
+    const entry = this.entry(file, handle);
+    if (!entry) return undefined;
+    return { file, span: [entry.line, entry.column, entry.line, entry.column + handle.length] };
+  }
+
+  /** The hover card of a handle: read from that entry's bytes alone. */
+  async card(file: string, handle: string): Promise<string | undefined> {
+    const state = this.lists.get(file);
+    const entry = state?.index.get(handle);
+    if (!state || !entry) return undefined;
+    const reader = state.buffer ? bufferReader(state.buffer) : await this.openReader(this.analyzer.index.absolute(file));
+    try {
+      const parsed = await readEntry(reader, { start: entry.start, end: entry.end });
+      return formatEntryHover(parsed, MAINTAINER_LISTS[file]);
+    } finally {
+      await (reader as { close?: () => Promise<void> }).close?.();
+    }
+  }
+
+  /**
+   * The list is open in the editor and changed: find the edited byte range by comparing with
+   * the previous buffer and rescan only the entries it touches.
+   */
+  async updateFromBuffer(file: string, text: string): Promise<void> {
+    const state = this.lists.get(file);
+    const next = Buffer.from(text, 'utf8');
+    if (!state) {
+      this.lists.set(file, { index: await scanMaintainers(bufferReader(next)), mtimeMs: 0, size: next.length, buffer: next });
+      return;
+    }
+    const previous = state.buffer ?? (await fs.readFile(this.analyzer.index.absolute(file)).catch(() => undefined));
+    if (!previous) {
+      this.lists.set(file, { ...state, index: await scanMaintainers(bufferReader(next)), buffer: next });
+      return;
+    }
+    const edit = byteEdit(previous, next);
+    const index = edit ? (await updateIndex(state.index, edit, bufferReader(next))).index : state.index;
+    this.lists.set(file, { index, mtimeMs: 0, size: next.length, buffer: next });
+  }
+
+  /** The list was closed in the editor: the file on disk counts again. */
+  async closeBuffer(file: string): Promise<void> {
+    const state = this.lists.get(file);
+    if (state?.buffer) this.lists.delete(file);
+    await this.refresh();
+  }
+
+  /** Handles named by the packages of a file that exist in no list of the domain. */
+  unknownHandles(file: string): { handle: string; span: Span }[] {
+    const list = 'maintainers/maintainer-list.nix';
+    if (!this.lists.has(list)) return [];
+    const drv = this.analyzer.index.files.get(file)?.drv;
+    return (drv?.maintainers ?? []).filter((m) => !this.entry(list, m.handle) && !this.entry('maintainers/team-list.nix', m.handle));
+  }
+
+  /** The places where packages name a handle as their maintainer. */
+  packagesMaintainedBy(handle: string): Place[] {
+    const out: Place[] = [];
+    for (const facts of this.analyzer.index.files.values()) {
+      for (const m of facts.drv?.maintainers ?? []) if (m.handle === handle) out.push({ file: facts.path, span: m.span });
+    }
+    return out;
+  }
+}
+
+/** The single edit that turns `before` into `after`: common prefix and suffix trimmed. */
+function byteEdit(before: Buffer, after: Buffer): { start: number; end: number; newLength: number } | undefined {
+  if (before.equals(after)) return undefined;
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before[start] === after[start]) start++;
+  let tail = 0;
+  while (tail < max - start && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+  return { start, end: before.length - tail, newLength: after.length - tail - start };
+}
