@@ -1,0 +1,177 @@
+// The `domains` section of `nix-domains.json`: the other domains, and where their stubs and
+// files come from. Every key of an entry is optional:
+//
+//   "domains": {
+//     "core": {
+//       "path":  "../core",                              // a local checkout (relative to this domain)
+//       "stubs": "https://stubs.example.org/",           // or "./stubs", or "git+https://host/core.git#refs/nix-domains/stubs"
+//       "files": "https://host/core/raw/{rev}/{path}",   // or "git+https://host/core.git"
+//       "rev":   "101d72adfef2…",                        // pin; default: the flake.lock input's locked rev
+//       "input": "nixpkgs-core"                          // the flake input naming it; default: the domain's name
+//     }
+//   }
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { MANIFEST_FILE } from '../manifest';
+import { validateWavesManifest, wavesJsonSchema } from '../waves/manifest';
+import { isDomainName, isRevision } from './format';
+
+/** Where one other domain comes from. */
+export interface DomainSourceConfig {
+  path?: string;
+  stubs?: string;
+  files?: string;
+  rev?: string;
+  input?: string;
+}
+
+export type DomainsManifest = Record<string, DomainSourceConfig>;
+
+const KEYS = ['path', 'stubs', 'files', 'rev', 'input'] as const;
+
+/** What a `stubs` value names: an HTTP(S) folder, a git ref, or a local folder. */
+export function stubSpecKind(spec: string): 'http' | 'git' | 'folder' {
+  if (/^https?:\/\//.test(spec)) return 'http';
+  if (spec.startsWith('git+')) return 'git';
+  return 'folder';
+}
+
+/** Checks a parsed `domains` section; the valid entries, and one message per problem naming its key. */
+export function validateDomainsManifest(value: unknown, at = 'domains', self?: string): { domains: DomainsManifest; errors: string[] } {
+  const errors: string[] = [];
+  const domains: DomainsManifest = {};
+  if (value === undefined) return { domains, errors };
+  if (!isObject(value)) return { domains, errors: [`${at} must be an object from domain name to its sources, like { "core": { "path": "../core" } }, not ${kind(value)}`] };
+  for (const [name, entry] of Object.entries(value)) {
+    const where = `${at}.${name}`;
+    if (!isDomainName(name)) {
+      errors.push(`${at} key "${name}" is not a domain name (letters, digits, ".", "_", "-")`);
+      continue;
+    }
+    if (name === self) errors.push(`${where} names this domain itself`);
+    if (!isObject(entry)) {
+      errors.push(`${where} must be an object like { "path": "../${name}" }, not ${kind(entry)}`);
+      continue;
+    }
+    const before = errors.length;
+    for (const key of Object.keys(entry)) {
+      if (!(KEYS as readonly string[]).includes(key)) errors.push(`${where}.${key} is not a known setting (known: ${KEYS.join(', ')})`);
+    }
+    for (const key of KEYS) {
+      const v = entry[key];
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) errors.push(`${where}.${key} must be a non-empty string, not ${kind(v)}`);
+    }
+    const { stubs, files, rev, input } = entry as DomainSourceConfig;
+    if (typeof stubs === 'string' && stubs) {
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(stubs) && !/^(https?:\/\/|git\+(https?|ssh|file):\/\/)/.test(stubs)) {
+        errors.push(`${where}.stubs "${stubs}" must be an http(s) URL, git+https://…#ref, git+ssh://…, git+file://…, or a folder path`);
+      }
+    }
+    if (typeof files === 'string' && files) {
+      if (/^https?:\/\//.test(files)) {
+        if (!files.includes('{path}')) errors.push(`${where}.files "${files}" must contain {path} (and usually {rev})`);
+      } else if (!/^git\+(https?|ssh|file):\/\//.test(files)) {
+        errors.push(`${where}.files must be a URL template like "https://host/${name}/{rev}/{path}" or a git remote like "git+https://host/${name}.git"`);
+      }
+    }
+    if (typeof rev === 'string' && rev && !isRevision(rev)) errors.push(`${where}.rev "${rev}" is not a revision (a commit id)`);
+    if (typeof input === 'string' && input && !/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(input)) errors.push(`${where}.input "${input}" is not a flake input name`);
+    if (errors.length === before) domains[name] = entry as DomainSourceConfig;
+  }
+  return { domains, errors };
+}
+
+/** The parts of a manifest the stub layer needs, with every problem found in it. */
+export interface ManifestDomainsResult { domain: string; domains: DomainsManifest; errors: string[] }
+
+/** Reads `nix-domains.json` at a domain root; no manifest means one domain named after its folder. */
+export async function readManifestDomains(root: string): Promise<ManifestDomainsResult> {
+  const folderName = path.basename(path.resolve(root));
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(root, MANIFEST_FILE), 'utf8');
+  } catch {
+    return { domain: folderName, domains: {}, errors: [] };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return { domain: folderName, domains: {}, errors: [`${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}`] };
+  }
+  if (!isObject(data)) return { domain: folderName, domains: {}, errors: [`${MANIFEST_FILE} must hold an object, not ${kind(data)}`] };
+  const errors: string[] = [];
+  let domain = folderName;
+  if (data.domain !== undefined) {
+    if (typeof data.domain === 'string' && isDomainName(data.domain)) domain = data.domain;
+    else errors.push(`domain must be a domain name (letters, digits, ".", "_", "-"), not ${kind(data.domain)}`);
+  }
+  for (const key of ['packages', 'maintainers'] as const) {
+    const v = data[key];
+    if (v !== undefined && typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+      errors.push(`${key} must be a path or a list of paths, not ${kind(v)}`);
+    }
+  }
+  const known = ['$schema', 'domain', 'packages', 'maintainers', 'domains', 'waves'];
+  for (const key of Object.keys(data)) if (!known.includes(key)) errors.push(`${key} is not a known setting (known: ${known.slice(1).join(', ')})`);
+  const result = validateDomainsManifest(data.domains, 'domains', domain);
+  errors.push(...result.errors, ...validateWavesManifest(data.waves).errors);
+  return { domain, domains: result.domains, errors };
+}
+
+/** The JSON Schema of the whole manifest (what schemas/nix-domains.schema.json holds). */
+export function manifestJsonSchema(): object {
+  const { definitions: waveDefinitions, ...waves } = wavesJsonSchema;
+  const paths = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }] };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://nix-domains.invalid/schemas/nix-domains.schema.json',
+    title: 'Nix Domains manifest (nix-domains.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      domain: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'The name of this domain; default: the folder name.' },
+      packages: { ...paths, description: 'Domain-relative folders or files holding the packages; auto-detected when absent.' },
+      maintainers: { ...paths, description: 'Domain-relative maintainer and team lists; default: maintainers/maintainer-list.nix and maintainers/team-list.nix.' },
+      domains: {
+        type: 'object',
+        description: 'The other domains of the universe and where their stubs and files come from.',
+        propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+        additionalProperties: { $ref: '#/definitions/domainSource' },
+      },
+      waves,
+    },
+    definitions: {
+      ...waveDefinitions,
+      domainSource: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          path: { type: 'string', minLength: 1, description: 'A local checkout of the domain, relative to this domain\'s root.' },
+          stubs: {
+            type: 'string', minLength: 1,
+            description: 'Where its stubs are: the URL of a `nix-domains stub --out` folder, a folder path, or git+https://host/repo.git#refs/nix-domains/stubs.',
+          },
+          files: {
+            type: 'string', minLength: 1,
+            description: 'Where single files come from: a URL template with {rev} and {path}, or a git remote (git+https://host/repo.git).',
+          },
+          rev: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', description: 'The revision to use; default: the flake.lock input\'s locked rev.' },
+          input: { type: 'string', description: 'The flake input that is this domain; default: the domain\'s name.' },
+        },
+      },
+    },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function kind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
