@@ -18,9 +18,9 @@ export function lockedRevisionOf(lock: unknown, input: string): string | undefin
 /** Follows an input path from a node; `follows` entries are paths from the root node. */
 function nodeOf(nodes: Record<string, LockNode>, from: string, inputPath: string[], depth = 0): LockNode | undefined {
   if (depth > 32) return undefined; // a follows cycle
-  let current = nodes[from];
+  let current: LockNode | undefined = nodes[from];
   for (const name of inputPath) {
-    const ref = current?.inputs?.[name];
+    const ref: string | string[] | undefined = current?.inputs?.[name];
     if (typeof ref === 'string') current = Object.hasOwn(nodes, ref) ? nodes[ref] : undefined;
     else if (Array.isArray(ref) && ref.every((r) => typeof r === 'string')) current = nodeOf(nodes, 'root', ref, depth + 1);
     else return undefined;
