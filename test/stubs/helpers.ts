@@ -1,0 +1,110 @@
+// Shared pieces of the stub tests: the example universe with its stubs generated, and a real
+// HTTP server on 127.0.0.1 serving a folder (ETag, gzip, Range), counting its requests.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createExampleUniverse, type ExampleUniverse } from '../../scripts/example-universe';
+import { Analyzer } from '../../server/src/analysis/analyzer';
+import { generateStub } from '../../server/src/analysis/stubs/generate';
+
+/** A fresh temporary folder, removed by the returned function. */
+export async function tempDir(prefix = 'nix-domains-stubs-'): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  return { dir, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/** An indexed analyzer over a domain folder. */
+export async function indexed(root: string, domain: string): Promise<Analyzer> {
+  const analyzer = await Analyzer.create(root, domain);
+  await analyzer.indexAll();
+  return analyzer;
+}
+
+export interface UniverseWithStubs { top: string; universe: ExampleUniverse; stubs: string; remove: () => Promise<void> }
+
+/** The example universe in a temporary folder, with stubs of core and rust written to `<top>/stubs`. */
+export async function universeWithStubs(): Promise<UniverseWithStubs> {
+  const { dir, remove } = await tempDir();
+  const universe = await createExampleUniverse(path.join(dir, 'universe'));
+  const stubs = path.join(dir, 'stubs');
+  for (const domain of ['core', 'rust'] as const) await generateStub(await indexed(universe[domain], domain), { out: stubs });
+  return { top: dir, universe, stubs, remove };
+}
+
+export interface StubServer {
+  url: string;
+  /** Requests by path, in order. */
+  requests: { path: string; headers: http.IncomingHttpHeaders }[];
+  /** Replaces the answer for one path (a misbehaving server). */
+  handlers: Map<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>;
+  gzip: boolean;
+  close: () => Promise<void>;
+}
+
+/** Serves `folder` on 127.0.0.1 with ETags (sha256), If-None-Match, gzip when asked and enabled, and Range. */
+export async function serveFolder(folder: string): Promise<StubServer> {
+  const handlers = new Map<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>();
+  const requests: StubServer['requests'] = [];
+  const state = { gzip: false };
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    requests.push({ path: url.pathname, headers: req.headers });
+    const handler = handlers.get(url.pathname);
+    if (handler) return handler(req, res);
+    const bytes = rel.includes('..') ? undefined : await fs.readFile(path.join(folder, rel)).catch(() => undefined);
+    if (!bytes) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const etag = `"${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}"`;
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, { etag }).end();
+      return;
+    }
+    const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
+    if (range) {
+      const [start, end] = [Number(range[1]), Math.min(Number(range[2]), bytes.length - 1)];
+      res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${bytes.length}`, 'content-length': end - start + 1 }).end(bytes.subarray(start, end + 1));
+      return;
+    }
+    if (state.gzip && /gzip/.test(String(req.headers['accept-encoding']))) {
+      const body = gzipSync(bytes);
+      res.writeHead(200, { etag, 'content-encoding': 'gzip', 'content-length': body.length }).end(body);
+      return;
+    }
+    res.writeHead(200, { etag, 'content-length': bytes.length }).end(bytes);
+  });
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    requests,
+    handlers,
+    get gzip() {
+      return state.gzip;
+    },
+    set gzip(value: boolean) {
+      state.gzip = value;
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** A log that keeps its lines, for assertions. */
+export function collectLog(): { lines: string[]; log: (message: string) => void } {
+  const lines: string[] = [];
+  return { lines, log: (message) => lines.push(message) };
+}
