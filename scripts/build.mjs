@@ -25,6 +25,8 @@ const common = {
 const builds = [
   { entryPoints: ['client/src/extension.ts'], outfile: `${out}/client.js`, external: ['vscode'] },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: `${out}/server.js` },
+  // Index worker threads; found beside server.js and cli.js at run time.
+  { entryPoints: ['server/src/analysis/indexing/indexWorker.ts'], outfile: `${out}/indexWorker.js` },
   {
     entryPoints: ['server/src/cli/main.ts'], outfile: `${out}/cli.js`,
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },

@@ -1,15 +1,19 @@
 import type { Tree } from 'web-tree-sitter';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DomainIndex } from './domainIndex';
 import { extractFacts, type FileFacts } from './facts';
-import { factsOfLargeFile } from './largeFile';
 import { DomainMaintainers, isMaintainerList } from './features/maintainers';
+import { defaultCacheDir } from './indexing/cache';
+import { factsFromDisk } from './indexing/fileFacts';
+import { indexDomain, type IndexProgress, type IndexStats } from './indexing/indexDomain';
+import { defaultPoolSize } from './indexing/pool';
 import type { ByteReader } from './maintainers/reader';
 import { PackageCatalog } from './packages';
 import { NixParser } from './parser';
 import { Resolver } from './resolve';
-import { listNixFiles, readNixFile } from './workspace';
+import { readNixFile } from './workspace';
+
+export type { IndexProgress, IndexStats };
 
 /** A parsed document: an open editor buffer, or a file read for one request. */
 export interface NixDocument {
@@ -27,11 +31,25 @@ export interface AnalyzerOptions {
   largeFileThreshold: number;
   /** Opens a maintainer list for chunked reads (tests record every read through it). */
   openMaintainerList?: (absolute: string) => Promise<ByteReader & { close?: () => Promise<void> }>;
+  /** Worker threads that parse while indexing a domain; 0 parses in process. Default: one per core (`NIX_DOMAINS_INDEX_WORKERS`). */
+  indexWorkers: number;
+  /** Folder of the on-disk index cache, null for none. Default: the platform cache folder (`NIX_DOMAINS_CACHE_DIR`). */
+  cacheDir: string | null;
+  /** Where indexing reports what it could not do (a worker lost, a cache ignored). */
+  log: (message: string) => void;
 }
 
-export const DEFAULT_OPTIONS: AnalyzerOptions = { largeFileThreshold: 256 * 1024 };
+/** The defaults, read from the environment when called. */
+export function defaultOptions(): AnalyzerOptions {
+  return {
+    largeFileThreshold: 256 * 1024,
+    indexWorkers: defaultPoolSize(),
+    cacheDir: defaultCacheDir(),
+    log: (message) => process.stderr.write(`nix-domains: ${message}\n`),
+  };
+}
 
-export interface IndexProgress { done: number; total: number }
+export const DEFAULT_OPTIONS: AnalyzerOptions = defaultOptions();
 
 /**
  * The analysis of one domain: the parser, the index, the resolver and the open documents.
@@ -47,6 +65,8 @@ export class Analyzer {
   indexed: Promise<void> = Promise.resolve();
   /** Whether the whole domain has been indexed at least once. */
   isIndexed = false;
+  /** What the last `indexAll` did (files from the cache, files parsed, workers). */
+  lastIndex?: IndexStats;
 
   private constructor(readonly parser: NixParser, readonly root: string, domain: string, readonly options: AnalyzerOptions) {
     this.index = new DomainIndex(root, domain);
@@ -59,23 +79,31 @@ export class Analyzer {
 
   /** Creates an analyzer for the domain rooted at `root` (loads the grammar). */
   static async create(root: string, domain = path.basename(root), options: Partial<AnalyzerOptions> = {}): Promise<Analyzer> {
-    return new Analyzer(await NixParser.create(), path.resolve(root), domain, { ...DEFAULT_OPTIONS, ...options });
+    return new Analyzer(await NixParser.create(), path.resolve(root), domain, { ...defaultOptions(), ...options });
   }
 
-  /** Indexes every `.nix` file of the domain, yielding to the event loop between files. */
+  /**
+   * Indexes every `.nix` file of the domain: unchanged files come from the on-disk cache, the
+   * rest are parsed in worker threads; yields to the event loop as it goes.
+   */
   indexAll(onProgress?: (p: IndexProgress) => void): Promise<void> {
     this.indexed = (async () => {
-      const files = await listNixFiles(this.root);
-      let done = 0;
-      for (const file of files) {
-        if (!this.documents.has(file)) await this.indexFileFromDisk(file);
-        done++;
-        if (done % 50 === 0) {
-          onProgress?.({ done, total: files.length });
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }
-      onProgress?.({ done, total: files.length });
+      this.lastIndex = await indexDomain({
+        root: this.root,
+        parser: this.parser,
+        largeFileThreshold: this.options.largeFileThreshold,
+        workers: this.options.indexWorkers,
+        cacheDir: this.options.cacheDir,
+        // An open buffer replaces its file on disk, also when it was opened during the run.
+        skip: (file) => this.documents.has(file),
+        apply: (file, facts) => {
+          if (this.documents.has(file)) return;
+          if (facts) this.index.setFile(facts);
+          else this.index.removeFile(file);
+        },
+        onProgress,
+        log: this.options.log,
+      });
       await this.maintainers.refresh();
       this.isIndexed = true;
     })();
@@ -84,25 +112,9 @@ export class Analyzer {
 
   /** (Re-)indexes one file from disk; a file that is gone or unreadable is removed from the index. */
   async indexFileFromDisk(file: string): Promise<void> {
-    const absolute = this.index.absolute(file);
-    const stat = await fs.stat(absolute).catch(() => undefined);
-    if (!stat?.isFile()) {
-      this.index.removeFile(file);
-      return;
-    }
-    if (stat.size > this.options.largeFileThreshold) {
-      // Maintainer lists are indexed by their own scanner; other large files are cut at their bindings.
-      this.index.setFile(/(^|\/)maintainers\//.test(file)
-        ? { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true }
-        : await factsOfLargeFile(file, absolute, this.parser));
-      return;
-    }
-    const text = await readNixFile(absolute);
-    if (text === undefined) {
-      this.index.removeFile(file);
-      return;
-    }
-    this.index.setFile(this.factsOf(file, text));
+    const { facts } = await factsFromDisk(file, this.index.absolute(file), this.parser, this.options.largeFileThreshold);
+    if (facts) this.index.setFile(facts);
+    else this.index.removeFile(file);
   }
 
   /** Parses text and extracts its facts; the tree is freed unless the caller keeps it. */

@@ -56,6 +56,9 @@ export interface DrvFacts {
   maintainers: { handle: string; span: Span }[];
 }
 
+/** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
+export const FACTS_VERSION = 1;
+
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
 

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { extractFacts, type FileFacts } from '../facts';
+import { factsOfLargeFile } from '../largeFile';
+import type { NixParser } from '../parser';
+import { decodeNix } from '../workspace';
+
+/** The facts of one file on disk, and the git blob id of the bytes they were extracted from. */
+export interface FactsFromDisk {
+  /** Undefined when the file is gone, not a file, unreadable or binary: it leaves the index. */
+  facts?: FileFacts;
+  /** Blob id of the content read; undefined for large files, which are streamed, never held whole. */
+  blob?: string;
+}
+
+/**
+ * Reads one file and extracts its facts. The one place that decides how a file on disk is
+ * indexed, shared by the analyzer (single files) and the index workers (whole domains), so both
+ * paths index a file identically: large maintainer lists get a placeholder (their own scanner
+ * indexes them), other large files are cut at their bindings, the rest is parsed whole.
+ */
+export async function factsFromDisk(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): Promise<FactsFromDisk> {
+  // Synchronous I/O: a file is at most the large-file threshold, and in a worker a round trip
+  // through libuv's pool per call costs more than the read itself.
+  const stat = statOrUndefined(absolute);
+  if (!stat?.isFile()) return {};
+  if (stat.size > largeFileThreshold) {
+    return {
+      facts: /(^|\/)maintainers\//.test(file)
+        ? { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true }
+        : await factsOfLargeFile(file, absolute, parser),
+    };
+  }
+  const bytes = readOrUndefined(absolute);
+  const text = bytes && decodeNix(bytes);
+  if (text === undefined) return {};
+  const tree = parser.parse(text);
+  try {
+    return { facts: shareDerivation(extractFacts(file, tree)), blob: gitBlobId(bytes!) };
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * A package file's derivation is both its value (`inline`) and its `drv`, extracted twice as
+ * equal objects; one shared object halves what the index holds for it. Facts are never mutated,
+ * so sharing is invisible to readers (and structured cloning from a worker keeps it).
+ */
+export function shareDerivation(facts: FileFacts): FileFacts {
+  if (facts.drv && facts.value.k === 'inline' && facts.drv !== facts.value.drv
+    && JSON.stringify(facts.drv) === JSON.stringify(facts.value.drv)) facts.drv = facts.value.drv;
+  return facts;
+}
+
+function statOrUndefined(absolute: string): import('node:fs').Stats | undefined {
+  try {
+    return statSync(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+function readOrUndefined(absolute: string): Buffer | undefined {
+  try {
+    return readFileSync(absolute);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The id git gives a blob with this content (`git hash-object`): sha1 of a header and the bytes. */
+export function gitBlobId(bytes: Buffer): string {
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}

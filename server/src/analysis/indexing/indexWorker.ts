@@ -1,0 +1,25 @@
+// Entry of an index worker thread: loads the grammar once, then turns batches of files into
+// facts. Bundled as dist/indexWorker.js; run from source under tsx in tests.
+import { parentPort } from 'node:worker_threads';
+import { NixParser } from '../parser';
+import { factsFromDisk, type FactsFromDisk } from './fileFacts';
+import type { BatchReply, BatchRequest } from './pool';
+
+const port = parentPort;
+if (!port) throw new Error('indexWorker must run in a worker thread');
+
+let parser: Promise<NixParser> | undefined;
+
+port.on('message', (request: BatchRequest) => {
+  void (async (): Promise<BatchReply> => {
+    try {
+      parser ??= NixParser.create();
+      const p = await parser;
+      const results: FactsFromDisk[] = [];
+      for (const [file, absolute] of request.files) results.push(await factsFromDisk(file, absolute, p, request.largeFileThreshold));
+      return { id: request.id, results };
+    } catch (err) {
+      return { id: request.id, error: err instanceof Error ? err.stack ?? err.message : String(err) };
+    }
+  })().then((reply) => port.postMessage(reply));
+});

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { listNixFiles } from '../workspace';
+import { gitBlobId } from './fileFacts';
+
+const run = promisify(execFile);
+
+/** The `.nix` files of a domain and, for each one whose content is known, its git blob id. */
+export interface DomainListing {
+  /** Domain-relative paths, sorted: the same files `listNixFiles` gives. */
+  files: string[];
+  /** Blob id by file; a file without one could not be identified and is always re-read. */
+  blobByFile: Map<string, string>;
+}
+
+/**
+ * Lists a domain's files with the blob ids git already knows: one `git ls-files` run reports
+ * tracked files with their staged blob and tags the deleted, modified and untracked ones. A
+ * tracked regular file git reports unchanged has exactly its staged content (git compares stat
+ * data and, when that is racy, the content); every other file is hashed here like git would.
+ * Outside git, every file is hashed.
+ */
+export async function listDomainFiles(root: string): Promise<DomainListing> {
+  const fromGit = await gitListing(root).catch(() => undefined);
+  const files = fromGit?.files ?? await listNixFiles(root);
+  const blobByFile = fromGit?.blobByFile ?? new Map<string, string>();
+  const present: string[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    if (blobByFile.has(file)) { present.push(file); continue; }
+    const absolute = path.join(root, file);
+    // The same filter as listNixFiles: only what is (or links to) a file.
+    let isFile = false;
+    try { isFile = statSync(absolute).isFile(); } catch { /* gone */ }
+    if (!isFile) continue;
+    present.push(file);
+    try { blobByFile.set(file, gitBlobId(readFileSync(absolute))); } catch { /* unreadable: parsed, never cached */ }
+    // Hashing a whole domain (outside git) must not stall the event loop.
+    if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { files: present, blobByFile };
+}
+
+async function gitListing(root: string): Promise<DomainListing> {
+  const { stdout } = await run(
+    'git', ['-C', root, 'ls-files', '-z', '-t', '--stage', '--cached', '--deleted', '--modified', '--others', '--exclude-standard', '--', '*.nix'],
+    { maxBuffer: 512 * 1024 * 1024 },
+  );
+  const staged = new Map<string, string | undefined>(); // undefined: tracked, content not known
+  const gone = new Set<string>();
+  const changed = new Set<string>();
+  const untracked = new Set<string>();
+  for (const record of stdout.split('\0')) {
+    if (record.length < 3) continue;
+    const tag = record[0];
+    if (tag === '?') { untracked.add(record.slice(2)); continue; }
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const file = record.slice(tab + 1);
+    const [mode, blob, stage] = record.slice(2, tab).split(' ');
+    if (tag === 'H') {
+      // Only regular files at stage 0 have their content in the blob (not links, submodules, conflicts).
+      const regular = (mode === '100644' || mode === '100755') && stage === '0';
+      staged.set(file, staged.has(file) || !regular ? undefined : blob);
+    } else if (tag === 'R') gone.add(file);
+    else if (tag === 'C') changed.add(file);
+    else staged.set(file, undefined); // unmerged, skip-worktree: look at the file itself
+  }
+  const blobByFile = new Map<string, string>();
+  const files: string[] = [];
+  for (const [file, blob] of staged) {
+    if (gone.has(file)) continue;
+    files.push(file);
+    if (blob !== undefined && !changed.has(file)) blobByFile.set(file, blob);
+  }
+  for (const file of untracked) if (!staged.has(file)) files.push(file);
+  return { files: files.sort(), blobByFile };
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FactsFromDisk } from './fileFacts';
+
+/** A batch of files for one worker: (domain-relative path, absolute path) pairs. */
+export interface BatchRequest { id: number; largeFileThreshold: number; files: [string, string][] }
+export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
+
+/** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
+const BATCH_FILES = 64;
+
+/** How many index workers to start: `NIX_DOMAINS_INDEX_WORKERS`, else one per available core. */
+export function defaultPoolSize(): number {
+  const fromEnv = Number(process.env.NIX_DOMAINS_INDEX_WORKERS);
+  if (process.env.NIX_DOMAINS_INDEX_WORKERS !== undefined && Number.isInteger(fromEnv) && fromEnv >= 0) return fromEnv;
+  return Math.max(1, os.availableParallelism());
+}
+
+/**
+ * The worker's entry: `indexWorker.js` beside the bundle (dist/), else the TypeScript source
+ * beside this module, run through tsx (tests and `node --import tsx`). `--import tsx` in the
+ * worker's execArgv does not cover the entry itself, so a one-line script registers tsx's
+ * CommonJS hook and then requires the source.
+ */
+export function workerEntry(): { script: string; eval: boolean } | undefined {
+  const bundled = path.join(__dirname, 'indexWorker.js');
+  if (existsSync(bundled)) return { script: bundled, eval: false };
+  const source = path.join(__dirname, 'indexWorker.ts');
+  if (existsSync(source)) return { script: `require('tsx/cjs'); require(${JSON.stringify(source)});`, eval: true };
+  return undefined;
+}
+
+interface Slot { worker: Worker; batch?: number }
+
+/**
+ * A pool of worker threads that read, parse and extract files. It never decides anything about
+ * a file itself, and a batch a worker fails on is handed back so the caller can index it in
+ * process: correctness never depends on the workers.
+ */
+export class IndexPool {
+  private constructor(private readonly slots: Slot[], private readonly log: (message: string) => void) {}
+
+  /** Starts `size` workers; undefined when size is 0 or workers cannot be started here. */
+  static start(size: number, log: (message: string) => void = () => undefined): IndexPool | undefined {
+    const entry = size > 0 ? workerEntry() : undefined;
+    if (!entry) return undefined;
+    const slots: Slot[] = [];
+    try {
+      for (let i = 0; i < size; i++) slots.push({ worker: new Worker(entry.script, { eval: entry.eval }) });
+    } catch (err) {
+      log(`index workers unavailable, indexing in process: ${err instanceof Error ? err.message : String(err)}`);
+      for (const slot of slots) void slot.worker.terminate();
+      return undefined;
+    }
+    return new IndexPool(slots, log);
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /**
+   * Indexes `files` in batches, in order of dispatch; `onBatch` receives each batch's results
+   * with the index of its first file. Resolves with the indices of files no worker indexed.
+   */
+  run(files: [string, string][], largeFileThreshold: number, onBatch: (first: number, results: FactsFromDisk[]) => void): Promise<number[]> {
+    const batches = Math.ceil(files.length / BATCH_FILES);
+    const failed: number[] = [];
+    let next = 0;
+    let finished = 0;
+    return new Promise((resolve) => {
+      const fail = (batch: number) => {
+        for (let i = batch * BATCH_FILES; i < Math.min(files.length, (batch + 1) * BATCH_FILES); i++) failed.push(i);
+      };
+      const settle = () => {
+        if (finished < batches) return;
+        for (const slot of this.slots) slot.worker.removeAllListeners();
+        resolve(failed.sort((a, b) => a - b));
+      };
+      const feed = (slot: Slot) => {
+        if (next >= batches) { slot.batch = undefined; return; }
+        slot.batch = next++;
+        const request: BatchRequest = { id: slot.batch, largeFileThreshold, files: files.slice(slot.batch * BATCH_FILES, (slot.batch + 1) * BATCH_FILES) };
+        slot.worker.postMessage(request);
+      };
+      // A dead worker's batch, and every batch not yet sent once no worker is left, fall back.
+      const lose = (slot: Slot, why: string) => {
+        this.log(`index worker stopped (${why}); its files are indexed in process`);
+        this.slots.splice(this.slots.indexOf(slot), 1);
+        slot.worker.removeAllListeners();
+        void slot.worker.terminate();
+        if (slot.batch !== undefined) { fail(slot.batch); finished++; }
+        if (this.slots.length === 0) while (next < batches) { fail(next++); finished++; }
+        settle();
+      };
+      if (batches === 0) { settle(); return; }
+      for (const slot of [...this.slots]) {
+        slot.worker.on('message', (reply: BatchReply) => {
+          if ('error' in reply) {
+            this.log(`index worker failed on a batch: ${reply.error}`);
+            fail(reply.id);
+          } else {
+            onBatch(reply.id * BATCH_FILES, reply.results);
+          }
+          finished++;
+          feed(slot);
+          settle();
+        });
+        slot.worker.on('error', (err) => lose(slot, err.message));
+        slot.worker.on('exit', (code) => lose(slot, `exit code ${code}`));
+        feed(slot);
+      }
+    });
+  }
+
+  /** Stops every worker; their memory goes back to the system. */
+  async close(): Promise<void> {
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => { s.worker.removeAllListeners(); return s.worker.terminate(); }));
+  }
+}
