@@ -70,11 +70,14 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise<Answer>((resolve, reject) => {
     let settled = false;
+    let closed = false;
+    // A gzip body is still being decoded after the connection has closed.
+    let bodyPending = false;
     let answer: Answer | undefined;
     let failure: Error | undefined;
     const timers: NodeJS.Timeout[] = [];
     const finish = () => {
-      if (settled) return;
+      if (settled || !closed || (bodyPending && !failure)) return;
       settled = true;
       timers.forEach(clearTimeout);
       if (failure) reject(failure);
@@ -85,6 +88,7 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
     const fail = (error: Error) => {
       failure ??= error instanceof FetchError ? error : new FetchError(`${url.href}: ${describe(error)}`);
       req.destroy();
+      finish();
     };
     const req = lib.request(url, { method: 'GET', headers, agent: false });
     timers.push(setTimeout(() => fail(new FetchError(`${url.href}: no complete answer within ${options.totalTimeoutMs ?? DEFAULT_HTTP.totalTimeoutMs} ms`)), Math.max(0, deadline - Date.now())));
@@ -97,7 +101,10 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
     req.on('error', fail);
     // Resolve only once the connection is closed: bytes after the announced body show up as
     // a parse error after the response has ended, and must still refuse it.
-    req.on('close', finish);
+    req.on('close', () => {
+      closed = true;
+      finish();
+    });
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       if ([301, 302, 303, 307, 308].includes(status) && res.headers.location) {
@@ -134,6 +141,7 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
       });
       res.on('aborted', () => fail(new FetchError(`${url.href}: connection closed after ${transferred}${announced !== undefined ? ` of ${announced}` : ''} bytes (truncated)`)));
       res.on('error', fail);
+      bodyPending = true;
       const body = encoding === 'gzip' ? res.pipe(createGunzip()) : res;
       if (body !== res) body.on('error', (err) => fail(new FetchError(`${url.href}: bad gzip data (${describe(err)})`)));
       body.on('data', (chunk: Buffer) => {
@@ -154,6 +162,8 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
         }
         const etag = res.headers.etag;
         answer = { kind: 'done', result: { bytes, from: url.href, transferred, ...(etag ? { etag } : {}) } };
+        bodyPending = false;
+        finish();
       });
     });
     req.end();
