@@ -72,6 +72,8 @@ export class Resolver {
       if (override) {
         const viaOverride = this.resolveVal(override.val, scope, caller);
         if (viaOverride) return viaOverride;
+        // A literal argument (`version = "3.11.9";`) is defined right there, at the call.
+        if (override.val.k !== 'ref' && override.val.k !== 'sel') return { file: caller.file, span: override.span };
       }
     }
     return this.resolveName(name, scope);

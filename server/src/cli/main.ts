@@ -71,7 +71,7 @@ async function indexCommand(dir: string): Promise<number> {
   for (const facts of analyzer.index.files.values()) if (facts.errors.length > 0) errors++;
   print({
     domain: analyzer.index.domain, root: analyzer.root, files: analyzer.index.files.size, packages,
-    filesWithSyntaxErrors: errors, wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    filesWithSyntaxErrors: errors, inputs: inputStats(analyzer), wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   });
   return 0;
 }
@@ -117,6 +117,28 @@ export function parseFlags(args: string[], known: string[]): { values: Record<st
     }
   }
   return { values, positional };
+}
+
+/** How many inputs (formals; flags with defaults aside) of package files resolve to a definition in the domain; the unresolved ones by name. */
+function inputStats(analyzer: Analyzer): { total: number; resolved: number; ratio: number; unresolved: Record<string, number> } {
+  const seen = new Set<string>();
+  let total = 0;
+  let resolved = 0;
+  const unresolved = new Map<string, number>();
+  for (const pkg of analyzer.catalog.all()) {
+    if (seen.has(pkg.target.file)) continue;
+    seen.add(pkg.target.file);
+    for (const input of analyzer.catalog.inputsOf(pkg)) {
+      const found = input.target && !input.target.missing;
+      // A defaulted formal that names nothing is a flag (`enableX ? true`), not an input.
+      if (!found && input.formal.hasDefault) continue;
+      total++;
+      if (found) resolved++;
+      else unresolved.set(input.formal.name, (unresolved.get(input.formal.name) ?? 0) + 1);
+    }
+  }
+  const top = [...unresolved].sort((a, b) => b[1] - a[1]).slice(0, 20);
+  return { total, resolved, ratio: total ? Math.round((resolved / total) * 10000) / 10000 : 1, unresolved: Object.fromEntries(top) };
 }
 
 async function queryCommand(args: string[]): Promise<number> {
