@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Analyzer } from '../../server/src/analysis/analyzer';
+import { cacheFileFor } from '../../server/src/analysis/indexing/cache';
+
+const FILES = 12;
+
+/** A small domain: a package set calling package files; committed to git unless `git` is false. */
+function domain(git = true): { root: string; cacheDir: string } {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'nd-cache-'));
+  const root = path.join(base, 'core');
+  mkdirSync(path.join(root, 'pkgs'), { recursive: true });
+  const calls: string[] = [];
+  for (let i = 0; i < FILES - 1; i++) {
+    writeFileSync(path.join(root, 'pkgs', `p${i}.nix`), `{ stdenv }:\nstdenv.mkDerivation { pname = "p${i}"; version = "1.${i}"; }\n`);
+    calls.push(`  p${i} = callPackage ./pkgs/p${i}.nix { };`);
+  }
+  writeFileSync(path.join(root, 'default.nix'), `self: with self; {\n${calls.join('\n')}\n}\n`);
+  if (git) {
+    const run = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { stdio: 'ignore' });
+    run('init', '-q');
+    run('add', '.');
+    run('commit', '-qm', 'domain');
+  }
+  return { root, cacheDir: path.join(base, 'cache') };
+}
+
+/** Indexes the domain with a fresh analyzer (a restart); returns it with what was logged. */
+async function start(d: { root: string; cacheDir: string }) {
+  const logged: string[] = [];
+  const analyzer = await Analyzer.create(d.root, 'core', { cacheDir: d.cacheDir, indexWorkers: 0, log: (m) => logged.push(m) });
+  await analyzer.indexAll();
+  await analyzer.lastIndex!.cacheSaved;
+  return { analyzer, stats: analyzer.lastIndex!, logged };
+}
+
+const cacheFile = (d: { root: string; cacheDir: string }) => cacheFileFor(d.cacheDir, d.root);
+const facts = (a: Analyzer) => [...a.index.files.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
+
+for (const git of [true, false]) {
+  test(`a restart reads every file from the cache and parses nothing (${git ? 'git blob ids' : 'content hashes'})`, async () => {
+    const d = domain(git);
+    const first = await start(d);
+    assert.deepEqual([first.stats.parsed, first.stats.fromCache], [FILES, 0]);
+    const second = await start(d);
+    assert.deepEqual([second.stats.parsed, second.stats.fromCache], [0, FILES]);
+    assert.deepEqual(facts(second.analyzer), facts(first.analyzer));
+    assert.equal(second.analyzer.catalog.all().length, first.analyzer.catalog.all().length);
+    assert.deepEqual(second.logged, []);
+  });
+
+  test(`editing one file re-parses only that file (${git ? 'git' : 'no git'})`, async () => {
+    const d = domain(git);
+    await start(d);
+    writeFileSync(path.join(d.root, 'pkgs', 'p3.nix'), '{ stdenv }:\nstdenv.mkDerivation { pname = "p3"; version = "9.9"; }\n');
+    const edited = await start(d);
+    assert.deepEqual([edited.stats.parsed, edited.stats.fromCache], [1, FILES - 1]);
+    assert.equal(edited.analyzer.index.files.get('pkgs/p3.nix')?.drv?.version, '9.9');
+    // The cache now knows the edit: the next start parses nothing.
+    assert.equal((await start(d)).stats.parsed, 0);
+  });
+}
+
+test('a new, untracked file is parsed once and cached', async () => {
+  const d = domain();
+  await start(d);
+  writeFileSync(path.join(d.root, 'pkgs', 'extra.nix'), '{ }: { }\n');
+  assert.deepEqual([(await start(d)).stats.parsed, (await start(d)).stats.parsed], [1, 0]);
+});
+
+const damage: [string, (text: string) => string][] = [
+  ['corrupt', (text) => text.replace(/"errors"/g, '"err')],
+  ['truncated', (text) => text.slice(0, Math.floor(text.length / 2))],
+  ['cut at an entry', (text) => `${text.slice(0, text.lastIndexOf(',["'))}]`],
+  ['of another extractor version', (text) => text.replace(/"factsVersion":\d+/, '"factsVersion":-1')],
+  ['of another format', (text) => text.replace(/"format":\d+/, '"format":-1')],
+  ['empty', () => ''],
+  ['a list of strangers', (text) => `${text.slice(0, text.indexOf('\n'))}\n${JSON.stringify(Array.from({ length: FILES }, () => ['x', 'y', null]))}`],
+];
+for (const [what, spoil] of damage) {
+  test(`a cache that is ${what} is ignored, logged and rebuilt`, async () => {
+    const d = domain();
+    const first = await start(d);
+    writeFileSync(cacheFile(d), spoil(readFileSync(cacheFile(d), 'utf8')));
+    const spoiled = await start(d);
+    assert.deepEqual([spoiled.stats.parsed, spoiled.stats.fromCache], [FILES, 0]);
+    if (what !== 'empty') assert.match(spoiled.logged.join('\n'), /ignored, rebuilding/);
+    assert.deepEqual(facts(spoiled.analyzer), facts(first.analyzer));
+    assert.equal((await start(d)).stats.parsed, 0, 'rebuilt');
+  });
+}
+
+test('a leftover temporary file is harmless and writes leave none', async () => {
+  const d = domain();
+  await start(d);
+  writeFileSync(`${cacheFile(d)}.999.crashed.tmp`, '{"format":1');
+  const again = await start(d);
+  assert.deepEqual([again.stats.parsed, again.logged], [0, []]);
+  writeFileSync(path.join(d.root, 'pkgs', 'p0.nix'), '{ }: { }\n');
+  await start(d); // rewrites the cache
+  const left = readdirSync(d.cacheDir).filter((f) => f.endsWith('.tmp'));
+  assert.deepEqual(left, [path.basename(`${cacheFile(d)}.999.crashed.tmp`)], 'only the crashed one');
+});
+
+test('the cache lives outside the workspace, one file per domain root', async () => {
+  const a = domain();
+  const b = { ...domain(), cacheDir: a.cacheDir };
+  await start(a);
+  await start(b);
+  assert.equal(readdirSync(a.cacheDir).length, 2);
+  assert.ok(!execFileSync('git', ['-C', a.root, 'status', '--porcelain']).toString().trim(), 'nothing written into the domain');
+});

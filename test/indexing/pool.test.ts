@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateUniverse } from '../../scripts/bench-gen';
+import { Analyzer } from '../../server/src/analysis/analyzer';
+import type { FileFacts } from '../../server/src/analysis/facts';
+import { factsFromDisk } from '../../server/src/analysis/indexing/fileFacts';
+import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
+import { IndexPool } from '../../server/src/analysis/indexing/pool';
+import { NixParser } from '../../server/src/analysis/parser';
+import { listNixFiles } from '../../server/src/analysis/workspace';
+import { FIXTURE } from '../helpers';
+
+const THRESHOLD = 256 * 1024;
+
+/** The facts of every file of a domain as the index holds them, in file order. */
+function factsOf(analyzer: Analyzer): [string, FileFacts][] {
+  return [...analyzer.index.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function indexed(root: string, indexWorkers: number): Promise<Analyzer> {
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers, cacheDir: null });
+  await analyzer.indexAll();
+  return analyzer;
+}
+
+test('the pool extracts the same facts as the in-process path on the fixture domain', async () => {
+  const { files } = await listDomainFiles(FIXTURE);
+  const parser = await NixParser.create();
+  const pool = IndexPool.start(2);
+  assert.ok(pool, 'workers start from source under tsx');
+  const fromPool: (FileFacts | undefined)[] = new Array(files.length);
+  const failed = await pool.run(files.map((f) => [f, path.join(FIXTURE, f)]), THRESHOLD, (first, results) => {
+    results.forEach((r, k) => { fromPool[first + k] = r.facts; });
+  });
+  await pool.close();
+  assert.deepEqual(failed, []);
+  for (let i = 0; i < files.length; i++) {
+    const inProcess = await factsFromDisk(files[i]!, path.join(FIXTURE, files[i]!), parser, THRESHOLD);
+    assert.deepEqual(fromPool[i], inProcess.facts, files[i]);
+  }
+});
+
+test('indexing with workers gives the same index as in process on a generated domain', async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'nd-pool-'));
+  await generateUniverse({ out, scale: 'small' });
+  const root = path.join(out, 'core');
+  const inProcess = await indexed(root, 0);
+  const withWorkers = await indexed(root, 2);
+  assert.equal(inProcess.lastIndex?.workers, 0);
+  assert.equal(withWorkers.lastIndex?.workers, 2, 'the pool was used');
+  assert.ok(inProcess.index.files.size > 1000);
+  assert.deepEqual(factsOf(withWorkers), factsOf(inProcess));
+  // Same order of application, so the same bindings in the same order.
+  assert.deepEqual([...withWorkers.index.bindingsByName.keys()], [...inProcess.index.bindingsByName.keys()]);
+  assert.deepEqual(withWorkers.catalog.all().length, inProcess.catalog.all().length);
+  // And both are what indexing file by file from the plain listing gives.
+  const oneByOne = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
+  const listed = await listNixFiles(root);
+  assert.deepEqual((await listDomainFiles(root)).files, listed);
+  for (const file of listed) await oneByOne.indexFileFromDisk(file);
+  assert.deepEqual(factsOf(inProcess), factsOf(oneByOne));
+});
+
+test('no workers when the pool size is 0', () => {
+  assert.equal(IndexPool.start(0), undefined);
+});
