@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../analyzer';
+import { domainGraph, packageId } from '../dependencyGraph';
 import { MANIFEST_FILE } from '../manifest';
 import type { Package } from '../packages';
 import {
-  BranchCache, buildWavePlan, DependencyGraph, describePackageWaves, frozenEditWarning, parseWaveBranch,
+  BranchCache, buildWavePlan, describePackageWaves, frozenEditWarning, parseWaveBranch,
   renderWavesHover, validateWavesManifest, wavePatternsOf, WaveModel, type BranchSnapshot, type FrozenEditWarning,
   type WavePlanOptions, type WavePlanResult, type WavesManifest,
 } from '../waves';
@@ -43,22 +44,14 @@ export class DomainWaves {
 
   /** The graph id of a package: `domain:attrPath`. */
   idOf(pkg: Package): string {
-    return `${this.analyzer.index.domain}:${pkg.attrPath}`;
+    return packageId(this.analyzer.index.domain, pkg);
   }
 
   /** The wave model over the current index, rebuilt when the index changed. */
   currentModel(): WaveModel {
     if (this.model && this.generation === this.analyzer.index.generation) return this.model;
     const catalog = this.analyzer.catalog;
-    const deps = new Map<string, string[]>();
-    for (const pkg of catalog.all()) {
-      const inputs: string[] = [];
-      for (const input of catalog.inputsOf(pkg)) {
-        const dep = input.target && catalog.packageAt(input.target);
-        if (dep && dep !== pkg) inputs.push(this.idOf(dep));
-      }
-      deps.set(this.idOf(pkg), inputs);
-    }
+    const { graph } = domainGraph(this.analyzer);
     // A step may name a package by any name it is known by (`python` for an alias): resolve it.
     const resolveStep = (names: string[]) => names.map((name) => {
       const target = this.analyzer.resolver.lookupGlobal(name);
@@ -70,7 +63,6 @@ export class DomainWaves {
     if (waves.stepsByMajor) {
       waves.stepsByMajor = Object.fromEntries(Object.entries(waves.stepsByMajor).map(([m, steps]) => [m, steps.map(resolveStep)]));
     }
-    const graph = DependencyGraph.fromDependencies(deps, { attrOf: (id) => id.slice(id.lastIndexOf('.') + 1).replace(/^[^:]*:/, '') });
     this.model = new WaveModel(graph, waves);
     this.generation = this.analyzer.index.generation;
     return this.model;

@@ -1,0 +1,55 @@
+// The domain's dependency graph, built from the package catalog once per index generation and
+// shared by everything that walks it (waves, rebuild impact): on a 20,000-package domain the
+// build resolves every input of every package, which costs far more than any walk over it.
+import type { Analyzer } from './analyzer';
+import type { Package } from './packages';
+import { DependencyGraph } from './waves/graph';
+
+/** The graph of one index generation, with the package behind each node index. */
+export interface DomainGraph {
+  graph: DependencyGraph;
+  /** The package at each node index. */
+  packages: readonly Package[];
+  generation: number;
+}
+
+const cache = new WeakMap<Analyzer, DomainGraph>();
+
+/** The graph id of a package: `domain:attrPath`. */
+export function packageId(domain: string, pkg: Package): string {
+  return `${domain}:${pkg.attrPath}`;
+}
+
+/** The bare attribute name the manifest uses for a graph id (`core:python3Packages.numpy` → `numpy`). */
+export function stepAttrOf(id: string): string {
+  return id.slice(id.lastIndexOf('.') + 1).replace(/^[^:]*:/, '');
+}
+
+/** The dependency graph of the analyzer's current index (an edge runs from a package to each input that is a package). */
+export function domainGraph(analyzer: Analyzer): DomainGraph {
+  const cached = cache.get(analyzer);
+  if (cached && cached.generation === analyzer.index.generation) return cached;
+  const { catalog } = analyzer;
+  const domain = analyzer.index.domain;
+  const all = catalog.all();
+  const generation = analyzer.index.generation;
+  const deps = new Map<string, string[]>();
+  for (const pkg of all) {
+    const inputs: string[] = [];
+    for (const input of catalog.inputsOf(pkg)) {
+      const dep = input.target && catalog.packageAt(input.target);
+      if (dep && dep !== pkg) inputs.push(packageId(domain, dep));
+    }
+    deps.set(packageId(domain, pkg), inputs);
+  }
+  const graph = DependencyGraph.fromDependencies(deps, { attrOf: stepAttrOf });
+  // Two definitions may share an attribute path (a by-name folder and a binding): the first names the node.
+  const packages: Package[] = new Array<Package>(graph.size);
+  for (const pkg of all) {
+    const index = graph.indexOf(packageId(domain, pkg));
+    packages[index] ??= pkg;
+  }
+  const built: DomainGraph = { graph, packages, generation };
+  cache.set(analyzer, built);
+  return built;
+}
