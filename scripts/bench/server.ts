@@ -53,6 +53,8 @@ export interface WarmFigures {
 export interface RequestFigures extends Latency {
   withContent: number;
   errors: number;
+  /** The server's peak RSS (VmHWM) once this kind is done: tells which requests grow memory. */
+  peakRssAfterBytes: number;
 }
 
 export const REQUEST_KINDS = ['hover', 'definition', 'references', 'completion', 'workspaceSymbol'] as const;
@@ -127,7 +129,8 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
     for (const [index, kind] of REQUEST_KINDS.entries()) {
       // One generator per kind: adding a kind or changing a count leaves the others' questions alone.
       requests[kind] = await timeRequests(client, kind, opened, options, new Random(options.seed * 31 + index + 1));
-      log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms (${requests[kind].withContent}/${requests[kind].count} with content, ${requests[kind].errors} errors)`);
+      log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms (${requests[kind].withContent}/${requests[kind].count} with content, ${requests[kind].errors} errors, ` +
+        `peak RSS ${Math.round(requests[kind].peakRssAfterBytes / 2 ** 20)} MB)`);
     }
     reindex = await timeEdits(client, opened, options.edits);
     log(`  re-index after an edit: p50 ${reindex.symbols.p50Ms} ms, p95 ${reindex.symbols.p95Ms} ms`);
@@ -170,7 +173,7 @@ async function timeRequests(client: LspClient, kind: RequestKind, files: readonl
       errors++;
     }
   }
-  return { ...latency(times), withContent, errors };
+  return { ...latency(times), withContent, errors, peakRssAfterBytes: memoryOf(client.process.pid, 'VmHWM') };
 }
 
 function requestFor(kind: RequestKind, spot: Spot, packageFiles: readonly PackageFile[], random: Random): [string, unknown] {
