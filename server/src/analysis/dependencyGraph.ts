@@ -3,6 +3,7 @@
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
 import type { Package } from './packages';
+import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
 
 /** The graph of one index generation, with the package behind each node index. */
@@ -36,8 +37,8 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
   const deps = new Map<string, string[]>();
   for (const pkg of all) {
     const inputs: string[] = [];
-    for (const input of catalog.inputsOf(pkg)) {
-      const dep = input.target && catalog.packageAt(input.target);
+    for (const target of inputTargets(analyzer, pkg)) {
+      const dep = catalog.packageAt(target);
       if (dep && dep !== pkg) inputs.push(packageId(domain, dep));
     }
     deps.set(packageId(domain, pkg), inputs);
@@ -52,4 +53,24 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
   const built: DomainGraph = { graph, packages, generation };
   cache.set(analyzer, built);
   return built;
+}
+
+/**
+ * What a package's inputs resolve to. A file called by several bindings with different
+ * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
+ * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
+ */
+export function inputTargets(analyzer: Analyzer, pkg: Package): Target[] {
+  const { catalog, resolver, index } = analyzer;
+  const binding = pkg.binding;
+  if (binding?.val.k !== 'call') return catalog.inputsOf(pkg).flatMap((input) => (input.target ? [input.target] : []));
+  const args = binding.val.args;
+  const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
+  const out: Target[] = [];
+  for (const formal of index.files.get(pkg.target.file)?.formals ?? []) {
+    const arg = args.find((a) => a.name === formal.name);
+    const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
+    if (target) out.push(target);
+  }
+  return out;
 }

@@ -1,0 +1,99 @@
+// Implicit dependencies. Every package built with stdenv depends on what stdenv is built from
+// (compiler, libc, shell, coreutils), although no formal of the package says so: changing one of
+// those rebuilds nearly everything. The model: the "stdenv closure" is the set of packages the
+// name `stdenv` resolves to and its inputs, transitively (or the manifest's `impact.stdenv` and
+// their dependencies); a package "built with stdenv" is one that takes a stdenv-like input
+// (`stdenv`, `stdenvNoCC`, `gcc12Stdenv`, …) or is an inline derivation in a package set.
+// Packages of the stdenv closure are themselves built by bootstrap stages, so they get no
+// implicit edge (that would make stdenv depend on itself).
+import type { Analyzer } from '../analyzer';
+import type { DomainGraph } from '../dependencyGraph';
+import { packageId } from '../dependencyGraph';
+import { markDependants, markDependencies } from '../waves/graph';
+import type { Target } from '../resolve';
+
+/** How stdenv is modelled in one index generation. */
+export interface StdenvModel {
+  /** Where the closure came from: the manifest, the domain's `stdenv`, or nowhere (no stdenv in the domain). */
+  source: 'manifest' | 'derived' | 'none';
+  /** Marks (by node index) the packages stdenv is built from, and their dependencies. */
+  closure: Uint8Array;
+  /** Files that define stdenv itself (not packages): a change to one changes stdenv. */
+  files: Set<string>;
+  /** Marks the packages that rebuild when stdenv changes: those built with it, and their dependants. */
+  rebuilds: Uint8Array;
+  /** Manifest names that are no package, and the like. */
+  problems: string[];
+}
+
+/** A formal that stands for a standard environment. */
+export const STDENV_INPUT = /^(stdenv\w*|\w*Stdenv\w*)$/;
+
+/** Derives the stdenv model of a domain graph (or takes the manifest's list instead). */
+export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declared?: readonly string[]): StdenvModel {
+  const { graph, packages } = domainGraph;
+  const { catalog, resolver, index } = analyzer;
+  const domain = index.domain;
+  const problems: string[] = [];
+  const seeds = new Set<number>();
+  const indexOfTarget = (target: Target): number => {
+    const pkg = catalog.packageAt(target);
+    return pkg ? graph.indexOf(packageId(domain, pkg)) : -1;
+  };
+
+  // The files of stdenv itself: the definition `stdenv` resolves to and the non-package files it takes in.
+  const files = new Set<string>();
+  const root = resolver.lookupGlobal('stdenv');
+  const derivedSeeds: number[] = [];
+  if (root && !root.missing && !root.global) {
+    const queue = [root.file];
+    const rootIndex = indexOfTarget(root);
+    if (rootIndex >= 0) derivedSeeds.push(rootIndex);
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (files.has(file) || !index.files.has(file)) continue;
+      files.add(file);
+      const facts = index.files.get(file)!;
+      if (facts.value.k === 'call' && facts.value.target !== undefined) {
+        const next = index.resolveFile(facts.value.target);
+        if (next) queue.push(next);
+      }
+      for (const formal of facts.formals ?? []) {
+        const target = resolver.resolveInput(file, formal.name);
+        if (!target || target.missing || target.global) continue;
+        const at = indexOfTarget(target);
+        if (at >= 0) derivedSeeds.push(at);
+        else queue.push(target.file);
+      }
+    }
+  }
+
+  let source: StdenvModel['source'] = derivedSeeds.length > 0 ? 'derived' : 'none';
+  if (declared) {
+    source = 'manifest';
+    for (const name of declared) {
+      const target = resolver.lookupGlobal(name);
+      const at = target ? indexOfTarget(target) : -1;
+      if (at < 0) problems.push(`impact.stdenv names "${name}", which is no package of the domain ${domain}`);
+      else seeds.add(at);
+    }
+  } else {
+    for (const at of derivedSeeds) seeds.add(at);
+  }
+
+  const closure = markDependencies(graph, seeds);
+  for (const at of seeds) closure[at] = 1;
+
+  const users: number[] = [];
+  if (source !== 'none') {
+    packages.forEach((pkg, at) => {
+      if (closure[at]) return;
+      const inline = pkg.binding?.val.k === 'inline';
+      const formals = inline ? [] : index.files.get(pkg.target.file)?.formals ?? [];
+      if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
+    });
+  }
+  const rebuilds = markDependants(graph, users);
+  for (const at of users) rebuilds[at] = 1;
+  return { source, closure, files, rebuilds, problems };
+}
