@@ -64,14 +64,22 @@ async function indexCommand(dir: string): Promise<number> {
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   const analyzer = await openDomain(dir);
+  const readyMs = Number(process.hrtime.bigint() - started) / 1e6;
   const packages = analyzer.catalog.all().length;
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuStart);
   let errors = 0;
   for (const facts of analyzer.index.files.values()) if (facts.errors.length > 0) errors++;
+  const rssMb = Math.round(process.memoryUsage().rss / 2 ** 20);
+  // The cache is written after the index is ready; how long that takes is reported on its own.
+  const { fromCache = 0, parsed = 0, workers = 0, cacheFile, cacheSaved } = analyzer.lastIndex ?? {};
+  await cacheSaved;
+  const cacheSavedMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6 - wallMs);
   print({
     domain: analyzer.index.domain, root: analyzer.root, files: analyzer.index.files.size, packages,
     filesWithSyntaxErrors: errors, inputs: inputStats(analyzer), wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    index: { readyMs: Math.round(readyMs), fromCache, parsed, workers, cacheFile, cacheSavedMs },
+    rssMb,
   });
   return 0;
 }
