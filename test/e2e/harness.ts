@@ -36,6 +36,8 @@ export interface LaunchOptions {
    * Off by default: the harness turns trust off so no prompt stands in the way.
    */
   workspaceTrust?: boolean;
+  /** How long each Workbench helper waits for what it expects (default 30 s). */
+  timeoutMs?: number;
 }
 
 /** Files of the repo that make up the installed extension (what the .vsix holds). */
@@ -114,7 +116,7 @@ export async function launch(options: LaunchOptions): Promise<Session> {
     browser = await chromium.launch({ executablePath: env.chromium, headless: true, args: chromiumArgs });
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    const workbench = new Workbench(page, workspace, resultsDir);
+    const workbench = new Workbench(page, workspace, resultsDir, options.timeoutMs);
     await workbench.ready();
     return { workbench, server, startMs, close };
   } catch (err) {

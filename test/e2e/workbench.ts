@@ -182,6 +182,32 @@ export class Workbench {
     return this.hover(expect);
   }
 
+  /**
+   * Makes the open hover `by` pixels taller by dragging its lower edge (VS Code caps a hover at
+   * a quarter of the editor's height, 250 px at least), so a screenshot shows a long card whole.
+   * Resolves once the hover has grown.
+   */
+  async enlargeHover(by: number): Promise<void> {
+    const hover = this.page.locator(ui.hover).first();
+    const before = await hover.boundingBox();
+    if (!before) throw new Error('no hover is open');
+    const bottom = before.y + before.height;
+    // The resizable hover's sashes; the lower one sits on the hover's bottom edge.
+    const sashes = await this.page.locator('.monaco-resizable-hover .monaco-sash.horizontal').all();
+    let target: { x: number; y: number } | undefined;
+    for (const sash of sashes) {
+      const box = await sash.boundingBox();
+      if (box && Math.abs(box.y + box.height / 2 - bottom) < 8) target = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    }
+    if (!target) throw new Error(`no sash on the hover's lower edge (y ${bottom}; ${sashes.length} sashes)`);
+    await this.page.mouse.move(target.x, target.y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(target.x, target.y + by, { steps: 8 });
+    await this.page.mouse.up();
+    await waitUntil(`the hover grows by ${by} px`, this.timeoutMs, async () =>
+      ((await hover.boundingBox())?.height ?? 0) > before.height + by / 2);
+  }
+
   /** Closes an open hover or widget (Escape) and waits until it is gone. */
   async dismissHover(): Promise<void> {
     await this.page.keyboard.press('Escape');
@@ -193,6 +219,40 @@ export class Workbench {
     const tab = this.page.locator(ui.activeTab).first();
     await tab.waitFor({ timeout: this.timeoutMs });
     return (await tab.getAttribute('aria-label')) ?? '';
+  }
+
+  /** Absolute path of the file in the active editor tab (tab titles alone repeat: `default.nix`). */
+  async activeFile(): Promise<string> {
+    const label = this.page.locator(`${ui.activeTab} .monaco-icon-label`).first();
+    await label.waitFor({ timeout: this.timeoutMs });
+    // "…/package.nix • 1 problem in this file" once the file has diagnostics.
+    return ((await label.getAttribute('aria-label')) ?? '').split(' • ')[0];
+  }
+
+  /** Waits until the active editor shows `file` (absolute, or relative to the workspace). */
+  async waitForActiveFile(file: string): Promise<void> {
+    const wanted = path.resolve(this.workspace, file);
+    let seen = '';
+    await waitUntil(`the active editor shows ${wanted}`, this.timeoutMs,
+      async () => (seen = await this.activeFile()) === wanted, () => seen);
+  }
+
+  /**
+   * The text of a webview (a Markdown preview, say) once it matches `expect`. Webviews are
+   * nested iframes; every frame of the page is read until one matches.
+   */
+  async webviewText(expect: RegExp): Promise<string> {
+    let seen: string[] = [];
+    return waitUntil(`a webview shows ${expect}`, this.timeoutMs, async () => {
+      seen = [];
+      for (const frame of this.page.frames()) {
+        if (frame === this.page.mainFrame()) continue;
+        const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
+        seen.push(text.slice(0, 80));
+        if (expect.test(text)) return text;
+      }
+      return false;
+    }, () => JSON.stringify(seen));
   }
 
   /**
@@ -282,6 +342,10 @@ export class Workbench {
   /** Saves a screenshot of the whole workbench to `<screenshotDir>/<name>.png` and returns its path. */
   async screenshot(name: string): Promise<string> {
     mkdirSync(this.screenshotDir, { recursive: true });
+    // The pointer rests on the empty end of the activity bar, so no tooltip covers the editor;
+    // not while a hover is open: leaving it with the pointer would close it.
+    const viewport = this.page.viewportSize();
+    if (viewport && !(await this.page.locator(ui.hover).first().isVisible())) await this.page.mouse.move(24, viewport.height - 200);
     const file = path.join(this.screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.page.screenshot({ path: file });
     return file;

@@ -1,0 +1,151 @@
+// The real extension, installed from its .vsix into a real VS Code workbench, on the example
+// universe's `core` domain with the wave branch WIP-Wave1.3 checked out: what a contributor
+// sees — the status bar, the package card and its Waves section, a maintainer, go to
+// definition through an alias chain, an unknown input in Problems, the wave plan.
+//
+// The .vsix is NIX_DOMAINS_E2E_VSIX when set, else `npm run package` builds it here.
+// With NIX_DOMAINS_E2E_SCREENSHOTS=docs/images the README's screenshots are refreshed too.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createExampleUniverse } from '../../scripts/example-universe';
+import { launch, type Session } from './harness';
+
+const numpy = 'pkgs/development/python-modules/numpy/default.nix';
+const cpython = 'pkgs/development/interpreters/python/cpython/default.nix';
+// Added to the temp universe: a by-name package with an input no domain defines.
+const hello = 'pkgs/by-name/he/hello/package.nix';
+const helloText = `{
+  lib,
+  stdenv,
+  fetchurl,
+  libfrobnicate,
+}:
+
+stdenv.mkDerivation (finalAttrs: {
+  pname = "hello";
+  version = "2.12.1";
+
+  src = fetchurl {
+    url = "mirror://gnu/hello/hello-\${finalAttrs.version}.tar.gz";
+    hash = "sha256-jZkUKv2SV28wsM18tCqNxoCZmLxdYH2Idh9RLibH2yA=";
+  };
+
+  buildInputs = [ libfrobnicate ];
+
+  meta = {
+    description = "Program that produces a familiar, friendly greeting";
+    license = lib.licenses.gpl3Plus;
+  };
+})
+`;
+
+/** Screenshots worth showing in the README, by the name this test saves them under. */
+const docScreenshots = ['hover-package-card', 'definition', 'problems', 'wave-plan'];
+
+/** The .vsix to install: NIX_DOMAINS_E2E_VSIX, else built by `npm run package`. */
+function extensionVsix(): string {
+  if (process.env.NIX_DOMAINS_E2E_VSIX) return path.resolve(process.env.NIX_DOMAINS_E2E_VSIX);
+  const started = Date.now();
+  const result = spawnSync('npm', ['run', 'package'], { encoding: 'utf8', timeout: 15 * 60_000 });
+  if (result.status !== 0) throw new Error(`npm run package failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+  console.log(`npm run package: ${Date.now() - started} ms`);
+  return path.resolve('nix-domains.vsix');
+}
+
+describe('the extension on the example universe (core at WIP-Wave1.3, real VS Code)', () => {
+  const temp = mkdtempSync(path.join(tmpdir(), 'nix-domains-universe-'));
+  let session: Session;
+  const shots = new Map<string, string>();
+
+  const screenshot = async (name: string) => shots.set(name, await session.workbench.screenshot(`universe-${name}`));
+
+  before(async () => {
+    const vsix = extensionVsix();
+    const universe = await createExampleUniverse(path.join(temp, 'universe'));
+    execFileSync('git', ['-C', universe.core, 'checkout', '-q', 'WIP-Wave1.3']);
+    mkdirSync(path.dirname(path.join(universe.core, hello)), { recursive: true });
+    writeFileSync(path.join(universe.core, hello), helloText);
+    const started = Date.now();
+    session = await launch({ workspace: universe.core, extension: { vsix }, name: 'universe', timeoutMs: 90_000 });
+    console.log(`code-server answered in ${session.startMs} ms; workbench ready in ${Date.now() - started} ms`);
+  });
+
+  after(async () => {
+    await session?.close();
+    rmSync(temp, { recursive: true, force: true });
+    const docs = process.env.NIX_DOMAINS_E2E_SCREENSHOTS;
+    if (docs) {
+      mkdirSync(docs, { recursive: true });
+      for (const name of docScreenshots) {
+        const file = shots.get(name);
+        if (file) copyFileSync(file, path.join(docs, `${name}.png`));
+      }
+    }
+  });
+
+  it('opens a package file and the language reads Nix', async () => {
+    await session.workbench.openFile(numpy);
+    await session.workbench.waitForLanguage('Nix');
+  });
+
+  it('shows the domain and the checked-out wave in the status bar once indexed', async () => {
+    // Without the indexing suffix (" · 12/80"): every later answer sees the whole domain.
+    const item = await session.workbench.waitForStatusBarItem(/^core · Wave1\.3 · in progress$/);
+    assert.match(item.label, /core/);
+    await screenshot('status-bar');
+  });
+
+  it('hovers an input: the package card and its Waves section', async () => {
+    const text = await session.workbench.hoverAt(5, 3, /Waves/);
+    assert.match(text, /pythonInterpreters\.python311/);
+    assert.match(text, /High-level dynamically-typed programming language/);
+    assert.match(text, /Defined in/);
+    assert.match(text, /cpython\/default\.nix/);
+    assert.match(text, /WIP-Wave1\.3/);
+    await session.workbench.enlargeHover(300);
+    await screenshot('hover-package-card');
+    await session.workbench.dismissHover();
+  });
+
+  it('hovers a maintainer: the entry from the maintainers list', async () => {
+    const text = await session.workbench.hoverAt(30, 7, /GitHub/);
+    assert.match(text, /Grace Hopper-Example/);
+    assert.match(text, /@grace-h/);
+    await screenshot('maintainer-hover');
+    await session.workbench.dismissHover();
+  });
+
+  it('F12 on an alias (python) lands where the interpreter is built', async () => {
+    await session.workbench.goTo(5, 3);
+    const jump = await session.workbench.goToDefinition({ line: 59, col: 5 });
+    assert.equal(jump.tab, 'default.nix');
+    await session.workbench.waitForActiveFile(cpython);
+    await screenshot('definition');
+  });
+
+  it('"Nix Domains: Show Wave Plan" opens the plan', async () => {
+    await session.workbench.runCommand('Nix Domains: Show Wave Plan');
+    const text = await session.workbench.webviewText(/Major wave 1/);
+    assert.match(text, /Wave plan/);
+    assert.match(text, /WIP-Wave1\.3/);
+    assert.match(text, /in progress/);
+    await screenshot('wave-plan');
+  });
+
+  it('lists an input that names no package in Problems', async () => {
+    await session.workbench.openFile(hello);
+    await session.workbench.waitForLanguage('Nix');
+    await session.workbench.waitForActiveFile(hello);
+    const problems = await session.workbench.problems();
+    const unknown = problems.find((p) => /libfrobnicate/.test(p.message));
+    assert.ok(unknown, `no problem names libfrobnicate: ${JSON.stringify(problems)}`);
+    assert.equal(unknown.severity, 'Warning');
+    assert.match(unknown.message, /names no package known in domain .core./);
+    assert.deepEqual({ line: unknown.line, col: unknown.col }, { line: 5, col: 3 });
+    await screenshot('problems');
+  });
+});
