@@ -10,7 +10,7 @@ import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
 import { packageId } from '../dependencyGraph';
 import { markDependants, markDependencies } from '../waves/graph';
-import type { Target } from '../resolve';
+import { PACKAGE_SET_NAMES, type Target } from '../resolve';
 
 /** How stdenv is modelled in one index generation. */
 export interface StdenvModel {
@@ -59,6 +59,8 @@ export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declar
         if (next) queue.push(next);
       }
       for (const formal of facts.formals ?? []) {
+        // lib is code, not something stdenv is built from: a lib change is no stdenv change.
+        if (formal.name === 'lib' || PACKAGE_SET_NAMES.has(formal.name)) continue;
         const target = resolver.resolveInput(file, formal.name);
         if (!target || target.missing || target.global) continue;
         const at = indexOfTarget(target);

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fixtureAnalyzer } from '../helpers';
+import { RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { validateImpactManifest } from '../../server/src/analysis/impact/manifest';
+
+const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
+
+async function pkg(attrPath: string) {
+  const analyzer = await fixtureAnalyzer(ROOT);
+  const found = analyzer.catalog.all().find((p) => p.attrPath === attrPath);
+  assert.ok(found, `no package ${attrPath}`);
+  return { analyzer, pkg: found };
+}
+
+test('a leaf package rebuilds itself and its dependants, not stdenv', async () => {
+  const { analyzer, pkg: xorgproto } = await pkg('xorgproto');
+  const impact = rebuildImpact(analyzer, xorgproto);
+  assert.deepEqual(impact.domains, [{ domain: 'core', count: 5, packages: ['xclock', 'xorg.libX11', 'xorg.libXext', 'xorg.libXt', 'xorgproto'] }]);
+  assert.deepEqual(impact.stdenv, { touched: false, rebuilds: 0 });
+});
+
+test('stdenv is derived from the domain: what it is built from, transitively', async () => {
+  const { analyzer } = await pkg('gcc');
+  const model = RebuildModel.of(analyzer);
+  assert.equal(model.stdenv.source, 'derived');
+  const inClosure = analyzer.catalog.all().filter((p) => model.inStdenvClosure(p)).map((p) => p.attrPath).sort();
+  assert.deepEqual(inClosure, ['bash', 'binutils', 'coreutils', 'gcc', 'glibc', 'gmp', 'linux-headers', 'mpfr']);
+  assert.deepEqual([...model.stdenv.files], ['pkgs/stdenv/default.nix']);
+});
+
+test('changing what stdenv is built from rebuilds everything built with stdenv', async () => {
+  const { analyzer, pkg: mpfr } = await pkg('mpfr');
+  const impact = rebuildImpact(analyzer, mpfr);
+  assert.equal(impact.stdenv.touched, true);
+  // Everything but the bootstrap tools mpfr does not feed, and the plain derivation built without stdenv.
+  const rebuilt = new Set(impact.domains[0]!.packages);
+  for (const name of ['gcc', 'mpfr', 'zlib', 'xclock', 'marker', 'curl-full', 'config-consumer']) assert.ok(rebuilt.has(name), name);
+  for (const name of ['gmp', 'glibc', 'bash', 'config-file']) assert.ok(!rebuilt.has(name), name);
+  assert.equal(impact.stdenv.rebuilds, impact.total - 2);
+});
+
+test('a stdenv change with no changed package (a file of stdenv itself)', async () => {
+  const { analyzer } = await pkg('zlib');
+  const impact = RebuildModel.of(analyzer).rebuildClosure([], { stdenvChanged: true });
+  assert.equal(impact.stdenv.touched, true);
+  assert.equal(impact.total, impact.stdenv.rebuilds);
+  assert.ok(impact.total > 30);
+});
+
+test('the manifest names what stdenv is built from instead', async () => {
+  const { analyzer, pkg: zlib } = await pkg('zlib');
+  const settings = validateImpactManifest({ stdenv: ['zlib', 'nonesuch'] }).settings;
+  const model = RebuildModel.of(analyzer, settings);
+  assert.equal(model.stdenv.source, 'manifest');
+  assert.deepEqual(model.stdenv.problems, ['impact.stdenv names "nonesuch", which is no package of the domain core']);
+  assert.equal(model.rebuildClosure([zlib]).stdenv.touched, true);
+  assert.equal(RebuildModel.of(analyzer).rebuildClosure([zlib]).stdenv.touched, false);
+});
+
+test('the manifest section is validated with messages that say where and what', () => {
+  assert.deepEqual(validateImpactManifest(['gcc']).errors, ['nix-domains.json: impact must be an object like { "stdenv": ["gcc", "bash"] }']);
+  assert.deepEqual(validateImpactManifest({ stdenv: 'gcc', extra: 1 }).errors, [
+    'nix-domains.json: impact.extra is not a known setting (known: stdenv)',
+    'nix-domains.json: impact.stdenv must be a list of attribute names, like ["gcc", "glibc", "bash"]',
+  ]);
+  assert.deepEqual(validateImpactManifest({ stdenv: ['gcc', 3, ''] }), {
+    settings: { stdenv: ['gcc'] },
+    errors: ['nix-domains.json: impact.stdenv[1] must be a non-empty attribute name, not 3', 'nix-domains.json: impact.stdenv[2] must be a non-empty attribute name, not ""'],
+  });
+});
+
+test('other domains add their rebuilds through the foreign hook, grouped by domain', async () => {
+  const { analyzer, pkg: jq } = await pkg('oniguruma');
+  const asked: string[] = [];
+  const impact = rebuildImpact(analyzer, jq, undefined, (domain, attr) => {
+    asked.push(`${domain}:${attr}`);
+    return attr === 'jq' ? ['rust:jaq-compat', 'extras:jq-wrapped', 'core:jq', 'extras:jq-wrapped'] : [];
+  });
+  assert.deepEqual(asked, ['core:jq', 'core:oniguruma']);
+  assert.deepEqual(impact.domains.map((d) => `${d.domain} ${d.count} ${d.packages.join(',')}`), [
+    'core 2 jq,oniguruma', 'extras 1 jq-wrapped', 'rust 1 jaq-compat',
+  ]);
+  assert.equal(impact.total, 4);
+});
