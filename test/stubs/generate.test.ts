@@ -23,7 +23,7 @@ async function readRoot(domain: string, revision: string): Promise<StubRoot> {
 async function readShard(root: StubRoot, name: string): Promise<StubShard> {
   const ref = shardFor(root.shards, name)!;
   const bytes = await fs.readFile(path.join(u.stubs, root.domain, root.revision, ref.file));
-  return validateShard(parseJson(bytes, 'shard'), root, ref.prefix);
+  return validateShard(parseJson(bytes, 'shard'), root, root.shards.indexOf(ref));
 }
 
 async function listFiles(dir: string): Promise<string[]> {

@@ -52,8 +52,8 @@ async function serving(urlPath: string, body: Buffer | string, fn: () => Promise
 /** A shard of the real root with its content replaced, and the root re-hashed to match (a consistent but malicious stub). */
 function tamperedShard(edit: (shard: Record<string, unknown>) => void): { root: string; shardPath: string; shard: string } {
   const root = JSON.parse(rootBytes.toString('utf8'));
-  const ref = shardFor(root.shards as { prefix: string; file: string; sha256: string; size: number }[], 'openssl')!;
-  const shard = { domain: 'core', format: 'nix-domains/stub', imports: {}, aliases: {}, prefix: ref.prefix, revision: rev, version: 1, packages: [] as unknown[] };
+  const ref = shardFor(root.shards as { from: string; file: string; sha256: string; size: number }[], 'openssl')!;
+  const shard = { domain: 'core', format: 'nix-domains/stub', imports: {}, aliases: {}, from: ref.from, revision: rev, version: 1, packages: [] as unknown[] };
   edit(shard);
   const text = canonicalJson(shard);
   ref.sha256 = sha256(text);
@@ -94,7 +94,7 @@ test('a shard whose bytes do not match the hash in the root is refused', async (
 test('paths leaving the domain are refused, in a shard and in a root', async () => {
   for (const [file, why] of [['../../../etc/passwd', /leaves the domain/], ['/etc/passwd', /is absolute/], ['C:/x.nix', /is absolute/]] as const) {
     const bad = tamperedShard((shard) => {
-      shard.packages = [{ attr: 'openssl', file, pos: [0, 0], inputs: [], unresolved: [], maintainers: [], dependants: [], closure: 0 }];
+      shard.packages = [{ attr: 'openssl', file, pos: [0, 0], inputs: [], unresolved: [], maintainers: [], dependants: [], direct: 0, closure: 0 }];
     });
     await serving(rootPath, bad.root, () => serving(bad.shardPath, bad.shard, async () => {
       const { s, lines } = store();

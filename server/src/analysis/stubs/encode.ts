@@ -41,13 +41,17 @@ export interface BuiltStub {
 }
 
 export interface EncodeOptions {
-  /** A shard over this many bytes is split by a longer prefix. */
+  /** Shards stay under this many bytes (unless one name alone is larger). */
   shardBudget?: number;
 }
 
 /** Shards stay under this unless one name alone is larger; root + one shard ≪ 256 KB for 20,000 packages. */
 export const DEFAULT_SHARD_BUDGET = 48 * 1024;
-const MAX_PREFIX = 64;
+/**
+ * Reverse-edge lists in shards stop here: `stdenv` is taken by nearly every package, and its
+ * full list would make its shard as large as the domain. Longer lists are in the reverse part.
+ */
+export const MAX_LISTED_DEPENDANTS = 64;
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -87,7 +91,8 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
       inputs: uniqueSorted(p.inputs.filter((x) => x.ref !== undefined).map((x) => x.ref!)),
       unresolved: uniqueSorted(p.inputs.filter((x) => x.ref === undefined).map((x) => x.name)),
       maintainers: uniqueSorted(p.maintainers),
-      dependants: dependantIds[i]!.map((d) => names[d]!),
+      dependants: dependantIds[i]!.slice(0, MAX_LISTED_DEPENDANTS).map((d) => names[d]!),
+      direct: dependantIds[i]!.length,
       closure: closureSize([i]),
     };
     for (const key of ['version', 'description', 'homepage', 'license'] as const) if (p[key] !== undefined) pkg[key] = p[key];
@@ -99,7 +104,7 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
   for (const name of importNames) {
     const takers = [...importTakers.get(name)!].sort((a, b) => a - b);
     imports[name] = [takers.length, closureSize(takers, true)];
-    importLists[name] = takers.map((t) => names[t]!);
+    importLists[name] = takers.slice(0, MAX_LISTED_DEPENDANTS).map((t) => names[t]!);
   }
 
   const files = new Map<string, Buffer>();
@@ -116,7 +121,7 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
     if (!byAttr.has(name) && byAttr.has(attr)) aliases[name] = attr;
   }
   const shards: ShardRef[] = [];
-  for (const [prefix, items] of planShards(packages, importLists, aliases, budget)) {
+  for (const [i, { from, items }] of planShards(packages, importLists, aliases, budget).entries()) {
     const shardPackages: StubPackage[] = [];
     const shardImports: Record<string, string[]> = {};
     const shardAliases: Record<string, string> = {};
@@ -125,8 +130,8 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
       else if (x.kind === 'import') shardImports[x.name] = importLists[x.name]!;
       else shardAliases[x.name] = aliases[x.name]!;
     }
-    const shard: StubShard = { ...header, prefix, packages: shardPackages, imports: shardImports, aliases: shardAliases };
-    shards.push({ prefix, packages: shardPackages.length, ...put(shardFileName(prefix), shard) });
+    const shard: StubShard = { ...header, from, packages: shardPackages, imports: shardImports, aliases: shardAliases };
+    shards.push({ from, packages: shardPackages.length, ...put(shardFileName(i), shard) });
   }
   const maintainers = data.maintainers.map((m, i) => ({
     file: m.file, size: m.size, count: m.index.handle.length, part: put(`parts/maintainers-${i}.json`, m.index),
@@ -177,49 +182,53 @@ export function closureCounter(dependants: number[][]): (seeds: number[], countS
   };
 }
 
-/**
- * Groups packages and imported names into shards by name prefix: first by the first
- * character, then any group over the budget by one more character, recursively. A name equal
- * to a split prefix stays in that prefix's shard, so "the longest listed prefix of a name"
- * always names the shard that holds it.
- */
 type ShardItem = { kind: 'package'; pkg: StubPackage } | { kind: 'import' | 'alias'; name: string };
 
+/**
+ * Cuts the sorted names (packages, imported names, aliases) into shards of consecutive names,
+ * each under the budget. Where to cut is decided by the names themselves (content-defined, as
+ * rsync does): past half the budget, a cut comes before a name whose hash ends in two zero
+ * bits. So adding or removing one package moves the boundaries of its own shard only, and the
+ * other shards keep their hash (the cache reuses them across revisions). Prefix shards were
+ * tried first: `python3Packages.*` made thousands of tiny shards and a root over 256 KB.
+ */
 function planShards(
   packages: StubPackage[], importLists: Record<string, string[]>, aliases: Record<string, string>, budget: number,
-): Map<string, ShardItem[]> {
-  interface Item { key: string; chars: string[]; bytes: number; value: ShardItem }
-  const item = (key: string, bytes: number, value: ShardItem): Item => ({ key, chars: [...key], bytes, value });
+): { from: string; items: ShardItem[] }[] {
+  interface Item { key: string; bytes: number; value: ShardItem }
   const items: Item[] = [
-    ...packages.map((p) => item(p.attr, canonicalJson(p).length, { kind: 'package', pkg: p })),
-    ...Object.keys(importLists).map((n) => item(n, canonicalJson(importLists[n]).length + n.length + 4, { kind: 'import', name: n })),
-    ...Object.keys(aliases).map((n) => item(n, aliases[n]!.length + n.length + 6, { kind: 'alias', name: n })),
-  ];
-  const out = new Map<string, Item[]>();
-  const group = (list: Item[], depth: number): Map<string, Item[]> => {
-    const groups = new Map<string, Item[]>();
-    for (const x of list) {
-      const prefix = x.chars.slice(0, depth).join('');
-      const g = groups.get(prefix);
-      if (g) g.push(x);
-      else groups.set(prefix, [x]);
+    ...packages.map((p) => ({ key: p.attr, bytes: canonicalJson(p).length, value: { kind: 'package', pkg: p } as ShardItem })),
+    ...Object.keys(importLists).map((n) => ({ key: n, bytes: canonicalJson(importLists[n]).length + n.length + 4, value: { kind: 'import', name: n } as ShardItem })),
+    ...Object.keys(aliases).map((n) => ({ key: n, bytes: aliases[n]!.length + n.length + 6, value: { kind: 'alias', name: n } as ShardItem })),
+  ].sort((a, b) => byCodeUnit(a.key, b.key) || byCodeUnit(a.value.kind, b.value.kind));
+  const shards: { from: string; items: ShardItem[] }[] = [];
+  let current: { from: string; items: ShardItem[] } | undefined;
+  let bytes = 0;
+  let previousKey: string | undefined;
+  for (const item of items) {
+    // Never cut between two entries of one name (a package and the import of the same name).
+    if (current && item.key !== previousKey) {
+      const full = bytes + item.bytes > budget;
+      if (full || (bytes >= budget / 2 && (fnv1a(item.key) & 3) === 0)) current = undefined;
     }
-    return groups;
-  };
-  const split = (prefix: string, depth: number, list: Item[]) => {
-    const total = list.reduce((sum, x) => sum + x.bytes, 0);
-    if (total <= budget || depth >= MAX_PREFIX) {
-      out.set(prefix, list);
-      return;
+    if (!current) {
+      // The first shard starts at "": it holds every name before the second's first name.
+      current = { from: shards.length === 0 ? '' : item.key, items: [] };
+      shards.push(current);
+      bytes = 0;
     }
-    const here = list.filter((x) => x.chars.length === depth);
-    if (here.length > 0) out.set(prefix, here);
-    for (const [child, members] of group(list.filter((x) => x.chars.length > depth), depth + 1)) split(child, depth + 1, members);
-  };
-  for (const [prefix, members] of group(items, 1)) split(prefix, 1, members);
-  return new Map([...out.entries()].sort((a, b) => byCodeUnit(a[0], b[0])).map(([prefix, list]) => [
-    prefix, list.sort((a, b) => byCodeUnit(a.key, b.key) || byCodeUnit(a.value.kind, b.value.kind)).map((x) => x.value),
-  ]));
+    current.items.push(item.value);
+    bytes += item.bytes;
+    previousKey = item.key;
+  }
+  if (shards.length === 0) shards.push({ from: '', items: [] });
+  return shards;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 function uniqueSorted(list: string[]): string[] {

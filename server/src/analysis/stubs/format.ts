@@ -2,7 +2,7 @@
 //
 //   <out>/index.json                               which domains and revisions are present
 //   <out>/<domain>/<revision>/root.json            small: shard list, lib, imports summary
-//   <out>/<domain>/<revision>/shards/<prefix>.json packages (and imports) by name prefix
+//   <out>/<domain>/<revision>/shards/<n>.json      packages (and imports) by name range
 //   <out>/<domain>/<revision>/parts/<name>.json    maintainer indexes, the reverse graph
 //
 // Every file but root.json and index.json is named in the root with its sha256 and size, so a
@@ -23,9 +23,12 @@ export interface PartRef {
   size: number;
 }
 
-/** One shard: every package and imported name that starts with `prefix` (longest prefix wins). */
+/**
+ * One shard: every package, imported name and alias from `from` (inclusive) up to the next
+ * shard's `from` (exclusive), names compared by UTF-16 code unit. The first shard's `from` is "".
+ */
 export interface ShardRef extends PartRef {
-  prefix: string;
+  from: string;
   packages: number;
 }
 
@@ -76,8 +79,10 @@ export interface StubPackage {
   /** Inputs that resolve to nothing here: another domain may provide them. */
   unresolved: string[];
   maintainers: string[];
-  /** Attribute paths of this domain's packages that take this one directly. */
+  /** Attribute paths of this domain's packages that take this one directly (the first 64; see `direct`). */
   dependants: string[];
+  /** How many packages take it directly; more than `dependants` lists means the rest are in the reverse part. */
+  direct: number;
   /** How many of this domain's packages rebuild when this one changes (transitively). */
   closure: number;
 }
@@ -87,9 +92,9 @@ export interface StubShard {
   version: typeof STUB_VERSION;
   domain: string;
   revision: string;
-  prefix: string;
+  from: string;
   packages: StubPackage[];
-  /** Imported name → attribute paths of the packages here taking it directly. */
+  /** Imported name → attribute paths of the packages here taking it directly (the first 64; the root has the count). */
   imports: Record<string, string[]>;
   /** Another name of a package (`python3`) → its attribute path (which may sit in another shard). */
   aliases: Record<string, string>;
@@ -176,22 +181,27 @@ export function domainPathProblem(file: string): string | undefined {
   return undefined;
 }
 
-/** The file name of a shard: safe on case-insensitive file systems and in URLs. */
-export function shardFileName(prefix: string): string {
-  let out = '';
-  for (const ch of prefix) {
-    out += /[a-z0-9_-]/.test(ch) ? ch : `~${[...Buffer.from(ch, 'utf8')].map((b) => b.toString(16).padStart(2, '0')).join('~')}`;
-  }
-  return `shards/${out || '~'}.json`;
+/** The file name of the i-th shard. */
+export function shardFileName(i: number): string {
+  return `shards/${String(i).padStart(4, '0')}.json`;
 }
 
-/** The shard a name belongs to: the one with the longest prefix of the name (shards sorted by prefix). */
-export function shardFor<T extends { prefix: string }>(shards: readonly T[], name: string): T | undefined {
-  let best: T | undefined;
-  for (const shard of shards) {
-    if (name.startsWith(shard.prefix) && (!best || shard.prefix.length > best.prefix.length)) best = shard;
+/** The shard holding a name: the last one whose `from` is not after it (shards sorted by `from`). */
+export function shardFor<T extends { from: string }>(shards: readonly T[], name: string): T | undefined {
+  let lo = 0;
+  let hi = shards.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (shards[mid]!.from <= name) lo = mid + 1;
+    else hi = mid;
   }
-  return best;
+  return lo === 0 ? undefined : shards[lo - 1];
+}
+
+/** The name range [from, until) of the shard at position i; `until` undefined for the last. */
+export function shardRange(shards: readonly { from: string }[], i: number): { from: string; until?: string } {
+  const next = shards[i + 1];
+  return next ? { from: shards[i]!.from, until: next.from } : { from: shards[i]!.from };
 }
 
 /** Relative location of a revision folder inside a stub tree. */

@@ -97,18 +97,27 @@ export class StubStore {
     return (await this.shardOf(loaded, alias))?.packages.find((p) => p.attr === alias);
   }
 
-  /** The domain's packages taking `name` directly: its own dependants if it is a package there, else the takers of that import. */
+  /** The domain's packages taking `name` directly: its own dependants if it is a package there, else the takers of that import. Long lists need the reverse part. */
   async packagesTaking(domain: string, name: string): Promise<string[]> {
     const loaded = await this.load(domain);
     const shard = await this.shardOf(loaded, name);
     const own = shard?.packages.find((p) => p.attr === name);
-    return own ? own.dependants : shard?.imports[name] ?? [];
+    const listed = own ? own.dependants : shard?.imports[name] ?? [];
+    const total = own ? own.direct : loaded.root.imports[name]?.[0] ?? 0;
+    if (listed.length >= total) return listed;
+    const graph = await this.reverse(loaded);
+    const ids = own ? graph.dependants[graph.names.indexOf(name)] ?? [] : graph.imports[name] ?? [];
+    return ids.map((id) => graph.names[id]!);
+  }
+
+  private reverse(loaded: Loaded): Promise<StubReverse> {
+    return this.part(loaded, loaded.root.reverse, 'reverse graph', (data) => validateReverse(data, loaded.root)) as Promise<StubReverse>;
   }
 
   /** Packages of a domain rebuilt when the given names change (imports it takes or its own packages); fetches the reverse graph. */
   async rebuildClosure(domain: string, names: string[]): Promise<string[]> {
     const loaded = await this.load(domain);
-    const graph = await this.part(loaded, loaded.root.reverse, 'reverse graph', (data) => validateReverse(data, loaded.root)) as StubReverse;
+    const graph = await this.reverse(loaded);
     const idOf = new Map(graph.names.map((n, i) => [n, i]));
     const seen = new Set<number>();
     const stack: number[] = [];
@@ -140,8 +149,8 @@ export class StubStore {
       }
       const { revision } = loaded;
       for (const fn of loaded.root.lib) if (fn.name.toLowerCase().includes(q)) out.push({ domain, revision, name: fn.name, kind: 'function', file: fn.file, pos: fn.pos });
-      for (const ref of loaded.root.shards) {
-        const shard = await this.shard(loaded, ref.prefix).catch(() => undefined);
+      for (let i = 0; i < loaded.root.shards.length; i++) {
+        const shard = await this.shard(loaded, i).catch(() => undefined);
         for (const p of shard?.packages ?? []) if (p.attr.toLowerCase().includes(q)) out.push({ domain, revision, name: p.attr, kind: 'package', file: p.file, pos: p.pos });
       }
     }
@@ -330,12 +339,12 @@ export class StubStore {
 
   private async shardOf(loaded: Loaded, name: string): Promise<StubShard | undefined> {
     const ref = shardFor(loaded.root.shards, name);
-    return ref ? this.shard(loaded, ref.prefix) : undefined;
+    return ref ? this.shard(loaded, loaded.root.shards.indexOf(ref)) : undefined;
   }
 
-  private shard(loaded: Loaded, prefix: string): Promise<StubShard> {
-    const ref = loaded.root.shards.find((s) => s.prefix === prefix)!;
-    return this.part(loaded, ref, `shard "${prefix}"`, (data) => validateShard(data, loaded.root, prefix)) as Promise<StubShard>;
+  private shard(loaded: Loaded, i: number): Promise<StubShard> {
+    const ref = loaded.root.shards[i]!;
+    return this.part(loaded, ref, `shard ${i} ("${ref.from}"…)`, (data) => validateShard(data, loaded.root, i)) as Promise<StubShard>;
   }
 
   /** A verified, validated part: from the in-memory stub, the cache (by hash), or the source. */

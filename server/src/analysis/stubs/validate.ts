@@ -1,7 +1,7 @@
 // Strict checks of stub files on load. Stub data is untrusted: every field is checked for
 // type and size, every path for staying inside its domain, every part against its hash.
 import {
-  domainPathProblem, isDomainName, isRevision, sha256, STUB_FORMAT, STUB_INDEX_FORMAT, STUB_VERSION,
+  domainPathProblem, isDomainName, isRevision, sha256, shardRange, STUB_FORMAT, STUB_INDEX_FORMAT, STUB_VERSION,
   type PartRef, type StubIndex, type StubPackage, type StubReverse, type StubRoot, type StubShard,
 } from './format';
 
@@ -111,15 +111,14 @@ export function validateRoot(data: unknown, domain: string, revision?: string): 
   if (!isRevision(o.revision as string)) c.fail('revision', 'contains characters a revision cannot have');
   const shards = c.arr(o.shards, 'shards', LIMITS.shards).map((s, i) => {
     const at = `shards[${i}]`;
-    const part = c.part(s, at, /^shards\/[a-z0-9_~-]+\.json$/);
+    const part = c.part(s, at, /^shards\/\d{4,6}\.json$/);
     const so = s as Obj;
-    return { ...part, prefix: c.str(so.prefix, `${at}.prefix`, 256), packages: c.int(so.packages, `${at}.packages`, LIMITS.packages) };
+    return { ...part, from: c.str(so.from, `${at}.from`, 512), packages: c.int(so.packages, `${at}.packages`, LIMITS.packages) };
   });
-  const prefixes = new Set<string>();
-  for (const s of shards) {
-    if (prefixes.has(s.prefix)) c.fail('shards', `lists the prefix ${JSON.stringify(s.prefix)} twice`);
-    prefixes.add(s.prefix);
-  }
+  // Lookups binary-search `from`: it must start at "" and strictly increase.
+  shards.forEach((s, i) => {
+    if (i === 0 ? s.from !== '' : !(shards[i - 1]!.from < s.from)) c.fail(`shards[${i}].from`, i === 0 ? 'must be "" for the first shard' : 'must come after the previous shard\'s');
+  });
   const lib = c.arr(o.lib, 'lib').map((f, i) => {
     const fo = c.obj(f, `lib[${i}]`);
     return { name: c.str(fo.name, `lib[${i}].name`, 512), file: c.path(fo.file, `lib[${i}].file`), pos: c.pos(fo.pos, `lib[${i}].pos`) };
@@ -148,12 +147,14 @@ export function validateRoot(data: unknown, domain: string, revision?: string): 
   };
 }
 
-/** Checks a shard against the root entry that named it. */
-export function validateShard(data: unknown, root: StubRoot, prefix: string): StubShard {
-  const c = new Check(`stub shard "${prefix}" of ${root.domain}@${root.revision}`);
+/** Checks shard i of a root: header, fields, and every name inside the shard's range. */
+export function validateShard(data: unknown, root: StubRoot, i: number): StubShard {
+  const { from, until } = shardRange(root.shards, i);
+  const c = new Check(`stub shard ${i} ("${from}"…) of ${root.domain}@${root.revision}`);
   const o = c.obj(data, 'the shard');
   c.header(o, STUB_FORMAT, root.domain, root.revision);
-  if (o.prefix !== prefix) c.fail('prefix', `is ${JSON.stringify(o.prefix)}, expected ${JSON.stringify(prefix)}`);
+  if (o.from !== from) c.fail('from', `is ${JSON.stringify(o.from)}, expected ${JSON.stringify(from)}`);
+  const inRange = (name: string) => name >= from && (until === undefined || name < until);
   const packages = c.arr(o.packages, 'packages', LIMITS.packages).map((p, i): StubPackage => {
     const at = `packages[${i}]`;
     const po = c.obj(p, at);
@@ -161,9 +162,11 @@ export function validateShard(data: unknown, root: StubRoot, prefix: string): St
       attr: c.str(po.attr, `${at}.attr`, 512), file: c.path(po.file, `${at}.file`), pos: c.pos(po.pos, `${at}.pos`),
       inputs: c.strs(po.inputs, `${at}.inputs`), unresolved: c.strs(po.unresolved, `${at}.unresolved`),
       maintainers: c.strs(po.maintainers, `${at}.maintainers`), dependants: c.strs(po.dependants, `${at}.dependants`),
+      direct: c.int(po.direct, `${at}.direct`, LIMITS.closure),
       closure: c.int(po.closure, `${at}.closure`, LIMITS.closure),
     };
-    if (!pkg.attr.startsWith(prefix)) c.fail(`${at}.attr`, `${JSON.stringify(pkg.attr)} does not start with the shard's prefix`);
+    if (pkg.direct < pkg.dependants.length) c.fail(`${at}.direct`, `is ${pkg.direct}, but ${pkg.dependants.length} dependants are listed`);
+    if (!inRange(pkg.attr)) c.fail(`${at}.attr`, `${JSON.stringify(pkg.attr)} is outside the shard's range`);
     for (const input of pkg.inputs) if (!/^[A-Za-z0-9._-]+:./.test(input)) c.fail(`${at}.inputs`, `${JSON.stringify(input)} is not domain-qualified`);
     for (const key of ['version', 'description', 'homepage', 'license'] as const) {
       const v = c.optStr(po[key], `${at}.${key}`);
@@ -178,9 +181,9 @@ export function validateShard(data: unknown, root: StubRoot, prefix: string): St
   const aliases: Record<string, string> = {};
   for (const name of Object.keys(aliasesObj)) aliases[name] = c.str(aliasesObj[name], `aliases.${name}`, 512);
   for (const name of [...Object.keys(imports), ...Object.keys(aliases)]) {
-    if (!name.startsWith(prefix)) c.fail('imports/aliases', `name ${JSON.stringify(name)} does not start with the shard's prefix`);
+    if (!inRange(name)) c.fail('imports/aliases', `name ${JSON.stringify(name)} is outside the shard's range`);
   }
-  return { format: STUB_FORMAT, version: STUB_VERSION, domain: root.domain, revision: root.revision, prefix, packages, imports, aliases };
+  return { format: STUB_FORMAT, version: STUB_VERSION, domain: root.domain, revision: root.revision, from, packages, imports, aliases };
 }
 
 /** Checks the reverse-graph part: every number must name a package. */
