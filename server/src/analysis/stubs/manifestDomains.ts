@@ -112,7 +112,8 @@ export async function readManifestDomains(root: string): Promise<ManifestDomains
       errors.push(`${key} must be a path or a list of paths, not ${kind(v)}`);
     }
   }
-  const known = ['$schema', 'domain', 'packages', 'maintainers', 'domains', 'waves'];
+  // `impact` is checked by impact/manifest.ts.
+  const known = ['$schema', 'domain', 'packages', 'maintainers', 'domains', 'waves', 'impact'];
   for (const key of Object.keys(data)) if (!known.includes(key)) errors.push(`${key} is not a known setting (known: ${known.slice(1).join(', ')})`);
   const result = validateDomainsManifest(data.domains, 'domains', domain);
   errors.push(...result.errors, ...validateWavesManifest(data.waves).errors);
@@ -141,6 +142,14 @@ export function manifestJsonSchema(): object {
         additionalProperties: { $ref: '#/definitions/domainSource' },
       },
       waves,
+      impact: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Rebuild impact settings.',
+        properties: {
+          stdenv: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'The packages stdenv is built from, when the index cannot follow how the domain builds it.' },
+        },
+      },
     },
     definitions: {
       ...waveDefinitions,
