@@ -4,8 +4,14 @@ import { STATUS_NOTIFICATION, WAVE_PLAN_REQUEST, type ServerStatus, type WavePla
 
 let client: LanguageClient | undefined;
 
+/** What `activate` returns (`vscode.extensions.getExtension(…).exports`): read by the integration tests. */
+export interface NixDomainsApi {
+  /** The status bar item's text as shown: `$(package) core · Wave1.3 · in progress`. */
+  statusText(): string;
+}
+
 /** Starts the language client: the bundled server over IPC, for Nix files and manifests. */
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<NixDomainsApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -58,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.tooltip = lines.filter(Boolean).join('\n');
     status.command = 'nixDomains.showWavePlan';
   });
+  return { statusText: () => status.text };
 }
 
 export async function deactivate(): Promise<void> {

@@ -6,42 +6,13 @@
 // The .vsix is NIX_DOMAINS_E2E_VSIX when set, else `npm run package` builds it here.
 // With NIX_DOMAINS_E2E_SCREENSHOTS=docs/images the README's screenshots are refreshed too.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createExampleUniverse } from '../../scripts/example-universe';
 import { launch, type Session } from './harness';
-
-const numpy = 'pkgs/development/python-modules/numpy/default.nix';
-const cpython = 'pkgs/development/interpreters/python/cpython/default.nix';
-// Added to the temp universe: a by-name package with an input no domain defines.
-const hello = 'pkgs/by-name/he/hello/package.nix';
-const helloText = `{
-  lib,
-  stdenv,
-  fetchurl,
-  libfrobnicate,
-}:
-
-stdenv.mkDerivation (finalAttrs: {
-  pname = "hello";
-  version = "2.12.1";
-
-  src = fetchurl {
-    url = "mirror://gnu/hello/hello-\${finalAttrs.version}.tar.gz";
-    hash = "sha256-jZkUKv2SV28wsM18tCqNxoCZmLxdYH2Idh9RLibH2yA=";
-  };
-
-  buildInputs = [ libfrobnicate ];
-
-  meta = {
-    description = "Program that produces a familiar, friendly greeting";
-    license = lib.licenses.gpl3Plus;
-  };
-})
-`;
+import { at, files, prepareUniverse } from './universeScenario';
 
 /** Screenshots worth showing in the README, by the name this test saves them under. */
 const docScreenshots = ['hover-package-card', 'definition', 'problems', 'wave-plan'];
@@ -65,12 +36,9 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
 
   before(async () => {
     const vsix = extensionVsix();
-    const universe = await createExampleUniverse(path.join(temp, 'universe'));
-    execFileSync('git', ['-C', universe.core, 'checkout', '-q', 'WIP-Wave1.3']);
-    mkdirSync(path.dirname(path.join(universe.core, hello)), { recursive: true });
-    writeFileSync(path.join(universe.core, hello), helloText);
+    const core = await prepareUniverse(path.join(temp, 'universe'));
     const started = Date.now();
-    session = await launch({ workspace: universe.core, extension: { vsix }, name: 'universe', timeoutMs: 90_000 });
+    session = await launch({ workspace: core, extension: { vsix }, name: 'universe', timeoutMs: 90_000 });
     console.log(`code-server answered in ${session.startMs} ms; workbench ready in ${Date.now() - started} ms`);
   });
 
@@ -88,7 +56,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
   });
 
   it('opens a package file and the language reads Nix', async () => {
-    await session.workbench.openFile(numpy);
+    await session.workbench.openFile(files.numpy);
     await session.workbench.waitForLanguage('Nix');
   });
 
@@ -100,7 +68,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
   });
 
   it('hovers an input: the package card and its Waves section', async () => {
-    const text = await session.workbench.hoverAt(5, 3, /Waves/);
+    const text = await session.workbench.hoverAt(at.pythonInput.line, at.pythonInput.col, /Waves/);
     assert.match(text, /pythonInterpreters\.python311/);
     assert.match(text, /High-level dynamically-typed programming language/);
     assert.match(text, /Defined in/);
@@ -112,7 +80,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
   });
 
   it('hovers a maintainer: the entry from the maintainers list', async () => {
-    const text = await session.workbench.hoverAt(30, 7, /GitHub/);
+    const text = await session.workbench.hoverAt(at.maintainer.line, at.maintainer.col, /GitHub/);
     assert.match(text, /Grace Hopper-Example/);
     assert.match(text, /@grace-h/);
     await screenshot('maintainer-hover');
@@ -120,10 +88,10 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
   });
 
   it('F12 on an alias (python) lands where the interpreter is built', async () => {
-    await session.workbench.goTo(5, 3);
-    const jump = await session.workbench.goToDefinition({ line: 59, col: 5 });
+    await session.workbench.goTo(at.pythonInput.line, at.pythonInput.col);
+    const jump = await session.workbench.goToDefinition(at.pythonDefinition);
     assert.equal(jump.tab, 'default.nix');
-    await session.workbench.waitForActiveFile(cpython);
+    await session.workbench.waitForActiveFile(files.cpython);
     await screenshot('definition');
   });
 
@@ -137,15 +105,15 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
   });
 
   it('lists an input that names no package in Problems', async () => {
-    await session.workbench.openFile(hello);
+    await session.workbench.openFile(files.hello);
     await session.workbench.waitForLanguage('Nix');
-    await session.workbench.waitForActiveFile(hello);
+    await session.workbench.waitForActiveFile(files.hello);
     const problems = await session.workbench.problems();
     const unknown = problems.find((p) => /libfrobnicate/.test(p.message));
     assert.ok(unknown, `no problem names libfrobnicate: ${JSON.stringify(problems)}`);
     assert.equal(unknown.severity, 'Warning');
     assert.match(unknown.message, /names no package known in domain .core./);
-    assert.deepEqual({ line: unknown.line, col: unknown.col }, { line: 5, col: 3 });
+    assert.deepEqual({ line: unknown.line, col: unknown.col }, at.unknownInput);
     await screenshot('problems');
   });
 });
