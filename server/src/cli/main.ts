@@ -8,6 +8,7 @@ import { startServer } from '../lsp/start';
 import { DomainWaves } from '../analysis/features/waves';
 import { renderWavePlan } from '../analysis/waves';
 import { runDemo } from './demo';
+import { impactCommand } from './impact';
 import { stubCommand } from './stub';
 
 const USAGE = `nix-domains — a domain-aware language server and CLI for Nix package collections
@@ -20,6 +21,8 @@ Usage:
   nix-domains wave [DIR] [--branch B] [--package P] [--format text|json|markdown]
                                                the wave plan, or one package's role in every wave
   nix-domains demo [DIR]                       create the example universe and show what a user sees
+  nix-domains impact --base REF [--format text|json|markdown] [DIR]
+                                               what the branch (and uncommitted changes) rebuild, per domain
   nix-domains stub [DIR] --out OUT             write the stub of the domain in DIR into OUT (--revision REV, --allow-dirty)
 `;
 
@@ -40,6 +43,8 @@ export async function main(argv: string[]): Promise<number> {
       return stubCommand(rest);
     case 'wave':
       return waveCommand(rest);
+    case 'impact':
+      return impactCommand(rest);
     case undefined:
     case '--help':
     case '-h':
