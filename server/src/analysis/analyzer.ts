@@ -121,7 +121,7 @@ export class Analyzer {
   factsOf(file: string, text: string): FileFacts {
     const tree = this.parser.parse(text);
     try {
-      return extractFacts(file, tree);
+      return extractFacts(file, tree, this.parser.timedOut);
     } finally {
       tree.delete();
     }
@@ -139,7 +139,7 @@ export class Analyzer {
     const tree = this.parser.parse(text);
     const doc: NixDocument = { path: file, text, tree, version };
     this.documents.set(file, doc);
-    this.index.setFile(extractFacts(file, tree));
+    this.index.setFile(extractFacts(file, tree, this.parser.timedOut));
     return doc;
   }
 

@@ -21,6 +21,8 @@ export interface FileFacts {
   drv?: DrvFacts;
   /** Set when the file was too large to parse; only a chunked scan was made. */
   large?: boolean;
+  /** Why the file could not be indexed, when it could not (shown as a diagnostic on its first line). */
+  problem?: string;
 }
 
 /** A static summary of a Nix value: enough to follow package definitions across files. */
@@ -57,10 +59,11 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 1;
+export const FACTS_VERSION = 2;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
+const MAX_NESTING = 200;
 
 /** Functions that return (a variant of) their last substantial argument. */
 const WRAPPERS = new Set([
@@ -78,8 +81,14 @@ export function resolvePathLiteral(fromFile: string, literal: string): string | 
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
 
-/** Extracts a file's facts from its syntax tree. */
-export function extractFacts(filePath: string, tree: Tree): FileFacts {
+/** Extracts a file's facts from its syntax tree (or records that its parse was cut off). */
+export function extractFacts(filePath: string, tree: Tree, timedOut = false): FileFacts {
+  if (timedOut) {
+    return {
+      path: filePath, errors: [], value: { k: 'other', span: [0, 0, 0, 0] },
+      problem: 'Parsing this file took too long (pathological nesting?); it is left out of the index.',
+    };
+  }
   return new Extractor(filePath).run(tree.rootNode);
 }
 
@@ -87,6 +96,8 @@ class Extractor {
   /** `let`-bound names visible at the current point, innermost last. */
   private readonly scopes: Map<string, Node>[] = [];
   private inlining = 0;
+  /** Nesting depth of values being summarised; deep nesting (100,000 levels) must not overflow the stack. */
+  private nesting = 0;
 
   constructor(private readonly file: string) {}
 
@@ -139,7 +150,9 @@ class Extractor {
   }
 
   valueOf(input: Node): Val {
+    if (this.nesting >= MAX_NESTING) return { k: 'other', span: spanOf(input) };
     const depth = this.scopes.length;
+    this.nesting++;
     try {
       const node = this.peel(input, () => undefined);
       if (!node) return { k: 'other', span: spanOf(input) };
@@ -150,6 +163,7 @@ class Extractor {
       return this.valueOfPeeled(node);
     } finally {
       this.scopes.length = depth;
+      this.nesting--;
     }
   }
 

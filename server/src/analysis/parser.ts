@@ -20,6 +20,11 @@ async function loadLanguage(): Promise<Language> {
 
 /** A Nix parser. Parsing never fails: a file with syntax errors still yields a tree with ERROR nodes. */
 export class NixParser {
+  /** Set when the last parse was cancelled for taking longer than the budget. */
+  timedOut = false;
+  /** Milliseconds one parse may take; pathological input (a 100,000-long selection chain) is cut off. */
+  budgetMs = 5000;
+
   private constructor(private readonly parser: Parser) {}
 
   /** Loads the grammar once per process and returns a ready parser. */
@@ -33,7 +38,15 @@ export class NixParser {
 
   /** Parses Nix source; positions in the tree are exact positions in `text`. */
   parse(text: string): Tree {
-    const tree = this.parser.parse(blankTrailingCommas(text));
+    const deadline = Date.now() + this.budgetMs;
+    // Returning true from the progress callback cancels the parse (the typings say void).
+    const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
+    let tree = this.parser.parse(blankTrailingCommas(text), null, { progressCallback });
+    this.timedOut = tree === null;
+    if (!tree) {
+      this.parser.reset();
+      tree = this.parser.parse('');
+    }
     if (!tree) throw new Error('tree-sitter returned no tree');
     return tree;
   }

@@ -5,6 +5,8 @@ export type Span = [number, number, number, number];
 
 export const ZERO_SPAN: Span = [0, 0, 0, 0];
 
+const MAX_ATTRPATH = 256;
+
 /** The span of a syntax node. */
 export function spanOf(node: Node): Span {
   const s = node.startPosition;
@@ -53,6 +55,8 @@ export function attrName(node: Node): string | undefined {
 
 /** The attribute names of an attrpath node (`a.b."c"`), or undefined when any part is dynamic. */
 export function attrPathNames(attrpath: Node): string[] | undefined {
+  // No real attribute path is this long; a generated one (`a.b.b.b…`, 100,000 deep) is not worth following.
+  if (attrpath.namedChildCount > MAX_ATTRPATH) return undefined;
   const names: string[] = [];
   for (const part of attrpath.childrenForFieldName('attr')) {
     if (!part) continue;

@@ -16,6 +16,7 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   const facts = analyzer.index.files.get(file);
   if (!facts) return [];
   const out: Diagnostic[] = facts.errors.map((span) => ({ span, severity: 'error', message: 'Syntax error', code: 'syntax' }));
+  if (facts.problem) out.push({ span: [0, 0, 0, 0], severity: 'warning', message: facts.problem, code: 'not-indexed' });
   for (const m of analyzer.maintainers.unknownHandles(file)) {
     out.push({
       span: m.span, severity: 'warning', code: 'unknown-maintainer',

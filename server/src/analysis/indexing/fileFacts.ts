@@ -36,7 +36,7 @@ export async function factsFromDisk(file: string, absolute: string, parser: NixP
   if (text === undefined) return {};
   const tree = parser.parse(text);
   try {
-    return { facts: shareDerivation(extractFacts(file, tree)), blob: gitBlobId(bytes!) };
+    return { facts: shareDerivation(extractFacts(file, tree, parser.timedOut)), blob: gitBlobId(bytes!) };
   } finally {
     tree.delete();
   }
