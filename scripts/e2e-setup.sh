@@ -34,11 +34,18 @@ for pkg in "${DEBIAN_PACKAGES[@]}"; do
   fi
 done
 if ((${#missing[@]})); then
+  command -v apt-get >/dev/null || { say "apt-get not found: install ${missing[*]} (Debian package names) by hand"; exit 1; }
   sudo=()
-  if [[ $(id -u) != 0 ]]; then sudo=(sudo); fi
+  if [[ $(id -u) != 0 ]]; then
+    command -v sudo >/dev/null || { say "not root and no sudo: run as root, or install ${missing[*]} first"; exit 1; }
+    sudo=(sudo)
+  fi
   say "installing Debian packages: ${missing[*]}"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Always refresh the package lists first: a fresh machine (or container) has none.
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    || { say "apt-get update failed (is a Debian mirror reachable?)"; exit 1; }
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || { say "apt-get install ${missing[*]} failed"; exit 1; }
 else
   say "Debian packages present: ${DEBIAN_PACKAGES[*]}"
 fi

@@ -135,8 +135,11 @@ export class CodeServer {
       this.exitCode = code ?? -1;
       resolve();
     }));
-    // Even if the test process dies on an uncaught error, take the process group down with it.
+    // Even if the test process dies on an uncaught error, or is stopped by a signal (a CI
+    // timeout), take the process group down with it.
     process.once('exit', this.killGroupNow);
+    process.once('SIGTERM', this.killGroupAndExit);
+    process.once('SIGINT', this.killGroupAndExit);
   }
 
   /** Spawns code-server on 127.0.0.1 and resolves once its HTTP endpoint answers. */
@@ -187,6 +190,8 @@ export class CodeServer {
   /** SIGTERM to the whole process group, SIGKILL if it is still there after a grace period. */
   async stop(graceMs = 5_000): Promise<void> {
     process.removeListener('exit', this.killGroupNow);
+    process.removeListener('SIGTERM', this.killGroupAndExit);
+    process.removeListener('SIGINT', this.killGroupAndExit);
     if (this.exitCode === null) {
       this.signalGroup('SIGTERM');
       const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
@@ -198,6 +203,11 @@ export class CodeServer {
   }
 
   private readonly killGroupNow = (): void => this.signalGroup('SIGKILL');
+
+  private readonly killGroupAndExit = (signal: NodeJS.Signals): void => {
+    this.signalGroup('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
 
   private signalGroup(signal: NodeJS.Signals): void {
     if (this.child.pid === undefined) return;

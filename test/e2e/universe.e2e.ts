@@ -33,6 +33,15 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
   const shots = new Map<string, string>();
 
   const screenshot = async (name: string) => shots.set(name, await session.workbench.screenshot(`universe-${name}`));
+  /** A scenario; when it fails, the screen at that moment is saved as universe-FAILED-<name>.png. */
+  const scenario = (name: string, check: () => Promise<void>) => it(name, async () => {
+    try {
+      await check();
+    } catch (err) {
+      await session?.workbench.screenshot(`universe-FAILED-${name}`).catch(() => undefined);
+      throw err;
+    }
+  });
 
   before(async () => {
     const vsix = extensionVsix();
@@ -55,19 +64,19 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     }
   });
 
-  it('opens a package file and the language reads Nix', async () => {
+  scenario('opens a package file and the language reads Nix', async () => {
     await session.workbench.openFile(files.numpy);
     await session.workbench.waitForLanguage('Nix');
   });
 
-  it('shows the domain and the checked-out wave in the status bar once indexed', async () => {
+  scenario('shows the domain and the checked-out wave in the status bar once indexed', async () => {
     // Without the indexing suffix (" · 12/80"): every later answer sees the whole domain.
     const item = await session.workbench.waitForStatusBarItem(/^core · Wave1\.3 · in progress$/);
     assert.match(item.label, /core/);
     await screenshot('status-bar');
   });
 
-  it('hovers an input: the package card and its Waves section', async () => {
+  scenario('hovers an input: the package card and its Waves section', async () => {
     const text = await session.workbench.hoverAt(at.pythonInput.line, at.pythonInput.col, /Waves/);
     assert.match(text, /pythonInterpreters\.python311/);
     assert.match(text, /High-level dynamically-typed programming language/);
@@ -79,7 +88,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await session.workbench.dismissHover();
   });
 
-  it('hovers a maintainer: the entry from the maintainers list', async () => {
+  scenario('hovers a maintainer: the entry from the maintainers list', async () => {
     const text = await session.workbench.hoverAt(at.maintainer.line, at.maintainer.col, /GitHub/);
     assert.match(text, /Grace Hopper-Example/);
     assert.match(text, /@grace-h/);
@@ -87,7 +96,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await session.workbench.dismissHover();
   });
 
-  it('F12 on an alias (python) lands where the interpreter is built', async () => {
+  scenario('F12 on an alias (python) lands where the interpreter is built', async () => {
     await session.workbench.goTo(at.pythonInput.line, at.pythonInput.col);
     const jump = await session.workbench.goToDefinition(at.pythonDefinition);
     assert.equal(jump.tab, 'default.nix');
@@ -95,7 +104,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await screenshot('definition');
   });
 
-  it('"Nix Domains: Show Wave Plan" opens the plan', async () => {
+  scenario('"Nix Domains: Show Wave Plan" opens the plan', async () => {
     await session.workbench.runCommand('Nix Domains: Show Wave Plan');
     const text = await session.workbench.webviewText(/Major wave 1/);
     assert.match(text, /Wave plan/);
@@ -104,7 +113,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await screenshot('wave-plan');
   });
 
-  it('lists an input that names no package in Problems', async () => {
+  scenario('lists an input that names no package in Problems', async () => {
     await session.workbench.openFile(files.hello);
     await session.workbench.waitForLanguage('Nix');
     await session.workbench.waitForActiveFile(files.hello);
