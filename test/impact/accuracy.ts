@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fixtureAnalyzer } from '../helpers';
 import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { RebuildModel } from '../../server/src/analysis/impact/closure';
+import type { ImpactSettings } from '../../server/src/analysis/impact/manifest';
 import type { Package } from '../../server/src/analysis/packages';
 import { derivationAttributes, evaluatedRebuilds } from './nixTruth';
 
@@ -19,9 +20,9 @@ function packageOfAttr(analyzer: Analyzer, attr: string): Package | undefined {
 export interface Measured { attr: string; truth: number; predicted: number; precision: number; recall: number; missed: string[]; extra: string[] }
 
 /** Precision and recall of the static closure of each package against Nix's evaluated rebuilds. */
-export async function measure(): Promise<Measured[]> {
+export async function measure(settings: ImpactSettings = {}): Promise<Measured[]> {
   const analyzer = await fixtureAnalyzer(ROOT);
-  const model = RebuildModel.of(analyzer);
+  const model = RebuildModel.of(analyzer, settings);
   const universe = await derivationAttributes(ROOT);
   const packageOf = new Map(universe.map((attr) => [attr, packageOfAttr(analyzer, attr)]));
   // One tested attribute per package: its own attribute path (aliases are measured as rebuilds).
