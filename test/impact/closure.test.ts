@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fixtureAnalyzer } from '../helpers';
-import { RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { impactTitle, RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/closure';
 import { validateImpactManifest } from '../../server/src/analysis/impact/manifest';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
@@ -39,6 +39,7 @@ test('changing what stdenv is built from rebuilds everything built with stdenv',
   for (const name of ['gcc', 'mpfr', 'zlib', 'xclock', 'marker', 'curl-full', 'config-consumer']) assert.ok(rebuilt.has(name), name);
   for (const name of ['gmp', 'glibc', 'bash', 'config-file']) assert.ok(!rebuilt.has(name), name);
   assert.equal(impact.stdenv.rebuilds, impact.total - 2);
+  assert.equal(impactTitle(impact), `rebuilds ${impact.total} packages + everything built with stdenv`);
 });
 
 test('a stdenv change with no changed package (a file of stdenv itself)', async () => {
@@ -83,4 +84,5 @@ test('other domains add their rebuilds through the foreign hook, grouped by doma
     'core 2 jq,oniguruma', 'extras 1 jq-wrapped', 'rust 1 jaq-compat',
   ]);
   assert.equal(impact.total, 4);
+  assert.equal(impactTitle(impact), 'rebuilds 4 packages (core 2 · extras 1 · rust 1)');
 });

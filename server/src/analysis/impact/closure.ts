@@ -48,7 +48,15 @@ export interface ClosureOptions {
 
 /** The graph and stdenv model of one index generation, ready to answer closure queries fast. */
 export class RebuildModel {
-  private constructor(readonly analyzer: Analyzer, readonly graph: DomainGraph, readonly stdenv: StdenvModel) {}
+  // Node indices in attribute-path order: collecting a closure in this order gives a sorted list
+  // without sorting 30,000 strings per query.
+  private readonly order: Int32Array;
+
+  private constructor(readonly analyzer: Analyzer, readonly graph: DomainGraph, readonly stdenv: StdenvModel) {
+    const { packages } = graph;
+    const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
+    this.order = Int32Array.from(indices);
+  }
 
   /** The model of the analyzer's current index (cached per generation and settings). */
   static of(analyzer: Analyzer, settings: ImpactSettings = {}): RebuildModel {
@@ -93,8 +101,7 @@ export class RebuildModel {
     }
 
     const local: string[] = [];
-    for (let at = 0; at < marked.length; at++) if (marked[at]) local.push(packages[at]!.attrPath);
-    local.sort();
+    for (const at of this.order) if (marked[at]) local.push(packages[at]!.attrPath);
     const domains: DomainRebuilds[] = [];
     if (local.length > 0) domains.push({ domain, count: local.length, packages: local });
     if (options.foreign) domains.push(...foreignRebuilds(domain, local, touched, options.foreign));
@@ -105,6 +112,10 @@ export class RebuildModel {
       stdenv: { touched, rebuilds: viaStdenv },
     };
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const models = new WeakMap<Analyzer, { graph: DomainGraph; settings: ImpactSettings; model: RebuildModel }>();
@@ -131,4 +142,13 @@ function foreignRebuilds(domain: string, local: readonly string[], stdenvTouched
   return [...byDomain.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, set]) => ({ domain: name, count: set.size, packages: [...set].sort() }));
+}
+
+/** The one-line figure of the lens and the hover: `rebuilds 52 packages (core 12 · rust 40) + everything built with stdenv`. */
+export function impactTitle(impact: RebuildImpact): string {
+  const n = impact.total;
+  const head = `rebuilds ${n.toLocaleString('en-US')} package${n === 1 ? '' : 's'}`;
+  const parts = impact.domains.map((d) => `${d.domain} ${d.count.toLocaleString('en-US')}`).join(' · ');
+  const domains = impact.domains.length > 1 ? ` (${parts})` : '';
+  return `${head}${domains}${impact.stdenv.touched ? ' + everything built with stdenv' : ''}`;
 }
