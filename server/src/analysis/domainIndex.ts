@@ -39,12 +39,25 @@ export class DomainIndex {
   private readonly bindingsBySet = new WeakMap<SetVal, Map<string, Binding>>();
   /** Incremented on every change; derived caches compare against it. */
   generation = 0;
+  /**
+   * Incremented only when what a file defines changes (its bindings, calls, references,
+   * formals), not when literals or positions move: typing a version string keeps it, so the
+   * expensive whole-domain caches (catalog, dependants, wave graph) survive ordinary edits.
+   */
+  structureGeneration = 0;
+  private readonly structureByFile = new Map<string, number>();
 
   constructor(readonly root: string, readonly domain: string) {}
 
   /** Adds or replaces one file's facts. */
   setFile(facts: FileFacts): void {
+    const structure = structureHash(facts);
+    const sameStructure = this.structureByFile.get(facts.path) === structure;
+    const before = this.structureGeneration;
     this.removeFile(facts.path);
+    this.structureByFile.set(facts.path, structure);
+    if (sameStructure) this.structureGeneration = before;
+    else this.structureGeneration = before + 1;
     this.files.set(facts.path, facts);
     const byName = BY_NAME.exec(facts.path);
     if (byName && byName[2] === 'packages') this.groupFiles.add(facts.path);
@@ -69,6 +82,8 @@ export class DomainIndex {
   /** Removes one file and everything it contributed. */
   removeFile(file: string): void {
     if (!this.files.delete(file)) return;
+    this.structureByFile.delete(file);
+    this.structureGeneration++;
     this.groupFiles.delete(file);
     const byName = BY_NAME.exec(file);
     if (byName && this.byNameByName.get(byName[1]!)?.file === file) {
@@ -169,4 +184,16 @@ function collectBindings(facts: FileFacts): Binding[] {
   };
   if (facts.value.k === 'set') walk(facts.value, [], []);
   return out;
+}
+
+/** A hash of what a file defines, ignoring positions and derivation literals (FNV-1a over a canonical walk). */
+function structureHash(facts: FileFacts): number {
+  let hash = 0x811c9dc5;
+  const text = JSON.stringify([facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.large, facts.problem],
+    (key, value) => (key === 'span' || key === 'drv' || key === 'doc' ? undefined : value));
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }

@@ -29,7 +29,8 @@ interface Occurrence { file: string; span: Span; resolve: () => Target | undefin
 export function targetKey(target: Target): string {
   const b = target.binding;
   if (b && (b.val.k === 'call' || b.val.k === 'inline')) return `${b.file}#${b.pathInFile.join('.')}`;
-  return `${target.file}@${target.span[0]}:${target.span[1]}`;
+  // A whole file is keyed by its path alone, so the key survives edits that move its lines.
+  return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
 
 /** Everything derived from the whole index at once, rebuilt lazily when the index changes. */
@@ -40,12 +41,17 @@ export class PackageCatalog {
   private dependants?: Map<string, Package[]>;
   private occurrences?: Map<string, Occurrence[]>;
   private prefixes = new Map<string, string[]>();
+  private namesByKey?: Map<string, Set<string>>;
+  private readonly memos = new Map<string, unknown>();
 
   constructor(readonly index: DomainIndex, readonly resolver: Resolver) {}
 
   private fresh(): void {
-    if (this.generation === this.index.generation) return;
-    this.generation = this.index.generation;
+    // Only a change of structure invalidates: ordinary typing keeps the whole-domain caches.
+    if (this.generation === this.index.structureGeneration) return;
+    this.generation = this.index.structureGeneration;
+    this.namesByKey = undefined;
+    this.memos.clear();
     this.dependants = undefined;
     this.occurrences = undefined;
     this.prefixes = new Map();
@@ -56,6 +62,13 @@ export class PackageCatalog {
   all(): readonly Package[] {
     this.fresh();
     return this.packages;
+  }
+
+  /** A value derived from the whole domain, computed once per structure of the index. */
+  memo<T>(key: string, compute: () => T): T {
+    this.fresh();
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
   }
 
   /** The packages built by a file. */
@@ -153,11 +166,7 @@ export class PackageCatalog {
   referencesTo(target: Target): { file: string; span: Span }[] {
     this.fresh();
     const key = targetKey(target);
-    const names = new Set<string>();
-    for (const binding of this.index.allBindings()) {
-      const t = this.resolver.resolveBinding(binding);
-      if (t && targetKey(t) === key) names.add(binding.name);
-    }
+    const names = new Set(this.nameMap().get(key) ?? []);
     for (const pkg of this.index.byNameByName.values()) if (pkg.file === target.file) names.add(pkg.name);
     const out: { file: string; span: Span }[] = [];
     const occurrences = this.occurrenceMap();
@@ -168,6 +177,22 @@ export class PackageCatalog {
       }
     }
     return out;
+  }
+
+  /** Every name a definition is known by (its bindings and aliases), by definition key. */
+  private nameMap(): Map<string, Set<string>> {
+    if (this.namesByKey) return this.namesByKey;
+    const map = new Map<string, Set<string>>();
+    for (const binding of this.index.allBindings()) {
+      const t = this.resolver.resolveBinding(binding);
+      if (!t) continue;
+      const key = targetKey(t);
+      let names = map.get(key);
+      if (!names) map.set(key, (names = new Set()));
+      names.add(binding.name);
+    }
+    this.namesByKey = map;
+    return map;
   }
 
   private occurrenceMap(): Map<string, Occurrence[]> {

@@ -17,6 +17,8 @@ export interface Target {
   binding?: Binding;
   /** The value calls a file that is not in the domain. */
   missing?: true;
+  /** The target is a file as a whole (what the file builds); its span is only where to land. */
+  whole?: true;
 }
 
 /** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */
@@ -178,8 +180,8 @@ export class Resolver {
     const file = this.index.resolveFile(target);
     if (!file) return { file: target, span: ZERO_SPAN, missing: true };
     const facts = this.index.files.get(file)!;
-    if (facts.value.k === 'set' && !facts.drv) return { file, span: ZERO_SPAN, set: facts.value, parents: [] };
-    return { file, span: facts.drv?.span ?? ZERO_SPAN };
+    if (facts.value.k === 'set' && !facts.drv) return { file, span: ZERO_SPAN, set: facts.value, parents: [], whole: true };
+    return { file, span: facts.drv?.span ?? ZERO_SPAN, whole: true };
   }
 
   /** Selects a member of a resolved value (`pythonInterpreters.python311`, `lib.strings.foo`). */

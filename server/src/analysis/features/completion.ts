@@ -42,13 +42,16 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
 
 function finish(items: CompletionEntry[], partial: string): CompletionResult {
   const seen = new Set<string>();
-  const matching = items.filter((item) => {
-    if (!item.label.startsWith(partial) || seen.has(item.label)) return false;
+  const matching: CompletionEntry[] = [];
+  for (const item of items) {
+    if (!item.label.startsWith(partial) || seen.has(item.label)) continue;
     seen.add(item.label);
-    return true;
-  });
-  matching.sort((a, b) => a.label.length - b.label.length || a.label.localeCompare(b.label));
-  return { items: matching.slice(0, LIMIT), isIncomplete: matching.length > LIMIT };
+    matching.push(item);
+  }
+  // Only the shortest few hundred are sent; the client asks again as the user types.
+  const shortest = matching.length > LIMIT * 4 ? matching.filter((m) => m.label.length <= partial.length + 12) : matching;
+  shortest.sort((a, b) => a.label.length - b.label.length || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  return { items: shortest.slice(0, LIMIT), isIncomplete: matching.length > LIMIT };
 }
 
 function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath: string[]): Target | undefined {
@@ -85,11 +88,13 @@ function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
 
 /** The names of the top-level package set: by-name packages and top-level bindings. */
 export function packageNames(analyzer: Analyzer): string[] {
-  const names = new Set(analyzer.index.byNameByName.keys());
-  for (const [name, bindings] of analyzer.index.bindingsByName) {
-    if (bindings.some((b) => b.pathInFile.length === 1 && analyzer.index.callersOf(b.file).length === 0)) names.add(name);
-  }
-  return [...names];
+  return analyzer.catalog.memo('packageNames', () => {
+    const names = new Set(analyzer.index.byNameByName.keys());
+    for (const [name, bindings] of analyzer.index.bindingsByName) {
+      if (bindings.some((b) => b.pathInFile.length === 1 && analyzer.index.callersOf(b.file).length === 0)) names.add(name);
+    }
+    return [...names].sort();
+  });
 }
 
 /** Inside `with lib.maintainers; [ … ]`: the maintainer list that `with` brings into scope. */

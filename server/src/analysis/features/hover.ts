@@ -51,7 +51,8 @@ export function describeTarget(analyzer: Analyzer, target: Target, name: string)
 
 /** The package card: what a contributor wants to know about a package at a glance. */
 export function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.name): string {
-  const drv = pkg.drv;
+  // Literals are read from the file's current facts: the catalog survives edits that keep the structure.
+  const drv = pkg.binding?.val.k === 'inline' ? pkg.drv : analyzer.index.files.get(pkg.target.file)?.drv ?? pkg.drv;
   const title = [`**${pkg.attrPath}**`, `\`${analyzer.index.domain}\``, drv?.version].filter(Boolean).join(' · ');
   const lines = [title];
   if (lookedUp !== pkg.name && lookedUp !== pkg.attrPath) lines.push(`\`${lookedUp}\` resolves to \`${pkg.attrPath}\`.`);
@@ -59,7 +60,7 @@ export function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.nam
   const facts: string[] = [];
   if (drv?.homepage) facts.push(`Homepage: ${drv.homepage}`);
   if (drv?.license) facts.push(`License: ${drv.license}`);
-  facts.push(`Defined in \`${pkg.target.file}:${pkg.target.span[0] + 1}\``);
+  facts.push(`Defined in \`${pkg.target.file}:${(drv?.span ?? pkg.target.span)[0] + 1}\``);
   if (drv && drv.maintainers.length > 0) facts.push(`Maintainers: ${drv.maintainers.map((m) => m.handle).join(', ')}`);
   const inputs = analyzer.catalog.inputsOf(pkg).length;
   const dependants = analyzer.catalog.dependantsOf(pkg).length;

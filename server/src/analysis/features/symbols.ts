@@ -68,18 +68,27 @@ export interface WorkspaceSymbolItem { name: string; kind: SymbolKind; place: Pl
 /** Packages and lib functions whose name matches a query (case-insensitive, prefix matches first). */
 export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500): WorkspaceSymbolItem[] {
   const q = query.toLowerCase();
+  const all = analyzer.catalog.memo('workspaceSymbols', () => {
+    const items: { lower: string; item: WorkspaceSymbolItem }[] = [];
+    for (const pkg of analyzer.catalog.all()) {
+      const item: WorkspaceSymbolItem = { name: pkg.attrPath, kind: 'package', place: { file: pkg.target.file, span: pkg.target.span }, container: analyzer.index.domain };
+      items.push({ lower: pkg.attrPath.toLowerCase(), item });
+    }
+    for (const fn of libFunctions(analyzer)) items.push({ lower: fn.name.toLowerCase(), item: { name: fn.name, kind: 'function', place: fn.place, container: 'lib' } });
+    return items;
+  });
   const scored: { score: number; item: WorkspaceSymbolItem }[] = [];
-  const consider = (name: string, item: WorkspaceSymbolItem) => {
-    const lower = name.toLowerCase();
-    const at = lower.indexOf(q);
-    if (q && at < 0 && !subsequence(q, lower)) return;
-    scored.push({ score: at === 0 ? 0 : at > 0 ? 1 : 2, item });
-  };
-  for (const pkg of analyzer.catalog.all()) {
-    consider(pkg.attrPath, { name: pkg.attrPath, kind: 'package', place: { file: pkg.target.file, span: pkg.target.span }, container: analyzer.index.domain });
+  let substrings = 0;
+  for (const { lower, item } of all) {
+    const at = q ? lower.indexOf(q) : 0;
+    if (at >= 0) {
+      substrings++;
+      scored.push({ score: at === 0 ? 0 : 1, item });
+    }
   }
-  for (const fn of libFunctions(analyzer)) {
-    consider(fn.name, { name: fn.name, kind: 'function', place: fn.place, container: 'lib' });
+  // Fuzzy (subsequence) matches only when substrings are few: they are the slow, noisy kind.
+  if (q && substrings < limit) {
+    for (const { lower, item } of all) if (lower.indexOf(q) < 0 && subsequence(q, lower)) scored.push({ score: 2, item });
   }
   scored.sort((a, b) => a.score - b.score || a.item.name.length - b.item.name.length || a.item.name.localeCompare(b.item.name));
   return scored.slice(0, limit).map((s) => s.item);

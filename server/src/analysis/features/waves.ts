@@ -49,7 +49,7 @@ export class DomainWaves {
 
   /** The wave model over the current index, rebuilt when the index changed. */
   currentModel(): WaveModel {
-    if (this.model && this.generation === this.analyzer.index.generation) return this.model;
+    if (this.model && this.generation === this.analyzer.index.structureGeneration) return this.model;
     const catalog = this.analyzer.catalog;
     const { graph } = domainGraph(this.analyzer);
     // A step may name a package by any name it is known by (`python` for an alias): resolve it.
@@ -64,7 +64,7 @@ export class DomainWaves {
       waves.stepsByMajor = Object.fromEntries(Object.entries(waves.stepsByMajor).map(([m, steps]) => [m, steps.map(resolveStep)]));
     }
     this.model = new WaveModel(graph, waves);
-    this.generation = this.analyzer.index.generation;
+    this.generation = this.analyzer.index.structureGeneration;
     return this.model;
   }
 
