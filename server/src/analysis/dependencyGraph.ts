@@ -1,4 +1,4 @@
-// The domain's dependency graph, built from the package catalog once per index generation and
+// The domain's dependency graph, built from the package catalog once per index structure generation and
 // shared by everything that walks it (waves, rebuild impact): on a 20,000-package domain the
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
@@ -6,7 +6,7 @@ import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
 
-/** The graph of one index generation, with the package behind each node index. */
+/** The graph of one index structure generation, with the package behind each node index. */
 export interface DomainGraph {
   graph: DependencyGraph;
   /** The package at each node index. */
@@ -29,11 +29,12 @@ export function stepAttrOf(id: string): string {
 /** The dependency graph of the analyzer's current index (an edge runs from a package to each input that is a package). */
 export function domainGraph(analyzer: Analyzer): DomainGraph {
   const cached = cache.get(analyzer);
-  if (cached && cached.generation === analyzer.index.generation) return cached;
+  // The structure generation moves only when names, calls or formals change, not on every keystroke.
+  if (cached && cached.generation === analyzer.index.structureGeneration) return cached;
   const { catalog } = analyzer;
   const domain = analyzer.index.domain;
   const all = catalog.all();
-  const generation = analyzer.index.generation;
+  const generation = analyzer.index.structureGeneration;
   const deps = new Map<string, string[]>();
   for (const pkg of all) {
     const inputs: string[] = [];
