@@ -41,3 +41,15 @@ export const STATUS_REQUEST = 'nixDomains/status';
 /** Client → server: the wave plan of the domain of a document (or the first domain), rendered. */
 export const WAVE_PLAN_REQUEST = 'nixDomains/wavePlan';
 export interface WavePlanParams { uri?: string; format: 'markdown' | 'text' | 'json'; branch?: string; package?: string }
+
+/** Client → server: the text of a read-only file of another domain (`nix-domains:/<domain>/<revision>/<path>`). */
+export const FILE_CONTENT_REQUEST = 'nixDomains/fileContent';
+export interface FileContentParams { uri: string }
+
+/** Client → server: forget fetched stubs and fetch again on next use; or delete the stub cache. */
+export const REFRESH_STUBS_REQUEST = 'nixDomains/refreshStubs';
+export const CLEAR_STUB_CACHE_REQUEST = 'nixDomains/clearStubCache';
+
+/** Server → client: something the user should know once (a stub that cannot be fetched, an invalid manifest). */
+export const PROBLEM_NOTIFICATION = 'nixDomains/problem';
+export interface ProblemParams { message: string }

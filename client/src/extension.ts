@@ -1,6 +1,12 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { STATUS_NOTIFICATION, WAVE_PLAN_REQUEST, type ServerStatus, type WavePlanParams } from '../../shared/protocol';
+import {
+  CLEAR_STUB_CACHE_REQUEST, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION, WAVE_PLAN_REQUEST,
+  type ProblemParams, type ServerStatus, type WavePlanParams,
+} from '../../shared/protocol';
+
+/** Files of other domains, shown read-only: `nix-domains:/<domain>/<revision>/<path>`. */
+const FOREIGN_SCHEME = 'nix-domains';
 
 let client: LanguageClient | undefined;
 
@@ -19,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
   };
   const output = vscode.window.createOutputChannel('Nix Domains', { log: true });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'nix' }],
+    documentSelector: [{ scheme: 'file', language: 'nix' }, { scheme: FOREIGN_SCHEME, language: 'nix' }],
     synchronize: {
       configurationSection: 'nixDomains',
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.nix'),
@@ -41,6 +47,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
       await client?.restart();
     }),
     vscode.commands.registerCommand('nixDomains.showServerLog', () => output.show(true)),
+    vscode.workspace.registerTextDocumentContentProvider(FOREIGN_SCHEME, {
+      provideTextDocumentContent: async (uri) => {
+        try {
+          return await client!.sendRequest<string>(FILE_CONTENT_REQUEST, { uri: uri.toString() });
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          void vscode.window.showErrorMessage(`Nix Domains: cannot show ${uri.path}: ${message}`);
+          return `# ${message}\n`;
+        }
+      },
+    }),
+    vscode.commands.registerCommand('nixDomains.refreshStubs', async () => {
+      await client?.sendRequest(REFRESH_STUBS_REQUEST);
+      void vscode.window.showInformationMessage('Nix Domains: stubs of other domains will be fetched again when needed.');
+    }),
+    vscode.commands.registerCommand('nixDomains.clearStubCache', async () => {
+      await client?.sendRequest(CLEAR_STUB_CACHE_REQUEST);
+      void vscode.window.showInformationMessage('Nix Domains: the stub cache is cleared.');
+    }),
     vscode.commands.registerCommand('nixDomains.showWavePlan', async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       const params: WavePlanParams = { format: 'markdown', ...(uri ? { uri } : {}) };
@@ -51,6 +76,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
   );
 
   await client.start();
+  client.onNotification(PROBLEM_NOTIFICATION, (p: ProblemParams) => {
+    void vscode.window.showWarningMessage(`Nix Domains: ${p.message}`, 'Show Log').then((choice) => {
+      if (choice) output.show(true);
+    });
+  });
   client.onNotification(STATUS_NOTIFICATION, (s: ServerStatus) => {
     const wave = s.wave?.wave ? ` · Wave${s.wave.wave} · ${s.wave.state}` : s.wave?.branch ? ` · ${s.wave.branch}` : '';
     const progress = s.indexing ? ` · $(sync~spin) ${s.indexing.done}/${s.indexing.total}` : '';

@@ -111,9 +111,11 @@ export class DomainIndex {
   /** The bindings that call or import a file (by its path, or by its folder for a default.nix). */
   callersOf(file: string): Binding[] {
     const direct = this.callersByTarget.get(file) ?? [];
-    if (!file.endsWith('default.nix')) return direct;
-    const folder = file === 'default.nix' ? '' : file.slice(0, -'/default.nix'.length);
-    return [...direct, ...(this.callersByTarget.get(folder) ?? [])];
+    const all = !file.endsWith('default.nix')
+      ? direct
+      : [...direct, ...(this.callersByTarget.get(file === 'default.nix' ? '' : file.slice(0, -'/default.nix'.length)) ?? [])];
+    // Entry points (flake.nix, the root default.nix) wire the collection up; they are not package sets.
+    return all.some((b) => isEntryFile(b.file)) ? all.filter((b) => !isEntryFile(b.file)) : all;
   }
 
   /** The binding of a name in one package set, if the set belongs to a package-set file. */
@@ -196,4 +198,9 @@ function structureHash(facts: FileFacts): number {
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
+}
+
+/** Files that expose the collection rather than define part of it: flake.nix, and the root's default.nix, shell.nix, release*.nix. */
+export function isEntryFile(file: string): boolean {
+  return /(^|\/)flake\.nix$/.test(file) || /^(default|shell|release[\w-]*)\.nix$/.test(file);
 }

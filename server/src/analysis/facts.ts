@@ -59,7 +59,7 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 2;
+export const FACTS_VERSION = 3;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -271,8 +271,9 @@ class Extractor {
       }
     }
     if (last && DERIVATION_BUILDER.test(last)) {
-      const drv = args.map(derivationAttrs).find((d) => d);
-      if (drv) return { k: 'inline', span, drv: drvFacts(drv, span) };
+      // A derivation builder makes a derivation even when its attributes say little (`derivation { name; … }`).
+      const attrs = args.map(derivationAttrs).find((d) => d) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
+      return { k: 'inline', span, drv: drvFacts(attrs, span) };
     }
     if (head.type === 'function_expression' || (last !== undefined && WRAPPERS.has(last))) {
       return this.principal(args.map((a) => this.valueOf(a)), span);
@@ -437,6 +438,13 @@ function derivationAttrs(node: Node): Map<string, Node> | undefined {
   if (bindings.has('pname')) return bindings;
   if (bindings.has('name') && (bindings.has('src') || bindings.has('version') || bindings.has('meta'))) return bindings;
   return undefined;
+}
+
+/** The bindings of a set argument, or of `finalAttrs: { … }`, whatever they are. */
+function looseAttrs(node: Node): Map<string, Node> | undefined {
+  let set = unparen(node);
+  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set);
+  return isAttrset(set) ? topBindings(set) : undefined;
 }
 
 /** Binding name → binding node of a set (first attribute of each attrpath). */

@@ -138,7 +138,7 @@ export class PackageCatalog {
     if (pkg.binding?.val.k === 'inline') return [];
     const formals = this.index.files.get(pkg.target.file)?.formals ?? [];
     return formals.map((formal) => {
-      const target = this.resolver.resolveInput(pkg.target.file, formal.name);
+      const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };
     });
   }

@@ -66,9 +66,15 @@ export class Resolver {
     return { scope: { file: caller.file, set: caller.set, parents: caller.parentSets }, caller };
   }
 
-  /** Resolves an input (formal) of a package file: the caller's override argument, else the name in scope. */
-  resolveInput(file: string, name: string): Target | undefined {
-    const { scope, caller } = this.scopeOfPackageFile(file);
+  /**
+   * Resolves an input (formal) of a package file: the caller's override argument, else the name
+   * in the caller's scope. `via` picks the caller when one file is called by several bindings
+   * (`sqlite` and `sqlite-zlib-ng = callPackage … { zlib = zlib-ng; }`).
+   */
+  resolveInput(file: string, name: string, via?: Binding): Target | undefined {
+    const { scope, caller } = via?.val.k === 'call'
+      ? { scope: { file: via.file, set: via.set, parents: via.parentSets } as Scope, caller: via }
+      : this.scopeOfPackageFile(file);
     if (caller?.val.k === 'call') {
       const override = caller.val.args.find((a) => a.name === name);
       if (override) {

@@ -1,6 +1,6 @@
 import {
   CompletionItemKind, DiagnosticSeverity, SymbolKind, TextDocumentSyncKind, TextDocuments,
-  type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type InitializeParams,
+  type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type Hover, type InitializeParams, type Location,
   type ServerCapabilities, type SymbolInformation,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,10 +16,13 @@ import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
+import { unresolvedNameAt } from '../analysis/features/locate';
+import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
 import { readDomainName } from '../analysis/manifest';
 import { renderWavePlan } from '../analysis/waves';
 import {
-  DEFAULT_SETTINGS, STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type ServerStatus, type Settings, type WavePlanParams,
+  CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION,
+  STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type ServerStatus, type Settings, type WavePlanParams,
 } from '../../../shared/protocol';
 import { toLocation, toRange, uriToPath } from './convert';
 
@@ -39,6 +42,9 @@ export class NixDomainsServer {
   private readonly documents = new TextDocuments(TextDocument);
   private readonly analyzers = new Map<string, Promise<Analyzer>>();
   private readonly waves = new Map<Analyzer, Promise<DomainWaves>>();
+  private readonly universes = new Map<Analyzer, Promise<Universe>>();
+  /** Problems already shown to the user: each is told once, not on every keystroke. */
+  private readonly told = new Set<string>();
   /** Documents changed since they were opened: editing a frozen package deserves a warning. */
   private readonly edited = new Set<string>();
   private settings: Settings = DEFAULT_SETTINGS;
@@ -88,13 +94,22 @@ export class NixDomainsServer {
       if (incoming) this.settings = mergeSettings(incoming);
     });
     c.onDidChangeWatchedFiles((change) => void this.onWatchedFiles(change.changes.map((ch) => ch.uri)));
-    c.onDefinition((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => definition(a, doc, pos).map((place) => toLocation(a, place))));
+    c.onDefinition(async (p) => {
+      const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => ({
+        locations: definition(a, doc, pos).map((place) => toLocation(a, place)), foreign: unresolvedNameAt(a, doc, pos), analyzer: a,
+      }));
+      if (!local) return null;
+      if (local.locations.length > 0 || !local.foreign) return local.locations;
+      const found = await (await this.universeOf(local.analyzer)).lookup(local.foreign.name);
+      if (!found) return [];
+      return [foreignLocation((await this.universeOf(local.analyzer)).location(found))];
+    });
     c.onHover(async (p) => {
       const result = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
         const found = hover(a, doc, pos);
         return found && { ...found, analyzer: a };
       });
-      if (!result) return null;
+      if (!result) return this.foreignHover(p.textDocument.uri, p.position);
       let markdown = result.markdown;
       if (result.maintainer) {
         markdown = (await result.analyzer.maintainers.card(result.maintainer.file, result.maintainer.handle).catch(() => undefined)) ?? markdown;
@@ -115,17 +130,61 @@ export class NixDomainsServer {
         for (const item of workspaceSymbols(analyzer, p.query)) {
           out.push({ name: item.name, kind: SYMBOL_KINDS[item.kind], location: toLocation(analyzer, item.place), containerName: item.container });
         }
+        if (p.query.length >= 2) {
+          const universe = await this.universeOf(analyzer);
+          for (const symbol of await universe.search(p.query)) {
+            const location = foreignLocation(universe.location({ domain: symbol.domain, revision: symbol.revision, pkg: {
+              attr: symbol.name, file: symbol.file, pos: symbol.pos, inputs: [], unresolved: [], maintainers: [], dependants: [], direct: 0, closure: 0,
+            } }));
+            out.push({ name: symbol.name, kind: symbol.kind === 'function' ? SymbolKind.Function : SymbolKind.Package, location, containerName: symbol.domain });
+          }
+        }
       }
       return out;
     });
-    c.onCompletion((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
-      const result = completion(a, doc, pos);
-      return {
-        isIncomplete: result.isIncomplete,
-        items: result.items.map((item): CompletionItem => ({ label: item.label, kind: COMPLETION_KINDS[item.kind] })),
-      };
-    }));
+    c.onCompletion(async (p) => {
+      const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => ({ result: completion(a, doc, pos), analyzer: a, doc, pos }));
+      if (!local) return null;
+      const items = local.result.items.map((item): CompletionItem => ({ label: item.label, kind: COMPLETION_KINDS[item.kind] }));
+      // Packages of other domains, once a few letters narrow them down (the first search fetches their shards).
+      const partial = /[A-Za-z_][\w'-]*$/.exec(lineBefore(local.doc.text, local.pos))?.[0] ?? '';
+      if (partial.length >= 3 && local.result.kind !== 'member') {
+        const universe = await this.universeOf(local.analyzer);
+        const seen = new Set(items.map((i) => i.label));
+        for (const symbol of await universe.search(partial, 50)) {
+          if (symbol.kind !== 'package' || !symbol.name.startsWith(partial) || seen.has(symbol.name)) continue;
+          seen.add(symbol.name);
+          items.push({ label: symbol.name, kind: CompletionItemKind.Module, detail: `from ${symbol.domain}` });
+        }
+      }
+      return { isIncomplete: true, items };
+    });
     c.onRequest(STATUS_REQUEST, () => this.status);
+    c.onRequest(FILE_CONTENT_REQUEST, async (p: FileContentParams) => {
+      const parsed = parseForeignUri(p.uri);
+      if (!parsed) throw new Error(`not a ${FOREIGN_SCHEME}: URI: ${p.uri}`);
+      for (const pending of this.analyzers.values()) {
+        const universe = await this.universeOf(await pending);
+        if (universe.domains().includes(parsed.domain)) return universe.fileContent(parsed.domain, parsed.file);
+      }
+      throw new Error(`no open domain knows domain '${parsed.domain}'`);
+    });
+    c.onRequest(REFRESH_STUBS_REQUEST, async () => {
+      for (const pending of this.universes.values()) {
+        const universe = await pending;
+        universe.store?.refresh();
+        universe.forget();
+      }
+      this.told.clear();
+      for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
+    });
+    c.onRequest(CLEAR_STUB_CACHE_REQUEST, async () => {
+      for (const pending of this.universes.values()) {
+        const universe = await pending;
+        await universe.store?.clearCache();
+        universe.forget();
+      }
+    });
     c.onRequest(WAVE_PLAN_REQUEST, async (p: WavePlanParams) => {
       const located = p.uri ? await this.locate(p.uri) : undefined;
       const analyzer = located?.analyzer ?? (this.roots[0] ? await this.analyzerForRoot(this.roots[0]) : undefined);
@@ -248,6 +307,48 @@ export class NixDomainsServer {
     for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
   }
 
+  /** Unknown inputs are looked up in the other domains first (this is what fetches their stubs lazily). */
+  private async withoutForeignInputs(analyzer: Analyzer, found: OurDiagnostic[]): Promise<OurDiagnostic[]> {
+    if (!found.some((d) => d.code === 'unknown-input')) return found;
+    const universe = await this.universeOf(analyzer);
+    const kept: OurDiagnostic[] = [];
+    for (const d of found) {
+      const name = d.code === 'unknown-input' ? /^`([^`]+)`/.exec(d.message)?.[1] : undefined;
+      if (name && (await universe.lookup(name))) continue;
+      if (name && universe.domains().length > 0) {
+        d.message = `\`${name}\` names no package in domain \`${analyzer.index.domain}\` nor in ${universe.domains().map((x) => `\`${x}\``).join(', ')}: callPackage cannot fill this input.`;
+      }
+      kept.push(d);
+    }
+    return kept;
+  }
+
+  private async foreignHover(uri: string, position: Position): Promise<Hover | null> {
+    const local = await this.at(uri, position, (a, doc, pos) => ({ foreign: unresolvedNameAt(a, doc, pos), analyzer: a }));
+    if (!local?.foreign) return null;
+    const found = await (await this.universeOf(local.analyzer)).lookup(local.foreign.name);
+    if (!found) return null;
+    return { contents: { kind: 'markdown', value: foreignCard(found, local.foreign.name) }, range: toRange(local.foreign.span) };
+  }
+
+  private universeOf(analyzer: Analyzer): Promise<Universe> {
+    let universe = this.universes.get(analyzer);
+    if (!universe) {
+      universe = Universe.create(analyzer, { log: (message) => this.onStubLog(message) });
+      this.universes.set(analyzer, universe);
+    }
+    return universe;
+  }
+
+  /** Every stub fetch and refusal goes to the log; a refusal or failure is also told to the user, once. */
+  private onStubLog(message: string): void {
+    this.connection.console.info(`[stubs] ${message}`);
+    if (!/refus|fail|cannot|unavailable|invalid|error|timed out|mismatch/i.test(message)) return;
+    if (this.told.has(message)) return;
+    this.told.add(message);
+    void this.connection.sendNotification(PROBLEM_NOTIFICATION, { message });
+  }
+
   private async frozenDiagnostics(analyzer: Analyzer, file: string): Promise<OurDiagnostic[]> {
     return frozenDiagnosticsOf(await this.wavesOf(analyzer), analyzer, file).catch(() => []);
   }
@@ -266,7 +367,8 @@ export class NixDomainsServer {
     if (!located) return;
     // Until the whole domain is indexed, an input may look unknown only because its definition is not read yet.
     const unknownInputs = this.settings.diagnostics.unknownInputs && located.analyzer.isIndexed;
-    const found = diagnostics(located.analyzer, located.file, { unknownInputs });
+    let found = diagnostics(located.analyzer, located.file, { unknownInputs });
+    found = await this.withoutForeignInputs(located.analyzer, found);
     if (this.edited.has(uri) && located.analyzer.isIndexed) found.push(...(await this.frozenDiagnostics(located.analyzer, located.file)));
     void this.refreshWaveStatus(located.analyzer);
     const lsp: Diagnostic[] = found.map((d) => ({
@@ -285,6 +387,27 @@ async function frozenDiagnosticsOf(waves: DomainWaves, analyzer: Analyzer, file:
     if (warning) out.push({ span: pkg.target.span, severity: 'warning', code: 'frozen-package', message: warning.message });
   }
   return out;
+}
+
+/** The LSP location of a package of another domain: a checkout file, or a read-only virtual document. */
+function foreignLocation(location: ForeignLocation): Location {
+  const range = { start: { line: location.line, character: location.character }, end: { line: location.line, character: location.character } };
+  if (location.kind === 'checkout') return { uri: URI.file(location.absolute).toString(), range };
+  const uri = URI.from({ scheme: FOREIGN_SCHEME, path: `/${location.domain}/${location.revision}/${location.file}` }).toString();
+  return { uri, range };
+}
+
+/** `nix-domains:/<domain>/<revision>/<path>` → its parts. */
+function parseForeignUri(uri: string): { domain: string; revision: string; file: string } | undefined {
+  const parsed = URI.parse(uri);
+  if (parsed.scheme !== FOREIGN_SCHEME) return undefined;
+  const [, domain, revision, ...rest] = parsed.path.split('/');
+  if (!domain || !revision || rest.length === 0) return undefined;
+  return { domain, revision, file: rest.join('/') };
+}
+
+function lineBefore(text: string, pos: Position): string {
+  return (text.split('\n', pos.line + 1)[pos.line] ?? '').slice(0, pos.character);
 }
 
 function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {

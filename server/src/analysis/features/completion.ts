@@ -7,7 +7,7 @@ import { PROVIDED_NAMES } from './diagnostics';
 import { fileFunction, lookupLocal, nodeAt, scopeAt, type Position } from './locate';
 
 export interface CompletionEntry { label: string; kind: 'package' | 'function' | 'set' | 'variable' | 'input' }
-export interface CompletionResult { items: CompletionEntry[]; isIncomplete: boolean }
+export interface CompletionResult { items: CompletionEntry[]; isIncomplete: boolean; /** Members of a set (after a dot), or names in scope. */ kind?: 'member' | 'name' }
 
 const LIMIT = 200;
 const NAME = /[A-Za-z_][\w'-]*$/;
@@ -26,7 +26,7 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
     const partial = dotted[2] ?? '';
     const node = nodeAt(doc, { line: pos.line, character: Math.max(0, pos.character - partial.length - 1) });
     const target = node && resolveBase(analyzer, doc, node, basePath);
-    return finish(target ? members(analyzer, target) : [], partial);
+    return { ...finish(target ? members(analyzer, target) : [], partial), kind: 'member' };
   }
   const partial = NAME.exec(before)?.[0] ?? '';
   const node = nodeAt(doc, { line: pos.line, character: Math.max(0, pos.character - 1) });

@@ -261,3 +261,24 @@ function bindingSpan(scope: Node, name: string): Span | undefined {
   }
   return undefined;
 }
+
+/** The name under the cursor when it resolves to nothing in this domain (a candidate for another domain). */
+export function unresolvedNameAt(analyzer: Analyzer, doc: NixDocument, pos: Position): { name: string; span: Span } | undefined {
+  const found = resolveAt(analyzer, doc, pos);
+  if (!found || found.target) return undefined;
+  if (found.local && !found.declaration) {
+    // A use of an input in the body: the input (formal) names the package.
+    const node = nodeAt(doc, pos);
+    if (!node || !isFileFormal(doc, node, found.name)) return undefined;
+  }
+  if (found.local && found.declaration && !isTopFormalSpan(doc, found.span)) return undefined;
+  return { name: found.name, span: found.span };
+}
+
+function isTopFormalSpan(doc: NixDocument, span: Span): boolean {
+  const formals = fileFunction(doc)?.childForFieldName('formals');
+  return !!formals && formals.childrenForFieldName('formal').some((f) => {
+    const s = f?.childForFieldName('name')?.startPosition;
+    return !!s && s.row === span[0] && s.column === span[1];
+  });
+}

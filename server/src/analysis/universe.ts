@@ -1,0 +1,120 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Analyzer } from './analyzer';
+import type { StubPackage } from './stubs/format';
+import { StubStore, type StubSymbol } from './stubs/store';
+
+/** A package of another domain, as its stub describes it. */
+export interface ForeignPackage { domain: string; revision: string; pkg: StubPackage }
+
+/** Where a file of another domain is shown: a file of a local checkout, or a read-only virtual document. */
+export type ForeignLocation =
+  | { kind: 'checkout'; absolute: string; line: number; character: number }
+  | { kind: 'virtual'; domain: string; revision: string; file: string; line: number; character: number };
+
+/** The URI scheme of read-only files of other domains: `nix-domains:/<domain>/<revision>/<path>`. */
+export const FOREIGN_SCHEME = 'nix-domains';
+
+/**
+ * The other domains of the universe, seen from the open one: looked up lazily through their
+ * stubs (nothing is fetched until a name from another domain is needed), in the order the
+ * manifest lists them.
+ */
+export class Universe {
+  private readonly misses = new Set<string>();
+  private readonly hits = new Map<string, ForeignPackage | undefined>();
+
+  private constructor(readonly analyzer: Analyzer, readonly store: StubStore | undefined) {}
+
+  /** The universe of the domain an analyzer indexes; `fetch: false` (an untrusted workspace) reads local checkouts only. */
+  static async create(analyzer: Analyzer, options: { log: (message: string) => void; cacheDir?: string }): Promise<Universe> {
+    const store = await StubStore.forDomain(analyzer.root, { log: options.log, ...(options.cacheDir ? { cache: options.cacheDir } : {}) })
+      .catch((err: unknown) => {
+        options.log(`other domains unavailable: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      });
+    return new Universe(analyzer, store);
+  }
+
+  /** The other domains, as the manifest names them. */
+  domains(): string[] {
+    return this.store?.domainNames() ?? [];
+  }
+
+  /** A package of another domain by name (first domain that has it); each name is looked up once per session. */
+  async lookup(name: string): Promise<ForeignPackage | undefined> {
+    if (!this.store || this.misses.has(name)) return undefined;
+    if (this.hits.has(name)) return this.hits.get(name);
+    for (const domain of this.domains()) {
+      try {
+        const pkg = await this.store.lookup(domain, name);
+        if (pkg) {
+          const found = { domain, revision: (await this.store.root(domain)).revision, pkg };
+          this.hits.set(name, found);
+          return found;
+        }
+      } catch {
+        // The store logged why; another domain may still have it.
+      }
+    }
+    this.misses.add(name);
+    return undefined;
+  }
+
+  /** Where to show a package of another domain: its local checkout when there is one, else a read-only document. */
+  location(found: ForeignPackage): ForeignLocation {
+    const [line, character] = found.pkg.pos;
+    const checkout = this.store?.options.domains[found.domain]?.path;
+    if (checkout) {
+      const absolute = path.resolve(this.analyzer.root, checkout, ...found.pkg.file.split('/'));
+      if (existsSync(absolute)) return { kind: 'checkout', absolute, line, character };
+    }
+    return { kind: 'virtual', domain: found.domain, revision: found.revision, file: found.pkg.file, line, character };
+  }
+
+  /** The text of one file of another domain (for a read-only document); the path is confined to that domain. */
+  async fileContent(domain: string, file: string): Promise<string> {
+    if (!this.store || !this.domains().includes(domain)) throw new Error(`'${domain}' is not a domain of this universe`);
+    return this.store.fileContent(domain, file);
+  }
+
+  /** Packages and lib functions of other domains matching a query (fetches their shards once). */
+  async search(query: string, limit = 200): Promise<StubSymbol[]> {
+    if (!this.store || this.domains().length === 0) return [];
+    return this.store.search(query, limit).catch(() => []);
+  }
+
+  /** Packages of other domains that take a package of this domain directly, as `domain:attr`. */
+  async takers(name: string): Promise<string[]> {
+    if (!this.store) return [];
+    const out: string[] = [];
+    for (const domain of this.domains()) {
+      const takers = await this.store.packagesTaking(domain, name).catch(() => []);
+      out.push(...takers.map((t) => `${domain}:${t}`));
+    }
+    return out;
+  }
+
+  /** Forgets what was looked up (after a refresh of the stubs). */
+  forget(): void {
+    this.misses.clear();
+    this.hits.clear();
+  }
+}
+
+/** The markdown card of a package of another domain. */
+export function foreignCard(found: ForeignPackage, lookedUp: string): string {
+  const { pkg } = found;
+  const title = [`**${pkg.attr}**`, `\`${found.domain}\` @ \`${found.revision.slice(0, 12)}\``, pkg.version].filter(Boolean).join(' · ');
+  const lines = [title];
+  if (lookedUp !== pkg.attr) lines.push(`\`${lookedUp}\` resolves to \`${pkg.attr}\` in domain \`${found.domain}\`.`);
+  if (pkg.description) lines.push(pkg.description);
+  const facts: string[] = [];
+  if (pkg.homepage) facts.push(`Homepage: ${pkg.homepage}`);
+  if (pkg.license) facts.push(`License: ${pkg.license}`);
+  facts.push(`Defined in \`${found.domain}:${pkg.file}:${pkg.pos[0] + 1}\` (revision ${found.revision.slice(0, 12)})`);
+  if (pkg.maintainers.length > 0) facts.push(`Maintainers: ${pkg.maintainers.join(', ')}`);
+  facts.push(`Inputs: ${pkg.inputs.length + pkg.unresolved.length} · Direct dependants in ${found.domain}: ${pkg.dependants.length}`);
+  lines.push(facts.join('  \n'));
+  return lines.join('\n\n');
+}
