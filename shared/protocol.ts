@@ -53,3 +53,13 @@ export const CLEAR_STUB_CACHE_REQUEST = 'nixDomains/clearStubCache';
 /** Server → client: something the user should know once (a stub that cannot be fetched, an invalid manifest). */
 export const PROBLEM_NOTIFICATION = 'nixDomains/problem';
 export interface ProblemParams { message: string }
+
+/** What rebuilds if something changes: for the code lens's click and the "show impact" command. */
+export interface ImpactList {
+  title: string;
+  groups: { domain: string; count: number; items: { label: string; uri?: string; line?: number }[] }[];
+}
+
+/** Client → server: the impact of the package(s) a file builds. */
+export const FILE_IMPACT_REQUEST = 'nixDomains/fileImpact';
+export interface FileImpactParams { uri: string }

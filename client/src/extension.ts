@@ -2,8 +2,26 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CLEAR_STUB_CACHE_REQUEST, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION, WAVE_PLAN_REQUEST,
-  type ProblemParams, type ServerStatus, type WavePlanParams,
+  FILE_IMPACT_REQUEST, type ImpactList, type ProblemParams, type ServerStatus, type WavePlanParams,
 } from '../../shared/protocol';
+
+/** Lists what rebuilds, grouped by domain; picking one opens it. */
+async function showImpact(list: ImpactList | null): Promise<void> {
+  if (!list) {
+    void vscode.window.showInformationMessage('Nix Domains: this file builds no package of the domain.');
+    return;
+  }
+  type Item = vscode.QuickPickItem & { uri?: string; line?: number };
+  const items: Item[] = [];
+  for (const group of list.groups) {
+    items.push({ label: `${group.domain} · ${group.count}`, kind: vscode.QuickPickItemKind.Separator });
+    for (const item of group.items) items.push({ label: item.label, description: item.uri ? undefined : group.domain, uri: item.uri, line: item.line });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: `Changing this ${list.title}`, matchOnDescription: true });
+  if (!picked?.uri) return;
+  const position = new vscode.Position(picked.line ?? 0, 0);
+  await vscode.window.showTextDocument(vscode.Uri.parse(picked.uri), { selection: new vscode.Range(position, position) });
+}
 
 /** Files of other domains, shown read-only: `nix-domains:/<domain>/<revision>/<path>`. */
 const FOREIGN_SCHEME = 'nix-domains';
@@ -57,6 +75,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
           return `# ${message}\n`;
         }
       },
+    }),
+    vscode.commands.registerCommand('nixDomains.showImpact', (list: ImpactList) => showImpact(list)),
+    vscode.commands.registerCommand('nixDomains.showFileImpact', async () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      if (!uri) return;
+      await showImpact(await client!.sendRequest<ImpactList | null>(FILE_IMPACT_REQUEST, { uri }));
     }),
     vscode.commands.registerCommand('nixDomains.refreshStubs', async () => {
       await client?.sendRequest(REFRESH_STUBS_REQUEST);

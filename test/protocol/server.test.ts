@@ -114,3 +114,22 @@ test('diagnostics: a syntax error is reported after an edit, and the server keep
   assert.ok(hover === null || typeof hover === 'object');
   await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });
+
+test('code lens: the top of a package file and override sites show what rebuilds, with the list a click away', async () => {
+  const uri = await open('pkgs/by-name/zl/zlib/package.nix');
+  const lenses = await client.request<{ range: unknown; data: unknown }[]>('textDocument/codeLens', { textDocument: { uri } });
+  assert.ok(lenses.length >= 1);
+  const resolved = await client.request<{ command: { title: string; command: string; arguments: [{ groups: { items: { label: string; uri?: string }[] }[] }] } }>('codeLens/resolve', lenses[0]);
+  assert.match(resolved.command.title, /^rebuilds \d+ packages?/);
+  assert.equal(resolved.command.command, 'nixDomains.showImpact');
+  const labels = resolved.command.arguments[0].groups.flatMap((g) => g.items.map((i) => i.label));
+  assert.ok(labels.includes('hello'), labels.join());
+  assert.ok(resolved.command.arguments[0].groups[0]!.items.every((i) => i.uri?.startsWith('file://')));
+  const overrides = await client.request<{ data: { attr: string } }[]>('textDocument/codeLens', { textDocument: { uri: await open('pkgs/by-name/py/python/packages.nix') } });
+  assert.ok(overrides.some((l) => l.data.attr.includes('python')), JSON.stringify(overrides.map((l) => l.data)));
+});
+
+test('hover on a package shows its rebuild impact', async () => {
+  const hover = await at<Hover>('textDocument/hover', HELLO, '{ lib, stdenv, fetchurl, z|lib');
+  assert.match((hover.contents as { value: string }).value, /\*\*Impact:\*\* changing it rebuilds \d+ package/);
+});

@@ -1,6 +1,6 @@
 import {
   CompletionItemKind, DiagnosticSeverity, SymbolKind, TextDocumentSyncKind, TextDocuments,
-  type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type Hover, type InitializeParams, type Location,
+  type CodeLens, type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type Hover, type InitializeParams, type Location,
   type ServerCapabilities, type SymbolInformation,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -18,13 +18,19 @@ import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
 import { unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
+import { impactTitle, rebuildImpact } from '../analysis/impact/closure';
+import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
+import { impactSites } from '../analysis/impact/sites';
+import type { Package } from '../analysis/packages';
 import { readDomainName } from '../analysis/manifest';
 import { renderWavePlan } from '../analysis/waves';
 import {
-  CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION,
+  CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, type FileImpactParams, type ImpactList, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION,
   STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type ServerStatus, type Settings, type WavePlanParams,
 } from '../../../shared/protocol';
 import { toLocation, toRange, uriToPath } from './convert';
+
+const MAX_LENSES = 300;
 
 const SYMBOL_KINDS: Record<OurKind, SymbolKind> = {
   package: SymbolKind.Package, function: SymbolKind.Function, set: SymbolKind.Object, variable: SymbolKind.Variable, input: SymbolKind.TypeParameter,
@@ -75,6 +81,7 @@ export class NixDomainsServer {
       documentSymbolProvider: true,
       workspaceSymbolProvider: true,
       completionProvider: { triggerCharacters: ['.'] },
+      codeLensProvider: { resolveProvider: true },
     };
   }
 
@@ -115,6 +122,8 @@ export class NixDomainsServer {
         markdown = (await result.analyzer.maintainers.card(result.maintainer.file, result.maintainer.handle).catch(() => undefined)) ?? markdown;
       }
       if (result.pkg) {
+        const impact = await this.impactOf(p.textDocument.uri, () => result.pkg).catch(() => null);
+        if (impact) markdown += `\n\n**Impact:** changing it ${impact.title}.`;
         const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!)).catch(() => '');
         if (section) markdown += `\n\n---\n\n${section}`;
       }
@@ -160,6 +169,25 @@ export class NixDomainsServer {
       return { isIncomplete: true, items };
     });
     c.onRequest(STATUS_REQUEST, () => this.status);
+    c.onCodeLens((p) => this.at(p.textDocument.uri, { line: 0, character: 0 }, (a, doc) =>
+      // A huge package set (all-packages.nix) would get thousands: the first few hundred are enough to be useful.
+      impactSites(a, doc).slice(0, MAX_LENSES).map((site): CodeLens => ({
+        range: toRange(site.span),
+        data: { uri: p.textDocument.uri, attr: site.package.attrPath, file: site.package.target.file },
+      }))));
+    c.onCodeLensResolve(async (lens) => {
+      const data = lens.data as { uri: string; attr: string };
+      const list = await this.impactOf(data.uri, (pkgs) => pkgs.find((p) => p.attrPath === data.attr));
+      lens.command = list
+        ? { title: list.title, command: 'nixDomains.showImpact', arguments: [list] }
+        : { title: 'rebuild impact unavailable', command: '' };
+      return lens;
+    });
+    c.onRequest(FILE_IMPACT_REQUEST, async (p: FileImpactParams) => {
+      const located = await this.locate(p.uri);
+      if (!located) return null;
+      return this.impactOf(p.uri, () => located.analyzer.catalog.packagesInFile(located.file)[0]);
+    });
     c.onRequest(FILE_CONTENT_REQUEST, async (p: FileContentParams) => {
       const parsed = parseForeignUri(p.uri);
       if (!parsed) throw new Error(`not a ${FOREIGN_SCHEME}: URI: ${p.uri}`);
@@ -305,6 +333,43 @@ export class NixDomainsServer {
       if (located && located.file.endsWith('.nix')) await located.analyzer.indexFileFromDisk(located.file);
     }
     for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
+  }
+
+  /** The rebuild closure of one package, with a location for every package that rebuilds. */
+  private async impactOf(uri: string, pick: (packages: readonly Package[]) => Package | undefined): Promise<ImpactList | null> {
+    const located = await this.locate(uri);
+    if (!located) return null;
+    const { analyzer } = located;
+    await analyzer.indexed;
+    const pkg = pick(analyzer.catalog.all());
+    if (!pkg) return null;
+    const settings = await this.impactSettingsOf(analyzer);
+    const impact = rebuildImpact(analyzer, pkg, settings);
+    const byAttr = analyzer.catalog.memo('packagesByAttr', () => new Map(analyzer.catalog.all().map((p) => [p.attrPath, p])));
+    const groups = impact.domains.map((d) => ({
+      domain: d.domain, count: d.count,
+      items: d.packages.slice(0, 2000).map((attr) => {
+        const target = d.domain === analyzer.index.domain ? byAttr.get(attr)?.target : undefined;
+        return target
+          ? { label: attr, uri: URI.file(analyzer.index.absolute(target.file)).toString(), line: target.span[0] }
+          : { label: attr };
+      }),
+    }));
+    return { title: impactTitle(impact), groups };
+  }
+
+  private readonly impactSettings = new Map<Analyzer, Promise<ImpactSettings>>();
+
+  private impactSettingsOf(analyzer: Analyzer): Promise<ImpactSettings> {
+    let settings = this.impactSettings.get(analyzer);
+    if (!settings) {
+      settings = readImpactSettings(analyzer.root).then(({ settings: found, errors }) => {
+        for (const error of errors) this.onStubLog(`invalid ${error}`);
+        return found;
+      });
+      this.impactSettings.set(analyzer, settings);
+    }
+    return settings;
   }
 
   /** Unknown inputs are looked up in the other domains first (this is what fetches their stubs lazily). */
