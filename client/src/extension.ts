@@ -48,7 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
       configurationSection: 'nixDomains',
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.nix'),
     },
-    initializationOptions: vscode.workspace.getConfiguration('nixDomains'),
+    // In Restricted Mode the server reads files but fetches nothing and runs no git command.
+    initializationOptions: { ...vscode.workspace.getConfiguration('nixDomains'), trusted: vscode.workspace.isTrusted },
     outputChannel: output,
   };
   client = new LanguageClient('nixDomains', 'Nix Domains', serverOptions, clientOptions);
@@ -98,6 +99,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
       await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
     }),
   );
+
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+    // Trust changes what the server may do: start it again with the new initialization options.
+    if (!client) return;
+    client.clientOptions.initializationOptions = { ...vscode.workspace.getConfiguration('nixDomains'), trusted: true };
+    await client.restart();
+  }));
 
   await client.start();
   client.onNotification(PROBLEM_NOTIFICATION, (p: ProblemParams) => {

@@ -33,6 +33,8 @@ export interface AnalyzerOptions {
   openMaintainerList?: (absolute: string) => Promise<ByteReader & { close?: () => Promise<void> }>;
   /** Worker threads that parse while indexing a domain; 0 parses in process. Default: one per core (`NIX_DOMAINS_INDEX_WORKERS`). */
   indexWorkers: number;
+  /** False in an untrusted workspace: the domain is read, but no git process is started. */
+  useGit?: boolean;
   /** Folder of the on-disk index cache, null for none. Default: the platform cache folder (`NIX_DOMAINS_CACHE_DIR`). */
   cacheDir: string | null;
   /** Where indexing reports what it could not do (a worker lost, a cache ignored). */
@@ -103,6 +105,7 @@ export class Analyzer {
         },
         onProgress,
         log: this.options.log,
+        useGit: this.options.useGit !== false,
       });
       await this.maintainers.refresh();
       this.isIndexed = true;

@@ -27,7 +27,9 @@ export class Universe {
   private constructor(readonly analyzer: Analyzer, readonly store: StubStore | undefined) {}
 
   /** The universe of the domain an analyzer indexes; `fetch: false` (an untrusted workspace) reads local checkouts only. */
-  static async create(analyzer: Analyzer, options: { log: (message: string) => void; cacheDir?: string }): Promise<Universe> {
+  static async create(analyzer: Analyzer, options: { log: (message: string) => void; cacheDir?: string; fetch?: boolean }): Promise<Universe> {
+    // Untrusted: not even a local checkout is read (that would run git); other domains stay unknown.
+    if (options.fetch === false) return new Universe(analyzer, undefined);
     const store = await StubStore.forDomain(analyzer.root, { log: options.log, ...(options.cacheDir ? { cache: options.cacheDir } : {}) })
       .catch((err: unknown) => {
         options.log(`other domains unavailable: ${err instanceof Error ? err.message : String(err)}`);

@@ -9,9 +9,11 @@ const SKIP_DIRS = new Set(['.git', 'node_modules', 'result', '.direnv']);
 
 /**
  * The `.nix` files of a domain, domain-relative with `/` separators: the files git tracks plus
- * untracked ones it does not ignore; outside a git repository, a walk of the folder.
+ * untracked ones it does not ignore; outside a git repository (or when git may not run, in an
+ * untrusted workspace), a walk of the folder.
  */
-export async function listNixFiles(root: string): Promise<string[]> {
+export async function listNixFiles(root: string, useGit = true): Promise<string[]> {
+  if (!useGit) return (await walk(root, '')).sort();
   try {
     const { stdout } = await run(
       'git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', '*.nix'],

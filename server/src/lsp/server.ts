@@ -59,6 +59,9 @@ export class NixDomainsServer {
   /** Resolves when every workspace folder has been indexed once; tests await it. */
   indexed: Promise<void> = Promise.resolve();
 
+  /** False in an untrusted workspace (VS Code's Restricted Mode): read files, but fetch nothing and run no git. */
+  private trusted = true;
+
   private constructor(private readonly connection: Connection, private readonly roots: string[]) {}
 
   /** Builds the server for the workspace folders of an initialize request. */
@@ -66,8 +69,9 @@ export class NixDomainsServer {
     const roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
     if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
     const server = new NixDomainsServer(connection, roots);
-    const options = params.initializationOptions as Partial<Settings> | undefined;
+    const options = params.initializationOptions as (Partial<Settings> & { trusted?: boolean }) | undefined;
     if (options) server.settings = mergeSettings(options);
+    server.trusted = options?.trusted !== false;
     return server;
   }
 
@@ -124,7 +128,8 @@ export class NixDomainsServer {
       if (result.pkg) {
         const impact = await this.impactOf(p.textDocument.uri, () => result.pkg).catch(() => null);
         if (impact) markdown += `\n\n**Impact:** changing it ${impact.title}.`;
-        const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!)).catch(() => '');
+        const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!))
+          .catch(() => (this.trusted ? '' : '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.'));
         if (section) markdown += `\n\n---\n\n${section}`;
       }
       return { contents: { kind: 'markdown' as const, value: markdown }, range: toRange(result.span) };
@@ -218,7 +223,9 @@ export class NixDomainsServer {
       const analyzer = located?.analyzer ?? (this.roots[0] ? await this.analyzerForRoot(this.roots[0]) : undefined);
       if (!analyzer) return 'No Nix domain is open.';
       await analyzer.indexed;
-      const result = await (await this.wavesOf(analyzer)).plan({
+      const waves = await this.wavesOf(analyzer).catch(() => undefined);
+      if (!waves) return 'Waves read git branches, which does not run until the workspace is trusted (Restricted Mode).';
+      const result = await waves.plan({
         ...(p.branch ? { branch: p.branch } : {}), ...(p.package ? { package: p.package } : {}),
       });
       return result.ok ? renderWavePlan(result.plan, p.format) : result.error;
@@ -237,7 +244,7 @@ export class NixDomainsServer {
         this.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
       });
       progress?.done();
-      const wave = await (await this.wavesOf(analyzer)).status().catch(() => undefined);
+      const wave = await this.wavesOf(analyzer).then((w) => w.status()).catch(() => undefined);
       this.setStatus({
         domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: analyzer.catalog.all().length,
         ...(wave ? { wave } : {}),
@@ -258,6 +265,7 @@ export class NixDomainsServer {
   }
 
   private wavesOf(analyzer: Analyzer): Promise<DomainWaves> {
+    if (!this.trusted) return Promise.reject(new Error('waves read git branches, which does not run in Restricted Mode'));
     let waves = this.waves.get(analyzer);
     if (!waves) this.waves.set(analyzer, (waves = DomainWaves.create(analyzer)));
     return waves;
@@ -266,7 +274,7 @@ export class NixDomainsServer {
   /** Re-reads the branch state (cheap when nothing changed) and tells the client when it moved. */
   private async refreshWaveStatus(analyzer: Analyzer): Promise<void> {
     if (!analyzer.isIndexed) return;
-    const wave = await (await this.wavesOf(analyzer)).status().catch(() => undefined);
+    const wave = await this.wavesOf(analyzer).then((w) => w.status()).catch(() => undefined);
     if (wave && JSON.stringify(wave) !== JSON.stringify(this.status.wave)) this.setStatus({ ...this.status, wave });
   }
 
@@ -274,7 +282,7 @@ export class NixDomainsServer {
     let analyzer = this.analyzers.get(root);
     if (!analyzer) {
       analyzer = readDomainName(root).then((domain) =>
-        Analyzer.create(root, domain, { largeFileThreshold: this.settings.largeFileThreshold }));
+        Analyzer.create(root, domain, { largeFileThreshold: this.settings.largeFileThreshold, useGit: this.trusted }));
       this.analyzers.set(root, analyzer);
     }
     return analyzer;
@@ -399,7 +407,7 @@ export class NixDomainsServer {
   private universeOf(analyzer: Analyzer): Promise<Universe> {
     let universe = this.universes.get(analyzer);
     if (!universe) {
-      universe = Universe.create(analyzer, { log: (message) => this.onStubLog(message) });
+      universe = Universe.create(analyzer, { log: (message) => this.onStubLog(message), fetch: this.trusted });
       this.universes.set(analyzer, universe);
     }
     return universe;
@@ -415,7 +423,7 @@ export class NixDomainsServer {
   }
 
   private async frozenDiagnostics(analyzer: Analyzer, file: string): Promise<OurDiagnostic[]> {
-    return frozenDiagnosticsOf(await this.wavesOf(analyzer), analyzer, file).catch(() => []);
+    return this.wavesOf(analyzer).then((w) => frozenDiagnosticsOf(w, analyzer, file)).catch(() => []);
   }
 
   /** Publishes diagnostics shortly after the last change, so typing does not recompute them per keystroke. */

@@ -23,6 +23,8 @@ export interface IndexRun {
   apply: (file: string, facts: FileFacts | undefined) => void;
   onProgress?: (p: IndexProgress) => void;
   log: (message: string) => void;
+  /** False in an untrusted workspace: no git process is started. */
+  useGit?: boolean;
 }
 
 /** What a run did: tests count parses with it, the CLI reports it. */
@@ -51,7 +53,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const cacheFile = run.cacheDir === null ? undefined : cacheFileFor(run.cacheDir, run.root);
   // git walks the worktree in its own process while this thread reads the cache.
   const [listing, cached] = await Promise.all([
-    listDomainFiles(run.root),
+    listDomainFiles(run.root, run.useGit !== false),
     cacheFile ? readIndexCache(cacheFile, run.root, run.largeFileThreshold, run.log) : new Map<string, CachedFacts>(),
   ]);
   const { files, blobByFile } = listing;

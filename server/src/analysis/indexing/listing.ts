@@ -22,9 +22,9 @@ export interface DomainListing {
  * data and, when that is racy, the content); every other file is hashed here like git would.
  * Outside git, every file is hashed.
  */
-export async function listDomainFiles(root: string): Promise<DomainListing> {
-  const fromGit = await gitListing(root).catch(() => undefined);
-  const files = fromGit?.files ?? await listNixFiles(root);
+export async function listDomainFiles(root: string, useGit = true): Promise<DomainListing> {
+  const fromGit = useGit ? await gitListing(root).catch(() => undefined) : undefined;
+  const files = fromGit?.files ?? await listNixFiles(root, useGit);
   const blobByFile = fromGit?.blobByFile ?? new Map<string, string>();
   const present: string[] = [];
   for (let i = 0; i < files.length; i++) {

@@ -93,6 +93,11 @@ export async function readManifestDomains(root: string): Promise<ManifestDomains
   } catch {
     return { domain: folderName, domains: {}, errors: [] };
   }
+  return manifestFromText(text, folderName);
+}
+
+/** Checks the text of a manifest (the whole file but `impact`, which impact/manifest.ts checks); `folderName` names the domain by default. */
+export function manifestFromText(text: string, folderName: string): ManifestDomainsResult {
   let data: unknown;
   try {
     data = JSON.parse(text);
