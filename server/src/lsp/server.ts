@@ -22,7 +22,8 @@ import { impactTitle, rebuildImpact } from '../analysis/impact/closure';
 import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
 import { impactSites } from '../analysis/impact/sites';
 import type { Package } from '../analysis/packages';
-import { readDomainName } from '../analysis/manifest';
+import { MANIFEST_FILE, readDomainName } from '../analysis/manifest';
+import { manifestFileDiagnostics } from '../analysis/features/manifestDiagnostics';
 import { renderWavePlan } from '../analysis/waves';
 import {
   CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, type FileImpactParams, type ImpactList, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION,
@@ -99,12 +100,18 @@ export class NixDomainsServer {
       void this.onDocument(e.document);
     });
     this.documents.onDidClose((e) => void this.onClose(e.document.uri));
-    c.onInitialized(() => this.startIndexing());
+    c.onInitialized(() => {
+      this.startIndexing();
+      void this.publishManifestDiagnostics();
+    });
     c.onDidChangeConfiguration((change) => {
       const incoming = (change.settings as { nixDomains?: Partial<Settings> } | undefined)?.nixDomains;
       if (incoming) this.settings = mergeSettings(incoming);
     });
-    c.onDidChangeWatchedFiles((change) => void this.onWatchedFiles(change.changes.map((ch) => ch.uri)));
+    c.onDidChangeWatchedFiles((change) => {
+      if (change.changes.some((ch) => ch.uri.endsWith(`/${MANIFEST_FILE}`))) void this.publishManifestDiagnostics();
+      void this.onWatchedFiles(change.changes.map((ch) => ch.uri));
+    });
     c.onDefinition(async (p) => {
       const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => ({
         locations: definition(a, doc, pos).map((place) => toLocation(a, place)), foreign: unresolvedNameAt(a, doc, pos), analyzer: a,
@@ -230,6 +237,17 @@ export class NixDomainsServer {
       });
       return result.ok ? renderWavePlan(result.plan, p.format) : result.error;
     });
+  }
+
+  /** Problems of each domain's nix-domains.json are shown in that file (and logged), after start-up and on every change of it. */
+  private async publishManifestDiagnostics(): Promise<void> {
+    for (const root of this.roots) {
+      const file = path.join(root, MANIFEST_FILE);
+      const found = await manifestFileDiagnostics(file);
+      for (const d of found) this.connection.console.warn(`${file}:${d.span[0] + 1}: ${d.message}`);
+      const lsp = found.map((d): Diagnostic => ({ range: toRange(d.span), message: d.message, code: d.code, source: 'nix-domains', severity: DiagnosticSeverity.Error }));
+      await this.connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics: lsp });
+    }
   }
 
   /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
