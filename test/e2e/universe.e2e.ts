@@ -88,6 +88,12 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await session.workbench.dismissHover();
   });
 
+  scenario('the impact code lens shows how many packages rebuild', async () => {
+    const lenses = await session.workbench.codeLenses(1, /rebuilds \d+ packages?/);
+    assert.ok(lenses.some((t) => /rebuilds \d+ packages?/.test(t)), JSON.stringify(lenses));
+    await screenshot('code-lens');
+  });
+
   scenario('hovers a maintainer: the entry from the maintainers list', async () => {
     const text = await session.workbench.hoverAt(at.maintainer.line, at.maintainer.col, /GitHub/);
     assert.match(text, /Grace Hopper-Example/);

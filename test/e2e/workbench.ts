@@ -287,13 +287,17 @@ export class Workbench {
     return { tab: await this.activeTab(), ...(await this.cursor()) };
   }
 
-  /** Waits for at least `min` code lenses in the visible editor and returns their texts. */
-  async codeLenses(min = 1): Promise<string[]> {
-    return waitUntil(`at least ${min} code lens(es) show`, this.timeoutMs, async () => {
-      const texts = (await this.page.locator(ui.codeLens).allInnerTexts())
+  /**
+   * Waits for at least `min` code lenses in the visible editor (one of them matching `expect`,
+   * when given: lenses resolved lazily show their title a moment later) and returns their texts.
+   */
+  async codeLenses(min = 1, expect?: RegExp): Promise<string[]> {
+    let seen: string[] = [];
+    return waitUntil(`at least ${min} code lens(es) show${expect ? `, one matching ${expect}` : ''}`, this.timeoutMs, async () => {
+      seen = (await this.page.locator(ui.codeLens).allInnerTexts())
         .map((t) => t.trim()).filter(Boolean);
-      return texts.length >= min ? texts : false;
-    });
+      return seen.length >= min && (!expect || seen.some((t) => expect.test(t))) ? seen : false;
+    }, () => JSON.stringify(seen));
   }
 
   /** The problems counter in the status bar (error, then warning icon, each followed by its count). */

@@ -84,6 +84,18 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'the impact code lens shows how many packages rebuild',
+    async run() {
+      let seen: string[] = [];
+      // The second argument resolves up to that many lenses: ours get their title when resolved.
+      await waitUntil('a code lens reads "rebuilds N packages"', timeoutMs, async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uriOf(files.numpy), 10);
+        seen = (lenses ?? []).map((l) => l.command?.title ?? '');
+        return seen.some((t) => /rebuilds \d+ packages?/.test(t));
+      }, () => JSON.stringify(seen));
+    },
+  },
+  {
     name: 'hover on a maintainer: the entry from the maintainers list',
     async run() {
       const text = await waitForHover(files.numpy, at.maintainer, /GitHub/);
