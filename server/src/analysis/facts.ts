@@ -59,7 +59,7 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 3;
+export const FACTS_VERSION = 4;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -96,6 +96,8 @@ class Extractor {
   /** `let`-bound names visible at the current point, innermost last. */
   private readonly scopes: Map<string, Node>[] = [];
   private inlining = 0;
+  /** Let-bound expressions being inlined right now (by node id). */
+  private readonly inlined = new Set<number>();
   /** Nesting depth of values being summarised; deep nesting (100,000 levels) must not overflow the stack. */
   private nesting = 0;
 
@@ -220,14 +222,16 @@ class Extractor {
     return { k: 'other', span };
   }
 
-  /** The value of a let-bound expression, guarding against self-reference. */
+  /** The value of a let-bound expression, guarding against self-reference (`let self = f self; in self`). */
   private inline(node: Node): Val {
-    if (this.inlining >= MAX_INLINE_DEPTH) return { k: 'other', span: spanOf(node) };
+    if (this.inlining >= MAX_INLINE_DEPTH || this.inlined.has(node.id)) return { k: 'other', span: spanOf(node) };
     this.inlining++;
+    this.inlined.add(node.id);
     try {
       return this.valueOf(node);
     } finally {
       this.inlining--;
+      this.inlined.delete(node.id);
     }
   }
 
@@ -304,8 +308,10 @@ class Extractor {
     const rec = set.type === 'rec_attrset_expression';
     if (rec) this.scopes.push(bindingsOf(set));
     try {
-      for (const binding of bindings.namedChildren) {
-        if (binding) this.addBinding(binding, attrs);
+      const children = bindings.children;
+      for (let i = 0; i < children.length; i++) {
+        const binding = children[i];
+        if (binding && binding.isNamed && binding.type !== 'comment') this.addBinding(binding, attrs, children, i);
       }
     } finally {
       if (rec) this.scopes.pop();
@@ -313,7 +319,7 @@ class Extractor {
     return attrs;
   }
 
-  private addBinding(binding: Node, attrs: Attr[]): void {
+  private addBinding(binding: Node, attrs: Attr[], siblings: (Node | null)[], index: number): void {
     if (binding.type === 'binding') {
       const attrpath = binding.childForFieldName('attrpath');
       const expression = binding.childForFieldName('expression');
@@ -322,7 +328,7 @@ class Extractor {
       const parts = attrpath.childrenForFieldName('attr');
       const first = parts[0]!;
       let val = this.valueOf(expression);
-      const doc = docCommentBefore(binding);
+      const doc = docCommentBefore(binding, siblings, index);
       if (doc && val.k === 'fn') val = { ...val, doc };
       // `a.b.c = v;` is `a = { b = { c = v; }; };`, merged with other `a.…` bindings.
       for (let i = names.length - 1; i >= 1; i--) {
@@ -358,12 +364,22 @@ function isWithin(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
 }
 
+/** The first attribute of each name, per attribute list: merging `a.b = …; a.c = …;` stays linear. */
+const firstAttrByName = new WeakMap<Attr[], Map<string, Attr>>();
+
 function mergeAttr(attrs: Attr[], attr: Attr): void {
-  const existing = attrs.find((a) => a.name === attr.name);
+  let first = firstAttrByName.get(attrs);
+  if (!first) {
+    first = new Map();
+    for (const a of attrs) if (!first.has(a.name)) first.set(a.name, a);
+    firstAttrByName.set(attrs, first);
+  }
+  const existing = first.get(attr.name);
   if (existing && existing.val.k === 'set' && attr.val.k === 'set') {
     for (const inner of attr.val.attrs) mergeAttr(existing.val.attrs, inner);
     return;
   }
+  if (!existing) first.set(attr.name, attr);
   attrs.push(attr);
 }
 

@@ -107,15 +107,28 @@ export function unparen(node: Node): Node {
   return current;
 }
 
-/** The text of the comments directly above a node (no blank line between), without comment markers. */
-export function docCommentBefore(node: Node): string | undefined {
+/**
+ * The text of the comments directly above a node (no blank line between), without comment
+ * markers. `siblings` and `index` locate the node among its parent's children: tree-sitter's
+ * previousSibling walks from the first child, which is quadratic over a 15,000-binding set.
+ */
+export function docCommentBefore(node: Node, siblings?: (Node | null)[], index?: number): string | undefined {
   const lines: string[] = [];
-  let previous = node.previousSibling ?? (node.parent?.type === 'binding_set' ? node.parent.previousSibling : null);
+  let at = index ?? -1;
+  const previousOf = (current: Node): Node | null => {
+    if (siblings && at >= 0) {
+      at--;
+      if (at >= 0) return siblings[at] ?? null;
+      return current.parent?.type === 'binding_set' ? current.parent.previousSibling : null;
+    }
+    return current.previousSibling ?? (current.parent?.type === 'binding_set' ? current.parent.previousSibling : null);
+  };
+  let previous = previousOf(node);
   let expectRow = node.startPosition.row;
   while (previous && previous.type === 'comment' && previous.endPosition.row >= expectRow - 1) {
     lines.unshift(stripComment(previous.text));
     expectRow = previous.startPosition.row;
-    previous = previous.previousSibling;
+    previous = siblings && at > 0 ? siblings[--at] ?? null : siblings ? null : previous.previousSibling;
   }
   const text = lines.join('\n').trim();
   return text.length > 0 ? text : undefined;
