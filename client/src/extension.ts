@@ -27,6 +27,9 @@ async function showImpact(list: ImpactList | null): Promise<void> {
 const FOREIGN_SCHEME = 'nix-domains';
 
 let client: LanguageClient | undefined;
+/** The wave plan last asked for, served read-only under PLAN_SCHEME. */
+let lastPlan = '';
+const PLAN_SCHEME = 'nix-domains-plan';
 
 /** What `activate` returns (`vscode.extensions.getExtension(…).exports`): read by the integration tests. */
 export interface NixDomainsApi {
@@ -91,12 +94,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
       await client?.sendRequest(CLEAR_STUB_CACHE_REQUEST);
       void vscode.window.showInformationMessage('Nix Domains: the stub cache is cleared.');
     }),
+    // The plan is a read-only virtual document (no unsaved "Untitled" tab to close), shown as a preview.
+    vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: () => lastPlan }),
     vscode.commands.registerCommand('nixDomains.showWavePlan', async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       const params: WavePlanParams = { format: 'markdown', ...(uri ? { uri } : {}) };
-      const markdown = await client!.sendRequest<string>(WAVE_PLAN_REQUEST, params);
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# Wave plan\n\n${markdown}` });
-      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+      lastPlan = `# Wave plan\n\n${await client!.sendRequest<string>(WAVE_PLAN_REQUEST, params)}`;
+      const planUri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: '/wave-plan.md', query: String(Date.now()) });
+      await vscode.commands.executeCommand('markdown.showPreview', planUri);
     }),
   );
 
