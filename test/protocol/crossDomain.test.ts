@@ -103,6 +103,22 @@ test('go to definition of an input lands in core at the locked revision, as a re
   }
 });
 
+test('a maintainer of another domain hovers with its entry, read as one byte range', async () => {
+  requests = [];
+  const client = await startRust();
+  try {
+    const text = readFileSync(CARGO_AUDIT(), 'utf8');
+    const uri = await client.open(CARGO_AUDIT(), text);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, '_0x4A6F') });
+    assert.match((hover.contents as { value: string }).value, /_0x4A6F/);
+    assert.match((hover.contents as { value: string }).value, /From domain `core`/);
+    const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, '_0x4A6F') });
+    assert.equal(definition[0]?.uri, `nix-domains:/core/${coreRev}/maintainers/maintainer-list.nix`);
+  } finally {
+    await client.stop();
+  }
+});
+
 test('a second session works with the network gone', async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -113,7 +113,8 @@ class Extractor {
     });
     if (body) facts.value = this.valueOf(body);
     // A package set's members may be derivations; the set itself is not one.
-    const drv = facts.value.k === 'set' ? undefined : findDerivation(root);
+    // The value already summarised the derivation when the file's value is one; search only otherwise.
+    const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
     return facts;
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from './analyzer';
+import { formatEntryHover, parseEntry } from './maintainers/entry';
 import type { StubPackage } from './stubs/format';
 import { StubStore, type StubSymbol } from './stubs/store';
 
@@ -65,13 +66,17 @@ export class Universe {
 
   /** Where to show a package of another domain: its local checkout when there is one, else a read-only document. */
   location(found: ForeignPackage): ForeignLocation {
-    const [line, character] = found.pkg.pos;
-    const checkout = this.store?.options.domains[found.domain]?.path;
+    return this.locationOfFile(found.domain, found.revision, found.pkg.file, found.pkg.pos[0], found.pkg.pos[1]);
+  }
+
+  /** Where to show a place in a file of another domain. */
+  locationOfFile(domain: string, revision: string, file: string, line: number, character: number): ForeignLocation {
+    const checkout = this.store?.options.domains[domain]?.path;
     if (checkout) {
-      const absolute = path.resolve(this.analyzer.root, checkout, ...found.pkg.file.split('/'));
+      const absolute = path.resolve(this.analyzer.root, checkout, ...file.split('/'));
       if (existsSync(absolute)) return { kind: 'checkout', absolute, line, character };
     }
-    return { kind: 'virtual', domain: found.domain, revision: found.revision, file: found.pkg.file, line, character };
+    return { kind: 'virtual', domain, revision, file, line, character };
   }
 
   /** The text of one file of another domain (for a read-only document); the path is confined to that domain. */
@@ -95,6 +100,26 @@ export class Universe {
       out.push(...takers.map((t) => `${domain}:${t}`));
     }
     return out;
+  }
+
+  /**
+   * A maintainer (or team) handle of another domain: the stub's handle index says where its entry
+   * is, and only that entry's bytes are read (an HTTP Range request, or the checkout's file).
+   */
+  async maintainer(handle: string): Promise<{ domain: string; revision: string; file: string; line: number; character: number; card: string } | undefined> {
+    if (!this.store) return undefined;
+    for (const domain of this.domains()) {
+      const lists = await this.store.maintainers(domain).catch(() => []);
+      for (const list of lists) {
+        const entry = list.index.get(handle);
+        if (!entry) continue;
+        const bytes = await this.store.fileRange(domain, list.file, entry.start, entry.end).catch(() => undefined);
+        const card = bytes ? formatEntryHover(parseEntry(bytes.toString('utf8')), list.file.includes('team') ? 'teams' : 'maintainers') : `**${handle}**`;
+        const revision = (await this.store.root(domain)).revision;
+        return { domain, revision, file: list.file, line: entry.line, character: entry.column, card };
+      }
+    }
+    return undefined;
   }
 
   /** Forgets what was looked up (after a refresh of the stubs). */

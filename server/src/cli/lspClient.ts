@@ -12,6 +12,8 @@ export class LspClient {
   private readonly diagnosticWaiters: { uri: string; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   private readonly notificationWaiters: { method: string; test: (p: unknown) => boolean; resolve: (p: unknown) => void }[] = [];
   readonly log: string[] = [];
+  /** What the server wrote to stderr (also passed through to this process's stderr). */
+  readonly stderr: string[] = [];
 
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {
     this.connection = connection;
@@ -41,9 +43,13 @@ export class LspClient {
     root: string, serverPath = path.join(__dirname, 'server.js'), initializationOptions?: unknown,
     options: { env?: NodeJS.ProcessEnv } = {},
   ): Promise<LspClient> {
-    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: options.env });
+    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      client.stderr.push(chunk.toString('utf8'));
+      process.stderr.write(chunk);
+    });
     connection.listen();
     const rootUri = URI.file(root).toString();
     await connection.sendRequest('initialize', {

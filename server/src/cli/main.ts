@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Analyzer } from '../analysis/analyzer';
 import { definition } from '../analysis/features/definition';
 import { hover } from '../analysis/features/hover';
+import { PROVIDED_NAMES } from '../analysis/features/diagnostics';
 import { references } from '../analysis/features/references';
 import { readDomainName } from '../analysis/manifest';
 import { startServer } from '../lsp/start';
@@ -143,8 +144,9 @@ function inputStats(analyzer: Analyzer): { total: number; resolved: number; rati
     seen.add(pkg.target.file);
     for (const input of analyzer.catalog.inputsOf(pkg)) {
       const found = input.target && !input.target.missing;
-      // A defaulted formal that names nothing is a flag (`enableX ? true`), not an input.
-      if (!found && input.formal.hasDefault) continue;
+      // A defaulted formal that names nothing is a flag (`enableX ? true`), not an input; names the
+      // package-set machinery provides (`stdenv` where the domain does not define it) are not counted either.
+      if (!found && (input.formal.hasDefault || PROVIDED_NAMES.has(input.formal.name))) continue;
       total++;
       if (found) resolved++;
       else unresolved.set(input.formal.name, (unresolved.get(input.formal.name) ?? 0) + 1);

@@ -16,7 +16,7 @@ import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
-import { unresolvedNameAt } from '../analysis/features/locate';
+import { maintainerHandleAt, unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
 import { impactTitle, rebuildImpact } from '../analysis/impact/closure';
 import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
@@ -115,8 +115,14 @@ export class NixDomainsServer {
     c.onDefinition(async (p) => {
       const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => ({
         locations: definition(a, doc, pos).map((place) => toLocation(a, place)), foreign: unresolvedNameAt(a, doc, pos), analyzer: a,
+        handle: maintainerHandleAt(a, doc, pos),
       }));
       if (!local) return null;
+      if (local.locations.length === 0 && local.handle) {
+        const universe = await this.universeOf(local.analyzer);
+        const entry = await universe.maintainer(local.handle.handle);
+        if (entry) return [foreignLocation(universe.locationOfFile(entry.domain, entry.revision, entry.file, entry.line, entry.character))];
+      }
       if (local.locations.length > 0 || !local.foreign) return local.locations;
       const found = await (await this.universeOf(local.analyzer)).lookup(local.foreign.name);
       if (!found) return [];
@@ -415,7 +421,11 @@ export class NixDomainsServer {
   }
 
   private async foreignHover(uri: string, position: Position): Promise<Hover | null> {
-    const local = await this.at(uri, position, (a, doc, pos) => ({ foreign: unresolvedNameAt(a, doc, pos), analyzer: a }));
+    const local = await this.at(uri, position, (a, doc, pos) => ({ foreign: unresolvedNameAt(a, doc, pos), handle: maintainerHandleAt(a, doc, pos), analyzer: a }));
+    if (local?.handle) {
+      const entry = await (await this.universeOf(local.analyzer)).maintainer(local.handle.handle);
+      if (entry) return { contents: { kind: 'markdown', value: `${entry.card}\n\n*From domain \`${entry.domain}\`'s \`${entry.file}\`.*` }, range: toRange(local.handle.span) };
+    }
     if (!local?.foreign) return null;
     const found = await (await this.universeOf(local.analyzer)).lookup(local.foreign.name);
     if (!found) return null;

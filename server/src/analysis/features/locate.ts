@@ -282,3 +282,26 @@ function isTopFormalSpan(doc: NixDocument, span: Span): boolean {
     return !!s && s.row === span[0] && s.column === span[1];
   });
 }
+
+/** A maintainer handle under the cursor (`with lib.maintainers; [ alice ]`, `maintainers.alice`) that this domain cannot resolve. */
+export function maintainerHandleAt(analyzer: Analyzer, doc: NixDocument, pos: Position): { handle: string; span: Span } | undefined {
+  const node = nodeAt(doc, pos);
+  if (!node || node.type !== 'identifier') return undefined;
+  const found = resolveAt(analyzer, doc, pos);
+  if (found?.target || (found?.local && !found.declaration)) return undefined;
+  const parent = node.parent;
+  if (parent?.type === 'attrpath' && parent.parent?.type === 'select_expression') {
+    const names = referencePath(parent.parent);
+    const at = names ? names.lastIndexOf(node.text) : -1;
+    if (names && at > 0 && (names[at - 1] === 'maintainers' || names[at - 1] === 'teams')) return { handle: node.text, span: spanOf(node) };
+    return undefined;
+  }
+  if (parent?.type !== 'variable_expression') return undefined;
+  for (let scope: Node | null = parent; scope; scope = scope.parent) {
+    if (scope.type !== 'with_expression') continue;
+    const env = scope.childForFieldName('environment');
+    const names = env && referencePath(env);
+    if (names && (names[names.length - 1] === 'maintainers' || names[names.length - 1] === 'teams')) return { handle: node.text, span: spanOf(node) };
+  }
+  return undefined;
+}

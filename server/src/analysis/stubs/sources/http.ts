@@ -23,10 +23,16 @@ export interface HttpOptions {
 
 export const DEFAULT_HTTP = { connectTimeoutMs: 10_000, totalTimeoutMs: 30_000, maxRedirects: 3 };
 
+/** The time for a whole exchange when the caller sets none: `NIX_DOMAINS_HTTP_TIMEOUT_MS` (slow links, tests), else 30 s. */
+function defaultTotalTimeoutMs(): number {
+  const fromEnv = Number(process.env.NIX_DOMAINS_HTTP_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : DEFAULT_HTTP.totalTimeoutMs;
+}
+
 /** GETs a URL; refuses (FetchError) anything off-origin, too slow, too large, truncated or overlong. */
 export async function httpGet(url: string, options: HttpOptions = {}): Promise<Fetched | NotModified> {
   const first = parseHttpUrl(url);
-  const deadline = Date.now() + (options.totalTimeoutMs ?? DEFAULT_HTTP.totalTimeoutMs);
+  const deadline = Date.now() + (options.totalTimeoutMs ?? defaultTotalTimeoutMs());
   let current = first;
   for (let hop = 0; ; hop++) {
     const answer = await exchange(current, options, deadline);
@@ -91,7 +97,7 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
       finish();
     };
     const req = lib.request(url, { method: 'GET', headers, agent: false });
-    timers.push(setTimeout(() => fail(new FetchError(`${url.href}: no complete answer within ${options.totalTimeoutMs ?? DEFAULT_HTTP.totalTimeoutMs} ms`)), Math.max(0, deadline - Date.now())));
+    timers.push(setTimeout(() => fail(new FetchError(`${url.href}: no complete answer within ${options.totalTimeoutMs ?? defaultTotalTimeoutMs()} ms`)), Math.max(0, deadline - Date.now())));
     const connectMs = options.connectTimeoutMs ?? DEFAULT_HTTP.connectTimeoutMs;
     req.on('socket', (socket) => {
       const timer = setTimeout(() => fail(new FetchError(`${url.href}: could not connect within ${connectMs} ms`)), connectMs);
