@@ -64,6 +64,12 @@ export class PackageCatalog {
     return this.packages;
   }
 
+  /** Every name a package is known by in its set (its attribute path, its name, aliases that lead to it). */
+  namesOf(pkg: Package): string[] {
+    this.fresh();
+    return [...new Set([pkg.attrPath, pkg.name, ...(this.nameMap().get(targetKey(pkg.target)) ?? [])])];
+  }
+
   /** A value derived from the whole domain, computed once per structure of the index. */
   memo<T>(key: string, compute: () => T): T {
     this.fresh();

@@ -18,7 +18,7 @@ import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
 import { maintainerHandleAt, unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
-import { impactTitle, rebuildImpact } from '../analysis/impact/closure';
+import { impactTitle, rebuildImpact, type RebuildImpact } from '../analysis/impact/closure';
 import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
 import { impactSites } from '../analysis/impact/sites';
 import type { Package } from '../analysis/packages';
@@ -376,7 +376,7 @@ export class NixDomainsServer {
     const pkg = pick(analyzer.catalog.all());
     if (!pkg) return null;
     const settings = await this.impactSettingsOf(analyzer);
-    const impact = rebuildImpact(analyzer, pkg, settings);
+    const impact = await this.withForeignRebuilds(analyzer, rebuildImpact(analyzer, pkg, settings));
     const byAttr = analyzer.catalog.memo('packagesByAttr', () => new Map(analyzer.catalog.all().map((p) => [p.attrPath, p])));
     const groups = impact.domains.map((d) => ({
       domain: d.domain, count: d.count,
@@ -388,6 +388,35 @@ export class NixDomainsServer {
       }),
     }));
     return { title: impactTitle(impact), groups };
+  }
+
+  /**
+   * Adds what rebuilds in the other domains the manifest names: each takes some of this
+   * domain's packages as inputs (by any of their names); its stub's reverse graph says what
+   * rebuilds there. Fetches one part per domain, once.
+   */
+  private async withForeignRebuilds(analyzer: Analyzer, impact: RebuildImpact): Promise<RebuildImpact> {
+    const universe = await this.universeOf(analyzer);
+    if (!universe.store || universe.domains().length === 0) return impact;
+    const local = impact.domains.find((d) => d.domain === analyzer.index.domain);
+    const byAttr = analyzer.catalog.memo('packagesByAttr', () => new Map(analyzer.catalog.all().map((p) => [p.attrPath, p])));
+    const names = new Set<string>();
+    for (const attr of local?.packages ?? []) {
+      const pkg = byAttr.get(attr);
+      for (const name of pkg ? analyzer.catalog.namesOf(pkg) : [attr]) names.add(name);
+    }
+    if (impact.stdenv.touched) names.add('stdenv');
+    if (names.size === 0) return impact;
+    const domains = [...impact.domains];
+    let total = impact.total;
+    for (const domain of universe.domains()) {
+      if (domains.some((d) => d.domain === domain)) continue;
+      const rebuilt = await universe.store.rebuildClosure(domain, [...names]).catch(() => []);
+      if (rebuilt.length === 0) continue;
+      domains.push({ domain, count: rebuilt.length, packages: rebuilt });
+      total += rebuilt.length;
+    }
+    return { ...impact, domains, total };
   }
 
   private readonly impactSettings = new Map<Analyzer, Promise<ImpactSettings>>();
