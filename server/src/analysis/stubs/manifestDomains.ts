@@ -91,9 +91,38 @@ export async function readManifestDomains(root: string): Promise<ManifestDomains
   try {
     text = await fs.readFile(path.join(root, MANIFEST_FILE), 'utf8');
   } catch {
-    return { domain: folderName, domains: {}, errors: [] };
+    return { domain: folderName, domains: await domainsFromFlakeLock(root), errors: [] };
   }
-  return manifestFromText(text, folderName);
+  const result = manifestFromText(text, folderName);
+  if (Object.keys(result.domains).length === 0) result.domains = await domainsFromFlakeLock(root);
+  return result;
+}
+
+/**
+ * Without a `domains` section, the other domains come from flake.lock: a direct input whose
+ * checkout sits next to this domain (`../<input>`, a folder with a `nix-domains.json` or a
+ * `pkgs/`) is a domain, resolved against the revision the lock pins. Inputs with no checkout
+ * beside them cannot be fetched without a configured source and are left out.
+ */
+export async function domainsFromFlakeLock(root: string): Promise<DomainsManifest> {
+  let lock: { nodes?: Record<string, { inputs?: Record<string, unknown> }>; root?: string };
+  try {
+    lock = JSON.parse(await fs.readFile(path.join(root, 'flake.lock'), 'utf8'));
+  } catch {
+    return {};
+  }
+  const inputs = lock.nodes?.[lock.root ?? 'root']?.inputs ?? {};
+  const domains: DomainsManifest = {};
+  for (const input of Object.keys(inputs).sort()) {
+    if (!isDomainName(input)) continue;
+    const sibling = path.join(path.dirname(path.resolve(root)), input);
+    const looksLikeDomain = await Promise.all([
+      fs.stat(path.join(sibling, MANIFEST_FILE)).then(() => true, () => false),
+      fs.stat(path.join(sibling, 'pkgs')).then((st) => st.isDirectory(), () => false),
+    ]);
+    if (looksLikeDomain.some(Boolean)) domains[input] = { path: `../${input}`, input };
+  }
+  return domains;
 }
 
 /** Checks the text of a manifest (the whole file but `impact`, which impact/manifest.ts checks); `folderName` names the domain by default. */
