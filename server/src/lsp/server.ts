@@ -327,6 +327,7 @@ export class NixDomainsServer {
   /** Runs a feature at a position of a document; errors are logged and answered with null. */
   private async at<T>(uri: string, position: Position, feature: (a: Analyzer, doc: NixDocument, pos: Position) => T): Promise<T | null> {
     try {
+      if (this.updating.size > 0) await Promise.all(this.updating);
       const located = await this.locate(uri);
       if (!located) return null;
       const { analyzer, file } = located;
@@ -339,7 +340,17 @@ export class NixDomainsServer {
     }
   }
 
-  private async onDocument(document: TextDocument): Promise<void> {
+  /** Document updates in flight: a request waits for them, so it never sees an older index than the edit before it. */
+  private readonly updating = new Set<Promise<void>>();
+
+  private onDocument(document: TextDocument): Promise<void> {
+    const update = this.applyDocument(document);
+    this.updating.add(update);
+    void update.finally(() => this.updating.delete(update));
+    return update;
+  }
+
+  private async applyDocument(document: TextDocument): Promise<void> {
     const located = await this.locate(document.uri);
     if (!located) return;
     try {
