@@ -19,7 +19,7 @@ export interface Package {
 export interface PackageInput { formal: Formal; target?: Target }
 
 /** A name occurrence that may stand for a package: an input (formal) or a reference in a package set. */
-interface Occurrence { file: string; span: Span; resolve: () => Target | undefined }
+interface Occurrence { file: string; span: Span; resolve: () => Target | undefined; /** What it resolves to, once asked (null: nothing). */ key?: string | null }
 
 /**
  * The identity of a definition. A file called by several bindings with different arguments
@@ -178,8 +178,12 @@ export class PackageCatalog {
     const occurrences = this.occurrenceMap();
     for (const name of names) {
       for (const occurrence of occurrences.get(name) ?? []) {
-        const t = occurrence.resolve();
-        if (t && targetKey(t) === key) out.push({ file: occurrence.file, span: occurrence.span });
+        // Resolution depends only on the structure, which these occurrences were built from.
+        if (occurrence.key === undefined) {
+          const t = occurrence.resolve();
+          occurrence.key = t ? targetKey(t) : null;
+        }
+        if (occurrence.key === key) out.push({ file: occurrence.file, span: occurrence.span });
       }
     }
     return out;

@@ -68,6 +68,8 @@ export interface WorkspaceSymbolItem { name: string; kind: SymbolKind; place: Pl
 /** Packages and lib functions whose name matches a query (case-insensitive, prefix matches first). */
 export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500): WorkspaceSymbolItem[] {
   const q = query.toLowerCase();
+  // Every symbol, shortest name first, computed once per structure of the index: a query is then
+  // one pass that stops as soon as enough prefix matches are found, with no sorting.
   const all = analyzer.catalog.memo('workspaceSymbols', () => {
     const items: { lower: string; item: WorkspaceSymbolItem }[] = [];
     for (const pkg of analyzer.catalog.all()) {
@@ -75,23 +77,24 @@ export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500)
       items.push({ lower: pkg.attrPath.toLowerCase(), item });
     }
     for (const fn of libFunctions(analyzer)) items.push({ lower: fn.name.toLowerCase(), item: { name: fn.name, kind: 'function', place: fn.place, container: 'lib' } });
+    items.sort((a, b) => a.lower.length - b.lower.length || (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));
     return items;
   });
-  const scored: { score: number; item: WorkspaceSymbolItem }[] = [];
-  let substrings = 0;
+  if (!q) return all.slice(0, limit).map((x) => x.item);
+  const buckets: WorkspaceSymbolItem[][] = [[], [], []];
   for (const { lower, item } of all) {
-    const at = q ? lower.indexOf(q) : 0;
-    if (at >= 0) {
-      substrings++;
-      scored.push({ score: at === 0 ? 0 : 1, item });
+    const at = lower.indexOf(q);
+    if (at === 0) {
+      buckets[0]!.push(item);
+      if (buckets[0]!.length >= limit) break;
+    } else if (at > 0) {
+      if (buckets[1]!.length < limit) buckets[1]!.push(item);
+    } else if (buckets[2]!.length < limit && buckets[0]!.length + buckets[1]!.length < limit && subsequence(q, lower)) {
+      // Fuzzy (subsequence) matches only while substrings are few: they are the slow, noisy kind.
+      buckets[2]!.push(item);
     }
   }
-  // Fuzzy (subsequence) matches only when substrings are few: they are the slow, noisy kind.
-  if (q && substrings < limit) {
-    for (const { lower, item } of all) if (lower.indexOf(q) < 0 && subsequence(q, lower)) scored.push({ score: 2, item });
-  }
-  scored.sort((a, b) => a.score - b.score || a.item.name.length - b.item.name.length || a.item.name.localeCompare(b.item.name));
-  return scored.slice(0, limit).map((s) => s.item);
+  return buckets.flat().slice(0, limit);
 }
 
 function subsequence(needle: string, hay: string): boolean {
