@@ -19,7 +19,15 @@ export interface Package {
 export interface PackageInput { formal: Formal; target?: Target }
 
 /** A name occurrence that may stand for a package: an input (formal) or a reference in a package set. */
-interface Occurrence { file: string; span: Span; resolve: () => Target | undefined; /** What it resolves to, once asked (null: nothing). */ key?: string | null }
+interface Occurrence {
+  file: string;
+  span: Span;
+  resolve: () => Target | undefined;
+  /** What it resolves to, once asked (null: nothing). */
+  key?: string | null;
+  /** The span now: edits that keep the structure move lines without rebuilding this map. */
+  current?: () => Span | undefined;
+}
 
 /**
  * The identity of a definition. A file called by several bindings with different arguments
@@ -183,7 +191,7 @@ export class PackageCatalog {
           const t = occurrence.resolve();
           occurrence.key = t ? targetKey(t) : null;
         }
-        if (occurrence.key === key) out.push({ file: occurrence.file, span: occurrence.span });
+        if (occurrence.key === key) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
       }
     }
     return out;
@@ -214,9 +222,15 @@ export class PackageCatalog {
       else map.set(name, [occurrence]);
     };
     for (const facts of this.index.files.values()) {
-      for (const formal of facts.formals ?? []) {
-        add(formal.name, { file: facts.path, span: formal.span, resolve: () => this.resolver.resolveInput(facts.path, formal.name) });
-      }
+      (facts.formals ?? []).forEach((formal, i) => {
+        add(formal.name, {
+          file: facts.path, span: formal.span, resolve: () => this.resolver.resolveInput(facts.path, formal.name),
+          current: () => {
+            const now = this.index.files.get(facts.path)?.formals?.[i];
+            return now?.name === formal.name ? now.span : undefined;
+          },
+        });
+      });
     }
     for (const binding of this.index.allBindings()) {
       const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };

@@ -80,7 +80,13 @@ export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500)
     items.sort((a, b) => a.lower.length - b.lower.length || (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));
     return items;
   });
-  if (!q) return all.slice(0, limit).map((x) => x.item);
+  // Places are read from the current facts: the list survives edits that only move lines.
+  const now = (item: WorkspaceSymbolItem): WorkspaceSymbolItem => {
+    if (item.kind !== 'package') return item;
+    const drv = analyzer.index.files.get(item.place.file)?.drv;
+    return drv ? { ...item, place: { file: item.place.file, span: drv.span } } : item;
+  };
+  if (!q) return all.slice(0, limit).map((x) => now(x.item));
   const buckets: WorkspaceSymbolItem[][] = [[], [], []];
   for (const { lower, item } of all) {
     const at = lower.indexOf(q);
@@ -94,7 +100,7 @@ export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500)
       buckets[2]!.push(item);
     }
   }
-  return buckets.flat().slice(0, limit);
+  return buckets.flat().slice(0, limit).map(now);
 }
 
 function subsequence(needle: string, hay: string): boolean {
