@@ -11,7 +11,7 @@ import { createExampleUniverse } from '../../scripts/example-universe';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
-test('the lens on openssl in core counts rebuilds in rust and extras too', async () => {
+test('the lens on openssl in core counts rebuilds in rust and extras too, and references reach them', async () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'nd-impact-'));
   const universe = await createExampleUniverse(path.join(tmp, 'universe'));
   const client = await LspClient.start(universe.core, SERVER, undefined, { env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache') } });
@@ -25,6 +25,14 @@ test('the lens on openssl in core counts rebuilds in rust and extras too', async
     assert.match(resolved.command.title, /\(core \d+ · .*rust \d+/);
     const rust = groups.find((g) => g.domain === 'rust');
     assert.ok(rust?.items.some((i) => i.label === 'cargo-audit'), JSON.stringify(groups));
+    // References include the packages of other domains that take openssl.
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => /pname = "openssl"/.test(l));
+    const refs = await client.request<{ uri: string }[]>('textDocument/references', {
+      textDocument: { uri }, position: { line, character: lines[line]!.indexOf('openssl') + 1 }, context: { includeDeclaration: false },
+    });
+    assert.ok(refs.some((r) => r.uri.endsWith('/rust/pkgs/by-name/ca/cargo-audit/package.nix')), refs.map((r) => r.uri).join('\n'));
   } finally {
     await client.stop();
   }

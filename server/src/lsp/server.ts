@@ -16,7 +16,7 @@ import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
-import { maintainerHandleAt, unresolvedNameAt } from '../analysis/features/locate';
+import { maintainerHandleAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
 import { impactTitle, rebuildImpact, type RebuildImpact } from '../analysis/impact/closure';
 import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
@@ -32,6 +32,7 @@ import {
 import { toLocation, toRange, uriToPath } from './convert';
 
 const MAX_LENSES = 300;
+const MAX_FOREIGN_REFERENCES = 100;
 
 const SYMBOL_KINDS: Record<OurKind, SymbolKind> = {
   package: SymbolKind.Package, function: SymbolKind.Function, set: SymbolKind.Object, variable: SymbolKind.Variable, input: SymbolKind.TypeParameter,
@@ -147,8 +148,27 @@ export class NixDomainsServer {
       }
       return { contents: { kind: 'markdown' as const, value: markdown }, range: toRange(result.span) };
     });
-    c.onReferences((p) => this.at(p.textDocument.uri, p.position, (a, doc, pos) =>
-      references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place))));
+    c.onReferences(async (p) => {
+      const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
+        const found = resolveAt(a, doc, pos);
+        const pkg = found?.target && a.catalog.packageAt(found.target);
+        return { locations: references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place)), pkg, analyzer: a };
+      });
+      if (!local) return null;
+      if (!local.pkg) return local.locations;
+      // Packages of the other domains that take this one as an input, from their stubs.
+      const universe = await this.universeOf(local.analyzer);
+      const takers = new Set<string>();
+      for (const name of local.analyzer.catalog.namesOf(local.pkg)) for (const t of await universe.takers(name)) takers.add(t);
+      for (const taker of [...takers].slice(0, MAX_FOREIGN_REFERENCES)) {
+        const [domain, attr] = [taker.slice(0, taker.indexOf(':')), taker.slice(taker.indexOf(':') + 1)];
+        const pkg = await universe.store?.lookup(domain, attr).catch(() => undefined);
+        if (!pkg) continue;
+        const revision = (await universe.store!.root(domain)).revision;
+        local.locations.push(foreignLocation(universe.location({ domain, revision, pkg })));
+      }
+      return local.locations;
+    });
     c.onDocumentSymbol((p) => this.at(p.textDocument.uri, { line: 0, character: 0 }, (_a, doc) => documentSymbols(doc).map(toDocumentSymbol)));
     c.onWorkspaceSymbol(async (p) => {
       const out: SymbolInformation[] = [];
