@@ -74,8 +74,10 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     log(`generating the ${options.scale} universe in ${options.out} …`);
     await generateUniverse({ out: options.out, scale: options.scale });
   }
-  const serverPath = path.join(REPO, 'dist/server.js');
-  const cliPath = path.join(REPO, 'dist/cli.js');
+  // NIX_DOMAINS_DIST: a copy of dist/ to measure, so a rebuild during the run cannot mix versions.
+  const dist = process.env.NIX_DOMAINS_DIST ?? path.join(REPO, 'dist');
+  const serverPath = path.join(dist, 'server.js');
+  const cliPath = path.join(dist, 'cli.js');
   if (!existsSync(serverPath) || !existsSync(cliPath)) throw new Error('dist/ is missing: run `npm run build` first');
 
   const temp = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-bench-'));

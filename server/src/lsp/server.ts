@@ -140,8 +140,8 @@ export class NixDomainsServer {
         markdown = (await result.analyzer.maintainers.card(result.maintainer.file, result.maintainer.handle).catch(() => undefined)) ?? markdown;
       }
       if (result.pkg) {
-        const impact = await this.impactOf(p.textDocument.uri, () => result.pkg).catch(() => null);
-        if (impact) markdown += `\n\n**Impact:** changing it ${impact.title}.`;
+        const title = await this.impactTitleOf(result.analyzer, result.pkg).catch(() => undefined);
+        if (title) markdown += `\n\n**Impact:** changing it ${title}.`;
         const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!))
           .catch(() => (this.trusted ? '' : '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.'));
         if (section) markdown += `\n\n---\n\n${section}`;
@@ -419,6 +419,12 @@ export class NixDomainsServer {
       }),
     }));
     return { title: impactTitle(impact), groups };
+  }
+
+  /** Just the one-line figure (for the hover): no list of locations to build. */
+  private async impactTitleOf(analyzer: Analyzer, pkg: Package): Promise<string> {
+    const settings = await this.impactSettingsOf(analyzer);
+    return impactTitle(await this.withForeignRebuilds(analyzer, rebuildImpact(analyzer, pkg, settings)));
   }
 
   /**
