@@ -44,8 +44,16 @@ export async function runDemo(dir?: string): Promise<number> {
     const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'python' });
     say(`\n── Workspace symbols for "python": ${symbols.slice(0, 6).map((s) => s.name).join(', ')}${symbols.length > 6 ? ', …' : ''}`);
 
-    const extrasFile = (await findFiles(universe.extras)).find((f) => f.endsWith('package.nix'));
-    if (extrasFile) say(`\nOther domains (rust, extras) take core as a flake input; open ${path.relative(target, extrasFile)} in VS Code to jump across.`);
+    // Override impact: what rebuilds if openssl changes, in core and in the domains that take it.
+    const openssl = path.join(root, 'pkgs/by-name/op/openssl/package.nix');
+    const opensslUri = await client.open(openssl, await fs.readFile(openssl, 'utf8'));
+    const lenses = await client.request<{ range: unknown; data: unknown }[]>('textDocument/codeLens', { textDocument: { uri: opensslUri } });
+    if (lenses[0]) {
+      const lens = await client.request<{ command?: { title: string } }>('codeLens/resolve', lenses[0]);
+      say(`\n── Code lens on ${path.relative(root, openssl)}: ${lens.command?.title ?? '(none)'}`);
+    }
+    const plan = await client.request<string>('nixDomains/wavePlan', { format: 'text' });
+    say(`\n── Wave plan (\`nix-domains wave\`, or the command "Nix Domains: Show Wave Plan")\n${indent(plan.split('\n').slice(0, 9).join('\n'))}`);
 
     const diagnostics: PublishDiagnosticsParams = client.diagnostics.get(uri) ?? await client.nextDiagnostics(uri);
     say(`\n── Diagnostics for ${path.relative(root, file)}: ${diagnostics.diagnostics.length === 0 ? 'none' : ''}`);
@@ -53,7 +61,29 @@ export async function runDemo(dir?: string): Promise<number> {
   } finally {
     await client.stop();
   }
+  await showOtherDomain(universe.rust);
   return 0;
+}
+
+/** The rust domain takes core as a flake input: F12 on `openssl` lands in core's file, the hover says where from. */
+async function showOtherDomain(rust: string): Promise<void> {
+  const client = await LspClient.start(rust);
+  try {
+    await client.waitForIndex();
+    const file = path.join(rust, 'pkgs/by-name/ca/cargo-audit/package.nix');
+    const text = await fs.readFile(file, 'utf8');
+    const uri = await client.open(file, text);
+    const pos = positionOf(text, 'openssl,');
+    if (!pos) return;
+    say(`\n── In domain rust, ${path.relative(rust, file)}:${pos.line + 1}: the input 'openssl' comes from domain core`);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: pos });
+    if (hover && typeof hover.contents === 'object' && 'value' in hover.contents) say(indent(hover.contents.value));
+    const defs = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: pos });
+    for (const def of defs) say(`   F12 → ${def.uri.startsWith('file:') ? URI.parse(def.uri).fsPath : def.uri}:${def.range.start.line + 1}`);
+    for (const line of client.log.filter((l) => l.startsWith('[stubs]'))) say(`   log: ${line}`);
+  } finally {
+    await client.stop();
+  }
 }
 
 function say(line: string): void {
@@ -71,13 +101,3 @@ function positionOf(text: string, needle: string): { line: number; character: nu
   return { line: before.length - 1, character: before[before.length - 1]!.length };
 }
 
-async function findFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
-    if (entry.name === '.git') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await findFiles(full)));
-    else out.push(full);
-  }
-  return out;
-}
