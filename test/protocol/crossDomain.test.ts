@@ -114,6 +114,16 @@ test('a maintainer of another domain hovers with its entry, read as one byte ran
     assert.match((hover.contents as { value: string }).value, /From domain `core`/);
     const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, '_0x4A6F') });
     assert.equal(definition[0]?.uri, `nix-domains:/core/${coreRev}/maintainers/maintainer-list.nix`);
+    // Completion of handles from core's stub, and a diagnostic for a handle in no list.
+    const edited = text.replace('      zoe\n', '      zo\n');
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: edited }] });
+    const completion = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri }, position: { ...at(edited, 'zo\n'), character: at(edited, 'zo\n').character + 1 },
+    });
+    assert.ok(completion.items.some((i) => i.label === 'zoe'), JSON.stringify(completion.items.slice(0, 5)));
+    let diagnostics = (await client.nextDiagnostics(uri)).diagnostics;
+    while (!diagnostics.some((d) => d.code === 'unknown-maintainer')) diagnostics = (await client.nextDiagnostics(uri)).diagnostics;
+    assert.match(String(diagnostics.find((d) => d.code === 'unknown-maintainer')!.message), /`zo` is in no maintainers list of `core`/);
   } finally {
     await client.stop();
   }

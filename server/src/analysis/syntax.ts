@@ -34,12 +34,39 @@ export function forEach(node: Node, visit: (node: Node) => boolean | void): void
 
 /** The closest ancestor (not the node itself) that satisfies the predicate. */
 export function findParent(node: Node, predicate: (node: Node) => boolean): Node | null {
-  let current = node.parent;
-  while (current) {
-    if (predicate(current)) return current;
-    current = current.parent;
+  return ancestors(node).find(predicate) ?? null;
+}
+
+/**
+ * The ancestors of a node, nearest first. `node.parent` descends from the root on every call,
+ * so walking up with it is quadratic in the depth (100,000-deep nesting took minutes); one
+ * cursor descent from the root finds the whole chain in linear time.
+ */
+export function ancestors(node: Node): Node[] {
+  const cursor = node.tree.walk();
+  const chain: Node[] = [];
+  try {
+    for (;;) {
+      const current = cursor.currentNode;
+      if (current.id === node.id) return chain.reverse();
+      chain.push(current);
+      if (!cursor.gotoFirstChildForIndex(node.startIndex)) break;
+      // The first child ending after the node's start; skip zero-width siblings that do not contain it.
+      while (!(cursor.currentNode.startIndex <= node.startIndex && node.endIndex <= cursor.currentNode.endIndex)) {
+        if (!cursor.gotoNextSibling()) return parentChain(node);
+      }
+    }
+  } finally {
+    cursor.delete();
   }
-  return null;
+  return parentChain(node);
+}
+
+/** The ancestors through `node.parent`: for the rare node the cursor descent cannot reach (zero-width). */
+function parentChain(node: Node): Node[] {
+  const chain: Node[] = [];
+  for (let current = node.parent; current; current = current.parent) chain.push(current);
+  return chain;
 }
 
 /** The name of one attribute in an attrpath: an identifier or a plain string; undefined when interpolated. */

@@ -122,6 +122,19 @@ export class Universe {
     return undefined;
   }
 
+  /** The handles of every maintainer and team list of the other domains (their stubs' indexes). */
+  async handles(): Promise<Set<string> | undefined> {
+    if (!this.store || this.domains().length === 0) return undefined;
+    let found: Set<string> | undefined;
+    for (const domain of this.domains()) {
+      for (const list of await this.store.maintainers(domain).catch(() => [])) {
+        found ??= new Set();
+        for (const handle of list.index.handleList()) found.add(handle);
+      }
+    }
+    return found;
+  }
+
   /** Forgets what was looked up (after a refresh of the stubs). */
   forget(): void {
     this.misses.clear();

@@ -16,7 +16,7 @@ import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
-import { maintainerHandleAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
+import { inMaintainerList, maintainerHandleAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
 import { impactTitle, rebuildImpact, type RebuildImpact } from '../analysis/impact/closure';
 import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
@@ -190,9 +190,17 @@ export class NixDomainsServer {
       return out;
     });
     c.onCompletion(async (p) => {
-      const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => ({ result: completion(a, doc, pos), analyzer: a, doc, pos }));
+      const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => ({
+        result: completion(a, doc, pos), analyzer: a, doc, pos, handles: inMaintainerList(doc, pos) && !a.maintainers.has('maintainers/maintainer-list.nix'),
+      }));
       if (!local) return null;
       const items = local.result.items.map((item): CompletionItem => ({ label: item.label, kind: COMPLETION_KINDS[item.kind] }));
+      if (local.handles) {
+        // Handles of the domain that has the maintainers list, from its stub's handle index (no file read).
+        const partial = /[A-Za-z_][\w'-]*$/.exec(lineBefore(local.doc.text, local.pos))?.[0] ?? '';
+        const handles = [...((await (await this.universeOf(local.analyzer)).handles()) ?? [])].filter((h) => h.startsWith(partial)).sort();
+        return { isIncomplete: handles.length > 200, items: handles.slice(0, 200).map((label) => ({ label, kind: CompletionItemKind.Reference })) };
+      }
       // Packages of other domains, once a few letters narrow them down (the first search fetches their shards).
       const partial = /[A-Za-z_][\w'-]*$/.exec(lineBefore(local.doc.text, local.pos))?.[0] ?? '';
       if (partial.length >= 3 && local.result.kind !== 'member') {
@@ -486,6 +494,20 @@ export class NixDomainsServer {
     return kept;
   }
 
+  /** In a domain without its own maintainers list, handles are checked against the other domains' lists. */
+  private async foreignUnknownHandles(analyzer: Analyzer, file: string): Promise<OurDiagnostic[]> {
+    if (!analyzer.isIndexed || analyzer.maintainers.has('maintainers/maintainer-list.nix')) return [];
+    const named = analyzer.index.files.get(file)?.drv?.maintainers ?? [];
+    if (named.length === 0) return [];
+    const universe = await this.universeOf(analyzer);
+    const known = await universe.handles();
+    if (!known) return [];
+    return named.filter((m) => !known.has(m.handle)).map((m) => ({
+      span: m.span, severity: 'warning' as const, code: 'unknown-maintainer',
+      message: `\`${m.handle}\` is in no maintainers list of ${universe.domains().map((d) => `\`${d}\``).join(', ')}.`,
+    }));
+  }
+
   private async foreignHover(uri: string, position: Position): Promise<Hover | null> {
     const local = await this.at(uri, position, (a, doc, pos) => ({ foreign: unresolvedNameAt(a, doc, pos), handle: maintainerHandleAt(a, doc, pos), analyzer: a }));
     if (local?.handle) {
@@ -536,6 +558,7 @@ export class NixDomainsServer {
     const unknownInputs = this.settings.diagnostics.unknownInputs && located.analyzer.isIndexed;
     let found = diagnostics(located.analyzer, located.file, { unknownInputs });
     found = await this.withoutForeignInputs(located.analyzer, found);
+    found.push(...(await this.foreignUnknownHandles(located.analyzer, located.file)));
     if (this.edited.has(uri) && located.analyzer.isIndexed) found.push(...(await this.frozenDiagnostics(located.analyzer, located.file)));
     void this.refreshWaveStatus(located.analyzer);
     const lsp: Diagnostic[] = found.map((d) => ({

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Analyzer, NixDocument } from '../analyzer';
 import type { Target } from '../resolve';
-import { findParent, referencePath } from '../syntax';
+import { ancestors, findParent, referencePath } from '../syntax';
 import { isMaintainerList } from './maintainers';
 import { PROVIDED_NAMES } from './diagnostics';
 import { fileFunction, lookupLocal, nodeAt, scopeAt, type Position } from './locate';
@@ -99,7 +99,7 @@ export function packageNames(analyzer: Analyzer): string[] {
 
 /** Inside `with lib.maintainers; [ … ]`: the maintainer list that `with` brings into scope. */
 function withMaintainerList(analyzer: Analyzer, doc: NixDocument, node: Node): string | undefined {
-  for (let scope: Node | null = node; scope; scope = scope.parent) {
+  for (const scope of [node, ...ancestors(node)]) {
     if (scope.type !== 'with_expression') continue;
     const env = scope.childForFieldName('environment');
     const names = env && referencePath(env);
@@ -112,7 +112,7 @@ function withMaintainerList(analyzer: Analyzer, doc: NixDocument, node: Node): s
 /** Names bound by lets, rec sets and functions around a node. */
 function localNames(node: Node): CompletionEntry[] {
   const out: CompletionEntry[] = [];
-  for (let scope = node.parent; scope; scope = scope.parent) {
+  for (const scope of ancestors(node)) {
     if (scope.type === 'function_expression') {
       const universal = scope.childForFieldName('universal');
       if (universal) out.push({ label: universal.text, kind: 'input' });

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Analyzer, NixDocument } from '../analyzer';
 import { resolvePathLiteral } from '../facts';
 import type { Scope, Target } from '../resolve';
-import { attrPathNames, findParent, referencePath, spanOf, type Span } from '../syntax';
+import { ancestors, attrPathNames, findParent, referencePath, spanOf, type Span } from '../syntax';
 
 /** A position in a document, zero-based, UTF-16 columns. */
 export interface Position { line: number; character: number }
@@ -152,7 +152,7 @@ function resolveReference(analyzer: Analyzer, doc: NixDocument, node: Node, name
 
 /** A free name inside `with lib;`, `with lib.maintainers;`, `with pkgs;`: looked up in those sets, innermost first. */
 function throughWith(analyzer: Analyzer, doc: NixDocument, node: Node, name: string): Target | undefined {
-  for (let scope = node.parent; scope; scope = scope.parent) {
+  for (const scope of ancestors(node)) {
     if (scope.type !== 'with_expression') continue;
     const env = scope.childForFieldName('environment');
     if (!env || env.startIndex <= node.startIndex && node.endIndex <= env.endIndex) continue;
@@ -210,7 +210,7 @@ export function scopeAt(analyzer: Analyzer, doc: NixDocument, node: Node): Scope
 
 /** The node that binds `name` lexically at `node`: a let, a rec set, a function; null when free. */
 function binderOf(node: Node, name: string, skip?: Node): Node | null {
-  for (let scope = node.parent; scope; scope = scope.parent) {
+  for (const scope of ancestors(node)) {
     if (skip && scope.equals(skip)) continue;
     switch (scope.type) {
       case 'let_expression':
@@ -297,11 +297,24 @@ export function maintainerHandleAt(analyzer: Analyzer, doc: NixDocument, pos: Po
     return undefined;
   }
   if (parent?.type !== 'variable_expression') return undefined;
-  for (let scope: Node | null = parent; scope; scope = scope.parent) {
+  for (const scope of [parent, ...ancestors(parent)]) {
     if (scope.type !== 'with_expression') continue;
     const env = scope.childForFieldName('environment');
     const names = env && referencePath(env);
     if (names && (names[names.length - 1] === 'maintainers' || names[names.length - 1] === 'teams')) return { handle: node.text, span: spanOf(node) };
   }
   return undefined;
+}
+
+/** Whether a position is inside `with lib.maintainers; [ … ]` (or `teams`), where handles are written. */
+export function inMaintainerList(doc: NixDocument, pos: Position): boolean {
+  const node = nodeAt(doc, { line: pos.line, character: Math.max(0, pos.character - 1) });
+  if (!node) return false;
+  for (const scope of [node, ...ancestors(node)]) {
+    if (scope.type !== 'with_expression') continue;
+    const env = scope.childForFieldName('environment');
+    const names = env && referencePath(env);
+    if (names && (names[names.length - 1] === 'maintainers' || names[names.length - 1] === 'teams')) return true;
+  }
+  return false;
 }
