@@ -43,7 +43,8 @@ test('editing the open 30,000-entry maintainers list updates its handles, and th
       contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: entry }],
     });
     const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: pkgUri }, position: { line: 4, character: 48 } });
-    assert.match((hover!.contents as { value: string }).value, /New Comer/);
+    assert.ok(hover, `no hover; server log:\n${client.log.join('\n')}`);
+    assert.match((hover.contents as { value: string }).value, /New Comer/);
     const completion = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: pkgUri }, position: { line: 4, character: 49 } });
     assert.ok(completion.items.some((i) => i.label === 'zz-newcomer'));
   } finally {
