@@ -6,26 +6,15 @@
 // The .vsix is NIX_DOMAINS_E2E_VSIX when set, else `npm run package` builds it here.
 // With NIX_DOMAINS_E2E_SCREENSHOTS=docs/images the README's screenshots are refreshed too.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { launch, type Session } from './harness';
-import { at, files, prepareUniverse } from './universeScenario';
+import { at, extensionVsix, files, prepareUniverse } from './universeScenario';
 
 /** Screenshots worth showing in the README, by the name this test saves them under. */
 const docScreenshots = ['hover-package-card', 'definition', 'problems', 'wave-plan'];
-
-/** The .vsix to install: NIX_DOMAINS_E2E_VSIX, else built by `npm run package`. */
-function extensionVsix(): string {
-  if (process.env.NIX_DOMAINS_E2E_VSIX) return path.resolve(process.env.NIX_DOMAINS_E2E_VSIX);
-  const started = Date.now();
-  const result = spawnSync('npm', ['run', 'package'], { encoding: 'utf8', timeout: 15 * 60_000 });
-  if (result.status !== 0) throw new Error(`npm run package failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
-  console.log(`npm run package: ${Date.now() - started} ms`);
-  return path.resolve('nix-domains.vsix');
-}
 
 describe('the extension on the example universe (core at WIP-Wave1.3, real VS Code)', () => {
   const temp = mkdtempSync(path.join(tmpdir(), 'nix-domains-universe-'));

@@ -47,6 +47,10 @@ const ui = {
   codeLens: '.editor-group-container.active .monaco-editor .codelens-decoration',
   markersRow: '.markers-panel .monaco-list-row',
   statusBarItem: '.statusbar-item',
+  toast: '.notifications-toasts .notification-toast',
+  toastMessage: '.notification-list-item-message',
+  overlayMessage: '.editor-group-container.active .monaco-editor-overlaymessage',
+  activeEditorText: '.editor-group-container.active .monaco-editor .view-lines',
 };
 
 export class Workbench {
@@ -121,6 +125,15 @@ export class Workbench {
     const row = this.page.locator(ui.quickInputRow, { hasText: title }).first();
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
+    // The click leaves the pointer where the palette was, over the breadcrumbs or the tabs once
+    // it closes: their tooltip would open, and stay, in place of the hover a test waits for.
+    await this.parkPointer();
+  }
+
+  /** Rests the pointer on the empty end of the activity bar, where no tooltip opens over the editor. */
+  async parkPointer(): Promise<void> {
+    const viewport = this.page.viewportSize();
+    if (viewport) await this.page.mouse.move(24, viewport.height - 200);
   }
 
   /** In Restricted Mode (launch with `workspaceTrust: true`), trusts the folder through the Workspace Trust editor. */
@@ -227,6 +240,20 @@ export class Workbench {
     await label.waitFor({ timeout: this.timeoutMs });
     // "…/package.nix • 1 problem in this file" once the file has diagnostics.
     return ((await label.getAttribute('aria-label')) ?? '').split(' • ')[0];
+  }
+
+  /**
+   * Rests the pointer on the active editor tab until its tooltip (the document's path) matches
+   * `expect`, and returns the tooltip; the pointer stays there (`screenshot(name, { keepPointer: true })`).
+   */
+  async hoverActiveTab(expect: RegExp): Promise<string> {
+    await this.page.locator(ui.activeTab).first().hover();
+    const tooltip = this.page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').first();
+    let seen = '';
+    return waitUntil(`the active tab's tooltip shows ${expect}`, this.timeoutMs, async () => {
+      seen = (await tooltip.isVisible()) ? (await tooltip.innerText()).trim() : '';
+      return expect.test(seen) ? seen : false;
+    }, () => JSON.stringify(seen));
   }
 
   /** Waits until the active editor shows `file` (absolute, or relative to the workspace). */
@@ -343,13 +370,56 @@ export class Workbench {
       (await this.statusBarItems()).find((item) => text.test(item.text)) ?? false);
   }
 
+  /** The messages of the notification toasts shown now (bottom right). */
+  async notifications(): Promise<string[]> {
+    const toasts = this.page.locator(`${ui.toast} ${ui.toastMessage}`);
+    const texts: string[] = [];
+    for (const toast of await toasts.all()) {
+      if (await toast.isVisible()) texts.push((await toast.innerText()).trim());
+    }
+    return texts;
+  }
+
+  /** Waits until a notification toast's message matches `expect` and returns that message. */
+  async waitForNotification(expect: RegExp): Promise<string> {
+    let seen: string[] = [];
+    return waitUntil(`a notification shows ${expect}`, this.timeoutMs, async () =>
+      (seen = await this.notifications()).find((text) => expect.test(text)) ?? false, () => JSON.stringify(seen));
+  }
+
+  /** The text of the active editor's rendered lines (only the lines in view). */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator(ui.activeEditorText).first();
+    await lines.waitFor({ timeout: this.timeoutMs });
+    // The editor renders spaces as no-break spaces.
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /**
+   * Waits until the active editor shows an inline message matching `expect` (VS Code's
+   * "Cannot edit in read-only editor", "No definition found for …") and returns it.
+   */
+  async waitForEditorMessage(expect: RegExp): Promise<string> {
+    const message = this.page.locator(ui.overlayMessage).first();
+    let seen = '';
+    return waitUntil(`the editor shows the message ${expect}`, this.timeoutMs, async () => {
+      seen = (await message.isVisible()) ? (await message.innerText()).trim() : '';
+      return expect.test(seen) ? seen : false;
+    }, () => JSON.stringify(seen));
+  }
+
+  /** Types `text` into the active editor, expecting it to be read-only: returns VS Code's message saying so. */
+  async typeIntoReadOnlyEditor(text: string): Promise<string> {
+    await this.page.keyboard.type(text);
+    return this.waitForEditorMessage(/read-?only/i);
+  }
+
   /** Saves a screenshot of the whole workbench to `<screenshotDir>/<name>.png` and returns its path. */
-  async screenshot(name: string): Promise<string> {
+  async screenshot(name: string, options: { keepPointer?: boolean } = {}): Promise<string> {
     mkdirSync(this.screenshotDir, { recursive: true });
     // The pointer rests on the empty end of the activity bar, so no tooltip covers the editor;
     // not while a hover is open: leaving it with the pointer would close it.
-    const viewport = this.page.viewportSize();
-    if (viewport && !(await this.page.locator(ui.hover).first().isVisible())) await this.page.mouse.move(24, viewport.height - 200);
+    if (!options.keepPointer && !(await this.page.locator(ui.hover).first().isVisible())) await this.parkPointer();
     const file = path.join(this.screenshotDir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.page.screenshot({ path: file });
     return file;
