@@ -1,0 +1,116 @@
+// Shared pieces of the reliability tests: temporary domains (real git repositories where it
+// matters), a session with the real server over stdio that records every problem it tells the
+// user, and positions of needles in fixture text.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { URI } from 'vscode-uri';
+import { LspClient } from '../../server/src/cli/lspClient';
+import { PROBLEM_NOTIFICATION, type ProblemParams } from '../../shared/protocol';
+
+export const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+export const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+
+const temps: string[] = [];
+
+/** A fresh temporary folder, removed by `removeTemps`. */
+export function temp(prefix = 'nd-rel-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+export function removeTemps(): void {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Writes files (domain-relative path → content) under `root`. */
+export function writeFiles(root: string, files: Record<string, string | Buffer>): void {
+  for (const [file, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), content);
+  }
+}
+
+/** Commits everything in `root` to a new git repository. */
+export function gitCommitAll(root: string): void {
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'domain');
+}
+
+/** Two small packages: `hello` takes `zlib`. Every bad-input domain has them, to ask the next request. */
+export const HELLO = 'pkgs/by-name/he/hello/package.nix';
+export const ZLIB = 'pkgs/by-name/zl/zlib/package.nix';
+export const GOOD_FILES: Record<string, string> = {
+  [HELLO]: '{ stdenv, zlib }:\nstdenv.mkDerivation {\n  pname = "hello";\n  version = "2.12";\n  buildInputs = [ zlib ];\n}\n',
+  [ZLIB]: '{ stdenv }:\nstdenv.mkDerivation {\n  pname = "zlib";\n  version = "1.3";\n}\n',
+};
+
+/** A domain in a temporary folder: the good files plus `files`; a git repository unless `git: false`. */
+export function domain(files: Record<string, string | Buffer>, options: { git?: boolean; name?: string } = {}): string {
+  const root = path.join(temp(), options.name ?? 'dom');
+  mkdirSync(root);
+  writeFiles(root, { ...GOOD_FILES, ...files });
+  if (options.git !== false) gitCommitAll(root);
+  return root;
+}
+
+/** The position just inside `needle` (its second character) in `text`. */
+export function at(text: string, needle: string, offset = 1): { line: number; character: number } {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`${needle} not in text`);
+  const before = text.slice(0, index + offset).split('\n');
+  return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+/** A running server on a domain: every problem it told the user, in order. */
+export interface Session {
+  client: LspClient;
+  root: string;
+  problems: string[];
+  cacheHome: string;
+  /** Resolves with the first problem (already told or still to come) matching `pattern`. */
+  problem(pattern: RegExp): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the real server on `root` with its own cache folder (XDG_CACHE_HOME) and short HTTP
+ * timeouts, and waits for the index.
+ */
+export async function startSession(root: string, options: { cacheHome?: string; env?: NodeJS.ProcessEnv; waitForIndex?: boolean } = {}): Promise<Session> {
+  const cacheHome = options.cacheHome ?? temp('nd-cache-');
+  const client = await LspClient.start(root, SERVER, undefined, {
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome, NIX_DOMAINS_CACHE_DIR: '', NIX_DOMAINS_HTTP_TIMEOUT_MS: '1500', NIX_DOMAINS_INDEX_WORKERS: '0', ...options.env },
+  });
+  const problems: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (m: string) => void }[] = [];
+  client.connection.onNotification(PROBLEM_NOTIFICATION, (p: ProblemParams) => {
+    problems.push(p.message);
+    for (const w of [...waiters]) {
+      if (w.pattern.test(p.message)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p.message);
+      }
+    }
+  });
+  if (options.waitForIndex !== false) await client.waitForIndex();
+  return {
+    client, root, problems, cacheHome,
+    problem: (pattern) => {
+      const told = problems.find((m) => pattern.test(m));
+      return told ? Promise.resolve(told) : new Promise((resolve) => waiters.push({ pattern, resolve }));
+    },
+    stop: () => client.stop(),
+  };
+}
+
+export const uriOf = (file: string) => URI.file(file).toString();
+
+/** Sends a whole-text change of an open document. */
+export async function change(client: LspClient, uri: string, version: number, text: string): Promise<void> {
+  await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+}
