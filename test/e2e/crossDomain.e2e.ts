@@ -201,6 +201,8 @@ describe('cross-domain navigation from rust to core (real VS Code)', () => {
       assert.ok(toast.includes(gone.base), `the message names ${gone.base}: ${toast}`);
       await screenshot('stub-unreachable');
       // Asking again (zlib needs the same stub) tells nothing new: still one such notification.
+      // (VS Code replaces a notification with an identical new one, so this cannot see whether
+      // the server sent the same message twice; only a second, different message would show.)
       await wb().goTo(crossAt.zlibInput.line, crossAt.zlibInput.col);
       await wb().page.keyboard.press('F12');
       await wb().waitForEditorMessage(/No definition found/i);
