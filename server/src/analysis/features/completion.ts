@@ -11,6 +11,8 @@ export interface CompletionResult { items: CompletionEntry[]; isIncomplete: bool
 
 const LIMIT = 200;
 const NAME = /[A-Za-z_][\w'-]*$/;
+/** The longest dotted name completion looks at before the cursor. */
+const MAX_TYPED = 512;
 const DOTTED = /([A-Za-z_][\w'-]*(?:\.[A-Za-z_][\w'-]*)*)\.([A-Za-z_][\w'-]*)?$/;
 
 /**
@@ -19,7 +21,9 @@ const DOTTED = /([A-Za-z_][\w'-]*(?:\.[A-Za-z_][\w'-]*)*)\.([A-Za-z_][\w'-]*)?$/
  */
 export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position): CompletionResult {
   const line = doc.text.split('\n', pos.line + 1)[pos.line] ?? '';
-  const before = line.slice(0, pos.character);
+  // Only the end of the line can be a name being typed; the regular expressions below are
+  // quadratic on a long run of name characters (a 10 MB line took minutes).
+  const before = line.slice(Math.max(0, pos.character - MAX_TYPED), pos.character);
   const dotted = DOTTED.exec(before);
   if (dotted) {
     const basePath = dotted[1]!.split('.');
