@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
     documentSelector: [{ scheme: 'file', language: 'nix' }, { scheme: FOREIGN_SCHEME, language: 'nix' }],
     synchronize: {
       configurationSection: 'nixDomains',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.nix'),
+      fileEvents: [vscode.workspace.createFileSystemWatcher('**/*.nix'), vscode.workspace.createFileSystemWatcher('**/nix-domains.json')],
     },
     // In Restricted Mode the server reads files but fetches nothing and runs no git command.
     initializationOptions: { ...vscode.workspace.getConfiguration('nixDomains'), trusted: vscode.workspace.isTrusted },

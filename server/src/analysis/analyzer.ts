@@ -63,6 +63,8 @@ export class Analyzer {
   readonly catalog: PackageCatalog;
   readonly maintainers: DomainMaintainers;
   private readonly documents = new Map<string, NixDocument>();
+  /** Open buffers whose last parse was cut off by the budget, by their length then. */
+  private readonly timedOutLength = new Map<string, number>();
   /** Resolves when the background index of the whole domain is complete. */
   indexed: Promise<void> = Promise.resolve();
   /** Whether the whole domain has been indexed at least once. */
@@ -139,7 +141,16 @@ export class Analyzer {
       this.documents.set(file, doc);
       return doc;
     }
+    // A buffer whose parse ran out of time is not parsed again on every keystroke, only once it shrinks.
+    const cutOff = this.timedOutLength.get(file);
+    if (cutOff !== undefined && text.length > cutOff / 2) {
+      const doc: NixDocument = { path: file, text, tree: this.parser.parse(''), version };
+      this.documents.set(file, doc);
+      return doc;
+    }
     const tree = this.parser.parse(text);
+    if (this.parser.timedOut) this.timedOutLength.set(file, text.length);
+    else this.timedOutLength.delete(file);
     const doc: NixDocument = { path: file, text, tree, version };
     this.documents.set(file, doc);
     this.index.setFile(extractFacts(file, tree, this.parser.timedOut));

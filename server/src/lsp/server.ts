@@ -334,7 +334,10 @@ export class NixDomainsServer {
     let analyzer = this.analyzers.get(root);
     if (!analyzer) {
       analyzer = readDomainName(root).then((domain) =>
-        Analyzer.create(root, domain, { largeFileThreshold: this.settings.largeFileThreshold, useGit: this.trusted }));
+        Analyzer.create(root, domain, {
+          largeFileThreshold: this.settings.largeFileThreshold, useGit: this.trusted,
+          log: (message) => this.connection.console.warn(message),
+        }));
       this.analyzers.set(root, analyzer);
     }
     return analyzer;
@@ -596,8 +599,10 @@ function parseForeignUri(uri: string): { domain: string; revision: string; file:
   return { domain, revision, file: rest.join('/') };
 }
 
+/** The text before the cursor on its line, at most 512 characters (name patterns are quadratic on a 10 MB line). */
 function lineBefore(text: string, pos: Position): string {
-  return (text.split('\n', pos.line + 1)[pos.line] ?? '').slice(0, pos.character);
+  const line = text.split('\n', pos.line + 1)[pos.line] ?? '';
+  return line.slice(Math.max(0, pos.character - 512), pos.character);
 }
 
 function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {
