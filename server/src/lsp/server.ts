@@ -538,7 +538,11 @@ export class NixDomainsServer {
     if (!/refus|fail|cannot|unavailable|invalid|error|timed out|mismatch/i.test(message)) return;
     if (this.told.has(message)) return;
     this.told.add(message);
-    void this.connection.sendNotification(PROBLEM_NOTIFICATION, { message });
+    // Say what to check, not only what happened.
+    const hint = /manifest|nix-domains\.json|invalid/i.test(message)
+      ? 'Check nix-domains.json.'
+      : 'Check that domain\'s "stubs"/"files" entry in nix-domains.json and the network; then run "Nix Domains: Refresh Domain Stubs". The server log has the details.';
+    void this.connection.sendNotification(PROBLEM_NOTIFICATION, { message: `${message}. ${hint}` });
   }
 
   private async frozenDiagnostics(analyzer: Analyzer, file: string): Promise<OurDiagnostic[]> {
