@@ -112,6 +112,8 @@ test('a maintainer of another domain hovers with its entry, read as one byte ran
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, '_0x4A6F') });
     assert.match((hover.contents as { value: string }).value, /_0x4A6F/);
     assert.match((hover.contents as { value: string }).value, /From domain `core`/);
+    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: at(text, '_0x4A6F'), context: { includeDeclaration: false } });
+    assert.ok(refs.some((r) => r.uri.endsWith('/cargo-audit/package.nix')), JSON.stringify(refs));
     const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, '_0x4A6F') });
     assert.equal(definition[0]?.uri, `nix-domains:/core/${coreRev}/maintainers/maintainer-list.nix`);
     // Completion of handles from core's stub, and a diagnostic for a handle in no list.

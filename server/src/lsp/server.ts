@@ -152,7 +152,11 @@ export class NixDomainsServer {
       const local = await this.at(p.textDocument.uri, p.position, (a, doc, pos) => {
         const found = resolveAt(a, doc, pos);
         const pkg = found?.target && a.catalog.packageAt(found.target);
-        return { locations: references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place)), pkg, analyzer: a };
+        const locations = references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place));
+        // A handle of another domain's maintainers list: the packages of this domain that name it.
+        const handle = locations.length === 0 ? maintainerHandleAt(a, doc, pos) : undefined;
+        if (handle) locations.push(...a.maintainers.packagesMaintainedBy(handle.handle).map((place) => toLocation(a, place)));
+        return { locations, pkg, analyzer: a };
       });
       if (!local) return null;
       if (!local.pkg) return local.locations;
