@@ -29,6 +29,7 @@ interface ListState { index: HandleIndex; mtimeMs: number; size: number; buffer?
  */
 export class DomainMaintainers {
   private readonly lists = new Map<string, ListState>();
+  private updates: Promise<void> = Promise.resolve();
 
   constructor(readonly analyzer: Analyzer, private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open) {}
 
@@ -92,7 +93,15 @@ export class DomainMaintainers {
    * The list is open in the editor and changed: find the edited byte range by comparing with
    * the previous buffer and rescan only the entries it touches.
    */
-  async updateFromBuffer(file: string, text: string): Promise<void> {
+  updateFromBuffer(file: string, text: string): Promise<void> {
+    // One update at a time, in the order the edits came: two overlapping updates would each diff
+    // against the same old buffer, and the older one could land last.
+    const next = this.updates.then(() => this.applyBuffer(file, text));
+    this.updates = next.catch(() => undefined);
+    return next;
+  }
+
+  private async applyBuffer(file: string, text: string): Promise<void> {
     const state = this.lists.get(file);
     const next = Buffer.from(text, 'utf8');
     if (!state) {
