@@ -33,6 +33,15 @@ test('the lens on openssl in core counts rebuilds in rust and extras too, and re
       textDocument: { uri }, position: { line, character: lines[line]!.indexOf('openssl') + 1 }, context: { includeDeclaration: false },
     });
     assert.ok(refs.some((r) => r.uri.endsWith('/rust/pkgs/by-name/ca/cargo-audit/package.nix')), refs.map((r) => r.uri).join('\n'));
+    // References on a maintainer handle of core reach the packages of rust that name it.
+    const list = path.join(universe.core, 'maintainers/maintainer-list.nix');
+    const listText = readFileSync(list, 'utf8');
+    const listUri = await client.open(list, listText);
+    const zoe = listText.split('\n').findIndex((l) => /^  zoe = \{/.test(l));
+    const handleRefs = await client.request<{ uri: string }[]>('textDocument/references', {
+      textDocument: { uri: listUri }, position: { line: zoe, character: 3 }, context: { includeDeclaration: false },
+    });
+    assert.ok(handleRefs.some((r) => r.uri.endsWith('/rust/pkgs/by-name/ca/cargo-audit/package.nix')), handleRefs.map((r) => r.uri).join('\n'));
   } finally {
     await client.stop();
   }

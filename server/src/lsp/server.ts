@@ -16,7 +16,7 @@ import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
-import { inMaintainerList, maintainerHandleAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
+import { inMaintainerList, maintainerHandleAt, nodeAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
 import { impactTitle, rebuildImpact, type RebuildImpact } from '../analysis/impact/closure';
 import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
@@ -155,10 +155,23 @@ export class NixDomainsServer {
         const locations = references(a, doc, pos, p.context.includeDeclaration).map((place) => toLocation(a, place));
         // A handle of another domain's maintainers list: the packages of this domain that name it.
         const handle = locations.length === 0 ? maintainerHandleAt(a, doc, pos) : undefined;
-        if (handle) locations.push(...a.maintainers.packagesMaintainedBy(handle.handle).map((place) => toLocation(a, place)));
-        return { locations, pkg, analyzer: a };
+        // On an entry of this domain's own list, in the list itself.
+        const node = isMaintainerList(doc.path) ? nodeAt(doc, pos) : null;
+        const entry = node?.type === 'identifier' && a.maintainers.entry(doc.path, node.text) ? node.text : undefined;
+        const named = handle?.handle ?? (locations.length === 0 ? entry : undefined);
+        if (named) locations.push(...a.maintainers.packagesMaintainedBy(named).map((place) => toLocation(a, place)));
+        // The handle whose packages in other domains are wanted too.
+        const own = found?.target && isMaintainerList(found.target.file) ? found.name : handle?.handle ?? entry;
+        return { locations, pkg, analyzer: a, handle: own };
       });
       if (!local) return null;
+      if (local.handle) {
+        // The packages of the other domains that name this handle, from their stubs.
+        const universe = await this.universeOf(local.analyzer);
+        for (const found of (await universe.store?.maintainedBy(local.handle).catch(() => [])) ?? []) {
+          local.locations.push(foreignLocation(universe.location(found)));
+        }
+      }
       if (!local.pkg) return local.locations;
       // Packages of the other domains that take this one as an input, from their stubs.
       const universe = await this.universeOf(local.analyzer);

@@ -137,6 +137,20 @@ export class StubStore {
   }
 
   /** Packages and lib functions of every configured domain matching a query. Loads every shard of every domain (once; cached after). */
+  /** Packages of every domain whose maintainers include a handle (fetches every shard, once; then from cache). */
+  async maintainedBy(handle: string): Promise<{ domain: string; revision: string; pkg: StubPackage }[]> {
+    const out: { domain: string; revision: string; pkg: StubPackage }[] = [];
+    for (const domain of this.domainNames()) {
+      const loaded = await this.load(domain).catch(() => undefined);
+      if (!loaded) continue;
+      for (let i = 0; i < loaded.root.shards.length; i++) {
+        const shard = await this.shard(loaded, i).catch(() => undefined);
+        for (const p of shard?.packages ?? []) if (p.maintainers.includes(handle)) out.push({ domain, revision: loaded.revision, pkg: p });
+      }
+    }
+    return out;
+  }
+
   async search(query: string, limit = 200): Promise<StubSymbol[]> {
     const q = query.toLowerCase();
     const out: StubSymbol[] = [];
