@@ -123,11 +123,11 @@ describe('cross-domain navigation from rust to core (real VS Code)', () => {
       assert.match(jump.tab, /package\.nix/);
       const before = await wb().editorText();
       assert.match(before, /pname = "openssl"/);
-      // The tab is labelled with the document's path, /core/<rev>/… (VS Code shows the
-      // `nix-domains:` scheme neither there nor in the tab's tooltip); a file on disk would be
+      // The tab is labelled with the document's path, /core/<rev>/…, marked "(read-only)" by the
+      // extension's label formatter for the `nix-domains:` scheme; a file on disk would be
       // labelled with its absolute path.
       const foreignPath = `/core/${coreRev}/${crossFiles.openssl}`;
-      assert.equal(await wb().activeFile(), foreignPath);
+      assert.equal(await wb().activeFile(), `${foreignPath} (read-only)`);
       assert.ok(server.requests.includes(`/files/${coreRev}/${crossFiles.openssl}`), server.requests.join(' '));
       // Read-only: typing changes nothing, and VS Code says why.
       const message = await wb().typeIntoReadOnlyEditor('xyz');
