@@ -16,9 +16,6 @@ const common = {
   target: 'node20',
   format: 'cjs',
   sourcemap: true,
-  // Small bundles for the .vsix; names are kept so stack traces in the server log stay readable.
-  minifyWhitespace: process.env.NIX_DOMAINS_MINIFY === '1',
-  minifySyntax: process.env.NIX_DOMAINS_MINIFY === '1',
   logLevel: 'warning',
   // web-tree-sitter's CommonJS build calls createRequire(import.meta.url), which a CJS bundle lacks.
   define: { 'import.meta.url': '__importMetaUrl' },

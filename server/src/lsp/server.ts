@@ -1,6 +1,6 @@
 import {
   CompletionItemKind, DiagnosticSeverity, SymbolKind, TextDocumentSyncKind, TextDocuments,
-  type CodeLens, type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type Hover, type InitializeParams, type Location,
+  type CodeLens, type CompletionItem, type Connection, type Diagnostic, type DocumentSymbol, type Hover, type InitializeParams,
   type ServerCapabilities, type SymbolInformation,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -17,19 +17,18 @@ import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type Symbol
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
 import { inMaintainerList, maintainerHandleAt, nodeAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
-import { FOREIGN_SCHEME, foreignCard, Universe, type ForeignLocation } from '../analysis/universe';
-import { impactTitle, rebuildImpact, type RebuildImpact } from '../analysis/impact/closure';
-import { readImpactSettings, type ImpactSettings } from '../analysis/impact/manifest';
+import { FOREIGN_SCHEME, foreignCard, Universe } from '../analysis/universe';
 import { impactSites } from '../analysis/impact/sites';
-import type { Package } from '../analysis/packages';
 import { MANIFEST_FILE, readDomainName } from '../analysis/manifest';
 import { manifestFileDiagnostics } from '../analysis/features/manifestDiagnostics';
 import { renderWavePlan } from '../analysis/waves';
 import {
-  CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, type FileImpactParams, type ImpactList, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION,
-  STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type ServerStatus, type Settings, type WavePlanParams,
+  CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST,
+  STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type FileImpactParams, type ServerStatus,
+  type Settings, type WavePlanParams,
 } from '../../../shared/protocol';
-import { toLocation, toRange, uriToPath } from './convert';
+import { foreignLocation, lineBefore, parseForeignUri, toLocation, toRange, uriToPath } from './convert';
+import { ImpactService } from './impact';
 
 const MAX_LENSES = 300;
 const MAX_FOREIGN_REFERENCES = 100;
@@ -51,6 +50,7 @@ export class NixDomainsServer {
   private readonly analyzers = new Map<string, Promise<Analyzer>>();
   private readonly waves = new Map<Analyzer, Promise<DomainWaves>>();
   private readonly universes = new Map<Analyzer, Promise<Universe>>();
+  private readonly impact = new ImpactService((a) => this.universeOf(a), (message) => this.onStubLog(message));
   /** Problems already shown to the user: each is told once, not on every keystroke. */
   private readonly told = new Set<string>();
   /** Documents changed since they were opened: editing a frozen package deserves a warning. */
@@ -140,7 +140,7 @@ export class NixDomainsServer {
         markdown = (await result.analyzer.maintainers.card(result.maintainer.file, result.maintainer.handle).catch(() => undefined)) ?? markdown;
       }
       if (result.pkg) {
-        const title = await this.impactTitleOf(result.analyzer, result.pkg).catch(() => undefined);
+        const title = await this.impact.titleFor(result.analyzer, result.pkg).catch(() => undefined);
         if (title) markdown += `\n\n**Impact:** changing it ${title}.`;
         const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!))
           .catch(() => (this.trusted ? '' : '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.'));
@@ -240,7 +240,8 @@ export class NixDomainsServer {
       }))));
     c.onCodeLensResolve(async (lens) => {
       const data = lens.data as { uri: string; attr: string };
-      const list = await this.impactOf(data.uri, (pkgs) => pkgs.find((p) => p.attrPath === data.attr));
+      const located = await this.locate(data.uri);
+      const list = located && await this.impact.listFor(located.analyzer, (pkgs) => pkgs.find((p) => p.attrPath === data.attr));
       lens.command = list
         ? { title: list.title, command: 'nixDomains.showImpact', arguments: [list] }
         : { title: 'rebuild impact unavailable', command: '' };
@@ -249,7 +250,7 @@ export class NixDomainsServer {
     c.onRequest(FILE_IMPACT_REQUEST, async (p: FileImpactParams) => {
       const located = await this.locate(p.uri);
       if (!located) return null;
-      return this.impactOf(p.uri, () => located.analyzer.catalog.packagesInFile(located.file)[0]);
+      return this.impact.listFor(located.analyzer, () => located.analyzer.catalog.packagesInFile(located.file)[0]);
     });
     c.onRequest(FILE_CONTENT_REQUEST, async (p: FileContentParams) => {
       const parsed = parseForeignUri(p.uri);
@@ -426,78 +427,6 @@ export class NixDomainsServer {
     for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
   }
 
-  /** The rebuild closure of one package, with a location for every package that rebuilds. */
-  private async impactOf(uri: string, pick: (packages: readonly Package[]) => Package | undefined): Promise<ImpactList | null> {
-    const located = await this.locate(uri);
-    if (!located) return null;
-    const { analyzer } = located;
-    await analyzer.indexed;
-    const pkg = pick(analyzer.catalog.all());
-    if (!pkg) return null;
-    const settings = await this.impactSettingsOf(analyzer);
-    const impact = await this.withForeignRebuilds(analyzer, rebuildImpact(analyzer, pkg, settings));
-    const byAttr = analyzer.catalog.memo('packagesByAttr', () => new Map(analyzer.catalog.all().map((p) => [p.attrPath, p])));
-    const groups = impact.domains.map((d) => ({
-      domain: d.domain, count: d.count,
-      items: d.packages.slice(0, 2000).map((attr) => {
-        const target = d.domain === analyzer.index.domain ? byAttr.get(attr)?.target : undefined;
-        return target
-          ? { label: attr, uri: URI.file(analyzer.index.absolute(target.file)).toString(), line: target.span[0] }
-          : { label: attr };
-      }),
-    }));
-    return { title: impactTitle(impact), groups };
-  }
-
-  /** Just the one-line figure (for the hover): no list of locations to build. */
-  private async impactTitleOf(analyzer: Analyzer, pkg: Package): Promise<string> {
-    const settings = await this.impactSettingsOf(analyzer);
-    return impactTitle(await this.withForeignRebuilds(analyzer, rebuildImpact(analyzer, pkg, settings)));
-  }
-
-  /**
-   * Adds what rebuilds in the other domains the manifest names: each takes some of this
-   * domain's packages as inputs (by any of their names); its stub's reverse graph says what
-   * rebuilds there. Fetches one part per domain, once.
-   */
-  private async withForeignRebuilds(analyzer: Analyzer, impact: RebuildImpact): Promise<RebuildImpact> {
-    const universe = await this.universeOf(analyzer);
-    if (!universe.store || universe.domains().length === 0) return impact;
-    const local = impact.domains.find((d) => d.domain === analyzer.index.domain);
-    const byAttr = analyzer.catalog.memo('packagesByAttr', () => new Map(analyzer.catalog.all().map((p) => [p.attrPath, p])));
-    const names = new Set<string>();
-    for (const attr of local?.packages ?? []) {
-      const pkg = byAttr.get(attr);
-      for (const name of pkg ? analyzer.catalog.namesOf(pkg) : [attr]) names.add(name);
-    }
-    if (impact.stdenv.touched) names.add('stdenv');
-    if (names.size === 0) return impact;
-    const domains = [...impact.domains];
-    let total = impact.total;
-    for (const domain of universe.domains()) {
-      if (domains.some((d) => d.domain === domain)) continue;
-      const rebuilt = await universe.store.rebuildClosure(domain, [...names]).catch(() => []);
-      if (rebuilt.length === 0) continue;
-      domains.push({ domain, count: rebuilt.length, packages: rebuilt });
-      total += rebuilt.length;
-    }
-    return { ...impact, domains, total };
-  }
-
-  private readonly impactSettings = new Map<Analyzer, Promise<ImpactSettings>>();
-
-  private impactSettingsOf(analyzer: Analyzer): Promise<ImpactSettings> {
-    let settings = this.impactSettings.get(analyzer);
-    if (!settings) {
-      settings = readImpactSettings(analyzer.root).then(({ settings: found, errors }) => {
-        for (const error of errors) this.onStubLog(`invalid ${error}`);
-        return found;
-      });
-      this.impactSettings.set(analyzer, settings);
-    }
-    return settings;
-  }
-
   /** Unknown inputs are looked up in the other domains first (this is what fetches their stubs lazily). */
   private async withoutForeignInputs(analyzer: Analyzer, found: OurDiagnostic[]): Promise<OurDiagnostic[]> {
     if (!found.some((d) => d.code === 'unknown-input')) return found;
@@ -601,29 +530,6 @@ async function frozenDiagnosticsOf(waves: DomainWaves, analyzer: Analyzer, file:
     if (warning) out.push({ span: pkg.target.span, severity: 'warning', code: 'frozen-package', message: warning.message });
   }
   return out;
-}
-
-/** The LSP location of a package of another domain: a checkout file, or a read-only virtual document. */
-function foreignLocation(location: ForeignLocation): Location {
-  const range = { start: { line: location.line, character: location.character }, end: { line: location.line, character: location.character } };
-  if (location.kind === 'checkout') return { uri: URI.file(location.absolute).toString(), range };
-  const uri = URI.from({ scheme: FOREIGN_SCHEME, path: `/${location.domain}/${location.revision}/${location.file}` }).toString();
-  return { uri, range };
-}
-
-/** `nix-domains:/<domain>/<revision>/<path>` → its parts. */
-function parseForeignUri(uri: string): { domain: string; revision: string; file: string } | undefined {
-  const parsed = URI.parse(uri);
-  if (parsed.scheme !== FOREIGN_SCHEME) return undefined;
-  const [, domain, revision, ...rest] = parsed.path.split('/');
-  if (!domain || !revision || rest.length === 0) return undefined;
-  return { domain, revision, file: rest.join('/') };
-}
-
-/** The text before the cursor on its line, at most 512 characters (name patterns are quadratic on a 10 MB line). */
-function lineBefore(text: string, pos: Position): string {
-  const line = text.split('\n', pos.line + 1)[pos.line] ?? '';
-  return line.slice(Math.max(0, pos.character - 512), pos.character);
 }
 
 function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {
