@@ -9,6 +9,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Parser, Language } from 'web-tree-sitter';
 import { createExampleUniverse, exampleDomains, type ExampleUniverse } from '../../scripts/example-universe';
+// The server's own rewrite of trailing commas in formals (this grammar build rejects them).
+import { blankTrailingCommas } from '../../server/src/analysis/parser';
 
 const execFileAsync = promisify(execFile);
 const grammar = path.resolve('node_modules/@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm');
@@ -29,49 +31,6 @@ async function nixFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-/**
- * Replaces a comma that is followed only by whitespace and comments up to `}` with a space:
- * this grammar build rejects trailing commas in formals. Strings and comments are skipped,
- * and every offset stays where it was.
- */
-function blankTrailingCommas(source: string): string {
-  const text = source.split('');
-  const skipTrivia = (from: number): number => {
-    let i = from;
-    for (;;) {
-      while (i < source.length && /\s/.test(source[i])) i++;
-      if (source[i] === '#') while (i < source.length && source[i] !== '\n') i++;
-      else if (source.startsWith('/*', i)) i = source.indexOf('*/', i + 2) < 0 ? source.length : source.indexOf('*/', i + 2) + 2;
-      else return i;
-    }
-  };
-  // Stack of contexts: code (with the brace depth of an interpolation), "…" and ''…'' strings.
-  const stack: Array<{ kind: 'code'; depth: number } | { kind: 'string' | 'indented' }> = [{ kind: 'code', depth: 0 }];
-  for (let i = 0; i < source.length; i++) {
-    const top = stack[stack.length - 1];
-    const c = source[i];
-    if (top.kind === 'code') {
-      if (c === '#') i = (source.indexOf('\n', i) + 1 || source.length) - 1;
-      else if (source.startsWith('/*', i)) i = (source.indexOf('*/', i + 2) + 2 || source.length) - 1;
-      else if (c === '"') stack.push({ kind: 'string' });
-      else if (source.startsWith("''", i)) stack.push({ kind: 'indented' }), i++;
-      else if (c === '{') top.depth++;
-      else if (c === '}') {
-        if (top.depth === 0 && stack.length > 1) stack.pop();
-        else top.depth--;
-      } else if (c === ',' && source[skipTrivia(i + 1)] === '}') text[i] = ' ';
-    } else if (top.kind === 'string') {
-      if (c === '\\') i++;
-      else if (c === '"') stack.pop();
-      else if (source.startsWith('${', i)) stack.push({ kind: 'code', depth: 0 }), i++;
-    } else {
-      if (source.startsWith("'''", i) || source.startsWith("''$", i) || source.startsWith("''\\", i)) i += 2;
-      else if (source.startsWith("''", i)) stack.pop(), i++;
-      else if (source.startsWith('${', i)) stack.push({ kind: 'code', depth: 0 }), i++;
-    }
-  }
-  return text.join('');
-}
 
 function hasNixInstantiate(): boolean {
   try {
