@@ -433,7 +433,7 @@ export class NixDomainsServer {
     const universe = await this.universeOf(analyzer);
     const kept: OurDiagnostic[] = [];
     for (const d of found) {
-      const name = d.code === 'unknown-input' ? /^`([^`]+)`/.exec(d.message)?.[1] : undefined;
+      const name = d.code === 'unknown-input' ? d.name : undefined;
       if (name && (await universe.lookup(name))) continue;
       if (name && universe.domains().length > 0) {
         d.message = `\`${name}\` names no package in domain \`${analyzer.index.domain}\` nor in ${universe.domains().map((x) => `\`${x}\``).join(', ')}: callPackage cannot fill this input.`;

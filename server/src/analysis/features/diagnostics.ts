@@ -1,7 +1,14 @@
 import type { Analyzer } from '../analyzer';
 import type { Span } from '../syntax';
 
-export interface Diagnostic { span: Span; severity: 'error' | 'warning' | 'information'; message: string; code: string }
+export interface Diagnostic {
+  span: Span;
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  code: string;
+  /** The name the diagnostic is about (an unknown input), for callers that look it up elsewhere. */
+  name?: string;
+}
 
 /** Names the package-set machinery provides to every package function without a package of that name. */
 export const PROVIDED_NAMES = new Set([
@@ -30,7 +37,7 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
     if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
     if (analyzer.resolver.resolveInput(file, formal.name)) continue;
     out.push({
-      span: formal.span, severity: 'warning', code: 'unknown-input',
+      span: formal.span, severity: 'warning', code: 'unknown-input', name: formal.name,
       message: `\`${formal.name}\` names no package known in domain \`${analyzer.index.domain}\`: callPackage cannot fill this input.`,
     });
   }
