@@ -30,6 +30,7 @@ export const PACKAGE_SET_NAMES = new Set([
   'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget', 'pkgsTargetTarget', 'targetPackages', '__splicedPackages',
 ]);
 
+/** How deep resolution follows bindings before it gives up (a chain of aliases in real trees is < 10). */
 const MAX_DEPTH = 40;
 
 /**
@@ -38,10 +39,21 @@ const MAX_DEPTH = 40;
  * memoised until the index changes.
  */
 export class Resolver {
+  /** Final results, failures included. */
   private memo = new Map<Binding, Target | null>();
+  /**
+   * Results that depended on a binding still being resolved (a cycle was cut there): valid only
+   * while that binding, the `head`, is on the stack; dropped when it completes.
+   */
+  private provisional = new Map<Binding, { target: Target | null; head: number }>();
+  private provisionalByHead: Binding[][] = [];
+  /** Bindings being resolved, by their depth on the stack. */
+  private readonly stack = new Map<Binding, number>();
+  /** The lowest stack depth a cut reached during the current resolution (Tarjan's low-link). */
+  private low = Infinity;
+  /** Top-level candidates of a name, in order of preference. */
+  private rankedByName = new Map<string, Binding[]>();
   private generation = -1;
-  private readonly inProgress = new Set<Binding>();
-  private depth = 0;
   /** Members of files that are indexed by their own scanner (maintainer lists), by name. */
   memberOfFile?: (file: string, name: string) => Target | undefined;
 
@@ -50,6 +62,9 @@ export class Resolver {
   private fresh(): void {
     if (this.generation !== this.index.generation) {
       this.memo = new Map();
+      this.provisional = new Map();
+      this.provisionalByHead = [];
+      this.rankedByName = new Map();
       this.generation = this.index.generation;
     }
   }
@@ -110,31 +125,62 @@ export class Resolver {
 
   /** Resolves a name in the top-level package set: top-level bindings, then by-name packages, then any set. */
   lookupGlobal(name: string, exclude?: Binding): Target | undefined {
-    const candidates = (this.index.bindingsByName.get(name) ?? []).filter((b) => b !== exclude);
-    const ranked = [...candidates].sort((a, b) => rank(a, this.index) - rank(b, this.index));
+    this.fresh();
+    const ranked = this.ranked(name);
     const byName = this.index.byNameByName.get(name);
-    for (const binding of ranked) {
-      if (byName && rank(binding, this.index) > 1) break;
+    // A by-name package wins over bindings outside the top-level sets (rank 2 and 3).
+    const preferred = byName ? ranked.filter((b) => rankOf(b, this.index) <= 1) : ranked;
+    for (const binding of preferred) {
+      if (binding === exclude) continue;
       const target = this.resolveBinding(binding);
       if (target) return target;
     }
     if (byName) return this.fileTarget(byName.file);
-    for (const binding of ranked) {
-      if (rank(binding, this.index) <= 1) continue;
-      const target = this.resolveBinding(binding);
-      if (target) return target;
-    }
     return undefined;
   }
 
-  /** Resolves a package-set binding to the place that defines its value. */
+  /** The bindings of a name, top-level package sets first; computed once per generation. */
+  private ranked(name: string): Binding[] {
+    let ranked = this.rankedByName.get(name);
+    if (!ranked) {
+      const candidates = this.index.bindingsByName.get(name) ?? [];
+      const ranks = new Map(candidates.map((b) => [b, rankOf(b, this.index)]));
+      ranked = [...candidates].sort((a, b) => ranks.get(a)! - ranks.get(b)!);
+      this.rankedByName.set(name, ranked);
+    }
+    return ranked;
+  }
+
+  /**
+   * Resolves a package-set binding to the place that defines its value. Every result is
+   * memoised, failures included, so the cost grows with the number of bindings, not with the
+   * number of paths through them. A resolution that ran into a binding still on the stack (a
+   * cycle: `python3 = python3` in an overlay, aliases that lead back) is provisional until that
+   * binding completes, then recomputed on the next request.
+   */
   resolveBinding(binding: Binding): Target | undefined {
     this.fresh();
-    const cached = this.memo.get(binding);
-    if (cached !== undefined) return cached ?? undefined;
-    if (this.inProgress.has(binding) || this.depth > MAX_DEPTH) return undefined;
-    this.inProgress.add(binding);
-    this.depth++;
+    const memo = this.memo.get(binding);
+    if (memo !== undefined) return memo ?? undefined;
+    const provisional = this.provisional.get(binding);
+    if (provisional) {
+      this.low = Math.min(this.low, provisional.head);
+      return provisional.target ?? undefined;
+    }
+    const onStack = this.stack.get(binding);
+    if (onStack !== undefined) {
+      this.low = Math.min(this.low, onStack);
+      return undefined;
+    }
+    // Too deep: cut, and keep everything below provisional until the outermost resolution ends.
+    if (this.stack.size >= MAX_DEPTH) {
+      this.low = 0;
+      return undefined;
+    }
+    const depth = this.stack.size;
+    this.stack.set(binding, depth);
+    const outerLow = this.low;
+    this.low = Infinity;
     let target: Target | undefined;
     try {
       target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
@@ -144,11 +190,17 @@ export class Resolver {
       if (!target && binding.val.k !== 'ref' && binding.val.k !== 'sel') target = { file: binding.file, span: binding.span };
       if (target && !target.binding) target = { ...target, binding };
     } finally {
-      this.depth--;
-      this.inProgress.delete(binding);
+      this.stack.delete(binding);
+      const low = this.low;
+      this.low = Math.min(outerLow, low);
+      for (const done of this.provisionalByHead[depth] ?? []) this.provisional.delete(done);
+      this.provisionalByHead[depth] = [];
+      if (low >= depth) this.memo.set(binding, target ?? null);
+      else {
+        this.provisional.set(binding, { target: target ?? null, head: low });
+        (this.provisionalByHead[low] ??= []).push(binding);
+      }
     }
-    // A failure inside a cycle guard may succeed from elsewhere: only the outermost failure is final.
-    if (target || this.inProgress.size === 0) this.memo.set(binding, target ?? null);
     return target;
   }
 
@@ -229,7 +281,7 @@ function isLibFile(file: string): boolean {
 }
 
 /** Preference among bindings of the same name: top-level package sets first. */
-function rank(binding: Binding, index: DomainIndex): number {
+function rankOf(binding: Binding, index: DomainIndex): number {
   const topLevel = binding.pathInFile.length === 1;
   if (topLevel && (binding.file.includes('top-level/') || index.groupFiles.has(binding.file))) return 0;
   if (topLevel && index.callersOf(binding.file).length === 0) return 1;
