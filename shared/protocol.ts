@@ -12,6 +12,8 @@ export interface Settings {
     unknownInputs: boolean;
   };
   trace: { server: 'off' | 'messages' | 'verbose' };
+  /** Wall time a request may take before it answers with what it has, in ms. */
+  requestTimeoutMs: number;
 }
 
 /** Defaults of every setting; a test checks each `nixDomains.*` setting of package.json has one. */
@@ -19,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   largeFileThreshold: 256 * 1024,
   diagnostics: { unknownInputs: true },
   trace: { server: 'off' },
+  requestTimeoutMs: 2000,
 };
 
 /** State shown in the status bar. */

@@ -1,7 +1,8 @@
 import type { Binding, DomainIndex } from './domainIndex';
 import type { DrvFacts, Formal } from './facts';
 import type { Resolver, Target } from './resolve';
-import type { Span } from './syntax';
+import type { Place, Span } from './syntax';
+import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
 
 /** A package of the domain: an attribute path and the file (and place) that builds it. */
 export interface Package {
@@ -41,15 +42,21 @@ export function targetKey(target: Target): string {
   return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
 
-/** Everything derived from the whole index at once, rebuilt lazily when the index changes. */
+/** The whole-domain maps a request may need ready before it runs (see `PackageCatalog.prepare`). */
+export type CatalogPart = 'packages' | 'dependants' | 'names' | 'occurrences';
+
+/**
+ * Everything derived from the whole index at once, rebuilt lazily when the index's structure
+ * changes. Each map is computed in steps: asked for synchronously it is finished at once (the CLI),
+ * prepared for a request it is built in slices that let other requests through.
+ */
 export class PackageCatalog {
   private generation = -1;
-  private packages: Package[] = [];
-  private byKey = new Map<string, Package>();
-  private dependants?: Map<string, Package[]>;
-  private occurrences?: Map<string, Occurrence[]>;
+  private packagesValue!: SteppedValue<{ packages: Package[]; byKey: Map<string, Package> }>;
+  private dependantsValue!: SteppedValue<Map<string, Package[]>>;
+  private namesValue!: SteppedValue<Map<string, Set<string>>>;
+  private occurrencesValue!: SteppedValue<Map<string, Occurrence[]>>;
   private prefixes = new Map<string, string[]>();
-  private namesByKey?: Map<string, Set<string>>;
   private readonly memos = new Map<string, unknown>();
 
   constructor(readonly index: DomainIndex, readonly resolver: Resolver) {}
@@ -58,24 +65,60 @@ export class PackageCatalog {
     // Only a change of structure invalidates: ordinary typing keeps the whole-domain caches.
     if (this.generation === this.index.structureGeneration) return;
     this.generation = this.index.structureGeneration;
-    this.namesByKey = undefined;
     this.memos.clear();
-    this.dependants = undefined;
-    this.occurrences = undefined;
     this.prefixes = new Map();
-    this.collect();
+    const stale = ((generation) => () => generation !== this.index.structureGeneration)(this.generation);
+    this.packagesValue = new SteppedValue(() => this.collect(), stale);
+    this.dependantsValue = new SteppedValue(() => this.collectDependants(), stale);
+    this.namesValue = new SteppedValue(() => this.collectNames(), stale);
+    this.occurrencesValue = new SteppedValue(() => this.collectOccurrences(), stale);
+  }
+
+  /**
+   * Builds the maps a request needs within its budget, in slices; true when they are ready (the
+   * request then runs without building anything), false when the budget stopped first.
+   */
+  async prepare(budget: Budget, parts: readonly CatalogPart[] = ['packages']): Promise<boolean> {
+    for (;;) {
+      this.fresh();
+      const generation = this.generation;
+      let ready = true;
+      for (const part of parts) {
+        if (!(await this.part(part).prepare(budget))) {
+          ready = false;
+          break;
+        }
+      }
+      if (generation !== this.index.structureGeneration) continue;
+      return ready;
+    }
+  }
+
+  /** Whether a map is built for the current structure. */
+  isReady(part: CatalogPart): boolean {
+    this.fresh();
+    return this.part(part).ready;
+  }
+
+  private part(part: CatalogPart): SteppedValue<unknown> {
+    switch (part) {
+      case 'packages': return this.packagesValue;
+      case 'dependants': return this.dependantsValue;
+      case 'names': return this.namesValue;
+      case 'occurrences': return this.occurrencesValue;
+    }
   }
 
   /** Every package of the domain, one per definition. */
   all(): readonly Package[] {
     this.fresh();
-    return this.packages;
+    return this.packagesValue.get().packages;
   }
 
   /** Every name a package is known by in its set (its attribute path, its name, aliases that lead to it). */
   namesOf(pkg: Package): string[] {
     this.fresh();
-    return [...new Set([pkg.attrPath, pkg.name, ...(this.nameMap().get(targetKey(pkg.target)) ?? [])])];
+    return [...new Set([pkg.attrPath, pkg.name, ...(this.namesValue.get().get(targetKey(pkg.target)) ?? [])])];
   }
 
   /** A value derived from the whole domain, computed once per structure of the index. */
@@ -87,17 +130,16 @@ export class PackageCatalog {
 
   /** The packages built by a file. */
   packagesInFile(file: string): Package[] {
-    this.fresh();
-    return this.packages.filter((p) => p.target.file === file);
+    return this.all().filter((p) => p.target.file === file);
   }
 
   /** The package a resolved target defines, if it is one. */
   packageAt(target: Target): Package | undefined {
     this.fresh();
-    return this.byKey.get(targetKey(target));
+    return this.packagesValue.get().byKey.get(targetKey(target));
   }
 
-  private collect(): void {
+  private *collect(): Steps<{ packages: Package[]; byKey: Map<string, Package> }> {
     const packages: Package[] = [];
     const byKey = new Map<string, Package>();
     const add = (pkg: Package) => {
@@ -112,6 +154,7 @@ export class PackageCatalog {
     for (const binding of this.index.allBindings()) {
       if (binding.val.k !== 'call' && binding.val.k !== 'inline') continue;
       const target = this.resolver.resolveBinding(binding);
+      yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
       const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
       add({
@@ -123,8 +166,7 @@ export class PackageCatalog {
       const target = this.resolver.fileTarget(pkg.file);
       add({ attrPath: pkg.name, name: pkg.name, declFile: pkg.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) });
     }
-    this.packages = packages;
-    this.byKey = byKey;
+    return { packages, byKey };
   }
 
   private drvOf(target: Target, binding?: Binding): { drv?: DrvFacts } {
@@ -135,6 +177,7 @@ export class PackageCatalog {
 
   /** The attribute path under which a package-set file's bindings appear (`python3Packages` for python-packages.nix). */
   prefixOf(file: string, seen = new Set<string>()): string[] {
+    this.fresh();
     const cached = this.prefixes.get(file);
     if (cached) return cached;
     let prefix: string[] = [];
@@ -160,36 +203,46 @@ export class PackageCatalog {
   /** The packages that take this one as a direct input. */
   dependantsOf(pkg: Package): Package[] {
     this.fresh();
-    if (!this.dependants) {
-      const map = new Map<string, Package[]>();
-      for (const p of this.packages) {
-        for (const input of this.inputsOf(p)) {
-          if (!input.target) continue;
-          const key = targetKey(input.target);
-          const list = map.get(key);
-          if (!list) map.set(key, [p]);
-          else if (list[list.length - 1] !== p) list.push(p);
-        }
+    return this.dependantsValue.get().get(targetKey(pkg.target)) ?? [];
+  }
+
+  private *collectDependants(): Steps<Map<string, Package[]>> {
+    const map = new Map<string, Package[]>();
+    for (const p of this.all()) {
+      for (const input of this.inputsOf(p)) {
+        if (!input.target) continue;
+        const key = targetKey(input.target);
+        const list = map.get(key);
+        if (!list) map.set(key, [p]);
+        else if (list[list.length - 1] !== p) list.push(p);
       }
-      this.dependants = map;
+      yield;
     }
-    return this.dependants.get(targetKey(pkg.target)) ?? [];
+    return map;
   }
 
   /** Places that name a definition: inputs (formals) and references in package sets (overrides, aliases, inherits). */
-  referencesTo(target: Target): { file: string; span: Span }[] {
+  referencesTo(target: Target): Place[] {
+    return finishSteps(this.referencesSteps(target, []));
+  }
+
+  /**
+   * The steps of `referencesTo`, adding each place to `out` as it is found: a request cut short
+   * answers with the places found so far.
+   */
+  *referencesSteps(target: Target, out: Place[]): Steps<Place[]> {
     this.fresh();
     const key = targetKey(target);
-    const names = new Set(this.nameMap().get(key) ?? []);
+    const names = new Set(this.namesValue.get().get(key) ?? []);
     for (const pkg of this.index.byNameByName.values()) if (pkg.file === target.file) names.add(pkg.name);
-    const out: { file: string; span: Span }[] = [];
-    const occurrences = this.occurrenceMap();
+    const occurrences = this.occurrencesValue.get();
     for (const name of names) {
       for (const occurrence of occurrences.get(name) ?? []) {
         // Resolution depends only on the structure, which these occurrences were built from.
         if (occurrence.key === undefined) {
           const t = occurrence.resolve();
           occurrence.key = t ? targetKey(t) : null;
+          yield;
         }
         if (occurrence.key === key) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
       }
@@ -198,23 +251,21 @@ export class PackageCatalog {
   }
 
   /** Every name a definition is known by (its bindings and aliases), by definition key. */
-  private nameMap(): Map<string, Set<string>> {
-    if (this.namesByKey) return this.namesByKey;
+  private *collectNames(): Steps<Map<string, Set<string>>> {
     const map = new Map<string, Set<string>>();
     for (const binding of this.index.allBindings()) {
       const t = this.resolver.resolveBinding(binding);
+      yield;
       if (!t) continue;
       const key = targetKey(t);
       let names = map.get(key);
       if (!names) map.set(key, (names = new Set()));
       names.add(binding.name);
     }
-    this.namesByKey = map;
     return map;
   }
 
-  private occurrenceMap(): Map<string, Occurrence[]> {
-    if (this.occurrences) return this.occurrences;
+  private *collectOccurrences(): Steps<Map<string, Occurrence[]>> {
     const map = new Map<string, Occurrence[]>();
     const add = (name: string, occurrence: Occurrence) => {
       const list = map.get(name);
@@ -231,6 +282,7 @@ export class PackageCatalog {
           },
         });
       });
+      yield;
     }
     for (const binding of this.index.allBindings()) {
       const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
@@ -241,8 +293,8 @@ export class PackageCatalog {
         add(val.path[0]!, occurrence);
         if (val.path.length > 1) add(val.path[val.path.length - 1]!, occurrence);
       }
+      yield;
     }
-    this.occurrences = map;
     return map;
   }
 }

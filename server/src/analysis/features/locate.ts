@@ -263,8 +263,9 @@ function bindingSpan(scope: Node, name: string): Span | undefined {
 }
 
 /** The name under the cursor when it resolves to nothing in this domain (a candidate for another domain). */
-export function unresolvedNameAt(analyzer: Analyzer, doc: NixDocument, pos: Position): { name: string; span: Span } | undefined {
-  const found = resolveAt(analyzer, doc, pos);
+export function unresolvedNameAt(
+  analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos),
+): { name: string; span: Span } | undefined {
   if (!found || found.target) return undefined;
   if (found.local && !found.declaration) {
     // A use of an input in the body: the input (formal) names the package.
@@ -284,10 +285,11 @@ function isTopFormalSpan(doc: NixDocument, span: Span): boolean {
 }
 
 /** A maintainer handle under the cursor (`with lib.maintainers; [ alice ]`, `maintainers.alice`) that this domain cannot resolve. */
-export function maintainerHandleAt(analyzer: Analyzer, doc: NixDocument, pos: Position): { handle: string; span: Span } | undefined {
+export function maintainerHandleAt(
+  analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos),
+): { handle: string; span: Span } | undefined {
   const node = nodeAt(doc, pos);
   if (!node || node.type !== 'identifier') return undefined;
-  const found = resolveAt(analyzer, doc, pos);
   if (found?.target || (found?.local && !found.declaration)) return undefined;
   const parent = node.parent;
   if (parent?.type === 'attrpath' && parent.parent?.type === 'select_expression') {
