@@ -1,5 +1,5 @@
 import type { Binding, DomainIndex } from './domainIndex';
-import type { DrvFacts, Formal } from './facts';
+import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
@@ -14,6 +14,8 @@ export interface Package {
   target: Target;
   drv?: DrvFacts;
   binding?: Binding;
+  /** Other attribute paths that name the same definition (`nodejs.lts` for `nodejs.v20`). */
+  aliases?: string[];
 }
 
 /** An input of a package: one formal of its function, and what it resolves to. */
@@ -145,9 +147,15 @@ export class PackageCatalog {
     const add = (pkg: Package) => {
       const key = targetKey(pkg.target);
       const existing = byKey.get(key);
-      // One entry per definition; the shortest attribute path names it.
-      if (existing && existing.attrPath.length <= pkg.attrPath.length) return;
-      if (existing) packages.splice(packages.indexOf(existing), 1, pkg);
+      // One entry per definition; the shortest attribute path names it, the others are its aliases.
+      if (existing && existing.attrPath.length <= pkg.attrPath.length) {
+        if (existing.attrPath !== pkg.attrPath) (existing.aliases ??= []).push(pkg.attrPath);
+        return;
+      }
+      if (existing) {
+        pkg.aliases = [existing.attrPath, ...(existing.aliases ?? [])];
+        packages.splice(packages.indexOf(existing), 1, pkg);
+      }
       else packages.push(pkg);
       byKey.set(key, pkg);
     };
@@ -165,6 +173,15 @@ export class PackageCatalog {
     for (const pkg of this.index.byNameByName.values()) {
       const target = this.resolver.fileTarget(pkg.file);
       add({ attrPath: pkg.name, name: pkg.name, declFile: pkg.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) });
+    }
+    // Sets whose members are not bindings: a folder of packagesFromDirectoryRecursive, a set over one (`versions // { … }`).
+    for (const binding of this.index.allBindings()) {
+      if (binding.val.k !== 'call' && binding.val.k !== 'dir') continue;
+      const target = this.resolver.resolveBinding(binding);
+      if (!target || !(target.dir !== undefined || target.set?.rest)) continue;
+      const prefix = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
+      for (const member of members(this.index, this.resolver, target, prefix)) add({ ...member, ...this.drvOf(member.target) });
+      yield;
     }
     return { packages, byKey };
   }
@@ -193,11 +210,29 @@ export class PackageCatalog {
   /** The inputs of a package: the formals of the function its file evaluates to, resolved. */
   inputsOf(pkg: Package): PackageInput[] {
     if (pkg.binding?.val.k === 'inline') return [];
-    const formals = this.index.files.get(pkg.target.file)?.formals ?? [];
-    return formals.map((formal) => {
+    const facts = this.index.files.get(pkg.target.file);
+    const inputs = (facts?.formals ?? []).map((formal): PackageInput => {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };
     });
+    // A file that hands its package to a builder (`callPackage ../nodejs.nix { inherit openssl; }`, `callPackage ./generic.nix { … }`)
+    // also takes what callPackage fills in for that builder's formals; the ones the call passes are the file's own.
+    const builder = facts?.value.k === 'call' && facts.value.kind === 'callPackage' ? this.builderOf(facts.value) : undefined;
+    if (builder && facts?.value.k === 'call') {
+      const given = new Set([...inputs.map((i) => i.formal.name), ...facts.value.args.map((a) => a.name)]);
+      for (const formal of this.index.files.get(builder)?.formals ?? []) {
+        if (given.has(formal.name)) continue;
+        const target = this.resolver.resolveInput(builder, formal.name);
+        inputs.push(target ? { formal, target } : { formal });
+      }
+    }
+    return inputs;
+  }
+
+  /** The file a package file's value calls, when it is another file of the domain. */
+  private builderOf(call: Extract<Val, { k: 'call' }>): string | undefined {
+    const file = call.target === undefined ? undefined : this.index.resolveFile(call.target);
+    return file && this.index.files.get(file)?.formals ? file : undefined;
   }
 
   /** The packages that take this one as a direct input. */
@@ -297,4 +332,51 @@ export class PackageCatalog {
     }
     return map;
   }
+}
+
+/** How deep nested folders of packagesFromDirectoryRecursive are followed. */
+const MAX_MEMBER_DEPTH = 4;
+
+/**
+ * The packages of a set that has no bindings of its own: each file of a packagesFromDirectoryRecursive
+ * folder (`<name>.nix`, `<name>/package.nix`; a folder without package.nix is a nested set), and
+ * each attribute of a set over such a folder that leads to a file.
+ */
+function members(index: DomainIndex, resolver: Resolver, target: Target, prefix: string, depth = 0): Omit<Package, 'drv'>[] {
+  if (depth > MAX_MEMBER_DEPTH) return [];
+  const out: Omit<Package, 'drv'>[] = [];
+  const names = new Set<string>();
+  if (target.set) {
+    // The folder's names first: on a tie in length the folder's name (`v20`) names the package, the set's (`lts`) is its alias.
+    if (target.set.rest) {
+      const rest = resolver.resolveVal(target.set.rest, { file: target.file, set: target.set, parents: target.parents ?? [] });
+      if (rest?.dir !== undefined) for (const name of folderMembers(index, rest.dir)) names.add(name);
+    }
+    for (const attr of target.set.attrs) names.add(attr.name);
+  } else if (target.dir !== undefined) {
+    for (const name of folderMembers(index, target.dir)) names.add(name);
+  }
+  for (const name of names) {
+    const member = resolver.select(target, name);
+    if (!member || member.missing) continue;
+    const attrPath = `${prefix}.${name}`;
+    if (member.dir !== undefined || member.set?.rest) out.push(...members(index, resolver, member, attrPath, depth + 1));
+    else if (member.whole && !member.set) out.push({ attrPath, name, declFile: member.file, declSpan: [0, 0, 0, 0], target: member });
+  }
+  return out;
+}
+
+/** The attribute names packagesFromDirectoryRecursive makes of a folder: `<name>.nix` files and subfolders. */
+function folderMembers(index: DomainIndex, dir: string): string[] {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const names = new Set<string>();
+  for (const file of index.files.keys()) {
+    if (!file.startsWith(prefix)) continue;
+    const rest = file.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) {
+      if (rest.endsWith('.nix')) names.add(rest.slice(0, -4));
+    } else names.add(rest.slice(0, slash));
+  }
+  return [...names].sort();
 }

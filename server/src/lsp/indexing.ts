@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
 import type { DomainSession } from '../analysis/session';
+import { sliceMs } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
 
 export interface IndexingHooks {
@@ -31,7 +32,9 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
     hooks.indexedOne();
     // Not awaited by `indexed`: requests are answered while it runs, each preparing what it needs.
-    void warmUp(connection, session, hooks);
+    // NIX_DOMAINS_WARMUP=0 leaves everything to the requests (tests of the requests' own preparation).
+    if (process.env.NIX_DOMAINS_WARMUP !== '0') void warmUp(connection, session, hooks);
+    else hooks.setStatus(readyStatus(session, hooks.status()));
   });
   return Promise.all(jobs).then(() => undefined, (err) => {
     const message = err instanceof Error ? err.message : String(err);
@@ -40,17 +43,21 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
   });
 }
 
+/** The status once a domain is indexed (the package count is filled in once the catalog is built). */
+function readyStatus(session: DomainSession, previous: ServerStatus): ServerStatus {
+  const { analyzer } = session;
+  return { ...previous, domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: previous.packages };
+}
+
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {
   const { analyzer } = session;
   const started = Date.now();
   try {
-    await session.prepare(new Budget(), ['packages']);
+    const budget = new Budget({ sliceMs: sliceMs() });
+    await session.prepare(budget, ['packages']);
     const wave = await (await session.waves())?.status().catch(() => undefined);
-    hooks.setStatus({
-      domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: analyzer.catalog.all().length,
-      ...(wave ? { wave } : {}),
-    });
-    await session.prepare(new Budget(), ['dependants', 'names', 'graph', 'occurrences']);
+    hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
+    await session.prepare(budget, ['dependants', 'names', 'graph', 'occurrences']);
     connection.console.info(`Domain ${analyzer.index.domain}: packages, dependants, references and the dependency graph ready in ${Date.now() - started} ms`);
   } catch (err) {
     connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);
