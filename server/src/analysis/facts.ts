@@ -60,7 +60,7 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 5;
+export const FACTS_VERSION = 6;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -146,7 +146,8 @@ class Extractor {
           // The per-system function is the last argument: its body is one system's set.
           const argument = node.childForFieldName('argument');
           const fn = argument && unparen(argument);
-          if (fn?.type !== 'function_expression') break;
+          // Not a per-system function: the package set itself (`import ./. { inherit system; }`).
+          if (fn?.type !== 'function_expression') return this.valueOf(node);
           expression = this.peel(fn);
         } else if (isAttrset(node)) {
           const systems = [...topBindings(node).keys()].filter((k) => /-(linux|darwin)$/.test(k));
