@@ -22,12 +22,12 @@ const sessions = new Map<string, Promise<DomainSession>>();
 export const reported: string[] = [];
 
 /** An indexed session over a clone of a real domain (or any folder), made once per process. */
-export function realSession(domainOrRoot: CorpusDomain | string): Promise<DomainSession> {
+export function realSession(domainOrRoot: CorpusDomain | string, options: { stubCacheDir?: string } = {}): Promise<DomainSession> {
   const root = path.isAbsolute(domainOrRoot) ? domainOrRoot : corpusClone(domainOrRoot as CorpusDomain);
   let session = sessions.get(root);
   if (!session) {
     session = DomainSession.open(root, {
-      trusted: true, stubLog: (m) => reported.push(m), report: (m) => reported.push(m), stubCacheDir: path.join(CACHE, 'stubs'),
+      trusted: true, stubLog: (m) => reported.push(m), report: (m) => reported.push(m), stubCacheDir: options.stubCacheDir ?? path.join(CACHE, 'stubs'),
       analyzer: { cacheDir: path.join(CACHE, 'index'), log: (m) => reported.push(m) },
     }).then(async (s) => {
       await s.analyzer.indexAll();

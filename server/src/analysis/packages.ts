@@ -285,6 +285,23 @@ export class PackageCatalog {
     return out;
   }
 
+  /**
+   * The places that take a name nothing in this domain defines (a package of another domain):
+   * inputs and references of that name that resolve to nothing here. Adds them to `out` as found.
+   */
+  *unresolvedSteps(name: string, out: Place[]): Steps<Place[]> {
+    this.fresh();
+    for (const occurrence of this.occurrencesValue.get().get(name) ?? []) {
+      if (occurrence.key === undefined) {
+        const t = occurrence.resolve();
+        occurrence.key = t ? targetKey(t) : null;
+        yield;
+      }
+      if (occurrence.key === null) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
+    }
+    return out;
+  }
+
   /** Every name a definition is known by (its bindings and aliases), by definition key. */
   private *collectNames(): Steps<Map<string, Set<string>>> {
     const map = new Map<string, Set<string>>();

@@ -33,15 +33,17 @@ export interface DomainMiss {
 export function missingEverywhere(name: string, here: string, misses: readonly DomainMiss[]): string {
   const head = `\`${name}\` names no package in domain \`${here}\``;
   if (misses.length === 0) return `${head}: callPackage cannot fill this input.`;
-  const parts = misses.map((m) => {
-    const at = m.revision ? ` at \`${m.revision.slice(0, 12)}\`${m.by === 'flake.lock' ? ' (pinned by flake.lock)' : m.by === 'rev' ? ' (its "rev" in nix-domains.json)' : ''}` : '';
-    if (m.unavailable) return `\`${m.domain}\`${at} could not be read (${m.unavailable})`;
-    if (m.packages === 0) {
-      return `\`${m.domain}\`${at} defines no packages at all; set a newer "rev" for \`${m.domain}\` in nix-domains.json, update the pin, or check \`${m.domain}\` out beside this domain`;
+  const at = (m: DomainMiss) => (m.revision
+    ? `\`${m.domain}\` at \`${m.revision.slice(0, 12)}\`${m.by === 'flake.lock' ? ' (pinned by flake.lock)' : m.by === 'rev' ? ' (its "rev" in nix-domains.json)' : ''}`
+    : `\`${m.domain}\``);
+  const sentences = [`${head} nor in ${misses.map(at).join(', ')}: callPackage cannot fill this input.`];
+  for (const m of misses) {
+    if (m.unavailable) sentences.push(`${at(m)} could not be read: ${m.unavailable}.`);
+    else if (m.packages === 0) {
+      sentences.push(`${at(m)} defines no packages at all: set a newer "rev" for \`${m.domain}\` in nix-domains.json, update the pin, or check \`${m.domain}\` out beside this domain.`);
     }
-    return `\`${m.domain}\`${at}`;
-  });
-  return `${head} nor in ${parts.join('; nor in ')}: callPackage cannot fill this input.`;
+  }
+  return sentences.join(' ');
 }
 
 /** The URI scheme of read-only files of other domains: `nix-domains:/<domain>/<revision>/<path>`. */

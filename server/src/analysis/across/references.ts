@@ -1,7 +1,7 @@
 import type { Budget } from '../budget';
 import { runSteps } from '../budget';
 import { isMaintainerList } from '../features/maintainers';
-import { maintainerHandleAt, nodeAt, resolveAt, type Position } from '../features/locate';
+import { maintainerHandleAt, nodeAt, resolveAt, unresolvedNameAt, type Position } from '../features/locate';
 import { referencesSteps } from '../features/references';
 import type { DomainSession } from '../session';
 import type { Place } from '../syntax';
@@ -30,10 +30,12 @@ export async function referencesAcross(
     const node = isMaintainerList(doc.path) ? nodeAt(doc, pos) : null;
     const entry = node?.type === 'identifier' && analyzer.maintainers.entry(doc.path, node.text) ? node.text : undefined;
     const ownHandle = found?.target && isMaintainerList(found.target.file) ? found.name : undefined;
-    return { pkg, steps, handle: handle?.handle, entry, ownHandle };
+    const foreign = unresolvedNameAt(analyzer, doc, pos, found);
+    return { pkg, steps, handle: handle?.handle, entry, ownHandle, foreign: foreign?.name };
   });
   if (!here) return [];
   await runSteps(here.steps, budget);
+  if (here.foreign) return foreignReferences(session, here.foreign, includeDeclaration, budget);
   const named = places.length === 0 ? here.handle ?? here.entry : undefined;
   if (named) places.push(...analyzer.maintainers.packagesMaintainedBy(named));
   const out: Where[] = places.map(local);
@@ -57,6 +59,26 @@ export async function referencesAcross(
   for (const taker of takers.slice(0, MAX_FOREIGN_REFERENCES)) {
     const found = await budget.race(universe.lookupIn(taker.domain, taker.attr));
     if (found) out.push(universe.location(found));
+  }
+  return out;
+}
+
+/**
+ * References of a package this domain takes from another one: its definition there, the places
+ * here that take the name (and resolve to nothing here), and the other domains' packages that take it.
+ */
+async function foreignReferences(session: DomainSession, name: string, includeDeclaration: boolean, budget: Budget): Promise<Where[]> {
+  const universe = await session.universe();
+  const found = await budget.race(universe.lookup(name));
+  const out: Where[] = includeDeclaration && found ? [universe.location(found)] : [];
+  const places: Place[] = [];
+  await runSteps(session.analyzer.catalog.unresolvedSteps(name, places), budget);
+  out.push(...places.map(local));
+  if (!found || budget.stopped) return out;
+  const takers = (await budget.race(universe.takers(found.pkg.attr))) ?? [];
+  for (const taker of takers.filter((t) => t.domain === found.domain).slice(0, MAX_FOREIGN_REFERENCES)) {
+    const pkg = await budget.race(universe.lookupIn(taker.domain, taker.attr));
+    if (pkg) out.push(universe.location(pkg));
   }
   return out;
 }
