@@ -25,7 +25,7 @@ import { renderWavePlan } from '../analysis/waves';
 import {
   CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST,
   STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type FileImpactParams, type ServerStatus,
-  type Settings, type WavePlanParams,
+  type InitializationOptions, SHOW_WAVE_PLAN_COMMAND, type Settings, type WavePlanParams,
 } from '../../../shared/protocol';
 import { foreignLocation, lineBefore, parseForeignUri, toLocation, toRange, uriToPath } from './convert';
 import { ImpactService } from './impact';
@@ -63,6 +63,8 @@ export class NixDomainsServer {
 
   /** False in an untrusted workspace (VS Code's Restricted Mode): read files, but fetch nothing and run no git. */
   private trusted = true;
+  /** The client runs `command:` links in hovers (the VS Code extension does). */
+  private commandLinks = false;
 
   private constructor(private readonly connection: Connection, private readonly roots: string[]) {}
 
@@ -71,9 +73,10 @@ export class NixDomainsServer {
     const roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
     if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
     const server = new NixDomainsServer(connection, roots);
-    const options = params.initializationOptions as (Partial<Settings> & { trusted?: boolean }) | undefined;
+    const options = params.initializationOptions as InitializationOptions | undefined;
     if (options) server.settings = mergeSettings(options);
     server.trusted = options?.trusted !== false;
+    server.commandLinks = options?.commandLinks === true;
     return server;
   }
 
@@ -142,7 +145,7 @@ export class NixDomainsServer {
       if (result.pkg) {
         const title = await this.impact.titleFor(result.analyzer, result.pkg).catch(() => undefined);
         if (title) markdown += `\n\n**Impact:** changing it ${title}.`;
-        const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!))
+        const section = await this.wavesOf(result.analyzer).then((w) => w.hoverSection(result.pkg!, this.commandLinks ? `command:${SHOW_WAVE_PLAN_COMMAND}` : undefined))
           .catch(() => (this.trusted ? '' : '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.'));
         if (section) markdown += `\n\n---\n\n${section}`;
       }
