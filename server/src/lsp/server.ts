@@ -16,7 +16,7 @@ import { references } from '../analysis/features/references';
 import { documentSymbols, workspaceSymbols, type DocumentSymbolItem, type SymbolKind as OurKind } from '../analysis/features/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
 import { DomainWaves } from '../analysis/features/waves';
-import { inMaintainerList, maintainerHandleAt, nodeAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
+import { inMaintainerList, maintainerHandleAt, nodeAt, quotedAttrAt, resolveAt, unresolvedNameAt } from '../analysis/features/locate';
 import { FOREIGN_SCHEME, foreignCard, Universe } from '../analysis/universe';
 import { impactSites } from '../analysis/impact/sites';
 import { MANIFEST_FILE, readDomainName } from '../analysis/manifest';
@@ -160,7 +160,8 @@ export class NixDomainsServer {
         const handle = locations.length === 0 ? maintainerHandleAt(a, doc, pos) : undefined;
         // On an entry of this domain's own list, in the list itself.
         const node = isMaintainerList(doc.path) ? nodeAt(doc, pos) : null;
-        const entry = node?.type === 'identifier' && a.maintainers.entry(doc.path, node.text) ? node.text : undefined;
+        const key = node && (quotedAttrAt(doc, pos)?.name ?? (node.type === 'identifier' ? node.text : undefined));
+        const entry = key && a.maintainers.entry(doc.path, key) ? key : undefined;
         const named = handle?.handle ?? (locations.length === 0 ? entry : undefined);
         if (named) locations.push(...a.maintainers.packagesMaintainedBy(named).map((place) => toLocation(a, place)));
         // The handle whose packages in other domains are wanted too.
