@@ -24,6 +24,17 @@ export const DEFAULT_SETTINGS: Settings = {
   requestTimeoutMs: 2000,
 };
 
+/** What the server reads from the initialize request's initializationOptions: the settings, and what the client can do. */
+export interface InitializationOptions extends Partial<Settings> {
+  /** False in an untrusted workspace (VS Code's Restricted Mode). */
+  trusted?: boolean;
+  /** The client runs `command:` links in hovers (the VS Code extension, for SHOW_WAVE_PLAN_COMMAND); others get plain text. */
+  commandLinks?: boolean;
+}
+
+/** The VS Code command that shows the wave plan; the Waves hover links to it. */
+export const SHOW_WAVE_PLAN_COMMAND = 'nixDomains.showWavePlan';
+
 /** State shown in the status bar. */
 export interface ServerStatus {
   domain: string;

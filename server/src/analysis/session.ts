@@ -15,6 +15,8 @@ export interface SessionOptions {
   trusted: boolean;
   /** Where stub fetches and refusals are told (the server sorts them into the log and the user's notices). */
   stubLog: (message: string) => void;
+  /** Where the Waves hover links the full wave plan (a `command:` link the client runs), if the client follows links. */
+  wavePlanLink?: string;
   /** Where problems of the manifest's sections are told. */
   report: (message: string) => void;
   analyzer?: Partial<AnalyzerOptions>;

@@ -22,7 +22,7 @@ import { renderWavePlan } from '../analysis/waves';
 import {
   CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST,
   STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type FileImpactParams, type ServerStatus,
-  type Settings, type WavePlanParams,
+  type InitializationOptions, SHOW_WAVE_PLAN_COMMAND, type Settings, type WavePlanParams,
 } from '../../../shared/protocol';
 import {
   parseForeignUri, SYMBOL_KINDS, toCompletionItem, toDiagnostic, toDocumentSymbol, toImpactList, toRange, uriToPath, whereToLocation,
@@ -54,6 +54,8 @@ export class NixDomainsServer {
   indexed: Promise<void> = Promise.resolve();
   /** False in an untrusted workspace (VS Code's Restricted Mode): read files, but fetch nothing and run no git. */
   private trusted = true;
+  /** The client runs `command:` links in hovers (the VS Code extension does). */
+  private commandLinks = false;
 
   private constructor(private readonly connection: Connection, private readonly roots: string[]) {
     this.requests = new RequestRunner(connection, () => this.settings.requestTimeoutMs);
@@ -64,9 +66,10 @@ export class NixDomainsServer {
     const roots = (params.workspaceFolders ?? []).map((f) => URI.parse(f.uri).fsPath);
     if (roots.length === 0 && params.rootUri) roots.push(URI.parse(params.rootUri).fsPath);
     const server = new NixDomainsServer(connection, roots);
-    const options = params.initializationOptions as (Partial<Settings> & { trusted?: boolean }) | undefined;
+    const options = params.initializationOptions as InitializationOptions | undefined;
     if (options) server.settings = mergeSettings(options);
     server.trusted = options?.trusted !== false;
+    server.commandLinks = options?.commandLinks === true;
     return server;
   }
 
@@ -241,6 +244,7 @@ export class NixDomainsServer {
     if (!session) {
       session = DomainSession.open(root, {
         trusted: this.trusted,
+        ...(this.commandLinks ? { wavePlanLink: `command:${SHOW_WAVE_PLAN_COMMAND}` } : {}),
         stubLog: (message) => this.onStubLog(message),
         report: (message) => this.onStubLog(message),
         analyzer: { largeFileThreshold: this.settings.largeFileThreshold, log: (message) => this.connection.console.warn(message) },

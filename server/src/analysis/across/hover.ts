@@ -40,7 +40,7 @@ export async function hoverAcross(session: DomainSession, file: string, pos: Pos
       const title = await impactTitleAcross(session, card.pkg, budget);
       if (title) markdown += `\n\n**Impact:** changing it ${title}.`;
       const waves = await session.waves();
-      const section = waves ? await waves.hoverSection(card.pkg).catch(() => '') : WAVES_UNTRUSTED;
+      const section = waves ? await waves.hoverSection(card.pkg, session.options.wavePlanLink).catch(() => '') : WAVES_UNTRUSTED;
       if (section) markdown += `\n\n---\n\n${section}`;
     }
     return { markdown, span: card.span };

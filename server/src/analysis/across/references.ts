@@ -1,7 +1,7 @@
 import type { Budget } from '../budget';
 import { runSteps } from '../budget';
 import { isMaintainerList } from '../features/maintainers';
-import { maintainerHandleAt, nodeAt, resolveAt, unresolvedNameAt, type Position } from '../features/locate';
+import { maintainerHandleAt, nodeAt, quotedAttrAt, resolveAt, unresolvedNameAt, type Position } from '../features/locate';
 import { referencesSteps } from '../features/references';
 import type { DomainSession } from '../session';
 import type { Place } from '../syntax';
@@ -28,7 +28,8 @@ export async function referencesAcross(
     // A handle of another domain's maintainers list, or an entry of this domain's own list in the list itself.
     const handle = maintainerHandleAt(analyzer, doc, pos, found);
     const node = isMaintainerList(doc.path) ? nodeAt(doc, pos) : null;
-    const entry = node?.type === 'identifier' && analyzer.maintainers.entry(doc.path, node.text) ? node.text : undefined;
+    const key = node && (quotedAttrAt(doc, pos)?.name ?? (node.type === 'identifier' ? node.text : undefined));
+    const entry = key && analyzer.maintainers.entry(doc.path, key) ? key : undefined;
     const ownHandle = found?.target && isMaintainerList(found.target.file) ? found.name : undefined;
     const foreign = unresolvedNameAt(analyzer, doc, pos, found);
     return { pkg, steps, handle: handle?.handle, entry, ownHandle, foreign: foreign?.name };
