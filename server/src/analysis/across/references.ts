@@ -36,7 +36,7 @@ export async function referencesAcross(
   });
   if (!here) return [];
   await runSteps(here.steps, budget);
-  if (here.foreign) return foreignReferences(session, here.foreign, includeDeclaration, budget);
+  if (here.foreign && !here.handle) return foreignReferences(session, here.foreign, includeDeclaration, budget);
   const named = places.length === 0 ? here.handle ?? here.entry : undefined;
   if (named) places.push(...analyzer.maintainers.packagesMaintainedBy(named));
   const out: Where[] = places.map(local);
