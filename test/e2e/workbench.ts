@@ -109,6 +109,47 @@ export class Workbench {
     return row;
   }
 
+  /**
+   * Opens a workspace file through Quick Open (Ctrl+P), as a contributor does in a large tree:
+   * in a real domain the Explorer's sticky scroll covers the rows a click would need.
+   */
+  async quickOpen(relativePath: string): Promise<void> {
+    const file = path.join(this.workspace, ...relativePath.split('/'));
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator(ui.quickInput);
+    await input.waitFor({ timeout: this.timeoutMs });
+    await input.fill(relativePath);
+    // The row whose description is the file's folder: clicked, since the list refilters as it types.
+    const row = this.page.locator(ui.quickInputRow, { hasText: path.basename(relativePath) })
+      .filter({ hasText: path.dirname(relativePath) }).first();
+    await row.waitFor({ timeout: this.timeoutMs });
+    await row.click();
+    await this.page.locator(ui.tabOf(file)).waitFor({ timeout: this.timeoutMs });
+    await this.parkPointer();
+  }
+
+  /**
+   * Find References (Shift+F12) at the cursor: waits for the peek view's title to count the
+   * references and its list to show them; returns the count and the files listed.
+   */
+  async findReferences(min = 1): Promise<{ count: number; files: string[] }> {
+    await this.page.keyboard.press('Shift+F12');
+    let seen = '';
+    return waitUntil(`the references peek lists at least ${min} reference(s)`, this.timeoutMs, async () => {
+      seen = (await this.page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
+      const count = Number(/(\d+) references?/.exec(seen)?.[1] ?? 0);
+      if (count < min) return false;
+      const files = (await this.page.locator('.peekview-widget .ref-tree .monaco-list-row .reference-file').allInnerTexts()).map((t) => t.trim());
+      return files.length > 0 ? { count, files } : false;
+    }, () => seen);
+  }
+
+  /** Closes a peek view (Escape). */
+  async closePeek(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.peekview-widget').first().waitFor({ state: 'hidden', timeout: this.timeoutMs }).catch(() => undefined);
+  }
+
   /** Waits until the status bar's language indicator reads `language` (the editor re-renders when it switches). */
   async waitForLanguage(language = 'Nix'): Promise<void> {
     let seen: string | undefined;

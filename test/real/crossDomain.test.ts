@@ -77,6 +77,11 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
     assert.equal(found.length, 1);
     assert.equal(found[0]!.kind, 'checkout');
     assert.match((found[0] as Extract<Where, { kind: 'checkout' }>).absolute, /beside\/core\/pkgs\/by-name\/op\/openssl\//);
+    // The CLI answers the same across domains.
+    const pos = at(session, NODEJS, OPENSSL);
+    const cliFound = JSON.parse(await cli(['query', 'definition', `${path.join(js, NODEJS)}:${pos.line + 1}:${pos.character + 1}`, '--root', js]));
+    assert.equal(cliFound.length, 1);
+    assert.match(cliFound[0].file, /beside\/core\/pkgs\/by-name\/op\/openssl\//);
   });
 
   for (const via of ['folder', 'http'] as const) {
