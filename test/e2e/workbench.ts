@@ -114,7 +114,6 @@ export class Workbench {
    * in a real domain the Explorer's sticky scroll covers the rows a click would need.
    */
   async quickOpen(relativePath: string): Promise<void> {
-    const file = path.join(this.workspace, ...relativePath.split('/'));
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator(ui.quickInput);
     await input.waitFor({ timeout: this.timeoutMs });
@@ -124,7 +123,8 @@ export class Workbench {
       .filter({ hasText: path.dirname(relativePath) }).first();
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
-    await this.page.locator(ui.tabOf(file)).waitFor({ timeout: this.timeoutMs });
+    // The tab's label gains " • 1 problem in this file" once it has diagnostics: compare the file alone.
+    await this.waitForActiveFile(relativePath);
     await this.parkPointer();
   }
 
@@ -137,9 +137,10 @@ export class Workbench {
     let seen = '';
     return waitUntil(`the references peek lists at least ${min} reference(s)`, this.timeoutMs, async () => {
       seen = (await this.page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
-      const count = Number(/(\d+) references?/.exec(seen)?.[1] ?? 0);
+      // "References (743)" in the title; one row per file in the list beside the preview.
+      const count = Number(/References \((\d+)\)/.exec(seen)?.[1] ?? 0);
       if (count < min) return false;
-      const files = (await this.page.locator('.peekview-widget .ref-tree .monaco-list-row .reference-file').allInnerTexts()).map((t) => t.trim());
+      const files = (await this.page.locator('.peekview-widget .ref-tree .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       return files.length > 0 ? { count, files } : false;
     }, () => seen);
   }
