@@ -213,6 +213,11 @@ function print(value: unknown): void {
 }
 
 if (require.main === module) {
+  // `nix-domains query … | head`: a reader that stops early is no error of ours; end quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then((code) => {
     if (code >= 0) process.exitCode = code;
   }, (err) => {
