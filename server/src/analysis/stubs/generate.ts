@@ -10,7 +10,7 @@ import { withFileReader } from '../maintainers/reader';
 import { scanMaintainers } from '../maintainers/scan';
 import { handleIndexToJson } from '../maintainers/stub';
 import { encodeStub, type BuiltStub, type EncodeOptions, type InputData, type StubData } from './encode';
-import { canonicalJson, isDomainName, isRevision, sha256, STUB_INDEX_FORMAT, STUB_VERSION, type StubIndex, type StubIndexEntry } from './format';
+import { canonicalJson, isDomainName, isRevision, sha256, STUB_INDEX_FORMAT, STUB_INDEX_VERSION, type StubIndex, type StubIndexEntry } from './format';
 import { parseJson, validateIndex } from './validate';
 import { writeFileAtomic } from './atomic';
 
@@ -132,7 +132,7 @@ export async function generateStub(analyzer: Analyzer, options: GenerateOptions)
 /** Adds (or replaces) one revision in `out/index.json`; newest first, then by revision. */
 export async function recordInIndex(out: string, domain: string, entry: StubIndexEntry): Promise<StubIndex> {
   const file = path.join(out, 'index.json');
-  let index: StubIndex = { format: STUB_INDEX_FORMAT, version: STUB_VERSION, domains: {} };
+  let index: StubIndex = { format: STUB_INDEX_FORMAT, version: STUB_INDEX_VERSION, domains: {} };
   const existing = await fs.readFile(file).catch(() => undefined);
   if (existing) {
     // Refuse to overwrite what we cannot read: it may list revisions we would drop.
