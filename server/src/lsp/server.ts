@@ -419,6 +419,9 @@ export class NixDomainsServer {
   }
 
   private async onWatchedFiles(uris: string[]): Promise<void> {
+    // A moved flake.lock pins other domains at other revisions: forget what was looked up in them;
+    // the store reads the lock again and loads the stub of the new pin on the next lookup.
+    if (uris.some((uri) => uri.endsWith('/flake.lock'))) for (const pending of this.universes.values()) (await pending).forget();
     for (const uri of uris) {
       if (this.documents.get(uri)) continue; // the buffer wins over the disk
       const located = await this.locate(uri);
