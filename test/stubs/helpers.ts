@@ -124,7 +124,7 @@ export async function git(cwd: string, ...args: string[]): Promise<string> {
 /** A bare repository on disk standing in for a domain's hosted repository (filters allowed, as on GitHub). */
 export async function bareRemote(dir: string): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
-  await git(dir, 'init', '-q', '--bare');
+  await git(dir, 'init', '-q', '--bare', '--initial-branch=main');
   await git(dir, 'config', 'uploadpack.allowFilter', 'true');
   return dir;
 }
