@@ -140,6 +140,18 @@ test('rust pinning the older revision reads openssl there through the real serve
   }
 });
 
+test('run from a git hook (GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE set), publishing leaves the checkout\'s repository alone', async () => {
+  const gitDir = path.join(universe.core, '.git');
+  const before = { refs: await git(universe.core, 'for-each-ref'), config: await fs.readFile(path.join(gitDir, 'config'), 'utf8') };
+  const result = await runCli(['stub', universe.core, '--publish', 'origin'], {
+    env: { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: universe.core, GIT_INDEX_FILE: path.join(gitDir, 'index') },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((JSON.parse(result.stdout) as { published: PublishResult }).published.revision, await git(universe.core, 'rev-parse', 'HEAD'));
+  assert.equal(await git(universe.core, 'for-each-ref'), before.refs);
+  assert.equal(await fs.readFile(path.join(gitDir, 'config'), 'utf8'), before.config);
+});
+
 test('a ref that holds something other than stubs is refused and left as it was', async () => {
   const main = await git(remote, 'rev-parse', 'refs/heads/main');
   const result = await runCli(['stub', universe.core, '--publish', `${remote}#refs/heads/main`]);

@@ -63,7 +63,7 @@ export class GitRunner {
           // A machine-made commit; GIT_AUTHOR_*/GIT_COMMITTER_* in the environment still win.
           GIT_AUTHOR_NAME: 'nix-domains', GIT_AUTHOR_EMAIL: 'nix-domains@localhost',
           GIT_COMMITTER_NAME: 'nix-domains', GIT_COMMITTER_EMAIL: 'nix-domains@localhost',
-          ...process.env, ...options.env,
+          ...repositoryFreeEnv(), ...options.env,
           GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ALLOW_PROTOCOL: 'https:http:ssh:file',
         },
       });
@@ -109,4 +109,14 @@ function subcommand(args: string[]): string {
     else return args[i]!;
   }
   return '';
+}
+
+/**
+ * The environment without the variables that point git at a repository: run from a git hook,
+ * `GIT_DIR` and friends would make every command here act on the hook's repository instead.
+ */
+function repositoryFreeEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_QUARANTINE_PATH']) delete env[name];
+  return env;
 }
