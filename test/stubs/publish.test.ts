@@ -11,8 +11,10 @@ import { URI } from 'vscode-uri';
 import { createExampleUniverse, type ExampleUniverse } from '../../scripts/example-universe';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { parseJson, validateIndex } from '../../server/src/analysis/stubs/validate';
-import type { PublishResult } from '../../server/src/analysis/stubs/publish';
-import { bareRemote, git, lockInputAt, runCli, tempDir } from './helpers';
+import { canonicalJson, sha256 } from '../../server/src/analysis/stubs/format';
+import { prepareStub, type PreparedStub } from '../../server/src/analysis/stubs/generate';
+import { publishStub, resolvePublishTarget, type PublishResult } from '../../server/src/analysis/stubs/publish';
+import { bareRemote, git, indexed, lockInputAt, runCli, tempDir } from './helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 const REF = 'refs/nix-domains/stubs';
@@ -150,6 +152,34 @@ test('run from a git hook (GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE set), publi
   assert.equal((JSON.parse(result.stdout) as { published: PublishResult }).published.revision, await git(universe.core, 'rev-parse', 'HEAD'));
   assert.equal(await git(universe.core, 'for-each-ref'), before.refs);
   assert.equal(await fs.readFile(path.join(gitDir, 'config'), 'utf8'), before.config);
+});
+
+test('a revision published again with other bytes (a newer generator) replaces its folder exactly; the other revisions stay', async () => {
+  const remote = await bareRemote(path.join(top, 'replace.git'));
+  const to = await resolvePublishTarget(remote, universe.core);
+  const analyzer = await indexed(universe.core, 'core');
+  const other = await publishStub(await prepareStub(analyzer, { revision: 'f'.repeat(40), committed: 1 }), to);
+  const older = await prepareStub(analyzer);
+  // As an older generator might have written it: one more file, which the new stub does not have.
+  const withExtra: PreparedStub = { ...older, stub: { ...older.stub, files: new Map([...older.stub.files, ['parts/retired.json', Buffer.from('{}\n')]]) } };
+  const first = await publishStub(withExtra, to);
+  const root = JSON.parse(older.stub.files.get('root.json')!.toString('utf8')) as Record<string, unknown>;
+  const newerRoot = Buffer.from(canonicalJson({ ...root, generator: 'nix-domains stub 3' }), 'utf8');
+  const newer: PreparedStub = {
+    ...older, entry: { ...older.entry, root: { sha256: sha256(newerRoot), size: newerRoot.byteLength } },
+    stub: { ...older.stub, files: new Map([...older.stub.files, ['root.json', newerRoot]]) },
+  };
+  const second = await publishStub(newer, to);
+  assert.deepEqual([first.replaced, second.changed, second.replaced, second.revisions], [false, true, true, 2]);
+  const folder = `core/${older.revision}`;
+  const files = (await git(remote, 'ls-tree', '-r', '--name-only', REF, `${folder}/`)).split('\n');
+  assert.deepEqual(files.sort(), [...older.stub.files.keys()].map((f) => `${folder}/${f}`).sort());
+  assert.match(await git(remote, 'cat-file', 'blob', `${REF}:${folder}/root.json`), /nix-domains stub 3/);
+  const entries = validateIndex(parseJson(await git(remote, 'cat-file', 'blob', `${REF}:index.json`), 'index.json')).domains.core!;
+  assert.deepEqual(entries.map((e) => e.revision), [older.revision, 'f'.repeat(40)]);
+  assert.equal(entries[0]!.root.sha256, sha256(newerRoot));
+  // The other revision's folder is the same tree as before.
+  assert.equal(await git(remote, 'rev-parse', `${REF}:core/${'f'.repeat(40)}`), await git(remote, 'rev-parse', `${other.commit}:core/${'f'.repeat(40)}`));
 });
 
 test('a ref that holds something other than stubs is refused and left as it was', async () => {
