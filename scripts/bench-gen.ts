@@ -39,7 +39,7 @@ export interface Summary {
   packages: { byName: number; callPackage: number; python: number; tcl: number; rust: number; extras: number; total: number };
   maintainers: number;
   libFunctions: number;
-  /** Levels as DESIGN.md defines them, over the generated packages (build-support attributes not counted). */
+  /** Levels as docs/DESIGN.md defines them, over the generated packages (build-support attributes not counted). */
   maxLevel: number;
   packagesPerLevel: number[];
   cycleCount: number;

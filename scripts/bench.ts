@@ -13,6 +13,7 @@ import { describeMachine } from './bench/machine';
 import { benchCliIndex, benchDomainWaves, benchGeneratedWaves, benchMaintainerIndex } from './bench/others';
 import { listPackageFiles } from './bench/positions';
 import { figuresOf, renderTable, type Results } from './bench/report';
+import { benchReal } from './bench/real';
 import { benchServer } from './bench/server';
 
 export interface BenchOptions {
@@ -26,10 +27,16 @@ export interface BenchOptions {
   edits: number;
   openFiles: number;
   seed: number;
+  /** Inputs of real core to ask at: all of them, a number (the first N package files' worth), or none. */
+  real: 'all' | 'none' | number;
+  /** Which parts run: the generated universe, the real core, or both. */
+  only?: 'synthetic' | 'real';
 }
 
 const REPO = path.resolve(__dirname, '..');
-const USAGE = 'usage: bench [--scale small|full] [--out DIR] [--requests N] [--json FILE]';
+const USAGE = 'usage: bench [--scale small|full] [--out DIR] [--requests N] [--json FILE] [--real all|none|N] [--only synthetic|real]';
+/** The real domains: ../shared/corpus/aux beside the checkout, or NIX_DOMAINS_CORPUS. */
+const CORPUS = process.env.NIX_DOMAINS_CORPUS ?? path.resolve(REPO, '..', 'shared', 'corpus', 'aux');
 
 /** Parses the command line; defaults depend on the scale. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -37,9 +44,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   let out: string | undefined;
   let json: string | undefined;
   let requests = 1000;
+  let real: BenchOptions['real'] = 'all';
+  let only: BenchOptions['only'];
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (flag === '--scale' && (value === 'small' || value === 'full')) scale = value;
+    else if (flag === '--real' && value && /^(all|none|[1-9]\d*)$/.test(value)) real = value === 'all' || value === 'none' ? value : Number(value);
+    else if (flag === '--only' && (value === 'synthetic' || value === 'real')) only = value;
     else if (flag === '--out' && value) out = value;
     else if (flag === '--json' && value) json = value;
     else if (flag === '--requests' && value && /^[1-9]\d*$/.test(value)) requests = Number(value);
@@ -55,6 +66,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     edits: 50,
     openFiles: 100,
     seed: 1,
+    real,
+    ...(only ? { only } : {}),
   };
 }
 
@@ -64,13 +77,14 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     machine: describeMachine(REPO),
     options: {
       scale: options.scale, universe: options.out, domain: options.domain, requests: options.requests,
-      edits: options.edits, openFiles: options.openFiles, seed: options.seed,
+      edits: options.edits, openFiles: options.openFiles, seed: options.seed, real: String(options.real),
+      ...(options.only ? { only: options.only } : {}),
     },
     waves: {},
     errors: [],
   };
   const root = path.join(options.out, options.domain);
-  if (!existsSync(path.join(root, 'nix-domains.json'))) {
+  if (options.only !== 'real' && !existsSync(path.join(root, 'nix-domains.json'))) {
     log(`generating the ${options.scale} universe in ${options.out} …`);
     await generateUniverse({ out: options.out, scale: options.scale });
   }
@@ -92,6 +106,12 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     }
   };
   try {
+    if (options.real !== 'none' && options.only !== 'synthetic') {
+      const bundle = path.join(CORPUS, 'core.bundle');
+      if (!existsSync(bundle)) throw new Error(`the real domains are missing: ${bundle} (set NIX_DOMAINS_CORPUS, or --real none)`);
+      results.real = await part('real core', () => benchReal(bundle, dist, log, options.real === 'all' ? undefined : (options.real as number)));
+    }
+    if (options.only === 'real') return { ...results, figures: figuresOf(results) };
     const packageFiles = listPackageFiles(root);
     results.server = await part('server', () => benchServer({
       root, serverPath, cacheHome: path.join(temp, 'server-cache'), packageFiles,

@@ -12,6 +12,8 @@ export interface Settings {
     unknownInputs: boolean;
   };
   trace: { server: 'off' | 'messages' | 'verbose' };
+  /** Wall time a request may take before it answers with what it has, in ms. */
+  requestTimeoutMs: number;
 }
 
 /** Defaults of every setting; a test checks each `nixDomains.*` setting of package.json has one. */
@@ -19,7 +21,19 @@ export const DEFAULT_SETTINGS: Settings = {
   largeFileThreshold: 256 * 1024,
   diagnostics: { unknownInputs: true },
   trace: { server: 'off' },
+  requestTimeoutMs: 2000,
 };
+
+/** What the server reads from the initialize request's initializationOptions: the settings, and what the client can do. */
+export interface InitializationOptions extends Partial<Settings> {
+  /** False in an untrusted workspace (VS Code's Restricted Mode). */
+  trusted?: boolean;
+  /** The client runs `command:` links in hovers (the VS Code extension, for SHOW_WAVE_PLAN_COMMAND); others get plain text. */
+  commandLinks?: boolean;
+}
+
+/** The VS Code command that shows the wave plan; the Waves hover links to it. */
+export const SHOW_WAVE_PLAN_COMMAND = 'nixDomains.showWavePlan';
 
 /** State shown in the status bar. */
 export interface ServerStatus {

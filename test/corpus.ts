@@ -54,13 +54,19 @@ export function cloneFresh(domain: CorpusDomain, name: string = domain): string 
   tempRoot ??= mkdtempSync(path.join(tmpdir(), 'nix-domains-corpus-'));
   let target = path.join(tempRoot, name);
   for (let i = 2; existsSync(target); i++) target = path.join(tempRoot, `${name}-${i}`);
+  return cloneBundle(path.join(CORPUS_DIR, `${domain}.bundle`), target);
+}
+
+/** Clones a bundle into `target` (bounded to a minute); a damaged bundle is an error that says which and why. */
+export function cloneBundle(bundle: string, target: string): string {
   try {
-    execFileSync('git', ['clone', '--quiet', path.join(CORPUS_DIR, `${domain}.bundle`), target], { stdio: 'pipe', timeout: 60_000 });
+    execFileSync('git', ['clone', '--quiet', bundle, target], { stdio: 'pipe', timeout: 60_000 });
     execFileSync('git', ['-C', target, 'config', 'user.email', 'test@nix-domains.invalid'], { stdio: 'pipe' });
     execFileSync('git', ['-C', target, 'config', 'user.name', 'nix-domains tests'], { stdio: 'pipe' });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-    throw new Error(`could not clone ${domain}.bundle from ${CORPUS_DIR}: ${stderr || (error as Error).message}`);
+    const timedOut = (error as { signal?: string }).signal === 'SIGTERM' ? ' (no answer within a minute)' : '';
+    throw new Error(`could not clone ${bundle}${timedOut}: ${stderr || (error as Error).message}`);
   }
   return target;
 }

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CLEAR_STUB_CACHE_REQUEST, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION, WAVE_PLAN_REQUEST,
-  FILE_IMPACT_REQUEST, type ImpactList, type ProblemParams, type ServerStatus, type WavePlanParams,
+  FILE_IMPACT_REQUEST, SHOW_WAVE_PLAN_COMMAND, type ImpactList, type InitializationOptions, type ProblemParams, type ServerStatus,
+  type WavePlanParams,
 } from '../../shared/protocol';
 
 /** Lists what rebuilds, grouped by domain; picking one opens it. */
@@ -37,6 +38,11 @@ export interface NixDomainsApi {
   statusText(): string;
 }
 
+/** What the server is started with: the settings, whether the workspace is trusted, and that hovers may link commands. */
+function initializationOptions(trusted: boolean): InitializationOptions {
+  return { ...vscode.workspace.getConfiguration('nixDomains'), trusted, commandLinks: true };
+}
+
 /** Starts the language client: the bundled server over IPC, for Nix files and manifests. */
 export async function activate(context: vscode.ExtensionContext): Promise<NixDomainsApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -53,7 +59,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
       fileEvents: ['**/*.nix', '**/nix-domains.json', '**/flake.lock'].map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
     },
     // In Restricted Mode the server reads files but fetches nothing and runs no git command.
-    initializationOptions: { ...vscode.workspace.getConfiguration('nixDomains'), trusted: vscode.workspace.isTrusted },
+    initializationOptions: initializationOptions(vscode.workspace.isTrusted),
+    // The Waves hover links to the wave plan; only that command may run from a hover.
+    markdown: { isTrusted: { enabledCommands: [SHOW_WAVE_PLAN_COMMAND] } },
     outputChannel: output,
   };
   client = new LanguageClient('nixDomains', 'Nix Domains', serverOptions, clientOptions);
@@ -97,7 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
     }),
     // The plan is a read-only virtual document (no unsaved "Untitled" tab to close), shown as a preview.
     vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, { provideTextDocumentContent: () => lastPlan }),
-    vscode.commands.registerCommand('nixDomains.showWavePlan', async () => {
+    vscode.commands.registerCommand(SHOW_WAVE_PLAN_COMMAND, async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       const params: WavePlanParams = { format: 'markdown', ...(uri ? { uri } : {}) };
       lastPlan = `# Wave plan\n\n${await client!.sendRequest<string>(WAVE_PLAN_REQUEST, params)}`;
@@ -109,7 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(async () => {
     // Trust changes what the server may do: start it again with the new initialization options.
     if (!client) return;
-    client.clientOptions.initializationOptions = { ...vscode.workspace.getConfiguration('nixDomains'), trusted: true };
+    client.clientOptions.initializationOptions = initializationOptions(true);
     await client.restart();
   }));
 

@@ -6,7 +6,7 @@
 #   sh publish-stubs.sh BRANCH     BRANCH: the pushed branch, e.g. "$CI_COMMIT_BRANCH" on GitLab
 #
 # Settings (environment):
-#   NIX_DOMAINS_CLI       the packed CLI: URL or path of nix-domains-<version>.tgz (npm run pack:cli)
+#   NIX_DOMAINS_CLI       the packed CLI: URL or path of nix-domains-<version>.tgz (npm pack in nix-domains)
 #   NIX_DOMAINS_REMOTE    where to publish: a remote name or URL, optionally #REF (default: origin)
 #   NIX_DOMAINS_BRANCHES  the branches that publish, as shell patterns (default: main Wave* WIP-Wave*)
 # git pushes with whatever credentials the CI gives it for that remote (an SSH key, a credential helper).

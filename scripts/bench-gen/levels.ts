@@ -1,4 +1,4 @@
-// Levels as DESIGN.md defines them, computed from the planned inputs alone: 0 without inputs
+// Levels as docs/DESIGN.md defines them, computed from the planned inputs alone: 0 without inputs
 // inside the universe, else 1 + the highest level of the inputs, with strongly connected
 // components collapsed. The generator checks the planned levels against this.
 import type { Package } from './plan.js';

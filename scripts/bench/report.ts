@@ -2,6 +2,7 @@
 // as a Markdown table (ready for the README's Performance section) and kept in the JSON.
 import type { Machine } from './machine';
 import type { CliIndexFigures, MaintainersBench, WavesFigures } from './others';
+import { REAL_KINDS, type RealFigures } from './real';
 import { REQUEST_KINDS, type ServerFigures } from './server';
 
 /** A limit a figure should stay under. */
@@ -24,11 +25,18 @@ export interface Figure {
 
 export interface Results {
   machine: Machine;
-  options: { scale: string; universe: string; domain: string; requests: number; edits: number; openFiles: number; seed: number };
+  options: {
+    scale: string; universe: string; domain: string; requests: number; edits: number; openFiles: number; seed: number;
+    /** `all` inputs of real core, a number of them, or `none`. */
+    real: string;
+    only?: string;
+  };
   server?: ServerFigures;
   cli?: CliIndexFigures;
   maintainers?: MaintainersBench;
   waves: { generated?: WavesFigures; domain?: WavesFigures & { indexMs: number; graphMs: number } };
+  /** The figures on the real core domain (absent with `--real none`). */
+  real?: RealFigures;
   figures: Figure[];
   /** Parts that failed; the run exits with 1 when there are any. */
   errors: string[];
@@ -39,6 +47,13 @@ const at = (limit: number, op: Target['op'] = '<='): Target => ({ op, limit });
 
 /** The table rows, in the order of the issues' targets. */
 export function figuresOf(r: Omit<Results, 'figures'>): Figure[] {
+  const rows = r.options.only === 'real' ? [] : syntheticRows(r);
+  if (r.real !== undefined || r.options.real !== 'none') rows.push(...realRows(r.real));
+  return rows.map((row) => (row.target ? { ...row, meets: meets(row.value, row.target) } : row));
+}
+
+/** The rows of the generated universe. */
+function syntheticRows(r: Omit<Results, 'figures'>): Omit<Figure, 'meets'>[] {
   const s = r.server;
   const rows: Omit<Figure, 'meets'>[] = [
     { id: 'cold.wall', label: `cold index of ${r.options.domain}, wall`, value: s?.cold.wallMs ?? NaN, unit: 'ms', target: at(8000) },
@@ -79,7 +94,30 @@ export function figuresOf(r: Omit<Results, 'figures'>): Figure[] {
       value: r.waves.domain?.totalMs ?? NaN, unit: 'ms', target: at(1000, '<'),
     },
   );
-  return rows.map((row) => (row.target ? { ...row, meets: meets(row.value, row.target) } : row));
+  return rows;
+}
+
+/** The rows of the real core domain: every request kind at every input (p95 ≤ 50 ms, max ≤ 1 s), stub, impact, index, memory. */
+function realRows(real: RealFigures | undefined): Omit<Figure, 'meets'>[] {
+  const where = `real core${real ? ` (${real.inputs} inputs of ${real.packageFiles} package files)` : ''}`;
+  const rows: Omit<Figure, 'meets'>[] = [];
+  for (const kind of REAL_KINDS) {
+    const q = real?.requests[kind];
+    rows.push(
+      { id: `real.${kind}.p50`, label: `${where}: ${kind} p50`, value: q?.p50Ms ?? NaN, unit: 'ms' },
+      { id: `real.${kind}.p95`, label: `${where}: ${kind} p95`, value: q?.p95Ms ?? NaN, unit: 'ms', target: at(50) },
+      { id: `real.${kind}.max`, label: `${where}: ${kind} max`, value: q?.maxMs ?? NaN, unit: 'ms', target: at(1000) },
+    );
+  }
+  rows.push(
+    { id: 'real.stub', label: 'real core: `stub`', value: real?.cli.stubMs ?? NaN, unit: 'ms', target: at(10_000) },
+    { id: 'real.impact', label: 'real core: `impact --base` for a one-package change', value: real?.cli.impactMs ?? NaN, unit: 'ms', target: at(2000) },
+    { id: 'real.index.cold', label: 'real core: CLI index, cold', value: real?.cli.coldIndexMs ?? NaN, unit: 'ms' },
+    { id: 'real.index.warm', label: 'real core: CLI index, warm (cache present)', value: real?.cli.warmIndexMs ?? NaN, unit: 'ms' },
+    { id: 'real.server.cold', label: 'real core: server spawn → index ready, cold', value: real?.serverColdMs ?? NaN, unit: 'ms' },
+    { id: 'real.rss', label: 'real core: server peak RSS through every request', value: (real?.serverPeakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
+  );
+  return rows;
 }
 
 function meets(value: number, target: Target): boolean {

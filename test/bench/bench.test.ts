@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Results } from '../../scripts/bench/report';
+import { corpusMissing } from '../corpus';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -24,7 +25,9 @@ test('npm run bench -- --scale small --requests 20 writes every figure', { timeo
     const json = path.join(dir, 'results.json');
     const run = spawnSync(
       process.execPath,
-      ['--import', 'tsx', 'scripts/bench.ts', '--scale', 'small', '--requests', '20', '--out', path.join(dir, 'universe'), '--json', json],
+      // The real core part on two package files' inputs (it clones, indexes, stubs and diffs core); none without the corpus.
+      ['--import', 'tsx', 'scripts/bench.ts', '--scale', 'small', '--requests', '20', '--out', path.join(dir, 'universe'), '--json', json,
+        '--real', corpusMissing() ? 'none' : '2'],
       { cwd: REPO, encoding: 'utf8' },
     );
     assert.equal(run.status, 0, `the benchmark failed:\n${run.stderr}`);
@@ -41,12 +44,13 @@ test('npm run bench -- --scale small --requests 20 writes every figure', { timeo
       'hover.p95', 'definition.p95', 'references.p95', 'completion.p95', 'workspaceSymbol.p95', 'reindex.p95',
       'cli.index.wall', 'cli.index.cpu', 'maintainers.build', 'maintainers.hover.p95', 'maintainers.bytesPerHover',
       'maintainers.extraRss', 'waves.generated', 'waves.domain',
+      ...(corpusMissing() ? [] : ['real.hover.p95', 'real.references.max', 'real.stub', 'real.impact', 'real.index.warm', 'real.rss']),
     ]) assert.ok(ids.includes(id), `figure ${id} is in the table`);
     for (const f of results.figures) {
       assert.ok(Number.isFinite(f.value), `${f.id} is a finite number (got ${f.value})`);
       if (f.target) assert.equal(typeof f.meets, 'boolean', `${f.id} says whether it meets its target`);
     }
-    for (const [at, value] of numbers({ server: results.server, cli: results.cli, maintainers: results.maintainers, waves: results.waves })) {
+    for (const [at, value] of numbers({ server: results.server, cli: results.cli, maintainers: results.maintainers, waves: results.waves, real: results.real })) {
       assert.ok(Number.isFinite(value), `${at} is a finite number (got ${value})`);
     }
     assert.equal(results.server!.requests.hover.count, 20);

@@ -77,6 +77,18 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await session.workbench.dismissHover();
   });
 
+  scenario('the Waves hover links to the wave plan, which explains the words', async () => {
+    const text = await session.workbench.hoverAt(at.pythonInput.line, at.pythonInput.col, /The wave plan, and what/);
+    assert.doesNotMatch(text, /A wave is a git branch/, 'the hover does not repeat the definitions');
+    await session.workbench.clickHoverLink(/The wave plan, and what waves, roles and levels mean/);
+    const plan = await session.workbench.webviewText(/What the words mean/);
+    assert.match(plan, /Major wave 1/);
+    assert.match(plan, /test and fix/);
+    // The plan opened in the editor group: back to numpy for the scenarios that follow.
+    await session.workbench.openFile(files.numpy);
+    await session.workbench.waitForActiveFile(files.numpy);
+  });
+
   scenario('the impact code lens shows how many packages rebuild', async () => {
     const lenses = await session.workbench.codeLenses(1, /rebuilds \d+ packages?/);
     assert.ok(lenses.some((t) => /rebuilds \d+ packages?/.test(t)), JSON.stringify(lenses));

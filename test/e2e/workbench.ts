@@ -221,6 +221,13 @@ export class Workbench {
       ((await hover.boundingBox())?.height ?? 0) > before.height + by / 2);
   }
 
+  /** Clicks the link of the open hover whose text matches `text` (a `command:` link runs its command). */
+  async clickHoverLink(text: RegExp): Promise<void> {
+    const link = this.page.locator(`${ui.hover} a`).filter({ hasText: text }).first();
+    await link.waitFor({ timeout: this.timeoutMs });
+    await link.click();
+  }
+
   /** Closes an open hover or widget (Escape) and waits until it is gone. */
   async dismissHover(): Promise<void> {
     await this.page.keyboard.press('Escape');

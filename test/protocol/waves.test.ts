@@ -61,7 +61,8 @@ async function roleOf(name: string): Promise<string> {
   const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 4 } });
   assert.ok(hover, `no hover on ${name}`);
   const text = (hover.contents as { value: string }).value;
-  const role = new RegExp(`\\*\\*core:${name}\\*\\*: \\*\\*([^*]+)\\*\\*`).exec(text);
+  // The line after "on <branch>: step m of major wave M" gives the role, in bold.
+  const role = /\*\*Waves\*\* · on `[^`]+`: step \d+ of major wave \d+, (?:in progress|all green)\n\n\*\*([^*]+)\*\*: /.exec(text);
   assert.ok(role, text);
   return role[1]!;
 }
@@ -89,7 +90,43 @@ test('a package outside the pivots downstream is not part of the step', async ()
   const hover = await client.request<Hover | null>('textDocument/hover', {
     textDocument: { uri: `file://${packageFile('hello')}` }, position: { line: 2, character: 4 },
   });
-  assert.match((hover!.contents as { value: string }).value, /not part of this step/);
+  assert.match((hover!.contents as { value: string }).value, /\*\*not part of this step\*\*: it depends on nothing this step updates, and no step of major wave 1 updates it\./);
+});
+
+test('the hover is compact: the explanations are in the wave plan, named at its end', async () => {
+  git('checkout', '-q', 'WIP-Wave1.4');
+  const file = packageFile('python');
+  await client.open(file, require('node:fs').readFileSync(file, 'utf8'));
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: `file://${file}` }, position: { line: 2, character: 4 } });
+  const waves = (hover!.contents as { value: string }).value.split('\n\n---\n\n').pop()!;
+  assert.deepEqual(waves.split('\n\n').map((block) => block.split('\n')[0]), [
+    '**Waves** · on `WIP-Wave1.4`: step 4 of major wave 1, in progress',
+    "**don't touch, don't test**: step 3 already updated it to latest and tested what depends on it; leave it as it is.",
+    '| Major wave 1 |',
+    'Level 2 · at latest since `Wave1.3`',
+    // This client runs no command links: the plan is named by its command.
+    'The wave plan, and what waves, roles and levels mean: `nix-domains wave`',
+  ]);
+  assert.doesNotMatch(waves, /A wave is a git branch|layers of dependencies/, 'no paragraph of definitions on every hover');
+});
+
+test('a client that runs command links gets the wave plan one click away', async () => {
+  git('checkout', '-q', 'WIP-Wave1.4');
+  const vscodeLike = await LspClient.start(root, SERVER, { commandLinks: true });
+  try {
+    await vscodeLike.waitForIndex();
+    const file = packageFile('numpy');
+    await vscodeLike.open(file, require('node:fs').readFileSync(file, 'utf8'));
+    const hover = await vscodeLike.request<Hover | null>('textDocument/hover', { textDocument: { uri: `file://${file}` }, position: { line: 2, character: 4 } });
+    assert.match((hover!.contents as { value: string }).value, /\n\n\[The wave plan, and what waves, roles and levels mean\]\(command:nixDomains\.showWavePlan\)$/);
+  } finally {
+    await vscodeLike.stop();
+  }
+});
+
+test('the wave plan explains the words the hover leaves out', async () => {
+  const plan = await client.request<string>('nixDomains/wavePlan', { format: 'markdown' });
+  assert.match(plan, /### What the words mean\n\n- \*\*Wave\*\*: a git branch/);
 });
 
 test('editing a package frozen in the checked-out WIP wave gives a warning that says why', async () => {

@@ -1,5 +1,5 @@
-// The CI recipes of examples/ci, run as a domain would run them, with the packed CLI
-// (scripts/pack-cli.mjs) installed by npm from its tarball:
+// The CI recipes of examples/ci, run as a domain would run them, with the packed CLI (`npm pack`
+// of this repository) installed by npm from its tarball:
 // - publish-stubs.sh (plain shell CI) against a bare repository on disk;
 // - publish-stubs.yml (GitHub Actions): its `run:` steps, as written, in bash with GitHub's
 //   environment variables, against a private repository served over smart HTTP on loopback that
@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { parse } from 'yaml';
 import { createExampleUniverse, type ExampleUniverse } from '../../scripts/example-universe';
 import { parseJson, validateIndex } from '../../server/src/analysis/stubs/validate';
+import { withoutOuterNpm } from '../npmEnv';
 import { serveGitOverHttp, type GitHttpServer } from './gitHttp';
 import { bareRemote, git, tempDir } from './helpers';
 
@@ -53,9 +54,11 @@ async function publishedRevisions(bare: string): Promise<string[]> {
 
 before(async () => {
   ({ dir: top, remove } = await tempDir('nix-domains-ci-'));
-  const packed = await run(process.execPath, [path.join(REPO, 'scripts', 'pack-cli.mjs'), '--out', path.join(top, 'packed')], { cwd: REPO, env: process.env });
+  // --ignore-scripts: `prepack` would build again while other tests run the bundles; npm test has built them.
+  await fs.mkdir(path.join(top, 'packed'));
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', path.join(top, 'packed')], { cwd: REPO, env: withoutOuterNpm() });
   assert.equal(packed.code, 0, packed.out);
-  tarball = packed.out.trim().split('\n').pop()!;
+  tarball = path.join(top, 'packed', (JSON.parse(packed.out.slice(packed.out.indexOf('['))) as { filename: string }[])[0]!.filename);
   universe = await createExampleUniverse(path.join(top, 'universe'));
   await bareRemote(path.join(top, 'srv', 'core.git'));
   await git(universe.core, 'push', '-q', path.join(top, 'srv', 'core.git'), 'main', 'WIP-Wave1.3');

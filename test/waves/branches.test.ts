@@ -103,7 +103,10 @@ test('a detached HEAD has no current branch, and the hover says so', async () =>
   const info = describePackageWaves(model, snapshot, 'llvm');
   assert.equal(info.checkedOut.wave, null);
   assert.deepEqual(info.majors[0]!.waves.map((w) => w.role.kind), ['test', 'update']);
-  assert.match(renderWavesHover(info), /HEAD is detached \(no branch is checked out\), so you are in no wave\./);
+  const hover = renderWavesHover(info);
+  assert.match(hover, /^\*\*Waves\*\* · HEAD is detached, so you are in no wave\n\n\| Major wave 1 \|/);
+  assert.match(hover, /\| `Wave1\.1` test and fix \|\n\| `WIP-Wave1\.2` update to latest \|/, 'no cell is marked as checked out');
+  assert.doesNotMatch(hover, /you are here/);
 });
 
 test('a branch that is no wave: no current wave, the other waves still listed', async () => {
@@ -116,7 +119,7 @@ test('a branch that is no wave: no current wave, the other waves still listed', 
   assert.equal(info.checkedOut.wave, null);
   assert.equal(info.checkedOut.role, null);
   assert.equal(info.majors[0]!.waves.length, 1);
-  assert.match(renderWavesHover(info), /You are on `WIP-Wave1\.1-fix-llvm`, which is not a wave branch\./);
+  assert.match(renderWavesHover(info), /^\*\*Waves\*\* · on `WIP-Wave1\.1-fix-llvm`, which is not a wave branch\n\n\| Major wave 1 \|\n\|---\|\n\| `WIP-Wave1\.1` test and fix \|\n\nLevel 1 · /);
 });
 
 test('a repository without wave branches: a brief hover, no failure', async () => {
@@ -127,8 +130,7 @@ test('a repository without wave branches: a brief hover, no failure', async () =
   assert.equal(info.noWaveBranches, true);
   assert.equal(info.newestGreenAtLatest, null);
   const hover = renderWavesHover(info);
-  assert.match(hover, /No wave branches in this repository \(names like `WIP-Wave1\.1` or `Wave1\.1`\), so `llvm` is in no wave\./);
-  assert.ok(hover.split('\n\n').length <= 3, 'brief');
+  assert.equal(hover, '**Waves** · no wave branches in this repository (names like `WIP-Wave1.1` or `Wave1.1`)\n\nLevel 1');
 });
 
 test('a folder that is no git repository: an empty snapshot and a one-line hover', async () => {
@@ -143,7 +145,7 @@ test('a folder that is no git repository: an empty snapshot and a one-line hover
   assert.deepEqual(snapshot.branches, []);
   assert.match(snapshot.problem ?? '', /not inside a git repository/);
   const model = new WaveModel(DependencyGraph.fromDependencies({ glibc: [] }));
-  assert.equal(renderWavesHover(describePackageWaves(model, snapshot, 'glibc')), '**Waves**\n\nThis folder is not a git repository, so there are no wave branches to show.');
+  assert.equal(renderWavesHover(describePackageWaves(model, snapshot, 'glibc')), '**Waves** · this folder is not a git repository, so there are no wave branches.');
 });
 
 test('the cache runs git only after HEAD or the refs change, or after invalidate()', async () => {

@@ -106,6 +106,19 @@ test('plan: text, markdown and JSON renderings', () => {
   assert.deepEqual(JSON.parse(renderWavePlan(p, 'json')), JSON.parse(JSON.stringify(p)));
 });
 
+test('plan: the words the hover leaves out are explained after the steps, in text and markdown', () => {
+  const p = plan({});
+  const markdown = renderWavePlan(p, 'markdown');
+  const glossary = markdown.slice(markdown.indexOf('### What the words mean'));
+  assert.ok(markdown.indexOf('### What the words mean') > markdown.lastIndexOf('### Major wave'), 'after the steps');
+  for (const word of ['Wave', 'Pivots', 'Retests', 'Roles', 'Level']) assert.match(glossary, new RegExp(`\\*\\*${word}\\*\\*: `), word);
+  for (const label of ['update to latest', 'test and fix', "don't touch, don't test", 'not part of this step']) {
+    assert.match(glossary, new RegExp(`\\*\\*${label}\\*\\* \\(`), label);
+  }
+  assert.match(renderWavePlan(p, 'text'), /\n\nWhat the words mean\n\n  Wave: a git branch that brings the whole package set to latest versions/);
+  assert.doesNotMatch(renderWavePlan(p, 'json'), /What the words mean/, 'JSON is data only');
+});
+
 test('plan: long pivot sets are cut in text, whole in JSON', () => {
   const wide = DependencyGraph.fromDependencies(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`p${i}`, []])));
   const result = buildWavePlan(new WaveModel(wide), snapshot('WIP-Wave1.1', 'WIP-Wave1.1'));

@@ -12,6 +12,7 @@ import {
   ROLE_LABELS,
   type RoleKind,
   roleAt,
+  roleExplanation,
   WaveModel,
   type WavesManifest,
 } from '../../server/src/analysis/waves';
@@ -96,16 +97,32 @@ test('on WIP-Wave1.4 the hover and the frozen warning speak plainly', async () =
   const model = new WaveModel(graph);
   const snapshot = await new BranchCache(repo.dir).get();
 
-  const python = renderWavesHover(describePackageWaves(model, snapshot, 'python:python'));
-  assert.match(python, /^\*\*Waves\*\*/);
-  assert.match(python, /You are on `WIP-Wave1\.4`: step 4 of major wave 1, in progress\./);
-  assert.match(python, /\*\*python:python\*\*: \*\*don't touch, don't test\*\*\. Step 3 of major wave 1 already updated `python:python` to latest/);
-  assert.match(python, /Newest green wave where `python:python` is already at latest: `Wave1\.3`/);
-  assert.match(python, /\| 4 \| \*\*don't touch, don't test …\*\* ← checked out \|/);
+  const python = renderWavesHover(describePackageWaves(model, snapshot, 'python:python'), 'markdown', { more: '[The wave plan](command:x)' });
+  // At a glance: where you are and the role, the table, the level; the explanations are a link away.
+  assert.deepEqual(python.split('\n\n'), [
+    '**Waves** · on `WIP-Wave1.4`: step 4 of major wave 1, in progress',
+    "**don't touch, don't test**: step 3 already updated it to latest and tested what depends on it; leave it as it is.",
+    [
+      '| Major wave 1 |',
+      '|---|',
+      "| `Wave1.1` test and fix |",
+      "| `Wave1.2` test and fix |",
+      "| `Wave1.3` update to latest |",
+      "| **`WIP-Wave1.4` don't touch, don't test** ← you are here |",
+    ].join('\n'),
+    'Level 2 · at latest since `Wave1.3`',
+    '[The wave plan](command:x)',
+  ]);
 
   const numpy = renderWavesHover(describePackageWaves(model, snapshot, 'python:numpy'), 'plaintext');
-  assert.match(numpy, /Major wave 1: 1\.1 test and fix \(green\); 1\.2 test and fix \(green\); 1\.3 test and fix \(green\); 1\.4 update to latest \(in progress, checked out\)/);
-  assert.match(numpy, /No green wave has updated python:numpy to latest yet/);
+  assert.match(numpy, /^Waves · on WIP-Wave1\.4: step 4 of major wave 1, in progress\n\nupdate to latest: this step updates it to its latest version\./);
+  assert.match(numpy, /Major wave 1: Wave1\.1 test and fix; Wave1\.2 test and fix; Wave1\.3 test and fix; WIP-Wave1\.4 update to latest \(you are here\)/);
+  assert.match(numpy, /Level 3 · not at latest in any green wave yet$/);
+  assert.doesNotMatch(numpy, /\*\*|`/, 'plain text has no markdown');
+
+  const numpyAtStep1 = roleAt(model, 'python:numpy', { major: 1, minor: 1 })!;
+  assert.equal(roleExplanation(numpyAtStep1, (s) => `\`${s}\``),
+    'it depends on `core:glibc` (through `python:python` → `core:llvm`), which this step updates: make it build and pass its tests again.');
 
   const warning = frozenEditWarning(model, snapshot, 'core:glibc');
   assert.ok(warning);

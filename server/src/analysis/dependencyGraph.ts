@@ -2,6 +2,7 @@
 // shared by everything that walks it (waves, rebuild impact): on a 20,000-package domain the
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
+import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -14,7 +15,7 @@ export interface DomainGraph {
   generation: number;
 }
 
-const cache = new WeakMap<Analyzer, DomainGraph>();
+const cache = new WeakMap<Analyzer, { generation: number; value: SteppedValue<DomainGraph> }>();
 
 /** The graph id of a package: `domain:attrPath`. */
 export function packageId(domain: string, pkg: Package): string {
@@ -28,13 +29,33 @@ export function stepAttrOf(id: string): string {
 
 /** The dependency graph of the analyzer's current index (an edge runs from a package to each input that is a package). */
 export function domainGraph(analyzer: Analyzer): DomainGraph {
+  return graphValue(analyzer).get();
+}
+
+/** Builds the graph (and the catalog under it) in slices within a budget; true once it is ready. */
+export async function prepareDomainGraph(analyzer: Analyzer, budget: Budget): Promise<boolean> {
+  for (;;) {
+    if (!(await analyzer.catalog.prepare(budget, ['packages']))) return false;
+    const value = graphValue(analyzer);
+    if (await value.prepare(budget)) return true;
+    if (budget.stopped) return false;
+  }
+}
+
+function graphValue(analyzer: Analyzer): SteppedValue<DomainGraph> {
   const cached = cache.get(analyzer);
   // The structure generation moves only when names, calls or formals change, not on every keystroke.
-  if (cached && cached.generation === analyzer.index.structureGeneration) return cached;
+  const generation = analyzer.index.structureGeneration;
+  if (cached && cached.generation === generation) return cached.value;
+  const value = new SteppedValue(() => buildGraph(analyzer, generation), () => analyzer.index.structureGeneration !== generation);
+  cache.set(analyzer, { generation, value });
+  return value;
+}
+
+function* buildGraph(analyzer: Analyzer, generation: number): Steps<DomainGraph> {
   const { catalog } = analyzer;
   const domain = analyzer.index.domain;
   const all = catalog.all();
-  const generation = analyzer.index.structureGeneration;
   const deps = new Map<string, string[]>();
   for (const pkg of all) {
     const inputs: string[] = [];
@@ -43,6 +64,7 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
       if (dep && dep !== pkg) inputs.push(packageId(domain, dep));
     }
     deps.set(packageId(domain, pkg), inputs);
+    yield;
   }
   const graph = DependencyGraph.fromDependencies(deps, { attrOf: stepAttrOf });
   // Two definitions may share an attribute path (a by-name folder and a binding): the first names the node.
@@ -51,9 +73,7 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
     const index = graph.indexOf(packageId(domain, pkg));
     packages[index] ??= pkg;
   }
-  const built: DomainGraph = { graph, packages, generation };
-  cache.set(analyzer, built);
-  return built;
+  return { graph, packages, generation };
 }
 
 /**

@@ -27,7 +27,8 @@ export interface FileFacts {
 
 /** A static summary of a Nix value: enough to follow package definitions across files. */
 export type Val =
-  | { k: 'set'; span: Span; attrs: Attr[] }
+  /** A set; `rest` is where attributes it does not list come from (`versions // { lts = …; }`: the folder of `versions`). */
+  | { k: 'set'; span: Span; attrs: Attr[]; rest?: Val }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import' }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
@@ -59,7 +60,7 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 6;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -112,11 +113,56 @@ class Extractor {
       if (formals && !facts.formals) facts.formals = formalsOf(formals);
     });
     if (body) facts.value = this.valueOf(body);
+    // A flake's package set is its `packages.<system>` (what `nix build .#name` selects from).
+    if (path.posix.basename(this.file) === 'flake.nix' && body) {
+      const packages = this.flakePackages(body);
+      if (packages) facts.value = packages;
+    }
     // A package set's members may be derivations; the set itself is not one.
     // The value already summarised the derivation when the file's value is one; search only otherwise.
     const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
     return facts;
+  }
+
+  /**
+   * The package set of a flake: `outputs`' `packages` (or `legacyPackages`) for one system, seen
+   * through the per-system helpers flakes use (`forAllSystems (pkgs: { … })`,
+   * `genAttrs systems (system: { … })`, or a set keyed by system).
+   */
+  private flakePackages(body: Node): Val | undefined {
+    if (!isAttrset(body)) return undefined;
+    const outputs = topBindings(body).get('outputs')?.childForFieldName('expression');
+    const depth = this.scopes.length;
+    try {
+      const result = outputs && this.peel(outputs);
+      if (!result || !isAttrset(result)) return undefined;
+      const bindings = topBindings(result);
+      const binding = bindings.get('packages') ?? bindings.get('legacyPackages');
+      let expression = binding?.type === 'binding' ? binding.childForFieldName('expression') : null;
+      for (let guard = 0; expression && guard < 8; guard++) {
+        const node = unparen(expression);
+        if (node.type === 'apply_expression') {
+          // The per-system function is the last argument: its body is one system's set.
+          const argument = node.childForFieldName('argument');
+          const fn = argument && unparen(argument);
+          // Not a per-system function: the package set itself (`import ./. { inherit system; }`).
+          if (fn?.type !== 'function_expression') return this.valueOf(node);
+          expression = this.peel(fn);
+        } else if (isAttrset(node)) {
+          const systems = [...topBindings(node).keys()].filter((k) => /-(linux|darwin)$/.test(k));
+          if (systems.length === 0) return this.valueOf(node);
+          const first = topBindings(node).get(systems[0]!);
+          expression = first?.type === 'binding' ? first.childForFieldName('expression') : null;
+        } else {
+          expression = this.peel(node);
+          if (expression === node) break;
+        }
+      }
+      return undefined;
+    } finally {
+      this.scopes.length = depth;
+    }
   }
 
   /** Strips functions, let, with, assert and parentheses, pushing let scopes as it goes. */
@@ -197,7 +243,9 @@ class Extractor {
         if (op !== '//' || !left || !right) return { k: 'other', span };
         const l = this.valueOf(left);
         const r = this.valueOf(right);
-        if (l.k === 'set' && r.k === 'set') return { k: 'set', span, attrs: [...l.attrs, ...r.attrs] };
+        if (l.k === 'set' && r.k === 'set') return { k: 'set', span, attrs: [...l.attrs, ...r.attrs], ...(l.rest ? { rest: l.rest } : {}) };
+        // `versions // { lts = versions.v20; }`: the listed attributes over a folder (or another set) of packages.
+        if (r.k === 'set' && (l.k === 'dir' || l.k === 'ref' || l.k === 'sel')) return { ...r, span, rest: l };
         return preferSubstantial(l, r);
       }
       default:

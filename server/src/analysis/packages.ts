@@ -1,7 +1,8 @@
 import type { Binding, DomainIndex } from './domainIndex';
-import type { DrvFacts, Formal } from './facts';
+import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
-import type { Span } from './syntax';
+import type { Place, Span } from './syntax';
+import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
 
 /** A package of the domain: an attribute path and the file (and place) that builds it. */
 export interface Package {
@@ -13,6 +14,8 @@ export interface Package {
   target: Target;
   drv?: DrvFacts;
   binding?: Binding;
+  /** Other attribute paths that name the same definition (`nodejs.lts` for `nodejs.v20`). */
+  aliases?: string[];
 }
 
 /** An input of a package: one formal of its function, and what it resolves to. */
@@ -41,15 +44,21 @@ export function targetKey(target: Target): string {
   return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
 
-/** Everything derived from the whole index at once, rebuilt lazily when the index changes. */
+/** The whole-domain maps a request may need ready before it runs (see `PackageCatalog.prepare`). */
+export type CatalogPart = 'packages' | 'dependants' | 'names' | 'occurrences';
+
+/**
+ * Everything derived from the whole index at once, rebuilt lazily when the index's structure
+ * changes. Each map is computed in steps: asked for synchronously it is finished at once (the CLI),
+ * prepared for a request it is built in slices that let other requests through.
+ */
 export class PackageCatalog {
   private generation = -1;
-  private packages: Package[] = [];
-  private byKey = new Map<string, Package>();
-  private dependants?: Map<string, Package[]>;
-  private occurrences?: Map<string, Occurrence[]>;
+  private packagesValue!: SteppedValue<{ packages: Package[]; byKey: Map<string, Package> }>;
+  private dependantsValue!: SteppedValue<Map<string, Package[]>>;
+  private namesValue!: SteppedValue<Map<string, Set<string>>>;
+  private occurrencesValue!: SteppedValue<Map<string, Occurrence[]>>;
   private prefixes = new Map<string, string[]>();
-  private namesByKey?: Map<string, Set<string>>;
   private readonly memos = new Map<string, unknown>();
 
   constructor(readonly index: DomainIndex, readonly resolver: Resolver) {}
@@ -58,24 +67,60 @@ export class PackageCatalog {
     // Only a change of structure invalidates: ordinary typing keeps the whole-domain caches.
     if (this.generation === this.index.structureGeneration) return;
     this.generation = this.index.structureGeneration;
-    this.namesByKey = undefined;
     this.memos.clear();
-    this.dependants = undefined;
-    this.occurrences = undefined;
     this.prefixes = new Map();
-    this.collect();
+    const stale = ((generation) => () => generation !== this.index.structureGeneration)(this.generation);
+    this.packagesValue = new SteppedValue(() => this.collect(), stale);
+    this.dependantsValue = new SteppedValue(() => this.collectDependants(), stale);
+    this.namesValue = new SteppedValue(() => this.collectNames(), stale);
+    this.occurrencesValue = new SteppedValue(() => this.collectOccurrences(), stale);
+  }
+
+  /**
+   * Builds the maps a request needs within its budget, in slices; true when they are ready (the
+   * request then runs without building anything), false when the budget stopped first.
+   */
+  async prepare(budget: Budget, parts: readonly CatalogPart[] = ['packages']): Promise<boolean> {
+    for (;;) {
+      this.fresh();
+      const generation = this.generation;
+      let ready = true;
+      for (const part of parts) {
+        if (!(await this.part(part).prepare(budget))) {
+          ready = false;
+          break;
+        }
+      }
+      if (generation !== this.index.structureGeneration) continue;
+      return ready;
+    }
+  }
+
+  /** Whether a map is built for the current structure. */
+  isReady(part: CatalogPart): boolean {
+    this.fresh();
+    return this.part(part).ready;
+  }
+
+  private part(part: CatalogPart): SteppedValue<unknown> {
+    switch (part) {
+      case 'packages': return this.packagesValue;
+      case 'dependants': return this.dependantsValue;
+      case 'names': return this.namesValue;
+      case 'occurrences': return this.occurrencesValue;
+    }
   }
 
   /** Every package of the domain, one per definition. */
   all(): readonly Package[] {
     this.fresh();
-    return this.packages;
+    return this.packagesValue.get().packages;
   }
 
   /** Every name a package is known by in its set (its attribute path, its name, aliases that lead to it). */
   namesOf(pkg: Package): string[] {
     this.fresh();
-    return [...new Set([pkg.attrPath, pkg.name, ...(this.nameMap().get(targetKey(pkg.target)) ?? [])])];
+    return [...new Set([pkg.attrPath, pkg.name, ...(this.namesValue.get().get(targetKey(pkg.target)) ?? [])])];
   }
 
   /** A value derived from the whole domain, computed once per structure of the index. */
@@ -87,31 +132,37 @@ export class PackageCatalog {
 
   /** The packages built by a file. */
   packagesInFile(file: string): Package[] {
-    this.fresh();
-    return this.packages.filter((p) => p.target.file === file);
+    return this.all().filter((p) => p.target.file === file);
   }
 
   /** The package a resolved target defines, if it is one. */
   packageAt(target: Target): Package | undefined {
     this.fresh();
-    return this.byKey.get(targetKey(target));
+    return this.packagesValue.get().byKey.get(targetKey(target));
   }
 
-  private collect(): void {
+  private *collect(): Steps<{ packages: Package[]; byKey: Map<string, Package> }> {
     const packages: Package[] = [];
     const byKey = new Map<string, Package>();
     const add = (pkg: Package) => {
       const key = targetKey(pkg.target);
       const existing = byKey.get(key);
-      // One entry per definition; the shortest attribute path names it.
-      if (existing && existing.attrPath.length <= pkg.attrPath.length) return;
-      if (existing) packages.splice(packages.indexOf(existing), 1, pkg);
+      // One entry per definition; the shortest attribute path names it, the others are its aliases.
+      if (existing && existing.attrPath.length <= pkg.attrPath.length) {
+        if (existing.attrPath !== pkg.attrPath) (existing.aliases ??= []).push(pkg.attrPath);
+        return;
+      }
+      if (existing) {
+        pkg.aliases = [existing.attrPath, ...(existing.aliases ?? [])];
+        packages.splice(packages.indexOf(existing), 1, pkg);
+      }
       else packages.push(pkg);
       byKey.set(key, pkg);
     };
     for (const binding of this.index.allBindings()) {
       if (binding.val.k !== 'call' && binding.val.k !== 'inline') continue;
       const target = this.resolver.resolveBinding(binding);
+      yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
       const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
       add({
@@ -123,8 +174,16 @@ export class PackageCatalog {
       const target = this.resolver.fileTarget(pkg.file);
       add({ attrPath: pkg.name, name: pkg.name, declFile: pkg.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) });
     }
-    this.packages = packages;
-    this.byKey = byKey;
+    // Sets whose members are not bindings: a folder of packagesFromDirectoryRecursive, a set over one (`versions // { … }`).
+    for (const binding of this.index.allBindings()) {
+      if (binding.val.k !== 'call' && binding.val.k !== 'dir') continue;
+      const target = this.resolver.resolveBinding(binding);
+      if (!target || !(target.dir !== undefined || target.set?.rest)) continue;
+      const prefix = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
+      for (const member of members(this.index, this.resolver, target, prefix)) add({ ...member, ...this.drvOf(member.target) });
+      yield;
+    }
+    return { packages, byKey };
   }
 
   private drvOf(target: Target, binding?: Binding): { drv?: DrvFacts } {
@@ -135,6 +194,7 @@ export class PackageCatalog {
 
   /** The attribute path under which a package-set file's bindings appear (`python3Packages` for python-packages.nix). */
   prefixOf(file: string, seen = new Set<string>()): string[] {
+    this.fresh();
     const cached = this.prefixes.get(file);
     if (cached) return cached;
     let prefix: string[] = [];
@@ -150,46 +210,74 @@ export class PackageCatalog {
   /** The inputs of a package: the formals of the function its file evaluates to, resolved. */
   inputsOf(pkg: Package): PackageInput[] {
     if (pkg.binding?.val.k === 'inline') return [];
-    const formals = this.index.files.get(pkg.target.file)?.formals ?? [];
-    return formals.map((formal) => {
+    const facts = this.index.files.get(pkg.target.file);
+    const inputs = (facts?.formals ?? []).map((formal): PackageInput => {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };
     });
+    // A file that hands its package to a builder (`callPackage ../nodejs.nix { inherit openssl; }`, `callPackage ./generic.nix { … }`)
+    // also takes what callPackage fills in for that builder's formals; the ones the call passes are the file's own.
+    const builder = facts?.value.k === 'call' && facts.value.kind === 'callPackage' ? this.builderOf(facts.value) : undefined;
+    if (builder && facts?.value.k === 'call') {
+      const given = new Set([...inputs.map((i) => i.formal.name), ...facts.value.args.map((a) => a.name)]);
+      for (const formal of this.index.files.get(builder)?.formals ?? []) {
+        if (given.has(formal.name)) continue;
+        const target = this.resolver.resolveInput(builder, formal.name);
+        inputs.push(target ? { formal, target } : { formal });
+      }
+    }
+    return inputs;
+  }
+
+  /** The file a package file's value calls, when it is another file of the domain. */
+  private builderOf(call: Extract<Val, { k: 'call' }>): string | undefined {
+    const file = call.target === undefined ? undefined : this.index.resolveFile(call.target);
+    return file && this.index.files.get(file)?.formals ? file : undefined;
   }
 
   /** The packages that take this one as a direct input. */
   dependantsOf(pkg: Package): Package[] {
     this.fresh();
-    if (!this.dependants) {
-      const map = new Map<string, Package[]>();
-      for (const p of this.packages) {
-        for (const input of this.inputsOf(p)) {
-          if (!input.target) continue;
-          const key = targetKey(input.target);
-          const list = map.get(key);
-          if (!list) map.set(key, [p]);
-          else if (list[list.length - 1] !== p) list.push(p);
-        }
+    return this.dependantsValue.get().get(targetKey(pkg.target)) ?? [];
+  }
+
+  private *collectDependants(): Steps<Map<string, Package[]>> {
+    const map = new Map<string, Package[]>();
+    for (const p of this.all()) {
+      for (const input of this.inputsOf(p)) {
+        if (!input.target) continue;
+        const key = targetKey(input.target);
+        const list = map.get(key);
+        if (!list) map.set(key, [p]);
+        else if (list[list.length - 1] !== p) list.push(p);
       }
-      this.dependants = map;
+      yield;
     }
-    return this.dependants.get(targetKey(pkg.target)) ?? [];
+    return map;
   }
 
   /** Places that name a definition: inputs (formals) and references in package sets (overrides, aliases, inherits). */
-  referencesTo(target: Target): { file: string; span: Span }[] {
+  referencesTo(target: Target): Place[] {
+    return finishSteps(this.referencesSteps(target, []));
+  }
+
+  /**
+   * The steps of `referencesTo`, adding each place to `out` as it is found: a request cut short
+   * answers with the places found so far.
+   */
+  *referencesSteps(target: Target, out: Place[]): Steps<Place[]> {
     this.fresh();
     const key = targetKey(target);
-    const names = new Set(this.nameMap().get(key) ?? []);
+    const names = new Set(this.namesValue.get().get(key) ?? []);
     for (const pkg of this.index.byNameByName.values()) if (pkg.file === target.file) names.add(pkg.name);
-    const out: { file: string; span: Span }[] = [];
-    const occurrences = this.occurrenceMap();
+    const occurrences = this.occurrencesValue.get();
     for (const name of names) {
       for (const occurrence of occurrences.get(name) ?? []) {
         // Resolution depends only on the structure, which these occurrences were built from.
         if (occurrence.key === undefined) {
           const t = occurrence.resolve();
           occurrence.key = t ? targetKey(t) : null;
+          yield;
         }
         if (occurrence.key === key) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
       }
@@ -197,24 +285,39 @@ export class PackageCatalog {
     return out;
   }
 
+  /**
+   * The places that take a name nothing in this domain defines (a package of another domain):
+   * inputs and references of that name that resolve to nothing here. Adds them to `out` as found.
+   */
+  *unresolvedSteps(name: string, out: Place[]): Steps<Place[]> {
+    this.fresh();
+    for (const occurrence of this.occurrencesValue.get().get(name) ?? []) {
+      if (occurrence.key === undefined) {
+        const t = occurrence.resolve();
+        occurrence.key = t ? targetKey(t) : null;
+        yield;
+      }
+      if (occurrence.key === null) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
+    }
+    return out;
+  }
+
   /** Every name a definition is known by (its bindings and aliases), by definition key. */
-  private nameMap(): Map<string, Set<string>> {
-    if (this.namesByKey) return this.namesByKey;
+  private *collectNames(): Steps<Map<string, Set<string>>> {
     const map = new Map<string, Set<string>>();
     for (const binding of this.index.allBindings()) {
       const t = this.resolver.resolveBinding(binding);
+      yield;
       if (!t) continue;
       const key = targetKey(t);
       let names = map.get(key);
       if (!names) map.set(key, (names = new Set()));
       names.add(binding.name);
     }
-    this.namesByKey = map;
     return map;
   }
 
-  private occurrenceMap(): Map<string, Occurrence[]> {
-    if (this.occurrences) return this.occurrences;
+  private *collectOccurrences(): Steps<Map<string, Occurrence[]>> {
     const map = new Map<string, Occurrence[]>();
     const add = (name: string, occurrence: Occurrence) => {
       const list = map.get(name);
@@ -231,6 +334,7 @@ export class PackageCatalog {
           },
         });
       });
+      yield;
     }
     for (const binding of this.index.allBindings()) {
       const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
@@ -241,8 +345,55 @@ export class PackageCatalog {
         add(val.path[0]!, occurrence);
         if (val.path.length > 1) add(val.path[val.path.length - 1]!, occurrence);
       }
+      yield;
     }
-    this.occurrences = map;
     return map;
   }
+}
+
+/** How deep nested folders of packagesFromDirectoryRecursive are followed. */
+const MAX_MEMBER_DEPTH = 4;
+
+/**
+ * The packages of a set that has no bindings of its own: each file of a packagesFromDirectoryRecursive
+ * folder (`<name>.nix`, `<name>/package.nix`; a folder without package.nix is a nested set), and
+ * each attribute of a set over such a folder that leads to a file.
+ */
+function members(index: DomainIndex, resolver: Resolver, target: Target, prefix: string, depth = 0): Omit<Package, 'drv'>[] {
+  if (depth > MAX_MEMBER_DEPTH) return [];
+  const out: Omit<Package, 'drv'>[] = [];
+  const names = new Set<string>();
+  if (target.set) {
+    // The folder's names first: on a tie in length the folder's name (`v20`) names the package, the set's (`lts`) is its alias.
+    if (target.set.rest) {
+      const rest = resolver.resolveVal(target.set.rest, { file: target.file, set: target.set, parents: target.parents ?? [] });
+      if (rest?.dir !== undefined) for (const name of folderMembers(index, rest.dir)) names.add(name);
+    }
+    for (const attr of target.set.attrs) names.add(attr.name);
+  } else if (target.dir !== undefined) {
+    for (const name of folderMembers(index, target.dir)) names.add(name);
+  }
+  for (const name of names) {
+    const member = resolver.select(target, name);
+    if (!member || member.missing) continue;
+    const attrPath = `${prefix}.${name}`;
+    if (member.dir !== undefined || member.set?.rest) out.push(...members(index, resolver, member, attrPath, depth + 1));
+    else if (member.whole && !member.set) out.push({ attrPath, name, declFile: member.file, declSpan: [0, 0, 0, 0], target: member });
+  }
+  return out;
+}
+
+/** The attribute names packagesFromDirectoryRecursive makes of a folder: `<name>.nix` files and subfolders. */
+function folderMembers(index: DomainIndex, dir: string): string[] {
+  const prefix = dir === '' ? '' : `${dir}/`;
+  const names = new Set<string>();
+  for (const file of index.files.keys()) {
+    if (!file.startsWith(prefix)) continue;
+    const rest = file.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash < 0) {
+      if (rest.endsWith('.nix')) names.add(rest.slice(0, -4));
+    } else names.add(rest.slice(0, slash));
+  }
+  return [...names].sort();
 }

@@ -32,6 +32,8 @@ export const PACKAGE_SET_NAMES = new Set([
 
 /** How deep resolution follows bindings before it gives up (a chain of aliases in real trees is < 10). */
 const MAX_DEPTH = 40;
+/** How many `base // { … }` merges a selection follows to the base. */
+const MAX_REST_DEPTH = 8;
 
 /**
  * Follows names and values through the domain's package sets to the file that really builds
@@ -243,7 +245,7 @@ export class Resolver {
   }
 
   /** Selects a member of a resolved value (`pythonInterpreters.python311`, `lib.strings.foo`). */
-  select(target: Target, name: string): Target | undefined {
+  select(target: Target, name: string, restDepth = 0): Target | undefined {
     if (target.global) return this.lookupGlobal(name);
     const member = this.memberOfFile?.(target.file, name);
     if (member) return member;
@@ -251,9 +253,13 @@ export class Resolver {
       const binding = this.index.bindingIn(target.set, name);
       if (binding) return this.resolveBinding(binding);
       const attr = target.set.attrs.find((a) => a.name === name);
-      if (!attr) return undefined;
       const scope: Scope = { file: target.file, set: target.set, parents: target.parents ?? [] };
-      return this.resolveVal(attr.val, scope) ?? { file: target.file, span: attr.span };
+      if (attr) return this.resolveVal(attr.val, scope) ?? { file: target.file, span: attr.span };
+      // `versions // { lts = …; }`: what the set does not list comes from the left side.
+      // A chain of such merges is short; one that leads back to itself (`sdk = super.sdk // { … }`) is cut.
+      if (!target.set.rest || restDepth >= MAX_REST_DEPTH) return undefined;
+      const rest = this.resolveVal(target.set.rest, scope);
+      return rest ? this.select(rest, name, restDepth + 1) : undefined;
     }
     if (target.dir !== undefined) {
       const base = target.dir === '' ? name : `${target.dir}/${name}`;

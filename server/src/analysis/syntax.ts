@@ -5,6 +5,9 @@ export type Span = [number, number, number, number];
 
 export const ZERO_SPAN: Span = [0, 0, 0, 0];
 
+/** A place in the domain: a domain-relative file and a span in it. */
+export interface Place { file: string; span: Span }
+
 const MAX_ATTRPATH = 256;
 
 /** The span of a syntax node. */

@@ -13,6 +13,39 @@ export type ForeignLocation =
   | { kind: 'checkout'; absolute: string; line: number; character: number }
   | { kind: 'virtual'; domain: string; revision: string; file: string; line: number; character: number };
 
+/** How another domain answered a name it does not have (see `Universe.whyMissing`). */
+export interface DomainMiss {
+  domain: string;
+  revision?: string;
+  /** What chose the revision: the manifest's `rev`, the open domain's flake.lock, or nothing (the newest). */
+  by: 'rev' | 'flake.lock' | 'none';
+  /** Packages the stub of that revision has. */
+  packages?: number;
+  /** Why no stub could be had. */
+  unavailable?: string;
+}
+
+/**
+ * One sentence on why a name is in no domain: this one, and each other domain at its revision.
+ * A revision with no packages at all (a pin older than the domain's packages) is said plainly,
+ * with what to change.
+ */
+export function missingEverywhere(name: string, here: string, misses: readonly DomainMiss[]): string {
+  const head = `\`${name}\` names no package in domain \`${here}\``;
+  if (misses.length === 0) return `${head}: callPackage cannot fill this input.`;
+  const at = (m: DomainMiss) => (m.revision
+    ? `\`${m.domain}\` at \`${m.revision.slice(0, 12)}\`${m.by === 'flake.lock' ? ' (pinned by flake.lock)' : m.by === 'rev' ? ' (its "rev" in nix-domains.json)' : ''}`
+    : `\`${m.domain}\``);
+  const sentences = [`${head} nor in ${misses.map(at).join(', ')}: callPackage cannot fill this input.`];
+  for (const m of misses) {
+    if (m.unavailable) sentences.push(`${at(m)} could not be read: ${m.unavailable}.`);
+    else if (m.packages === 0) {
+      sentences.push(`${at(m)} defines no packages at all: set a newer "rev" for \`${m.domain}\` in nix-domains.json, update the pin, or check \`${m.domain}\` out beside this domain.`);
+    }
+  }
+  return sentences.join(' ');
+}
+
 /** The URI scheme of read-only files of other domains: `nix-domains:/<domain>/<revision>/<path>`. */
 export const FOREIGN_SCHEME = 'nix-domains';
 
@@ -91,15 +124,23 @@ export class Universe {
     return this.store.search(query, limit).catch(() => []);
   }
 
-  /** Packages of other domains that take a package of this domain directly, as `domain:attr`. */
-  async takers(name: string): Promise<string[]> {
+  /** Packages of other domains that take a package of this domain directly (by one of its names). */
+  async takers(name: string): Promise<{ domain: string; attr: string }[]> {
     if (!this.store) return [];
-    const out: string[] = [];
+    const out: { domain: string; attr: string }[] = [];
     for (const domain of this.domains()) {
       const takers = await this.store.packagesTaking(domain, name).catch(() => []);
-      out.push(...takers.map((t) => `${domain}:${t}`));
+      out.push(...takers.map((attr) => ({ domain, attr })));
     }
     return out;
+  }
+
+  /** A package of one named other domain. */
+  async lookupIn(domain: string, attr: string): Promise<ForeignPackage | undefined> {
+    if (!this.store) return undefined;
+    const pkg = await this.store.lookup(domain, attr).catch(() => undefined);
+    if (!pkg) return undefined;
+    return { domain, revision: (await this.store.root(domain)).revision, pkg };
   }
 
   /**
@@ -133,6 +174,25 @@ export class Universe {
       }
     }
     return found;
+  }
+
+  /**
+   * Why a name is in no other domain, domain by domain: the revision each was looked up at and
+   * what chose it, how many packages that revision has, or why its stub is unavailable.
+   */
+  async whyMissing(): Promise<DomainMiss[]> {
+    if (!this.store) return [];
+    const out: DomainMiss[] = [];
+    for (const domain of this.domains()) {
+      const pin: { revision?: string; by: DomainMiss['by'] } = await this.store.pinOf(domain).catch(() => ({ by: 'none' }));
+      try {
+        const root = await this.store.root(domain);
+        out.push({ domain, revision: root.revision, by: pin.by, packages: root.packages });
+      } catch (err) {
+        out.push({ domain, ...(pin.revision ? { revision: pin.revision } : {}), by: pin.by, unavailable: (err as Error).message });
+      }
+    }
+    return out;
   }
 
   /** Forgets what was looked up (after a refresh of the stubs). */

@@ -37,13 +37,15 @@ export class LspClient {
 
   /**
    * Starts the server bundle (`dist/server.js` by default) and initializes it on `root`.
-   * `options.env` is the server's whole environment (default: this process's).
+   * `options.env` is the server's whole environment (default: this process's); `options.command`
+   * starts another program instead (`['/prefix/bin/nix-domains', 'lsp', '--stdio']`).
    */
   static async start(
     root: string, serverPath = path.join(__dirname, 'server.js'), initializationOptions?: unknown,
-    options: { env?: NodeJS.ProcessEnv } = {},
+    options: { env?: NodeJS.ProcessEnv; command?: [string, ...string[]] } = {},
   ): Promise<LspClient> {
-    const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
+    const [program, ...args] = options.command ?? [process.execPath, serverPath, '--stdio'];
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
     child.stderr!.on('data', (chunk: Buffer) => {

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { Analyzer } from '../analysis/analyzer';
-import { definition } from '../analysis/features/definition';
-import { hover } from '../analysis/features/hover';
+import { definitionAcross } from '../analysis/across/definition';
+import { hoverAcross } from '../analysis/across/hover';
+import { referencesAcross } from '../analysis/across/references';
+import { Budget } from '../analysis/budget';
 import { PROVIDED_NAMES } from '../analysis/features/diagnostics';
-import { references } from '../analysis/features/references';
+import { DomainSession } from '../analysis/session';
 import { readDomainName } from '../analysis/manifest';
 import { startServer } from '../lsp/start';
 import { DomainWaves } from '../analysis/features/waves';
@@ -175,16 +177,27 @@ async function queryCommand(args: string[]): Promise<number> {
     return 2;
   }
   const pos = { line: Number(match[2]) - 1, character: Number(match[3]) - 1 };
-  const answer = await analyzer.withDocument(relative, (doc) => {
-    if (kind === 'hover') return hover(analyzer, doc, pos) ?? null;
-    const places = kind === 'definition' ? definition(analyzer, doc, pos) : references(analyzer, doc, pos);
-    return places.map((p) => ({ file: analyzer.index.absolute(p.file), line: p.span[0] + 1, column: p.span[1] + 1, span: p.span }));
+  // The same cross-domain answers as the editor's: other domains through their stubs (problems on stderr).
+  const session = new DomainSession(analyzer, {
+    trusted: true, stubLog: (message) => process.stderr.write(`nix-domains: ${message}\n`), report: (message) => process.stderr.write(`warning: ${message}\n`),
   });
-  if (answer === undefined) {
+  const budget = new Budget();
+  if (!(await analyzer.withDocument(relative, () => true))) {
     process.stderr.write(`nix-domains query: cannot read ${file}\n`);
     return 1;
   }
-  print(answer);
+  if (kind === 'hover') {
+    print((await hoverAcross(session, relative, pos, budget)) ?? null);
+    return 0;
+  }
+  const found = kind === 'definition'
+    ? await definitionAcross(session, relative, pos, budget)
+    : await referencesAcross(session, relative, pos, true, budget);
+  print(found.map((w) => {
+    if (w.kind === 'local') return { file: analyzer.index.absolute(w.place.file), line: w.place.span[0] + 1, column: w.place.span[1] + 1, span: w.place.span };
+    if (w.kind === 'checkout') return { file: w.absolute, line: w.line + 1, column: w.character + 1 };
+    return { domain: w.domain, revision: w.revision, file: w.file, line: w.line + 1, column: w.character + 1 };
+  }));
   return 0;
 }
 

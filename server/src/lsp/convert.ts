@@ -1,10 +1,16 @@
 import { URI } from 'vscode-uri';
-import type { Location, Range } from 'vscode-languageserver';
-import type { Position } from '../analysis/features/locate';
+import {
+  CompletionItemKind, DiagnosticSeverity, SymbolKind, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range,
+} from 'vscode-languageserver';
+import type { ImpactAnswer } from '../analysis/across/impact';
+import type { Where } from '../analysis/across/where';
+import type { CompletionAnswerItem } from '../analysis/across/completion';
+import type { Diagnostic as OurDiagnostic } from '../analysis/features/diagnostics';
+import type { DocumentSymbolItem, SymbolKind as OurKind } from '../analysis/features/symbols';
 import { FOREIGN_SCHEME, type ForeignLocation } from '../analysis/universe';
 import type { Analyzer } from '../analysis/analyzer';
-import type { Place } from '../analysis/features/definition';
-import type { Span } from '../analysis/syntax';
+import type { Place, Span } from '../analysis/syntax';
+import type { ImpactList } from '../../../shared/protocol';
 
 /** LSP range of a span. */
 export function toRange(span: Span): Range {
@@ -20,6 +26,11 @@ export function toLocation(analyzer: Analyzer, place: Place): Location {
 export function uriToPath(uri: string): string | undefined {
   const parsed = URI.parse(uri);
   return parsed.scheme === 'file' ? parsed.fsPath : undefined;
+}
+
+/** The LSP location of an answer: in the open domain, or in another one. */
+export function whereToLocation(analyzer: Analyzer, where: Where): Location {
+  return where.kind === 'local' ? toLocation(analyzer, where.place) : foreignLocation(where);
 }
 
 /** The LSP location of a package of another domain: a checkout file, or a read-only virtual document. */
@@ -39,9 +50,45 @@ export function parseForeignUri(uri: string): { domain: string; revision: string
   return { domain, revision, file: rest.join('/') };
 }
 
-/** The text before the cursor on its line, at most 512 characters (name patterns are quadratic on a 10 MB line). */
-export function lineBefore(text: string, pos: Position): string {
-  const line = text.split('\n', pos.line + 1)[pos.line] ?? '';
-  return line.slice(Math.max(0, pos.character - 512), pos.character);
+/** The protocol's impact list: places become URIs and lines. */
+export function toImpactList(analyzer: Analyzer, answer: ImpactAnswer): ImpactList {
+  return {
+    title: answer.title,
+    groups: answer.groups.map((g) => ({
+      domain: g.domain, count: g.count,
+      items: g.items.map((item) => (item.place
+        ? { label: item.label, uri: URI.file(analyzer.index.absolute(item.place.file)).toString(), line: item.place.span[0] }
+        : { label: item.label })),
+    })),
+  };
+}
+
+const SEVERITIES = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information } as const;
+
+/** An LSP diagnostic. */
+export function toDiagnostic(d: OurDiagnostic): Diagnostic {
+  return { range: toRange(d.span), message: d.message, code: d.code, source: 'nix-domains', severity: SEVERITIES[d.severity] };
+}
+
+export const SYMBOL_KINDS: Record<OurKind, SymbolKind> = {
+  package: SymbolKind.Package, function: SymbolKind.Function, set: SymbolKind.Object, variable: SymbolKind.Variable, input: SymbolKind.TypeParameter,
+};
+
+/** An LSP document symbol, with its children. */
+export function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {
+  return {
+    name: item.name || '""', kind: SYMBOL_KINDS[item.kind], range: toRange(item.span), selectionRange: toRange(item.selection),
+    children: item.children.map(toDocumentSymbol),
+  };
+}
+
+const COMPLETION_KINDS = {
+  package: CompletionItemKind.Module, function: CompletionItemKind.Function, set: CompletionItemKind.Struct,
+  variable: CompletionItemKind.Variable, input: CompletionItemKind.Variable, maintainer: CompletionItemKind.Reference,
+} as const;
+
+/** An LSP completion item; one from another domain says which. */
+export function toCompletionItem(item: CompletionAnswerItem): CompletionItem {
+  return { label: item.label, kind: COMPLETION_KINDS[item.kind], ...(item.domain ? { detail: `from ${item.domain}` } : {}) };
 }
 

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Analyzer, NixDocument } from '../analyzer';
 import type { Target } from '../resolve';
 import { ancestors, findParent, referencePath } from '../syntax';
-import { isMaintainerList } from './maintainers';
+import { handleAsAttr, isBareHandle, isMaintainerList, listByConvention } from './maintainers';
 import { PROVIDED_NAMES } from './diagnostics';
 import { fileFunction, lookupLocal, nodeAt, scopeAt, type Position } from './locate';
 
@@ -38,7 +38,8 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
   const items: CompletionEntry[] = [];
   if (!inFormals && node) items.push(...localNames(node));
   const list = node && withMaintainerList(analyzer, doc, node);
-  if (list) return finish(analyzer.maintainers.handles(list).map((label) => ({ label, kind: 'variable' as const })), partial);
+  // A handle that must be quoted cannot be named through `with`: only `lib.maintainers."0x4A6F"` reaches it.
+  if (list) return finish(analyzer.maintainers.handles(list).filter(isBareHandle).map((label) => ({ label, kind: 'variable' as const })), partial);
   for (const name of packageNames(analyzer)) items.push({ label: name, kind: 'package' });
   if (inFormals) for (const name of PROVIDED_NAMES) items.push({ label: name, kind: 'input' });
   return finish(items, partial);
@@ -63,13 +64,15 @@ function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath:
   let target: Target | undefined;
   const local = lookupLocal(node, head!);
   if (local && fileFunction(doc)) target = analyzer.resolver.resolveInput(doc.path, head!);
-  if (!target) target = analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
-  for (const segment of rest) target = target && analyzer.resolver.select(target, segment);
+  if (!target) target = listByConvention(analyzer, [], head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+  rest.forEach((segment, i) => {
+    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer, basePath.slice(0, i + 1), segment);
+  });
   return target;
 }
 
 function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
-  if (isMaintainerList(target.file)) return analyzer.maintainers.handles(target.file).map((label) => ({ label, kind: 'variable' as const }));
+  if (isMaintainerList(target.file)) return analyzer.maintainers.handles(target.file).map((h) => ({ label: handleAsAttr(h), kind: 'variable' as const }));
   if (target.global) return packageNames(analyzer).map((label) => ({ label, kind: 'package' as const }));
   if (target.set) {
     return target.set.attrs.map((a) => ({

@@ -15,8 +15,7 @@ export interface HoverResult {
 }
 
 /** Hover: a package card for packages, the doc comment for lib functions. */
-export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position): HoverResult | undefined {
-  const found = resolveAt(analyzer, doc, pos);
+export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos)): HoverResult | undefined {
   if (!found?.target || found.target.global) return undefined;
   if (isMaintainerList(found.target.file)) {
     const entry = analyzer.maintainers.entry(found.target.file, found.name);
@@ -63,8 +62,10 @@ export function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.nam
   facts.push(`Defined in \`${pkg.target.file}:${(drv?.span ?? pkg.target.span)[0] + 1}\``);
   if (drv && drv.maintainers.length > 0) facts.push(`Maintainers: ${drv.maintainers.map((m) => m.handle).join(', ')}`);
   const inputs = analyzer.catalog.inputsOf(pkg).length;
-  const dependants = analyzer.catalog.dependantsOf(pkg).length;
-  facts.push(`Inputs: ${inputs} · Direct dependants: ${dependants}`);
+  // Dependants need every package's inputs resolved: a request that could not prepare them in its
+  // budget leaves the figure out rather than computing it all now.
+  const dependants = analyzer.catalog.isReady('dependants') ? ` · Direct dependants: ${analyzer.catalog.dependantsOf(pkg).length}` : '';
+  facts.push(`Inputs: ${inputs}${dependants}`);
   lines.push(facts.join('  \n'));
   return lines.join('\n\n');
 }

@@ -2,7 +2,8 @@ import type { Node } from 'web-tree-sitter';
 import type { Analyzer, NixDocument } from '../analyzer';
 import { resolvePathLiteral } from '../facts';
 import type { Scope, Target } from '../resolve';
-import { ancestors, attrPathNames, findParent, referencePath, spanOf, type Span } from '../syntax';
+import { ancestors, attrName, attrPathNames, findParent, referencePath, spanOf, type Span } from '../syntax';
+import { listByConvention } from './maintainers';
 
 /** A position in a document, zero-based, UTF-16 columns. */
 export interface Position { line: number; character: number }
@@ -33,6 +34,25 @@ export function nodeAt(doc: NixDocument, pos: Position): Node | null {
   return at;
 }
 
+/**
+ * A quoted attribute name under the cursor (`lib.maintainers."0x4A6F"`, `"0x4A6F" = { … };`),
+ * the quotes included: its string node, and the name it spells. Undefined for anything else,
+ * including a string with interpolation.
+ */
+export function quotedAttrAt(doc: NixDocument, pos: Position): { node: Node; name: string } | undefined {
+  const root = doc.tree.rootNode;
+  const candidates = [root.descendantForPosition({ row: pos.line, column: pos.character })];
+  // Right after the closing quote still counts, as right after an identifier does.
+  if (pos.character > 0) candidates.push(root.descendantForPosition({ row: pos.line, column: pos.character - 1 }));
+  for (const at of candidates) {
+    const string = at?.type === 'string_expression' ? at : at?.parent?.type === 'string_expression' ? at.parent : null;
+    if (string?.parent?.type !== 'attrpath') continue;
+    const name = attrName(string);
+    if (name !== undefined) return { node: string, name };
+  }
+  return undefined;
+}
+
 /** The top-level function of the file (`{ lib, stdenv }: …`), if the file is one. */
 export function fileFunction(doc: NixDocument): Node | null {
   const first = doc.tree.rootNode.namedChildren.find((c) => c!.type !== 'comment');
@@ -43,6 +63,8 @@ export function fileFunction(doc: NixDocument): Node | null {
 
 /** Resolves what is under the cursor: locally in the file, then through the domain's package sets. */
 export function resolveAt(analyzer: Analyzer, doc: NixDocument, pos: Position): Resolution | undefined {
+  const quoted = quotedAttrAt(doc, pos);
+  if (quoted) return attribute(analyzer, doc, quoted.node, quoted.name);
   const node = nodeAt(doc, pos);
   if (!node) return undefined;
   if (node.type === 'path_fragment' || node.type === 'path_expression') {
@@ -67,13 +89,7 @@ export function resolveAt(analyzer: Analyzer, doc: NixDocument, pos: Position): 
     return { name, span, declaration: true, local: span };
   }
 
-  if (parent.type === 'attrpath') {
-    const owner = parent.parent;
-    const index = parent.childrenForFieldName('attr').findIndex((a) => a?.equals(node));
-    if (owner?.type === 'select_expression') return selection(analyzer, doc, owner, index, name, span);
-    if (owner?.type === 'binding') return bindingName(analyzer, doc, owner, name, span);
-    return undefined;
-  }
+  if (parent.type === 'attrpath') return attribute(analyzer, doc, node, name);
 
   if (parent.type === 'inherited_attrs') {
     const inherit = parent.parent;
@@ -104,6 +120,17 @@ export function resolveAt(analyzer: Analyzer, doc: NixDocument, pos: Position): 
   return undefined;
 }
 
+/** An attribute name in an attrpath (an identifier, or a quoted name), in a selection or a binding. */
+function attribute(analyzer: Analyzer, doc: NixDocument, node: Node, name: string): Resolution | undefined {
+  const attrpath = node.parent!;
+  const owner = attrpath.parent;
+  const span = spanOf(node);
+  const index = attrpath.childrenForFieldName('attr').findIndex((a) => a?.equals(node));
+  if (owner?.type === 'select_expression') return selection(analyzer, doc, owner, index, name, span);
+  if (owner?.type === 'binding') return bindingName(analyzer, doc, owner, name, span);
+  return undefined;
+}
+
 /** On the `pname`/`name` of the file's derivation: the package this file builds. */
 function ownPackage(analyzer: Analyzer, doc: NixDocument, node: Node): Resolution | undefined {
   const binding = node.type === 'binding' ? node : findParent(node, (n) => n.type === 'binding');
@@ -127,7 +154,9 @@ function selection(analyzer: Analyzer, doc: NixDocument, select: Node, index: nu
   if (!resolved) return undefined;
   if (upTo.length === 0) return { ...resolved, name, span };
   let target = resolved.target;
-  for (const segment of upTo) target = target && analyzer.resolver.select(target, segment);
+  upTo.forEach((segment, i) => {
+    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer, [...basePath, ...upTo.slice(0, i)], segment);
+  });
   return { name, span, ...(target ? { target } : {}) };
 }
 
@@ -144,9 +173,14 @@ function resolveReference(analyzer: Analyzer, doc: NixDocument, node: Node, name
     if (rest.length === 0) return { name: head!, span: spanOf(node), local, ...(target ? { target } : {}) };
     if (!target && !formalOfFile) return undefined;
   } else {
-    target = throughWith(analyzer, doc, node, head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+    // A free `maintainers` that no `with` provides is the domain's list, not whatever binding of
+    // that name the package sets happen to have.
+    target = throughWith(analyzer, doc, node, head!) ?? listByConvention(analyzer, [], head!)
+      ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
   }
-  for (const segment of rest) target = target && analyzer.resolver.select(target, segment);
+  rest.forEach((segment, i) => {
+    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer, names.slice(0, i + 1), segment);
+  });
   return { name: names[names.length - 1]!, span: spanOf(node), ...(target ? { target } : {}) };
 }
 
@@ -263,8 +297,9 @@ function bindingSpan(scope: Node, name: string): Span | undefined {
 }
 
 /** The name under the cursor when it resolves to nothing in this domain (a candidate for another domain). */
-export function unresolvedNameAt(analyzer: Analyzer, doc: NixDocument, pos: Position): { name: string; span: Span } | undefined {
-  const found = resolveAt(analyzer, doc, pos);
+export function unresolvedNameAt(
+  analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos),
+): { name: string; span: Span } | undefined {
   if (!found || found.target) return undefined;
   if (found.local && !found.declaration) {
     // A use of an input in the body: the input (formal) names the package.
@@ -284,18 +319,22 @@ function isTopFormalSpan(doc: NixDocument, span: Span): boolean {
 }
 
 /** A maintainer handle under the cursor (`with lib.maintainers; [ alice ]`, `maintainers.alice`) that this domain cannot resolve. */
-export function maintainerHandleAt(analyzer: Analyzer, doc: NixDocument, pos: Position): { handle: string; span: Span } | undefined {
-  const node = nodeAt(doc, pos);
-  if (!node || node.type !== 'identifier') return undefined;
-  const found = resolveAt(analyzer, doc, pos);
+export function maintainerHandleAt(
+  analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos),
+): { handle: string; span: Span } | undefined {
+  const quoted = quotedAttrAt(doc, pos);
+  const node = quoted?.node ?? nodeAt(doc, pos);
+  if (!node || (!quoted && node.type !== 'identifier')) return undefined;
+  const handle = quoted?.name ?? node.text;
   if (found?.target || (found?.local && !found.declaration)) return undefined;
   const parent = node.parent;
   if (parent?.type === 'attrpath' && parent.parent?.type === 'select_expression') {
     const names = referencePath(parent.parent);
-    const at = names ? names.lastIndexOf(node.text) : -1;
-    if (names && at > 0 && (names[at - 1] === 'maintainers' || names[at - 1] === 'teams')) return { handle: node.text, span: spanOf(node) };
+    const at = names ? names.lastIndexOf(handle) : -1;
+    if (names && at > 0 && (names[at - 1] === 'maintainers' || names[at - 1] === 'teams')) return { handle, span: spanOf(node) };
     return undefined;
   }
+  if (quoted) return undefined; // a quoted name is never a variable: `with …maintainers; [ "x" ]` is a string
   if (parent?.type !== 'variable_expression') return undefined;
   for (const scope of [parent, ...ancestors(parent)]) {
     if (scope.type !== 'with_expression') continue;

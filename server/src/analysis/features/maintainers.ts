@@ -20,6 +20,30 @@ export function isMaintainerList(file: string): boolean {
   return file in MAINTAINER_LISTS;
 }
 
+const NIX_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_'-]*$/;
+const NIX_KEYWORDS = new Set(['assert', 'else', 'if', 'in', 'inherit', 'let', 'or', 'rec', 'then', 'with']);
+
+/** Whether a handle can be written bare (`alice`); otherwise it is quoted (`"0x4A6F"`). */
+export function isBareHandle(handle: string): boolean {
+  return NIX_IDENTIFIER.test(handle) && !NIX_KEYWORDS.has(handle);
+}
+
+/** A handle as it is written after `lib.maintainers.`: bare, or quoted when it is no Nix identifier. */
+export function handleAsAttr(handle: string): string {
+  return isBareHandle(handle) ? handle : JSON.stringify(handle);
+}
+
+/**
+ * The list `lib.maintainers` (or `lib.teams`, or a bare `maintainers` from `with lib;`) stands
+ * for when nothing in the domain binds it — a `lib` without that binding, or no `lib` at all:
+ * the domain's own list file, by convention, if it has one. `before` is the path up to `name`.
+ */
+export function listByConvention(analyzer: Analyzer, before: readonly string[], name: string): Target | undefined {
+  if (before.length > 1 || (before.length === 1 && before[0] !== 'lib')) return undefined;
+  const file = Object.keys(MAINTAINER_LISTS).find((f) => MAINTAINER_LISTS[f] === name);
+  return file && analyzer.maintainers.has(file) ? { file, span: [0, 0, 0, 0] } : undefined;
+}
+
 interface ListState { index: HandleIndex; mtimeMs: number; size: number; buffer?: Buffer }
 
 /**
@@ -68,11 +92,11 @@ export class DomainMaintainers {
     return this.lists.get(file)?.index.handleList() ?? [];
   }
 
-  /** Where a handle is defined, as a resolver target. */
+  /** Where a handle is defined, as a resolver target (the quotes included when it has to be quoted). */
   target(file: string, handle: string): Target | undefined {
     const entry = this.entry(file, handle);
     if (!entry) return undefined;
-    return { file, span: [entry.line, entry.column, entry.line, entry.column + handle.length] };
+    return { file, span: [entry.line, entry.column, entry.line, entry.column + handleAsAttr(handle).length] };
   }
 
   /** The hover card of a handle: read from that entry's bytes alone. */

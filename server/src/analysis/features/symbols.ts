@@ -73,8 +73,11 @@ export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500)
   const all = analyzer.catalog.memo('workspaceSymbols', () => {
     const items: { lower: string; item: WorkspaceSymbolItem }[] = [];
     for (const pkg of analyzer.catalog.all()) {
-      const item: WorkspaceSymbolItem = { name: pkg.attrPath, kind: 'package', place: { file: pkg.target.file, span: pkg.target.span }, container: analyzer.index.domain };
-      items.push({ lower: pkg.attrPath.toLowerCase(), item });
+      // Every attribute path names it: `nodejs.lts` finds the package `nodejs.v20` too.
+      for (const name of [pkg.attrPath, ...(pkg.aliases ?? [])]) {
+        const item: WorkspaceSymbolItem = { name, kind: 'package', place: { file: pkg.target.file, span: pkg.target.span }, container: analyzer.index.domain };
+        items.push({ lower: name.toLowerCase(), item });
+      }
     }
     for (const fn of libFunctions(analyzer)) items.push({ lower: fn.name.toLowerCase(), item: { name: fn.name, kind: 'function', place: fn.place, container: 'lib' } });
     items.sort((a, b) => a.lower.length - b.lower.length || (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));

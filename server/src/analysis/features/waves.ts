@@ -10,6 +10,8 @@ import {
   type WavePlanOptions, type WavePlanResult, type WavesManifest,
 } from '../waves';
 
+const MORE = 'The wave plan, and what waves, roles and levels mean';
+
 /** The wave state shown in the status bar: the checked-out branch and whether it is a wave. */
 export interface WaveStatus { branch: string | null; wave: string | null; state: 'green' | 'in progress' | 'no wave' | 'detached' | 'no repository' }
 
@@ -68,10 +70,12 @@ export class DomainWaves {
     return this.model;
   }
 
-  /** The **Waves** section of a package's hover. */
-  async hoverSection(pkg: Package): Promise<string> {
+  /** The **Waves** section of a package's hover; `planLink` is a link to the wave plan, for clients that run one. */
+  async hoverSection(pkg: Package, planLink?: string): Promise<string> {
     const snapshot = await this.branches.get();
-    return renderWavesHover(describePackageWaves(this.currentModel(), snapshot, this.idOf(pkg)), 'markdown');
+    // The explanations live with the plan: one click away in VS Code, one command elsewhere.
+    const more = planLink ? `[${MORE}](${planLink})` : `${MORE}: \`nix-domains wave\``;
+    return renderWavesHover(describePackageWaves(this.currentModel(), snapshot, this.idOf(pkg)), 'markdown', { more });
   }
 
   /** The warning for editing a package that the checked-out WIP wave has frozen, if any. */

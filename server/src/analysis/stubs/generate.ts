@@ -62,7 +62,7 @@ export async function collectStubData(analyzer: Analyzer, revision: string): Pro
     const absolute = index.absolute(file);
     const stat = await fs.stat(absolute).catch(() => undefined);
     if (!stat?.isFile()) continue;
-    // Streamed in chunks: the list is never read whole (DESIGN.md, Large files).
+    // Streamed in chunks: the list is never read whole (docs/DESIGN.md, Large files).
     const handles = await withFileReader(absolute, (reader) => scanMaintainers(reader));
     maintainers.push({ file, size: stat.size, index: handleIndexToJson(handles) });
   }

@@ -227,9 +227,19 @@ export class StubStore {
   }
 
   private async revisionOf(domain: string): Promise<string | undefined> {
-    if (this.options.revisionOf) return this.options.revisionOf(domain);
+    return (await this.pinOf(domain)).revision;
+  }
+
+  /** The revision a domain is resolved at and what chose it: its `rev`, the open domain's flake.lock, or nothing (the newest published). */
+  async pinOf(domain: string): Promise<{ revision?: string; by: 'rev' | 'flake.lock' | 'none' }> {
+    if (this.options.revisionOf) {
+      const revision = await this.options.revisionOf(domain);
+      return revision ? { revision, by: 'rev' } : { by: 'none' };
+    }
     const config = this.config(domain);
-    return config.rev ?? readLockedRevision(path.join(this.options.workspaceRoot, 'flake.lock'), config.input ?? domain);
+    if (config.rev) return { revision: config.rev, by: 'rev' };
+    const locked = await readLockedRevision(path.join(this.options.workspaceRoot, 'flake.lock'), config.input ?? domain);
+    return locked ? { revision: locked, by: 'flake.lock' } : { by: 'none' };
   }
 
   private load(domain: string): Promise<Loaded> {

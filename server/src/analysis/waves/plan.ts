@@ -154,7 +154,28 @@ export function renderWavePlan(plan: WavePlan, format: WavePlanFormat = 'text'):
     out.push(md ? markdownSteps(major, plan.package !== undefined) : textSteps(major, plan.package !== undefined));
   }
   out.push(...plan.notes.map((n) => (md ? `> ${n}` : `Note: ${n}`)));
+  out.push(md ? '### What the words mean' : 'What the words mean', glossary(md));
   return `${out.join('\n\n')}\n`;
+}
+
+// The explanations the hover leaves out: it links here instead of repeating them on every hover.
+function glossary(md: boolean): string {
+  const b = (s: string) => (md ? `**${s}**` : s);
+  const c = (s: string) => (md ? `\`${s}\`` : s);
+  const item = md ? '- ' : '  ';
+  return [
+    `${b('Wave')}: a git branch that brings the whole package set to latest versions, step by step from the root of the ` +
+      `dependency tree down. ${c('WIP-Wave1.2')} is step 2 of major wave 1, still in progress; ${c('Wave1.2')} means all its ` +
+      `tests pass (green). Several major waves run side by side. (nix-domains.json may name the branches otherwise.)`,
+    `${b('Pivots')}: the packages a step updates to latest. ${b('Retests')}: how many packages depend on them and must be tested and fixed.`,
+    `${b('Roles')}: what a step asks of a package. ${b(ROLE_LABELS.update)} (it is a pivot of this step); ${b(ROLE_LABELS.test)} ` +
+      `(it depends, maybe through other packages, on a pivot of this step: make it build and pass its tests again, bumping its ` +
+      `version if that is what it takes); ${b(ROLE_LABELS.frozen)} (an earlier step of this major wave updated it and tested ` +
+      `everything that depends on it: leave it exactly as it is); ${b(ROLE_LABELS.untouched)} (it depends on no pivot of this ` +
+      `step; a later step may update it).`,
+    `${b('Level')}: 0 for a package that depends on nothing else in the package set, otherwise one more than its highest ` +
+      `dependency; packages in a dependency cycle share a level. Where nix-domains.json declares no steps, step k updates the packages of level k-1.`,
+  ].map((line) => `${item}${line}`).join('\n');
 }
 
 // Derived plans put hundreds of packages in the low levels; the full list is in the JSON.

@@ -1,0 +1,133 @@
+// Work that must not block the server: a request's budget (cancellation, a deadline, slices that
+// yield to the event loop) and whole-domain values computed in steps. A long computation is a
+// generator that yields between pieces of work; run synchronously (the CLI) it runs to the end,
+// prepared for a request it runs in slices, so other requests are answered meanwhile.
+
+/** What a request's work checks: set by the client's `$/cancelRequest`. */
+export interface CancellationLike { readonly isCancellationRequested: boolean }
+
+/** A computation in steps: yields (nothing) between pieces of work, returns its value. */
+export type Steps<T> = Generator<void, T, void>;
+
+export interface BudgetOptions {
+  token?: CancellationLike;
+  /** Wall time the work may take in all, in ms (default: no limit). */
+  timeoutMs?: number;
+  /** Work this long between two yields to the event loop, in ms (default 8). */
+  sliceMs?: number;
+}
+
+/** What a piece of work may spend: it yields after each slice and stops once cancelled or out of time. */
+export class Budget {
+  /** Why the work stopped before its end, once it did. */
+  cut?: 'cancelled' | 'out of time';
+  private readonly deadline: number;
+  private readonly sliceMs: number;
+  private sliceEnd: number;
+
+  constructor(private readonly options: BudgetOptions = {}) {
+    const now = performance.now();
+    this.deadline = options.timeoutMs === undefined ? Infinity : now + options.timeoutMs;
+    this.sliceMs = options.sliceMs ?? 8;
+    this.sliceEnd = now + this.sliceMs;
+  }
+
+  /** Whether the current slice is used up: the caller should `pause()` before more work. */
+  get due(): boolean {
+    return performance.now() >= this.sliceEnd || this.options.token?.isCancellationRequested === true;
+  }
+
+  /** Whether the work must stop (cancelled or out of time); records why. */
+  get stopped(): boolean {
+    if (this.cut) return true;
+    if (this.options.token?.isCancellationRequested) this.cut = 'cancelled';
+    else if (performance.now() >= this.deadline) this.cut = 'out of time';
+    return this.cut !== undefined;
+  }
+
+  /**
+   * Waits for something outside the process (a stub fetch) no longer than the time left: its
+   * value, or undefined when the budget ran out first (the work itself goes on and is cached).
+   */
+  async race<T>(work: Promise<T>): Promise<T | undefined> {
+    if (this.stopped) return undefined;
+    const left = this.deadline - performance.now();
+    if (left === Infinity) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => {
+        this.cut ??= 'out of time';
+        resolve(undefined);
+      }, Math.max(0, left));
+    });
+    try {
+      return await Promise.race([work, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Yields to the event loop, then starts a new slice; false when the work must stop. */
+  async pause(): Promise<boolean> {
+    if (this.stopped) return false;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.sliceEnd = performance.now() + this.sliceMs;
+    return !this.stopped;
+  }
+}
+
+/** Runs steps to their end within a budget: the value, or undefined when the budget stopped them. */
+export async function runSteps<T>(steps: Steps<T>, budget: Budget): Promise<{ value: T } | undefined> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return { value: next.value };
+    if (budget.due && !(await budget.pause())) return undefined;
+  }
+}
+
+/** Runs steps to their end without pausing (the CLI, or a caller that has already prepared them). */
+export function finishSteps<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * A value computed in steps once: `get()` finishes it synchronously, `prepare(budget)` advances it
+ * in slices. Progress is kept, so a request that ran out of time leaves less for the next one.
+ */
+export class SteppedValue<T> {
+  private steps?: Steps<T>;
+  private result?: { value: T };
+
+  /** `stale` says when the value no longer belongs to the index it was started on. */
+  constructor(private readonly make: () => Steps<T>, private readonly stale: () => boolean = () => false) {}
+
+  get ready(): boolean {
+    return this.result !== undefined;
+  }
+
+  /** The value, computed now if it is not ready. */
+  get(): T {
+    if (!this.result) this.result = { value: finishSteps(this.steps ??= this.make()) };
+    return this.result.value;
+  }
+
+  /** Advances the computation within the budget; true once the value is ready, false when stopped or stale. */
+  async prepare(budget: Budget): Promise<boolean> {
+    if (this.result) return true;
+    const steps = (this.steps ??= this.make());
+    for (;;) {
+      // Another caller may have finished it while this one was paused.
+      if (this.result) return true;
+      if (this.stale()) return false;
+      const next = steps.next();
+      if (next.done) {
+        this.result = { value: next.value };
+        return true;
+      }
+      if (budget.due && !(await budget.pause())) return false;
+    }
+  }
+}

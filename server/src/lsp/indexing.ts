@@ -1,0 +1,65 @@
+import type { Connection } from 'vscode-languageserver';
+import { Budget } from '../analysis/budget';
+import type { DomainSession } from '../analysis/session';
+import { sliceMs } from './requests';
+import type { ServerStatus } from '../../../shared/protocol';
+
+export interface IndexingHooks {
+  status(): ServerStatus;
+  setStatus(status: ServerStatus): void;
+  /** A domain finished indexing: diagnostics of open documents can be published in full. */
+  indexedOne(): void;
+}
+
+/**
+ * Indexes every domain in the background with progress in the client, then builds the
+ * whole-domain maps requests need (packages, dependants, names, references, the dependency
+ * graph) in slices, so the first requests find them ready and none waits behind them.
+ * Resolves when every domain is indexed (tests await it); failures are logged and shown.
+ */
+export function startIndexing(connection: Connection, sessions: Promise<DomainSession>[], hooks: IndexingHooks): Promise<void> {
+  const jobs = sessions.map(async (pending) => {
+    const session = await pending;
+    const { analyzer } = session;
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
+    const started = Date.now();
+    await analyzer.indexAll(({ done, total }) => {
+      progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`);
+      hooks.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
+    });
+    progress?.done();
+    connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
+    hooks.indexedOne();
+    // Not awaited by `indexed`: requests are answered while it runs, each preparing what it needs.
+    // NIX_DOMAINS_WARMUP=0 leaves everything to the requests (tests of the requests' own preparation).
+    if (process.env.NIX_DOMAINS_WARMUP !== '0') void warmUp(connection, session, hooks);
+    else hooks.setStatus(readyStatus(session, hooks.status()));
+  });
+  return Promise.all(jobs).then(() => undefined, (err) => {
+    const message = err instanceof Error ? err.message : String(err);
+    connection.console.error(`Indexing failed: ${err instanceof Error ? err.stack : message}`);
+    hooks.setStatus({ ...hooks.status(), indexing: null, error: `Indexing failed: ${message}` });
+  });
+}
+
+/** The status once a domain is indexed (the package count is filled in once the catalog is built). */
+function readyStatus(session: DomainSession, previous: ServerStatus): ServerStatus {
+  const { analyzer } = session;
+  return { ...previous, domain: analyzer.index.domain, indexing: null, files: analyzer.index.files.size, packages: previous.packages };
+}
+
+async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {
+  const { analyzer } = session;
+  const started = Date.now();
+  try {
+    const budget = new Budget({ sliceMs: sliceMs() });
+    await session.prepare(budget, ['packages']);
+    const wave = await (await session.waves())?.status().catch(() => undefined);
+    hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
+    await session.prepare(budget, ['dependants', 'names', 'graph', 'occurrences']);
+    connection.console.info(`Domain ${analyzer.index.domain}: packages, dependants, references and the dependency graph ready in ${Date.now() - started} ms`);
+  } catch (err) {
+    connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);
+  }
+}

@@ -1,0 +1,43 @@
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
+import { Budget } from '../analysis/budget';
+
+/**
+ * How long work runs between two yields to the event loop (`NIX_DOMAINS_SLICE_MS`, default 8 ms;
+ * 0 yields after every step, which tests use to show that requests interleave).
+ */
+export function sliceMs(): number {
+  const value = Number(process.env.NIX_DOMAINS_SLICE_MS);
+  return Number.isFinite(value) && value >= 0 ? value : 8;
+}
+
+/**
+ * Runs requests within their budget: cancellable by the client, cut after the configured time
+ * (answering with what the work found), yielding so that other requests are answered meanwhile.
+ * A failure is logged and answered with the fallback; the server keeps answering.
+ */
+export class RequestRunner {
+  constructor(private readonly connection: Connection, private readonly timeoutMs: () => number) {}
+
+  /** A budget for work outside a request (diagnostics, warm-up): no deadline unless given. */
+  budget(token?: CancellationToken, timeoutMs?: number): Budget {
+    return new Budget({ sliceMs: sliceMs(), ...(token ? { token } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  }
+
+  /** Runs one request: its answer, the fallback on failure, or RequestCancelled once the client cancelled it. */
+  async run<T>(what: string, token: CancellationToken, fallback: T, work: (budget: Budget) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const budget = new Budget({ token, timeoutMs: this.timeoutMs(), sliceMs: sliceMs() });
+    let answer: T;
+    try {
+      answer = await work(budget);
+    } catch (err) {
+      this.connection.console.error(`${what} failed: ${err instanceof Error ? err.stack : String(err)}`);
+      answer = fallback;
+    }
+    if (budget.cut === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
+    if (budget.cut) {
+      this.connection.console.warn(`${what} was cut after ${Math.round(performance.now() - started)} ms (${budget.cut}): answered with what it had found`);
+    }
+    return answer;
+  }
+}

@@ -1,0 +1,158 @@
+// Maintainer handles as real lists write them: quoted when they are no Nix identifier
+// (`"0x4A6F" = { … };`, used as `lib.maintainers."0x4A6F"`), and lists that no `lib` binding
+// leads to (a `lib` without `maintainers = import …`, or no `lib` at all), found by convention.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Analyzer } from '../../server/src/analysis/analyzer';
+import { completion } from '../../server/src/analysis/features/completion';
+import { definition } from '../../server/src/analysis/features/definition';
+import { diagnostics } from '../../server/src/analysis/features/diagnostics';
+import { hover } from '../../server/src/analysis/features/hover';
+import { maintainerHandleAt } from '../../server/src/analysis/features/locate';
+import { references } from '../../server/src/analysis/features/references';
+import { cursor } from '../helpers';
+
+const LIST = 'maintainers/maintainer-list.nix';
+const TEAMS = 'maintainers/team-list.nix';
+const PKG = 'pkgs/by-name/po/potrace/package.nix';
+const temps: string[] = [];
+after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const MAINTAINERS = `/* List of maintainers. */
+{
+  "0x4A6F" = {
+    email = "mail-maintainer@0x4A6F.dev";
+    name = "Joachim Ernst";
+    github = "0x4A6F";
+    githubId = 9675338;
+  };
+  pSub = {
+    name = "Pascal Wittmann";
+    github = "pSub";
+    githubId = 83842;
+  };
+}
+`;
+
+const POTRACE = `{ lib, stdenv }:
+stdenv.mkDerivation {
+  pname = "potrace";
+  version = "1.16";
+  meta = with lib; {
+    description = "Tracing a bitmap";
+    maintainers = [ maintainers.pSub lib.maintainers."0x4A6F" ] ++ (with lib.maintainers; [ pSub ]);
+    teams = [ teams.graphics ];
+  };
+}
+`;
+
+// Real trees have other bindings named `maintainers` (core's patch-ppd-files hook has this very
+// shape); a free `maintainers` must still mean the list, not one of them.
+const HOOK = `{ lib, makeSetupHook, callPackage }:
+makeSetupHook {
+  name = "some-hook";
+  passthru.tests.test = callPackage ./test.nix { };
+  meta = {
+    description = "a setup hook";
+    maintainers = [ lib.maintainers.pSub ];
+  };
+} ./hook.sh
+`;
+
+/** A domain with the list, a package naming handles three ways, and the given `lib/default.nix` (none when undefined). */
+async function domain(lib: string | undefined, extra: Record<string, string> = {}): Promise<Analyzer> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-handles-'));
+  temps.push(root);
+  const files: Record<string, string> = {
+    [LIST]: MAINTAINERS, [PKG]: POTRACE, [TEAMS]: '{ graphics = { members = [ ]; scope = "Graphics."; }; }\n',
+    'pkgs/build-support/setup-hooks/some-hook/default.nix': HOOK, ...extra,
+  };
+  if (lib !== undefined) files['lib/default.nix'] = lib;
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  const analyzer = await Analyzer.create(root, 'core', { cacheDir: null, indexWorkers: 0, useGit: false });
+  await analyzer.indexAll();
+  return analyzer;
+}
+
+const BOUND = '{ maintainers = import ../maintainers/maintainer-list.nix; teams = import ../maintainers/team-list.nix; strings = { }; }\n';
+const UNBOUND = '{ strings = { }; }\n';
+const root = (a: Analyzer) => a.root;
+
+/** Hover and definition at a marked place of the package file: which handle, and where F12 lands (0-based line, column range). */
+async function check(analyzer: Analyzer, marked: string, handle: string, line: number, columns: [number, number]) {
+  const pos = cursor(root(analyzer), PKG, marked);
+  const found = await analyzer.withDocument(PKG, (doc) => hover(analyzer, doc, pos));
+  assert.deepEqual(found?.maintainer, { file: LIST, handle }, `hover at ${marked}`);
+  const places = await analyzer.withDocument(PKG, (doc) => definition(analyzer, doc, pos));
+  assert.deepEqual(places?.map((p) => [p.file, p.span[0], p.span[1], p.span[3]]), [[LIST, line, ...columns]], `definition at ${marked}`);
+  return found!;
+}
+
+for (const [name, lib] of [['lib binds the list', BOUND], ['lib without a maintainers binding', UNBOUND], ['no lib at all', undefined]] as const) {
+  test(`${name}: bare, quoted and with-scoped handles hover and go to their entries`, async () => {
+    const analyzer = await domain(lib);
+    const quoted = await check(analyzer, 'lib.maintainers."0x4|A6F"', '0x4A6F', 2, [2, 10]);
+    // The range covers the quoted name, quotes included.
+    const line = POTRACE.split('\n')[6]!;
+    const at = line.indexOf('"0x4A6F"');
+    assert.deepEqual(quoted.span, [6, at, 6, at + 8]);
+    await check(analyzer, 'lib.maintainers."0x4A6F|"', '0x4A6F', 2, [2, 10]);
+    await check(analyzer, '[ maintainers.pS|ub', 'pSub', 8, [2, 6]);
+    await check(analyzer, 'lib.maintainers; [ pS|ub', 'pSub', 8, [2, 6]);
+    const card = await analyzer.maintainers.card(LIST, '0x4A6F');
+    assert.match(card!, /Joachim Ernst/);
+    assert.match(card!, /0x4A6F/);
+    // Both handles are in the list: no unknown-maintainer diagnostic.
+    assert.deepEqual(diagnostics(analyzer, PKG).filter((d) => d.code === 'unknown-maintainer'), []);
+    // Team handles follow the same convention.
+    const team = await analyzer.withDocument(PKG, (doc) => definition(analyzer, doc, cursor(root(analyzer), PKG, 'teams.graph|ics')));
+    assert.deepEqual(team?.map((p) => [p.file, p.span[0]]), [[TEAMS, 0]]);
+  });
+}
+
+test('references on a quoted handle list the packages naming it, from the package and from the list', async () => {
+  const analyzer = await domain(UNBOUND, {
+    'pkgs/by-name/he/hello/package.nix': '{ lib, stdenv }:\nstdenv.mkDerivation {\n  pname = "hello";\n  version = "1";\n  meta.maintainers = [ lib.maintainers."0x4A6F" ];\n}\n',
+  });
+  const fromUse = await analyzer.withDocument(PKG, (doc) => references(analyzer, doc, cursor(root(analyzer), PKG, '"0x4|A6F"'), false));
+  assert.deepEqual(fromUse?.map((p) => p.file).sort(), ['pkgs/by-name/he/hello/package.nix', PKG]);
+  assert.ok(fromUse!.every((p) => p.span[3] - p.span[1] === 8), 'each reference spans the quoted name');
+});
+
+test('an unknown quoted handle is a diagnostic naming it; a handle no list has is left for other domains', async () => {
+  const analyzer = await domain(UNBOUND, {
+    [PKG]: POTRACE.replace('lib.maintainers."0x4A6F"', 'lib.maintainers."0xDEAD" maintainers.nobody'),
+  });
+  const unknown = diagnostics(analyzer, PKG).filter((d) => d.code === 'unknown-maintainer').map((d) => d.message);
+  assert.equal(unknown.length, 2, unknown.join('\n'));
+  assert.match(unknown[0]!, /`0xDEAD` is not in maintainers\/maintainer-list\.nix/);
+  assert.match(unknown[1]!, /`nobody` is not in/);
+  // Not in this domain's list: the server asks the other domains' stubs for these names.
+  const dead = await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, '"0xDE|AD"')));
+  assert.equal(dead?.handle, '0xDEAD');
+  const nobody = await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, 'maintainers.nob|ody')));
+  assert.equal(nobody?.handle, 'nobody');
+  // A handle this domain's list has is answered here, not sent elsewhere.
+  assert.equal(await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, '[ maintainers.pS|ub'))), undefined);
+});
+
+test('completion: after `lib.maintainers.` a quoted handle is offered quoted; inside `with` only bare handles', async () => {
+  const marked = POTRACE.replace('(with lib.maintainers; [ pSub ])', '(with lib.maintainers; [ pSub  ])').replace('[ maintainers.pSub lib', '[ lib.maintainers. lib');
+  const analyzer = await domain(UNBOUND, { [PKG]: marked });
+  const text = marked;
+  const afterDot = (() => {
+    const i = text.indexOf('[ lib.maintainers. ') + '[ lib.maintainers.'.length;
+    const before = text.slice(0, i).split('\n');
+    return { line: before.length - 1, character: before[before.length - 1]!.length };
+  })();
+  const members = await analyzer.withDocument(PKG, (doc) => completion(analyzer, doc, afterDot));
+  assert.deepEqual(members?.items.map((i) => i.label).sort(), ['"0x4A6F"', 'pSub']);
+  const inWith = await analyzer.withDocument(PKG, (doc) => completion(analyzer, doc, cursor(root(analyzer), PKG, '[ pSub | ]')));
+  assert.deepEqual(inWith?.items.map((i) => i.label), ['pSub']);
+});

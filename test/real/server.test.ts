@@ -1,0 +1,157 @@
+// The real server process on the real core domain, over JSON-RPC: requests interleave while long
+// work runs, a request out of time answers with what it has, cancellation is honoured, and the
+// server never outlives its client.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { buildSync } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CancellationTokenSource, ResponseError, type CodeLens, type Hover, type Location } from 'vscode-languageserver-protocol';
+import { LspClient } from '../../server/src/cli/lspClient';
+import { corpusClone, corpusTest } from '../corpus';
+import { cursor } from '../helpers';
+import { CACHE, SERVER } from './helpers';
+
+const CURL = 'pkgs/by-name/cu/curl/default.nix';
+const STDENV = '{ lib, std|env';
+const OPENSSL = ', opensslSupport ? zlibSupport, open|ssl';
+
+/** The server on a clone of core; `slice0` makes every step of long work yield, and no warm-up runs. */
+async function startOn(root: string, options: { slice0?: boolean; timeoutMs?: number } = {}): Promise<LspClient> {
+  const env = {
+    ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(CACHE, 'server'),
+    ...(options.slice0 ? { NIX_DOMAINS_SLICE_MS: '0', NIX_DOMAINS_WARMUP: '0' } : {}),
+  };
+  const client = await LspClient.start(root, SERVER, options.timeoutMs ? { requestTimeoutMs: options.timeoutMs } : undefined, { env });
+  await client.waitForIndex();
+  return client;
+}
+
+async function openAt(client: LspClient, root: string, file: string, marked: string) {
+  const uri = await client.open(path.join(root, file), readFileSync(path.join(root, file), 'utf8'));
+  return { textDocument: { uri }, position: cursor(root, file, marked) };
+}
+
+/** Resolves when the process has exited; rejects with what did not happen after `ms`. */
+function exited(pid: number, ms: number, what: string): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        resolve();
+        return;
+      }
+      if (Date.now() - started > ms) reject(new Error(`${what}: process ${pid} still running after ${ms} ms`));
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
+describe('the real server on real core', corpusTest(), () => {
+  let root: string;
+  before(() => {
+    root = corpusClone('core');
+  });
+
+  describe('requests interleave with long work', () => {
+    let client: LspClient;
+    before(async () => {
+      client = await startOn(root, { slice0: true });
+    });
+    after(() => client.stop());
+
+    test('a hover is answered while references on stdenv run, and the references complete', async () => {
+      const hoverAt = await openAt(client, root, CURL, OPENSSL);
+      // The first hover builds what hovers need; references then have their own work ahead.
+      assert.ok(await client.request<Hover | null>('textDocument/hover', hoverAt));
+      const order: string[] = [];
+      const references = client.request<Location[]>('textDocument/references', {
+        ...(await openAt(client, root, CURL, STDENV)), context: { includeDeclaration: true },
+      }).then((r) => {
+        order.push('references');
+        return r;
+      });
+      const hover = client.request<Hover | null>('textDocument/hover', hoverAt).then((h) => {
+        order.push('hover');
+        return h;
+      });
+      const [found, card] = await Promise.all([references, hover]);
+      assert.deepEqual(order, ['hover', 'references'], 'the hover waited for the references');
+      assert.match((card!.contents as { value: string }).value, /\*\*openssl/);
+      assert.ok(found.length > 500, `only ${found.length} references`);
+      assert.ok(found.some((l) => l.uri.endsWith(CURL)));
+    });
+
+    test('a cancelled request answers RequestCancelled, and the next one is answered', async () => {
+      const source = new CancellationTokenSource();
+      const params = { ...(await openAt(client, root, 'pkgs/by-name/zl/zlib/default.nix', '{ li|b')), context: { includeDeclaration: true } };
+      const references = client.connection.sendRequest<Location[]>('textDocument/references', params, source.token);
+      source.cancel();
+      await assert.rejects(references, (err: unknown) => err instanceof ResponseError && err.code === -32800);
+      const hover = await client.request<Hover | null>('textDocument/hover', await openAt(client, root, CURL, OPENSSL));
+      assert.ok(hover);
+    });
+
+    test('the code lens of a package group resolves to what rebuilds', async () => {
+      const file = 'pkgs/by-name/cu/curl/packages.nix';
+      const { textDocument } = await openAt(client, root, file, 'curlMinimal = call|Package');
+      const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument });
+      assert.ok(lenses.length > 3);
+      const resolved = await client.request<CodeLens>('codeLens/resolve', lenses.find((l) => (l.data as { attr: string }).attr === 'curlMinimal'));
+      assert.match(resolved.command!.title, /^rebuilds [\d,]+ packages/);
+    });
+  });
+
+  test('a request out of time answers with what it has and the log says it was cut', async () => {
+    const client = await startOn(root, { slice0: true, timeoutMs: 1 });
+    try {
+      const found = await client.request<Location[] | null>('textDocument/references', {
+        ...(await openAt(client, root, CURL, STDENV)), context: { includeDeclaration: true },
+      });
+      assert.ok(Array.isArray(found), 'an answer, not silence');
+      assert.ok(client.log.some((line) => /^references was cut after \d+ ms \(out of time\)/.test(line)), client.log.join('\n'));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('the server exits when its stdin closes in the middle of a request', async () => {
+    const client = await startOn(root, { slice0: true });
+    const params = { ...(await openAt(client, root, CURL, STDENV)), context: { includeDeclaration: true } };
+    void client.request('textDocument/references', params).catch(() => undefined);
+    client.process.stdin!.end();
+    await exited(client.process.pid!, 20_000, 'after stdin closed');
+  });
+
+  test('the server exits on `exit` in the middle of a request', async () => {
+    const client = await startOn(root, { slice0: true });
+    const params = { ...(await openAt(client, root, CURL, STDENV)), context: { includeDeclaration: true } };
+    void client.request('textDocument/references', params).catch(() => undefined);
+    await client.connection.sendNotification('exit');
+    await exited(client.process.pid!, 20_000, 'after exit');
+  });
+
+  test('the watchdog ends a server whose parent died while its main thread is busy', async () => {
+    // The "editor" starts a process that loads the watchdog and then never yields (a stand-in for a
+    // server stuck in a computation: the real server yields), prints its pid, and is killed.
+    // The watchdog is bundled as the server bundle has it (plain Node, no TypeScript loader in the way).
+    const watchdog = path.join(CACHE, 'watchdog.js');
+    buildSync({ entryPoints: [path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'watchdog.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: watchdog, logLevel: 'warning' });
+    // It says when its watchdog knows its parent (a pipe write is synchronous on Linux, before the loop).
+    const busy = `require(${JSON.stringify(watchdog)}).startWatchdog({ intervalMs: 100 }); console.log('ready'); for (;;) {}`;
+    const editor = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(busy)}], { stdio: ['ignore', 'pipe', 'ignore'] });
+      c.stdout.once('data', () => console.log(c.pid)); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['-e', editor], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve, reject) => {
+      parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+      parent.once('exit', () => reject(new Error('the editor process exited before printing the pid')));
+    });
+    assert.ok(pid > 0);
+    parent.kill('SIGKILL');
+    await exited(pid, 20_000, 'after its parent was killed');
+  });
+});
