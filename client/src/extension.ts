@@ -55,7 +55,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
     documentSelector: [{ scheme: 'file', language: 'nix' }, { scheme: FOREIGN_SCHEME, language: 'nix' }],
     synchronize: {
       configurationSection: 'nixDomains',
-      fileEvents: [vscode.workspace.createFileSystemWatcher('**/*.nix'), vscode.workspace.createFileSystemWatcher('**/nix-domains.json')],
+      // flake.lock pins the other domains' revisions: a new lock means other stubs.
+      fileEvents: ['**/*.nix', '**/nix-domains.json', '**/flake.lock'].map((glob) => vscode.workspace.createFileSystemWatcher(glob)),
     },
     // In Restricted Mode the server reads files but fetches nothing and runs no git command.
     initializationOptions: initializationOptions(vscode.workspace.isTrusted),

@@ -1,5 +1,7 @@
-// Shared pieces of the stub tests: the example universe with its stubs generated, and a real
-// HTTP server on 127.0.0.1 serving a folder (ETag, gzip, Range), counting its requests.
+// Shared pieces of the stub tests: the example universe with its stubs generated, a real HTTP
+// server on 127.0.0.1 serving a folder (ETag, gzip, Range), counting its requests; git, a bare
+// remote on disk, the built CLI as a process, and flake.lock pins.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -107,4 +109,46 @@ export async function serveFolder(folder: string): Promise<StubServer> {
 export function collectLog(): { lines: string[]; log: (message: string) => void } {
   const lines: string[] = [];
   return { lines, log: (message) => lines.push(message) };
+}
+
+/** Runs git in a folder (committing as a test identity); its trimmed stdout. */
+export async function git(cwd: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', ['-C', cwd, '-c', 'user.name=nix-domains tests', '-c', 'user.email=tests@nix-domains.invalid', ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`git ${args.join(' ')} in ${cwd}: ${stderr.trim() || error.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
+
+/** A bare repository on disk standing in for a domain's hosted repository (filters allowed, as on GitHub). */
+export async function bareRemote(dir: string): Promise<string> {
+  await fs.mkdir(dir, { recursive: true });
+  await git(dir, 'init', '-q', '--bare', '--initial-branch=main');
+  await git(dir, 'config', 'uploadpack.allowFilter', 'true');
+  return dir;
+}
+
+export const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+
+/** Runs the built CLI (`dist/cli.js`) as its own process; exit code and output. Killed after `timeoutMs`. */
+export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; bin?: string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, ...prefix] = options.bin ?? [process.execPath, CLI];
+  return new Promise((resolve) => {
+    execFile(command!, [...prefix, ...args], { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+      resolve({ code, stdout, stderr: error && code === null ? `${stderr}\n(killed: ${error.message})` : stderr });
+    });
+  });
+}
+
+/** Points the flake.lock input `input` of a domain at another locked revision, as `nix flake update` would. */
+export async function lockInputAt(domainRoot: string, input: string, rev: string): Promise<void> {
+  const file = path.join(domainRoot, 'flake.lock');
+  const lock = JSON.parse(await fs.readFile(file, 'utf8')) as { nodes: Record<string, { locked?: Record<string, unknown> }>; root?: string };
+  const rootNode = lock.nodes[lock.root ?? 'root'] as { inputs?: Record<string, string> };
+  const node = lock.nodes[rootNode.inputs?.[input] ?? input];
+  if (!node?.locked) throw new Error(`${file} has no locked input ${input}`);
+  node.locked.rev = rev;
+  await fs.writeFile(file, `${JSON.stringify(lock, null, 2)}\n`);
 }

@@ -53,7 +53,7 @@ async function serving(urlPath: string, body: Buffer | string, fn: () => Promise
 function tamperedShard(edit: (shard: Record<string, unknown>) => void): { root: string; shardPath: string; shard: string } {
   const root = JSON.parse(rootBytes.toString('utf8'));
   const ref = shardFor(root.shards as { from: string; file: string; sha256: string; size: number }[], 'openssl')!;
-  const shard = { domain: 'core', format: 'nix-domains/stub', imports: {}, aliases: {}, from: ref.from, revision: rev, version: 1, packages: [] as unknown[] };
+  const shard = { domain: 'core', format: 'nix-domains/stub', imports: {}, aliases: {}, from: ref.from, version: 2, packages: [] as unknown[] };
   edit(shard);
   const text = canonicalJson(shard);
   ref.sha256 = sha256(text);

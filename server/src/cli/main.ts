@@ -26,7 +26,9 @@ Usage:
   nix-domains demo [DIR]                       create the example universe and show what a user sees
   nix-domains impact --base REF [--format text|json|markdown] [DIR]
                                                what the branch (and uncommitted changes) rebuild, per domain
-  nix-domains stub [DIR] --out OUT             write the stub of the domain in DIR into OUT (--revision REV, --allow-dirty)
+  nix-domains stub [DIR] --out OUT | --publish REMOTE[#REF]
+                                               write the stub of the domain in DIR into OUT, or push it to a
+                                               git ref beside the revisions published before (--allow-dirty)
 `;
 
 /** Runs the CLI with the given arguments; returns the exit code. */

@@ -311,6 +311,9 @@ export class NixDomainsServer {
 
   private async onWatchedFiles(uris: string[]): Promise<void> {
     if (uris.some((uri) => uri.endsWith(`/${MANIFEST_FILE}`))) void this.publishManifestDiagnostics();
+    // A moved flake.lock pins other domains at other revisions: forget what was looked up in them;
+    // the store reads the lock again and loads the stub of the new pin on the next lookup.
+    if (uris.some((uri) => uri.endsWith('/flake.lock'))) for (const session of await Promise.all(this.sessions.values())) await session.forgetOtherDomains();
     for (const uri of uris) {
       if (this.documents.get(uri)) continue; // the buffer wins over the disk
       const located = await this.locate(uri);

@@ -113,7 +113,9 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
     files.set(file, bytes);
     return { file, sha256: sha256(bytes), size: bytes.byteLength };
   };
-  const header = { format: STUB_FORMAT, version: STUB_VERSION, domain, revision } as const;
+  // Shards and parts do not name the revision: one that did not change keeps its bytes (and its
+  // git blob and cache entry) from one revision to the next. Only the root names the revision.
+  const header = { format: STUB_FORMAT, version: STUB_VERSION, domain } as const;
 
   // An alias of a name that is itself a package would hide nothing useful; drop it.
   const aliases: Record<string, string> = {};
@@ -142,7 +144,7 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
   };
   const reverse = put('parts/reverse.json', reverseGraph);
   const root: StubRoot = {
-    ...header, generator: GENERATOR, packages: packages.length, shards,
+    ...header, revision, generator: GENERATOR, packages: packages.length, shards,
     lib: [...data.lib].sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.file, b.file)),
     maintainers, imports, reverse,
   };

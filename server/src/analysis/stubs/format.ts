@@ -11,9 +11,18 @@ import { createHash } from 'node:crypto';
 
 export const STUB_FORMAT = 'nix-domains/stub';
 export const STUB_INDEX_FORMAT = 'nix-domains/stub-index';
-/** Bumped on any change a reader of the previous version would misread. */
-export const STUB_VERSION = 1;
-export const GENERATOR = 'nix-domains stub 1';
+/**
+ * Bumped on any change a reader of the previous version would misread. Version 2 leaves the
+ * revision out of shards and parts (only the root names it), so a shard that did not change
+ * is the same bytes at every revision: one blob in git, one entry in the cache.
+ */
+export const STUB_VERSION = 2;
+/** Versions this reader accepts; a root's shards and parts have the root's version. */
+export const READABLE_STUB_VERSIONS: readonly StubVersion[] = [1, 2];
+export type StubVersion = 1 | 2;
+/** The version of index.json, which changes on its own schedule. */
+export const STUB_INDEX_VERSION = 1;
+export const GENERATOR = 'nix-domains stub 2';
 
 /** A file of the stub named by the root: where it is, and what its bytes must hash to. */
 export interface PartRef {
@@ -46,7 +55,7 @@ export interface StubMaintainerList {
 /** The root of a stub: small, fetched first, enough to find the one shard a name needs. */
 export interface StubRoot {
   format: typeof STUB_FORMAT;
-  version: typeof STUB_VERSION;
+  version: StubVersion;
   domain: string;
   revision: string;
   generator: string;
@@ -89,9 +98,10 @@ export interface StubPackage {
 
 export interface StubShard {
   format: typeof STUB_FORMAT;
-  version: typeof STUB_VERSION;
+  version: StubVersion;
   domain: string;
-  revision: string;
+  /** Version 1 only; the root's sha256 of the shard ties it to its revision. */
+  revision?: string;
   from: string;
   packages: StubPackage[];
   /** Imported name → attribute paths of the packages here taking it directly (the first 64; the root has the count). */
@@ -103,9 +113,10 @@ export interface StubShard {
 /** The in-domain reverse graph by package number (index into `names`). */
 export interface StubReverse {
   format: typeof STUB_FORMAT;
-  version: typeof STUB_VERSION;
+  version: StubVersion;
   domain: string;
-  revision: string;
+  /** Version 1 only, as in shards. */
+  revision?: string;
   /** Every package's attribute path, sorted. */
   names: string[];
   /** dependants[i]: packages taking names[i] directly. */
@@ -124,7 +135,7 @@ export interface StubIndexEntry {
 
 export interface StubIndex {
   format: typeof STUB_INDEX_FORMAT;
-  version: typeof STUB_VERSION;
+  version: typeof STUB_INDEX_VERSION;
   domains: Record<string, StubIndexEntry[]>;
 }
 

@@ -1,5 +1,6 @@
 // Stub generation from an indexed domain: the data (collectStubData), the files in memory
-// (buildStub), and the files on disk with the index at the top of the tree (generateStub).
+// (buildStub), the revision they are named after and their index entry (prepareStub), and the
+// files on disk with the index at the top of the tree (writeStub, generateStub).
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { withFileReader } from '../maintainers/reader';
 import { scanMaintainers } from '../maintainers/scan';
 import { handleIndexToJson } from '../maintainers/stub';
 import { encodeStub, type BuiltStub, type EncodeOptions, type InputData, type StubData } from './encode';
-import { canonicalJson, isDomainName, isRevision, sha256, STUB_INDEX_FORMAT, STUB_VERSION, type StubIndex, type StubIndexEntry } from './format';
+import { canonicalJson, isDomainName, isRevision, sha256, STUB_INDEX_FORMAT, STUB_INDEX_VERSION, type StubIndex, type StubIndexEntry } from './format';
 import { parseJson, validateIndex } from './validate';
 import { writeFileAtomic } from './atomic';
 
@@ -85,9 +86,7 @@ export async function gitRevision(root: string): Promise<{ commit: string; dirty
   return { commit, dirty: status.length > 0, committed };
 }
 
-export interface GenerateOptions extends EncodeOptions {
-  /** The folder of stubs (`--out`). */
-  out: string;
+export interface StubRevisionOptions {
   /** The revision to record; default: `git rev-parse HEAD` of the domain. */
   revision?: string;
   /** Commit time for the index; default: HEAD's, 0 when the revision is given and unknown to git. */
@@ -96,52 +95,75 @@ export interface GenerateOptions extends EncodeOptions {
   allowDirty?: boolean;
 }
 
+/**
+ * The revision a stub of the checkout at `root` is named after, and its commit time. A checkout
+ * with uncommitted .nix changes is refused unless `allowDirty`: a stub named after a commit must
+ * describe that commit, or a reader pinned to it would get other data. Dirty stubs are `<commit>-dirty`.
+ */
+export async function stubRevision(root: string, options: StubRevisionOptions = {}): Promise<{ revision: string; committed: number }> {
+  if (options.revision !== undefined) return { revision: options.revision, committed: options.committed ?? 0 };
+  const head = await gitRevision(root).catch((err: Error) => {
+    throw new Error(`cannot read the revision of ${root} (${err.message.split('\n')[0]}); pass --revision`);
+  });
+  if (head.dirty && !options.allowDirty) {
+    throw new Error(`${root} has uncommitted .nix changes; commit them, or pass --allow-dirty to write ${head.commit.slice(0, 12)}…-dirty`);
+  }
+  return { revision: head.dirty ? `${head.commit}-dirty` : head.commit, committed: options.committed ?? head.committed };
+}
+
+/** A stub built in memory with what index.json says of it. */
+export interface PreparedStub { domain: string; revision: string; entry: StubIndexEntry; stub: BuiltStub }
+
+/** Chooses the revision (see `stubRevision`) and builds the stub of an indexed domain in memory. */
+export async function prepareStub(analyzer: Analyzer, options: StubRevisionOptions & EncodeOptions = {}): Promise<PreparedStub> {
+  const { revision, committed } = await stubRevision(analyzer.root, options);
+  const stub = await buildStub(analyzer, revision, options);
+  const rootBytes = stub.files.get('root.json')!;
+  const entry = { revision, committed, root: { sha256: sha256(rootBytes), size: rootBytes.byteLength } };
+  return { domain: analyzer.index.domain, revision, entry, stub };
+}
+
+export interface GenerateOptions extends EncodeOptions, StubRevisionOptions {
+  /** The folder of stubs (`--out`). */
+  out: string;
+}
+
 export interface GenerateResult { domain: string; revision: string; folder: string; stub: BuiltStub }
 
-/**
- * Writes `out/<domain>/<revision>/` and updates `out/index.json`. A checkout with uncommitted
- * .nix changes is refused unless `allowDirty`: a stub named after a commit must describe that
- * commit, or a reader pinned to it would get other data. Dirty stubs are `<commit>-dirty`.
- */
+/** Writes `out/<domain>/<revision>/` and updates `out/index.json` (the revision as `prepareStub` chooses it). */
 export async function generateStub(analyzer: Analyzer, options: GenerateOptions): Promise<GenerateResult> {
-  let revision = options.revision;
-  let committed = options.committed ?? 0;
-  if (revision === undefined) {
-    const head = await gitRevision(analyzer.root).catch((err: Error) => {
-      throw new Error(`cannot read the revision of ${analyzer.root} (${err.message.split('\n')[0]}); pass --revision`);
-    });
-    if (head.dirty && !options.allowDirty) {
-      throw new Error(`${analyzer.root} has uncommitted .nix changes; commit them, or pass --allow-dirty to write ${head.commit.slice(0, 12)}…-dirty`);
-    }
-    revision = head.dirty ? `${head.commit}-dirty` : head.commit;
-    committed = options.committed ?? head.committed;
-  }
-  const stub = await buildStub(analyzer, revision, options);
-  const domain = analyzer.index.domain;
-  const folder = path.join(options.out, domain, revision);
+  return writeStub(options.out, await prepareStub(analyzer, options));
+}
+
+/** Writes a prepared stub into a stub folder: its revision folder, exactly, and its line in index.json. */
+export async function writeStub(out: string, prepared: PreparedStub): Promise<GenerateResult> {
+  const { domain, revision, stub } = prepared;
+  const folder = path.join(out, domain, revision);
   // Stale shards of an earlier run of the same revision would be harmless, but keep the folder exact.
   await fs.rm(folder, { recursive: true, force: true });
   for (const [file, bytes] of [...stub.files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     await writeFileAtomic(path.join(folder, ...file.split('/')), bytes);
   }
-  const rootBytes = stub.files.get('root.json')!;
-  await recordInIndex(options.out, domain, { revision, committed, root: { sha256: sha256(rootBytes), size: rootBytes.byteLength } });
+  await recordInIndex(out, domain, prepared.entry);
   return { domain, revision, folder, stub };
 }
 
 /** Adds (or replaces) one revision in `out/index.json`; newest first, then by revision. */
 export async function recordInIndex(out: string, domain: string, entry: StubIndexEntry): Promise<StubIndex> {
   const file = path.join(out, 'index.json');
-  let index: StubIndex = { format: STUB_INDEX_FORMAT, version: STUB_VERSION, domains: {} };
   const existing = await fs.readFile(file).catch(() => undefined);
-  if (existing) {
-    // Refuse to overwrite what we cannot read: it may list revisions we would drop.
-    index = validateIndex(parseJson(existing, file));
-  }
-  const list = (index.domains[domain] ?? []).filter((e) => e.revision !== entry.revision);
-  list.push(entry);
-  list.sort((a, b) => b.committed - a.committed || (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
-  index.domains[domain] = list;
+  // Refuse to overwrite what we cannot read: it may list revisions we would drop.
+  const index = indexWith(existing ? validateIndex(parseJson(existing, file)) : undefined, domain, entry);
   await writeFileAtomic(file, Buffer.from(canonicalJson(index), 'utf8'));
   return index;
+}
+
+/** The index with one revision of a domain added or replaced (a new object); newest first, then by revision. */
+export function indexWith(index: StubIndex | undefined, domain: string, entry: StubIndexEntry): StubIndex {
+  const domains = { ...(index?.domains ?? {}) };
+  const list = (domains[domain] ?? []).filter((e) => e.revision !== entry.revision);
+  list.push(entry);
+  list.sort((a, b) => b.committed - a.committed || (a.revision < b.revision ? -1 : a.revision > b.revision ? 1 : 0));
+  domains[domain] = list;
+  return { format: STUB_INDEX_FORMAT, version: STUB_INDEX_VERSION, domains };
 }

@@ -194,7 +194,7 @@ export function manifestJsonSchema(): object {
           path: { type: 'string', minLength: 1, description: 'A local checkout of the domain, relative to this domain\'s root.' },
           stubs: {
             type: 'string', minLength: 1,
-            description: 'Where its stubs are: the URL of a `nix-domains stub --out` folder, a folder path, or git+https://host/repo.git#refs/nix-domains/stubs.',
+            description: 'Where its stubs are: the ref its CI publishes them to with `nix-domains stub --publish` (git+https://host/repo.git#refs/nix-domains/stubs), or the URL or path of a `nix-domains stub --out` folder. The revision its flake.lock input pins is read.',
           },
           files: {
             type: 'string', minLength: 1,

@@ -1,8 +1,8 @@
 // Strict checks of stub files on load. Stub data is untrusted: every field is checked for
 // type and size, every path for staying inside its domain, every part against its hash.
 import {
-  domainPathProblem, isDomainName, isRevision, sha256, shardRange, STUB_FORMAT, STUB_INDEX_FORMAT, STUB_VERSION,
-  type PartRef, type StubIndex, type StubPackage, type StubReverse, type StubRoot, type StubShard,
+  domainPathProblem, isDomainName, isRevision, READABLE_STUB_VERSIONS, sha256, shardRange, STUB_FORMAT, STUB_INDEX_FORMAT, STUB_INDEX_VERSION,
+  type PartRef, type StubIndex, type StubPackage, type StubReverse, type StubRoot, type StubShard, type StubVersion,
 } from './format';
 
 /** Thrown for a stub file that cannot be trusted; the message says which file and why. */
@@ -73,14 +73,28 @@ class Check {
     return [this.int(a[0], `${at}[0]`, LIMITS.line), this.int(a[1], `${at}[1]`, LIMITS.line)];
   }
 
-  header(o: Obj, format: string, domain?: string, revision?: string): void {
+  /** Format and version (one of `versions`); returns the version. */
+  version(o: Obj, format: string, versions: readonly number[]): number {
     if (o.format !== format) this.fail('format', `is ${JSON.stringify(o.format)}, expected "${format}"`);
-    if (o.version !== STUB_VERSION) this.fail('version', `${JSON.stringify(o.version)} is not supported (this reader knows version ${STUB_VERSION})`);
-    if (domain === undefined) return;
+    if (typeof o.version !== 'number' || !versions.includes(o.version)) {
+      this.fail('version', `${JSON.stringify(o.version)} is not supported (this reader knows version ${versions.join(' and ')})`);
+    }
+    return o.version;
+  }
+
+  /** The header of a root, or of a shard or part of the root `of`: format, version, domain, revision. */
+  header(o: Obj, domain: string, revision: string | undefined, of?: StubRoot): StubVersion {
+    const version = this.version(o, STUB_FORMAT, of ? [of.version] : READABLE_STUB_VERSIONS) as StubVersion;
     const d = this.str(o.domain, 'domain', 64);
     if (d !== domain) this.fail('domain', `is ${JSON.stringify(d)}, expected ${JSON.stringify(domain)}`);
+    // Since version 2 only the root names its revision; its sha256 of each part ties the part to it.
+    if (of && version >= 2) {
+      if (o.revision !== undefined) this.fail('revision', `is not part of a version ${version} shard or part`);
+      return version;
+    }
     const r = this.str(o.revision, 'revision', 128);
     if (revision !== undefined && r !== revision) this.fail('revision', `is ${JSON.stringify(r)}, expected ${JSON.stringify(revision)}`);
+    return version;
   }
 
   part(v: unknown, at: string, folder: RegExp): PartRef {
@@ -107,7 +121,7 @@ export function parseJson(bytes: Buffer | string, what: string): unknown {
 export function validateRoot(data: unknown, domain: string, revision?: string): StubRoot {
   const c = new Check(`stub root of ${domain}${revision ? `@${revision}` : ''}`);
   const o = c.obj(data, 'the root');
-  c.header(o, STUB_FORMAT, domain, revision);
+  const version = c.header(o, domain, revision);
   if (!isRevision(o.revision as string)) c.fail('revision', 'contains characters a revision cannot have');
   const shards = c.arr(o.shards, 'shards', LIMITS.shards).map((s, i) => {
     const at = `shards[${i}]`;
@@ -141,7 +155,7 @@ export function validateRoot(data: unknown, domain: string, revision?: string): 
     imports[c.str(name, 'an imports key', 512)] = [c.int(pair[0], `imports.${name}[0]`, LIMITS.packages), c.int(pair[1], `imports.${name}[1]`, LIMITS.packages)];
   }
   return {
-    format: STUB_FORMAT, version: STUB_VERSION, domain, revision: o.revision as string,
+    format: STUB_FORMAT, version, domain, revision: o.revision as string,
     generator: c.str(o.generator, 'generator', 256), packages: c.int(o.packages, 'packages', LIMITS.packages),
     shards, lib, maintainers, imports, reverse: c.part(o.reverse, 'reverse', /^parts\/reverse\.json$/),
   };
@@ -152,7 +166,7 @@ export function validateShard(data: unknown, root: StubRoot, i: number): StubSha
   const { from, until } = shardRange(root.shards, i);
   const c = new Check(`stub shard ${i} ("${from}"…) of ${root.domain}@${root.revision}`);
   const o = c.obj(data, 'the shard');
-  c.header(o, STUB_FORMAT, root.domain, root.revision);
+  c.header(o, root.domain, root.revision, root);
   if (o.from !== from) c.fail('from', `is ${JSON.stringify(o.from)}, expected ${JSON.stringify(from)}`);
   const inRange = (name: string) => name >= from && (until === undefined || name < until);
   const packages = c.arr(o.packages, 'packages', LIMITS.packages).map((p, i): StubPackage => {
@@ -183,14 +197,14 @@ export function validateShard(data: unknown, root: StubRoot, i: number): StubSha
   for (const name of [...Object.keys(imports), ...Object.keys(aliases)]) {
     if (!inRange(name)) c.fail('imports/aliases', `name ${JSON.stringify(name)} is outside the shard's range`);
   }
-  return { format: STUB_FORMAT, version: STUB_VERSION, domain: root.domain, revision: root.revision, from, packages, imports, aliases };
+  return { format: STUB_FORMAT, version: root.version, domain: root.domain, from, packages, imports, aliases };
 }
 
 /** Checks the reverse-graph part: every number must name a package. */
 export function validateReverse(data: unknown, root: StubRoot): StubReverse {
   const c = new Check(`reverse graph of ${root.domain}@${root.revision}`);
   const o = c.obj(data, 'the part');
-  c.header(o, STUB_FORMAT, root.domain, root.revision);
+  c.header(o, root.domain, root.revision, root);
   const names = c.arr(o.names, 'names', LIMITS.packages).map((n, i) => c.str(n, `names[${i}]`, 512));
   const ids = (v: unknown, at: string) => c.arr(v, at, LIMITS.packages).map((n, i) => c.int(n, `${at}[${i}]`, names.length - 1));
   const dependants = c.arr(o.dependants, 'dependants', LIMITS.packages).map((d, i) => ids(d, `dependants[${i}]`));
@@ -198,14 +212,14 @@ export function validateReverse(data: unknown, root: StubRoot): StubReverse {
   const importsObj = c.obj(o.imports, 'imports');
   const imports: Record<string, number[]> = {};
   for (const name of Object.keys(importsObj)) imports[name] = ids(importsObj[name], `imports.${name}`);
-  return { format: STUB_FORMAT, version: STUB_VERSION, domain: root.domain, revision: root.revision, names, dependants, imports };
+  return { format: STUB_FORMAT, version: root.version, domain: root.domain, names, dependants, imports };
 }
 
 /** Checks index.json at the top of a stub tree. */
 export function validateIndex(data: unknown): StubIndex {
   const c = new Check('stub index (index.json)');
   const o = c.obj(data, 'the index');
-  c.header(o, STUB_INDEX_FORMAT);
+  c.version(o, STUB_INDEX_FORMAT, [STUB_INDEX_VERSION]);
   const domainsObj = c.obj(o.domains, 'domains');
   const domains: StubIndex['domains'] = {};
   for (const domain of Object.keys(domainsObj)) {
@@ -221,7 +235,7 @@ export function validateIndex(data: unknown): StubIndex {
       return { revision, committed: c.int(eo.committed, `${at}.committed`, 2 ** 40), root: { sha256: hash, size: c.int(ro.size, `${at}.root.size`, LIMITS.partBytes) } };
     });
   }
-  return { format: STUB_INDEX_FORMAT, version: STUB_VERSION, domains };
+  return { format: STUB_INDEX_FORMAT, version: STUB_INDEX_VERSION, domains };
 }
 
 /** Refuses bytes whose size or sha256 differ from what the root says. */
