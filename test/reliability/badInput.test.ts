@@ -10,7 +10,7 @@ import type { Hover, Location } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
 import { createExampleUniverse } from '../../scripts/example-universe';
 import { canonicalJson, sha256 } from '../../server/src/analysis/stubs/format';
-import { ZLIB, HELLO, GOOD_FILES, at, change, domain, removeTemps, startSession, temp, uriOf, type Session } from './helpers';
+import { ZLIB, HELLO, GOOD_FILES, at, change, domain, removeTemps, startSession, temp, uriOf, writeFiles, type Session } from './helpers';
 import { startStubServer, type StubServer } from './stubServer';
 
 after(removeTemps);
@@ -70,11 +70,18 @@ test('malformed and truncated Nix: syntax errors are diagnostics, every feature 
 
 test('a binary file named .nix is left out of the index; opened, it is answered', async () => {
   const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
-  const root = domain({ 'pkgs/by-name/bi/binary/package.nix': bytes });
+  const BINARY = 'pkgs/by-name/bi/binary/package.nix';
+  const root = domain({ [BINARY]: bytes });
   await withSession(root, async (s) => {
-    const text = bytes.toString('latin1');
-    await diagnosticsOf(s, 'pkgs/by-name/bi/binary/package.nix', text);
-    await everyFeatureAnswers(s, 'pkgs/by-name/bi/binary/package.nix', { line: 0, character: 10 });
+    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+    assert.equal(status.files, Object.keys(GOOD_FILES).length, 'only the good files are indexed');
+    // Not read as Nix for a request either: no outline, where an indexed file has one (even an empty one).
+    assert.equal(await s.client.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(path.join(root, BINARY)) } }), null);
+    assert.ok(await s.client.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(path.join(root, ZLIB)) } }));
+    // Opened in an editor (as Latin-1 text), it is text like any other: syntax errors, nothing worse.
+    const found = await diagnosticsOf(s, BINARY, bytes.toString('latin1'));
+    assert.ok(found.length > 0 && found.every((d) => d.code === 'syntax'), JSON.stringify(found).slice(0, 2000));
+    await everyFeatureAnswers(s, BINARY, { line: 0, character: 10 });
     await answersNext(s);
   });
 });
@@ -83,14 +90,19 @@ test('a binary file named .nix is left out of the index; opened, it is answered'
 const HUGE_MB = process.env.RELIABILITY_FULL ? 50 : 5;
 
 test(`a ${HUGE_MB} MB file is indexed in chunks and never parsed whole`, async () => {
-  const root = domain({}, { git: false });
+  // A package set of inline derivations, so every binding is a package the index must hold.
+  const binding = (name: string) => `  ${name} = stdenv.mkDerivation { pname = "${name}"; version = "1"; meta.description = "${'x'.repeat(40)}"; };\n`;
+  const head = '{ lib, stdenv }:\n{\n';
+  // The same shape under the size threshold: parsed whole, so a request sees its outline.
+  const small = `${head}${binding('small0')}${binding('small1')}}\n`;
+  const root = domain({ 'pkgs/top-level/small.nix': small }, { git: false });
   const huge = path.join(root, 'pkgs/top-level/huge.nix');
-  mkdirSync(path.dirname(huge), { recursive: true });
   const out = createWriteStream(huge);
-  out.write('{ lib }:\n{\n');
+  out.write(head);
   let size = 0;
-  for (let i = 0; size < HUGE_MB * 1024 * 1024; i++) {
-    const line = `  pkg${i} = { pname = "pkg${i}"; version = "1.${i}"; description = "${'x'.repeat(40)}"; };\n`;
+  let count = 0;
+  for (; size < HUGE_MB * 1024 * 1024; count++) {
+    const line = binding(`pkg${count}`);
     size += line.length;
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
@@ -98,33 +110,77 @@ test(`a ${HUGE_MB} MB file is indexed in chunks and never parsed whole`, async (
   await new Promise<void>((resolve) => out.once('finish', () => resolve()));
   await withSession(root, async (s) => {
     await answersNext(s);
-    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
-    assert.equal(status.files, 3);
+    const status = await s.client.request<{ files: number; packages: number }>('nixDomains/status', {});
+    assert.equal(status.files, Object.keys(GOOD_FILES).length + 2);
+    assert.equal(status.packages, Object.keys(GOOD_FILES).length + 2 + count, 'every binding of the huge file is a package of the index');
+    // The last binding, at its own line and column: the chunks' positions are shifted back exactly.
+    const last = `pkg${count - 1}`;
+    const symbols = await s.client.request<{ name: string; location: Location }[]>('workspace/symbol', { query: last });
+    const found = symbols.find((x) => x.name === last);
+    assert.ok(found, `${last}: ${JSON.stringify(symbols)}`);
+    assert.equal(URI.parse(found.location.uri).fsPath, huge);
+    assert.deepEqual(found.location.range.start, { line: 2 + count - 1, character: binding(last).indexOf('meta.description') });
+    // Only facts from the chunked scan are marked large, and a request on a large file gets an
+    // empty tree instead of a parse: no outline for the huge file, while the small one has its own.
+    const outline = (file: string) => s.client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf(file) } });
+    assert.ok((await outline(path.join(root, 'pkgs/top-level/small.nix'))).length > 0, 'the small file is outlined');
+    assert.deepEqual(await outline(huge), [], 'the huge file is never parsed whole for a request');
   });
 });
 
-test('nesting 100,000 deep: lists parse, sets over the size threshold are chunked, a parse cut off by the budget is reported as not indexed', async () => {
+test('nesting 100,000 deep: lists parse, sets over the size threshold are chunked; both are valid Nix, without diagnostics', async () => {
   const deepList = `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`; // 200 KB: parsed whole
   const deepSets = `{ a = ${'{a='.repeat(100_000)}1${';}'.repeat(100_000)}; }\n`; // 500 KB: over the threshold, scanned in chunks
-  const deepSelect = `{ x }:\nx${'.a'.repeat(100_000)}\n`; // 200 KB, quadratic to parse: cut off at 5 s
-  const root = domain({ 'pkgs/top-level/deep-list.nix': deepList, 'pkgs/top-level/deep-sets.nix': deepSets, 'pkgs/by-name/de/deep/package.nix': deepSelect });
+  const root = domain({ 'pkgs/top-level/deep-list.nix': deepList, 'pkgs/top-level/deep-sets.nix': deepSets });
   await withSession(root, async (s) => {
-    await diagnosticsOf(s, 'pkgs/top-level/deep-list.nix', deepList);
+    assert.deepEqual(await diagnosticsOf(s, 'pkgs/top-level/deep-list.nix', deepList), []);
     await everyFeatureAnswers(s, 'pkgs/top-level/deep-list.nix', { line: 0, character: 100_000 });
-    await diagnosticsOf(s, 'pkgs/top-level/deep-sets.nix', deepSets);
+    assert.deepEqual(await diagnosticsOf(s, 'pkgs/top-level/deep-sets.nix', deepSets), []);
     await everyFeatureAnswers(s, 'pkgs/top-level/deep-sets.nix', { line: 0, character: 150_000 });
-    const found = await diagnosticsOf(s, 'pkgs/by-name/de/deep/package.nix', deepSelect);
-    assert.ok(found.some((d) => d.code === 'not-indexed' && /took too long/.test(d.message)), JSON.stringify(found).slice(0, 2000));
-    await everyFeatureAnswers(s, 'pkgs/by-name/de/deep/package.nix', { line: 1, character: 50_000 });
     await answersNext(s);
   });
+});
+
+test('a parse cut off by its budget is reported as not indexed, every feature answers, and the file is parsed again once it shrinks', async () => {
+  // The mechanism, not the clock: a budget of 0 ms (NIX_DOMAINS_PARSE_BUDGET_MS) cuts off every
+  // parse long enough for tree-sitter to ask whether to go on, so this domain holds only texts
+  // that are either long (cut) or tiny (never asked about). The 5 s default is the same code.
+  const DEEP = 'pkgs/by-name/de/deep/package.nix';
+  const deepSelect = `{ x }:\nx${'.a'.repeat(1_000)}\n`;
+  const root = path.join(temp(), 'dom');
+  writeFiles(root, { [DEEP]: deepSelect });
+  await withSession(root, async (s) => {
+    const uri = uriOf(path.join(root, DEEP));
+    const found = await diagnosticsOf(s, DEEP, deepSelect);
+    assert.deepEqual(found.map((d) => [d.code, d.range.start.line]), [['not-indexed', 0]]);
+    assert.match(found[0]!.message, /took too long/);
+    await everyFeatureAnswers(s, DEEP, { line: 1, character: 500 });
+    // Typing on (the text stays long): still not indexed, and the server keeps answering.
+    const typed = deepSelect.replace('\n', ' \n');
+    const stillCut = s.client.nextDiagnostics(uri);
+    await change(s.client, uri, 2, typed);
+    assert.deepEqual((await stillCut).diagnostics.map((d) => d.code), ['not-indexed']);
+    // Cut down to a tiny text, it is parsed again: the problem goes away, and its input `x` is
+    // read (and, in this domain, unknown).
+    const parsed = s.client.nextDiagnostics(uri);
+    await change(s.client, uri, 3, '{ x }:\nx.a\n');
+    assert.deepEqual((await parsed).diagnostics.map((d) => [d.code, String(d.message).slice(0, 3)]), [['unknown-input', '`x`']]);
+    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+    assert.equal(status.files, 1);
+  }, { env: { NIX_DOMAINS_PARSE_BUDGET_MS: '0' } });
 });
 
 test('lines of 10 MB: indexed from disk, and answered when opened', async () => {
   const long = `{ stdenv }:\nstdenv.mkDerivation {\n  pname = "long";\n  version = "1";\n  blob = "${'a'.repeat(10 * 1024 * 1024)}";\n  after = 1;\n}\n`;
   const root = domain({ 'pkgs/by-name/lo/long/package.nix': long }, { git: false });
   await withSession(root, async (s) => {
-    await diagnosticsOf(s, 'pkgs/by-name/lo/long/package.nix', long);
+    // Indexed from disk (in chunks: it is over the size threshold): the package is known, in its file.
+    const symbols = await s.client.request<{ name: string; location: Location }[]>('workspace/symbol', { query: 'long' });
+    const found = symbols.find((x) => x.name === 'long');
+    assert.ok(found, JSON.stringify(symbols));
+    assert.equal(URI.parse(found.location.uri).fsPath, path.join(root, 'pkgs/by-name/lo/long/package.nix'));
+    // Valid Nix: opened, it has no diagnostics.
+    assert.deepEqual(await diagnosticsOf(s, 'pkgs/by-name/lo/long/package.nix', long), []);
     await everyFeatureAnswers(s, 'pkgs/by-name/lo/long/package.nix', { line: 4, character: 5 * 1024 * 1024 });
     await everyFeatureAnswers(s, 'pkgs/by-name/lo/long/package.nix', at(long, 'after'));
     await answersNext(s);
@@ -270,9 +326,9 @@ function rustWith(core: object): void {
  * F12 on `openssl` in cargo-audit, where core's stub is bad: the server answers (no location),
  * tells the user once — also after more keystrokes and requests — and logs the cause.
  */
-async function refusedOnce(why: RegExp, core: object = { stubs: stubs.url }): Promise<Session> {
+async function refusedOnce(why: RegExp, core: object = { stubs: stubs.url }, env: NodeJS.ProcessEnv = {}): Promise<Session> {
   rustWith(core);
-  const s = await startSession(universe.rust);
+  const s = await startSession(universe.rust, { env });
   try {
     const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
     const uri = await s.client.open(path.join(universe.rust, CARGO_AUDIT), text);
@@ -290,9 +346,9 @@ async function refusedOnce(why: RegExp, core: object = { stubs: stubs.url }): Pr
     }
     assert.equal(s.problems.filter((m) => m === told).length, 1, `told once: ${s.problems.join(' | ')}`);
     assert.ok(s.client.log.some((l) => why.test(l)), `the cause is logged: ${s.client.log.join(' | ')}`);
-    // The local request after all that is answered.
-    const hover = await s.client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, 'pname') });
-    assert.ok(hover === null || typeof hover === 'object');
+    // A local request after all that is answered, and right: `${pname}` in the url goes to its binding.
+    const local = await s.client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, '${pname}', 3) });
+    assert.deepEqual(local.map((l) => [l.uri, l.range.start]), [[uri, at(text, 'pname = ', 0)]]);
     return s;
   } finally {
     await s.stop();
@@ -376,7 +432,8 @@ test('an HTTP stub server that hangs is given up after the timeout, and other re
     release = () => res.destroy();
   });
   try {
-    await refusedOnce(/no complete answer within 1500 ms/);
+    // Only here is the server's HTTP timeout short: the stub server never finishes its answer.
+    await refusedOnce(/no complete answer within 1500 ms/, { stubs: stubs.url }, { NIX_DOMAINS_HTTP_TIMEOUT_MS: '1500' });
   } finally {
     release();
     stubs.handlers.delete(rootPath());
