@@ -74,7 +74,8 @@ test('1,000 rapid edits interleaved with hovers and completions, some cancelled;
     if (version % 20 === 0) {
       const source = new CancellationTokenSource();
       cancelledByClient.add(pending.length);
-      pending.push(answeredOrCancelled(s.client.connection.sendRequest(method, { textDocument: { uri }, position }, source.token)));
+      const sent = s.client.connection.sendRequest(method, { textDocument: { uri }, position }, source.token);
+      pending.push(answeredOrCancelled(s.client.within(sent, `the answer to a cancelled ${method}, or its cancellation`)));
       source.cancel();
     } else {
       pending.push(answeredOrCancelled(s.client.request(method, { textDocument: { uri }, position })));
