@@ -52,7 +52,8 @@ before(async () => {
 });
 
 after(async () => {
-  await client.stop();
+  // Unset when the server did not start: the before hook's failure is the one to read.
+  await client?.stop();
 });
 
 async function roleOf(name: string): Promise<string> {

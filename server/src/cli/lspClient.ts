@@ -52,8 +52,11 @@ export class LspClient {
       this.gone ??= why;
       for (const listener of [...this.goneListeners]) listener(this.gone);
     };
-    process.once('exit', (code, signal) => onGone(signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    process.once('error', (err) => onGone(`could not be run: ${err.message}`));
+    // On 'close' (its output read to the end), a little later still: what it wrote last is handled
+    // (one message per turn of the event loop) before the waits still open are failed.
+    const goneSoon = (why: string) => setTimeout(() => onGone(why), 100);
+    process.once('close', (code, signal) => goneSoon(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    process.once('error', (err) => goneSoon(`could not be run: ${err.message}`));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       for (const w of [...this.diagnosticWaiters]) {
