@@ -131,3 +131,11 @@ export const uriOf = (file: string) => URI.file(file).toString();
 export async function change(client: LspClient, uri: string, version: number, text: string): Promise<void> {
   await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
 }
+
+/** Opens a document and returns its first published diagnostics, messages as plain strings. */
+export async function diagnosticsOf(s: Session, file: string, text: string): Promise<{ code?: string | number; message: string; range: { start: { line: number } } }[]> {
+  const uri = uriOf(path.join(s.root, file));
+  const published = s.client.nextDiagnostics(uri);
+  await s.client.open(path.join(s.root, file), text);
+  return (await published).diagnostics.map((d) => ({ ...d, message: typeof d.message === 'string' ? d.message : d.message.value }));
+}
