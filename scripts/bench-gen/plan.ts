@@ -46,7 +46,7 @@ export interface Sizes {
 
 export const SIZES: Record<Scale, Sizes> = {
   full: { byName: 20_000, callPackage: 15_000, python: 2_500, tcl: 1_000, rust: 2_000, extras: 3_000, maintainers: 25_000 },
-  small: { byName: 1_000, callPackage: 750, python: 125, tcl: 60, rust: 100, extras: 150, maintainers: 1_250 },
+  small: { byName: 1_000, callPackage: 750, python: 125, tcl: 50, rust: 100, extras: 150, maintainers: 1_250 },
 };
 
 const LEVELS: Record<Pool, [number, number]> = {

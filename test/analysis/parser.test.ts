@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blankTrailingCommas, NixParser } from '../../server/src/analysis/parser';
+import { blankTrailingCommas, defaultParseBudgetMs, NixParser } from '../../server/src/analysis/parser';
 
 /** The rewrite keeps the length, blanks exactly the trailing commas of formals, and the result parses. */
 async function check(source: string, expected: string, parses = true) {
@@ -39,11 +39,52 @@ test('positions stay exact after the rewrite', async () => {
   tree.delete();
 });
 
-test('parsing never fails: broken input still gives a tree', async () => {
+test('parsing never fails: broken input still gives a tree of the whole text, with its errors marked', async () => {
   const parser = await NixParser.create();
   for (const source of ['{ a = ', 'let in', '}}}}', '\u0000\u0001', '"unterminated', "''", '{ a, b, }: { c = ; }']) {
     const tree = parser.parse(source);
-    assert.ok(tree.rootNode);
+    assert.equal(tree.rootNode.type, 'source_code', JSON.stringify(source));
+    assert.deepEqual([tree.rootNode.startIndex, tree.rootNode.endIndex], [0, source.length], `${JSON.stringify(source)}: the tree spans the text`);
+    assert.equal(tree.rootNode.hasError, true, `${JSON.stringify(source)}: the error is in the tree`);
+    assert.equal(parser.timedOut, false);
     tree.delete();
+  }
+});
+
+// The budget is tested by its mechanism, not by the clock: a budget of 0 ms cuts off any parse
+// long enough for tree-sitter to ask whether to go on; the default budget lets the same text through.
+const chain = `{ x }:\nx${'.a'.repeat(1_000)}\n`;
+
+test('a parse that runs past its budget is cut off: an empty tree, and timedOut says so', async () => {
+  const cut = await NixParser.create({ budgetMs: 0 });
+  const tree = cut.parse(chain);
+  assert.equal(cut.timedOut, true);
+  assert.equal(tree.rootNode.endIndex, 0, 'the empty tree stands in for the text');
+  tree.delete();
+  // The next parse starts afresh: a text too short to be asked about is parsed whole.
+  const small = cut.parse('x');
+  assert.equal(cut.timedOut, false);
+  assert.equal(small.rootNode.endIndex, 1);
+  small.delete();
+
+  const whole = await NixParser.create();
+  const full = whole.parse(chain);
+  assert.equal(whole.timedOut, false);
+  assert.equal(full.rootNode.endIndex, chain.length);
+  assert.equal(full.rootNode.hasError, false);
+  full.delete();
+});
+
+test('the budget comes from NIX_DOMAINS_PARSE_BUDGET_MS when set, else 5 s', () => {
+  const saved = process.env.NIX_DOMAINS_PARSE_BUDGET_MS;
+  try {
+    for (const [value, expected] of [['0', 0], ['250', 250], [undefined, 5000], ['', 5000], ['soon', 5000], ['-1', 5000]] as const) {
+      if (value === undefined) delete process.env.NIX_DOMAINS_PARSE_BUDGET_MS;
+      else process.env.NIX_DOMAINS_PARSE_BUDGET_MS = value;
+      assert.equal(defaultParseBudgetMs(), expected, `NIX_DOMAINS_PARSE_BUDGET_MS=${value}`);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.NIX_DOMAINS_PARSE_BUDGET_MS;
+    else process.env.NIX_DOMAINS_PARSE_BUDGET_MS = saved;
   }
 });

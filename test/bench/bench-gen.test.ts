@@ -9,6 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import { generateUniverse, type Summary } from '../../scripts/bench-gen';
+import { NameSource } from '../../scripts/bench-gen/names';
+import { planUniverse, SIZES, type Layout, type Pool } from '../../scripts/bench-gen/plan';
+import { Random } from '../../scripts/bench-gen/random';
 import { blankTrailingCommas } from '../../server/src/analysis/parser';
 
 const DOMAINS = ['core', 'rust', 'extras'] as const;
@@ -54,9 +57,24 @@ test('the same seed and scale give the same files and the same commits', async (
 test('small has the shapes of full at a twentieth of the size', () => {
   const root = roots[0];
   assert.ok(first.domains.core.nixFiles >= 2_000, `core has ${first.domains.core.nixFiles} .nix files`);
+  // Full is planned here, not written: its package graph is what small must be a twentieth of.
+  const random = new Random(7);
+  const full = planUniverse(random, 'full', new NameSource(random));
+  const count = (pool: Pool, layout?: Layout) => full.packages.filter((p) => p.pool === pool && (!layout || p.layout === layout)).length;
+  const fullKinds = {
+    byName: count('top', 'by-name'), callPackage: count('top', 'call-package'), python: count('python'), tcl: count('tcl'), rust: count('rust'), extras: count('extras'),
+  };
+  for (const [kind, n] of Object.entries(fullKinds)) assert.equal(first.packages[kind as keyof typeof fullKinds] * 20, n, `${kind}: small ${first.packages[kind as keyof typeof fullKinds]}, full ${n}`);
+  for (const [kind, n] of Object.entries(SIZES.full)) assert.equal(SIZES.small[kind as keyof typeof SIZES.small] * 20, n, `size of ${kind}`);
+  // The same graph shape: as deep, every level of both populated, the same deliberate cycles.
+  const fullLevels = new Set(full.packages.map((p) => p.level));
+  assert.equal(first.maxLevel, Math.max(...fullLevels));
+  assert.deepEqual([...fullLevels].sort((a, b) => a - b), first.packagesPerLevel.map((_, level) => level));
+  assert.ok(first.packagesPerLevel.every((n) => n > 0), 'every level of small has packages');
+  assert.equal(first.cycleCount, full.cycles.length);
   assert.deepEqual(
     { byName: first.packages.byName, callPackage: first.packages.callPackage, rust: first.packages.rust, extras: first.packages.extras },
-    { byName: 1_000, callPackage: 750, rust: 100, extras: 150 },
+    { byName: SIZES.small.byName, callPackage: SIZES.small.callPackage, rust: SIZES.small.rust, extras: SIZES.small.extras },
   );
   const byName = readdirSync(path.join(root, 'core/pkgs/by-name')).flatMap((shard) =>
     readdirSync(path.join(root, 'core/pkgs/by-name', shard)).map((name) => {
@@ -64,16 +82,16 @@ test('small has the shapes of full at a twentieth of the size', () => {
       return name;
     }),
   );
-  assert.equal(byName.length, 1_000);
+  assert.equal(byName.length, SIZES.small.byName);
   const allPackages = read(root, 'core', 'pkgs/top-level/all-packages.nix');
   assert.match(allPackages, /^self: super:\s+with self;\s+\{/m);
-  assert.equal(allPackages.match(/^ {2}[\w'-]+ = callPackage \.\.\/development\/\S+(?<!\.nix) \{/gm)?.length, 750);
+  assert.equal(allPackages.match(/^ {2}[\w'-]+ = callPackage \.\.\/development\/\S+(?<!\.nix) \{/gm)?.length, SIZES.small.callPackage);
   assert.match(allPackages, /openssl = openssl_3;/);
   assert.match(allPackages, /inherit \(darwin\) Security;/);
   assert.match(allPackages, /\{ stdenv = gcc12Stdenv; \}/);
   assert.match(allPackages, /lib\.packagesFromDirectoryRecursive/);
   const maintainers = read(root, 'core', 'maintainers/maintainer-list.nix');
-  assert.equal(maintainers.match(/^ {2}("[^"]+"|[\w'-]+) = \{$/gm)?.length, 1_250);
+  assert.equal(maintainers.match(/^ {2}("[^"]+"|[\w'-]+) = \{$/gm)?.length, SIZES.small.maintainers);
   assert.match(maintainers, /^ {2}"\d\w+" = \{$/m);
   assert.match(maintainers, /^ {2}_0x[0-9A-F]{4} = \{$/m);
   assert.match(maintainers, /keys = \[\n\s+\{ fingerprint = "[0-9A-F ]+"; \}/);

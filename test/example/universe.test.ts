@@ -2,7 +2,7 @@
 // and Nix sources that parse.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { Parser, Language } from 'web-tree-sitter';
 import { createExampleUniverse, exampleDomains, type ExampleUniverse } from '../../scripts/example-universe';
 // The server's own rewrite of trailing commas in formals (this grammar build rejects them).
 import { blankTrailingCommas } from '../../server/src/analysis/parser';
+import { requireTool, toolTest } from '../tools';
 
 const execFileAsync = promisify(execFile);
 const grammar = path.resolve('node_modules/@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm');
@@ -31,16 +32,6 @@ async function nixFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-
-function hasNixInstantiate(): boolean {
-  try {
-    execFileSync('sh', ['-c', 'command -v nix-instantiate'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 let universe: ExampleUniverse;
 let tmp: string;
 
@@ -49,12 +40,8 @@ test('the example universe', async (t) => {
   t.after(() => fs.rm(tmp, { recursive: true, force: true }));
   const started = Date.now();
   universe = await createExampleUniverse(path.join(tmp, 'universe'));
-  const elapsed = Date.now() - started;
-
-  await t.test('is created quickly', () => {
-    // The budget is 2 s; the margin covers a loaded CI machine.
-    assert.ok(elapsed < 10000, `took ${elapsed} ms`);
-  });
+  // Reported, never asserted: the time depends on the machine and its load (the budget is 2 s).
+  t.diagnostic(`the example universe was created in ${Date.now() - started} ms`);
 
   await t.test('holds three git repositories on main with clean trees', async () => {
     for (const domain of exampleDomains) {
@@ -121,7 +108,8 @@ test('the example universe', async (t) => {
     assert.equal(parser.parse(rewritten)!.rootNode.hasError, false);
   });
 
-  await t.test('every .nix file parses with nix-instantiate --parse', { skip: !hasNixInstantiate() && 'nix-instantiate is not installed' }, async () => {
+  await t.test('every .nix file parses with nix-instantiate --parse', toolTest('nix-instantiate'), async () => {
+    requireTool('nix-instantiate');
     for (const file of await nixFiles(tmp)) {
       await execFileAsync('nix-instantiate', ['--parse', file]);
     }

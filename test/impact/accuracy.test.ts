@@ -3,14 +3,11 @@
 // are the truth. See docs/impact-accuracy.md.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { requireTool, toolTest } from '../tools';
 import { measure } from './accuracy';
-import { hasNix } from './nixTruth';
 
-test('the static closure matches what Nix rebuilds on the fixture domain', async (t) => {
-  if (!(await hasNix())) {
-    t.skip('nix is not installed (apt-get install nix-bin); the accuracy test needs it');
-    return;
-  }
+test('the static closure matches what Nix rebuilds on the fixture domain', toolTest('nix'), async () => {
+  requireTool('nix');
   const rows = await measure();
   assert.ok(rows.length >= 40, `only ${rows.length} packages were tested`);
   for (const row of rows) {

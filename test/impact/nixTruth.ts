@@ -11,16 +11,6 @@ const run = promisify(execFile);
  */
 export const NIX_EVAL = ['--extra-experimental-features', 'nix-command', 'eval', '--store', 'dummy://', '--read-only', '--impure', '--json', '--expr'];
 
-/** Whether a `nix` command is on the PATH. */
-export async function hasNix(): Promise<boolean> {
-  try {
-    await run('nix', ['--version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function nixEval(expr: string): Promise<unknown> {
   const { stdout } = await run('nix', [...NIX_EVAL, expr], { maxBuffer: 64 * 1024 * 1024 });
   return JSON.parse(stdout);

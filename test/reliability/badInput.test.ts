@@ -1,17 +1,15 @@
 // Bad input, each through the real server over stdio in a temporary domain: the server answers
 // the next request, tells the user once (a `nixDomains/problem` notification, or a diagnostic
-// where the problem is in a file), and writes the cause to the log.
-import { after, before, test } from 'node:test';
+// where the problem is in a file), and writes the cause to the log. Bad stubs and stub sources
+// are in badStubs.test.ts.
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Hover, Location } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
-import { createExampleUniverse } from '../../scripts/example-universe';
-import { canonicalJson, sha256 } from '../../server/src/analysis/stubs/format';
-import { ZLIB, HELLO, GOOD_FILES, at, change, domain, removeTemps, startSession, temp, uriOf, type Session } from './helpers';
-import { startStubServer, type StubServer } from './stubServer';
+import { ZLIB, HELLO, GOOD_FILES, at, change, diagnosticsOf, domain, removeTemps, startSession, temp, uriOf, writeFiles, type Session } from './helpers';
 
 after(removeTemps);
 
@@ -22,14 +20,6 @@ async function answersNext(s: Session): Promise<void> {
   const locations = await s.client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'zlib }') });
   assert.equal(locations.length, 1, 'definition of zlib answered');
   assert.equal(URI.parse(locations[0]!.uri).fsPath, path.join(s.root, ZLIB));
-}
-
-/** Opens a document and returns its first published diagnostics. */
-async function diagnosticsOf(s: Session, file: string, text: string): Promise<{ code?: string | number; message: string; range: { start: { line: number } } }[]> {
-  const uri = uriOf(path.join(s.root, file));
-  const published = s.client.nextDiagnostics(uri);
-  await s.client.open(path.join(s.root, file), text);
-  return (await published).diagnostics.map((d) => ({ ...d, message: typeof d.message === 'string' ? d.message : d.message.value }));
 }
 
 /** Hover, definition, references, symbols and completion at a position all answer (null is an answer). */
@@ -70,11 +60,18 @@ test('malformed and truncated Nix: syntax errors are diagnostics, every feature 
 
 test('a binary file named .nix is left out of the index; opened, it is answered', async () => {
   const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
-  const root = domain({ 'pkgs/by-name/bi/binary/package.nix': bytes });
+  const BINARY = 'pkgs/by-name/bi/binary/package.nix';
+  const root = domain({ [BINARY]: bytes });
   await withSession(root, async (s) => {
-    const text = bytes.toString('latin1');
-    await diagnosticsOf(s, 'pkgs/by-name/bi/binary/package.nix', text);
-    await everyFeatureAnswers(s, 'pkgs/by-name/bi/binary/package.nix', { line: 0, character: 10 });
+    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+    assert.equal(status.files, Object.keys(GOOD_FILES).length, 'only the good files are indexed');
+    // Not read as Nix for a request either: no outline, where an indexed file has one (even an empty one).
+    assert.equal(await s.client.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(path.join(root, BINARY)) } }), null);
+    assert.ok(await s.client.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(path.join(root, ZLIB)) } }));
+    // Opened in an editor (as Latin-1 text), it is text like any other: syntax errors, nothing worse.
+    const found = await diagnosticsOf(s, BINARY, bytes.toString('latin1'));
+    assert.ok(found.length > 0 && found.every((d) => d.code === 'syntax'), JSON.stringify(found).slice(0, 2000));
+    await everyFeatureAnswers(s, BINARY, { line: 0, character: 10 });
     await answersNext(s);
   });
 });
@@ -83,14 +80,19 @@ test('a binary file named .nix is left out of the index; opened, it is answered'
 const HUGE_MB = process.env.RELIABILITY_FULL ? 50 : 5;
 
 test(`a ${HUGE_MB} MB file is indexed in chunks and never parsed whole`, async () => {
-  const root = domain({}, { git: false });
+  // A package set of inline derivations, so every binding is a package the index must hold.
+  const binding = (name: string) => `  ${name} = stdenv.mkDerivation { pname = "${name}"; version = "1"; meta.description = "${'x'.repeat(40)}"; };\n`;
+  const head = '{ lib, stdenv }:\n{\n';
+  // The same shape under the size threshold: parsed whole, so a request sees its outline.
+  const small = `${head}${binding('small0')}${binding('small1')}}\n`;
+  const root = domain({ 'pkgs/top-level/small.nix': small }, { git: false });
   const huge = path.join(root, 'pkgs/top-level/huge.nix');
-  mkdirSync(path.dirname(huge), { recursive: true });
   const out = createWriteStream(huge);
-  out.write('{ lib }:\n{\n');
+  out.write(head);
   let size = 0;
-  for (let i = 0; size < HUGE_MB * 1024 * 1024; i++) {
-    const line = `  pkg${i} = { pname = "pkg${i}"; version = "1.${i}"; description = "${'x'.repeat(40)}"; };\n`;
+  let count = 0;
+  for (; size < HUGE_MB * 1024 * 1024; count++) {
+    const line = binding(`pkg${count}`);
     size += line.length;
     if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
@@ -98,33 +100,77 @@ test(`a ${HUGE_MB} MB file is indexed in chunks and never parsed whole`, async (
   await new Promise<void>((resolve) => out.once('finish', () => resolve()));
   await withSession(root, async (s) => {
     await answersNext(s);
-    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
-    assert.equal(status.files, 3);
+    const status = await s.client.request<{ files: number; packages: number }>('nixDomains/status', {});
+    assert.equal(status.files, Object.keys(GOOD_FILES).length + 2);
+    assert.equal(status.packages, Object.keys(GOOD_FILES).length + 2 + count, 'every binding of the huge file is a package of the index');
+    // The last binding, at its own line and column: the chunks' positions are shifted back exactly.
+    const last = `pkg${count - 1}`;
+    const symbols = await s.client.request<{ name: string; location: Location }[]>('workspace/symbol', { query: last });
+    const found = symbols.find((x) => x.name === last);
+    assert.ok(found, `${last}: ${JSON.stringify(symbols)}`);
+    assert.equal(URI.parse(found.location.uri).fsPath, huge);
+    assert.deepEqual(found.location.range.start, { line: 2 + count - 1, character: binding(last).indexOf('meta.description') });
+    // Only facts from the chunked scan are marked large, and a request on a large file gets an
+    // empty tree instead of a parse: no outline for the huge file, while the small one has its own.
+    const outline = (file: string) => s.client.request<unknown[]>('textDocument/documentSymbol', { textDocument: { uri: uriOf(file) } });
+    assert.ok((await outline(path.join(root, 'pkgs/top-level/small.nix'))).length > 0, 'the small file is outlined');
+    assert.deepEqual(await outline(huge), [], 'the huge file is never parsed whole for a request');
   });
 });
 
-test('nesting 100,000 deep: lists parse, sets over the size threshold are chunked, a parse cut off by the budget is reported as not indexed', async () => {
+test('nesting 100,000 deep: lists parse, sets over the size threshold are chunked; both are valid Nix, without diagnostics', async () => {
   const deepList = `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`; // 200 KB: parsed whole
   const deepSets = `{ a = ${'{a='.repeat(100_000)}1${';}'.repeat(100_000)}; }\n`; // 500 KB: over the threshold, scanned in chunks
-  const deepSelect = `{ x }:\nx${'.a'.repeat(100_000)}\n`; // 200 KB, quadratic to parse: cut off at 5 s
-  const root = domain({ 'pkgs/top-level/deep-list.nix': deepList, 'pkgs/top-level/deep-sets.nix': deepSets, 'pkgs/by-name/de/deep/package.nix': deepSelect });
+  const root = domain({ 'pkgs/top-level/deep-list.nix': deepList, 'pkgs/top-level/deep-sets.nix': deepSets });
   await withSession(root, async (s) => {
-    await diagnosticsOf(s, 'pkgs/top-level/deep-list.nix', deepList);
+    assert.deepEqual(await diagnosticsOf(s, 'pkgs/top-level/deep-list.nix', deepList), []);
     await everyFeatureAnswers(s, 'pkgs/top-level/deep-list.nix', { line: 0, character: 100_000 });
-    await diagnosticsOf(s, 'pkgs/top-level/deep-sets.nix', deepSets);
+    assert.deepEqual(await diagnosticsOf(s, 'pkgs/top-level/deep-sets.nix', deepSets), []);
     await everyFeatureAnswers(s, 'pkgs/top-level/deep-sets.nix', { line: 0, character: 150_000 });
-    const found = await diagnosticsOf(s, 'pkgs/by-name/de/deep/package.nix', deepSelect);
-    assert.ok(found.some((d) => d.code === 'not-indexed' && /took too long/.test(d.message)), JSON.stringify(found).slice(0, 2000));
-    await everyFeatureAnswers(s, 'pkgs/by-name/de/deep/package.nix', { line: 1, character: 50_000 });
     await answersNext(s);
   });
+});
+
+test('a parse cut off by its budget is reported as not indexed, every feature answers, and the file is parsed again once it shrinks', async () => {
+  // The mechanism, not the clock: a budget of 0 ms (NIX_DOMAINS_PARSE_BUDGET_MS) cuts off every
+  // parse long enough for tree-sitter to ask whether to go on, so this domain holds only texts
+  // that are either long (cut) or tiny (never asked about). The 5 s default is the same code.
+  const DEEP = 'pkgs/by-name/de/deep/package.nix';
+  const deepSelect = `{ x }:\nx${'.a'.repeat(1_000)}\n`;
+  const root = path.join(temp(), 'dom');
+  writeFiles(root, { [DEEP]: deepSelect });
+  await withSession(root, async (s) => {
+    const uri = uriOf(path.join(root, DEEP));
+    const found = await diagnosticsOf(s, DEEP, deepSelect);
+    assert.deepEqual(found.map((d) => [d.code, d.range.start.line]), [['not-indexed', 0]]);
+    assert.match(found[0]!.message, /took too long/);
+    await everyFeatureAnswers(s, DEEP, { line: 1, character: 500 });
+    // Typing on (the text stays long): still not indexed, and the server keeps answering.
+    const typed = deepSelect.replace('\n', ' \n');
+    const stillCut = s.client.nextDiagnostics(uri);
+    await change(s.client, uri, 2, typed);
+    assert.deepEqual((await stillCut).diagnostics.map((d) => d.code), ['not-indexed']);
+    // Cut down to a tiny text, it is parsed again: the problem goes away, and its input `x` is
+    // read (and, in this domain, unknown).
+    const parsed = s.client.nextDiagnostics(uri);
+    await change(s.client, uri, 3, '{ x }:\nx.a\n');
+    assert.deepEqual((await parsed).diagnostics.map((d) => [d.code, String(d.message).slice(0, 3)]), [['unknown-input', '`x`']]);
+    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+    assert.equal(status.files, 1);
+  }, { env: { NIX_DOMAINS_PARSE_BUDGET_MS: '0' } });
 });
 
 test('lines of 10 MB: indexed from disk, and answered when opened', async () => {
   const long = `{ stdenv }:\nstdenv.mkDerivation {\n  pname = "long";\n  version = "1";\n  blob = "${'a'.repeat(10 * 1024 * 1024)}";\n  after = 1;\n}\n`;
   const root = domain({ 'pkgs/by-name/lo/long/package.nix': long }, { git: false });
   await withSession(root, async (s) => {
-    await diagnosticsOf(s, 'pkgs/by-name/lo/long/package.nix', long);
+    // Indexed from disk (in chunks: it is over the size threshold): the package is known, in its file.
+    const symbols = await s.client.request<{ name: string; location: Location }[]>('workspace/symbol', { query: 'long' });
+    const found = symbols.find((x) => x.name === 'long');
+    assert.ok(found, JSON.stringify(symbols));
+    assert.equal(URI.parse(found.location.uri).fsPath, path.join(root, 'pkgs/by-name/lo/long/package.nix'));
+    // Valid Nix: opened, it has no diagnostics.
+    assert.deepEqual(await diagnosticsOf(s, 'pkgs/by-name/lo/long/package.nix', long), []);
     await everyFeatureAnswers(s, 'pkgs/by-name/lo/long/package.nix', { line: 4, character: 5 * 1024 * 1024 });
     await everyFeatureAnswers(s, 'pkgs/by-name/lo/long/package.nix', at(long, 'after'));
     await answersNext(s);
@@ -241,198 +287,3 @@ test('a manifest that is invalid JSON or has wrong types gets diagnostics in nix
     await s.stop();
   }
 });
-
-// ---- stubs and their sources, through the rust domain of the example universe ---------------
-
-let universe: Awaited<ReturnType<typeof createExampleUniverse>>;
-let stubs: StubServer;
-let coreRev: string;
-let rootBytes: Buffer;
-const CARGO_AUDIT = 'pkgs/by-name/ca/cargo-audit/package.nix';
-
-before(async () => {
-  universe = await createExampleUniverse(path.join(temp('nd-universe-'), 'universe'));
-  coreRev = universe.revisions.core!;
-  stubs = await startStubServer(universe.core);
-  rootBytes = stubs.file(`core/${coreRev}/root.json`);
-});
-
-after(async () => {
-  await stubs?.close();
-});
-
-/** The rust domain knowing core only by stubs (and files) from `stubsSpec`. */
-function rustWith(core: object): void {
-  writeFileSync(path.join(universe.rust, 'nix-domains.json'), JSON.stringify({ domain: 'rust', domains: { core } }));
-}
-
-/**
- * F12 on `openssl` in cargo-audit, where core's stub is bad: the server answers (no location),
- * tells the user once — also after more keystrokes and requests — and logs the cause.
- */
-async function refusedOnce(why: RegExp, core: object = { stubs: stubs.url }): Promise<Session> {
-  rustWith(core);
-  const s = await startSession(universe.rust);
-  try {
-    const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
-    const uri = await s.client.open(path.join(universe.rust, CARGO_AUDIT), text);
-    const locations = await s.client.request<Location[] | null>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
-    assert.deepEqual(locations ?? [], []);
-    const told = await s.problem(why);
-    // Keystrokes: each edit re-checks the inputs (which asks for core's stub again), and more requests.
-    for (let version = 2; version <= 5; version++) {
-      const edited = text.replace('zlib,', `zlib,${' '.repeat(version)}`);
-      const published = s.client.nextDiagnostics(uri);
-      await change(s.client, uri, version, edited);
-      await s.client.request('textDocument/hover', { textDocument: { uri }, position: at(edited, 'openssl,') });
-      await s.client.request('textDocument/completion', { textDocument: { uri }, position: at(edited, 'openssl,', 3) });
-      await published;
-    }
-    assert.equal(s.problems.filter((m) => m === told).length, 1, `told once: ${s.problems.join(' | ')}`);
-    assert.ok(s.client.log.some((l) => why.test(l)), `the cause is logged: ${s.client.log.join(' | ')}`);
-    // The local request after all that is answered.
-    const hover = await s.client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, 'pname') });
-    assert.ok(hover === null || typeof hover === 'object');
-    return s;
-  } finally {
-    await s.stop();
-  }
-}
-
-/** Serves `body` at one path of the stub server for the duration of `fn`. */
-async function serving<T>(urlPath: string, body: string | Buffer, fn: () => Promise<T>): Promise<T> {
-  stubs.handlers.set(urlPath, (_req, res) => res.writeHead(200, { 'content-length': Buffer.byteLength(body) }).end(body));
-  try {
-    return await fn();
-  } finally {
-    stubs.handlers.delete(urlPath);
-  }
-}
-
-const rootPath = () => `/core/${coreRev}/root.json`;
-
-/** The real root with the shard holding openssl replaced by `shard` (re-hashed, so only the content is bad). */
-function withShard(edit: (shard: Record<string, unknown>) => void): { root: string; shardPath: string; shard: string } {
-  const root = JSON.parse(rootBytes.toString('utf8')) as { shards: { from: string; file: string; sha256: string; size: number }[] };
-  const ref = [...root.shards].reverse().find((r) => r.from <= 'openssl')!;
-  const shard = JSON.parse(stubs.file(`core/${coreRev}/${ref.file}`).toString('utf8')) as Record<string, unknown>;
-  edit(shard);
-  const text = canonicalJson(shard);
-  ref.sha256 = sha256(text);
-  ref.size = Buffer.byteLength(text);
-  return { root: canonicalJson(root), shardPath: `/core/${coreRev}/${ref.file}`, shard: text };
-}
-
-test('a stub with bad JSON is refused', async () => {
-  await serving(rootPath(), '{"format": nix', () => refusedOnce(/refused core stub .*not valid JSON/));
-  await serving(rootPath(), rootBytes.subarray(0, rootBytes.length - 40), () => refusedOnce(/refused core stub .*not valid JSON/));
-});
-
-test('a stub shard whose bytes do not match its hash is refused', async () => {
-  const honest = withShard(() => {});
-  const tampered = honest.shard.replace('"openssl"', '"opensxl"');
-  await serving(honest.shardPath, tampered, () => refusedOnce(/refused core.* sha256 \w+… does not match/));
-});
-
-test('a stub with paths leaving the domain is refused', async () => {
-  const bad = withShard((shard) => {
-    const pkg = (shard.packages as { attr: string; file: string }[]).find((p) => p.attr === 'openssl')!;
-    pkg.file = '../../../etc/passwd';
-  });
-  await serving(rootPath(), bad.root, () => serving(bad.shardPath, bad.shard, () => refusedOnce(/leaves the domain/)));
-});
-
-test('a stub with absurd sizes is refused', async () => {
-  const root = JSON.parse(rootBytes.toString('utf8'));
-  await serving(rootPath(), JSON.stringify({ ...root, packages: 1e12 }), () => refusedOnce(/packages is 1000000000000, outside/));
-});
-
-test('a stub whose aliases form a cycle is answered (the name stays unknown), not followed forever', async () => {
-  const bad = withShard((shard) => {
-    shard.packages = (shard.packages as { attr: string }[]).filter((p) => p.attr !== 'openssl');
-    shard.aliases = { ...(shard.aliases as object), openssl: 'openssl' };
-  });
-  await serving(rootPath(), bad.root, () => serving(bad.shardPath, bad.shard, async () => {
-    rustWith({ stubs: stubs.url });
-    const s = await startSession(universe.rust);
-    try {
-      const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
-      const found = await diagnosticsOf(s, CARGO_AUDIT, text);
-      assert.ok(found.some((d) => d.code === 'unknown-input' && /`openssl`/.test(d.message)), JSON.stringify(found));
-      const uri = uriOf(path.join(universe.rust, CARGO_AUDIT));
-      assert.deepEqual(await s.client.request('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') }), []);
-      assert.ok(s.client.log.some((l) => /fetched core/.test(l)));
-    } finally {
-      await s.stop();
-    }
-  }));
-});
-
-test('an HTTP stub server that hangs is given up after the timeout, and other requests are answered meanwhile', async () => {
-  let release = () => {};
-  stubs.handlers.set(rootPath(), (_req, res) => {
-    res.writeHead(200, { 'content-length': 100 });
-    res.write('{');
-    release = () => res.destroy();
-  });
-  try {
-    await refusedOnce(/no complete answer within 1500 ms/);
-  } finally {
-    release();
-    stubs.handlers.delete(rootPath());
-  }
-});
-
-test('an HTTP stub server that resets the connection is reported', async () => {
-  stubs.handlers.set(rootPath(), (req) => req.socket.resetAndDestroy());
-  try {
-    await refusedOnce(/connection was reset|socket hang up/);
-  } finally {
-    stubs.handlers.delete(rootPath());
-  }
-});
-
-test('redirects to file:// and to another host are refused', async () => {
-  for (const [location, why] of [
-    ['file:///etc/passwd', /refused redirect .* to file:\/\/\/etc\/passwd: only redirects within/],
-    ['http://localhost:1/root.json', /refused redirect .* to http:\/\/localhost:1\/root\.json: only redirects within/],
-  ] as const) {
-    stubs.handlers.set(rootPath(), (_req, res) => res.writeHead(302, { location }).end());
-    try {
-      await refusedOnce(why);
-    } finally {
-      stubs.handlers.delete(rootPath());
-    }
-  }
-});
-
-test('an HTTP stub server that sends more bytes than announced is refused', async () => {
-  // Written to the socket as is, past the HTTP framing of Node's server.
-  const raw = `HTTP/1.1 200 OK\r\nContent-Length: ${rootBytes.length}\r\nConnection: close\r\n\r\n${rootBytes.toString('utf8')}EXTRA-BYTES`;
-  stubs.handlers.set(rootPath(), (req) => req.socket.end(raw));
-  try {
-    await refusedOnce(/Data after `Connection: close`|more bytes than/);
-  } finally {
-    stubs.handlers.delete(rootPath());
-  }
-});
-
-test('a git remote that fails is reported', async () => {
-  const missing = path.join(temp('nd-git-'), 'missing.git');
-  await refusedOnce(/refused core stub from .*missing\.git/, { stubs: `git+file://${missing}#refs/nix-domains/stubs` });
-});
-
-test('the rust domain answers again with good stubs (nothing bad was cached)', async () => {
-  rustWith({ stubs: stubs.url, files: `${stubs.url}files/{rev}/{path}` });
-  const s = await startSession(universe.rust);
-  try {
-    const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
-    const uri = await s.client.open(path.join(universe.rust, CARGO_AUDIT), text);
-    const locations = await s.client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
-    assert.equal(locations[0]?.uri, `nix-domains:/core/${coreRev}/pkgs/by-name/op/openssl/package.nix`);
-    assert.deepEqual(s.problems, []);
-  } finally {
-    await s.stop();
-  }
-});
-

@@ -72,19 +72,20 @@ export interface Session {
   root: string;
   problems: string[];
   cacheHome: string;
-  /** Resolves with the first problem (already told or still to come) matching `pattern`. */
+  /** Resolves with the first problem (already told or still to come) matching `pattern`; fails naming it when none comes in time. */
   problem(pattern: RegExp): Promise<string>;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the real server on `root` with its own cache folder (XDG_CACHE_HOME) and short HTTP
- * timeouts, and waits for the index.
+ * Starts the real server on `root` with its own cache folder (XDG_CACHE_HOME), and waits for the
+ * index. HTTP keeps the server's own timeouts: a test that needs a short one passes
+ * `NIX_DOMAINS_HTTP_TIMEOUT_MS` in `env`, so fetches that should succeed are never cut short.
  */
 export async function startSession(root: string, options: { cacheHome?: string; env?: NodeJS.ProcessEnv; waitForIndex?: boolean } = {}): Promise<Session> {
   const cacheHome = options.cacheHome ?? temp('nd-cache-');
   const client = await LspClient.start(root, SERVER, undefined, {
-    env: { ...process.env, XDG_CACHE_HOME: cacheHome, NIX_DOMAINS_CACHE_DIR: '', NIX_DOMAINS_HTTP_TIMEOUT_MS: '1500', NIX_DOMAINS_INDEX_WORKERS: '0', ...options.env },
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome, NIX_DOMAINS_CACHE_DIR: '', NIX_DOMAINS_INDEX_WORKERS: '0', ...options.env },
   });
   const problems: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: string) => void }[] = [];
@@ -97,12 +98,28 @@ export async function startSession(root: string, options: { cacheHome?: string; 
       }
     }
   });
-  if (options.waitForIndex !== false) await client.waitForIndex();
+  if (options.waitForIndex !== false) {
+    // A session that never gets going leaves no server behind.
+    await client.waitForIndex().catch(async (err: unknown) => {
+      await client.stop();
+      throw err;
+    });
+  }
   return {
     client, root, problems, cacheHome,
     problem: (pattern) => {
       const told = problems.find((m) => pattern.test(m));
-      return told ? Promise.resolve(told) : new Promise((resolve) => waiters.push({ pattern, resolve }));
+      if (told) return Promise.resolve(told);
+      const waiter = { pattern, resolve: (_: string) => {} };
+      const arrived = new Promise<string>((resolve) => {
+        waiter.resolve = resolve;
+        waiters.push(waiter);
+      });
+      return client.within(arrived, `a nixDomains/problem matching ${pattern}`)
+        .catch((err: Error) => {
+          throw new Error(`${err.message} (problems told: ${problems.join(' | ') || 'none'})`);
+        })
+        .finally(() => waiters.includes(waiter) && waiters.splice(waiters.indexOf(waiter), 1));
     },
     stop: () => client.stop(),
   };
@@ -113,4 +130,12 @@ export const uriOf = (file: string) => URI.file(file).toString();
 /** Sends a whole-text change of an open document. */
 export async function change(client: LspClient, uri: string, version: number, text: string): Promise<void> {
   await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+}
+
+/** Opens a document and returns its first published diagnostics, messages as plain strings. */
+export async function diagnosticsOf(s: Session, file: string, text: string): Promise<{ code?: string | number; message: string; range: { start: { line: number } } }[]> {
+  const uri = uriOf(path.join(s.root, file));
+  const published = s.client.nextDiagnostics(uri);
+  await s.client.open(path.join(s.root, file), text);
+  return (await published).diagnostics.map((d) => ({ ...d, message: typeof d.message === 'string' ? d.message : d.message.value }));
 }

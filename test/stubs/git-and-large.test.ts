@@ -44,13 +44,19 @@ test('stubs from a git ref: a shallow blob-less fetch, then only the blobs a loo
   const [privateRepo] = await fs.readdir(path.join(cache, 'git'));
   const repo = path.join(cache, 'git', privateRepo!);
   const objects = (await git(repo, 'rev-list', '--objects', '--missing=print', 'refs/nix-domains/fetched')).split('\n');
-  const missing = objects.filter((l) => l.startsWith('?')).length;
+  const missing = new Set(objects.filter((l) => l.startsWith('?')).map((l) => l.slice(1)));
   const present = objects.filter((l) => / (core|rust)\/.*\.json$/.test(l)).map((l) => l.split(' ')[1]);
   // rev-list names only present blobs: the root and the one shard read, no other file of the tree.
   const rev = u.universe.revisions.core!;
-  assert.deepEqual(present, [`core/${rev}/root.json`, `core/${rev}/shards/0000.json`]);
-  // The reverse graph, the maintainer indexes, rust's stub and index.json were never fetched.
-  assert.ok(missing >= 5, `${missing} blobs never fetched`);
+  const read = [`core/${rev}/root.json`, `core/${rev}/shards/0000.json`];
+  assert.deepEqual(present, read);
+  // Every other blob of the published tree (the reverse graph, the maintainer indexes, rust's
+  // stub, index.json) was never fetched: exactly those are missing.
+  const tree = (await git(u.stubs, 'ls-tree', '-r', 'HEAD')).split('\n').map((l) => /^\d+ blob (\w+)\t(.*)$/.exec(l)!);
+  const readBlobs = new Set(tree.filter((m) => read.includes(m[2]!)).map((m) => m[1]!));
+  const others = new Set(tree.filter((m) => !readBlobs.has(m[1]!)).map((m) => m[1]!));
+  assert.ok(others.size >= 5, `the tree has ${others.size} other blobs`);
+  assert.deepEqual([...missing].sort(), [...others].sort());
   assert.equal(await git(repo, 'rev-parse', '--is-shallow-repository'), 'true');
   // A single file of core at the pinned revision, as one blob of that commit.
   assert.match(await store.fileContent('core', 'pkgs/by-name/op/openssl/package.nix'), /pname = "openssl"/);

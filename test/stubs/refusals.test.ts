@@ -29,12 +29,15 @@ after(async () => {
 });
 
 let caches = 0;
-/** A fresh store (own cache) as rust sees core over HTTP, with short timeouts; its log lines. */
+/**
+ * A fresh store (own cache) as rust sees core over HTTP; its log lines. HTTP keeps the store's own
+ * timeouts unless `http` sets one: only the test of a server that never finishes does.
+ */
 function store(http = {}, maxBytes?: number) {
   const { lines, log } = collectLog();
   const s = new StubStore({
     workspaceRoot: u.universe.rust, cache: path.join(u.top, `cache-${caches++}`), log, retryAfterMs: 0, maxBytes,
-    domains: { core: { stubs: server.url } }, http: { connectTimeoutMs: 2000, totalTimeoutMs: 1500, ...http },
+    domains: { core: { stubs: server.url } }, http,
   });
   return { s, lines };
 }

@@ -11,6 +11,17 @@ function locateWasm(fileName: string, packagePath: string): string {
 
 let languagePromise: Promise<Language> | undefined;
 
+/** How long one parse may take unless `NixParser.create` is told: `NIX_DOMAINS_PARSE_BUDGET_MS`, else 5 s. */
+export function defaultParseBudgetMs(): number {
+  const fromEnv = Number(process.env.NIX_DOMAINS_PARSE_BUDGET_MS);
+  return process.env.NIX_DOMAINS_PARSE_BUDGET_MS && Number.isFinite(fromEnv) && fromEnv >= 0 ? fromEnv : 5000;
+}
+
+export interface ParserOptions {
+  /** Milliseconds one parse may take (default: `defaultParseBudgetMs()`); a parse still running then is cut off. */
+  budgetMs?: number;
+}
+
 async function loadLanguage(): Promise<Language> {
   await Parser.init({
     locateFile: () => locateWasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
@@ -23,24 +34,27 @@ export class NixParser {
   /** Set when the last parse was cancelled for taking longer than the budget. */
   timedOut = false;
   /** Milliseconds one parse may take; pathological input (a 100,000-long selection chain) is cut off. */
-  budgetMs = 5000;
+  budgetMs: number;
 
-  private constructor(private readonly parser: Parser) {}
+  private constructor(private readonly parser: Parser, options: ParserOptions) {
+    this.budgetMs = options.budgetMs ?? defaultParseBudgetMs();
+  }
 
   /** Loads the grammar once per process and returns a ready parser. */
-  static async create(): Promise<NixParser> {
+  static async create(options: ParserOptions = {}): Promise<NixParser> {
     languagePromise ??= loadLanguage();
     const language = await languagePromise;
     const parser = new Parser();
     parser.setLanguage(language);
-    return new NixParser(parser);
+    return new NixParser(parser, options);
   }
 
   /** Parses Nix source; positions in the tree are exact positions in `text`. */
   parse(text: string): Tree {
     const deadline = Date.now() + this.budgetMs;
-    // Returning true from the progress callback cancels the parse (the typings say void).
-    const progressCallback = (() => Date.now() > deadline) as unknown as () => void;
+    // Returning true from the progress callback cancels the parse (the typings say void). Tree-sitter
+    // calls it every hundred or so steps, so a budget of 0 cuts off any parse that reaches the first call.
+    const progressCallback = (() => Date.now() >= deadline) as unknown as () => void;
     let tree = this.parser.parse(blankTrailingCommas(text), null, { progressCallback });
     this.timedOut = tree === null;
     if (!tree) {

@@ -1,7 +1,8 @@
-// Proves the harness on its own, independently of the real extension: a tiny stand-in
-// extension (kept here as text, written to a temp folder) contributes the `nix` language, a
-// hover, a definition, a code lens, a diagnostic and a status bar item; the test drives a real
-// VS Code workbench to each of them.
+// A check of the harness, not of the product: a tiny stand-in extension (kept here as text,
+// written to a temp folder) contributes the `nix` language, a hover, a definition, a code lens, a
+// diagnostic and a status bar item, and the test drives a real VS Code workbench to each of them.
+// When it fails, the harness (code-server, Chromium, workbench.ts) is broken, whatever the
+// extension does; the real extension is tested by universe.e2e.ts and crossDomain.e2e.ts.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,8 +76,8 @@ function writeTree(root: string, files: Record<string, string>): void {
   }
 }
 
-describe('e2e harness smoke (stand-in extension in a real VS Code)', () => {
-  const temp = mkdtempSync(path.join(tmpdir(), 'nix-domains-smoke-'));
+describe('harness check: a stand-in extension in a real VS Code (not the product)', () => {
+  const temp = mkdtempSync(path.join(tmpdir(), 'nix-domains-harness-check-'));
   const workspace = path.join(temp, 'universe');
   const extension = path.join(temp, 'stand-in');
   let session: Session;
@@ -88,7 +89,7 @@ describe('e2e harness smoke (stand-in extension in a real VS Code)', () => {
       'extension.js': standInExtension,
     });
     const started = Date.now();
-    session = await launch({ workspace, extension: { folder: extension }, name: 'smoke' });
+    session = await launch({ workspace, extension: { folder: extension }, name: 'harness-check' });
     console.log(`code-server answered in ${session.startMs} ms; workbench ready in ${Date.now() - started} ms`);
   });
 
@@ -105,7 +106,7 @@ describe('e2e harness smoke (stand-in extension in a real VS Code)', () => {
   it('shows the hover for the token under the cursor', async () => {
     const text = await session.workbench.hoverAt(1, 4, /stand-in hover/);
     assert.match(text, /stand-in hover for stdenv/);
-    await session.workbench.screenshot('smoke-hover');
+    await session.workbench.screenshot('harness-check-hover');
     await session.workbench.dismissHover();
   });
 
@@ -123,13 +124,13 @@ describe('e2e harness smoke (stand-in extension in a real VS Code)', () => {
     assert.deepEqual({ ...problem, label: undefined },
       { severity: 'Warning', message: 'stand-in: unknown input unknownThing', line: 1, col: 21, label: undefined });
     assert.deepEqual(await session.workbench.problemCounts(), { errors: 0, warnings: 1 });
-    await session.workbench.screenshot('smoke-problems');
+    await session.workbench.screenshot('harness-check-problems');
   });
 
   it('F12 opens the definition and the cursor lands on it', async () => {
     await session.workbench.goTo(1, 4);
     const jump = await session.workbench.goToDefinition({ tab: 'defs.nix' });
     assert.deepEqual(jump, { tab: 'defs.nix', line: 2, col: 3 });
-    await session.workbench.screenshot('smoke-definition');
+    await session.workbench.screenshot('harness-check-definition');
   });
 });
