@@ -3,6 +3,7 @@
 // answer did not arrive.
 //
 //   node --import tsx scripts/check-server.ts [dist/server.js]
+import { STATUS_REQUEST } from '../shared/protocol';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,7 @@ export async function checkServer(serverPath: string): Promise<void> {
     const env = { ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(base, 'cache') };
     const client = await LspClient.start(root, serverPath, undefined, { startMs: STEP_MS, waitMs: STEP_MS, env });
     try {
-      await client.request('nixDomains/status', undefined);
+      await client.request(STATUS_REQUEST);
     } finally {
       await client.stop();
     }

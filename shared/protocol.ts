@@ -1,7 +1,9 @@
 /**
- * The protocol between the VS Code client and the server beyond LSP: custom requests,
- * notifications and the settings. Imported by both sides; depends on nothing but types.
+ * The protocol between the VS Code client and the server beyond LSP: custom requests and
+ * notifications as typed constants, the settings, the URI scheme of other domains' files and the
+ * commands the server refers to. Imported by both sides (each bundles it).
  */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** The settings under `nixDomains.*`, as the server receives them. */
 export interface Settings {
@@ -32,8 +34,24 @@ export interface InitializationOptions extends Partial<Settings> {
   commandLinks?: boolean;
 }
 
+/** The commands of the extension (package.json declares them; a test checks the client registers each). */
+export const COMMANDS = {
+  restartServer: 'nixDomains.restartServer',
+  showServerLog: 'nixDomains.showServerLog',
+  /** Shows the wave plan; the Waves hover links to it. */
+  showWavePlan: 'nixDomains.showWavePlan',
+  refreshStubs: 'nixDomains.refreshStubs',
+  clearStubCache: 'nixDomains.clearStubCache',
+  showFileImpact: 'nixDomains.showFileImpact',
+  /** Lists what rebuilds: the argument of the impact code lens's command. */
+  showImpact: 'nixDomains.showImpact',
+} as const;
+
 /** The VS Code command that shows the wave plan; the Waves hover links to it. */
-export const SHOW_WAVE_PLAN_COMMAND = 'nixDomains.showWavePlan';
+export const SHOW_WAVE_PLAN_COMMAND = COMMANDS.showWavePlan;
+
+/** The URI scheme of read-only files of other domains: `nix-domains:/<domain>/<revision>/<path>`. */
+export const FOREIGN_SCHEME = 'nix-domains';
 
 /** State shown in the status bar. */
 export interface ServerStatus {
@@ -48,25 +66,33 @@ export interface ServerStatus {
 }
 
 /** Server → client: the status changed (domain, index progress). */
-export const STATUS_NOTIFICATION = 'nixDomains/status';
+export const STATUS_NOTIFICATION = new NotificationType<ServerStatus>('nixDomains/status');
 /** Client → server: the current status. */
-export const STATUS_REQUEST = 'nixDomains/status';
+export const STATUS_REQUEST = new RequestType0<ServerStatus, void>('nixDomains/status');
 
-/** Client → server: the wave plan of the domain of a document (or the first domain), rendered. */
-export const WAVE_PLAN_REQUEST = 'nixDomains/wavePlan';
 export interface WavePlanParams { uri?: string; format: 'markdown' | 'text' | 'json'; branch?: string; package?: string }
+/** Client → server: the wave plan of the domain of a document (or the first domain), rendered. */
+export const WAVE_PLAN_REQUEST = new RequestType<WavePlanParams, string, void>('nixDomains/wavePlan');
 
-/** Client → server: the text of a read-only file of another domain (`nix-domains:/<domain>/<revision>/<path>`). */
-export const FILE_CONTENT_REQUEST = 'nixDomains/fileContent';
 export interface FileContentParams { uri: string }
+/** Client → server: the text of a read-only file of another domain (`nix-domains:/<domain>/<revision>/<path>`). */
+export const FILE_CONTENT_REQUEST = new RequestType<FileContentParams, string, void>('nixDomains/fileContent');
 
-/** Client → server: forget fetched stubs and fetch again on next use; or delete the stub cache. */
-export const REFRESH_STUBS_REQUEST = 'nixDomains/refreshStubs';
-export const CLEAR_STUB_CACHE_REQUEST = 'nixDomains/clearStubCache';
+/** Client → server: forget fetched stubs and fetch again on next use. */
+export const REFRESH_STUBS_REQUEST = new RequestType0<void, void>('nixDomains/refreshStubs');
+/** Client → server: delete the stub cache. */
+export const CLEAR_STUB_CACHE_REQUEST = new RequestType0<void, void>('nixDomains/clearStubCache');
 
+/** Something the user should know once: what happened and what to check. */
+export interface ProblemParams {
+  message: string;
+  /** The domain it is about, when it is about one. */
+  domain?: string;
+  /** What to check or do. */
+  hint?: string;
+}
 /** Server → client: something the user should know once (a stub that cannot be fetched, an invalid manifest). */
-export const PROBLEM_NOTIFICATION = 'nixDomains/problem';
-export interface ProblemParams { message: string }
+export const PROBLEM_NOTIFICATION = new NotificationType<ProblemParams>('nixDomains/problem');
 
 /** What rebuilds if something changes: for the code lens's click and the "show impact" command. */
 export interface ImpactList {
@@ -74,6 +100,6 @@ export interface ImpactList {
   groups: { domain: string; count: number; items: { label: string; uri?: string; line?: number }[] }[];
 }
 
-/** Client → server: the impact of the package(s) a file builds. */
-export const FILE_IMPACT_REQUEST = 'nixDomains/fileImpact';
 export interface FileImpactParams { uri: string }
+/** Client → server: the impact of the package(s) a file builds. */
+export const FILE_IMPACT_REQUEST = new RequestType<FileImpactParams, ImpactList | null, void>('nixDomains/fileImpact');

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CLEAR_STUB_CACHE_REQUEST, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION, WAVE_PLAN_REQUEST,
-  FILE_IMPACT_REQUEST, SHOW_WAVE_PLAN_COMMAND, type ImpactList, type InitializationOptions, type ProblemParams, type ServerStatus,
+  FILE_IMPACT_REQUEST, COMMANDS, FOREIGN_SCHEME, SHOW_WAVE_PLAN_COMMAND, type ImpactList, type InitializationOptions, type ProblemParams, type ServerStatus,
   type WavePlanParams,
 } from '../../shared/protocol';
 
@@ -23,9 +23,6 @@ async function showImpact(list: ImpactList | null): Promise<void> {
   const position = new vscode.Position(picked.line ?? 0, 0);
   await vscode.window.showTextDocument(vscode.Uri.parse(picked.uri), { selection: new vscode.Range(position, position) });
 }
-
-/** Files of other domains, shown read-only: `nix-domains:/<domain>/<revision>/<path>`. */
-const FOREIGN_SCHEME = 'nix-domains';
 
 let client: LanguageClient | undefined;
 /** The wave plan last asked for, served read-only under PLAN_SCHEME. */
@@ -69,19 +66,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
   const status = vscode.window.createStatusBarItem('nixDomains.status', vscode.StatusBarAlignment.Left, 10);
   status.name = 'Nix Domains';
   status.text = '$(sync~spin) Nix Domains';
-  status.command = 'nixDomains.showServerLog';
+  status.command = COMMANDS.showServerLog;
   status.show();
   context.subscriptions.push(status, output);
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('nixDomains.restartServer', async () => {
+    vscode.commands.registerCommand(COMMANDS.restartServer, async () => {
       await client?.restart();
     }),
-    vscode.commands.registerCommand('nixDomains.showServerLog', () => output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.showServerLog, () => output.show(true)),
     vscode.workspace.registerTextDocumentContentProvider(FOREIGN_SCHEME, {
       provideTextDocumentContent: async (uri) => {
         try {
-          return await client!.sendRequest<string>(FILE_CONTENT_REQUEST, { uri: uri.toString() });
+          return await client!.sendRequest(FILE_CONTENT_REQUEST, { uri: uri.toString() });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           void vscode.window.showErrorMessage(`Nix Domains: cannot show ${uri.path}: ${message}`);
@@ -89,17 +86,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
         }
       },
     }),
-    vscode.commands.registerCommand('nixDomains.showImpact', (list: ImpactList) => showImpact(list)),
-    vscode.commands.registerCommand('nixDomains.showFileImpact', async () => {
+    vscode.commands.registerCommand(COMMANDS.showImpact, (list: ImpactList) => showImpact(list)),
+    vscode.commands.registerCommand(COMMANDS.showFileImpact, async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       if (!uri) return;
-      await showImpact(await client!.sendRequest<ImpactList | null>(FILE_IMPACT_REQUEST, { uri }));
+      await showImpact(await client!.sendRequest(FILE_IMPACT_REQUEST, { uri }));
     }),
-    vscode.commands.registerCommand('nixDomains.refreshStubs', async () => {
+    vscode.commands.registerCommand(COMMANDS.refreshStubs, async () => {
       await client?.sendRequest(REFRESH_STUBS_REQUEST);
       void vscode.window.showInformationMessage('Nix Domains: stubs of other domains will be fetched again when needed.');
     }),
-    vscode.commands.registerCommand('nixDomains.clearStubCache', async () => {
+    vscode.commands.registerCommand(COMMANDS.clearStubCache, async () => {
       await client?.sendRequest(CLEAR_STUB_CACHE_REQUEST);
       void vscode.window.showInformationMessage('Nix Domains: the stub cache is cleared.');
     }),
@@ -108,7 +105,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
     vscode.commands.registerCommand(SHOW_WAVE_PLAN_COMMAND, async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       const params: WavePlanParams = { format: 'markdown', ...(uri ? { uri } : {}) };
-      lastPlan = `# Wave plan\n\n${await client!.sendRequest<string>(WAVE_PLAN_REQUEST, params)}`;
+      lastPlan = `# Wave plan\n\n${await client!.sendRequest(WAVE_PLAN_REQUEST, params)}`;
       const planUri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: '/wave-plan.md', query: String(Date.now()) });
       await vscode.commands.executeCommand('markdown.showPreview', planUri);
     }),
@@ -138,7 +135,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
       'Click to show the wave plan.',
     ];
     status.tooltip = lines.filter(Boolean).join('\n');
-    status.command = 'nixDomains.showWavePlan';
+    status.command = COMMANDS.showWavePlan;
   });
   return { statusText: () => status.text };
 }

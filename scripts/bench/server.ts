@@ -1,5 +1,6 @@
 // The language-server figures: the real bundle as a child process over stdio, cold index,
 // warm start, random requests and re-index after an edit, timed from the client's side.
+import { STATUS_REQUEST } from '../../shared/protocol';
 import { performance } from 'node:perf_hooks';
 import { URI } from 'vscode-uri';
 import { LspClient } from '../../server/src/cli/lspClient';
@@ -122,7 +123,7 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
     const pid = client.process.pid;
     const cpuMs = cpuMsOf(pid);
     const peakRssAfterIndexBytes = memoryOf(pid, 'VmHWM');
-    const status = await guard(client, client.request<{ files: number; packages: number }>('nixDomains/status', null), 'status');
+    const status = await guard(client, client.request(STATUS_REQUEST), 'status');
     log(`  ${status.files} files, ${status.packages} packages in ${(wallMs / 1000).toFixed(1)} s`);
 
     await openAll(client, opened);

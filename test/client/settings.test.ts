@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_SETTINGS } from '../../shared/protocol';
+import { COMMANDS, DEFAULT_SETTINGS, SHOW_WAVE_PLAN_COMMAND } from '../../shared/protocol';
 
 const manifest = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -19,8 +19,12 @@ test('every setting declared in package.json exists in the server defaults, with
   }
 });
 
-test('every command the client registers is declared in package.json', () => {
+test('the commands of the protocol are the ones package.json declares, and the client registers each', () => {
   const source = readFileSync(path.join(__dirname, '..', '..', 'client', 'src', 'extension.ts'), 'utf8');
-  const declared = new Set((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
-  for (const [, id] of source.matchAll(/registerCommand\('([^']+)'/g)) assert.ok(declared.has(id!), `${id} is not declared`);
+  const declared = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
+  assert.deepEqual(Object.values(COMMANDS).sort(), declared);
+  for (const [key, id] of Object.entries(COMMANDS)) {
+    const registered = source.includes(`registerCommand(COMMANDS.${key},`) || (id === SHOW_WAVE_PLAN_COMMAND && source.includes('registerCommand(SHOW_WAVE_PLAN_COMMAND,'));
+    assert.ok(registered, `the client registers ${id}`);
+  }
 });

@@ -1,6 +1,7 @@
 // Cross-domain navigation through the real server: the `rust` domain of the example universe
 // knows `core` only through stubs served by a real HTTP server on loopback (no local checkout),
 // and core's files are fetched one at a time for read-only documents.
+import { FILE_CONTENT_REQUEST } from '../../shared/protocol';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -92,7 +93,7 @@ test('go to definition of an input lands in core at the locked revision, as a re
     const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
     assert.equal(locations.length, 1);
     assert.equal(locations[0]!.uri, `nix-domains:/core/${coreRev}/pkgs/by-name/op/openssl/package.nix`);
-    const content = await client.request<string>('nixDomains/fileContent', { uri: locations[0]!.uri });
+    const content = await client.request(FILE_CONTENT_REQUEST, { uri: locations[0]!.uri });
     assert.match(content, /pname = "openssl"/);
     assert.ok(requests.some((r) => r === `/files/${coreRev}/pkgs/by-name/op/openssl/package.nix`), requests.join());
     assert.ok(bytesServed <= 256 * 1024, `${bytesServed} bytes`);
@@ -140,7 +141,7 @@ test('a second session works with the network gone', async () => {
     const uri = await client.open(CARGO_AUDIT(), text);
     const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
     assert.equal(locations[0]?.uri, `nix-domains:/core/${coreRev}/pkgs/by-name/op/openssl/package.nix`);
-    const content = await client.request<string>('nixDomains/fileContent', { uri: locations[0]!.uri });
+    const content = await client.request(FILE_CONTENT_REQUEST, { uri: locations[0]!.uri });
     assert.match(content, /pname = "openssl"/);
   } finally {
     await client.stop();

@@ -2,6 +2,7 @@
 // one that never answers, one that answers `initialize` and then nothing, one that exits at once —
 // the only stand-ins here: small scripts written to a temp folder, because a broken server is
 // what the real one must never be. The rest runs against the real server (dist/server.js).
+import { PROBLEM_NOTIFICATION } from '../../shared/protocol';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,7 +83,7 @@ test('after initialize, a silent server fails requests, the index wait and diagn
     await assert.rejects(client.waitForIndex(), /the answer to nixDomains\/status did not arrive within 200 ms/);
     const uri = URI.file(path.join(tmp, 'x.nix')).toString();
     await assert.rejects(client.nextDiagnostics(uri), new RegExp(`^Error: diagnostics for ${uri.replace(/[.]/g, '\\.')} did not arrive within 200 ms$`));
-    await assert.rejects(client.waitForNotification('nixDomains/problem'), /a nixDomains\/problem notification did not arrive within 200 ms/);
+    await assert.rejects(client.waitForNotification(PROBLEM_NOTIFICATION), /a nixDomains\/problem notification did not arrive within 200 ms/);
   } finally {
     await client.stop(200);
   }

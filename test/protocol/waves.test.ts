@@ -1,6 +1,7 @@
 // The discussion's own example, through the real server process and a real git repository:
 // glibc ← llvm ← python ← numpy (each depending on the one before), walked from Wave1.1 to
 // Wave1.4. The hover on each package must give the role the thread gives it at each step.
+import { WAVE_PLAN_REQUEST } from '../../shared/protocol';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -126,7 +127,7 @@ test('a client that runs command links gets the wave plan one click away', async
 });
 
 test('the wave plan explains the words the hover leaves out', async () => {
-  const plan = await client.request<string>('nixDomains/wavePlan', { format: 'markdown' });
+  const plan = await client.request(WAVE_PLAN_REQUEST, { format: 'markdown' });
   assert.match(plan, /### What the words mean\n\n- \*\*Wave\*\*: a git branch/);
 });
 
@@ -147,6 +148,6 @@ test('editing a package frozen in the checked-out WIP wave gives a warning that 
 });
 
 test('the wave plan request lists every step', async () => {
-  const plan = await client.request<string>('nixDomains/wavePlan', { format: 'text' });
+  const plan = await client.request(WAVE_PLAN_REQUEST, { format: 'text' });
   for (const step of ['Wave1.1', 'Wave1.2', 'Wave1.3', 'WIP-Wave1.4']) assert.match(plan, new RegExp(step.replace('.', '\\.')));
 });

@@ -2,6 +2,7 @@
 // the next request, tells the user once (a `nixDomains/problem` notification, or a diagnostic
 // where the problem is in a file), and writes the cause to the log. Bad stubs and stub sources
 // are in badStubs.test.ts.
+import { STATUS_REQUEST } from '../../shared/protocol';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -63,7 +64,7 @@ test('a binary file named .nix is left out of the index; opened, it is answered'
   const BINARY = 'pkgs/by-name/bi/binary/package.nix';
   const root = domain({ [BINARY]: bytes });
   await withSession(root, async (s) => {
-    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+    const status = await s.client.request(STATUS_REQUEST);
     assert.equal(status.files, Object.keys(GOOD_FILES).length, 'only the good files are indexed');
     // Not read as Nix for a request either: no outline, where an indexed file has one (even an empty one).
     assert.equal(await s.client.request('textDocument/documentSymbol', { textDocument: { uri: uriOf(path.join(root, BINARY)) } }), null);
@@ -100,7 +101,7 @@ test(`a ${HUGE_MB} MB file is indexed in chunks and never parsed whole`, async (
   await new Promise<void>((resolve) => out.once('finish', () => resolve()));
   await withSession(root, async (s) => {
     await answersNext(s);
-    const status = await s.client.request<{ files: number; packages: number }>('nixDomains/status', {});
+    const status = await s.client.request(STATUS_REQUEST);
     assert.equal(status.files, Object.keys(GOOD_FILES).length + 2);
     assert.equal(status.packages, Object.keys(GOOD_FILES).length + 2 + count, 'every binding of the huge file is a package of the index');
     // The last binding, at its own line and column: the chunks' positions are shifted back exactly.
@@ -155,7 +156,7 @@ test('a parse cut off by its budget is reported as not indexed, every feature an
     const parsed = s.client.nextDiagnostics(uri);
     await change(s.client, uri, 3, '{ x }:\nx.a\n');
     assert.deepEqual((await parsed).diagnostics.map((d) => [d.code, String(d.message).slice(0, 3)]), [['unknown-input', '`x`']]);
-    const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+    const status = await s.client.request(STATUS_REQUEST);
     assert.equal(status.files, 1);
   }, { env: { NIX_DOMAINS_PARSE_BUDGET_MS: '0' } });
 });
@@ -219,7 +220,7 @@ test('symlink loops, a dangling symlink, a FIFO and a directory named x.nix are 
     execFileSync('mkfifo', [path.join(root, 'pkgs/fifo.nix')]);
     await withSession(root, async (s) => {
       await answersNext(s);
-      const status = await s.client.request<{ files: number }>('nixDomains/status', {});
+      const status = await s.client.request(STATUS_REQUEST);
       assert.equal(status.files, 3, `${git ? 'git' : 'walk'}: hello, zlib and x.nix/inner.nix`);
       await everyFeatureAnswers(s, 'pkgs/dangling.nix', { line: 0, character: 0 });
     });

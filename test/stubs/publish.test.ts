@@ -2,6 +2,7 @@
 // its stub on refs/nix-domains/stubs of its own repository (a bare repository on disk), at two
 // revisions; rust, whose flake.lock pins core and whose manifest names that ref, resolves core's
 // openssl through the real server at the pinned revision, and at the other once flake.lock moves.
+import { FILE_CONTENT_REQUEST } from '../../shared/protocol';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -124,7 +125,7 @@ test('rust pinning the older revision reads openssl there through the real serve
       assert.match(card, new RegExp(version.replace(/\./g, '\\.')), card);
       const [location] = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position });
       assert.equal(location?.uri, `nix-domains:/core/${rev}/${OPENSSL}`);
-      const content = await client.request<string>('nixDomains/fileContent', { uri: location!.uri });
+      const content = await client.request(FILE_CONTENT_REQUEST, { uri: location!.uri });
       const lines = content.split('\n');
       // The definition lands where meta.description is in that revision's file.
       assert.match(lines[location!.range.start.line]!, /description = /);

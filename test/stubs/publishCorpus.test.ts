@@ -2,6 +2,7 @@
 // revisions, and the real javascript domain, whose flake.lock pins core, reading it through the
 // published ref: at the older pin `nixdoc` does not exist yet (it came in 62be37a), at the newer
 // one it does, and `libuv`, which nodejs takes from core, is found at the pinned revision.
+import { FILE_CONTENT_REQUEST } from '../../shared/protocol';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -83,7 +84,7 @@ describe('the real core published at two revisions, read by the real javascript 
       const definitionAt = async (rev: string) => {
         const [location] = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position });
         assert.equal(location?.uri, `nix-domains:/core/${rev}/pkgs/by-name/li/libuv/default.nix`);
-        assert.match(await client.request<string>('nixDomains/fileContent', { uri: location!.uri }), /pname = "libuv"/);
+        assert.match(await client.request(FILE_CONTENT_REQUEST, { uri: location!.uri }), /pname = "libuv"/);
       };
       const nixdoc = async () => (await client.request<SymbolInformation[]>('workspace/symbol', { query: 'nixdoc' })).filter((s) => s.name === 'nixdoc');
       await definitionAt(OLDER);

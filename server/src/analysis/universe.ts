@@ -46,8 +46,6 @@ export function missingEverywhere(name: string, here: string, misses: readonly D
   return sentences.join(' ');
 }
 
-/** The URI scheme of read-only files of other domains: `nix-domains:/<domain>/<revision>/<path>`. */
-export const FOREIGN_SCHEME = 'nix-domains';
 
 /**
  * The other domains of the universe, seen from the open one: looked up lazily through their

@@ -1,3 +1,4 @@
+import { STATUS_REQUEST, WAVE_PLAN_REQUEST } from '../../../shared/protocol';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,7 @@ export async function runDemo(dir?: string): Promise<number> {
   const client = await LspClient.start(root);
   try {
     await client.waitForIndex();
-    const status = await client.request<{ files: number; packages: number; domain: string }>('nixDomains/status', undefined);
+    const status = await client.request(STATUS_REQUEST);
     say(`\nThe server indexed domain '${status.domain}': ${status.files} files, ${status.packages} packages.`);
 
     const file = path.join(root, 'pkgs/development/python-modules/numpy/default.nix');
@@ -52,7 +53,7 @@ export async function runDemo(dir?: string): Promise<number> {
       const lens = await client.request<{ command?: { title: string } }>('codeLens/resolve', lenses[0]);
       say(`\n── Code lens on ${path.relative(root, openssl)}: ${lens.command?.title ?? '(none)'}`);
     }
-    const plan = await client.request<string>('nixDomains/wavePlan', { format: 'text' });
+    const plan = await client.request(WAVE_PLAN_REQUEST, { format: 'text' });
     say(`\n── Wave plan (\`nix-domains wave\`, or the command "Nix Domains: Show Wave Plan")\n${indent(plan.split('\n').slice(0, 9).join('\n'))}`);
 
     const diagnostics: PublishDiagnosticsParams = client.diagnostics.get(uri) ?? await client.nextDiagnostics(uri);

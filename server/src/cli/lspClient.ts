@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type ProtocolConnection,
-  type PublishDiagnosticsParams,
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type NotificationType, type ProtocolConnection,
+  type PublishDiagnosticsParams, type RequestType, type RequestType0,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
+import { STATUS_NOTIFICATION, STATUS_REQUEST } from '../../../shared/protocol';
 
 /** How long a wait on the server lasts, unless the caller gives its own bound, before it fails saying what did not arrive. */
 export const DEFAULT_WAIT_MS = 60_000;
@@ -71,7 +72,7 @@ export class LspClient {
     connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.log.push(p.message);
     });
-    this.listenTo('nixDomains/status');
+    this.listenTo(STATUS_NOTIFICATION.method);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.onRequest('workspace/configuration', () => []);
     connection.onRequest('client/registerCapability', () => null);
@@ -136,7 +137,7 @@ export class LspClient {
     if (this.listened.has(method)) return;
     this.listened.add(method);
     this.connection.onNotification(method, (params: unknown) => {
-      if (method === 'nixDomains/status') {
+      if (method === STATUS_NOTIFICATION.method) {
         this.statusCount++;
         this.latestStatus = params as IndexStatus;
       }
@@ -150,7 +151,11 @@ export class LspClient {
   }
 
   /** Resolves with the next notification of `method` whose params pass `test`; bounded like every wait. */
-  waitForNotification<T>(method: string, test: (params: T) => boolean = () => true, what = `a ${method} notification`, ms = this.waitMs): Promise<T> {
+  waitForNotification<T>(
+    type: string | NotificationType<T>, test: (params: T) => boolean = () => true,
+    what = `a ${typeof type === 'string' ? type : type.method} notification`, ms = this.waitMs,
+  ): Promise<T> {
+    const method = typeof type === 'string' ? type : type.method;
     this.listenTo(method);
     let waiter: NotificationWaiter | undefined;
     const arrived = new Promise<T>((resolve) => {
@@ -167,11 +172,11 @@ export class LspClient {
    */
   async waitForIndex(ms = this.waitMs): Promise<void> {
     let seen = this.statusCount;
-    let status = await this.request<IndexStatus>('nixDomains/status', undefined, ms);
+    let status: IndexStatus = await this.request(STATUS_REQUEST, undefined, ms);
     while (!(status.indexing === null && (status.files > 0 || status.error))) {
       if (this.statusCount === seen) {
         const last = JSON.stringify(status.indexing ?? status);
-        await this.waitForNotification('nixDomains/status', () => true, `a status from the server while it indexes (the last said ${last})`, ms);
+        await this.waitForNotification(STATUS_NOTIFICATION, () => true, `a status from the server while it indexes (the last said ${last})`, ms);
       }
       seen = this.statusCount;
       status = this.latestStatus!;
@@ -211,7 +216,12 @@ export class LspClient {
   }
 
   /** Sends a request and resolves with its answer; bounded like every wait. */
-  request<R>(method: string, params: unknown, ms = this.waitMs): Promise<R> {
+  /** Sends a request (a method name, or a typed request of shared/protocol.ts) and awaits its answer within `ms`. */
+  request<P, R>(type: RequestType<P, R, void>, params: P, ms?: number): Promise<R>;
+  request<R>(type: RequestType0<R, void>, params?: undefined, ms?: number): Promise<R>;
+  request<R>(method: string, params: unknown, ms?: number): Promise<R>;
+  request<R>(type: string | { method: string }, params: unknown, ms = this.waitMs): Promise<R> {
+    const method = typeof type === 'string' ? type : type.method;
     return this.within(this.connection.sendRequest<R>(method, params), `the answer to ${method}`, ms);
   }
 

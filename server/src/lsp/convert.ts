@@ -7,10 +7,10 @@ import type { Where } from '../analysis/across/where';
 import type { CompletionAnswerItem } from '../analysis/across/completion';
 import type { Diagnostic as OurDiagnostic } from '../analysis/features/diagnostics';
 import type { DocumentSymbolItem, SymbolKind as OurKind } from '../analysis/features/symbols';
-import { FOREIGN_SCHEME, type ForeignLocation } from '../analysis/universe';
+import type { ForeignLocation } from '../analysis/universe';
 import type { Analyzer } from '../analysis/analyzer';
 import type { Place, Span } from '../analysis/syntax';
-import type { ImpactList } from '../../../shared/protocol';
+import { FOREIGN_SCHEME, type ImpactList } from '../../../shared/protocol';
 
 /** LSP range of a span. */
 export function toRange(span: Span): Range {

@@ -17,10 +17,9 @@ import { impactSites } from '../analysis/impact/sites';
 import { manifestFileDiagnostics } from '../analysis/features/manifestDiagnostics';
 import { MANIFEST_FILE } from '../analysis/manifest';
 import { DomainSession } from '../analysis/session';
-import { FOREIGN_SCHEME } from '../analysis/universe';
 import { renderWavePlan } from '../analysis/waves';
 import {
-  CLEAR_STUB_CACHE_REQUEST, DEFAULT_SETTINGS, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST,
+  CLEAR_STUB_CACHE_REQUEST, COMMANDS, DEFAULT_SETTINGS, FOREIGN_SCHEME, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST,
   STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type FileImpactParams, type ServerStatus,
   type InitializationOptions, SHOW_WAVE_PLAN_COMMAND, type Settings, type WavePlanParams,
 } from '../../../shared/protocol';
@@ -124,7 +123,9 @@ export class NixDomainsServer {
     }));
     c.onDocumentSymbol((p, token) => run.run('document symbols', token, null, async () => {
       const at = await this.at(p.textDocument.uri);
-      return at ? ((await at.session.analyzer.withDocument(at.file, documentSymbols)) ?? []).map(toDocumentSymbol) : null;
+      // A file that cannot be read as Nix (binary, gone) has no outline: null, where an empty file has [].
+      const symbols = at && (await at.session.analyzer.withDocument(at.file, documentSymbols));
+      return symbols ? symbols.map(toDocumentSymbol) : null;
     }));
     c.onWorkspaceSymbol((p, token) => run.run('workspace symbols', token, [], async (budget) => {
       const out = [];
@@ -154,7 +155,7 @@ export class NixDomainsServer {
       const at = await this.at(data.uri);
       const answer = at && (await impactAcross(at.session, (pkgs) => pkgs.find((p) => p.attrPath === data.attr), budget));
       lens.command = at && answer
-        ? { title: answer.title, command: 'nixDomains.showImpact', arguments: [toImpactList(at.session.analyzer, answer)] }
+        ? { title: answer.title, command: COMMANDS.showImpact, arguments: [toImpactList(at.session.analyzer, answer)] }
         : { title: budget.cut ? 'rebuild impact: still computing, try again' : 'rebuild impact unavailable', command: '' };
       return lens;
     }));
