@@ -120,7 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
 
   await client.start();
   client.onNotification(PROBLEM_NOTIFICATION, (p: ProblemParams) => {
-    void vscode.window.showWarningMessage(`Nix Domains: ${p.message}`, 'Show Log').then((choice) => {
+    void vscode.window.showWarningMessage(`Nix Domains: ${p.message}${p.hint ? `. ${p.hint}` : ''}`, 'Show Log').then((choice) => {
       if (choice) output.show(true);
     });
   });

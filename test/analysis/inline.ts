@@ -32,7 +32,7 @@ export async function situation(files: Files, domain = 'core'): Promise<Situatio
   }
   if (!cursor) throw new Error('no cursor (|) in any file');
   analyzer.isIndexed = true;
-  const session = new DomainSession(analyzer, { trusted: false, stubLog: () => undefined, report: () => undefined });
+  const session = new DomainSession(analyzer, { trusted: false, stubLog: () => undefined, problem: () => undefined });
   return { session, ...cursor };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fixtureAnalyzer } from '../helpers';
 import { impactTitle, RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/closure';
 import { validateImpactManifest } from '../../server/src/analysis/impact/manifest';
+import { messagesOf } from '../../server/src/analysis/manifestValues';
 import { builtWithStdenv } from './fixturePackages';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
@@ -63,15 +64,19 @@ test('the manifest names what stdenv is built from instead', async () => {
   assert.equal(RebuildModel.of(analyzer).rebuildClosure([zlib]).stdenv.touched, false);
 });
 
-test('the manifest section is validated with messages that say where and what', () => {
-  assert.deepEqual(validateImpactManifest(['gcc']).errors, ['nix-domains.json: impact must be an object like { "stdenv": ["gcc", "bash"] }']);
-  assert.deepEqual(validateImpactManifest({ stdenv: 'gcc', extra: 1 }).errors, [
+test('the manifest section is validated with messages that say where and what, at the key they name', () => {
+  const messages = (value: unknown) => messagesOf(validateImpactManifest(value, 'nix-domains.json: ').problems);
+  assert.deepEqual(messages(['gcc']), ['nix-domains.json: impact must be an object like { "stdenv": ["gcc", "bash"] }']);
+  assert.deepEqual(messages({ stdenv: 'gcc', extra: 1 }), [
     'nix-domains.json: impact.extra is not a known setting (known: stdenv)',
     'nix-domains.json: impact.stdenv must be a list of attribute names, like ["gcc", "glibc", "bash"]',
   ]);
-  assert.deepEqual(validateImpactManifest({ stdenv: ['gcc', 3, ''] }), {
+  assert.deepEqual(validateImpactManifest({ stdenv: ['gcc', 3, ''] }, 'nix-domains.json: '), {
     settings: { stdenv: ['gcc'] },
-    errors: ['nix-domains.json: impact.stdenv[1] must be a non-empty attribute name, not 3', 'nix-domains.json: impact.stdenv[2] must be a non-empty attribute name, not ""'],
+    problems: [
+      { path: ['impact', 'stdenv', 1], message: 'nix-domains.json: impact.stdenv[1] must be a non-empty attribute name, not 3' },
+      { path: ['impact', 'stdenv', 2], message: 'nix-domains.json: impact.stdenv[2] must be a non-empty attribute name, not ""' },
+    ],
   });
 });
 

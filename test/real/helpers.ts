@@ -27,7 +27,7 @@ export function realSession(domainOrRoot: CorpusDomain | string, options: { stub
   let session = sessions.get(root);
   if (!session) {
     session = DomainSession.open(root, {
-      trusted: true, stubLog: (m) => reported.push(m), report: (m) => reported.push(m), stubCacheDir: options.stubCacheDir ?? path.join(CACHE, 'stubs'),
+      trusted: true, stubLog: (m) => reported.push(m), problem: (p) => reported.push(p.message), stubCacheDir: options.stubCacheDir ?? path.join(CACHE, 'stubs'),
       analyzer: { cacheDir: path.join(CACHE, 'index'), log: (m) => reported.push(m) },
     }).then(async (s) => {
       await s.analyzer.indexAll();

@@ -90,11 +90,13 @@ export async function startSession(root: string, options: { cacheHome?: string; 
   const problems: string[] = [];
   const waiters: { pattern: RegExp; resolve: (m: string) => void }[] = [];
   client.connection.onNotification(PROBLEM_NOTIFICATION, (p: ProblemParams) => {
-    problems.push(p.message);
+    // As the user reads it: what happened, then what to check.
+    const told = p.hint ? `${p.message}. ${p.hint}` : p.message;
+    problems.push(told);
     for (const w of [...waiters]) {
-      if (w.pattern.test(p.message)) {
+      if (w.pattern.test(told)) {
         waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(p.message);
+        w.resolve(told);
       }
     }
   });

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lockedRevisionOf } from '../../server/src/analysis/stubs/flakeLock';
+import { messagesOf } from '../../server/src/analysis/manifestValues';
 import { manifestJsonSchema, stubSpecKind, validateDomainsManifest } from '../../server/src/analysis/stubs/manifestDomains';
 
 /** One check: a `domains` value and the messages it must produce (none for a valid one). */
 function check(value: unknown, expected: RegExp[]): void {
-  const { errors } = validateDomainsManifest(value, 'domains', 'rust');
+  const errors = messagesOf(validateDomainsManifest(value, 'rust').problems);
   assert.equal(errors.length, expected.length, errors.join('\n'));
   expected.forEach((pattern, i) => assert.match(errors[i]!, pattern));
 }

@@ -1,4 +1,5 @@
 // The wave plan behind `nix-domains wave`, and the manifest's `waves` section validator.
+import { messagesOf } from '../../server/src/analysis/manifestValues';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -130,8 +131,9 @@ test('plan: long pivot sets are cut in text, whole in JSON', () => {
 function checkManifest(value: unknown, errors: RegExp[]): void {
   test(`manifest: ${JSON.stringify(value)}`, () => {
     const result = validateWavesManifest(value);
-    assert.equal(result.errors.length, errors.length, result.errors.join('\n'));
-    errors.forEach((e, i) => assert.match(result.errors[i]!, e));
+    const messages = messagesOf(result.problems);
+    assert.equal(messages.length, errors.length, messages.join('\n'));
+    errors.forEach((e, i) => assert.match(messages[i]!, e));
     if (errors.length === 0) assert.deepEqual(result.waves, value ?? {});
   });
 }

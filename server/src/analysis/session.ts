@@ -2,8 +2,9 @@ import { Analyzer, type AnalyzerOptions } from './analyzer';
 import type { Budget } from './budget';
 import { prepareDomainGraph } from './dependencyGraph';
 import { DomainWaves } from './features/waves';
-import { readImpactSettings, type ImpactSettings } from './impact/manifest';
-import { readDomainName } from './manifest';
+import type { ImpactSettings } from './impact/manifest';
+import { readManifest, type Manifest } from './manifest';
+import type { ProblemSink } from './problems';
 import type { CatalogPart } from './packages';
 import { Universe } from './universe';
 
@@ -13,12 +14,12 @@ export type Need = CatalogPart | 'graph';
 export interface SessionOptions {
   /** False in an untrusted workspace: the domain is read, but nothing is fetched and git never runs. */
   trusted: boolean;
-  /** Where stub fetches and refusals are told (the server sorts them into the log and the user's notices). */
+  /** Where stub fetches and decisions are logged. */
   stubLog: (message: string) => void;
+  /** What the user should know once (a stub or file of another domain refused or unavailable). */
+  problem: ProblemSink;
   /** Where the Waves hover links the full wave plan (a `command:` link the client runs), if the client follows links. */
   wavePlanLink?: string;
-  /** Where problems of the manifest's sections are told. */
-  report: (message: string) => void;
   analyzer?: Partial<AnalyzerOptions>;
   /** Folder of the stub cache (default: the platform cache folder). */
   stubCacheDir?: string;
@@ -30,44 +31,57 @@ export interface SessionOptions {
  * domain; cross-domain features are plain functions of a session.
  */
 export class DomainSession {
+  private manifestValue?: Promise<Manifest>;
   private universeValue?: Promise<Universe>;
   private wavesValue?: Promise<DomainWaves>;
-  private impactValue?: Promise<ImpactSettings>;
 
   constructor(readonly analyzer: Analyzer, readonly options: SessionOptions) {}
 
   /** Opens the domain rooted at `root` (its name from the manifest, else the folder); indexing is the caller's. */
   static async open(root: string, options: SessionOptions): Promise<DomainSession> {
-    const analyzer = await Analyzer.create(root, await readDomainName(root), { ...options.analyzer, useGit: options.trusted });
-    return new DomainSession(analyzer, options);
+    const manifest = await readManifest(root);
+    const analyzer = await Analyzer.create(root, manifest.domain, { ...options.analyzer, useGit: options.trusted });
+    const session = new DomainSession(analyzer, options);
+    session.manifestValue = Promise.resolve(manifest);
+    return session;
   }
 
   get trusted(): boolean {
     return this.options.trusted;
   }
 
+  /** The domain's manifest, read once (`manifestChanged` reads it again). */
+  manifest(): Promise<Manifest> {
+    this.manifestValue ??= readManifest(this.analyzer.root);
+    return this.manifestValue;
+  }
+
+  /** nix-domains.json changed: the next use reads it again, and the universe and waves built on it are made anew. */
+  manifestChanged(): void {
+    this.manifestValue = undefined;
+    this.universeValue = undefined;
+    this.wavesValue = undefined;
+  }
+
   /** The other domains (created on first use; nothing is fetched until a name needs it). */
   universe(): Promise<Universe> {
-    this.universeValue ??= Universe.create(this.analyzer, {
-      log: this.options.stubLog, fetch: this.options.trusted, ...(this.options.stubCacheDir ? { cacheDir: this.options.stubCacheDir } : {}),
-    });
+    this.universeValue ??= this.manifest().then((manifest) => Universe.create(this.analyzer, {
+      log: this.options.stubLog, problem: this.options.problem, fetch: this.options.trusted, manifest,
+      ...(this.options.stubCacheDir ? { cacheDir: this.options.stubCacheDir } : {}),
+    }));
     return this.universeValue;
   }
 
   /** The domain's waves, or undefined in an untrusted workspace (they read git branches). */
   async waves(): Promise<DomainWaves | undefined> {
     if (!this.options.trusted) return undefined;
-    this.wavesValue ??= DomainWaves.create(this.analyzer);
+    this.wavesValue ??= this.manifest().then((manifest) => DomainWaves.create(this.analyzer, manifest));
     return this.wavesValue;
   }
 
-  /** The manifest's `impact` settings, read once; problems in them are reported. */
-  impactSettings(): Promise<ImpactSettings> {
-    this.impactValue ??= readImpactSettings(this.analyzer.root).then(({ settings, errors }) => {
-      for (const error of errors) this.options.report(`invalid ${error}`);
-      return settings;
-    });
-    return this.impactValue;
+  /** The manifest's `impact` settings (its problems are shown in the manifest itself). */
+  async impactSettings(): Promise<ImpactSettings> {
+    return (await this.manifest()).impact;
   }
 
   /** Builds what a request needs within its budget, in slices; true when all of it is ready. */

@@ -1,9 +1,22 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from './analyzer';
+import type { Manifest } from './manifest';
+import { problem, type ProblemSink } from './problems';
 import { formatEntryHover, parseEntry } from './maintainers/entry';
 import type { StubPackage } from './stubs/format';
 import { StubStore, type StubSymbol } from './stubs/store';
+
+/** Where a universe reads its other domains from, and where it tells what happens. */
+export interface UniverseOptions {
+  log: (message: string) => void;
+  problem?: ProblemSink;
+  /** The open domain's manifest, when already read (else it is read here). */
+  manifest?: Manifest;
+  cacheDir?: string;
+  /** False in an untrusted workspace: nothing is fetched, no checkout is read. */
+  fetch?: boolean;
+}
 
 /** A package of another domain, as its stub describes it. */
 export interface ForeignPackage { domain: string; revision: string; pkg: StubPackage }
@@ -59,15 +72,21 @@ export class Universe {
   private constructor(readonly analyzer: Analyzer, readonly store: StubStore | undefined) {}
 
   /** The universe of the domain an analyzer indexes; `fetch: false` (an untrusted workspace) reads local checkouts only. */
-  static async create(analyzer: Analyzer, options: { log: (message: string) => void; cacheDir?: string; fetch?: boolean }): Promise<Universe> {
+  static async create(analyzer: Analyzer, options: UniverseOptions): Promise<Universe> {
     // Untrusted: not even a local checkout is read (that would run git); other domains stay unknown.
     if (options.fetch === false) return new Universe(analyzer, undefined);
-    const store = await StubStore.forDomain(analyzer.root, { log: options.log, ...(options.cacheDir ? { cache: options.cacheDir } : {}) })
-      .catch((err: unknown) => {
-        options.log(`other domains unavailable: ${err instanceof Error ? err.message : String(err)}`);
-        return undefined;
-      });
-    return new Universe(analyzer, store);
+    const base = { log: options.log, ...(options.problem ? { problem: options.problem } : {}), ...(options.cacheDir ? { cache: options.cacheDir } : {}) };
+    try {
+      const store = options.manifest
+        ? new StubStore({ ...base, workspaceRoot: analyzer.root, domains: options.manifest.domains })
+        : await StubStore.forDomain(analyzer.root, base);
+      return new Universe(analyzer, store);
+    } catch (err) {
+      const message = `other domains unavailable: ${err instanceof Error ? err.message : String(err)}`;
+      options.log(message);
+      options.problem?.(problem('stub', message));
+      return new Universe(analyzer, undefined);
+    }
   }
 
   /** The other domains, as the manifest names them. */

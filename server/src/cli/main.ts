@@ -179,7 +179,8 @@ async function queryCommand(args: string[]): Promise<number> {
   const pos = { line: Number(match[2]) - 1, character: Number(match[3]) - 1 };
   // The same cross-domain answers as the editor's: other domains through their stubs (problems on stderr).
   const session = new DomainSession(analyzer, {
-    trusted: true, stubLog: (message) => process.stderr.write(`nix-domains: ${message}\n`), report: (message) => process.stderr.write(`warning: ${message}\n`),
+    trusted: true, stubLog: (message) => process.stderr.write(`nix-domains: ${message}\n`),
+    problem: (p) => process.stderr.write(`warning: ${p.message}. ${p.hint}\n`),
   });
   const budget = new Budget();
   if (!(await analyzer.withDocument(relative, () => true))) {

@@ -16,6 +16,7 @@ import { documentSymbols } from '../analysis/features/symbols';
 import { impactSites } from '../analysis/impact/sites';
 import { manifestFileDiagnostics } from '../analysis/features/manifestDiagnostics';
 import { MANIFEST_FILE } from '../analysis/manifest';
+import type { Problem } from '../analysis/problems';
 import { DomainSession } from '../analysis/session';
 import { renderWavePlan } from '../analysis/waves';
 import {
@@ -246,8 +247,8 @@ export class NixDomainsServer {
       session = DomainSession.open(root, {
         trusted: this.trusted,
         ...(this.commandLinks ? { wavePlanLink: `command:${SHOW_WAVE_PLAN_COMMAND}` } : {}),
-        stubLog: (message) => this.onStubLog(message),
-        report: (message) => this.onStubLog(message),
+        stubLog: (message) => this.connection.console.info(`[stubs] ${message}`),
+        problem: (problem) => this.tell(problem),
         analyzer: { largeFileThreshold: this.settings.largeFileThreshold, log: (message) => this.connection.console.warn(message) },
       });
       this.sessions.set(root, session);
@@ -311,7 +312,10 @@ export class NixDomainsServer {
   }
 
   private async onWatchedFiles(uris: string[]): Promise<void> {
-    if (uris.some((uri) => uri.endsWith(`/${MANIFEST_FILE}`))) void this.publishManifestDiagnostics();
+    if (uris.some((uri) => uri.endsWith(`/${MANIFEST_FILE}`))) {
+      for (const session of await Promise.all(this.sessions.values())) session.manifestChanged();
+      void this.publishManifestDiagnostics();
+    }
     // A moved flake.lock pins other domains at other revisions: forget what was looked up in them;
     // the store reads the lock again and loads the stub of the new pin on the next lookup.
     if (uris.some((uri) => uri.endsWith('/flake.lock'))) for (const session of await Promise.all(this.sessions.values())) await session.forgetOtherDomains();
@@ -323,17 +327,13 @@ export class NixDomainsServer {
     for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
   }
 
-  /** Every stub fetch and refusal goes to the log; a refusal or failure is also told to the user, once. */
-  private onStubLog(message: string): void {
-    this.connection.console.info(`[stubs] ${message}`);
-    if (!/refus|fail|cannot|unavailable|invalid|error|timed out|mismatch/i.test(message)) return;
-    if (this.told.has(message)) return;
-    this.told.add(message);
-    // Say what to check, not only what happened.
-    const hint = /manifest|nix-domains\.json|invalid/i.test(message)
-      ? 'Check nix-domains.json.'
-      : 'Check that domain\'s "stubs"/"files" entry in nix-domains.json and the network; then run "Nix Domains: Refresh Domain Stubs". The server log has the details.';
-    void this.connection.sendNotification(PROBLEM_NOTIFICATION, { message: `${message}. ${hint}` });
+  /** A problem is told to the user once (what happened, the domain, what to check); the log has it already. */
+  private tell(problem: Problem): void {
+    if (this.told.has(problem.message)) return;
+    this.told.add(problem.message);
+    void this.connection.sendNotification(PROBLEM_NOTIFICATION, {
+      message: problem.message, hint: problem.hint, ...(problem.domain ? { domain: problem.domain } : {}),
+    });
   }
 
   /** Publishes diagnostics shortly after the last change, so typing does not recompute them per keystroke. */

@@ -4,8 +4,8 @@
 // says so where the user can fix it.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { validateImpactManifest } from '../impact/manifest';
-import { manifestFromText } from '../stubs/manifestDomains';
+import { parseManifest } from '../manifest';
+import type { ManifestProblem } from '../manifestValues';
 import type { Span } from '../syntax';
 import type { Diagnostic } from './diagnostics';
 
@@ -18,32 +18,19 @@ export async function manifestFileDiagnostics(file: string): Promise<Diagnostic[
 /** The diagnostics of a manifest's text: one per problem, placed at the key it names. */
 export function manifestDiagnostics(text: string, folderName: string): Diagnostic[] {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const { errors } = manifestFromText(source, folderName);
-  let impact: unknown;
-  try {
-    impact = (JSON.parse(source) as { impact?: unknown } | null)?.impact;
-  } catch {
-    impact = undefined; // reported once, as invalid JSON
-  }
-  errors.push(...validateImpactManifest(impact, 'impact').errors);
   const keys = keySpans(source);
-  return errors.map((message) => ({
-    span: spanOf(source, message, keys), severity: 'error' as const, code: 'manifest', message: `nix-domains.json: ${message}`,
+  return parseManifest(source, folderName).problems.map((problem) => ({
+    span: spanOf(source, problem, keys), severity: 'error' as const, code: 'manifest', message: `nix-domains.json: ${problem.message}`,
   }));
 }
 
-/** Where a message points: the offset a JSON error names, else the key path it starts with. */
-function spanOf(text: string, message: string, keys: Map<string, Span>): Span {
-  if (/not valid JSON/.test(message)) {
-    const at = /position (\d+)/.exec(message);
-    const offset = at ? Math.min(Number(at[1]), text.length) : text.length;
-    const [line, col] = lineCol(text, offset);
+/** Where a problem is: the offset invalid JSON stopped at, else its key (a missing key at its nearest parent). */
+function spanOf(text: string, problem: ManifestProblem, keys: Map<string, Span>): Span {
+  if (problem.offset !== undefined) {
+    const [line, col] = lineCol(text, Math.min(problem.offset, text.length));
     return [line, col, line, col];
   }
-  const keyed = /^(\S+) key "([^"]*)"/.exec(message);
-  const dotted = keyed ? `${keyed[1]}.${keyed[2]}` : (/^([A-Za-z0-9_$][\w$.\-[\]]*)/.exec(message)?.[1] ?? '');
-  const parts = dotted.replace(/\[\d+\]/g, '').split('.').filter(Boolean);
-  // The longest prefix of the path that is a key of the file (a missing key is reported at its parent).
+  const parts = problem.path.filter((p): p is string => typeof p === 'string');
   for (let n = parts.length; n > 0; n--) {
     const span = keys.get(parts.slice(0, n).join('.'));
     if (span) return span;

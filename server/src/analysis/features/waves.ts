@@ -1,12 +1,10 @@
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { Analyzer } from '../analyzer';
 import { domainGraph, packageId } from '../dependencyGraph';
-import { MANIFEST_FILE } from '../manifest';
+import { MANIFEST_FILE, readManifest, type Manifest } from '../manifest';
 import type { Package } from '../packages';
 import {
   BranchCache, buildWavePlan, describePackageWaves, frozenEditWarning, parseWaveBranch,
-  renderWavesHover, validateWavesManifest, wavePatternsOf, WaveModel, type BranchSnapshot, type FrozenEditWarning,
+  renderWavesHover, wavePatternsOf, WaveModel, type BranchSnapshot, type FrozenEditWarning,
   type WavePlanOptions, type WavePlanResult, type WavesManifest,
 } from '../waves';
 
@@ -30,17 +28,12 @@ export class DomainWaves {
     this.branches = new BranchCache(analyzer.root);
   }
 
-  /** Reads the manifest's `waves` section (invalid parts are reported and ignored). */
-  static async create(analyzer: Analyzer): Promise<DomainWaves> {
+  /** The waves of a domain, from its manifest's `waves` section (read when not given; invalid parts are left out and listed). */
+  static async create(analyzer: Analyzer, manifest?: Manifest): Promise<DomainWaves> {
     const waves = new DomainWaves(analyzer);
-    try {
-      const manifest = JSON.parse(await fs.readFile(path.join(analyzer.root, MANIFEST_FILE), 'utf8')) as { waves?: unknown };
-      const checked = validateWavesManifest(manifest.waves, `${MANIFEST_FILE}: waves`);
-      waves.manifest = checked.waves;
-      waves.manifestErrors.push(...checked.errors);
-    } catch {
-      // No manifest or not JSON: derived steps and default branch names (the manifest reports its own errors).
-    }
+    const read = manifest ?? (await readManifest(analyzer.root));
+    waves.manifest = read.waves;
+    waves.manifestErrors.push(...read.problems.filter((p) => p.path[0] === 'waves').map((p) => `${MANIFEST_FILE}: ${p.message}`));
     return waves;
   }
 

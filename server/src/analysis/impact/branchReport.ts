@@ -5,7 +5,7 @@ import { packageId } from '../dependencyGraph';
 import type { DomainWaves } from '../features/waves';
 import { RebuildModel, type ForeignDependants } from './closure';
 import { branchChanges, changedPackages } from './changes';
-import { readImpactSettings } from './manifest';
+import { MANIFEST_FILE, readManifest } from '../manifest';
 import { domainRows, touchedWaveSteps, type ImpactReport } from './report';
 
 /** Options of a branch report. */
@@ -17,8 +17,9 @@ export interface BranchReportOptions {
 
 /** The impact of the working tree (committed or not) against the merge base of `base` and HEAD. */
 export async function branchImpactReport(analyzer: Analyzer, base: string, options: BranchReportOptions = {}): Promise<ImpactReport> {
-  const { settings, errors } = await readImpactSettings(analyzer.root);
-  const model = RebuildModel.of(analyzer, settings);
+  const manifest = await readManifest(analyzer.root);
+  const errors = manifest.problems.filter((p) => p.path[0] === 'impact').map((p) => `${MANIFEST_FILE}: ${p.message}`);
+  const model = RebuildModel.of(analyzer, manifest.impact);
   const changes = await branchChanges(analyzer.root, base);
   const mapped = changedPackages(analyzer, model, changes);
   const rebuild = model.rebuildClosure(mapped.packages, {

@@ -12,8 +12,8 @@
 //   }
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { MANIFEST_FILE } from '../manifest';
-import { validateWavesManifest, wavesJsonSchema } from '../waves/manifest';
+import { isObject, kind, MANIFEST_FILE, ManifestReport, type ManifestProblem } from '../manifestValues';
+import { wavesJsonSchema } from '../waves/manifest';
 import { isDomainName, isRevision } from './format';
 
 /** Where one other domain comes from. */
@@ -36,66 +36,52 @@ export function stubSpecKind(spec: string): 'http' | 'git' | 'folder' {
   return 'folder';
 }
 
-/** Checks a parsed `domains` section; the valid entries, and one message per problem naming its key. */
-export function validateDomainsManifest(value: unknown, at = 'domains', self?: string): { domains: DomainsManifest; errors: string[] } {
-  const errors: string[] = [];
+/** Checks a parsed `domains` section (`self`: this domain's name); the valid entries, and each problem at its key. */
+export function validateDomainsManifest(value: unknown, self?: string, prefix = ''): { domains: DomainsManifest; problems: ManifestProblem[] } {
+  const report = new ManifestReport(prefix);
   const domains: DomainsManifest = {};
-  if (value === undefined) return { domains, errors };
-  if (!isObject(value)) return { domains, errors: [`${at} must be an object from domain name to its sources, like { "core": { "path": "../core" } }, not ${kind(value)}`] };
+  if (value === undefined) return { domains, problems: [] };
+  if (!isObject(value)) {
+    report.at(['domains'], `must be an object from domain name to its sources, like { "core": { "path": "../core" } }, not ${kind(value)}`);
+    return { domains, problems: report.problems };
+  }
   for (const [name, entry] of Object.entries(value)) {
-    const where = `${at}.${name}`;
+    const where = ['domains', name];
     if (!isDomainName(name)) {
-      errors.push(`${at} key "${name}" is not a domain name (letters, digits, ".", "_", "-")`);
+      report.say(where, `domains key "${name}" is not a domain name (letters, digits, ".", "_", "-")`);
       continue;
     }
-    if (name === self) errors.push(`${where} names this domain itself`);
+    if (name === self) report.at(where, 'names this domain itself');
     if (!isObject(entry)) {
-      errors.push(`${where} must be an object like { "path": "../${name}" }, not ${kind(entry)}`);
+      report.at(where, `must be an object like { "path": "../${name}" }, not ${kind(entry)}`);
       continue;
     }
-    const before = errors.length;
+    const before = report.problems.length;
     for (const key of Object.keys(entry)) {
-      if (!(KEYS as readonly string[]).includes(key)) errors.push(`${where}.${key} is not a known setting (known: ${KEYS.join(', ')})`);
+      if (!(KEYS as readonly string[]).includes(key)) report.at([...where, key], `is not a known setting (known: ${KEYS.join(', ')})`);
     }
     for (const key of KEYS) {
       const v = entry[key];
-      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) errors.push(`${where}.${key} must be a non-empty string, not ${kind(v)}`);
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) report.at([...where, key], `must be a non-empty string, not ${kind(v)}`);
     }
     const { stubs, files, rev, input } = entry as DomainSourceConfig;
     if (typeof stubs === 'string' && stubs) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(stubs) && !/^(https?:\/\/|git\+(https?|ssh|file):\/\/)/.test(stubs)) {
-        errors.push(`${where}.stubs "${stubs}" must be an http(s) URL, git+https://…#ref, git+ssh://…, git+file://…, or a folder path`);
+        report.at([...where, 'stubs'], `"${stubs}" must be an http(s) URL, git+https://…#ref, git+ssh://…, git+file://…, or a folder path`);
       }
     }
     if (typeof files === 'string' && files) {
       if (/^https?:\/\//.test(files)) {
-        if (!files.includes('{path}')) errors.push(`${where}.files "${files}" must contain {path} (and usually {rev})`);
+        if (!files.includes('{path}')) report.at([...where, 'files'], `"${files}" must contain {path} (and usually {rev})`);
       } else if (!/^git\+(https?|ssh|file):\/\//.test(files)) {
-        errors.push(`${where}.files must be a URL template like "https://host/${name}/{rev}/{path}" or a git remote like "git+https://host/${name}.git"`);
+        report.at([...where, 'files'], `must be a URL template like "https://host/${name}/{rev}/{path}" or a git remote like "git+https://host/${name}.git"`);
       }
     }
-    if (typeof rev === 'string' && rev && !isRevision(rev)) errors.push(`${where}.rev "${rev}" is not a revision (a commit id)`);
-    if (typeof input === 'string' && input && !/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(input)) errors.push(`${where}.input "${input}" is not a flake input name`);
-    if (errors.length === before) domains[name] = entry as DomainSourceConfig;
+    if (typeof rev === 'string' && rev && !isRevision(rev)) report.at([...where, 'rev'], `"${rev}" is not a revision (a commit id)`);
+    if (typeof input === 'string' && input && !/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(input)) report.at([...where, 'input'], `"${input}" is not a flake input name`);
+    if (report.problems.length === before) domains[name] = entry as DomainSourceConfig;
   }
-  return { domains, errors };
-}
-
-/** The parts of a manifest the stub layer needs, with every problem found in it. */
-export interface ManifestDomainsResult { domain: string; domains: DomainsManifest; errors: string[] }
-
-/** Reads `nix-domains.json` at a domain root; no manifest means one domain named after its folder. */
-export async function readManifestDomains(root: string): Promise<ManifestDomainsResult> {
-  const folderName = path.basename(path.resolve(root));
-  let text: string;
-  try {
-    text = await fs.readFile(path.join(root, MANIFEST_FILE), 'utf8');
-  } catch {
-    return { domain: folderName, domains: await domainsFromFlakeLock(root), errors: [] };
-  }
-  const result = manifestFromText(text, folderName);
-  if (Object.keys(result.domains).length === 0) result.domains = await domainsFromFlakeLock(root);
-  return result;
+  return { domains, problems: report.problems };
 }
 
 /**
@@ -123,35 +109,6 @@ export async function domainsFromFlakeLock(root: string): Promise<DomainsManifes
     if (looksLikeDomain.some(Boolean)) domains[input] = { path: `../${input}`, input };
   }
   return domains;
-}
-
-/** Checks the text of a manifest (the whole file but `impact`, which impact/manifest.ts checks); `folderName` names the domain by default. */
-export function manifestFromText(text: string, folderName: string): ManifestDomainsResult {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    return { domain: folderName, domains: {}, errors: [`${MANIFEST_FILE} is not valid JSON: ${(err as Error).message}`] };
-  }
-  if (!isObject(data)) return { domain: folderName, domains: {}, errors: [`${MANIFEST_FILE} must hold an object, not ${kind(data)}`] };
-  const errors: string[] = [];
-  let domain = folderName;
-  if (data.domain !== undefined) {
-    if (typeof data.domain === 'string' && isDomainName(data.domain)) domain = data.domain;
-    else errors.push(`domain must be a domain name (letters, digits, ".", "_", "-"), not ${kind(data.domain)}`);
-  }
-  for (const key of ['packages', 'maintainers'] as const) {
-    const v = data[key];
-    if (v !== undefined && typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
-      errors.push(`${key} must be a path or a list of paths, not ${kind(v)}`);
-    }
-  }
-  // `impact` is checked by impact/manifest.ts.
-  const known = ['$schema', 'domain', 'packages', 'maintainers', 'domains', 'waves', 'impact'];
-  for (const key of Object.keys(data)) if (!known.includes(key)) errors.push(`${key} is not a known setting (known: ${known.slice(1).join(', ')})`);
-  const result = validateDomainsManifest(data.domains, 'domains', domain);
-  errors.push(...result.errors, ...validateWavesManifest(data.waves).errors);
-  return { domain, domains: result.domains, errors };
 }
 
 /** The JSON Schema of the whole manifest (what schemas/nix-domains.schema.json holds). */
@@ -206,15 +163,4 @@ export function manifestJsonSchema(): object {
       },
     },
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function kind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }

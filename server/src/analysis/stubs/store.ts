@@ -12,7 +12,9 @@ import type { BuiltStub } from './encode';
 import { readLockedRevision } from './flakeLock';
 import { domainPathProblem, revisionFolder, shardFor, type PartRef, type StubPackage, type StubReverse, type StubRoot, type StubShard } from './format';
 import { buildStub, gitRevision } from './generate';
-import { readManifestDomains, stubSpecKind, type DomainsManifest } from './manifestDomains';
+import { MANIFEST_FILE, readManifest } from '../manifest';
+import { problem, type ProblemKind, type ProblemSink } from '../problems';
+import { stubSpecKind, type DomainsManifest } from './manifestDomains';
 import { CheckoutFileSource } from './sources/checkout';
 import { FolderStubSource } from './sources/folder';
 import { GitFileSource, GitStubSource, type GitOptions } from './sources/git';
@@ -27,7 +29,10 @@ export interface StubStoreOptions {
   /** The revision to resolve a domain against; default: its `rev`, else its locked flake input. */
   revisionOf?: (domain: string) => Promise<string | undefined>;
   cache?: StubCache | string;
+  /** Every fetch and decision, for the log. */
   log?: (message: string) => void;
+  /** What the user should know once: a stub or file refused or unavailable (also logged). */
+  problem?: ProblemSink;
   http?: HttpOptions;
   git?: GitOptions;
   /** Limit of any one stub file or domain file. */
@@ -69,10 +74,10 @@ export class StubStore {
     this.cache.onDrop = (message) => this.log(message);
   }
 
-  /** A store for the domain at `root`, from its manifest (problems in it are logged). */
+  /** A store for the domain at `root`, from its manifest (read now; its problems are logged). */
   static async forDomain(root: string, options: Omit<StubStoreOptions, 'workspaceRoot' | 'domains'> = {}): Promise<StubStore> {
-    const manifest = await readManifestDomains(root);
-    for (const error of manifest.errors) options.log?.(`nix-domains.json: ${error}`);
+    const manifest = await readManifest(root);
+    for (const p of manifest.problems) options.log?.(`${MANIFEST_FILE}: ${p.message}`);
     return new StubStore({ ...options, workspaceRoot: root, domains: manifest.domains });
   }
 
@@ -215,6 +220,13 @@ export class StubStore {
     this.options.log?.(message);
   }
 
+  /** Logs a refusal or failure and tells it as a problem of its kind; the error to throw. */
+  private refuse(kind: ProblemKind, domain: string, message: string): StubUnavailableError {
+    this.log(message);
+    this.options.problem?.(problem(kind, message, domain));
+    return new StubUnavailableError(message);
+  }
+
   private record(domain: string, what: string, bytes: number, from: string): void {
     this.fetches.push({ domain, what, bytes, from });
     this.log(`fetched ${domain} ${what} ${formatBytes(bytes)} from ${from}`);
@@ -282,9 +294,7 @@ export class StubStore {
       await this.cache.dropRoot(domain, revision!, 'it failed validation');
     }
     if (!config.stubs) {
-      const why = `${domain}: no stub available (${[...reasons, 'no "stubs" configured'].join('; ')})`;
-      this.log(why);
-      throw new StubUnavailableError(why);
+      throw this.refuse('stub', domain, `${domain}: no stub available (${[...reasons, 'no "stubs" configured'].join('; ')})`);
     }
     const source = this.source(domain, config.stubs);
     try {
@@ -301,14 +311,14 @@ export class StubStore {
       await this.cache.putRoot(domain, rev, result.bytes, result.etag, result.from);
       return { root, revision: rev, source, parts: new Map() };
     } catch (err) {
-      const why = `refused ${domain} stub from ${source.description}: ${(err as Error).message}`;
-      this.log(why);
+      // Told even when the cache can stand in: the source is broken or unreachable.
+      const refused = this.refuse('stub', domain, `refused ${domain} stub from ${source.description}: ${(err as Error).message}`);
       if (cached) {
         this.log(`${domain}: using the cached root of ${revision!.slice(0, 12)}`);
         const root = this.tryRoot(cached.bytes, domain, revision, 'cached root');
         if (root) return { root, revision: root.revision, source, parts: new Map() };
       }
-      throw new StubUnavailableError(why);
+      throw refused;
     }
   }
 
@@ -399,8 +409,7 @@ export class StubStore {
         return value;
       } catch (err) {
         const why = err instanceof StubFormatError || err instanceof FetchError ? err.message : String(err);
-        this.log(`refused ${label}: ${why}`);
-        throw new StubUnavailableError(`refused ${label}: ${why}`);
+        throw this.refuse('stub', domain, `refused ${label}: ${why}`);
       }
     })();
     promise.catch(() => loaded.parts.delete(ref.sha256));
@@ -409,11 +418,8 @@ export class StubStore {
   }
 
   private async fileBytes(domain: string, file: string, range?: [number, number]): Promise<Buffer> {
-    const problem = domainPathProblem(file);
-    if (problem) {
-      this.log(`refused ${domain} file ${JSON.stringify(file)}: it ${problem}`);
-      throw new StubUnavailableError(`refused ${domain} file ${JSON.stringify(file)}: it ${problem}`);
-    }
+    const pathProblem = domainPathProblem(file);
+    if (pathProblem) throw this.refuse('file', domain, `refused ${domain} file ${JSON.stringify(file)}: it ${pathProblem}`);
     const config = this.config(domain);
     const revision = await this.revisionOf(domain);
     const sources: DomainFileSource[] = [];
@@ -436,7 +442,7 @@ export class StubStore {
       }
     }
     const why = `${domain} ${file}${revision ? ` at ${revision.slice(0, 12)}` : ''}: ${reasons.length ? reasons.join('; ') : 'no local checkout and no "files" configured'}`;
-    this.log(`refused ${why}`);
+    this.refuse('file', domain, `refused ${why}`);
     throw new StubUnavailableError(why);
   }
 }

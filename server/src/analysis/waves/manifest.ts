@@ -11,6 +11,7 @@
 // levels: step k updates every package of level k-1. A name in a step is a bare attribute name
 // (`python3Packages.numpy`, matching that attribute in every domain) or a domain-qualified id
 // (`core:glibc`).
+import { dotted, isObject, kind, ManifestReport, type KeyPath, type ManifestProblem } from '../manifestValues';
 import { DEFAULT_WAVE_PATTERNS, type WavePatterns, wavePatternProblem } from './branches';
 
 /** The manifest's `waves` section. */
@@ -21,48 +22,50 @@ export interface WavesManifest {
   stepsByMajor?: Record<string, string[][]>;
 }
 
-/** The section's value if valid (else `{}`), and one message per problem. */
+/** The section's value if valid (else `{}`), and its problems, each at the key it names. */
 export interface WavesValidation {
   waves: WavesManifest;
-  errors: string[];
+  problems: ManifestProblem[];
 }
 
 const KEYS = ['wip', 'green', 'steps', 'stepsByMajor'];
 
-/** Checks a parsed `waves` section; `at` names it in messages (e.g. `nix-domains.json: waves`). */
-export function validateWavesManifest(value: unknown, at = 'waves'): WavesValidation {
-  if (value === undefined) return { waves: {}, errors: [] };
-  const errors: string[] = [];
+/** Checks a parsed `waves` section; `prefix` goes before each message (e.g. `nix-domains.json: `). */
+export function validateWavesManifest(value: unknown, prefix = ''): WavesValidation {
+  const report = new ManifestReport(prefix);
+  const at: KeyPath = ['waves'];
+  if (value === undefined) return { waves: {}, problems: [] };
   if (!isObject(value)) {
-    return { waves: {}, errors: [`${at} must be an object like { "steps": [["glibc"], ["llvm"]] }, not ${kind(value)}`] };
+    report.at(at, `must be an object like { "steps": [["glibc"], ["llvm"]] }, not ${kind(value)}`);
+    return { waves: {}, problems: report.problems };
   }
   for (const key of Object.keys(value)) {
-    if (!KEYS.includes(key)) errors.push(`${at}.${key} is not a known setting (known: ${KEYS.join(', ')})`);
+    if (!KEYS.includes(key)) report.at([...at, key], `is not a known setting (known: ${KEYS.join(', ')})`);
   }
   for (const key of ['wip', 'green'] as const) {
     const pattern = value[key];
     if (pattern === undefined) continue;
-    if (typeof pattern !== 'string') errors.push(`${at}.${key} must be a string like "${DEFAULT_WAVE_PATTERNS[key]}", not ${kind(pattern)}`);
+    if (typeof pattern !== 'string') report.at([...at, key], `must be a string like "${DEFAULT_WAVE_PATTERNS[key]}", not ${kind(pattern)}`);
     else {
       const problem = wavePatternProblem(pattern);
-      if (problem) errors.push(`${at}.${key} ${problem}`);
+      if (problem) report.at([...at, key], problem);
     }
   }
   const wip = typeof value.wip === 'string' ? value.wip : DEFAULT_WAVE_PATTERNS.wip;
   const green = typeof value.green === 'string' ? value.green : DEFAULT_WAVE_PATTERNS.green;
-  if (wip === green) errors.push(`${at}.wip and ${at}.green must differ, or a green wave could not be told from one in progress`);
-  if (value.steps !== undefined) checkSteps(value.steps, `${at}.steps`, errors);
+  if (wip === green) report.say([...at, 'green'], 'waves.wip and waves.green must differ, or a green wave could not be told from one in progress');
+  if (value.steps !== undefined) checkSteps(value.steps, [...at, 'steps'], report);
   if (value.stepsByMajor !== undefined) {
     const byMajor = value.stepsByMajor;
-    if (!isObject(byMajor)) errors.push(`${at}.stepsByMajor must be an object from major wave number to steps, like { "2": [["glibc"]] }, not ${kind(byMajor)}`);
+    if (!isObject(byMajor)) report.at([...at, 'stepsByMajor'], `must be an object from major wave number to steps, like { "2": [["glibc"]] }, not ${kind(byMajor)}`);
     else {
       for (const [major, steps] of Object.entries(byMajor)) {
-        if (!/^[1-9]\d*$/.test(major)) errors.push(`${at}.stepsByMajor key "${major}" must be a major wave number (1, 2, …)`);
-        checkSteps(steps, `${at}.stepsByMajor.${major}`, errors);
+        if (!/^[1-9]\d*$/.test(major)) report.say([...at, 'stepsByMajor', major], `waves.stepsByMajor key "${major}" must be a major wave number (1, 2, …)`);
+        checkSteps(steps, [...at, 'stepsByMajor', major], report);
       }
     }
   }
-  return { waves: errors.length === 0 ? (value as WavesManifest) : {}, errors };
+  return { waves: report.problems.length === 0 ? (value as WavesManifest) : {}, problems: report.problems };
 }
 
 /** The branch patterns of a `waves` section, defaults filled in. */
@@ -97,39 +100,28 @@ export const wavesJsonSchema = {
   },
 } as const;
 
-function checkSteps(steps: unknown, at: string, errors: string[]): void {
+function checkSteps(steps: unknown, at: KeyPath, report: ManifestReport): void {
   if (!Array.isArray(steps)) {
-    errors.push(`${at} must be a list of steps, each a list of attribute names, like [["glibc"], ["llvm"]], not ${kind(steps)}`);
+    report.at(at, `must be a list of steps, each a list of attribute names, like [["glibc"], ["llvm"]], not ${kind(steps)}`);
     return;
   }
   const stepOf = new Map<string, number>();
   steps.forEach((step, i) => {
-    const where = `${at}[${i}] (step ${i + 1})`;
+    const where = `${dotted([...at, i])} (step ${i + 1})`;
     if (!Array.isArray(step)) {
-      errors.push(`${where} must be a list of attribute names, like ["glibc"], not ${kind(step)}`);
+      report.say([...at, i], `${where} must be a list of attribute names, like ["glibc"], not ${kind(step)}`);
       return;
     }
-    if (step.length === 0) errors.push(`${where} is empty; a step must update at least one package`);
+    if (step.length === 0) report.say([...at, i], `${where} is empty; a step must update at least one package`);
     step.forEach((name, j) => {
       if (typeof name !== 'string' || name.length === 0) {
-        errors.push(`${where}[${j}] must be a non-empty attribute name, not ${kind(name)}`);
+        report.say([...at, i, j], `${where}[${j}] must be a non-empty attribute name, not ${kind(name)}`);
         return;
       }
       const earlier = stepOf.get(name);
       // A package updated twice in one major wave would be both frozen and updated.
-      if (earlier !== undefined) errors.push(`${where} repeats "${name}", already updated in step ${earlier}`);
+      if (earlier !== undefined) report.say([...at, i, j], `${where} repeats "${name}", already updated in step ${earlier}`);
       else stepOf.set(name, i + 1);
     });
   });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function kind(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
