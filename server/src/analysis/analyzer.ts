@@ -76,7 +76,7 @@ export class Analyzer {
     this.index = new DomainIndex(root, domain);
     this.resolver = new Resolver(this.index);
     this.catalog = new PackageCatalog(this.index, this.resolver);
-    this.maintainers = new DomainMaintainers(this, options.openMaintainerList);
+    this.maintainers = new DomainMaintainers(this.index, options.openMaintainerList);
     // Handles of the (possibly huge) maintainer lists come from their chunked index, not a parse.
     this.resolver.memberOfFile = (file, name) => (isMaintainerList(file) ? this.maintainers.target(file, name) : undefined);
   }

@@ -2,7 +2,7 @@
 import { DomainWaves } from '../analysis/features/waves';
 import { branchImpactReport } from '../analysis/impact/branchReport';
 import { renderImpactReport, type ImpactFormat } from '../analysis/impact/report';
-import { openDomain, parseFlags } from './main';
+import { openDomain, parseFlags } from './common';
 
 const FORMATS = ['text', 'json', 'markdown'];
 

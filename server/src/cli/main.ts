@@ -6,13 +6,13 @@ import { referencesAcross } from '../analysis/across/references';
 import { Budget } from '../analysis/budget';
 import { PROVIDED_NAMES } from '../analysis/features/diagnostics';
 import { DomainSession } from '../analysis/session';
-import { readDomainName } from '../analysis/manifest';
 import { startServer } from '../lsp/start';
 import { DomainWaves } from '../analysis/features/waves';
 import { renderWavePlan } from '../analysis/waves';
 import { runDemo } from './demo';
 import { impactCommand } from './impact';
 import { stubCommand } from './stub';
+import { openDomain, parseFlags } from './common';
 
 const USAGE = `nix-domains — a domain-aware language server and CLI for Nix package collections
 
@@ -62,14 +62,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Opens the domain containing `dir` and indexes it. */
-export async function openDomain(dir: string): Promise<Analyzer> {
-  const root = path.resolve(dir);
-  const analyzer = await Analyzer.create(root, await readDomainName(root));
-  await analyzer.indexAll();
-  return analyzer;
-}
-
 async function indexCommand(dir: string): Promise<number> {
   const started = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
@@ -114,27 +106,6 @@ async function waveCommand(args: string[]): Promise<number> {
   }
   process.stdout.write(`${renderWavePlan(result.plan, format as 'text' | 'json' | 'markdown').trimEnd()}\n`);
   return 0;
-}
-
-/** Splits `--flag value` pairs from positional arguments. */
-export function parseFlags(args: string[], known: string[]): { values: Record<string, string>; positional: string[] } {
-  const values: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (known.includes(name)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined) throw new Error(`${name} needs a value`);
-      values[name] = value;
-    } else if (arg.startsWith('--')) {
-      throw new Error(`unknown option ${arg}`);
-    } else {
-      positional.push(arg);
-    }
-  }
-  return { values, positional };
 }
 
 /** How many inputs (formals; flags with defaults aside) of package files resolve to a definition in the domain; the unresolved ones by name. */

@@ -64,9 +64,9 @@ function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath:
   let target: Target | undefined;
   const local = lookupLocal(node, head!);
   if (local && fileFunction(doc)) target = analyzer.resolver.resolveInput(doc.path, head!);
-  if (!target) target = listByConvention(analyzer, [], head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+  if (!target) target = listByConvention(analyzer.maintainers, [], head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
   rest.forEach((segment, i) => {
-    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer, basePath.slice(0, i + 1), segment);
+    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, basePath.slice(0, i + 1), segment);
   });
   return target;
 }

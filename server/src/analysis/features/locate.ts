@@ -155,7 +155,7 @@ function selection(analyzer: Analyzer, doc: NixDocument, select: Node, index: nu
   if (upTo.length === 0) return { ...resolved, name, span };
   let target = resolved.target;
   upTo.forEach((segment, i) => {
-    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer, [...basePath, ...upTo.slice(0, i)], segment);
+    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, [...basePath, ...upTo.slice(0, i)], segment);
   });
   return { name, span, ...(target ? { target } : {}) };
 }
@@ -175,11 +175,11 @@ function resolveReference(analyzer: Analyzer, doc: NixDocument, node: Node, name
   } else {
     // A free `maintainers` that no `with` provides is the domain's list, not whatever binding of
     // that name the package sets happen to have.
-    target = throughWith(analyzer, doc, node, head!) ?? listByConvention(analyzer, [], head!)
+    target = throughWith(analyzer, doc, node, head!) ?? listByConvention(analyzer.maintainers, [], head!)
       ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
   }
   rest.forEach((segment, i) => {
-    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer, names.slice(0, i + 1), segment);
+    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, names.slice(0, i + 1), segment);
   });
   return { name: names[names.length - 1]!, span: spanOf(node), ...(target ? { target } : {}) };
 }

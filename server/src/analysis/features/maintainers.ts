@@ -1,13 +1,12 @@
 import { promises as fs } from 'node:fs';
-import type { Analyzer } from '../analyzer';
+import type { DomainIndex } from '../domainIndex';
 import { formatEntryHover, readEntry } from '../maintainers/entry';
 import type { HandleEntry, HandleIndex } from '../maintainers/index';
 import { updateIndex } from '../maintainers/incremental';
 import { bufferReader, FileByteReader, type ByteReader } from '../maintainers/reader';
 import { scanMaintainers } from '../maintainers/scan';
 import type { Target } from '../resolve';
-import type { Span } from '../syntax';
-import type { Place } from './definition';
+import type { Place, Span } from '../syntax';
 
 /** The lists a domain may have, by the attribute they are reached through (`lib.maintainers`, `lib.teams`). */
 export const MAINTAINER_LISTS: Record<string, string> = {
@@ -38,10 +37,10 @@ export function handleAsAttr(handle: string): string {
  * for when nothing in the domain binds it — a `lib` without that binding, or no `lib` at all:
  * the domain's own list file, by convention, if it has one. `before` is the path up to `name`.
  */
-export function listByConvention(analyzer: Analyzer, before: readonly string[], name: string): Target | undefined {
+export function listByConvention(maintainers: DomainMaintainers, before: readonly string[], name: string): Target | undefined {
   if (before.length > 1 || (before.length === 1 && before[0] !== 'lib')) return undefined;
   const file = Object.keys(MAINTAINER_LISTS).find((f) => MAINTAINER_LISTS[f] === name);
-  return file && analyzer.maintainers.has(file) ? { file, span: [0, 0, 0, 0] } : undefined;
+  return file && maintainers.has(file) ? { file, span: [0, 0, 0, 0] } : undefined;
 }
 
 interface ListState { index: HandleIndex; mtimeMs: number; size: number; buffer?: Buffer }
@@ -55,20 +54,20 @@ export class DomainMaintainers {
   private readonly lists = new Map<string, ListState>();
   private updates: Promise<void> = Promise.resolve();
 
-  constructor(readonly analyzer: Analyzer, private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open) {}
+  constructor(readonly index: DomainIndex, private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open) {}
 
   /** Scans the lists that exist (or re-scans one that changed on disk). */
   async refresh(): Promise<void> {
     for (const file of Object.keys(MAINTAINER_LISTS)) {
       const state = this.lists.get(file);
       if (state?.buffer) continue; // the open buffer is what counts
-      const stat = await fs.stat(this.analyzer.index.absolute(file)).catch(() => undefined);
+      const stat = await fs.stat(this.index.absolute(file)).catch(() => undefined);
       if (!stat?.isFile()) {
         this.lists.delete(file);
         continue;
       }
       if (state && state.mtimeMs === stat.mtimeMs && state.size === stat.size) continue;
-      const reader = await this.openReader(this.analyzer.index.absolute(file));
+      const reader = await this.openReader(this.index.absolute(file));
       try {
         this.lists.set(file, { index: await scanMaintainers(reader), mtimeMs: stat.mtimeMs, size: stat.size });
       } finally {
@@ -104,7 +103,7 @@ export class DomainMaintainers {
     const state = this.lists.get(file);
     const entry = state?.index.get(handle);
     if (!state || !entry) return undefined;
-    const reader = state.buffer ? bufferReader(state.buffer) : await this.openReader(this.analyzer.index.absolute(file));
+    const reader = state.buffer ? bufferReader(state.buffer) : await this.openReader(this.index.absolute(file));
     try {
       const parsed = await readEntry(reader, { start: entry.start, end: entry.end });
       return formatEntryHover(parsed, MAINTAINER_LISTS[file]);
@@ -132,7 +131,7 @@ export class DomainMaintainers {
       this.lists.set(file, { index: await scanMaintainers(bufferReader(next)), mtimeMs: 0, size: next.length, buffer: next });
       return;
     }
-    const previous = state.buffer ?? (await fs.readFile(this.analyzer.index.absolute(file)).catch(() => undefined));
+    const previous = state.buffer ?? (await fs.readFile(this.index.absolute(file)).catch(() => undefined));
     if (!previous) {
       this.lists.set(file, { ...state, index: await scanMaintainers(bufferReader(next)), buffer: next });
       return;
@@ -153,14 +152,14 @@ export class DomainMaintainers {
   unknownHandles(file: string): { handle: string; span: Span }[] {
     const list = 'maintainers/maintainer-list.nix';
     if (!this.lists.has(list)) return [];
-    const drv = this.analyzer.index.files.get(file)?.drv;
+    const drv = this.index.files.get(file)?.drv;
     return (drv?.maintainers ?? []).filter((m) => !this.entry(list, m.handle) && !this.entry('maintainers/team-list.nix', m.handle));
   }
 
   /** The places where packages name a handle as their maintainer. */
   packagesMaintainedBy(handle: string): Place[] {
     const out: Place[] = [];
-    for (const facts of this.analyzer.index.files.values()) {
+    for (const facts of this.index.files.values()) {
       for (const m of facts.drv?.maintainers ?? []) if (m.handle === handle) out.push({ file: facts.path, span: m.span });
     }
     return out;

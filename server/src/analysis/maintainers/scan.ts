@@ -1,6 +1,6 @@
 import type { ByteReader } from './reader';
 import { HandleIndex, HandleIndexBuilder, type HandleEntry } from './index';
-import { EntryScanner } from './scanner';
+import { EntryScanner, type ScanPoint, type StopRule } from './scanner';
 
 /** Bytes per read unless told otherwise. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
@@ -8,16 +8,6 @@ export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 export interface ScanOptions {
   chunkSize?: number;
 }
-
-/** A place a scan can begin: the file start, or the start of an entry an earlier scan found. */
-export interface ScanPoint {
-  offset: number;
-  line: number;
-  column: number;
-}
-
-/** Asked at every place an entry could begin; true ends the scan there (before that entry). */
-export type StopRule = (point: ScanPoint) => boolean;
 
 /**
  * Scans from `from` (default: the file start) in chunks, handing every complete entry to

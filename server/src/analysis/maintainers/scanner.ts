@@ -1,5 +1,14 @@
 import type { HandleEntry } from './index';
-import type { ScanPoint, StopRule } from './scan';
+
+/** A place a scan can begin: the file start, or the start of an entry an earlier scan found. */
+export interface ScanPoint {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+/** Asked at every place an entry could begin; true ends the scan there (before that entry). */
+export type StopRule = (point: ScanPoint) => boolean;
 
 /** Longest string value (name, GitHub handle, quoted handle) kept; the rest is cut off. */
 const CAPTURE_LIMIT = 1024;
