@@ -5,7 +5,8 @@ import type { Manifest } from './manifest';
 import { problem, type ProblemSink } from './problems';
 import { formatEntryHover, parseEntry } from './maintainers/entry';
 import type { StubPackage } from './stubs/format';
-import { StubStore, type StubSymbol } from './stubs/store';
+import { StubStore } from './stubs/store';
+import type { StubSymbol } from './stubs/storeTypes';
 
 /** Where a universe reads its other domains from, and where it tells what happens. */
 export interface UniverseOptions {

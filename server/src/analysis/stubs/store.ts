@@ -8,58 +8,19 @@ import { Analyzer } from '../analyzer';
 import type { HandleIndex } from '../maintainers/index';
 import { handleIndexFromJson } from '../maintainers/stub';
 import { StubCache } from './cache';
-import type { BuiltStub } from './encode';
 import { readLockedRevision } from './flakeLock';
 import { domainPathProblem, revisionFolder, shardFor, type PartRef, type StubPackage, type StubReverse, type StubRoot, type StubShard } from './format';
 import { buildStub, gitRevision } from './generate';
 import { MANIFEST_FILE, readManifest } from '../manifest';
-import { problem, type ProblemKind, type ProblemSink } from '../problems';
-import { stubSpecKind, type DomainsManifest } from './manifestDomains';
+import { problem, type ProblemKind } from '../problems';
+import { stubSpecKind } from './manifestDomains';
 import { CheckoutFileSource } from './sources/checkout';
 import { FolderStubSource } from './sources/folder';
-import { GitFileSource, GitStubSource, type GitOptions } from './sources/git';
-import { HttpFileSource, HttpStubSource, type HttpOptions } from './sources/http';
+import { GitFileSource, GitStubSource } from './sources/git';
+import { HttpFileSource, HttpStubSource } from './sources/http';
 import { DEFAULT_MAX_BYTES, FetchError, isNotModified, type DomainFileSource, type StubTreeSource } from './sources/types';
 import { parseJson, StubFormatError, validateIndex, validateReverse, validateRoot, validateShard, verifyPart } from './validate';
-
-export interface StubStoreOptions {
-  /** The open domain's root: relative paths in `domains` and its flake.lock are read from here. */
-  workspaceRoot: string;
-  domains: DomainsManifest;
-  /** The revision to resolve a domain against; default: its `rev`, else its locked flake input. */
-  revisionOf?: (domain: string) => Promise<string | undefined>;
-  cache?: StubCache | string;
-  /** Every fetch and decision, for the log. */
-  log?: (message: string) => void;
-  /** What the user should know once: a stub or file refused or unavailable (also logged). */
-  problem?: ProblemSink;
-  http?: HttpOptions;
-  git?: GitOptions;
-  /** Limit of any one stub file or domain file. */
-  maxBytes?: number;
-  /** Indexes a local checkout (default: a new Analyzer over it). */
-  openCheckout?: (root: string, domain: string) => Promise<Analyzer>;
-  /** A domain that failed to load is not tried again for this long, unless refreshed. */
-  retryAfterMs?: number;
-}
-
-/** One fetch (or read of a local checkout), for the counters. */
-export interface FetchRecord { domain: string; what: string; bytes: number; from: string }
-
-/** A package found by search, with the domain and revision it comes from. */
-export interface StubSymbol { domain: string; revision: string; name: string; kind: 'package' | 'function'; file: string; pos: [number, number] }
-
-interface Loaded {
-  root: StubRoot;
-  revision: string;
-  /** Present for a stub generated in memory from a local checkout. */
-  built?: BuiltStub;
-  source?: StubTreeSource;
-  parts: Map<string, Promise<unknown>>;
-}
-
-/** Thrown when a domain's stub cannot be had from any source; the message lists why for each. */
-export class StubUnavailableError extends Error {}
+import { formatBytes, StubUnavailableError, type FetchRecord, type Loaded, type StubStoreOptions, type StubSymbol } from './storeTypes';
 
 export class StubStore {
   readonly cache: StubCache;
@@ -445,11 +406,4 @@ export class StubStore {
     this.refuse('file', domain, `refused ${why}`);
     throw new StubUnavailableError(why);
   }
-}
-
-/** "3.1 KB" style sizes for log lines. */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
