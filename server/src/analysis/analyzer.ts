@@ -69,6 +69,12 @@ export class Analyzer {
   indexed: Promise<void> = Promise.resolve();
   /** Whether the whole domain has been indexed at least once. */
   isIndexed = false;
+  /**
+   * Resolves once the files indexing reads first are in (the top-level package sets, by-name
+   * groups, the lib): from then on a request can be answered from the partial index, which
+   * reads any other file it reaches on demand.
+   */
+  ready: Promise<void> = Promise.resolve();
   /** What the last `indexAll` did (files from the cache, files parsed, workers). */
   lastIndex?: IndexStats;
 
@@ -91,24 +97,27 @@ export class Analyzer {
    * rest are parsed in worker threads; yields to the event loop as it goes.
    */
   indexAll(onProgress?: (p: IndexProgress) => void): Promise<void> {
+    let readyNow!: () => void;
+    this.ready = new Promise((resolve) => (readyNow = resolve));
     this.indexed = (async () => {
-      this.lastIndex = await indexDomain({
-        root: this.root,
-        parser: this.parser,
-        largeFileThreshold: this.options.largeFileThreshold,
-        workers: this.options.indexWorkers,
-        cacheDir: this.options.cacheDir,
-        // An open buffer replaces its file on disk, also when it was opened during the run.
-        skip: (file) => this.documents.has(file),
-        apply: (file, facts) => {
-          if (this.documents.has(file)) return;
-          if (facts) this.index.setFile(facts);
-          else this.index.removeFile(file);
-        },
-        onProgress,
-        log: this.options.log,
-        useGit: this.options.useGit !== false,
-      });
+      try {
+        this.lastIndex = await indexDomain({
+          root: this.root,
+          parser: this.parser,
+          largeFileThreshold: this.options.largeFileThreshold,
+          workers: this.options.indexWorkers,
+          cacheDir: this.options.cacheDir,
+          index: this.index,
+          // An open buffer replaces its file on disk, also when it was opened during the run.
+          skip: (file) => this.documents.has(file),
+          onReady: readyNow,
+          onProgress,
+          log: this.options.log,
+          useGit: this.options.useGit !== false,
+        });
+      } finally {
+        readyNow();
+      }
       await this.maintainers.refresh();
       this.isIndexed = true;
     })();
@@ -117,8 +126,8 @@ export class Analyzer {
 
   /** (Re-)indexes one file from disk; a file that is gone or unreadable is removed from the index. */
   async indexFileFromDisk(file: string): Promise<void> {
-    const { facts } = await factsFromDisk(file, this.index.absolute(file), this.parser, this.options.largeFileThreshold);
-    if (facts) this.index.setFile(facts);
+    const { facts, structure } = await factsFromDisk(file, this.index.absolute(file), this.parser, this.options.largeFileThreshold);
+    if (facts) this.index.setFile(facts, structure);
     else this.index.removeFile(file);
   }
 

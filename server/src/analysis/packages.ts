@@ -1,4 +1,4 @@
-import type { Binding, DomainIndex } from './domainIndex';
+import { BY_NAME, type Binding, type DomainIndex } from './domainIndex';
 import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
@@ -86,8 +86,9 @@ export class PackageCatalog {
     }
   }
 
-  /** Whether a map is built for the current structure. */
+  /** Whether a map is built for the current structure (never while the index is partial). */
   isReady(part: CatalogPart): boolean {
+    if (this.index.reading) return false;
     this.fresh();
     return this.part(part).ready;
   }
@@ -122,13 +123,39 @@ export class PackageCatalog {
 
   /** The packages built by a file. */
   packagesInFile(file: string): Package[] {
+    if (this.index.reading) {
+      // From the partial index: the file's by-name package, or what the bindings that call it define.
+      const whole = this.resolver.fileTarget(file);
+      const callers = this.index.callersOf(file).filter((b) => b.val.k === 'call');
+      const targets = callers.length > 0 ? callers.map((binding) => ({ ...whole, binding })) : [whole];
+      return targets.flatMap((t) => this.packageFor(t) ?? []);
+    }
     return this.all().filter((p) => p.target.file === file);
   }
 
   /** The package a resolved target defines, if it is one. */
   packageAt(target: Target): Package | undefined {
+    if (this.index.reading) return this.packageFor(target);
     this.fresh();
     return this.packagesValue.get().byKey.get(targetKey(target));
+  }
+
+  /**
+   * The package a target defines, from that target alone: what a request answered from the
+   * partial index sees, before the catalog can be built. The definition is the one the catalog
+   * finds (a calling binding, or a by-name folder); a package known by several attribute paths
+   * may be named by another of them, and members of folder sets are not told.
+   */
+  private packageFor(target: Target): Package | undefined {
+    if (target.missing || target.set || target.dir !== undefined) return undefined;
+    const binding = target.binding;
+    if (binding && (binding.val.k === 'call' || binding.val.k === 'inline')) {
+      const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
+      return { attrPath, name: binding.name, declFile: binding.file, declSpan: binding.span, target, binding, ...this.drvOf(target, binding) };
+    }
+    const byName = BY_NAME.exec(target.file);
+    if (!target.whole || !byName || this.index.byNameByName.get(byName[1]!)?.file !== target.file) return undefined;
+    return { attrPath: byName[1]!, name: byName[1]!, declFile: target.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) };
   }
 
   private *collect(): Steps<{ packages: Package[]; byKey: Map<string, Package> }> {
