@@ -39,6 +39,8 @@ export interface AnalyzerOptions {
   cacheDir: string | null;
   /** Where indexing reports what it could not do (a worker lost, a cache ignored). */
   log: (message: string) => void;
+  /** A pause after each file indexing reads in process once its priority files are in (`NIX_DOMAINS_INDEX_PAUSE_MS`; tests of the partial index). */
+  indexPauseMs?: number;
 }
 
 /** The defaults, read from the environment when called. */
@@ -48,6 +50,7 @@ export function defaultOptions(): AnalyzerOptions {
     indexWorkers: defaultPoolSize(),
     cacheDir: defaultCacheDir(),
     log: (message) => process.stderr.write(`nix-domains: ${message}\n`),
+    ...(Number(process.env.NIX_DOMAINS_INDEX_PAUSE_MS) > 0 ? { indexPauseMs: Number(process.env.NIX_DOMAINS_INDEX_PAUSE_MS) } : {}),
   };
 }
 
@@ -69,6 +72,8 @@ export class Analyzer {
   indexed: Promise<void> = Promise.resolve();
   /** Whether the whole domain has been indexed at least once. */
   isIndexed = false;
+  /** Whether `indexAll` is running: from its call (before the listing) to the index complete. */
+  indexing = false;
   /**
    * Resolves once the files indexing reads first are in (the top-level package sets, by-name
    * groups, the lib): from then on a request can be answered from the partial index, which
@@ -99,6 +104,7 @@ export class Analyzer {
   indexAll(onProgress?: (p: IndexProgress) => void): Promise<void> {
     let readyNow!: () => void;
     this.ready = new Promise((resolve) => (readyNow = resolve));
+    this.indexing = true;
     this.indexed = (async () => {
       try {
         this.lastIndex = await indexDomain({
@@ -114,12 +120,17 @@ export class Analyzer {
           onProgress,
           log: this.options.log,
           useGit: this.options.useGit !== false,
+          ...(this.options.indexPauseMs ? { pauseMs: this.options.indexPauseMs } : {}),
         });
       } finally {
         readyNow();
       }
-      await this.maintainers.refresh();
-      this.isIndexed = true;
+      try {
+        await this.maintainers.refresh();
+        this.isIndexed = true;
+      } finally {
+        this.indexing = false;
+      }
     })();
     return this.indexed;
   }

@@ -76,7 +76,7 @@ export class DomainSession {
    * index would be wrong, and rebuilt with every file read).
    */
   async prepare(budget: Budget, needs: readonly Need[]): Promise<boolean> {
-    if (this.analyzer.index.reading && !(await budget.race(this.analyzer.indexed.then(() => true, () => true)))) return false;
+    if (this.analyzer.indexing && !(await budget.race(this.analyzer.indexed.then(() => true, () => true)))) return false;
     const parts = needs.filter((n): n is CatalogPart => n !== 'graph');
     if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
     return needs.includes('graph') ? prepareDomainGraph(this.analyzer, budget) : true;
@@ -89,10 +89,10 @@ export class DomainSession {
    * the answer may be incomplete; 'cut' that the budget ran out first.
    */
   async prepareAt(budget: Budget, needs: readonly Need[]): Promise<'ready' | 'partial' | 'cut'> {
-    if (!this.analyzer.index.reading) return (await this.prepare(budget, needs)) ? 'ready' : 'cut';
+    if (!this.analyzer.indexing) return (await this.prepare(budget, needs)) ? 'ready' : 'cut';
     await budget.race(this.analyzer.ready);
     if (budget.stopped) return 'cut';
-    return this.analyzer.index.reading ? 'partial' : (await this.prepare(budget, needs)) ? 'ready' : 'cut';
+    return this.analyzer.indexing ? 'partial' : (await this.prepare(budget, needs)) ? 'ready' : 'cut';
   }
 
   /** While the domain is being indexed: how far it is, as a sentence for an answer that may be incomplete. */

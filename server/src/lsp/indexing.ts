@@ -21,15 +21,19 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
   const jobs = sessions.map(async (pending) => {
     const session = await pending;
     const { analyzer } = session;
-    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
     const started = Date.now();
+    // Started before anything else is awaited: a request on this session (its continuation runs
+    // after this one) finds indexing under way and waits for the files read first.
+    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
     const indexing = analyzer.indexAll(({ done, total }) => {
       progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`);
       hooks.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
     });
+    hooks.setStatus({ domain: analyzer.index.domain, indexing: { done: 0, total: 0 }, files: 0, packages: 0 });
+    progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
     void analyzer.ready.then(() => {
-      if (!analyzer.index.reading) return;
+      if (!analyzer.indexing) return;
       connection.console.info(`Domain ${analyzer.index.domain}: the files read first are in after ${Date.now() - started} ms `
         + `(${analyzer.index.files.size} of ${analyzer.index.files.size + analyzer.index.pendingCount}); answering from the partial index until the rest is read`);
     });

@@ -20,7 +20,7 @@ const WAVES_UNTRUSTED = '**Waves**\n\nShown once the workspace is trusted: they 
 export async function hoverAcross(session: DomainSession, file: string, pos: Position, budget: Budget): Promise<HoverAnswer | undefined> {
   const { analyzer } = session;
   const prepared = await session.prepareAt(budget, ['packages', 'dependants']);
-  if (prepared === 'cut' && analyzer.index.reading) return undefined;
+  if (prepared === 'cut' && analyzer.indexing) return undefined;
   const here = await analyzer.withDocument(file, (doc) => {
     const found = resolveAt(analyzer, doc, pos);
     const card = hover(analyzer, doc, pos, found);

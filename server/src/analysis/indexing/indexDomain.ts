@@ -28,6 +28,8 @@ export interface IndexRun {
   log: (message: string) => void;
   /** False in an untrusted workspace: no git process is started. */
   useGit?: boolean;
+  /** A pause after each file read in process once the priority files are in, in ms (tests: an index that stays partial a while). */
+  pauseMs?: number;
 }
 
 /** What a run did: tests count parses with it, the CLI reports it. */
@@ -168,6 +170,14 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   }
   return stats;
 
+  /** Yields to the event loop once a slice of work is done, or after each file once ready when `pauseMs` asks for a pause. */
+  async function yieldIfDue(sliceEnd: number): Promise<number> {
+    if (ready && run.pauseMs) await new Promise((resolve) => setTimeout(resolve, run.pauseMs));
+    else if (performance.now() >= sliceEnd) await new Promise((resolve) => setImmediate(resolve));
+    else return sliceEnd;
+    return performance.now() + SLICE_MS;
+  }
+
   /** Decodes the cached facts of the files still to be read, in slices. */
   async function decodeCached(list: readonly string[]): Promise<void> {
     let sliceEnd = performance.now() + SLICE_MS;
@@ -175,10 +185,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       if (!run.index.isPending(file)) continue;
       const facts = fromCache(file);
       if (facts) deliver(file, facts);
-      if (performance.now() >= sliceEnd) {
-        await yieldToEventLoop();
-        sliceEnd = performance.now() + SLICE_MS;
-      }
+      sliceEnd = await yieldIfDue(sliceEnd);
     }
   }
 
@@ -206,10 +213,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       if (!run.index.isPending(file)) continue;
       const result = await factsFromDisk(file, absolute(file), run.parser, run.largeFileThreshold);
       if (run.index.isPending(file)) deliver(file, land(file, result));
-      if (performance.now() >= sliceEnd) {
-        await yieldToEventLoop();
-        sliceEnd = performance.now() + SLICE_MS;
-      }
+      sliceEnd = await yieldIfDue(sliceEnd);
     }
   }
 }
@@ -231,6 +235,4 @@ function cacheEntries(
   return entries;
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+
