@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { FileFacts, Val } from './facts';
+import { Interner } from './intern';
 import { structureHash, type ReadFacts } from './structure';
 import type { Span } from './syntax';
 
@@ -78,6 +79,8 @@ export class DomainIndex {
   private readonly structureByFile = new Map<string, number>();
   /** Files listed by the indexing run under way and not read yet, and how to read one now. */
   private expected?: { pending: Set<string>; load: (file: string) => ReadFacts | undefined };
+  /** Shares equal pieces of the facts read while a run reads the domain. */
+  private interner?: Interner;
 
   constructor(readonly root: string, readonly domain: string) {}
 
@@ -88,6 +91,7 @@ export class DomainIndex {
   expect(files: readonly string[], load: (file: string) => ReadFacts | undefined): void {
     const pending = this.expected?.pending ?? new Set<string>();
     this.expected = { pending, load };
+    this.interner ??= new Interner();
     for (const file of files) {
       if (this.files.loaded(file) !== undefined) continue;
       pending.add(file);
@@ -130,6 +134,7 @@ export class DomainIndex {
     for (const file of this.expected?.pending ?? []) this.forgetExpected(file);
     this.expected = undefined;
     this.files.demand = undefined;
+    this.interner = undefined;
   }
 
   private demand(file: string): void {
@@ -155,6 +160,7 @@ export class DomainIndex {
   /** Adds or replaces one file's facts; `structure` is their `structureHash`, when it is known already (from the cache). */
   setFile(facts: FileFacts, structure = structureHash(facts)): void {
     this.expected?.pending.delete(facts.path);
+    this.interner?.facts(facts);
     const sameStructure = this.structureByFile.get(facts.path) === structure;
     const before = this.structureGeneration;
     this.removeFile(facts.path);

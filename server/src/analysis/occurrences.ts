@@ -20,8 +20,8 @@ interface NameOccurrences {
   slots: (string | Binding | number)[];
   /** How many occurrences have been resolved, in order. */
   resolved: number;
-  /** Occurrence indices by the key of what they resolve to (null: nothing here). */
-  byKey: Map<string | null, number[]>;
+  /** Occurrence indices by the key of what they resolve to (null: nothing here); made when first resolved (most names never are). */
+  byKey?: Map<string | null, number[]>;
 }
 
 /** What an occurrence resolves to, as a definition key (null: nothing in this domain). */
@@ -39,7 +39,7 @@ export class Occurrences {
     const byName = new Map<string, NameOccurrences>();
     const add = (name: string, owner: string | Binding, at: number) => {
       let entry = byName.get(name);
-      if (!entry) byName.set(name, (entry = { slots: [], resolved: 0, byKey: new Map() }));
+      if (!entry) byName.set(name, (entry = { slots: [], resolved: 0 }));
       entry.slots.push(owner, at);
     };
     for (const facts of index.files.values()) {
@@ -65,14 +65,15 @@ export class Occurrences {
   *placesSteps(name: string, key: string | null, keyOf: KeyOf, out: Place[]): Steps<Place[]> {
     const entry = this.byName.get(name);
     if (!entry) return out;
-    for (const at of entry.byKey.get(key) ?? []) this.place(name, entry, at, out);
+    for (const at of entry.byKey?.get(key) ?? []) this.place(name, entry, at, out);
     const total = entry.slots.length / 2;
+    const byKey = (entry.byKey ??= new Map());
     while (entry.resolved < total) {
       const at = entry.resolved;
       const found = keyOf(this.occurrence(entry, at));
-      const group = entry.byKey.get(found);
+      const group = byKey.get(found);
       if (group) group.push(at);
-      else entry.byKey.set(found, [at]);
+      else byKey.set(found, [at]);
       entry.resolved++;
       if (found === key) this.place(name, entry, at, out);
       yield;

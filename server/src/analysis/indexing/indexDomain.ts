@@ -155,6 +155,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     await parse(untracked.files.filter((f) => run.index.isPending(f)), 0);
   }
   run.index.settle();
+  IndexCache.release();
   if (!ready) { ready = true; run.onReady?.(); }
   progress(true);
 
