@@ -68,14 +68,15 @@ async function hashUnknown(root: string, files: string[], blobByFile: Map<string
 }
 
 async function gitTracked(root: string): Promise<DomainListing> {
-  const { stdout } = await run(
+  const { stdout: bytes } = await run(
     'git', ['-C', root, 'ls-files', '-z', '-t', '--stage', '--cached', '--deleted', '--modified', '--', '*.nix'],
-    { maxBuffer: 512 * 1024 * 1024 },
+    { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' },
   );
+  const stdout = records(bytes);
   const staged = new Map<string, string | undefined>(); // undefined: tracked, content not known
   const gone = new Set<string>();
   const changed = new Set<string>();
-  for (const record of stdout.split('\0')) {
+  for (const record of stdout) {
     if (record.length < 3) continue;
     const tag = record[0];
     const tab = record.indexOf('\t');
@@ -104,7 +105,22 @@ async function gitTracked(root: string): Promise<DomainListing> {
 async function gitUntracked(root: string): Promise<string[]> {
   const { stdout } = await run(
     'git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', '*.nix'],
-    { maxBuffer: 512 * 1024 * 1024 },
+    { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' },
   );
-  return stdout.split('\0').filter((f) => f.length > 0).sort();
+  return records(stdout).filter((f) => f.length > 0).sort();
+}
+
+/**
+ * The NUL-separated records of git's output, each a string of its own: split from one string,
+ * the paths would be slices of it and keep all of it (3.7 MB on a 40,000-file domain) alive.
+ */
+function records(bytes: Buffer): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < bytes.length;) {
+    const end = bytes.indexOf(0, start);
+    const stop = end < 0 ? bytes.length : end;
+    out.push(bytes.toString('utf8', start, stop));
+    start = stop + 1;
+  }
+  return out;
 }

@@ -8,6 +8,12 @@ import type { FactsFromDisk } from './fileFacts';
 export interface BatchRequest { id: number; largeFileThreshold: number; files: [string, string][] }
 export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
 
+/**
+ * A worker keeps one batch's facts at a time: a small young generation is enough, and every
+ * megabyte of it is resident while the domain is indexed (one per core).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_FILES = 64;
 
@@ -48,7 +54,7 @@ export class IndexPool {
     if (!entry) return undefined;
     const slots: Slot[] = [];
     try {
-      for (let i = 0; i < size; i++) slots.push({ worker: new Worker(entry.script, { eval: entry.eval }) });
+      for (let i = 0; i < size; i++) slots.push({ worker: new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS }) });
     } catch (err) {
       log(`index workers unavailable, indexing in process: ${err instanceof Error ? err.message : String(err)}`);
       for (const slot of slots) void slot.worker.terminate();
