@@ -117,11 +117,12 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     progress();
   };
 
-  // A file a request needs before its turn is read now, from the cache or from the disk.
-  run.index.expect(files, (file) => {
+  /** A file a request needs before its turn is read now, from the cache or from the disk. */
+  const readNow = (file: string): ReadFacts | undefined => {
     done++;
     return fromCache(file) ?? land(file, factsFromDiskSync(file, absolute(file), run.parser, run.largeFileThreshold));
-  });
+  };
+  run.index.expect(files, readNow);
   const priority = files.filter((f) => isPriorityFile(f) && run.index.isPending(f));
   let ready = false;
   for (const file of priority) {
@@ -147,10 +148,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     for (const [file, blob] of untracked.blobByFile) blobByFile.set(file, blob);
     files.push(...untracked.files);
     files.sort();
-    run.index.expect(untracked.files, (file) => {
-      done++;
-      return fromCache(file) ?? land(file, factsFromDiskSync(file, absolute(file), run.parser, run.largeFileThreshold));
-    });
+    run.index.expect(untracked.files, readNow);
     await decodeCached(untracked.files);
     await parse(untracked.files.filter((f) => run.index.isPending(f)), 0);
   }
