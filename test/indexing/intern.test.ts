@@ -7,7 +7,7 @@ import { Analyzer } from '../../server/src/analysis/analyzer';
 import { Interner } from '../../server/src/analysis/intern';
 import { FIXTURE } from '../helpers';
 
-test('interned facts are deep-equal to fresh ones, and equal inputs and spans are shared', async () => {
+test('interned facts are deep-equal to fresh ones, and equal inputs and spans are shared', { timeout: 60_000 }, async () => {
   const interned = await Analyzer.create(FIXTURE, 'core', { indexWorkers: 0, cacheDir: null });
   await interned.indexAll();
   const fresh = await Analyzer.create(FIXTURE, 'core', { indexWorkers: 0, cacheDir: null });

@@ -25,7 +25,7 @@ const session = (analyzer: Analyzer) => new DomainSession(analyzer, { trusted: f
 const unknownInputs = async (analyzer: Analyzer, file: string) =>
   (await diagnosticsAcross(session(analyzer), file, { unknownInputs: true, edited: false }, new Budget())).filter((d) => d.code === 'unknown-input').map((d) => d.name);
 
-test('the partial index answers a definition and a hover on an opened file as the complete index does, reading what they reach', async () => {
+test('the partial index answers a definition and a hover on an opened file as the complete index does, reading what they reach', { timeout: 60_000 }, async () => {
   const root = domain();
   const full = await complete(root);
   const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
@@ -53,7 +53,7 @@ test('the partial index answers a definition and a hover on an opened file as th
   await indexing;
 });
 
-test('no input is called unknown before the whole domain is read; once it is, only the one nothing defines', async () => {
+test('no input is called unknown before the whole domain is read; once it is, only the one nothing defines', { timeout: 60_000 }, async () => {
   const root = domain();
   const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
   const indexing = analyzer.indexAll();
@@ -66,7 +66,7 @@ test('no input is called unknown before the whole domain is read; once it is, on
   assert.deepEqual(await unknownInputs(analyzer, WIDGET), ['libfrobnicate'], 'gadget is defined after all');
 });
 
-test('a file indexing lists is read on demand once, and indexing does not read it again', async () => {
+test('a file indexing lists is read on demand once, and indexing does not read it again', { timeout: 60_000 }, async () => {
   const root = domain();
   const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
   const indexing = analyzer.indexAll();
