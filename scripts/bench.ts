@@ -3,7 +3,7 @@
 // the figures, with the machine they ran on, to a JSON file. Never fails on a time: it exits
 // with 1 only when a part could not run.
 //
-//   npm run bench -- [--scale small|full] [--out DIR] [--requests N] [--json FILE]
+//   npm run bench -- [--scale small|full] [--out DIR] [--requests N] [--edits N] [--json FILE] [--real all|none|N] [--only synthetic|real]
 //   (npm run bench = npm run build && node --import tsx scripts/bench.ts)
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +34,7 @@ export interface BenchOptions {
 }
 
 const REPO = path.resolve(__dirname, '..');
-const USAGE = 'usage: bench [--scale small|full] [--out DIR] [--requests N] [--json FILE] [--real all|none|N] [--only synthetic|real]';
+const USAGE = 'usage: bench [--scale small|full] [--out DIR] [--requests N] [--edits N] [--json FILE] [--real all|none|N] [--only synthetic|real]';
 /** The real domains: ../shared/corpus/aux beside the checkout, or NIX_DOMAINS_CORPUS. */
 const CORPUS = process.env.NIX_DOMAINS_CORPUS ?? path.resolve(REPO, '..', 'shared', 'corpus', 'aux');
 
@@ -44,6 +44,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   let out: string | undefined;
   let json: string | undefined;
   let requests = 1000;
+  let edits = 100;
   let real: BenchOptions['real'] = 'all';
   let only: BenchOptions['only'];
   for (let i = 0; i < argv.length; i++) {
@@ -54,6 +55,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     else if (flag === '--out' && value) out = value;
     else if (flag === '--json' && value) json = value;
     else if (flag === '--requests' && value && /^[1-9]\d*$/.test(value)) requests = Number(value);
+    else if (flag === '--edits' && value && /^[1-9]\d*$/.test(value)) edits = Number(value);
     else throw new Error(`${USAGE} (bad argument: ${flag})`);
     i++;
   }
@@ -63,7 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     json: path.resolve(json ?? `.bench/results-${scale}.json`),
     requests,
     domain: 'core',
-    edits: 50,
+    edits,
     openFiles: 100,
     seed: 1,
     real,

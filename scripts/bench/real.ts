@@ -10,6 +10,7 @@ import { URI } from 'vscode-uri';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { cpuMsOf, memoryOf } from './proc';
+import { firstAnswers, steadyRss, type FirstAnswers, type Probe } from './server';
 import { latency, type Latency } from './stats';
 
 export const REAL_KINDS = ['hover', 'definition', 'references', 'completion', 'workspaceSymbol'] as const;
@@ -22,8 +23,18 @@ export interface RealFigures {
   inputs: number;
   /** Server: spawn → index ready, with an empty cache. */
   serverColdMs: number;
+  /** Cold start: `initialized` → the first hover and definition on the opened file. */
+  coldFirst: FirstAnswers;
+  /** Warm start (the server's index cache present): the same, and spawn → first hover with content. */
+  warmFirst: FirstAnswers;
+  warmFirstAnswerMs: number;
   requests: Record<RealKind, Latency & { withContent: number; errors: number }>;
+  /** Peak RSS through the cold start, indexing and every request. */
   serverPeakRssBytes: number;
+  /** RSS after the requests, once idle. */
+  serverSteadyRssBytes: number;
+  /** Peak RSS of the warm start, to its index complete. */
+  warmPeakRssBytes: number;
   serverCpuMs: number;
   cli: { coldIndexMs: number; warmIndexMs: number; stubMs: number; impactMs: number; impactRebuilds: number };
 }
@@ -71,16 +82,20 @@ export async function benchReal(bundle: string, dist: string, log: (line: string
     const impactMs = Math.round(performance.now() - impactStarted);
     execFileSync('git', ['-C', root, 'checkout', '-q', 'main'], { stdio: 'pipe' });
 
-    const packageFiles = (await inputsOf(root)).slice(0, maxFiles);
+    const everyPackageFile = await inputsOf(root);
+    const packageFiles = everyPackageFile.slice(0, maxFiles);
     const inputs = packageFiles.reduce((n, f) => n + f.inputs.length, 0);
     log(`  server: every request kind at ${inputs} inputs of ${packageFiles.length} package files …`);
+    const probe = probeOf(root, everyPackageFile);
+    const serverEnv = { ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(temp, 'server-cache') };
     const started = performance.now();
-    const client = await LspClient.start(root, path.join(dist, 'server.js'), undefined, {
-      env: { ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(temp, 'server-cache') },
-    });
+    const client = await LspClient.start(root, path.join(dist, 'server.js'), undefined, { env: serverEnv });
+    let figures: Omit<RealFigures, 'warmFirst' | 'warmFirstAnswerMs' | 'warmPeakRssBytes'>;
     try {
-      await client.waitForIndex();
+      const coldFirst = await firstAnswers(client, probe);
       const serverColdMs = Math.round(performance.now() - started);
+      log(`  cold start: first hover ${coldFirst.hoverMs} ms, definition ${coldFirst.definitionMs} ms after initialized; index complete at ${coldFirst.indexReadyMs} ms`);
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: probe.params.textDocument.uri } });
       const times: Record<RealKind, number[]> = { hover: [], definition: [], references: [], completion: [], workspaceSymbol: [] };
       const content: Record<RealKind, number> = { hover: 0, definition: 0, references: 0, completion: 0, workspaceSymbol: 0 };
       const errors: Record<RealKind, number> = { hover: 0, definition: 0, references: 0, completion: 0, workspaceSymbol: 0 };
@@ -116,18 +131,44 @@ export async function benchReal(bundle: string, dist: string, log: (line: string
       const requests = Object.fromEntries(REAL_KINDS.map((k) => [k, { ...latency(times[k]), withContent: content[k], errors: errors[k] }])) as RealFigures['requests'];
       for (const kind of REAL_KINDS) log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms`);
       const pid = client.process.pid;
-      return {
+      const serverSteadyRssBytes = await steadyRss(client);
+      figures = {
         revision, files: Number(JSON.parse(execFileSync(process.execPath, [cli, 'index', root], { env }).toString()).files),
-        packageFiles: packageFiles.length, inputs, serverColdMs, requests,
-        serverPeakRssBytes: memoryOf(pid, 'VmHWM'), serverCpuMs: Math.round(cpuMsOf(pid)),
+        packageFiles: packageFiles.length, inputs, serverColdMs, coldFirst, requests,
+        serverPeakRssBytes: memoryOf(pid, 'VmHWM'), serverSteadyRssBytes, serverCpuMs: Math.round(cpuMsOf(pid)),
         cli: { coldIndexMs, warmIndexMs, stubMs, impactMs, impactRebuilds: impact.domains?.[0]?.count ?? 0 },
       };
     } finally {
       await client.stop().catch(() => client.process.kill('SIGKILL'));
     }
+    log('  warm start …');
+    const warmStarted = performance.now();
+    const warm = await LspClient.start(root, path.join(dist, 'server.js'), undefined, { env: serverEnv });
+    try {
+      const initializedAt = performance.now() - warmStarted;
+      const warmFirst = await firstAnswers(warm, probe);
+      log(`  warm start: first hover ${Math.round(initializedAt + warmFirst.hoverMs)} ms after spawn`);
+      return { ...figures, warmFirst, warmFirstAnswerMs: Math.round(initializedAt + warmFirst.hoverMs), warmPeakRssBytes: memoryOf(warm.process.pid, 'VmHWM') };
+    } finally {
+      await warm.stop().catch(() => warm.process.kill('SIGKILL'));
+    }
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/** The probe of a start: the first input of the first package file that names a package (not lib or stdenv). */
+function probeOf(root: string, packageFiles: { file: string; inputs: { name: string; line: number; character: number }[] }[]): Probe {
+  for (const { file, inputs } of packageFiles) {
+    const input = inputs.find((i) => !['lib', 'stdenv', 'stdenvNoCC', 'config', 'pkgs'].includes(i.name));
+    if (!input) continue;
+    const absolute = path.join(root, file);
+    return {
+      file: { file: absolute, text: readFileSync(absolute, 'utf8') },
+      params: { textDocument: { uri: URI.file(absolute).toString() }, position: { line: input.line, character: input.character + 1 } },
+    };
+  }
+  throw new Error('no package file of real core has an input to ask about');
 }
 
 function timed<T>(work: Promise<T>, what: string): Promise<T> {

@@ -3,7 +3,7 @@
 import type { Machine } from './machine';
 import type { CliIndexFigures, MaintainersBench, WavesFigures } from './others';
 import { REAL_KINDS, type RealFigures } from './real';
-import { REQUEST_KINDS, type ServerFigures } from './server';
+import { REQUEST_KINDS, type FirstAnswers, type ServerFigures } from './server';
 
 /** A limit a figure should stay under. */
 export interface Target {
@@ -55,14 +55,21 @@ export function figuresOf(r: Omit<Results, 'figures'>): Figure[] {
 /** The rows of the generated universe. */
 function syntheticRows(r: Omit<Results, 'figures'>): Omit<Figure, 'meets'>[] {
   const s = r.server;
+  const o = r.options;
   const rows: Omit<Figure, 'meets'>[] = [
-    { id: 'cold.wall', label: `cold index of ${r.options.domain}, wall`, value: s?.cold.wallMs ?? NaN, unit: 'ms', target: at(8000) },
-    { id: 'cold.cpu', label: `cold index of ${r.options.domain}, CPU`, value: s?.cold.cpuMs ?? NaN, unit: 'ms' },
-    { id: 'warm.firstAnswer', label: 'warm start, spawn → first hover answer', value: s?.warm.firstAnswerMs ?? NaN, unit: 'ms', target: at(1000) },
-    { id: 'warm.indexReady', label: 'warm start, spawn → index ready', value: s?.warm.indexReadyMs ?? NaN, unit: 'ms' },
-    { id: 'rss.afterIndex', label: 'server peak RSS after indexing', value: (s?.cold.peakRssAfterIndexBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
-    { id: 'rss.end', label: 'server peak RSS after requests and edits', value: (s?.cold.peakRssEndBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
-    { id: 'rss.warm', label: 'server peak RSS, warm start', value: (s?.warm.peakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
+    ...firstRows('first', 'cold start', s?.cold.first),
+    { id: 'cold.wall', label: `cold start, spawn → index of ${o.domain} complete, wall`, value: s?.cold.wallMs ?? NaN, unit: 'ms', target: at(8000) },
+    { id: 'cold.cpu', label: `cold start, spawn → index of ${o.domain} complete, CPU`, value: s?.cold.cpuMs ?? NaN, unit: 'ms' },
+    { id: 'warm.firstAnswer', label: 'warm start, spawn → first hover with content', value: s?.warm.firstAnswerMs ?? NaN, unit: 'ms', target: at(1000) },
+    ...firstRows('warm.first', 'warm start', s?.warm.first, false),
+    { id: 'warm.indexReady', label: 'warm start, spawn → index complete', value: s?.warm.indexReadyMs ?? NaN, unit: 'ms' },
+    { id: 'rss.afterIndex', label: 'server peak RSS, cold start to index complete', value: (s?.cold.peakRssAfterIndexBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
+    {
+      id: 'rss.end', label: `server peak RSS through start, indexing, ${o.requests.toLocaleString('en-US')} requests of each kind and ${o.edits} edits`,
+      value: (s?.cold.peakRssEndBytes ?? NaN) / MB, unit: 'MB', target: at(300),
+    },
+    { id: 'rss.steady', label: 'server RSS after them, idle (steady state)', value: (s?.cold.steadyRssBytes ?? NaN) / MB, unit: 'MB' },
+    { id: 'rss.warm', label: 'server peak RSS, warm start to index complete', value: (s?.warm.peakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
   ];
   for (const kind of REQUEST_KINDS) {
     const q = s?.requests[kind];
@@ -100,7 +107,10 @@ function syntheticRows(r: Omit<Results, 'figures'>): Omit<Figure, 'meets'>[] {
 /** The rows of the real core domain: every request kind at every input (p95 ≤ 50 ms, max ≤ 1 s), stub, impact, index, memory. */
 function realRows(real: RealFigures | undefined): Omit<Figure, 'meets'>[] {
   const where = `real core${real ? ` (${real.inputs} inputs of ${real.packageFiles} package files)` : ''}`;
-  const rows: Omit<Figure, 'meets'>[] = [];
+  const rows: Omit<Figure, 'meets'>[] = [
+    ...firstRows('real.first', 'real core: cold start', real?.coldFirst),
+    { id: 'real.warm.firstAnswer', label: 'real core: warm start, spawn → first hover with content', value: real?.warmFirstAnswerMs ?? NaN, unit: 'ms', target: at(1000) },
+  ];
   for (const kind of REAL_KINDS) {
     const q = real?.requests[kind];
     rows.push(
@@ -115,9 +125,22 @@ function realRows(real: RealFigures | undefined): Omit<Figure, 'meets'>[] {
     { id: 'real.index.cold', label: 'real core: CLI index, cold', value: real?.cli.coldIndexMs ?? NaN, unit: 'ms' },
     { id: 'real.index.warm', label: 'real core: CLI index, warm (cache present)', value: real?.cli.warmIndexMs ?? NaN, unit: 'ms' },
     { id: 'real.server.cold', label: 'real core: server spawn → index ready, cold', value: real?.serverColdMs ?? NaN, unit: 'ms' },
-    { id: 'real.rss', label: 'real core: server peak RSS through every request', value: (real?.serverPeakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
+    { id: 'real.rss', label: 'real core: server peak RSS through start, indexing and every request', value: (real?.serverPeakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
+    { id: 'real.rss.steady', label: 'real core: server RSS after them, idle (steady state)', value: (real?.serverSteadyRssBytes ?? NaN) / MB, unit: 'MB' },
   );
   return rows;
+}
+
+/**
+ * The first answers after a start, from `initialized`: with a target of 2 s on a cold start, where
+ * the label says whether they came before the index was complete.
+ */
+function firstRows(id: string, what: string, first: FirstAnswers | undefined, targeted = true): Omit<Figure, 'meets'>[] {
+  const when = first ? (first.beforeIndexComplete ? `, before the index was complete (at ${first.indexReadyMs.toLocaleString('en-US')} ms)` : ', once the index was complete') : '';
+  return [
+    { id: `${id}.hover`, label: `${what}, initialized → first hover with content on the opened file${when}`, value: first?.hoverMs ?? NaN, unit: 'ms', ...(targeted ? { target: at(2000) } : {}) },
+    { id: `${id}.definition`, label: `${what}, initialized → first definition on the opened file`, value: first?.definitionMs ?? NaN, unit: 'ms', ...(targeted ? { target: at(2000) } : {}) },
+  ];
 }
 
 function meets(value: number, target: Target): boolean {

@@ -33,15 +33,31 @@ export interface ColdFigures {
   cpuMs: number;
   files: number;
   packages: number;
+  /** `initialized` → the first hover and definition with content on the file the user opened. */
+  first: FirstAnswers;
   peakRssAfterIndexBytes: number;
+  /** Peak RSS through start, indexing, every request and every edit. */
   peakRssEndBytes: number;
+  /** RSS once the requests and edits are done and the server has been idle for a moment. */
+  steadyRssBytes: number;
+}
+
+/** The first answers on the opened file after a start, timed from `initialized`. */
+export interface FirstAnswers {
+  hoverMs: number;
+  definitionMs: number;
+  /** Whether they came while the domain was still being indexed (the hover says so). */
+  beforeIndexComplete: boolean;
+  /** `initialized` → the index complete. */
+  indexReadyMs: number;
+  hoversSent: number;
 }
 
 export interface WarmFigures {
-  /** Spawn → first reply to the hover, whatever it said. */
-  firstResponseMs: number;
   /** Spawn → first hover that answered with content. */
   firstAnswerMs: number;
+  /** `initialized` → first hover and definition with content. */
+  first: FirstAnswers;
   /** Whether a hover with content came at all (else firstAnswerMs is the last empty reply). */
   answered: boolean;
   hoversSent: number;
@@ -105,20 +121,24 @@ const hasContent = (answer: unknown): boolean => {
   return items === undefined || items.length > 0;
 };
 
-/** The whole server run: cold index, requests and edits in one process, then a warm restart. */
+/** The whole server run: cold start and index, requests and edits in one process, then a warm restart. */
 export async function benchServer(options: ServerOptions, log: (line: string) => void): Promise<ServerFigures> {
   const random = new Random(options.seed);
   const opened = sampleFiles(options.packageFiles, options.openFiles, random);
   if (opened.length === 0) throw new Error(`no package files with inputs under ${options.root}`);
+  const probe = probeOf(options, opened);
 
-  log(`cold index of ${options.root} …`);
+  log(`cold start and index of ${options.root} …`);
   const started = performance.now();
   const client = await startServer(options);
   let cold: ColdFigures;
   let requests: Record<RequestKind, RequestFigures>;
   let reindex: ReindexFigures;
   try {
-    await guard(client, client.waitForIndex(), 'cold index', INDEX_TIMEOUT_MS);
+    // The user opens a file at once and asks about an input while the domain is indexed.
+    const first = await firstAnswers(client, probe);
+    log(`  first hover ${first.hoverMs} ms, definition ${first.definitionMs} ms after initialized ` +
+      `(${first.beforeIndexComplete ? 'before' : 'after'} the index was complete, at ${first.indexReadyMs} ms)`);
     const wallMs = performance.now() - started;
     const pid = client.process.pid;
     const cpuMs = cpuMsOf(pid);
@@ -136,18 +156,73 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
     }
     reindex = await timeEdits(client, opened, options.edits);
     log(`  re-index after an edit: p50 ${reindex.symbols.p50Ms} ms, p95 ${reindex.symbols.p95Ms} ms`);
+    const steadyRssBytes = await steadyRss(client);
     cold = {
-      wallMs: Math.round(wallMs), cpuMs: Math.round(cpuMs), files: status.files, packages: status.packages,
-      peakRssAfterIndexBytes, peakRssEndBytes: memoryOf(pid, 'VmHWM'),
+      wallMs: Math.round(wallMs), cpuMs: Math.round(cpuMs), files: status.files, packages: status.packages, first,
+      peakRssAfterIndexBytes, peakRssEndBytes: memoryOf(pid, 'VmHWM'), steadyRssBytes,
     };
+    log(`  peak RSS ${Math.round(cold.peakRssEndBytes / 2 ** 20)} MB, steady ${Math.round(steadyRssBytes / 2 ** 20)} MB`);
   } finally {
     await stopQuietly(client);
   }
 
   log('warm start …');
-  const warm = await warmStart(options, opened);
-  log(`  first answer after ${warm.firstAnswerMs} ms, index ready after ${warm.indexReadyMs} ms`);
+  const warm = await warmStart(options, probe);
+  log(`  first answer after ${warm.firstAnswerMs} ms from spawn (${warm.first.hoverMs} ms from initialized), index ready after ${warm.indexReadyMs} ms`);
   return { cold, requests, reindex, warm };
+}
+
+/** Where a start is probed: an input of an opened file that names a package of the domain. */
+export interface Probe { file: Pick<OpenFile, 'file' | 'text'>; params: { textDocument: { uri: string }; position: { line: number; character: number } } }
+
+/** The probe of the generated universe: a build input of an opened file that is a package of the domain. */
+function probeOf(options: ServerOptions, opened: readonly OpenFile[]): Probe {
+  const known = new Set(options.packageFiles.map((p) => p.name));
+  const file = opened.find((f) => f.spots.some((s) => s.kind === 'build-input' && known.has(s.name))) ?? opened[0]!;
+  const spot = file.spots.find((s) => s.kind === 'build-input' && known.has(s.name)) ?? file.spots[0]!;
+  return { file, params: { textDocument: { uri: URI.file(file.file).toString() }, position: { line: spot.line, character: spot.character + 1 } } };
+}
+
+/**
+ * Opens the probe's file right after `initialized` and asks for its hover and definition until
+ * both have content; the index may be complete only later. Resolves once the index is complete.
+ */
+export async function firstAnswers(client: LspClient, probe: Probe): Promise<FirstAnswers> {
+  const initialized = performance.now();
+  let indexReadyMs = NaN;
+  const ready = guard(client, client.waitForIndex(), 'index', INDEX_TIMEOUT_MS).then(() => {
+    indexReadyMs = performance.now() - initialized;
+  });
+  ready.catch(() => undefined);
+  await client.open(probe.file.file, probe.file.text);
+  let hoverMs = NaN;
+  let definitionMs = NaN;
+  let beforeIndexComplete = false;
+  let hoversSent = 0;
+  for (;;) {
+    const wasReady = !Number.isNaN(indexReadyMs);
+    hoversSent++;
+    const [hover, definition] = await Promise.all([
+      Number.isNaN(hoverMs) ? guard(client, client.request<{ contents: { value: string } } | null>('textDocument/hover', probe.params), 'first hover') : undefined,
+      Number.isNaN(definitionMs) ? guard(client, client.request<unknown>('textDocument/definition', probe.params), 'first definition') : undefined,
+    ]);
+    const at = performance.now() - initialized;
+    if (hasContent(hover)) {
+      hoverMs = at;
+      beforeIndexComplete = /still being indexed/.test(hover!.contents.value);
+    }
+    if (hasContent(definition)) definitionMs = at;
+    if ((!Number.isNaN(hoverMs) && !Number.isNaN(definitionMs)) || wasReady) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await ready;
+  return { hoverMs: round2(hoverMs), definitionMs: round2(definitionMs), beforeIndexComplete, indexReadyMs: Math.round(indexReadyMs), hoversSent };
+}
+
+/** The server's RSS once it has been idle for two seconds (its background work done). */
+export async function steadyRss(client: LspClient): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  return memoryOf(client.process.pid, 'VmRSS');
 }
 
 /** Opens the files and waits until the server has published their first diagnostics, so it is idle. */
@@ -227,45 +302,17 @@ async function timeEdits(client: LspClient, files: readonly OpenFile[], edits: n
 }
 
 /** Restarts on the same cache: spawn → first hover with content, and → index ready. */
-async function warmStart(options: ServerOptions, opened: readonly OpenFile[]): Promise<WarmFigures> {
-  const known = new Set(options.packageFiles.map((p) => p.name));
-  const file = opened.find((f) => f.spots.some((s) => s.kind === 'build-input' && known.has(s.name))) ?? opened[0]!;
-  const spot = file.spots.find((s) => s.kind === 'build-input' && known.has(s.name)) ?? file.spots[0]!;
-  const params = { textDocument: { uri: URI.file(file.file).toString() }, position: { line: spot.line, character: spot.character + 1 } };
-
+async function warmStart(options: ServerOptions, probe: Probe): Promise<WarmFigures> {
   const started = performance.now();
   const client = await startServer(options);
   try {
-    let indexReadyMs = NaN;
-    const ready = guard(client, client.waitForIndex(), 'warm index', INDEX_TIMEOUT_MS).then(() => {
-      indexReadyMs = performance.now() - started;
-    });
-    ready.catch(() => undefined);
-    await client.open(file.file, file.text);
-    let firstResponseMs = NaN;
-    let firstAnswerMs = NaN;
-    let answered = false;
-    let hoversSent = 0;
-    // Ask until a hover has content; once the index is ready, one last try decides.
-    for (;;) {
-      const wasReady = !Number.isNaN(indexReadyMs);
-      hoversSent++;
-      const answer = await guard(client, client.request<unknown>('textDocument/hover', params), 'warm hover');
-      const at = performance.now() - started;
-      if (Number.isNaN(firstResponseMs)) firstResponseMs = at;
-      firstAnswerMs = at;
-      if (hasContent(answer)) {
-        answered = true;
-        break;
-      }
-      if (wasReady) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await ready;
+    const initializedAt = performance.now() - started;
+    const first = await firstAnswers(client, probe);
     const pid = client.process.pid;
     return {
-      firstResponseMs: round2(firstResponseMs), firstAnswerMs: round2(firstAnswerMs), answered, hoversSent,
-      indexReadyMs: Math.round(indexReadyMs), cpuMs: Math.round(cpuMsOf(pid)), peakRssBytes: memoryOf(pid, 'VmHWM'),
+      firstAnswerMs: round2(initializedAt + first.hoverMs), first,
+      answered: Number.isFinite(first.hoverMs), hoversSent: first.hoversSent,
+      indexReadyMs: Math.round(initializedAt + first.indexReadyMs), cpuMs: Math.round(cpuMsOf(pid)), peakRssBytes: memoryOf(pid, 'VmHWM'),
     };
   } finally {
     await stopQuietly(client);

@@ -23,14 +23,14 @@ function numbers(value: unknown, at = ''): [string, number][] {
 // child gets the bound itself.
 const BENCH_MS = 480_000;
 
-test('npm run bench -- --scale small --requests 20 writes every figure', { timeout: 500_000 }, () => {
+test('npm run bench -- --scale small --requests 20 --edits 5 writes every figure', { timeout: 500_000 }, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-bench-test-'));
   try {
     const json = path.join(dir, 'results.json');
     const run = spawnSync(
       process.execPath,
       // The real core part on two package files' inputs (it clones, indexes, stubs and diffs core); none without the corpus.
-      ['--import', 'tsx', 'scripts/bench.ts', '--scale', 'small', '--requests', '20', '--out', path.join(dir, 'universe'), '--json', json,
+      ['--import', 'tsx', 'scripts/bench.ts', '--scale', 'small', '--requests', '20', '--edits', '5', '--out', path.join(dir, 'universe'), '--json', json,
         '--real', corpusMissing() ? 'none' : '2'],
       { cwd: REPO, encoding: 'utf8', timeout: BENCH_MS, killSignal: 'SIGKILL' },
     );
@@ -45,11 +45,15 @@ test('npm run bench -- --scale small --requests 20 writes every figure', { timeo
     assert.match(results.machine.commit, /^[0-9a-f]{40}$/);
     const ids = results.figures.map((f) => f.id);
     for (const id of [
-      'cold.wall', 'cold.cpu', 'warm.firstAnswer', 'warm.indexReady', 'rss.afterIndex', 'rss.end',
+      'first.hover', 'first.definition', 'cold.wall', 'cold.cpu', 'warm.firstAnswer', 'warm.first.hover', 'warm.first.definition',
+      'warm.indexReady', 'rss.afterIndex', 'rss.end', 'rss.steady', 'rss.warm',
       'hover.p95', 'definition.p95', 'references.p95', 'completion.p95', 'workspaceSymbol.p95', 'reindex.p95',
       'cli.index.wall', 'cli.index.cpu', 'maintainers.build', 'maintainers.hover.p95', 'maintainers.bytesPerHover',
       'maintainers.extraRss', 'waves.generated', 'waves.domain',
-      ...(corpusMissing() ? [] : ['real.hover.p95', 'real.references.max', 'real.stub', 'real.impact', 'real.index.warm', 'real.rss']),
+      ...(corpusMissing() ? [] : [
+        'real.first.hover', 'real.first.definition', 'real.warm.firstAnswer', 'real.hover.p95', 'real.references.max', 'real.stub',
+        'real.impact', 'real.index.warm', 'real.rss', 'real.rss.steady',
+      ]),
     ]) assert.ok(ids.includes(id), `figure ${id} is in the table`);
     for (const f of results.figures) {
       assert.ok(Number.isFinite(f.value), `${f.id} is a finite number (got ${f.value})`);
@@ -59,7 +63,7 @@ test('npm run bench -- --scale small --requests 20 writes every figure', { timeo
       assert.ok(Number.isFinite(value), `${at} is a finite number (got ${value})`);
     }
     assert.equal(results.server!.requests.hover.count, 20);
-    assert.equal(results.server!.reindex.edits, 50);
+    assert.equal(results.server!.reindex.edits, 5);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor } from '../../server/src/analysis/indexing/cache';
 
@@ -72,23 +74,47 @@ test('a new, untracked file is parsed once and cached', async () => {
   assert.deepEqual([(await start(d)).stats.parsed, (await start(d)).stats.parsed], [1, 0]);
 });
 
-const damage: [string, (text: string) => string][] = [
-  ['corrupt', (text) => text.replace(/"errors"/g, '"err')],
-  ['truncated', (text) => text.slice(0, Math.floor(text.length / 2))],
-  ['cut at an entry', (text) => `${text.slice(0, text.lastIndexOf(',["'))}]`],
-  ['of another extractor version', (text) => text.replace(/"factsVersion":\d+/, '"factsVersion":-1')],
-  ['of another format', (text) => text.replace(/"format":\d+/, '"format":-1')],
-  ['empty', () => ''],
-  ['a list of strangers', (text) => `${text.slice(0, text.indexOf('\n'))}\n${JSON.stringify(Array.from({ length: FILES }, () => ['x', 'y', null]))}`],
+/** The header line, the table and the body of a cache file (the layout of cache.ts). */
+function partsOf(bytes: Buffer): { header: Record<string, unknown>; table: Buffer; body: Buffer } {
+  const newline = bytes.indexOf(0x0a);
+  const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Record<string, unknown>;
+  const rest = bytes.subarray(newline + 1);
+  return { header, table: rest.subarray(0, header.tableBytes as number), body: rest.subarray(header.tableBytes as number) };
+}
+
+/** A cache file with this header, table and body, its checksum made to match: damage that only the checks of the content catch. */
+function forge(header: Record<string, unknown>, table: Buffer, body: Buffer): Buffer {
+  const sha1 = createHash('sha1').update(table).update(body).digest('hex');
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, tableBytes: table.length, bodyBytes: body.length, sha1 })}\n`), table, body]);
+}
+
+const damage: [string, (bytes: Buffer) => Buffer][] = [
+  ['corrupt', (bytes) => { const copy = Buffer.from(bytes); copy[copy.length - 20] ^= 0xff; return copy; }],
+  ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2))],
+  ['cut short by a byte', (bytes) => bytes.subarray(0, bytes.length - 1)],
+  ['of another extractor version', (bytes) => { const { header, table, body } = partsOf(bytes); return forge({ ...header, factsVersion: -1 }, table, body); }],
+  ['of another format', (bytes) => { const { header, table, body } = partsOf(bytes); return forge({ ...header, format: -1 }, table, body); }],
+  ['empty', () => Buffer.alloc(0)],
+  ['a table of strangers', (bytes) => {
+    const { header, body } = partsOf(bytes);
+    const table = pack({ structures: [], paths: Array(FILES).fill('x'), blobs: Array(FILES).fill(null), ranges: [], shared: [] });
+    return forge(header, Buffer.from(table), body);
+  }],
+  ['a body of strangers', (bytes) => {
+    // The table is intact, its ranges point at values that are no facts.
+    const { header, table, body } = partsOf(bytes);
+    return forge(header, table, Buffer.alloc(body.length, 0xc0));
+  }],
 ];
 for (const [what, spoil] of damage) {
   test(`a cache that is ${what} is ignored, logged and rebuilt`, async () => {
     const d = domain();
     const first = await start(d);
-    writeFileSync(cacheFile(d), spoil(readFileSync(cacheFile(d), 'utf8')));
+    writeFileSync(cacheFile(d), spoil(readFileSync(cacheFile(d))));
     const spoiled = await start(d);
     assert.deepEqual([spoiled.stats.parsed, spoiled.stats.fromCache], [FILES, 0]);
-    assert.match(spoiled.logged.join('\n'), /ignored, rebuilding/, 'the cause is logged');
+    if (what === 'a body of strangers') assert.match(spoiled.logged.join('\n'), /ignored from here on, rebuilding: the cached facts of \S+ (are malformed|do not decode)/);
+    else assert.match(spoiled.logged.join('\n'), /ignored, rebuilding/, 'the cause is logged');
     assert.deepEqual(facts(spoiled.analyzer), facts(first.analyzer));
     assert.equal((await start(d)).stats.parsed, 0, 'rebuilt');
   });
@@ -97,7 +123,7 @@ for (const [what, spoil] of damage) {
 test('a leftover temporary file is harmless and writes leave none', async () => {
   const d = domain();
   await start(d);
-  writeFileSync(`${cacheFile(d)}.999.crashed.tmp`, '{"format":1');
+  writeFileSync(`${cacheFile(d)}.999.crashed.tmp`, '{"format":2');
   const again = await start(d);
   assert.deepEqual([again.stats.parsed, again.logged], [0, []]);
   writeFileSync(path.join(d.root, 'pkgs', 'p0.nix'), '{ }: { }\n');
@@ -113,4 +139,15 @@ test('the cache lives outside the workspace, one file per domain root', async ()
   await start(b);
   assert.equal(readdirSync(a.cacheDir).length, 2);
   assert.ok(!execFileSync('git', ['-C', a.root, 'status', '--porcelain']).toString().trim(), 'nothing written into the domain');
+});
+
+test('the JSON cache of the earlier format is removed when the new one is written', async () => {
+  const d = domain();
+  const old = cacheFile(d).replace(/\.idx$/, '.json');
+  mkdirSync(d.cacheDir, { recursive: true });
+  writeFileSync(old, '{"format":1}\n[]');
+  const first = await start(d);
+  assert.equal(first.stats.parsed, FILES);
+  assert.ok(!existsSync(old), 'the old cache is gone');
+  assert.ok(existsSync(cacheFile(d)));
 });

@@ -20,6 +20,12 @@ function factsOf(analyzer: Analyzer): [string, FileFacts][] {
   return [...analyzer.index.files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** Every name's bindings (file and attribute path), names sorted. */
+function bindingsOf(analyzer: Analyzer): [string, string[]][] {
+  return [...analyzer.index.bindingsByName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, list]) => [name, list.map((b) => `${b.file}#${b.pathInFile.join('.')}`).sort()]);
+}
+
 async function indexed(root: string, indexWorkers: number): Promise<Analyzer> {
   const analyzer = await Analyzer.create(root, 'core', { indexWorkers, cacheDir: null });
   await analyzer.indexAll();
@@ -53,9 +59,11 @@ test('indexing with workers gives the same index as in process on a generated do
   assert.equal(withWorkers.lastIndex?.workers, 2, 'the pool was used');
   assert.ok(inProcess.index.files.size > 1000);
   assert.deepEqual(factsOf(withWorkers), factsOf(inProcess));
-  // Same order of application, so the same bindings in the same order.
-  assert.deepEqual([...withWorkers.index.bindingsByName.keys()], [...inProcess.index.bindingsByName.keys()]);
-  assert.deepEqual(withWorkers.catalog.all().length, inProcess.catalog.all().length);
+  // The files are read in another order (the first batches of the pool, one file each), and the bindings are the same.
+  assert.deepEqual(bindingsOf(withWorkers), bindingsOf(inProcess));
+  // The same packages, named alike and in the same order.
+  const packages = (a: Analyzer) => a.catalog.all().map((p) => [p.attrPath, p.target.file, ...(p.aliases ?? [])].join(' '));
+  assert.deepEqual(packages(withWorkers), packages(inProcess));
   // And both are what indexing file by file from the plain listing gives.
   const oneByOne = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
   const listed = await listNixFiles(root);

@@ -234,19 +234,20 @@ test('a corrupt, truncated or version-mismatched index cache is ignored and rebu
   const cacheHome = temp('nd-cache-');
   await withSession(root, async (s) => answersNext(s), { cacheHome });
   const dir = path.join(cacheHome, 'nix-domains', 'index');
-  const file = path.join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
-  const good = readFileSync(file, 'utf8');
-  const newline = good.indexOf('\n');
+  const file = path.join(dir, readdirSync(dir).find((f) => f.endsWith('.idx'))!);
+  const good = readFileSync(file);
+  const newline = good.indexOf(0x0a);
+  const header = good.toString('utf8', 0, newline);
   for (const [what, bad, why] of [
-    ['corrupt', '\u0000\u0001garbage{{{', /index cache .* ignored, rebuilding/],
-    ['truncated', good.slice(0, Math.floor(good.length * 0.6)), /index cache .* ignored, rebuilding/],
-    ['version-mismatched', good.slice(0, newline).replace(/"format":\d+/, '"format":999') + good.slice(newline), /format is 999, expected/],
+    ['corrupt', Buffer.from('\u0000\u0001garbage{{{'), /index cache .* ignored, rebuilding/],
+    ['truncated', good.subarray(0, Math.floor(good.length * 0.6)), /index cache .* ignored, rebuilding/],
+    ['version-mismatched', Buffer.concat([Buffer.from(header.replace(/"format":\d+/, '"format":999')), good.subarray(newline)]), /format is 999, expected/],
   ] as const) {
     writeFileSync(file, bad);
     const s = await withSession(root, async (s) => answersNext(s), { cacheHome });
     const log = [...s.client.log, ...s.client.stderr].join('\n');
     assert.match(log, why, `${what}: the cause is logged`);
-    assert.notEqual(readFileSync(file, 'utf8'), bad, `${what}: rewritten`);
+    assert.notDeepEqual(readFileSync(file), bad, `${what}: rewritten`);
   }
 });
 

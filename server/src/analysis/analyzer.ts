@@ -39,6 +39,8 @@ export interface AnalyzerOptions {
   cacheDir: string | null;
   /** Where indexing reports what it could not do (a worker lost, a cache ignored). */
   log: (message: string) => void;
+  /** A pause after each file indexing reads in process once its priority files are in (`NIX_DOMAINS_INDEX_PAUSE_MS`; tests of the partial index). */
+  indexPauseMs?: number;
 }
 
 /** The defaults, read from the environment when called. */
@@ -48,6 +50,7 @@ export function defaultOptions(): AnalyzerOptions {
     indexWorkers: defaultPoolSize(),
     cacheDir: defaultCacheDir(),
     log: (message) => process.stderr.write(`nix-domains: ${message}\n`),
+    ...(Number(process.env.NIX_DOMAINS_INDEX_PAUSE_MS) > 0 ? { indexPauseMs: Number(process.env.NIX_DOMAINS_INDEX_PAUSE_MS) } : {}),
   };
 }
 
@@ -69,6 +72,14 @@ export class Analyzer {
   indexed: Promise<void> = Promise.resolve();
   /** Whether the whole domain has been indexed at least once. */
   isIndexed = false;
+  /** Whether `indexAll` is running: from its call (before the listing) to the index complete. */
+  indexing = false;
+  /**
+   * Resolves once the files indexing reads first are in (the top-level package sets, by-name
+   * groups, the lib): from then on a request can be answered from the partial index, which
+   * reads any other file it reaches on demand.
+   */
+  ready: Promise<void> = Promise.resolve();
   /** What the last `indexAll` did (files from the cache, files parsed, workers). */
   lastIndex?: IndexStats;
 
@@ -91,34 +102,43 @@ export class Analyzer {
    * rest are parsed in worker threads; yields to the event loop as it goes.
    */
   indexAll(onProgress?: (p: IndexProgress) => void): Promise<void> {
+    let readyNow!: () => void;
+    this.ready = new Promise((resolve) => (readyNow = resolve));
+    this.indexing = true;
     this.indexed = (async () => {
-      this.lastIndex = await indexDomain({
-        root: this.root,
-        parser: this.parser,
-        largeFileThreshold: this.options.largeFileThreshold,
-        workers: this.options.indexWorkers,
-        cacheDir: this.options.cacheDir,
-        // An open buffer replaces its file on disk, also when it was opened during the run.
-        skip: (file) => this.documents.has(file),
-        apply: (file, facts) => {
-          if (this.documents.has(file)) return;
-          if (facts) this.index.setFile(facts);
-          else this.index.removeFile(file);
-        },
-        onProgress,
-        log: this.options.log,
-        useGit: this.options.useGit !== false,
-      });
-      await this.maintainers.refresh();
-      this.isIndexed = true;
+      try {
+        this.lastIndex = await indexDomain({
+          root: this.root,
+          parser: this.parser,
+          largeFileThreshold: this.options.largeFileThreshold,
+          workers: this.options.indexWorkers,
+          cacheDir: this.options.cacheDir,
+          index: this.index,
+          // An open buffer replaces its file on disk, also when it was opened during the run.
+          skip: (file) => this.documents.has(file),
+          onReady: readyNow,
+          onProgress,
+          log: this.options.log,
+          useGit: this.options.useGit !== false,
+          ...(this.options.indexPauseMs ? { pauseMs: this.options.indexPauseMs } : {}),
+        });
+      } finally {
+        readyNow();
+      }
+      try {
+        await this.maintainers.refresh();
+        this.isIndexed = true;
+      } finally {
+        this.indexing = false;
+      }
     })();
     return this.indexed;
   }
 
   /** (Re-)indexes one file from disk; a file that is gone or unreadable is removed from the index. */
   async indexFileFromDisk(file: string): Promise<void> {
-    const { facts } = await factsFromDisk(file, this.index.absolute(file), this.parser, this.options.largeFileThreshold);
-    if (facts) this.index.setFile(facts);
+    const { facts, structure } = await factsFromDisk(file, this.index.absolute(file), this.parser, this.options.largeFileThreshold);
+    if (facts) this.index.setFile(facts, structure);
     else this.index.removeFile(file);
   }
 

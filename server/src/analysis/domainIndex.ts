@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { FileFacts, Val } from './facts';
+import { Interner } from './intern';
+import { structureHash, type ReadFacts } from './structure';
 import type { Span } from './syntax';
 
 export type SetVal = Extract<Val, { k: 'set' }>;
@@ -20,14 +22,43 @@ export interface Binding {
 /** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
 export interface ByNamePackage { name: string; file: string }
 
-const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
+export const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
+
+/**
+ * The facts of every file. While a domain is being indexed, files it lists but has not read yet
+ * are read when first asked for (`get`, `has`): a request answered from the partial index sees
+ * every file it reaches, not only those read so far. Iteration covers the files read.
+ */
+export class FactsMap extends Map<string, FileFacts> {
+  /** Reads a listed file not read yet (set while indexing). */
+  demand?: (file: string) => void;
+
+  override get(file: string): FileFacts | undefined {
+    const facts = super.get(file);
+    if (facts !== undefined || !this.demand) return facts;
+    this.demand(file);
+    return super.get(file);
+  }
+
+  override has(file: string): boolean {
+    if (super.has(file)) return true;
+    if (!this.demand) return false;
+    this.demand(file);
+    return super.has(file);
+  }
+
+  /** A file's facts if it has been read, without reading it. */
+  loaded(file: string): FileFacts | undefined {
+    return super.get(file);
+  }
+}
 
 /**
  * The index of one domain: the facts of every file, and the maps derived from them, kept up to
  * date file by file so an edit costs only that file.
  */
 export class DomainIndex {
-  readonly files = new Map<string, FileFacts>();
+  readonly files = new FactsMap();
   /** Package-set bindings by attribute name. */
   readonly bindingsByName = new Map<string, Binding[]>();
   /** Bindings whose value calls or imports a file, by the target as written (a file or a folder). */
@@ -46,12 +77,90 @@ export class DomainIndex {
    */
   structureGeneration = 0;
   private readonly structureByFile = new Map<string, number>();
+  /** Files listed by the indexing run under way and not read yet, and how to read one now. */
+  private expected?: { pending: Set<string>; load: (file: string) => ReadFacts | undefined };
+  /** Shares equal pieces of the facts read while a run reads the domain. */
+  private interner?: Interner;
 
   constructor(readonly root: string, readonly domain: string) {}
 
-  /** Adds or replaces one file's facts. */
-  setFile(facts: FileFacts): void {
-    const structure = structureHash(facts);
+  /**
+   * Registers the files an indexing run lists, before it reads them: a file not read yet is read
+   * by `load` when something asks for it, and by-name packages are known from their paths alone.
+   */
+  expect(files: readonly string[], load: (file: string) => ReadFacts | undefined): void {
+    const pending = this.expected?.pending ?? new Set<string>();
+    this.expected = { pending, load };
+    this.interner ??= new Interner();
+    for (const file of files) {
+      if (this.files.loaded(file) !== undefined) continue;
+      pending.add(file);
+      const byName = BY_NAME.exec(file);
+      if (byName && byName[2] !== 'packages') this.addByName(byName[1]!, file);
+    }
+    this.files.demand = (file) => this.demand(file);
+    this.generation++;
+    this.structureGeneration++;
+  }
+
+  /** Whether an indexing run is reading the domain: until it is over, the index is partial. */
+  get reading(): boolean {
+    return this.expected !== undefined;
+  }
+
+  /** Whether a listed file is still to be read. */
+  isPending(file: string): boolean {
+    return this.expected?.pending.has(file) === true;
+  }
+
+  /**
+   * Puts a listed file's facts in (undefined: it is not indexable) unless it was read already,
+   * on demand or as an open buffer; false then.
+   */
+  deliver(file: string, read: ReadFacts | undefined): boolean {
+    if (this.expected?.pending.delete(file) !== true) return false;
+    if (read) this.setFile(read.facts, read.structure);
+    else this.forgetExpected(file);
+    return true;
+  }
+
+  /** How many listed files are not read yet. */
+  get pendingCount(): number {
+    return this.expected?.pending.size ?? 0;
+  }
+
+  /** The run is over: nothing is read on demand any more; files it never read are forgotten. */
+  settle(): void {
+    for (const file of this.expected?.pending ?? []) this.forgetExpected(file);
+    this.expected = undefined;
+    this.files.demand = undefined;
+    this.interner = undefined;
+  }
+
+  private demand(file: string): void {
+    if (!this.expected?.pending.has(file)) return;
+    this.deliver(file, this.expected.load(file));
+  }
+
+  /** A listed file that turned out unreadable: its by-name entry goes. */
+  private forgetExpected(file: string): void {
+    const byName = BY_NAME.exec(file);
+    if (!byName || this.byNameByName.get(byName[1]!)?.file !== file) return;
+    this.byNameByName.delete(byName[1]!);
+    this.generation++;
+    this.structureGeneration++;
+  }
+
+  private addByName(name: string, file: string): void {
+    const existing = this.byNameByName.get(name);
+    // package.nix wins over default.nix when a folder has both.
+    if (!existing || file.endsWith('/package.nix')) this.byNameByName.set(name, { name, file });
+  }
+
+  /** Adds or replaces one file's facts; `structure` is their `structureHash`, when it is known already (from the cache). */
+  setFile(facts: FileFacts, structure = structureHash(facts)): void {
+    this.expected?.pending.delete(facts.path);
+    this.interner?.facts(facts);
     const sameStructure = this.structureByFile.get(facts.path) === structure;
     const before = this.structureGeneration;
     this.removeFile(facts.path);
@@ -61,26 +170,23 @@ export class DomainIndex {
     this.files.set(facts.path, facts);
     const byName = BY_NAME.exec(facts.path);
     if (byName && byName[2] === 'packages') this.groupFiles.add(facts.path);
-    else if (byName) {
-      const existing = this.byNameByName.get(byName[1]!);
-      // package.nix wins over default.nix when a folder has both.
-      if (!existing || facts.path.endsWith('/package.nix')) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: facts.path });
-    }
+    else if (byName) this.addByName(byName[1]!, facts.path);
     const bindings = isPackageSetFile(facts) ? collectBindings(facts) : [];
-    this.bindingsByFile.set(facts.path, bindings);
+    if (bindings.length > 0) this.bindingsByFile.set(facts.path, bindings);
     for (const b of bindings) {
       let inSet = this.bindingsBySet.get(b.set);
       if (!inSet) this.bindingsBySet.set(b.set, (inSet = new Map()));
       if (!inSet.has(b.name)) inSet.set(b.name, b);
       push(this.bindingsByName, b.name, b);
       const target = callTarget(b.val);
-      if (target !== undefined) push(this.callersByTarget, target, b);
+      if (target !== undefined) insertInFileOrder(this.callersByTarget, target, b);
     }
     this.generation++;
   }
 
   /** Removes one file and everything it contributed. */
   removeFile(file: string): void {
+    this.expected?.pending.delete(file);
     if (!this.files.delete(file)) return;
     this.structureByFile.delete(file);
     this.structureGeneration++;
@@ -89,7 +195,7 @@ export class DomainIndex {
     if (byName && this.byNameByName.get(byName[1]!)?.file === file) {
       this.byNameByName.delete(byName[1]!);
       const sibling = file.replace(/(package|default)\.nix$/, (m) => (m === 'package.nix' ? 'default.nix' : 'package.nix'));
-      if (this.files.has(sibling)) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: sibling });
+      if (this.files.loaded(sibling) || this.expected?.pending.has(sibling)) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: sibling });
     }
     for (const b of this.bindingsByFile.get(file) ?? []) {
       pull(this.bindingsByName, b.name, b);
@@ -128,9 +234,12 @@ export class DomainIndex {
     return this.bindingsByFile.get(file) ?? [];
   }
 
-  /** Every binding, file by file. */
+  /**
+   * Every binding, file by file in path order: whole-domain maps come out the same whatever order
+   * the files were read in (the priority files first, others on demand) or edited.
+   */
   *allBindings(): Iterable<Binding> {
-    for (const list of this.bindingsByFile.values()) yield* list;
+    for (const file of [...this.bindingsByFile.keys()].sort()) yield* this.bindingsByFile.get(file) ?? [];
   }
 
   /** The domain-relative path of an absolute path, or undefined when it is outside the domain. */
@@ -149,6 +258,27 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * Adds a binding to a list kept in file order, then source order: the first caller of a file is
+ * the same whatever order the files were read in.
+ */
+function insertInFileOrder<K>(map: Map<K, Binding[]>, key: K, binding: Binding): void {
+  const list = map.get(key);
+  if (!list) {
+    map.set(key, [binding]);
+    return;
+  }
+  let at = list.length;
+  while (at > 0 && compareBindings(list[at - 1]!, binding) > 0) at--;
+  list.splice(at, 0, binding);
+}
+
+/** File path order, then source order. */
+export function compareBindings(a: Binding, b: Binding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.span[0] - b.span[0] || a.span[1] - b.span[1];
 }
 
 function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -186,18 +316,6 @@ function collectBindings(facts: FileFacts): Binding[] {
   };
   if (facts.value.k === 'set') walk(facts.value, [], []);
   return out;
-}
-
-/** A hash of what a file defines, ignoring positions and derivation literals (FNV-1a over a canonical walk). */
-function structureHash(facts: FileFacts): number {
-  let hash = 0x811c9dc5;
-  const text = JSON.stringify([facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.large, facts.problem],
-    (key, value) => (key === 'span' || key === 'drv' || key === 'doc' ? undefined : value));
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 /** Files that expose the collection rather than define part of it: flake.nix, and the root's default.nix, shell.nix, release*.nix. */

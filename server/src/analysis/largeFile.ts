@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { extractFacts, type Attr, type FileFacts, type Val } from './facts';
 import type { NixParser } from './parser';
@@ -19,11 +19,40 @@ const enum Lex { Code, String, Indented, LineComment, BlockComment }
  * Memory stays bounded by one chunk plus one batch, whatever the file's size.
  */
 export async function factsOfLargeFile(file: string, absolute: string, parser: NixParser, chunkBytes = CHUNK_BYTES): Promise<FileFacts> {
+  const handle = await fs.open(absolute, 'r');
+  try {
+    const buffer = Buffer.alloc(chunkBytes);
+    const scan = scanLargeFile(file, parser, buffer);
+    let next = scan.next();
+    while (!next.done) next = scan.next((await handle.read(buffer, 0, chunkBytes, null)).bytesRead);
+    return next.value;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The same facts, read synchronously: for a file a request needs before indexing has read it
+ * (a package set reached on the way to a definition).
+ */
+export function factsOfLargeFileSync(file: string, absolute: string, parser: NixParser, chunkBytes = CHUNK_BYTES): FileFacts {
+  const fd = openSync(absolute, 'r');
+  try {
+    const buffer = Buffer.alloc(chunkBytes);
+    const scan = scanLargeFile(file, parser, buffer);
+    let next = scan.next();
+    while (!next.done) next = scan.next(readSync(fd, buffer, 0, chunkBytes, null));
+    return next.value;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The scan: yields `buffer` whenever it needs the next chunk, and is resumed with the bytes read into it (0 at the end). */
+function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Generator<Buffer, FileFacts, number> {
   const attrs: Attr[] = [];
   const errors: Span[] = [];
-  const handle = await fs.open(absolute, 'r');
   const decoder = new StringDecoder('utf8');
-  const buffer = Buffer.alloc(chunkBytes);
   // Lexer state, carried across chunks.
   const modes: { lex: Lex; depth: number }[] = [{ lex: Lex.Code, depth: 0 }];
   let depth = 0;
@@ -54,91 +83,87 @@ export async function factsOfLargeFile(file: string, absolute: string, parser: N
     batch = '';
   };
 
-  try {
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
-      const text = bytesRead > 0 ? decoder.write(buffer.subarray(0, bytesRead)) : decoder.end();
-      if (first && text.charCodeAt(0) === 0xfeff) { col = -1; }
-      first = false;
-      for (let i = 0; i < text.length; i++) {
-        const c = text[i]!;
-        const mode = modes[modes.length - 1]!;
-        if (setDepth >= 0 && depth >= setDepth) {
-          if (binding.length === 0) batchAt = batch.length === 0 ? [line, col] : batchAt;
-          if (!skipping) binding += c;
-          if (binding.length > MAX_BINDING_CHARS) { skipping = true; binding = ''; }
-        }
-        if (pendingAt) pending += c;
-        // Lexing.
-        switch (mode.lex) {
-          case Lex.LineComment:
-            if (c === '\n') modes.pop();
-            break;
-          case Lex.BlockComment:
-            if (prev === '*' && c === '/') { modes.pop(); prev = ''; advance(c); continue; }
-            break;
-          case Lex.String:
-            if (prev === '\\') { prev = ''; advance(c); continue; }
-            if (c === '"') modes.pop();
-            else if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
-            break;
-          case Lex.Indented:
-            if (prev === "'" && c === "'") { prev = "''"; advance(c); continue; }
-            if (prev === "''") {
-              if (c === '$' || c === "'" || c === '\\') { prev = c === '\\' ? '\\\\' : ''; advance(c); continue; }
-              modes.pop(); // the string closed; c is code
-              prev = '';
-              i--; // re-read c as code
-              if (setDepth >= 0 && depth >= setDepth && !skipping) binding = binding.slice(0, -1);
-              if (pendingAt) pending = pending.slice(0, -1);
-              continue;
-            }
-            if (prev === '\\\\') { prev = ''; advance(c); continue; }
-            if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
-            break;
-          case Lex.Code:
-            if (c === '#') modes.push({ lex: Lex.LineComment, depth: 0 });
-            else if (prev === '/' && c === '*') modes.push({ lex: Lex.BlockComment, depth: 0 });
-            else if (c === '"') modes.push({ lex: Lex.String, depth: 0 });
-            else if (prev === "'" && c === "'") { modes.push({ lex: Lex.Indented, depth: 0 }); prev = ''; advance(c); continue; }
-            else if (c === '{' || c === '[' || c === '(') {
-              if (modes.length > 1) mode.depth++;
-              depth++;
-              if (c === '{' && setDepth < 0 && !pendingAt) { pendingAt = [line, col + 1]; pending = ''; }
-            } else if (c === '}' || c === ']' || c === ')') {
-              if (modes.length > 1 && mode.depth === 0 && c === '}') { modes.pop(); break; }
-              if (modes.length > 1) mode.depth--;
-              depth--;
-              if (setDepth >= 0 && depth < setDepth) {
-                // The main set closed: the rest of the file is not bindings.
-                if (!skipping && binding.trim()) batch += binding.slice(0, -1);
-                binding = '';
-                setDepth = -2;
-              }
-            } else if (c === ';' && setDepth >= 0 && depth === setDepth && modes.length === 1) {
-              if (!skipping) batch += binding;
-              binding = '';
-              skipping = false;
-              if (batch.length >= BATCH_CHARS) flushBatch();
-            }
-            break;
-        }
-        // Decide whether the pending `{` opens an attribute set: its first token is a binding.
-        if (pendingAt && /\S/.test(c) && modes[modes.length - 1]!.lex === Lex.Code) {
-          const kind = classifyAfterBrace(pending);
-          if (kind === 'set') { setDepth = depth; batchAt = pendingAt; binding = pending; }
-          if (kind !== 'undecided') { pendingAt = undefined; pending = ''; }
-        }
-        prev = c;
-        advance(c);
+  for (;;) {
+    const bytesRead = yield buffer;
+    const text = bytesRead > 0 ? decoder.write(buffer.subarray(0, bytesRead)) : decoder.end();
+    if (first && text.charCodeAt(0) === 0xfeff) { col = -1; }
+    first = false;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i]!;
+      const mode = modes[modes.length - 1]!;
+      if (setDepth >= 0 && depth >= setDepth) {
+        if (binding.length === 0) batchAt = batch.length === 0 ? [line, col] : batchAt;
+        if (!skipping) binding += c;
+        if (binding.length > MAX_BINDING_CHARS) { skipping = true; binding = ''; }
       }
-      if (bytesRead === 0) break;
+      if (pendingAt) pending += c;
+      // Lexing.
+      switch (mode.lex) {
+        case Lex.LineComment:
+          if (c === '\n') modes.pop();
+          break;
+        case Lex.BlockComment:
+          if (prev === '*' && c === '/') { modes.pop(); prev = ''; advance(c); continue; }
+          break;
+        case Lex.String:
+          if (prev === '\\') { prev = ''; advance(c); continue; }
+          if (c === '"') modes.pop();
+          else if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
+          break;
+        case Lex.Indented:
+          if (prev === "'" && c === "'") { prev = "''"; advance(c); continue; }
+          if (prev === "''") {
+            if (c === '$' || c === "'" || c === '\\') { prev = c === '\\' ? '\\\\' : ''; advance(c); continue; }
+            modes.pop(); // the string closed; c is code
+            prev = '';
+            i--; // re-read c as code
+            if (setDepth >= 0 && depth >= setDepth && !skipping) binding = binding.slice(0, -1);
+            if (pendingAt) pending = pending.slice(0, -1);
+            continue;
+          }
+          if (prev === '\\\\') { prev = ''; advance(c); continue; }
+          if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
+          break;
+        case Lex.Code:
+          if (c === '#') modes.push({ lex: Lex.LineComment, depth: 0 });
+          else if (prev === '/' && c === '*') modes.push({ lex: Lex.BlockComment, depth: 0 });
+          else if (c === '"') modes.push({ lex: Lex.String, depth: 0 });
+          else if (prev === "'" && c === "'") { modes.push({ lex: Lex.Indented, depth: 0 }); prev = ''; advance(c); continue; }
+          else if (c === '{' || c === '[' || c === '(') {
+            if (modes.length > 1) mode.depth++;
+            depth++;
+            if (c === '{' && setDepth < 0 && !pendingAt) { pendingAt = [line, col + 1]; pending = ''; }
+          } else if (c === '}' || c === ']' || c === ')') {
+            if (modes.length > 1 && mode.depth === 0 && c === '}') { modes.pop(); break; }
+            if (modes.length > 1) mode.depth--;
+            depth--;
+            if (setDepth >= 0 && depth < setDepth) {
+              // The main set closed: the rest of the file is not bindings.
+              if (!skipping && binding.trim()) batch += binding.slice(0, -1);
+              binding = '';
+              setDepth = -2;
+            }
+          } else if (c === ';' && setDepth >= 0 && depth === setDepth && modes.length === 1) {
+            if (!skipping) batch += binding;
+            binding = '';
+            skipping = false;
+            if (batch.length >= BATCH_CHARS) flushBatch();
+          }
+          break;
+      }
+      // Decide whether the pending `{` opens an attribute set: its first token is a binding.
+      if (pendingAt && /\S/.test(c) && modes[modes.length - 1]!.lex === Lex.Code) {
+        const kind = classifyAfterBrace(pending);
+        if (kind === 'set') { setDepth = depth; batchAt = pendingAt; binding = pending; }
+        if (kind !== 'undecided') { pendingAt = undefined; pending = ''; }
+      }
+      prev = c;
+      advance(c);
     }
-    if (!skipping && binding.trim() && setDepth >= 0) batch += binding;
-    flushBatch();
-  } finally {
-    await handle.close();
+    if (bytesRead === 0) break;
   }
+  if (!skipping && binding.trim() && setDepth >= 0) batch += binding;
+  flushBatch();
   return { path: file, errors, value: { k: 'set', span: [0, 0, line, col], attrs }, large: true };
 
   function advance(c: string): void {

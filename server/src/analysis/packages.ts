@@ -1,8 +1,9 @@
-import type { Binding, DomainIndex } from './domainIndex';
+import { BY_NAME, type Binding, type DomainIndex } from './domainIndex';
 import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
+import { Occurrences, type Occurrence } from './occurrences';
 
 /** A package of the domain: an attribute path and the file (and place) that builds it. */
 export interface Package {
@@ -20,17 +21,6 @@ export interface Package {
 
 /** An input of a package: one formal of its function, and what it resolves to. */
 export interface PackageInput { formal: Formal; target?: Target }
-
-/** A name occurrence that may stand for a package: an input (formal) or a reference in a package set. */
-interface Occurrence {
-  file: string;
-  span: Span;
-  resolve: () => Target | undefined;
-  /** What it resolves to, once asked (null: nothing). */
-  key?: string | null;
-  /** The span now: edits that keep the structure move lines without rebuilding this map. */
-  current?: () => Span | undefined;
-}
 
 /**
  * The identity of a definition. A file called by several bindings with different arguments
@@ -57,7 +47,7 @@ export class PackageCatalog {
   private packagesValue!: SteppedValue<{ packages: Package[]; byKey: Map<string, Package> }>;
   private dependantsValue!: SteppedValue<Map<string, Package[]>>;
   private namesValue!: SteppedValue<Map<string, Set<string>>>;
-  private occurrencesValue!: SteppedValue<Map<string, Occurrence[]>>;
+  private occurrencesValue!: SteppedValue<Occurrences>;
   private prefixes = new Map<string, string[]>();
   private readonly memos = new Map<string, unknown>();
 
@@ -73,7 +63,7 @@ export class PackageCatalog {
     this.packagesValue = new SteppedValue(() => this.collect(), stale);
     this.dependantsValue = new SteppedValue(() => this.collectDependants(), stale);
     this.namesValue = new SteppedValue(() => this.collectNames(), stale);
-    this.occurrencesValue = new SteppedValue(() => this.collectOccurrences(), stale);
+    this.occurrencesValue = new SteppedValue(() => Occurrences.collect(this.index), stale);
   }
 
   /**
@@ -96,8 +86,9 @@ export class PackageCatalog {
     }
   }
 
-  /** Whether a map is built for the current structure. */
+  /** Whether a map is built for the current structure (never while the index is partial). */
   isReady(part: CatalogPart): boolean {
+    if (this.index.reading) return false;
     this.fresh();
     return this.part(part).ready;
   }
@@ -132,13 +123,39 @@ export class PackageCatalog {
 
   /** The packages built by a file. */
   packagesInFile(file: string): Package[] {
+    if (this.index.reading) {
+      // From the partial index: the file's by-name package, or what the bindings that call it define.
+      const whole = this.resolver.fileTarget(file);
+      const callers = this.index.callersOf(file).filter((b) => b.val.k === 'call');
+      const targets = callers.length > 0 ? callers.map((binding) => ({ ...whole, binding })) : [whole];
+      return targets.flatMap((t) => this.packageFor(t) ?? []);
+    }
     return this.all().filter((p) => p.target.file === file);
   }
 
   /** The package a resolved target defines, if it is one. */
   packageAt(target: Target): Package | undefined {
+    if (this.index.reading) return this.packageFor(target);
     this.fresh();
     return this.packagesValue.get().byKey.get(targetKey(target));
+  }
+
+  /**
+   * The package a target defines, from that target alone: what a request answered from the
+   * partial index sees, before the catalog can be built. The definition is the one the catalog
+   * finds (a calling binding, or a by-name folder); a package known by several attribute paths
+   * may be named by another of them, and members of folder sets are not told.
+   */
+  private packageFor(target: Target): Package | undefined {
+    if (target.missing || target.set || target.dir !== undefined) return undefined;
+    const binding = target.binding;
+    if (binding && (binding.val.k === 'call' || binding.val.k === 'inline')) {
+      const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
+      return { attrPath, name: binding.name, declFile: binding.file, declSpan: binding.span, target, binding, ...this.drvOf(target, binding) };
+    }
+    const byName = BY_NAME.exec(target.file);
+    if (!target.whole || !byName || this.index.byNameByName.get(byName[1]!)?.file !== target.file) return undefined;
+    return { attrPath: byName[1]!, name: byName[1]!, declFile: target.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) };
   }
 
   private *collect(): Steps<{ packages: Package[]; byKey: Map<string, Package> }> {
@@ -271,17 +288,7 @@ export class PackageCatalog {
     const names = new Set(this.namesValue.get().get(key) ?? []);
     for (const pkg of this.index.byNameByName.values()) if (pkg.file === target.file) names.add(pkg.name);
     const occurrences = this.occurrencesValue.get();
-    for (const name of names) {
-      for (const occurrence of occurrences.get(name) ?? []) {
-        // Resolution depends only on the structure, which these occurrences were built from.
-        if (occurrence.key === undefined) {
-          const t = occurrence.resolve();
-          occurrence.key = t ? targetKey(t) : null;
-          yield;
-        }
-        if (occurrence.key === key) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
-      }
-    }
+    for (const name of names) yield* occurrences.placesSteps(name, key, this.keyOf, out);
     return out;
   }
 
@@ -291,16 +298,21 @@ export class PackageCatalog {
    */
   *unresolvedSteps(name: string, out: Place[]): Steps<Place[]> {
     this.fresh();
-    for (const occurrence of this.occurrencesValue.get().get(name) ?? []) {
-      if (occurrence.key === undefined) {
-        const t = occurrence.resolve();
-        occurrence.key = t ? targetKey(t) : null;
-        yield;
-      }
-      if (occurrence.key === null) out.push({ file: occurrence.file, span: occurrence.current?.() ?? occurrence.span });
-    }
-    return out;
+    return yield* this.occurrencesValue.get().placesSteps(name, null, this.keyOf, out);
   }
+
+  /** What an occurrence resolves to, as a definition key; resolution depends only on the structure the occurrences were collected from. */
+  private readonly keyOf = (occurrence: Occurrence): string | null => {
+    let target: Target | undefined;
+    if ('binding' in occurrence) {
+      const { binding } = occurrence;
+      target = this.resolver.resolveVal(occurrence.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
+    } else {
+      const formal = this.index.files.get(occurrence.file)?.formals?.[occurrence.formal];
+      target = formal && this.resolver.resolveInput(occurrence.file, formal.name);
+    }
+    return target ? targetKey(target) : null;
+  };
 
   /** Every name a definition is known by (its bindings and aliases), by definition key. */
   private *collectNames(): Steps<Map<string, Set<string>>> {
@@ -313,39 +325,6 @@ export class PackageCatalog {
       let names = map.get(key);
       if (!names) map.set(key, (names = new Set()));
       names.add(binding.name);
-    }
-    return map;
-  }
-
-  private *collectOccurrences(): Steps<Map<string, Occurrence[]>> {
-    const map = new Map<string, Occurrence[]>();
-    const add = (name: string, occurrence: Occurrence) => {
-      const list = map.get(name);
-      if (list) list.push(occurrence);
-      else map.set(name, [occurrence]);
-    };
-    for (const facts of this.index.files.values()) {
-      (facts.formals ?? []).forEach((formal, i) => {
-        add(formal.name, {
-          file: facts.path, span: formal.span, resolve: () => this.resolver.resolveInput(facts.path, formal.name),
-          current: () => {
-            const now = this.index.files.get(facts.path)?.formals?.[i];
-            return now?.name === formal.name ? now.span : undefined;
-          },
-        });
-      });
-      yield;
-    }
-    for (const binding of this.index.allBindings()) {
-      const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-      const vals = binding.val.k === 'call' ? [binding.val, ...binding.val.args.map((a) => a.val)] : [binding.val];
-      for (const val of vals) {
-        if (val.k !== 'ref') continue;
-        const occurrence = { file: binding.file, span: val.span, resolve: () => this.resolver.resolveVal(val, scope, binding) };
-        add(val.path[0]!, occurrence);
-        if (val.path.length > 1) add(val.path[val.path.length - 1]!, occurrence);
-      }
-      yield;
     }
     return map;
   }

@@ -1,5 +1,5 @@
 import type { Val } from './facts';
-import type { Binding, DomainIndex, SetVal } from './domainIndex';
+import { compareBindings, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { ZERO_SPAN, type Span } from './syntax';
 
 /** Where a name or value leads: a file and the place in it, plus what can be selected from it. */
@@ -62,6 +62,9 @@ export class Resolver {
   constructor(readonly index: DomainIndex) {}
 
   private fresh(): void {
+    // A file read on demand in the middle of a resolution changes the generation: the memo is
+    // dropped at the next resolution, not under the one running (its stack is still in use).
+    if (this.stack.size > 0) return;
     if (this.generation !== this.index.generation) {
       this.memo = new Map();
       this.provisional = new Map();
@@ -147,7 +150,8 @@ export class Resolver {
     if (!ranked) {
       const candidates = this.index.bindingsByName.get(name) ?? [];
       const ranks = new Map(candidates.map((b) => [b, rankOf(b, this.index)]));
-      ranked = [...candidates].sort((a, b) => ranks.get(a)! - ranks.get(b)!);
+      // Ties in file order: the same choice whatever order the files were read in.
+      ranked = [...candidates].sort((a, b) => ranks.get(a)! - ranks.get(b)! || compareBindings(a, b));
       this.rankedByName.set(name, ranked);
     }
     return ranked;

@@ -84,11 +84,38 @@ export class DomainSession {
     return (await this.manifest()).impact;
   }
 
-  /** Builds what a request needs within its budget, in slices; true when all of it is ready. */
+  /**
+   * Builds what a request needs within its budget, in slices; true when all of it is ready. While
+   * the domain is being indexed it first waits for the index (whole-domain maps of a partial
+   * index would be wrong, and rebuilt with every file read).
+   */
   async prepare(budget: Budget, needs: readonly Need[]): Promise<boolean> {
+    if (this.analyzer.indexing && !(await budget.race(this.analyzer.indexed.then(() => true, () => true)))) return false;
     const parts = needs.filter((n): n is CatalogPart => n !== 'graph');
     if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
     return needs.includes('graph') ? prepareDomainGraph(this.analyzer, budget) : true;
+  }
+
+  /**
+   * Prepares a request about one place (a hover, a definition): with the index complete, the maps
+   * of `needs`; while it is being indexed, only the files indexing reads first, since the answer
+   * then comes from the partial index, which reads the files it reaches on demand. 'partial' says
+   * the answer may be incomplete; 'cut' that the budget ran out first.
+   */
+  async prepareAt(budget: Budget, needs: readonly Need[]): Promise<'ready' | 'partial' | 'cut'> {
+    if (!this.analyzer.indexing) return (await this.prepare(budget, needs)) ? 'ready' : 'cut';
+    await budget.race(this.analyzer.ready);
+    if (budget.stopped) return 'cut';
+    return this.analyzer.indexing ? 'partial' : (await this.prepare(budget, needs)) ? 'ready' : 'cut';
+  }
+
+  /** While the domain is being indexed: how far it is, as a sentence for an answer that may be incomplete. */
+  indexingNote(): string | undefined {
+    const { index } = this.analyzer;
+    if (!index.reading) return undefined;
+    const read = index.files.size;
+    return `Domain \`${index.domain}\` is still being indexed (${read.toLocaleString('en-US')} of ${(read + index.pendingCount).toLocaleString('en-US')} files read): `
+      + 'this answer may be incomplete; direct dependants, impact and waves follow once it is complete.';
   }
 
   /** Forgets the other domains' lookups (after their stubs were refreshed). */

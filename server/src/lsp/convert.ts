@@ -19,8 +19,22 @@ export function toRange(span: Span): Range {
 
 /** LSP location of a place in a domain. */
 export function toLocation(analyzer: Analyzer, place: Place): Location {
-  return { uri: URI.file(analyzer.index.absolute(place.file)).toString(), range: toRange(place.span) };
+  return { uri: fileUri(analyzer, place.file), range: toRange(place.span) };
 }
+
+/**
+ * The `file:` URI of a file of a domain, made once per file: references on `stdenv` answer tens
+ * of thousands of locations, and building each URI anew made most of the garbage of such an answer.
+ */
+function fileUri(analyzer: Analyzer, file: string): string {
+  let uris = fileUris.get(analyzer);
+  if (!uris) fileUris.set(analyzer, (uris = new Map()));
+  let uri = uris.get(file);
+  if (uri === undefined) uris.set(file, (uri = URI.file(analyzer.index.absolute(file)).toString()));
+  return uri;
+}
+
+const fileUris = new WeakMap<Analyzer, Map<string, string>>();
 
 /** The filesystem path of a `file:` URI, or undefined for other schemes. */
 export function uriToPath(uri: string): string | undefined {

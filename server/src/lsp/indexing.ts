@@ -1,5 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
+import { RebuildModel } from '../analysis/impact/closure';
 import type { DomainSession } from '../analysis/session';
 import { sliceMs } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
@@ -21,13 +22,23 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
   const jobs = sessions.map(async (pending) => {
     const session = await pending;
     const { analyzer } = session;
-    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-    progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
     const started = Date.now();
-    await analyzer.indexAll(({ done, total }) => {
+    // Started before anything else is awaited: a request on this session (its continuation runs
+    // after this one) finds indexing under way and waits for the files read first.
+    let progress: Awaited<ReturnType<typeof connection.window.createWorkDoneProgress>> | undefined;
+    const indexing = analyzer.indexAll(({ done, total }) => {
       progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`);
       hooks.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
     });
+    hooks.setStatus({ domain: analyzer.index.domain, indexing: { done: 0, total: 0 }, files: 0, packages: 0 });
+    progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
+    void analyzer.ready.then(() => {
+      if (!analyzer.indexing) return;
+      connection.console.info(`Domain ${analyzer.index.domain}: the files read first are in after ${Date.now() - started} ms `
+        + `(${analyzer.index.files.size} of ${analyzer.index.files.size + analyzer.index.pendingCount}); answering from the partial index until the rest is read`);
+    });
+    await indexing;
     progress?.done();
     connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
     hooks.indexedOne();
@@ -58,7 +69,11 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
     const wave = await (await session.waves())?.status().catch(() => undefined);
     hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
     await session.prepare(budget, ['dependants', 'names', 'graph', 'occurrences']);
-    connection.console.info(`Domain ${analyzer.index.domain}: packages, dependants, references and the dependency graph ready in ${Date.now() - started} ms`);
+    // The rebuild model over the graph (about 0.1 s on the generated core, in one piece): built here,
+    // not by the first hover; only on a graph that is ready (an edit meanwhile would rebuild it at once).
+    const settings = await session.impactSettings();
+    if (await session.prepare(budget, ['packages', 'graph'])) RebuildModel.of(analyzer, settings);
+    connection.console.info(`Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph and the rebuild model ready in ${Date.now() - started} ms`);
   } catch (err) {
     connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);
   }

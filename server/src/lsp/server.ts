@@ -110,7 +110,11 @@ export class NixDomainsServer {
 
     c.onDefinition((p, token) => run.run('definition', token, null, async (budget) => {
       const at = await this.at(p.textDocument.uri);
-      return at && (await definitionAcross(at.session, at.file, p.position, budget)).map((w) => whereToLocation(at.session.analyzer, w));
+      if (!at) return null;
+      const found = await definitionAcross(at.session, at.file, p.position, budget);
+      const note = at.session.indexingNote();
+      if (note) c.console.info(`definition at ${at.file}:${p.position.line + 1}:${p.position.character + 1}: ${note}`);
+      return found.map((w) => whereToLocation(at.session.analyzer, w));
     }));
     c.onHover((p, token) => run.run('hover', token, null, async (budget) => {
       const at = await this.at(p.textDocument.uri);

@@ -11,7 +11,8 @@ import { local, type Where } from './where';
  */
 export async function definitionAcross(session: DomainSession, file: string, pos: Position, budget: Budget): Promise<Where[]> {
   const { analyzer } = session;
-  await session.prepare(budget, ['packages']);
+  // While the domain is being indexed, the answer comes from the partial index (the caller says so).
+  if ((await session.prepareAt(budget, ['packages'])) === 'cut' && analyzer.indexing) return [];
   const here = await analyzer.withDocument(file, (doc) => {
     const found = resolveAt(analyzer, doc, pos);
     return {

@@ -19,7 +19,8 @@ const WAVES_UNTRUSTED = '**Waves**\n\nShown once the workspace is trusted: they 
  */
 export async function hoverAcross(session: DomainSession, file: string, pos: Position, budget: Budget): Promise<HoverAnswer | undefined> {
   const { analyzer } = session;
-  await session.prepare(budget, ['packages', 'dependants']);
+  const prepared = await session.prepareAt(budget, ['packages', 'dependants']);
+  if (prepared === 'cut' && analyzer.indexing) return undefined;
   const here = await analyzer.withDocument(file, (doc) => {
     const found = resolveAt(analyzer, doc, pos);
     const card = hover(analyzer, doc, pos, found);
@@ -34,7 +35,10 @@ export async function hoverAcross(session: DomainSession, file: string, pos: Pos
     if (card.maintainer) {
       markdown = (await analyzer.maintainers.card(card.maintainer.file, card.maintainer.handle).catch(() => undefined)) ?? markdown;
     }
-    if (card.pkg && !(await session.prepare(budget, ['names', 'graph']))) {
+    const partial = prepared === 'partial' ? session.indexingNote() : undefined;
+    if (partial) {
+      markdown += `\n\n*${partial}*`;
+    } else if (card.pkg && !(await session.prepare(budget, ['names', 'graph']))) {
       markdown += '\n\n*Impact and waves are still being computed for this domain: hover again in a moment.*';
     } else if (card.pkg) {
       const title = await impactTitleAcross(session, card.pkg, budget);
@@ -52,7 +56,10 @@ export async function hoverAcross(session: DomainSession, file: string, pos: Pos
   }
   if (!here.foreign) return undefined;
   const found = await budget.race(universe.lookup(here.foreign.name));
-  if (found) return { markdown: foreignCard(found, here.foreign.name), span: here.foreign.span };
+  const partial = prepared === 'partial' ? `\n\n*${session.indexingNote()}*` : '';
+  if (found) return { markdown: foreignCard(found, here.foreign.name) + partial, span: here.foreign.span };
+  // Not read yet is not found nowhere: that is said only once the whole domain is indexed.
+  if (partial) return undefined;
   // Found nowhere: say where it was looked for (a pin older than the other domain's packages is the usual reason).
   const misses = universe.domains().length > 0 && !budget.cut ? await budget.race(universe.whyMissing()) : undefined;
   if (!misses?.length) return undefined;

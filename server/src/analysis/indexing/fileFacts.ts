@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { extractFacts, type FileFacts } from '../facts';
-import { factsOfLargeFile } from '../largeFile';
+import { factsOfLargeFile, factsOfLargeFileSync } from '../largeFile';
 import type { NixParser } from '../parser';
+import { structureHash } from '../structure';
 import { decodeNix } from '../workspace';
 
 /** The facts of one file on disk, and the git blob id of the bytes they were extracted from. */
@@ -11,6 +12,8 @@ export interface FactsFromDisk {
   facts?: FileFacts;
   /** Blob id of the content read; undefined for large files, which are streamed, never held whole. */
   blob?: string;
+  /** The facts' `structureHash`, computed here (in a worker, when indexing) rather than on the main thread. */
+  structure?: number;
 }
 
 /**
@@ -20,17 +23,37 @@ export interface FactsFromDisk {
  * indexes them), other large files are cut at their bindings, the rest is parsed whole.
  */
 export async function factsFromDisk(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): Promise<FactsFromDisk> {
+  const large = largeOrUndefined(file, absolute, largeFileThreshold);
+  if (large) return withStructure({ facts: large.maintainers ?? await factsOfLargeFile(file, absolute, parser) });
+  return withStructure(smallFacts(file, absolute, parser));
+}
+
+/** The same, read and parsed synchronously: for a file a request needs before indexing has read it. */
+export function factsFromDiskSync(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): FactsFromDisk {
+  const large = largeOrUndefined(file, absolute, largeFileThreshold);
+  if (large) return withStructure({ facts: large.maintainers ?? factsOfLargeFileSync(file, absolute, parser) });
+  return withStructure(smallFacts(file, absolute, parser));
+}
+
+function withStructure(result: FactsFromDisk): FactsFromDisk {
+  return result.facts ? { ...result, structure: structureHash(result.facts) } : result;
+}
+
+/**
+ * Whether a file is over the threshold (undefined: it is not, or it is no file); a large
+ * maintainer list gets a placeholder, since its own scanner indexes it.
+ */
+function largeOrUndefined(file: string, absolute: string, largeFileThreshold: number): { maintainers?: FileFacts } | undefined {
   // Synchronous I/O: a file is at most the large-file threshold, and in a worker a round trip
   // through libuv's pool per call costs more than the read itself.
   const stat = statOrUndefined(absolute);
-  if (!stat?.isFile()) return {};
-  if (stat.size > largeFileThreshold) {
-    return {
-      facts: /(^|\/)maintainers\//.test(file)
-        ? { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true }
-        : await factsOfLargeFile(file, absolute, parser),
-    };
-  }
+  if (!stat?.isFile() || stat.size <= largeFileThreshold) return undefined;
+  return /(^|\/)maintainers\//.test(file)
+    ? { maintainers: { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true } }
+    : {};
+}
+
+function smallFacts(file: string, absolute: string, parser: NixParser): FactsFromDisk {
   const bytes = readOrUndefined(absolute);
   const text = bytes && decodeNix(bytes);
   if (text === undefined) return {};

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import type { FileFacts } from '../facts';
+import { isEntryFile, type DomainIndex } from '../domainIndex';
+import { structureHash, type ReadFacts } from '../structure';
 import type { NixParser } from '../parser';
-import { cacheFileFor, readIndexCache, writeIndexCache, type CachedFacts } from './cache';
-import { factsFromDisk, type FactsFromDisk } from './fileFacts';
-import { listDomainFiles } from './listing';
+import { cacheFileFor, IndexCache, writeIndexCache, type CacheEntry } from './cache';
+import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFacts';
+import { listDomainFilesInTwo } from './listing';
 import { IndexPool } from './pool';
 
 export interface IndexProgress { done: number; total: number }
@@ -17,14 +18,18 @@ export interface IndexRun {
   workers: number;
   /** Folder of the on-disk cache; null for none. */
   cacheDir: string | null;
-  /** Files whose disk content must not enter the index (open editor buffers). */
+  /** The index the facts go into; the files the run lists are read on demand until the run has read them. */
+  index: DomainIndex;
+  /** Files whose disk content must not enter the cache's view of them (open editor buffers). */
   skip: (file: string) => boolean;
-  /** Puts a file's facts into the index, or takes the file out (undefined); called in file order. */
-  apply: (file: string, facts: FileFacts | undefined) => void;
+  /** The files read first are in (see `isPriorityFile`): requests may be answered from the partial index. */
+  onReady?: () => void;
   onProgress?: (p: IndexProgress) => void;
   log: (message: string) => void;
   /** False in an untrusted workspace: no git process is started. */
   useGit?: boolean;
+  /** A pause after each file read in process once the priority files are in, in ms (tests: an index that stays partial a while). */
+  pauseMs?: number;
 }
 
 /** What a run did: tests count parses with it, the CLI reports it. */
@@ -41,95 +46,192 @@ export interface IndexStats {
 
 /** Below this many files to parse, starting workers (each loads the grammar) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 128;
-/** Facts applied between yields to the event loop, so requests and progress are not starved. */
-const APPLY_SLICE = 2000;
+/** Work this long between yields to the event loop, so requests and progress are not starved. */
+const SLICE_MS = 8;
 
 /**
- * Indexes every `.nix` file of a domain: facts of files whose blob id matches the cache are
- * taken from it, the rest are parsed by a worker pool (or in process), and the cache is
- * rewritten. Facts are applied in file order, exactly as a file-by-file run would.
+ * The files read before any other: the top-level package sets, by-name package groups, the lib
+ * and the collection's entry files. With them (and by-name packages known from their paths)
+ * a name resolves as it will once everything is read; the files it leads to are read on demand.
+ */
+export function isPriorityFile(file: string): boolean {
+  return /(^|\/)pkgs\/top-level\//.test(file) || /(^|\/)pkgs\/by-name\/[^/]+\/[^/]+\/packages\.nix$/.test(file)
+    || file === 'lib/default.nix' || isEntryFile(file);
+}
+
+/**
+ * Indexes every `.nix` file of a domain. The listing comes first, so every file is known from the
+ * start and read on demand when a request needs it; then the priority files; then the rest:
+ * facts of files whose blob id matches the cache are decoded from it in slices, the others are
+ * parsed by a worker pool (or in process); untracked files join when git has found them. The
+ * cache is rewritten when anything changed. The index comes out the same whatever the order.
  */
 export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const cacheFile = run.cacheDir === null ? undefined : cacheFileFor(run.cacheDir, run.root);
   // git walks the worktree in its own process while this thread reads the cache.
-  const [listing, cached] = await Promise.all([
-    listDomainFiles(run.root, run.useGit !== false),
-    cacheFile ? readIndexCache(cacheFile, run.root, run.largeFileThreshold, run.log) : new Map<string, CachedFacts>(),
+  const [listing, opened] = await Promise.all([
+    listDomainFilesInTwo(run.root, run.useGit !== false),
+    cacheFile ? IndexCache.open(cacheFile, run.root, run.largeFileThreshold, run.log) : undefined,
   ]);
-  const { files, blobByFile } = listing;
-  const total = files.length;
-  const skipped = files.map((f) => run.skip(f));
-  const factsAt: (FileFacts | null | undefined)[] = new Array(total); // null: not indexable
-  const toParse: number[] = [];
-  let fromCache = 0;
-  for (let i = 0; i < total; i++) {
-    if (skipped[i]) { factsAt[i] = null; continue; }
-    const hit = cached.get(files[i]!);
-    if (hit && hit.blob === blobByFile.get(files[i]!)) { factsAt[i] = hit.facts; fromCache++; } else toParse.push(i);
-  }
+  /** Dropped at the first entry that does not decode: a cache is never trusted in part. */
+  let cache = opened;
+  const files = [...listing.tracked.files];
+  const { blobByFile } = listing.tracked;
+  /** What the run read of each file (null: not indexable), and whether it came from the cache. */
+  const read = new Map<string, { read: ReadFacts | null; cached: boolean }>();
+  let parsed = 0;
+  const absolute = (file: string) => path.join(run.root, file);
 
-  let applied = 0;
-  /** Applies the facts that are ready, in file order, up to `limit` files; returns how many. */
-  const flush = (limit = Infinity): number => {
-    let n = 0;
-    for (; n < limit && applied < total && factsAt[applied] !== undefined; n++, applied++) {
-      if (!skipped[applied]) run.apply(files[applied]!, factsAt[applied] ?? undefined);
-    }
-    if (n > 0) run.onProgress?.({ done: applied, total });
-    return n;
-  };
-  const land = (at: number, result: FactsFromDisk) => {
-    factsAt[at] = result.facts ?? null;
-    // The blob of the bytes actually parsed, when the worker saw them, beats the listing's.
-    if (result.blob) blobByFile.set(files[at]!, result.blob);
-  };
-  // Cached facts up to the first file to parse, in slices with yields between them.
-  while (flush(APPLY_SLICE) === APPLY_SLICE) await yieldToEventLoop();
-
-  let workers = 0;
-  let remaining = toParse;
-  const pool = toParse.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
-  if (pool) {
-    workers = pool.size;
+  const fromCache = (file: string): ReadFacts | undefined => {
+    const blob = blobByFile.get(file);
+    if (!cache || blob === undefined || cache.blobOf(file) !== blob) return undefined;
     try {
-      const pairs = toParse.map((i): [string, string] => [files[i]!, path.join(run.root, files[i]!)]);
-      const failed = await pool.run(pairs, run.largeFileThreshold, (first, results) => {
-        results.forEach((result, k) => land(toParse[first + k]!, result));
-        flush();
-      });
-      remaining = failed.map((k) => toParse[k]!);
-    } finally {
-      await pool.close();
+      const facts = cache.read(file);
+      read.set(file, { read: facts, cached: true });
+      return facts;
+    } catch (err) {
+      run.log(`index cache ${cacheFile} ignored from here on, rebuilding: ${err instanceof Error ? err.message : String(err)}`);
+      cache = undefined;
+      return undefined;
     }
-  }
-  for (let n = 0; n < remaining.length; n++) {
-    const at = remaining[n]!;
-    land(at, await factsFromDisk(files[at]!, path.join(run.root, files[at]!), run.parser, run.largeFileThreshold));
-    if (n % 50 === 49) { flush(); await yieldToEventLoop(); }
-  }
-  flush();
-  run.onProgress?.({ done: applied, total });
+  };
+  const land = (file: string, result: FactsFromDisk): ReadFacts | undefined => {
+    const facts = result.facts ? { facts: result.facts, structure: result.structure ?? structureHash(result.facts) } : undefined;
+    read.set(file, { read: facts ?? null, cached: false });
+    parsed++;
+    // The blob of the bytes actually parsed, when the parser saw them, beats the listing's.
+    if (result.blob) blobByFile.set(file, result.blob);
+    return facts;
+  };
+  let done = 0;
+  let lastProgress = 0;
+  const progress = (force = false) => {
+    const now = performance.now();
+    if (!force && now - lastProgress < 50) return;
+    lastProgress = now;
+    run.onProgress?.({ done: Math.min(done, files.length), total: files.length });
+  };
+  const deliver = (file: string, facts: ReadFacts | undefined) => {
+    if (run.index.deliver(file, facts)) done++;
+    if (!ready && priority.every((f) => !run.index.isPending(f))) { ready = true; run.onReady?.(); }
+    progress();
+  };
 
-  const stats: IndexStats = { files: total, fromCache, parsed: toParse.length, workers, cacheFile, cacheSaved: Promise.resolve() };
-  // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
-  const keptOpen = files.filter((f, i) => skipped[i] && cached.get(f)?.blob === blobByFile.get(f)).length;
-  if (cacheFile && (toParse.length > 0 || cached.size !== fromCache + keptOpen)) {
-    const entries: [string, CachedFacts][] = [];
-    for (let i = 0; i < total; i++) {
-      const file = files[i]!;
-      const blob = blobByFile.get(file);
-      if (skipped[i]) {
-        // An open buffer's disk content was not read: keep what the cache knew of it.
-        const old = cached.get(file);
-        if (old && old.blob === blob) entries.push([file, old]);
-      } else if (factsAt[i] && blob) entries.push([file, { blob, facts: factsAt[i]! }]);
+  /** A file a request needs before its turn is read now, from the cache or from the disk. */
+  const readNow = (file: string): ReadFacts | undefined => {
+    done++;
+    return fromCache(file) ?? land(file, factsFromDiskSync(file, absolute(file), run.parser, run.largeFileThreshold));
+  };
+  run.index.expect(files, readNow);
+  const priority = files.filter((f) => isPriorityFile(f) && run.index.isPending(f));
+  let ready = false;
+  for (const file of priority) {
+    const facts = fromCache(file);
+    if (facts) deliver(file, facts);
+  }
+  if (priority.every((f) => !run.index.isPending(f))) { ready = true; run.onReady?.(); }
+
+  // Priority files first, one per batch, so the first requests do not wait for the others.
+  const toParse = (list: readonly string[]) => list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
+  const first = toParse(priority);
+  const firstSet = new Set(first);
+  let workers = 0;
+  const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length);
+  await decodeCached(files);
+  await parsing;
+  // What the cache could not give after all (it was dropped on the way) is parsed too.
+  await parse(files.filter((f) => run.index.isPending(f)), 0);
+
+  // Untracked files, once git has walked the worktree for them.
+  const untracked = await listing.untracked;
+  if (untracked.files.length > 0) {
+    for (const [file, blob] of untracked.blobByFile) blobByFile.set(file, blob);
+    files.push(...untracked.files);
+    files.sort();
+    run.index.expect(untracked.files, readNow);
+    await decodeCached(untracked.files);
+    await parse(untracked.files.filter((f) => run.index.isPending(f)), 0);
+  }
+  run.index.settle();
+  IndexCache.release();
+  if (!ready) { ready = true; run.onReady?.(); }
+  progress(true);
+
+  const fromCacheCount = [...read.values()].filter((r) => r.cached).length;
+  const stats: IndexStats = { files: files.length, fromCache: fromCacheCount, parsed, workers, cacheFile, cacheSaved: Promise.resolve() };
+  if (cacheFile) {
+    const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
+    // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
+    if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
+      stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened)
+        .catch((err) => run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`));
     }
-    stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries)
-      .catch((err) => run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`));
   }
   return stats;
+
+  /** Yields to the event loop once a slice of work is done, or after each file once ready when `pauseMs` asks for a pause. */
+  async function yieldIfDue(sliceEnd: number): Promise<number> {
+    if (ready && run.pauseMs) await new Promise((resolve) => setTimeout(resolve, run.pauseMs));
+    else if (performance.now() >= sliceEnd) await new Promise((resolve) => setImmediate(resolve));
+    else return sliceEnd;
+    return performance.now() + SLICE_MS;
+  }
+
+  /** Decodes the cached facts of the files still to be read, in slices. */
+  async function decodeCached(list: readonly string[]): Promise<void> {
+    let sliceEnd = performance.now() + SLICE_MS;
+    for (const file of list) {
+      if (!run.index.isPending(file)) continue;
+      const facts = fromCache(file);
+      if (facts) deliver(file, facts);
+      sliceEnd = await yieldIfDue(sliceEnd);
+    }
+  }
+
+  /** Parses files, the first `alone` of them one at a time: in worker threads when there are enough, else here. */
+  async function parse(list: readonly string[], alone: number): Promise<void> {
+    let remaining: readonly string[] = list;
+    const pool = list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
+    if (pool) {
+      workers = Math.max(workers, pool.size);
+      try {
+        const failed = await pool.run(list.map((f): [string, string] => [f, absolute(f)]), run.largeFileThreshold, (at, results) => {
+          results.forEach((result, k) => {
+            const file = list[at + k]!;
+            // A request may have read it meanwhile.
+            if (run.index.isPending(file)) deliver(file, land(file, result));
+          });
+        }, alone);
+        remaining = failed.map((k) => list[k]!);
+      } finally {
+        await pool.close();
+      }
+    }
+    let sliceEnd = performance.now() + SLICE_MS;
+    for (const file of remaining) {
+      if (!run.index.isPending(file)) continue;
+      const result = await factsFromDisk(file, absolute(file), run.parser, run.largeFileThreshold);
+      if (run.index.isPending(file)) deliver(file, land(file, result));
+      sliceEnd = await yieldIfDue(sliceEnd);
+    }
+  }
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** What the new cache holds, in file order: what this run read, and an open buffer's entry as the old cache knew it. */
+function cacheEntries(
+  files: readonly string[], blobByFile: ReadonlyMap<string, string>, read: ReadonlyMap<string, { read: ReadFacts | null; cached: boolean }>,
+  skip: (file: string) => boolean, cache: IndexCache | undefined,
+): CacheEntry[] {
+  const entries: CacheEntry[] = [];
+  for (const file of files) {
+    const blob = blobByFile.get(file);
+    if (blob === undefined) continue;
+    const r = read.get(file);
+    if (r?.read) entries.push(r.cached ? { path: file, blob, from: cache! } : { path: file, blob, ...r.read });
+    // An open buffer's disk content was not read: keep what the cache knew of it.
+    else if (!r && skip(file) && cache?.blobOf(file) === blob) entries.push({ path: file, blob, from: cache });
+  }
+  return entries;
 }
+
+

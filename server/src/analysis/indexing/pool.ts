@@ -8,6 +8,12 @@ import type { FactsFromDisk } from './fileFacts';
 export interface BatchRequest { id: number; largeFileThreshold: number; files: [string, string][] }
 export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
 
+/**
+ * A worker keeps one batch's facts at a time: a small young generation is enough, and every
+ * megabyte of it is resident while the domain is indexed (one per core).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
+
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_FILES = 64;
 
@@ -48,7 +54,7 @@ export class IndexPool {
     if (!entry) return undefined;
     const slots: Slot[] = [];
     try {
-      for (let i = 0; i < size; i++) slots.push({ worker: new Worker(entry.script, { eval: entry.eval }) });
+      for (let i = 0; i < size; i++) slots.push({ worker: new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS }) });
     } catch (err) {
       log(`index workers unavailable, indexing in process: ${err instanceof Error ? err.message : String(err)}`);
       for (const slot of slots) void slot.worker.terminate();
@@ -63,16 +69,22 @@ export class IndexPool {
 
   /**
    * Indexes `files` in batches, in order of dispatch; `onBatch` receives each batch's results
-   * with the index of its first file. Resolves with the indices of files no worker indexed.
+   * with the index of its first file. The first `alone` files go one per batch, so each is
+   * answered as soon as it is parsed (the files a first request needs). Resolves with the
+   * indices of files no worker indexed.
    */
-  run(files: [string, string][], largeFileThreshold: number, onBatch: (first: number, results: FactsFromDisk[]) => void): Promise<number[]> {
-    const batches = Math.ceil(files.length / BATCH_FILES);
+  run(files: [string, string][], largeFileThreshold: number, onBatch: (first: number, results: FactsFromDisk[]) => void, alone = 0): Promise<number[]> {
+    // Batch k covers files [starts[k], starts[k + 1]).
+    const starts: number[] = [];
+    for (let i = 0; i < files.length; i += i < alone ? 1 : BATCH_FILES) starts.push(i);
+    starts.push(files.length);
+    const batches = starts.length - 1;
     const failed: number[] = [];
     let next = 0;
     let finished = 0;
     return new Promise((resolve) => {
       const fail = (batch: number) => {
-        for (let i = batch * BATCH_FILES; i < Math.min(files.length, (batch + 1) * BATCH_FILES); i++) failed.push(i);
+        for (let i = starts[batch]!; i < starts[batch + 1]!; i++) failed.push(i);
       };
       const settle = () => {
         if (finished < batches) return;
@@ -82,7 +94,7 @@ export class IndexPool {
       const feed = (slot: Slot) => {
         if (next >= batches) { slot.batch = undefined; return; }
         slot.batch = next++;
-        const request: BatchRequest = { id: slot.batch, largeFileThreshold, files: files.slice(slot.batch * BATCH_FILES, (slot.batch + 1) * BATCH_FILES) };
+        const request: BatchRequest = { id: slot.batch, largeFileThreshold, files: files.slice(starts[slot.batch], starts[slot.batch + 1]) };
         slot.worker.postMessage(request);
       };
       // A dead worker's batch, and every batch not yet sent once no worker is left, fall back.
@@ -102,7 +114,7 @@ export class IndexPool {
             this.log(`index worker failed on a batch: ${reply.error}`);
             fail(reply.id);
           } else {
-            onBatch(reply.id * BATCH_FILES, reply.results);
+            onBatch(starts[reply.id]!, reply.results);
           }
           finished++;
           feed(slot);

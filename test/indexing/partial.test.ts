@@ -1,0 +1,83 @@
+// Answers from the partial index: once the files indexing reads first are in, a definition or a
+// hover on an opened file reads what it reaches on demand and answers as the complete index will;
+// no input is called unknown before the whole domain is read. In process, on a copy of the fixture
+// domain with a package set no top-level file calls (so nothing reaches it before its turn).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Analyzer } from '../../server/src/analysis/analyzer';
+import { diagnosticsAcross } from '../../server/src/analysis/across/diagnostics';
+import { Budget } from '../../server/src/analysis/budget';
+import { definition } from '../../server/src/analysis/features/definition';
+import { hover } from '../../server/src/analysis/features/hover';
+import { DomainSession } from '../../server/src/analysis/session';
+import { cursor } from '../helpers';
+import { CPYTHON, EXTRAS, NUMPY, partialDomain as domain, WIDGET } from '../partialDomain';
+
+async function complete(root: string): Promise<Analyzer> {
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
+  await analyzer.indexAll();
+  return analyzer;
+}
+
+const session = (analyzer: Analyzer) => new DomainSession(analyzer, { trusted: false, stubLog: () => undefined, problem: () => undefined });
+const unknownInputs = async (analyzer: Analyzer, file: string) =>
+  (await diagnosticsAcross(session(analyzer), file, { unknownInputs: true, edited: false }, new Budget())).filter((d) => d.code === 'unknown-input').map((d) => d.name);
+
+test('the partial index answers a definition and a hover on an opened file as the complete index does, reading what they reach', { timeout: 60_000 }, async () => {
+  const root = domain();
+  const full = await complete(root);
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
+  const indexing = analyzer.indexAll();
+  await analyzer.ready;
+  // What follows runs before indexing takes its next step: the index stays as partial as it is now.
+  assert.ok(analyzer.index.reading, 'the domain is still being indexed');
+  const loaded = (file: string) => analyzer.index.files.loaded(file) !== undefined;
+  assert.ok(loaded('pkgs/top-level/all-packages.nix') && loaded('pkgs/top-level/python-packages.nix'), 'the top-level sets are read first');
+  assert.ok(!loaded(CPYTHON) && !loaded(EXTRAS), 'files reached only through others are not read yet');
+
+  const text = readFileSync(path.join(root, NUMPY), 'utf8');
+  const doc = analyzer.openDocument(NUMPY, text, 1);
+  const fullDoc = full.openDocument(NUMPY, text, 1);
+  const at = cursor(root, NUMPY, 'pyth|on3 # the');
+  const place = definition(analyzer, doc, at);
+  assert.deepEqual(place, definition(full, fullDoc, at));
+  assert.equal(place[0]?.file, CPYTHON, 'python3 → python311 → pythonInterpreters → cpython');
+  assert.ok(loaded(CPYTHON), 'read on demand on the way');
+  assert.ok(!loaded(EXTRAS), 'and nothing it did not need');
+  const card = hover(analyzer, doc, at);
+  assert.equal(card?.markdown, hover(full, fullDoc, at)?.markdown, 'the same package card');
+  assert.match(card!.markdown, /^\*\*pythonInterpreters\.python311\*\*/);
+  assert.ok(analyzer.index.reading, 'all of it before the index was complete');
+  await indexing;
+});
+
+test('no input is called unknown before the whole domain is read; once it is, only the one nothing defines', { timeout: 60_000 }, async () => {
+  const root = domain();
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
+  const indexing = analyzer.indexAll();
+  await analyzer.ready;
+  assert.ok(analyzer.index.reading && !analyzer.index.files.loaded(EXTRAS), 'gadget\'s set is not read yet');
+  analyzer.openDocument(WIDGET, readFileSync(path.join(root, WIDGET), 'utf8'), 1);
+  assert.deepEqual(await unknownInputs(analyzer, WIDGET), [], 'nothing said while partial');
+  await indexing;
+  assert.ok(!analyzer.index.reading);
+  assert.deepEqual(await unknownInputs(analyzer, WIDGET), ['libfrobnicate'], 'gadget is defined after all');
+});
+
+test('a file indexing lists is read on demand once, and indexing does not read it again', { timeout: 60_000 }, async () => {
+  const root = domain();
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
+  const indexing = analyzer.indexAll();
+  await analyzer.ready;
+  assert.ok(analyzer.index.isPending(EXTRAS));
+  const before = analyzer.index.generation;
+  assert.equal(analyzer.index.files.get(EXTRAS)?.path, EXTRAS, 'asked for, it is read');
+  assert.ok(!analyzer.index.isPending(EXTRAS) && analyzer.index.generation > before);
+  const facts = analyzer.index.files.get(EXTRAS);
+  await indexing;
+  assert.equal(analyzer.index.files.get(EXTRAS), facts, 'the same facts: not read a second time');
+  assert.equal(analyzer.lastIndex?.parsed, analyzer.lastIndex?.files, 'every file parsed once (no cache)');
+  assert.ok(!analyzer.index.files.has('pkgs/misc/absent.nix'), 'a file that is not listed is not there');
+});

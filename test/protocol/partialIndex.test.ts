@@ -1,0 +1,67 @@
+// The real server answers from the partial index: on a cold start, a hover and a definition on the
+// opened file are answered while the rest of the domain is still being indexed (the hover says
+// so, the log too), and no input is called unknown until the whole domain is read. Indexing is
+// slowed down by NIX_DOMAINS_INDEX_PAUSE_MS (a pause after each file read once the files read
+// first are in), so the partial index lasts long enough to be asked, whatever the machine.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { URI } from 'vscode-uri';
+import type { Hover, Location } from 'vscode-languageserver-protocol';
+import { LspClient } from '../../server/src/cli/lspClient';
+import type { ServerStatus } from '../../shared/protocol';
+import { cursor } from '../helpers';
+import { CPYTHON, NUMPY, partialDomain, WIDGET } from '../partialDomain';
+
+const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+
+/** Awaits `work`, failing with `what` did not arrive after `ms`. */
+async function within<T>(work: Promise<T>, what: string, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${ms / 1000} s`)), ms); });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+test('a cold start answers hover and definition from the partial index, and calls no input unknown before the index is complete', { timeout: 120_000 }, async () => {
+  const root = partialDomain();
+  const client = await LspClient.start(root, SERVER, undefined, {
+    env: { ...process.env, NIX_DOMAINS_INDEX_PAUSE_MS: '400', NIX_DOMAINS_INDEX_WORKERS: '0', NIX_DOMAINS_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'nd-partial-cache-')) },
+  });
+  try {
+    const uriOf = (file: string) => URI.file(path.join(root, file)).toString();
+    const status = () => client.request<ServerStatus>('nixDomains/status', null);
+    const widgetDiagnostics = client.nextDiagnostics(uriOf(WIDGET));
+    await client.open(path.join(root, NUMPY), readFileSync(path.join(root, NUMPY), 'utf8'));
+    await client.open(path.join(root, WIDGET), readFileSync(path.join(root, WIDGET), 'utf8'));
+    const position = cursor(root, NUMPY, 'pyth|on3 # the');
+
+    const hover = await within(client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(NUMPY) }, position }), 'the first hover');
+    const definition = await within(client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf(NUMPY) }, position }), 'the first definition');
+    const first = await within(widgetDiagnostics, 'the first diagnostics of widget');
+    assert.notEqual((await status()).indexing, null, 'all three came while the domain was being indexed');
+
+    const text = (hover.contents as { value: string }).value;
+    assert.match(text, /^\*\*pythonInterpreters\.python311\*\*/, 'the package card');
+    assert.match(text, /still being indexed \(\d+ of \d+ files read\): this answer may be incomplete/);
+    assert.deepEqual(definition.map((l) => path.relative(root, URI.parse(l.uri).fsPath)), [CPYTHON]);
+    assert.deepEqual(first.diagnostics.filter((d) => d.code === 'unknown-input'), [], 'no unknown input before the index is complete');
+    assert.ok(client.log.some((l) => /answering from the partial index/.test(l)), 'the log says when the partial index answers');
+    assert.ok(client.log.some((l) => /definition at .*numpy.*: Domain `core` is still being indexed/.test(l)), 'and that a definition may be incomplete');
+
+    const complete = client.nextDiagnostics(uriOf(WIDGET));
+    await within(client.waitForIndex(), 'the complete index');
+    const after = await within(complete, 'the diagnostics of widget once the index is complete');
+    assert.deepEqual(after.diagnostics.filter((d) => d.code === 'unknown-input').map((d) => String(d.message).match(/`([^`]+)`/)?.[1]), ['libfrobnicate'],
+      'gadget is defined (in a set read late); libfrobnicate is not');
+    const again = await within(client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(NUMPY) }, position }), 'the hover after indexing');
+    assert.doesNotMatch((again.contents as { value: string }).value, /still being indexed/);
+  } finally {
+    await client.stop();
+  }
+});
