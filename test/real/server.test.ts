@@ -17,11 +17,14 @@ const CURL = 'pkgs/by-name/cu/curl/default.nix';
 const STDENV = '{ lib, std|env';
 const OPENSSL = ', opensslSupport ? zlibSupport, open|ssl';
 
-/** The server on a clone of core; `slice0` makes every step of long work yield, and no warm-up runs. */
+/**
+ * The server on a clone of core; `slice0` makes every step of long work yield for a millisecond
+ * (so long work is long however fast the machine), and no warm-up runs.
+ */
 async function startOn(root: string, options: { slice0?: boolean; timeoutMs?: number } = {}): Promise<LspClient> {
   const env = {
     ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(CACHE, 'server'),
-    ...(options.slice0 ? { NIX_DOMAINS_SLICE_MS: '0', NIX_DOMAINS_WARMUP: '0' } : {}),
+    ...(options.slice0 ? { NIX_DOMAINS_SLICE_MS: '0', NIX_DOMAINS_PAUSE_MS: '1', NIX_DOMAINS_WARMUP: '0' } : {}),
   };
   const client = await LspClient.start(root, SERVER, options.timeoutMs ? { requestTimeoutMs: options.timeoutMs } : undefined, { env });
   await client.waitForIndex();
@@ -60,7 +63,8 @@ describe('the real server on real core', corpusTest(), () => {
   describe('requests interleave with long work', () => {
     let client: LspClient;
     before(async () => {
-      client = await startOn(root, { slice0: true });
+      // Slowed down, work takes its time: no request may be cut for it here.
+      client = await startOn(root, { slice0: true, timeoutMs: 600_000 });
     });
     after(() => client.stop());
 

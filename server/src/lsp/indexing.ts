@@ -2,7 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
 import { RebuildModel } from '../analysis/impact/closure';
 import type { DomainSession } from '../analysis/session';
-import { sliceMs } from './requests';
+import { pacing } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
 
 export interface IndexingHooks {
@@ -64,7 +64,7 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
   const { analyzer } = session;
   const started = Date.now();
   try {
-    const budget = new Budget({ sliceMs: sliceMs() });
+    const budget = new Budget(pacing());
     await session.prepare(budget, ['packages']);
     const wave = await (await session.waves())?.status().catch(() => undefined);
     hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });

@@ -2,12 +2,16 @@ import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection }
 import { Budget } from '../analysis/budget';
 
 /**
- * How long work runs between two yields to the event loop (`NIX_DOMAINS_SLICE_MS`, default 8 ms;
- * 0 yields after every step, which tests use to show that requests interleave).
+ * How work is sliced: it runs `sliceMs` between two yields to the event loop
+ * (`NIX_DOMAINS_SLICE_MS`, default 8 ms; 0 yields after every step) and each yield lasts
+ * `pauseMs` (`NIX_DOMAINS_PAUSE_MS`, default 0). Tests use both to make long work visibly long.
  */
-export function sliceMs(): number {
-  const value = Number(process.env.NIX_DOMAINS_SLICE_MS);
-  return Number.isFinite(value) && value >= 0 ? value : 8;
+export function pacing(): { sliceMs: number; pauseMs: number } {
+  const read = (name: string, fallback: number) => {
+    const value = Number(process.env[name]);
+    return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+  };
+  return { sliceMs: read('NIX_DOMAINS_SLICE_MS', 8), pauseMs: read('NIX_DOMAINS_PAUSE_MS', 0) };
 }
 
 /**
@@ -20,13 +24,13 @@ export class RequestRunner {
 
   /** A budget for work outside a request (diagnostics, warm-up): no deadline unless given. */
   budget(token?: CancellationToken, timeoutMs?: number): Budget {
-    return new Budget({ sliceMs: sliceMs(), ...(token ? { token } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+    return new Budget({ ...pacing(), ...(token ? { token } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
   }
 
   /** Runs one request: its answer, the fallback on failure, or RequestCancelled once the client cancelled it. */
   async run<T>(what: string, token: CancellationToken, fallback: T, work: (budget: Budget) => Promise<T>): Promise<T> {
     const started = performance.now();
-    const budget = new Budget({ token, timeoutMs: this.timeoutMs(), sliceMs: sliceMs() });
+    const budget = new Budget({ token, timeoutMs: this.timeoutMs(), ...pacing() });
     let answer: T;
     try {
       answer = await work(budget);
