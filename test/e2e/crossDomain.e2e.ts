@@ -12,9 +12,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { createExampleUniverse, type ExampleUniverse } from '../../scripts/example-universe';
-import { launch, type Session } from './harness';
+import { launch, scenarioWith, type Session } from './harness';
 import {
   crossAt, crossFiles, extensionVsix, serveDomain, writeRustManifest, writeStubs, type DomainServer,
 } from './universeScenario';
@@ -48,14 +48,7 @@ describe('cross-domain navigation from rust to core (real VS Code)', () => {
   const screenshot = async (name: string, options?: { keepPointer?: boolean }) =>
     shots.set(name, await wb().screenshot(`cross-${name}`, options));
   /** A scenario; when it fails, the screen at that moment is saved as cross-FAILED-<name>.png. */
-  const scenario = (name: string, check: () => Promise<void>) => it(name, async () => {
-    try {
-      await check();
-    } catch (err) {
-      await session?.workbench.screenshot(`cross-FAILED-${name}`).catch(() => undefined);
-      throw err;
-    }
-  });
+  const scenario = scenarioWith('cross', () => session);
   /** Opens cargo-audit's package.nix in rust and waits for the language and the finished index. */
   const openCargoAudit = async () => {
     await wb().openFile(crossFiles.cargoAudit);

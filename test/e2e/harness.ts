@@ -8,6 +8,7 @@
 import { cpSync, existsSync, mkdtempSync, realpathSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import {
   CodeServer, installExtension, loadEnv, quietSettings, writeUserSettings,
@@ -20,6 +21,21 @@ export { waitUntil } from './wait';
 export type { ExtensionSource } from './codeServer';
 
 /** Where screenshots and logs of a run go (relative to the repo root, where tests run). */
+/**
+ * A scenario (a test) that, when it fails, saves the screen at that moment as
+ * `<prefix>-FAILED-<name>.png`: `session` gives the session the scenario ran in.
+ */
+export function scenarioWith(prefix: string, session: () => Session | undefined): (name: string, check: () => Promise<void>) => void {
+  return (name, check) => it(name, async () => {
+    try {
+      await check();
+    } catch (err) {
+      await session()?.workbench.screenshot(`${prefix}-FAILED-${name}`).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
 export const resultsDir = path.resolve(process.env.NIX_DOMAINS_E2E_RESULTS ?? 'test-results/e2e');
 
 export interface LaunchOptions {

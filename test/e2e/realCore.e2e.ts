@@ -4,9 +4,9 @@
 // that once froze the server) and reads the impact lens of curl's package group.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { cloneFresh, corpusTest } from '../corpus';
-import { launch, type Session } from './harness';
+import { launch, scenarioWith, type Session } from './harness';
 import { extensionVsix } from './universeScenario';
 
 const CURL = 'pkgs/by-name/cu/curl/default.nix';
@@ -17,14 +17,7 @@ describe('the extension on the real core domain (real VS Code)', corpusTest(), (
   let root: string;
 
   /** A scenario; when it fails, the screen at that moment is saved as realCore-FAILED-<name>.png. */
-  const scenario = (name: string, check: () => Promise<void>) => it(name, async () => {
-    try {
-      await check();
-    } catch (err) {
-      await session?.workbench.screenshot(`realCore-FAILED-${name}`).catch(() => undefined);
-      throw err;
-    }
-  });
+  const scenario = scenarioWith('realCore', () => session);
 
   before(async () => {
     const vsix = extensionVsix();

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { launch, type Session } from './harness';
+import { after, before, describe } from 'node:test';
+import { launch, scenarioWith, type Session } from './harness';
 import { at, extensionVsix, files, prepareUniverse } from './universeScenario';
 
 /** Screenshots worth showing in the README, by the name this test saves them under. */
@@ -23,14 +23,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
 
   const screenshot = async (name: string) => shots.set(name, await session.workbench.screenshot(`universe-${name}`));
   /** A scenario; when it fails, the screen at that moment is saved as universe-FAILED-<name>.png. */
-  const scenario = (name: string, check: () => Promise<void>) => it(name, async () => {
-    try {
-      await check();
-    } catch (err) {
-      await session?.workbench.screenshot(`universe-FAILED-${name}`).catch(() => undefined);
-      throw err;
-    }
-  });
+  const scenario = scenarioWith('universe', () => session);
 
   before(async () => {
     const vsix = extensionVsix();
