@@ -120,9 +120,12 @@ export class EditorWorkbench {
     const input = this.page.locator(ui.quickInput);
     await input.waitFor({ timeout: this.timeoutMs });
     await input.fill(relativePath);
-    // The row whose description is the file's folder: clicked, since the list refilters as it types.
+    // The row whose description is the file's folder, exactly (cu/curl must not pick cu/curlpp):
+    // clicked, since the list refilters as it types.
+    const folder = path.dirname(relativePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const row = this.page.locator(ui.quickInputRow, { hasText: path.basename(relativePath) })
-      .filter({ hasText: path.dirname(relativePath) }).first();
+      .filter({ has: this.page.locator('.label-description', { hasText: new RegExp(`(^|[\\s/])${folder}\\s*$`) }) })
+      .first();
     await row.waitFor({ timeout: this.timeoutMs });
     await row.click();
     // The tab's label gains " • 1 problem in this file" once it has diagnostics: compare the file alone.
