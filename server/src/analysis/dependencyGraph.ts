@@ -2,6 +2,7 @@
 // shared by everything that walks it (waves, rebuild impact): on a 20,000-package domain the
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
+import { callOf } from './facts';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -64,8 +65,9 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
 export function inputTargets(analyzer: Analyzer, pkg: Package): Target[] {
   const { catalog, resolver, index } = analyzer;
   const binding = pkg.binding;
-  if (binding?.val.k !== 'call') return catalog.inputsOf(pkg).flatMap((input) => (input.target ? [input.target] : []));
-  const args = binding.val.args;
+  const call = binding && callOf(binding.val);
+  if (!binding || !call) return catalog.inputsOf(pkg).flatMap((input) => (input.target ? [input.target] : []));
+  const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: Target[] = [];
   for (const formal of index.files.get(pkg.target.file)?.formals ?? []) {

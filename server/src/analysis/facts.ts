@@ -19,6 +19,8 @@ export interface FileFacts {
   formals?: Formal[];
   /** Facts of the derivation the file builds (`mkDerivation { pname = …; }`), if any. */
   drv?: DrvFacts;
+  /** Files (or folders) the file imports by a path literal anywhere in it (`import ../build-support/packages.nix`). */
+  imports?: string[];
   /** Set when the file was too large to parse; only a chunked scan was made. */
   large?: boolean;
   /** Why the file could not be indexed, when it could not (shown as a diagnostic on its first line). */
@@ -27,11 +29,17 @@ export interface FileFacts {
 
 /** A static summary of a Nix value: enough to follow package definitions across files. */
 export type Val =
-  | { k: 'set'; span: Span; attrs: Attr[] }
+  /**
+   * `also`: the other operands of `a // b // { … }`, searched for names the set itself lacks.
+   * `argOf`: the function the set is given to (`wrapRustcWith { … }`); when that function calls a
+   * file (`wrapRustcWith = { … }@args: callPackage ../rustc-wrapper args;`), the value is there.
+   */
+  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
-  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import' }
+  /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
+  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[] }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
-  | { k: 'ref'; span: Span; path: string[] }
+  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */
   | { k: 'sel'; span: Span; of: Val; path: string[] }
   /** `packagesFromDirectoryRecursive { directory = ./dir; }`. */
@@ -56,10 +64,14 @@ export interface DrvFacts {
   homepage?: string;
   license?: string;
   maintainers: { handle: string; span: Span }[];
+  /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
+  metaOf?: string[];
+  /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
+  metaFile?: string;
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 4;
+export const FACTS_VERSION = 5;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -69,8 +81,10 @@ const MAX_NESTING = 200;
 const WRAPPERS = new Set([
   'recurseIntoAttrs', 'dontRecurseIntoAttrs', 'makeOverridable', 'lowPrio', 'hiPrio', 'fix', 'makeScope',
   'makeScopeWithSplicing', 'makeScopeWithSplicing\'', 'makeExtensible', 'addMetaAttrs', 'dontDistribute',
-  'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith',
+  'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith', 'toPythonApplication', 'toPythonModule', 'getBin', 'getDev', 'getLib', 'getOutput',
 ]);
+/** Helpers that make a derivation from a name and a script (trivial-builders), and fetchers. */
+const TRIVIAL_BUILDER = /^(fetch[A-Z]?\w*|runCommand\w*|write(Text|Script|ShellScript|ShellApplication|Shell|Bash|Python3?|Perl)\w*|symlinkJoin|linkFarm\w*|buildEnv|makeSetupHook|substituteAll\w*|concatText\w*|applyPatches)$/;
 const DERIVATION_BUILDER = /^(mkDerivation|mk[A-Z]\w*Derivation|build\w*(Package|Application|Module|Crate|Env|Gem|Extension)|derivation)$/;
 
 /** Resolves a path literal against the file's folder into a domain-relative path, or undefined. */
@@ -94,7 +108,8 @@ export function extractFacts(filePath: string, tree: Tree, timedOut = false): Fi
 
 class Extractor {
   /** `let`-bound names visible at the current point, innermost last. */
-  private readonly scopes: Map<string, Node>[] = [];
+  /** Names bound by `let` (to their expressions) and by function parameters (to null: unknown), innermost last. */
+  private readonly scopes: Map<string, Node | null>[] = [];
   private inlining = 0;
   /** Let-bound expressions being inlined right now (by node id). */
   private readonly inlined = new Set<number>();
@@ -116,6 +131,8 @@ class Extractor {
     // The value already summarised the derivation when the file's value is one; search only otherwise.
     const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
+    const imports = importedPaths(root, this.file);
+    if (imports.length > 0) facts.imports = imports;
     return facts;
   }
 
@@ -126,6 +143,7 @@ class Extractor {
       switch (current.type) {
         case 'function_expression':
           onFunction?.(current);
+          this.scopes.push(parametersOf(current));
           current = current.childForFieldName('body');
           break;
         case 'let_expression':
@@ -147,7 +165,8 @@ class Extractor {
   private lookupLet(name: string): Node | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
       const node = this.scopes[i]!.get(name);
-      if (node) return node;
+      // A parameter shadows the lets around it (`tools = makeExtensible (tools: …)`).
+      if (node !== undefined) return node ?? undefined;
     }
     return undefined;
   }
@@ -185,24 +204,54 @@ class Extractor {
         const target = resolvePathLiteral(this.file, node.text);
         return target === undefined ? { k: 'other', span } : { k: 'path', span, target };
       }
-      case 'if_expression':
+      case 'if_expression': {
+        // A platform conditional is read for x86_64-linux (see platformCondition); other
+        // conditions keep the more substantial branch.
+        const condition = node.childForFieldName('condition');
+        const branch = condition ? platformCondition(condition) : undefined;
+        if (branch !== undefined) return this.valueOf(node.childForFieldName(branch ? 'consequence' : 'alternative') ?? node);
         return preferSubstantial(
           this.valueOf(node.childForFieldName('consequence') ?? node),
           this.valueOf(node.childForFieldName('alternative') ?? node),
         );
+      }
       case 'binary_expression': {
         const op = node.childForFieldName('operator')?.text;
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         if (op !== '//' || !left || !right) return { k: 'other', span };
-        const l = this.valueOf(left);
-        const r = this.valueOf(right);
-        if (l.k === 'set' && r.k === 'set') return { k: 'set', span, attrs: [...l.attrs, ...r.attrs] };
-        return preferSubstantial(l, r);
+        return this.update(node, span);
       }
       default:
         return { k: 'other', span };
     }
+  }
+
+  /**
+   * `a // b // { … }`: the literal sets merged (a later one wins, so its attributes come first),
+   * the other operands kept to search for the names the sets lack (`impure-cmds // sources // { … }`).
+   */
+  private update(node: Node, span: Span): Val {
+    const operands: Node[] = [];
+    const flatten = (n: Node) => {
+      const current = unparen(n);
+      const left = current.childForFieldName('left');
+      const right = current.childForFieldName('right');
+      if (current.type === 'binary_expression' && current.childForFieldName('operator')?.text === '//' && left && right && operands.length < 64) {
+        flatten(left);
+        flatten(right);
+      } else operands.push(current);
+    };
+    flatten(node);
+    const values = operands.map((o) => this.valueOf(o)).reverse();
+    const sets = values.filter((v): v is Extract<Val, { k: 'set' }> => v.k === 'set');
+    const others = values.filter((v) => v.k !== 'set' && v.k !== 'other');
+    if (sets.length === 0) return others.reduce<Val>((best, v) => preferSubstantial(best, v), { k: 'other', span });
+    const attrs = sets.flatMap((set) => set.attrs);
+    const also = [...sets.flatMap((set) => set.also ?? []), ...others];
+    // The name a merged set calls itself (`tools: { … }` merged into the file's set) is kept.
+    const self = sets.find((set) => set.self)?.self;
+    return { k: 'set', span, attrs, ...(also.length > 0 ? { also } : {}), ...(self ? { self } : {}) };
   }
 
   private reference(node: Node): Val {
@@ -217,6 +266,9 @@ class Extractor {
     if (node.type === 'select_expression') {
       const base = node.childForFieldName('expression');
       const attrpath = node.childForFieldName('attrpath');
+      const fallback = node.childForFieldName('default');
+      // `targetPackages.llvmPackages_12.llvm or llvmPackages_12.llvm`: natively the two are the same; the default is plain.
+      if (fallback && base && referencePath(unparen(base))?.[0] === 'targetPackages') return this.valueOf(fallback);
       const rest = attrpath && attrPathNames(attrpath);
       if (base && rest) return { k: 'sel', span, of: this.valueOf(base), path: rest };
     }
@@ -253,26 +305,44 @@ class Extractor {
     if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath!.length === 1)) {
       const what = args[0];
       const target = what ? this.pathTarget(what) : undefined;
-      const overrides = args[1];
+      // The arguments: a literal set, or what `gnomeArgs // args` (sets the index can see) adds up to.
+      const overrides = args[1] && this.valueOf(args[1]);
       const call: Val = {
         k: 'call', span, kind: last === 'import' ? 'import' : 'callPackage',
-        args: overrides && isAttrset(overrides) ? this.attrsOf(overrides) : [],
+        args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
       if (headPath!.length > 1) call.via = headPath!.slice(0, -1);
+      const scope = headPath!.length === 1 ? this.newScopeAttrs(headPath![0]!) : undefined;
+      if (scope && scope.length > 0) call.scope = scope;
       return call;
     }
     if (last === 'packagesFromDirectoryRecursive' && args[0] && isAttrset(args[0])) {
       const directory = this.attrsOf(args[0]).find((a) => a.name === 'directory');
       if (directory?.val.k === 'path') return { k: 'dir', span, dir: directory.val.target };
     }
+    // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
+    if (headPath && headPath.length <= 2 && (headPath.length === 1 || headPath[0] === 'lib') && last && /^override\w*$/.test(last) && args[0]) {
+      return this.valueOf(args[0]);
+    }
+    // `makeScopeWithSplicing' { f = self: { … }; … }`: the scope's members are those of `f`.
+    if (last?.startsWith('makeScopeWithSplicing') && args[0] && isAttrset(args[0])) {
+      const f = topBindings(args[0]).get('f')?.childForFieldName('expression');
+      if (f) return this.valueOf(f);
+    }
     if (last && /^override(Attrs|\w*Attrs|Scope|Derivation)?$/.test(last) && head.type === 'select_expression') {
       // `x.override { … }` is a variant of x: its definition is x's.
       const base = head.childForFieldName('expression');
       if (base) {
         const names = referencePath(head);
-        if (names && names.length > 1) return { k: 'ref', span, path: names.slice(0, -1) };
-        return this.valueOf(base);
+        if (!names || names.length < 2) return this.valueOf(base);
+        // A let-bound base (`openjdk.override { … }` inside a helper) is followed like any name.
+        const bound = this.lookupLet(names[0]!);
+        // `libguestfs.override { appliance = …; }` fills inputs the plain call leaves to their defaults.
+        const given = last === 'override' && args[0] && isAttrset(args[0]) ? this.attrsOf(args[0]) : [];
+        if (!bound) return given.length > 0 ? { k: 'ref', span, path: names.slice(0, -1), overrides: given } : { k: 'ref', span, path: names.slice(0, -1) };
+        const of = this.inline(bound);
+        return names.length === 2 ? of : { k: 'sel', span, of, path: names.slice(1, -1) };
       }
     }
     if (last && DERIVATION_BUILDER.test(last)) {
@@ -280,17 +350,137 @@ class Extractor {
       const attrs = args.map(derivationAttrs).find((d) => d) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
       return { k: 'inline', span, drv: drvFacts(attrs, span) };
     }
+    // `makeSetupHook { name = "…"; … } ./hook.sh`, `symlinkJoin { name = …; }`: a derivation a helper
+    // builds from the attributes given here. Nix's meta.position is in the helper, shared by every
+    // such package; what is this package's own is the call, so that is where it is.
+    if (headPath && !WRAPPERS.has(last!) && headPath[0] !== 'lib' && headPath[0] !== 'builtins'
+      && (TRIVIAL_BUILDER.test(last!) || args.some((a) => isAttrset(a) && topBindings(a).has('name')))) {
+      const attrs = args.map(looseAttrs).find((d) => d?.has('name')) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
+      const drv: DrvFacts = { ...drvFacts(attrs, span), span: [span[0], span[1], span[0], span[1]] };
+      const metaFrom = drv.metaOf?.length === 1 ? this.lookupLet(drv.metaOf[0]!) : undefined;
+      const metaCall = metaFrom && this.inline(metaFrom);
+      if (metaCall?.k === 'call' && metaCall.target !== undefined) drv.metaFile = metaCall.target;
+      return { k: 'inline', span, drv };
+    }
+    // `common { version = …; }` where `common = { version, … }: stdenv.mkDerivation { … }` is let-bound
+    // (openssl's versions): the application is that derivation, where Nix's meta.position points.
+    const made = headPath?.length === 1 ? this.derivationOfFunction(headPath[0]!) : undefined;
+    if (made) return { k: 'inline', span, drv: made };
+    // `mkOpenjdk ../openjdk/21.nix { … }` where `mkOpenjdk = path: args: … callPackage path …` is
+    // let-bound: its parameters stand for the arguments, so the call names the file.
+    const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
+    if (applied) return applied;
     if (head.type === 'function_expression' || (last !== undefined && WRAPPERS.has(last))) {
-      return this.principal(args.map((a) => this.valueOf(a)), span);
+      return this.principal(args.map((a) => this.selfNamed(a)), span, true);
     }
     if (last === 'import') return { k: 'other', span };
-    return this.principal([this.valueOf(head), ...args.map((a) => this.valueOf(a))], span);
+    const fn = this.valueOf(head);
+    const best = this.principal([fn, ...args.map((a) => this.valueOf(a))], span);
+    return fn.k === 'ref' && best.k === 'set' ? { ...best, argOf: fn } : best;
   }
 
-  /** The most substantial of several candidate values (a package over a reference over anything else). */
-  private principal(values: Val[], span: Span): Val {
+  /**
+   * The value of a let-bound function applied to arguments, when its parameters are plain names
+   * (`path: args: …`): each stands for its argument node. Only a call or a derivation counts.
+   */
+  private applyLetFunction(name: string, args: Node[], span: Span): Val | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || args.length === 0 || this.inlined.has(bound.id) || this.inlining >= MAX_INLINE_DEPTH) return undefined;
+    const depth = this.scopes.length;
+    this.inlined.add(bound.id);
+    this.inlining++;
+    try {
+      let body: Node = unparen(bound);
+      for (const arg of args) {
+        if (body.type !== 'function_expression') break;
+        const param = body.childForFieldName('universal');
+        if (!param || body.childForFieldName('formals')) return undefined;
+        this.scopes.push(new Map([[param.text, this.argumentNode(arg)]]));
+        body = unparen(body.childForFieldName('body') ?? body);
+      }
+      const value = this.valueOf(body);
+      if (value.k === 'call' && value.target !== undefined) return value;
+      // A helper around a fetcher or trivial builder (`fetch = name: sha256: fetchurl { … }`) makes
+      // an anonymous derivation: it is this application's own, so that is where it is.
+      if (value.k === 'inline') {
+        const anonymous = value.drv.pname === undefined && value.drv.description === undefined;
+        return anonymous ? { k: 'inline', span, drv: { ...value.drv, span: [span[0], span[1], span[0], span[1]] } } : value;
+      }
+      // `drv // { headless = …; }` keeps the call among the update's operands.
+      return value.k === 'set' && value.also?.some((v) => v.k === 'call' || v.k === 'inline') ? value : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+      this.inlining--;
+      this.scopes.length = depth;
+    }
+  }
+
+  /**
+   * The value of a wrapper's argument; `tools: { … }` given to `makeExtensible` (or `self: …` to
+   * `makeScope`, `fix`) names the set it defines, so `tools.libllvm` inside is a sibling.
+   */
+  private selfNamed(arg: Node): Val {
+    const value = this.valueOf(arg);
+    const fn = unparen(arg);
+    const param = fn.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+    return param && value.k === 'set' ? { ...value, self: param } : value;
+  }
+
+  /** The attributes a let-bound `callPackage = newScope (… // { inherit x; y = …; })` adds to its calls. */
+  private newScopeAttrs(name: string): Attr[] | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || this.inlined.has(bound.id)) return undefined;
+    const node = unparen(bound);
+    if (node.type !== 'apply_expression' || referencePath(unparen(node.childForFieldName('function')!))?.at(-1) !== 'newScope') return undefined;
+    const argument = node.childForFieldName('argument');
+    if (!argument) return undefined;
+    this.inlined.add(bound.id);
+    try {
+      const value = this.valueOf(argument);
+      return value.k === 'set' ? value.attrs : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+    }
+  }
+
+  /**
+   * An argument as the callee sees it: a name bound by an enclosing let or parameter is followed
+   * first, in the caller's scope (`mkOpenjdkLinuxOnly path-linux args` inside `mkOpenjdk`).
+   */
+  private argumentNode(arg: Node): Node {
+    let node = arg;
+    for (let i = 0; i < MAX_INLINE_DEPTH && node.type === 'variable_expression'; i++) {
+      const bound = this.lookupLet(node.text);
+      if (!bound || bound === node) break;
+      node = unparen(bound);
+    }
+    return node;
+  }
+
+  /** The derivation a let-bound function makes, when its body (past its functions and lets) is one. */
+  private derivationOfFunction(name: string): DrvFacts | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || unparen(bound).type !== 'function_expression' || this.inlined.has(bound.id)) return undefined;
+    const depth = this.scopes.length;
+    this.inlined.add(bound.id);
+    try {
+      const body = this.peel(bound);
+      const value = body && (body.type === 'apply_expression' ? this.application(body) : undefined);
+      return value?.k === 'inline' ? value.drv : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+      this.scopes.length = depth;
+    }
+  }
+
+  /**
+   * The most substantial of several candidate values (a package over a reference over anything
+   * else). Among equals the first (the function of `f x`), or with `last` the last (a wrapper
+   * returns its last argument: `lib.extends overlay (self: { … })`).
+   */
+  private principal(values: Val[], span: Span, last = false): Val {
     let best: Val = { k: 'other', span };
-    for (const v of values) best = preferSubstantial(best, v);
+    for (const v of values) if (last ? substance(v) >= substance(best) : substance(v) > substance(best)) best = v;
     return best;
   }
 
@@ -361,6 +551,22 @@ class Extractor {
   }
 }
 
+/** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
+function importedPaths(root: Node, file: string): string[] {
+  const out = new Set<string>();
+  forEach(root, (node) => {
+    if (node.type !== 'apply_expression') return true;
+    const fn = node.childForFieldName('function');
+    const argument = node.childForFieldName('argument');
+    if (fn?.type === 'variable_expression' && fn.text === 'import' && argument?.type === 'path_expression') {
+      const target = resolvePathLiteral(file, argument.text);
+      if (target !== undefined) out.add(target);
+    }
+    return true;
+  });
+  return [...out];
+}
+
 function isWithin(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
 }
@@ -382,6 +588,81 @@ function mergeAttr(attrs: Attr[], attr: Attr): void {
   }
   if (!existing) first.set(attr.name, attr);
   attrs.push(attr);
+}
+
+export type CallVal = Extract<Val, { k: 'call' }>;
+
+/**
+ * The call a value makes: the value itself, or the call a decorating update keeps
+ * (`callPackage ./21.nix { … } // { headless = …; }`).
+ */
+export function callOf(val: Val): CallVal | undefined {
+  if (val.k === 'call') return val;
+  if (val.k !== 'set' || !val.also) return undefined;
+  const call = val.also.find((v): v is CallVal => v.k === 'call');
+  return call && decorates(val, call) ? call : undefined;
+}
+
+/**
+ * Whether `x // { … }` is still the package x: the set adds no package, or only variants of x
+ * (`openjdk // { headless = openjdk.override { headless = true; }; }`).
+ */
+export function decorates(set: Extract<Val, { k: 'set' }>, base: Val): boolean {
+  return set.attrs.every((a) => !isPackageVal(a.val) || (a.val.k === 'call' && base.k === 'call' && a.val.target === base.target));
+}
+
+/** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
+const PLATFORM: Record<string, boolean> = {
+  isLinux: true, isx86: true, isx86_64: true, is64bit: true, isGnu: true, isElf: true, isUnix: true, hasCC: true,
+  isDarwin: false, isAarch64: false, isAarch32: false, isAarch: false, isAarch64Darwin: false, isStatic: false,
+  isMusl: false, isFreeBSD: false, isOpenBSD: false, isNetBSD: false, isBSD: false, isCygwin: false, isWindows: false,
+  isMinGW: false, isi686: false, is32bit: false, isRiscV: false, isRiscV64: false, isPower: false, isPower64: false,
+  isMips: false, isMips64: false, isWasm: false, isWasi: false, isiOS: false, isMacOS: false, isSunOS: false,
+  isAndroid: false, useLLVM: false, isGhcjs: false, isS390: false, isLoongArch64: false, isMicroBlaze: false,
+  isArmv7: false, isM68k: false, isOr1k: false, isAvr: false, isRedox: false, isNone: false, isx86_32: false,
+};
+const PLATFORMS = /^(host|build|target)Platform$/;
+
+/**
+ * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
+ * isLinux && isStatic`, `stdenv.hostPlatform != stdenv.buildPlatform`), or undefined when it
+ * depends on anything else.
+ */
+function platformCondition(node: Node, depth = 0): boolean | undefined {
+  const n = unparen(node);
+  if (depth > 24) return undefined;
+  if (n.type === 'with_expression') return platformCondition(n.childForFieldName('body') ?? n, depth + 1);
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+    const inner = platformCondition(n.childForFieldName('argument') ?? n, depth + 1);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (n.type === 'binary_expression') {
+    const op = n.childForFieldName('operator')?.text;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return undefined;
+    if (op === '==' || op === '!=') {
+      // Native builds: every platform of the stdenv is the same one.
+      const l = referencePath(unparen(left))?.at(-1);
+      const r = referencePath(unparen(right))?.at(-1);
+      if (!l || !r || !PLATFORMS.test(l) || !PLATFORMS.test(r)) return undefined;
+      return op === '==';
+    }
+    const a = platformCondition(left, depth + 1);
+    const b = platformCondition(right, depth + 1);
+    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+    if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+    return undefined;
+  }
+  const names = referencePath(n);
+  const flag = names?.at(-1);
+  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.'))) ? PLATFORM[flag] : undefined;
+}
+
+/** Whether a value makes a package, or a set with packages in it. */
+export function isPackageVal(val: Val, depth = 0): boolean {
+  if (val.k === 'call' || val.k === 'inline' || val.k === 'dir') return true;
+  return val.k === 'set' && depth < 3 && val.attrs.some((a) => isPackageVal(a.val, depth + 1));
 }
 
 const SUBSTANCE: Record<Val['k'], number> = { call: 6, inline: 6, dir: 5, set: 4, sel: 3, ref: 2, path: 2, fn: 1, other: 0 };
@@ -410,6 +691,20 @@ function bindingsOf(node: Node): Map<string, Node> {
     if (names && names.length === 1 && expression) map.set(names[0]!, expression);
   }
   return map;
+}
+
+/** The names a function binds (its parameter, its formals, its `@` name), as unknowns. */
+function parametersOf(fn: Node): Map<string, null> {
+  const names = new Map<string, null>();
+  const universal = fn.childForFieldName('universal');
+  if (universal) names.set(universal.text, null);
+  const formals = fn.childForFieldName('formals');
+  if (formals) {
+    for (const formal of formalsOf(formals)) names.set(formal.name, null);
+    const at = formals.parent?.childForFieldName('universal');
+    if (at) names.set(at.text, null);
+  }
+  return names;
 }
 
 function formalsOf(node: Node): Formal[] {
@@ -493,10 +788,18 @@ function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts {
   else if (name !== undefined) facts.pname = name;
   if (version !== undefined) facts.version = version;
 
-  let metaSet: Map<string, Node> = new Map();
-  const meta = value(bindings.get('meta'));
-  const metaBody = meta && peelWith(meta);
-  if (metaBody && isAttrset(metaBody)) metaSet = topBindings(metaBody);
+  const metaSet = new Map<string, Node>();
+  const metaBinding = bindings.get('meta');
+  if (metaBinding?.type === 'inherit_from') {
+    const from = metaBinding.childForFieldName('expression');
+    const names = from && referencePath(unparen(from));
+    if (names) facts.metaOf = names;
+  }
+  const meta = value(metaBinding);
+  const metaNames = meta && referencePath(unparen(meta));
+  if (metaNames && metaNames.length > 1 && metaNames.at(-1) === 'meta') facts.metaOf = metaNames.slice(0, -1);
+  // `meta = with lib; { … } // extraMeta;`: the literal sets on either side of `//` (the right wins).
+  for (const part of meta ? updatedSets(peelWith(meta)) : []) for (const [k, b] of topBindings(part)) metaSet.set(k, b);
   for (const [key, binding] of bindings) if (key.startsWith('meta.')) metaSet.set(key.slice(5), binding);
 
   const description = metaSet.get('description');
@@ -511,6 +814,16 @@ function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts {
 
   facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
   return facts;
+}
+
+/** The attribute sets of `a // b // …` (or of one set), left to right; other operands are skipped. */
+function updatedSets(node: Node, depth = 0): Node[] {
+  const current = unparen(node);
+  if (isAttrset(current)) return [current];
+  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
+  const left = current.childForFieldName('left');
+  const right = current.childForFieldName('right');
+  return [...(left ? updatedSets(peelWith(left), depth + 1) : []), ...(right ? updatedSets(peelWith(right), depth + 1) : [])];
 }
 
 function peelWith(node: Node): Node {

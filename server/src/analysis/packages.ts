@@ -36,7 +36,7 @@ interface Occurrence {
  */
 export function targetKey(target: Target): string {
   const b = target.binding;
-  if (b && (b.val.k === 'call' || b.val.k === 'inline')) return `${b.file}#${b.pathInFile.join('.')}`;
+  if (b && (b.val.k === 'call' || b.val.k === 'inline' || (b.val.k === 'set' && (b.val.also || b.val.argOf)))) return `${b.file}#${b.pathInFile.join('.')}`;
   // A whole file is keyed by its path alone, so the key survives edits that move its lines.
   return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
@@ -110,7 +110,8 @@ export class PackageCatalog {
       byKey.set(key, pkg);
     };
     for (const binding of this.index.allBindings()) {
-      if (binding.val.k !== 'call' && binding.val.k !== 'inline') continue;
+      // `x = drv // { … }` is a package when the update decorates one (see Resolver.decoratedPackage).
+      if (binding.val.k !== 'call' && binding.val.k !== 'inline' && !(binding.val.k === 'set' && (binding.val.also || binding.val.argOf))) continue;
       const target = this.resolver.resolveBinding(binding);
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
       const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');

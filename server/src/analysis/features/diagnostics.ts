@@ -1,4 +1,5 @@
 import type { Analyzer } from '../analyzer';
+import { callOf } from '../facts';
 import type { Span } from '../syntax';
 
 export interface Diagnostic {
@@ -32,7 +33,8 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   }
   if (!options.unknownInputs || !facts.formals || !isPackageFile(analyzer, file)) return out;
   const { caller } = analyzer.resolver.scopeOfPackageFile(file);
-  const overridden = new Set(caller?.val.k === 'call' ? caller.val.args.map((a) => a.name) : []);
+  const call = caller && callOf(caller.val);
+  const overridden = new Set([...call?.args ?? [], ...call?.scope ?? []].map((a) => a.name));
   for (const formal of facts.formals) {
     if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
     if (analyzer.resolver.resolveInput(file, formal.name)) continue;
@@ -49,5 +51,5 @@ function isPackageFile(analyzer: Analyzer, file: string): boolean {
   if (/pkgs\/by-name\/[^/]+\/[^/]+\/(package|default)\.nix$/.test(file)) return true;
   const facts = analyzer.index.files.get(file);
   if (facts?.value.k === 'set') return false;
-  return analyzer.index.callersOf(file).some((b) => b.val.k === 'call' && b.val.kind === 'callPackage');
+  return analyzer.index.callersOf(file).some((b) => callOf(b.val)?.kind === 'callPackage');
 }
