@@ -15,6 +15,8 @@ export interface Binding {
   /** The set this binding belongs to; siblings are looked up there first. */
   set: SetVal;
   parentSets: SetVal[];
+  /** The value is marked `recurseIntoAttrs`. */
+  recurse?: true;
 }
 
 /** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
@@ -214,7 +216,7 @@ function collectBindings(facts: FileFacts): Binding[] {
   const out: Binding[] = [];
   const walk = (set: SetVal, prefix: string[], parents: SetVal[]) => {
     for (const attr of set.attrs) {
-      out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents });
+      out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents, ...(attr.recurse ? { recurse: attr.recurse } : {}) });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
     }
   };

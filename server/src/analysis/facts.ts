@@ -21,6 +21,19 @@ export interface FileFacts {
   drv?: DrvFacts;
   /** Files (or folders) the file imports by a path literal anywhere in it (`import ../build-support/packages.nix`). */
   imports?: string[];
+  /**
+   * Names the file's overlays bind or take from another stage (`self: super: { inherit
+   * (prevStage) zlib; perl = super.perl.override …; }`, `cc = prevStage.gcc-unwrapped;`): in a
+   * stdenv's files, what its bootstrap stages build and bring forward.
+   */
+  stageNames?: string[];
+  /**
+   * The file's function returns a function (`{ lib, fetchurl }: { url, … }@args: …`): what
+   * callPackage makes of it is a function (a fetcher, a builder), not a derivation.
+   */
+  curried?: true;
+  /** The file sets `outputHash`: it makes fixed-output derivations (fetchurl, fetchgit). */
+  fixedOutput?: true;
   /** Set when the file was too large to parse; only a chunked scan was made. */
   large?: boolean;
   /** Why the file could not be indexed, when it could not (shown as a diagnostic on its first line). */
@@ -51,7 +64,8 @@ export type Val =
   | { k: 'other'; span: Span };
 
 /** One attribute of a set: its name, the span of the name, its value. */
-export interface Attr { name: string; span: Span; val: Val; doc?: string }
+/** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
+export interface Attr { name: string; span: Span; val: Val; doc?: string; recurse?: true }
 
 export interface Formal { name: string; span: Span; hasDefault: boolean }
 
@@ -122,17 +136,27 @@ class Extractor {
     const facts: FileFacts = { path: this.file, errors: syntaxErrors(root), value: { k: 'other', span: spanOf(root) } };
     let body: Node | null = root.namedChildren.find((c) => c!.type !== 'comment') ?? null;
     // Peel the file's functions: `{ lib, ... }:`, `self: super:`, `{ ... }: res: pkgs: super:`.
+    let functions = 0;
     body = body && this.peel(body, (fn) => {
+      functions++;
       const formals = fn.childForFieldName('formals');
       if (formals && !facts.formals) facts.formals = formalsOf(formals);
     });
+    if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
+    if (mentionsOutputHash(root)) facts.fixedOutput = true;
     if (body) facts.value = this.valueOf(body);
+    // `stdenv.mkDerivation { … } // lib.optionalAttrs … { … }`: the file still builds that derivation.
+    const value = facts.value;
+    const decorated = value.k === 'set' && value.also?.find((v) => (v.k === 'inline' || v.k === 'call') && decorates(value, v));
+    if (decorated) facts.value = decorated;
     // A package set's members may be derivations; the set itself is not one.
     // The value already summarised the derivation when the file's value is one; search only otherwise.
     const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
     const imports = importedPaths(root, this.file);
     if (imports.length > 0) facts.imports = imports;
+    const stages = stageNames(root);
+    if (stages.length > 0) facts.stageNames = stages;
     return facts;
   }
 
@@ -300,7 +324,9 @@ class Extractor {
       head = unparen(fn);
     }
     const headPath = referencePath(head);
-    const last = headPath?.[headPath.length - 1];
+    // `(callPackage ./common.nix { … }).overrideAttrs (…)`: the selected name also without a plain path.
+    const selected = head.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
+    const last = headPath?.[headPath.length - 1] ?? selected;
 
     if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath!.length === 1)) {
       const what = args[0];
@@ -327,8 +353,29 @@ class Extractor {
     }
     // `makeScopeWithSplicing' { f = self: { … }; … }`: the scope's members are those of `f`.
     if (last?.startsWith('makeScopeWithSplicing') && args[0] && isAttrset(args[0])) {
-      const f = topBindings(args[0]).get('f')?.childForFieldName('expression');
-      if (f) return this.valueOf(f);
+      const bindings = topBindings(args[0]);
+      const f = bindings.get('f')?.childForFieldName('expression');
+      const scope = f && this.valueOf(f);
+      // `extra = spliced: spliced.apple_sdk.frameworks;` adds those members to what callPackage fills.
+      const extra = bindings.get('extra')?.childForFieldName('expression');
+      const fn = extra && unparen(extra);
+      const param = fn?.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+      const body = param ? referencePath(unparen(fn!.childForFieldName('body')!)) : undefined;
+      if (scope?.k === 'set' && body && body[0] === param && body.length > 1) {
+        return { ...scope, also: [...scope.also ?? [], { k: 'ref', span: spanOf(extra!), path: body.slice(1) }] };
+      }
+      if (scope) return scope;
+    }
+    // `(callPackage ./common.nix { … }).overrideAttrs (old: { meta = { description = …; }; })`:
+    // the meta, and Nix's meta.position, are the override's.
+    if (last === 'overrideAttrs' && head.type === 'select_expression' && args[0]) {
+      const attrs = looseAttrs(args[0]);
+      const meta = attrs?.get('meta');
+      const ownMeta = meta ? meta.type !== 'binding' || !referencePath(unparen(meta.childForFieldName('expression')!)) : [...attrs?.keys() ?? []].some((k) => k.startsWith('meta.'));
+      if (attrs && ownMeta) {
+        const drv = drvFacts(attrs, spanOf(args[0]));
+        if (drv.description !== undefined || attrs.has('pname') || attrs.has('name')) return { k: 'inline', span, drv };
+      }
     }
     if (last && /^override(Attrs|\w*Attrs|Scope|Derivation)?$/.test(last) && head.type === 'select_expression') {
       // `x.override { … }` is a variant of x: its definition is x's.
@@ -465,7 +512,8 @@ class Extractor {
     this.inlined.add(bound.id);
     try {
       const body = this.peel(bound);
-      const value = body && (body.type === 'apply_expression' ? this.application(body) : undefined);
+      // `common = { pname, … }: let self = stdenv.mkDerivation { … }; in self;` (docbook-xsl) too.
+      const value = body && (body.type === 'apply_expression' ? this.application(body) : this.valueOf(body));
       return value?.k === 'inline' ? value.drv : undefined;
     } finally {
       this.inlined.delete(bound.id);
@@ -486,6 +534,15 @@ class Extractor {
 
   private pathTarget(node: Node): string | undefined {
     if (node.type === 'path_expression') return resolvePathLiteral(this.file, node.text);
+    // `path + "/pkgs/build-support/pkg-config-wrapper"`: nixpkgs' `path` is the collection's root.
+    if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '+') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const suffix = right && literalString(unparen(right));
+      if (left && unparen(left).type === 'variable_expression' && unparen(left).text === 'path' && suffix?.startsWith('/')) {
+        return path.posix.normalize(suffix.slice(1)).replace(/\/$/, '');
+      }
+    }
     const value = this.valueOf(node);
     if (value.k === 'path') return value.target;
     if (value.k === 'call' && value.kind === 'import') return value.target;
@@ -525,7 +582,8 @@ class Extractor {
       for (let i = names.length - 1; i >= 1; i--) {
         val = { k: 'set', span: spanOf(binding), attrs: [{ name: names[i]!, span: spanOf(parts[i]!), val }] };
       }
-      mergeAttr(attrs, { name: names[0]!, span: spanOf(first), val, ...(doc ? { doc } : {}) });
+      const recurse = names.length === 1 && recursedInto(expression);
+      mergeAttr(attrs, { name: names[0]!, span: spanOf(first), val, ...(doc ? { doc } : {}), ...(recurse ? { recurse } : {}) });
       return;
     }
     if (binding.type === 'inherit' || binding.type === 'inherit_from') {
@@ -565,6 +623,83 @@ function importedPaths(root: Node, file: string): string[] {
     return true;
   });
   return [...out];
+}
+
+/** Whether a value is a function: a lambda, or a helper applied to one (`lib.makeOverridable ({ url, … }: …)`). */
+function returnsFunction(node: Node, depth = 0): boolean {
+  const n = unparen(node);
+  if (n.type === 'function_expression') return true;
+  if (n.type !== 'apply_expression' || depth > 4) return false;
+  const fn = n.childForFieldName('function');
+  const last = fn && referencePath(unparen(fn))?.at(-1);
+  const argument = n.childForFieldName('argument');
+  if (!argument || (last && (DERIVATION_BUILDER.test(last) || TRIVIAL_BUILDER.test(last)))) return false;
+  return returnsFunction(argument, depth + 1);
+}
+
+/** Whether `outputHash` is bound, inherited or a formal anywhere in the file. */
+function mentionsOutputHash(root: Node): boolean {
+  let found = false;
+  forEach(root, (node) => {
+    if (found) return false;
+    if (node.type === 'identifier' && node.text === 'outputHash') {
+      const parent = node.parent?.type;
+      if (parent === 'attrpath' || parent === 'formal' || parent === 'inherited_attrs') found = true;
+    }
+    return true;
+  });
+  return found;
+}
+
+const STAGES = new Set(['prevStage', 'super', 'self', 'prev', 'final']);
+
+/**
+ * The names bound by the sets that overlays (`self: super: { … }`, also `… // { … }`) return,
+ * and the names taken from another stage (`prevStage.x`, `inherit (super) x y;`).
+ */
+function stageNames(root: Node): string[] {
+  const out = new Set<string>();
+  forEach(root, (node) => {
+    if (node.type === 'select_expression') {
+      const names = referencePath(node);
+      if (names && names.length > 1 && STAGES.has(names[0]!)) out.add(names[1]!);
+      return true;
+    }
+    if (node.type === 'inherit_from') {
+      const from = node.childForFieldName('expression');
+      if (from && STAGES.has(unparen(from).text)) {
+        for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) out.add(attr.text);
+      }
+      return true;
+    }
+    if (node.type !== 'function_expression' || !node.childForFieldName('universal')) return true;
+    const inner = unparen(node.childForFieldName('body') ?? node);
+    if (inner.type !== 'function_expression' || !inner.childForFieldName('universal')) return true;
+    const body = unparen(inner.childForFieldName('body') ?? inner);
+    const sets = body.type === 'binary_expression' ? [body.childForFieldName('left'), body.childForFieldName('right')] : [body];
+    for (const set of sets) {
+      const current = set && unparen(set);
+      if (current && isAttrset(current)) for (const name of topBindings(current).keys()) out.add(name.split('.')[0]!);
+    }
+    return true;
+  });
+  return [...out];
+}
+
+/** Whether an expression is marked `recurseIntoAttrs` (also past `let`, and on either side of `//`). */
+function recursedInto(node: Node, depth = 0): true | undefined {
+  let n = unparen(node);
+  while ((n.type === 'let_expression' || n.type === 'with_expression') && depth < 8) n = unparen(n.childForFieldName('body') ?? n), depth++;
+  if (depth > 8) return undefined;
+  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    return (left && recursedInto(left, depth + 1)) || (right && recursedInto(right, depth + 1)) || undefined;
+  }
+  if (n.type !== 'apply_expression') return undefined;
+  let head: Node = n;
+  while (head.type === 'apply_expression') head = unparen(head.childForFieldName('function') ?? head);
+  return referencePath(head)?.at(-1) === 'recurseIntoAttrs' ? true : undefined;
 }
 
 function isWithin(node: Node, container: Node): boolean {
@@ -755,7 +890,8 @@ function derivationAttrs(node: Node): Map<string, Node> | undefined {
 /** The bindings of a set argument, or of `finalAttrs: { … }`, whatever they are. */
 function looseAttrs(node: Node): Map<string, Node> | undefined {
   let set = unparen(node);
-  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set);
+  // `finalAttrs: previousAttrs: { … }` too.
+  for (let i = 0; i < 3 && set.type === 'function_expression'; i++) set = unparen(set.childForFieldName('body') ?? set);
   return isAttrset(set) ? topBindings(set) : undefined;
 }
 

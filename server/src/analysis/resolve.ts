@@ -192,6 +192,25 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * Whether callPackage fills an input of a package file with something, whether or not the index
+   * can follow it there: a caller passes it, the caller's set (or one around it) binds it, or the
+   * top-level set does (a top-level file's binding, a by-name package).
+   */
+  isProvided(file: string, name: string): boolean {
+    this.fresh();
+    for (const caller of this.index.callersOf(file)) {
+      const call = callOf(caller.val);
+      if (call && [...call.args, ...call.scope ?? []].some((a) => a.name === name)) return true;
+      for (const set of [caller.set, ...caller.parentSets]) {
+        if (this.index.bindingIn(set, name) || set.attrs.some((a) => a.name === name)) return true;
+        if (this.selectFromOthers(set, { file: caller.file, set, parents: caller.parentSets }, name)) return true;
+      }
+    }
+    if (this.index.byNameByName.has(name)) return true;
+    return this.ranked(name).some((b) => rankOf(b, this.index) === 0);
+  }
+
   /** The bindings of a name, top-level package sets first; computed once per generation. */
   private ranked(name: string): Binding[] {
     let ranked = this.rankedByName.get(name);

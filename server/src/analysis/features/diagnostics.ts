@@ -17,6 +17,9 @@ export const PROVIDED_NAMES = new Set([
   'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost', 'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget',
   'pkgsTargetTarget', 'targetPackages', '__splicedPackages', 'self', 'super', 'system', 'hostPlatform',
   'buildPlatform', 'targetPlatform', 'overrides',
+  // What nixpkgs' stage.nix adds to the top-level set besides the package files.
+  'pkgsCross', 'pkgsLLVM', 'pkgsMusl', 'pkgsi686Linux', 'pkgsx86_64Darwin', 'pkgsLinux', 'pkgsStatic',
+  'pkgsExtraHardening', 'appendOverlays', 'extend', 'splicePackages', 'makeScopeWithSplicing', "makeScopeWithSplicing'",
 ]);
 
 /** Diagnostics of one file: syntax errors, and inputs of a package function that name no known package. */
@@ -37,7 +40,8 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   const overridden = new Set([...call?.args ?? [], ...call?.scope ?? []].map((a) => a.name));
   for (const formal of facts.formals) {
     if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
-    if (analyzer.resolver.resolveInput(file, formal.name)) continue;
+    // Only a name nothing provides is reported: one the index cannot follow is no error.
+    if (analyzer.resolver.isProvided(file, formal.name) || analyzer.resolver.resolveInput(file, formal.name)) continue;
     out.push({
       span: formal.span, severity: 'warning', code: 'unknown-input', name: formal.name,
       message: `\`${formal.name}\` names no package known in domain \`${analyzer.index.domain}\`: callPackage cannot fill this input.`,
