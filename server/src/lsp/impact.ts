@@ -25,10 +25,17 @@ export class ImpactService {
     if (!pkg) return null;
     const impact = await this.withForeignRebuilds(analyzer, rebuildImpact(analyzer, pkg, await this.settingsOf(analyzer)));
     const byAttr = packagesByAttr(analyzer);
+    const local = (name: string) => {
+      // An attribute name (`boost181`, `xorg.libX11`) is where it leads; a nested-set package by its path.
+      const [head, ...rest] = name.split('.');
+      let target = analyzer.resolver.lookupGlobal(head!);
+      for (const member of rest) target = target && analyzer.resolver.select(target, member);
+      return target && !target.global && !target.missing ? target : byAttr.get(name)?.target;
+    };
     const groups = impact.domains.map((d) => ({
       domain: d.domain, count: d.count,
-      items: d.packages.slice(0, 2000).map((attr) => {
-        const target = d.domain === analyzer.index.domain ? byAttr.get(attr)?.target : undefined;
+      items: [...d.packages, ...d.members ?? []].slice(0, 2000).map((attr) => {
+        const target = d.domain === analyzer.index.domain ? local(attr) : undefined;
         return target
           ? { label: attr, uri: URI.file(analyzer.index.absolute(target.file)).toString(), line: target.span[0] }
           : { label: attr };
