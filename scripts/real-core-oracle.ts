@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { callsOfAll, checkpoint, describeAll, inputsOfAll, log, outPathsOf } from './oracle/collect';
+import { callsOfAll, callsOfUncalled, checkpoint, describeAll, inputsOfAll, log, outPathsOf } from './oracle/collect';
 import { measureEdits } from './oracle/edits';
 import { maintainerNames, storeFolders } from './oracle/expressions';
 import { nixEval } from './oracle/nixEval';
@@ -45,6 +45,20 @@ function groupFolders(root: string): string[] {
   return readdirSync(base).flatMap((shard) => readdirSync(path.join(base, shard))
     .filter((name) => existsSync(path.join(base, shard, name, 'packages.nix')))
     .map((name) => `pkgs/by-name/${shard}/${name}`));
+}
+
+/** The .nix files under pkgs/ (Nix tells which are functions of an attribute set, as callPackage needs). */
+function packageFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.nix')) out.push(rel);
+    }
+  };
+  walk('pkgs');
+  return out.sort();
 }
 
 function previousFailures(): Set<string> {
@@ -102,6 +116,8 @@ async function main(): Promise<void> {
   // Members of recursive sets are kept when they are packages (or fail as packages do), not their helpers.
   const kept = Object.keys(raw).filter((a) => !a.includes('.') || ['derivation', 'throws', 'fails', 'recursive set'].includes(raw[a]!.kind));
   const attributes = Object.fromEntries(kept.sort().map((a) => [a, shapeAttribute(raw[a]!, paths)]));
+  const reached = new Set(Object.values(calls).flatMap((list) => list.map((c) => c.fn && paths.file(c.fn))));
+  const uncalled = await checkpoint(work, 'uncalled', () => callsOfUncalled(lenient, packageFiles(pristine).filter((f) => !reached.has(f))));
   const source = {
     bundle: path.basename(bundle),
     commit,
@@ -111,19 +127,26 @@ async function main(): Promise<void> {
   };
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'attributes.json'), stringifyByLine({ source, lib, attributes }));
-  const shaped = shapeCalls(calls, inputs, sameAs, attributes, paths);
+  const shaped = shapeCalls(calls, inputs, sameAs, attributes, paths, uncalled);
   writeFileSync(path.join(outDir, 'calls.json'), stringifyByLine({ source, files: shaped.files, derivations: shaped.derivations }));
 
   const { sites, packagesAt, noSite } = await editSitesOf(pristine, attributes, universe);
   const edits = await measureEdits(edited, sites, baseline, path.join(work, 'edits.jsonl'));
+  // Top-level attributes by name (or all but a few); members of recursive sets by count per set,
+  // which keeps the file reviewable (listing them would quadruple it).
+  const topLevel = universe.filter((a) => !a.includes('.'));
   const rebuilds = Object.fromEntries(edits.map((edit) => {
-    const count = edit.rebuilds.length;
-    const list = count > universe.length / 2
-      ? { allBut: universe.filter((a) => !edit.rebuilds.includes(a)) }
-      : { rebuilds: edit.rebuilds };
-    return [edit.site, { packages: packagesAt.get(edit.site), count, ...list, ...(edit.broken.length ? { broken: edit.broken } : {}) }];
+    const rebuilt = new Set(edit.rebuilds);
+    const top = topLevel.filter((a) => rebuilt.has(a));
+    const list = top.length > topLevel.length / 2 ? { allBut: topLevel.filter((a) => !rebuilt.has(a)) } : { rebuilds: top };
+    const members: Record<string, number> = {};
+    for (const a of edit.rebuilds) if (a.includes('.')) members[a.split('.')[0]!] = (members[a.split('.')[0]!] ?? 0) + 1;
+    return [edit.site, {
+      packages: packagesAt.get(edit.site), count: top.length, ...list,
+      ...(Object.keys(members).length ? { members } : {}), ...(edit.broken.length ? { broken: edit.broken } : {}),
+    }];
   }));
-  writeFileSync(path.join(outDir, 'rebuilds.json'), stringifyByLine({ source: { ...source, derivations: universe.length }, sites: rebuilds, noSite }));
+  writeFileSync(path.join(outDir, 'rebuilds.json'), stringifyByLine({ source: { ...source, derivations: universe.length, topLevel: topLevel.length }, sites: rebuilds, noSite }));
   summarize(attributes, universe, edits.length, Object.keys(noSite).length);
   if (!keepWork) rmSync(work, { recursive: true, force: true });
 }

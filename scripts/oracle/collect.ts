@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bisect, nixEval } from './nixEval';
-import { describeAttributes, describeCalls, describeInputs, importCore, memberNames, outPaths } from './expressions';
+import { callFiles, describeAttributes, describeCalls, describeInputs, importCore, memberNames, outPaths } from './expressions';
 
 /** What Nix says about one attribute (paths still as Nix prints them). */
 export interface RawAttribute {
@@ -105,4 +105,14 @@ export async function outPathsOf(root: string, universe: readonly string[]): Pro
     const described = await bisect(universe, (b) => nixEval(outPaths(root, b)) as Promise<Record<string, string>>, 64);
     return Object.fromEntries(described.ok);
   }
+}
+
+/**
+ * The package files no evaluated attribute calls (tests, fetchers of other backends, unused
+ * versions), called from the top-level set: what callPackage passes them and cannot find.
+ * Files that are no package function (callPackage cannot call them) come back as null.
+ */
+export async function callsOfUncalled(root: string, files: readonly string[]): Promise<Record<string, { missing: string[]; inputs: string[] } | null>> {
+  const described = await bisect(files, (b) => nixEval(callFiles(root, b)) as Promise<Record<string, { missing: string[]; inputs: string[] } | null>>, 32, progress('uncalled files', files.length));
+  return Object.fromEntries([...described.ok, ...[...described.failed.keys()].map((f): [string, null] => [f, null])]);
 }

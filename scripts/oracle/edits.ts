@@ -1,6 +1,7 @@
 // The impact truth, measured literally: for each edit site, add one attribute to the package's
 // mkDerivation call in a copy of core, evaluate every attribute's output path, compare with the
 // unedited ones, put the file back. No model of Nix is involved.
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { log, outPathsOf } from './collect';
@@ -33,6 +34,8 @@ export async function measureEdits(
       done.set(result.site, result);
     }
   }
+  // An edit left behind by an interrupted run would be measured with every later one: start clean.
+  execFileSync('git', ['-C', root, 'checkout', '--quiet', '--', '.'], { stdio: 'pipe' });
   const universe = Object.keys(baseline).sort();
   let count = 0;
   for (const site of sites) {

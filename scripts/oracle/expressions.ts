@@ -96,3 +96,22 @@ export function storeFolders(root: string, folders: readonly string[]): string {
 export function maintainerNames(root: string): string {
   return `let lib = import (/. + ${JSON.stringify(`${root}/lib`)}); in { maintainers = builtins.attrNames lib.maintainers; teams = builtins.attrNames lib.teams; }`;
 }
+
+/**
+ * Files no attribute reaches, judged as callPackage of the top-level set would call them (a by-name
+ * package is called so): the formals it fills from the set (xorg's members included, as
+ * `splicedPackagesWithXorg` does) and the required ones it cannot find. A file that is no
+ * function of an attribute set gives null.
+ */
+export function callFiles(root: string, files: readonly string[]): string {
+  const list = files.map((f) => `{ name = ${JSON.stringify(f)}; value = /. + ${JSON.stringify(`${root}/${f}`)}; }`).join(' ');
+  return `let ${prelude(root, [])}
+  scope = pkgs // pkgs.xorg;
+  call = file: let r = builtins.tryEval (let f = import file; fargs = builtins.functionArgs f; in
+      if !(builtins.isFunction f) || fargs == { } then null else {
+        inputs = builtins.attrNames (builtins.intersectAttrs fargs scope);
+        missing = builtins.filter (n: !fargs.\${n} && !(scope ? \${n})) (builtins.attrNames fargs);
+      });
+    in if r.success then r.value else null;
+in builtins.mapAttrs (name: call) (builtins.listToAttrs [ ${list} ])`;
+}

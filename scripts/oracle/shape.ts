@@ -86,7 +86,9 @@ export function shapeAttribute(raw: RawAttribute, paths: PathMapper): OracleAttr
  * What one package file was called with, over every call of it the oracle saw: the attributes
  * it made, the inputs callPackage could not find, and each input's value — `=attr` for a
  * derivation that is an attribute (same name and meta.position), `=name@position` for another
- * derivation (listed in `derivations`), else the kind of value; a list when calls differed.
+ * derivation (listed in `derivations`), else the kind of value; a list when calls differed. A file
+ * no attribute reaches has `by` empty: the oracle called it from the top level and did not
+ * evaluate its inputs (`unevaluated`).
  */
 export interface OracleFile { by: string[]; missing?: string[]; inputs: Record<string, string | string[]> }
 export interface OracleInputDerivation { name?: string; position?: string; fns?: string[] }
@@ -98,6 +100,7 @@ export function shapeCalls(
   sameAs: ReadonlyMap<string, string>,
   attributes: Record<string, OracleAttribute>,
   paths: PathMapper,
+  uncalled: Record<string, { missing: string[]; inputs: string[] } | null> = {},
 ): { files: Record<string, OracleFile>; derivations: Record<string, OracleInputDerivation> } {
   const attributeByKey = new Map<string, string>();
   for (const [attr, a] of Object.entries(attributes).sort(([x], [y]) => x.length - y.length || x.localeCompare(y))) {
@@ -133,6 +136,11 @@ export function shapeCalls(
         file.inputs.get(name)!.add(value);
       }
     });
+  }
+  // Files no attribute reaches, called by the oracle from the top level: inputs by name only.
+  for (const [fn, call] of Object.entries(uncalled)) {
+    if (!call || files.has(fn)) continue;
+    files.set(fn, { by: new Set(), missing: new Set(call.missing), inputs: new Map(call.inputs.map((n) => [n, new Set(['unevaluated'])])) });
   }
   const shaped: Record<string, OracleFile> = {};
   for (const fn of [...files.keys()].sort()) {
