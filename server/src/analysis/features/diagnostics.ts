@@ -20,6 +20,7 @@ export const PROVIDED_NAMES = new Set([
   // What nixpkgs' stage.nix adds to the top-level set besides the package files.
   'pkgsCross', 'pkgsLLVM', 'pkgsMusl', 'pkgsi686Linux', 'pkgsx86_64Darwin', 'pkgsLinux', 'pkgsStatic',
   'pkgsExtraHardening', 'appendOverlays', 'extend', 'splicePackages', 'makeScopeWithSplicing', "makeScopeWithSplicing'",
+  'generateSplicesForMkScope', 'splicedPackagesWithXorg',
 ]);
 
 /** Diagnostics of one file: syntax errors, and inputs of a package function that name no known package. */
