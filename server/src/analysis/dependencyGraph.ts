@@ -16,6 +16,16 @@ export interface DomainGraph {
 }
 
 const cache = new WeakMap<Analyzer, DomainGraph>();
+const builtCache = new WeakMap<Analyzer, DomainGraph>();
+
+/** Whether an input used only under a condition the index cannot read counts for rebuilds. */
+const MAYBE_COUNTS = process.env.NIX_DOMAINS_MAYBE !== '0';
+
+/**
+ * Which inputs make an edge: all of them (what a package takes, for waves), or only those its
+ * derivation is built with (for rebuilds: not tests, passthru, meta, or a flag left off).
+ */
+export type EdgeKind = 'inputs' | 'built';
 
 /** The graph id of a package: `domain:attrPath`. */
 export function packageId(domain: string, pkg: Package): string {
@@ -28,8 +38,9 @@ export function stepAttrOf(id: string): string {
 }
 
 /** The dependency graph of the analyzer's current index (an edge runs from a package to each input that is a package). */
-export function domainGraph(analyzer: Analyzer): DomainGraph {
-  const cached = cache.get(analyzer);
+export function domainGraph(analyzer: Analyzer, edges: EdgeKind = 'inputs'): DomainGraph {
+  const store = edges === 'built' ? builtCache : cache;
+  const cached = store.get(analyzer);
   // The structure generation moves only when names, calls or formals change, not on every keystroke.
   if (cached && cached.generation === analyzer.index.structureGeneration) return cached;
   const { catalog } = analyzer;
@@ -39,7 +50,7 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
   const deps = new Map<string, string[]>();
   for (const pkg of all) {
     const inputs: string[] = [];
-    for (const target of inputTargets(analyzer, pkg)) {
+    for (const target of inputTargets(analyzer, pkg, edges)) {
       const dep = catalog.packageAt(target);
       if (dep && dep !== pkg) inputs.push(packageId(domain, dep));
     }
@@ -53,7 +64,7 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
     packages[index] ??= pkg;
   }
   const built: DomainGraph = { graph, packages, generation };
-  cache.set(analyzer, built);
+  store.set(analyzer, built);
   return built;
 }
 
@@ -62,15 +73,17 @@ export function domainGraph(analyzer: Analyzer): DomainGraph {
  * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
-export function inputTargets(analyzer: Analyzer, pkg: Package): Target[] {
+export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs'): Target[] {
   const { catalog, resolver, index } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
-  if (!binding || !call) return catalog.inputsOf(pkg).flatMap((input) => (input.target ? [input.target] : []));
+  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && MAYBE_COUNTS);
+  if (!binding || !call) return catalog.inputsOf(pkg).flatMap((input) => (input.target && counts(input.formal.use) ? [input.target] : []));
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: Target[] = [];
   for (const formal of index.files.get(pkg.target.file)?.formals ?? []) {
+    if (!counts(formal.use)) continue;
     const arg = args.find((a) => a.name === formal.name);
     const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
     if (target) out.push(target);

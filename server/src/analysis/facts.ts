@@ -1,5 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import path from 'node:path';
+import { DERIVATION_BUILDER, derivationAttrs, drvFacts, findDerivation, isAttrset, looseAttrs, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
+import { importedPaths, mentionsOutputHash, recursedInto, returnsFunction, stageNames } from './fileTraits';
+import { formalUses, platformCondition } from './formalUse';
 import {
   attrPathNames, docCommentBefore, forEach, literalString, referencePath, spanOf, unparen, type Span,
 } from './syntax';
@@ -67,7 +70,8 @@ export type Val =
 /** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
 export interface Attr { name: string; span: Span; val: Val; doc?: string; recurse?: true }
 
-export interface Formal { name: string; span: Span; hasDefault: boolean }
+/** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */
+export interface Formal { name: string; span: Span; hasDefault: boolean; use?: 'maybe' | 'none' }
 
 export interface DrvFacts {
   /** Where Nix's meta.position points: meta.description, else pname, else name. */
@@ -85,7 +89,7 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 5;
+export const FACTS_VERSION = 6;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -97,9 +101,6 @@ const WRAPPERS = new Set([
   'makeScopeWithSplicing', 'makeScopeWithSplicing\'', 'makeExtensible', 'addMetaAttrs', 'dontDistribute',
   'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith', 'toPythonApplication', 'toPythonModule', 'getBin', 'getDev', 'getLib', 'getOutput',
 ]);
-/** Helpers that make a derivation from a name and a script (trivial-builders), and fetchers. */
-const TRIVIAL_BUILDER = /^(fetch[A-Z]?\w*|runCommand\w*|write(Text|Script|ShellScript|ShellApplication|Shell|Bash|Python3?|Perl)\w*|symlinkJoin|linkFarm\w*|buildEnv|makeSetupHook|substituteAll\w*|concatText\w*|applyPatches)$/;
-const DERIVATION_BUILDER = /^(mkDerivation|mk[A-Z]\w*Derivation|build\w*(Package|Application|Module|Crate|Env|Gem|Extension)|derivation)$/;
 
 /** Resolves a path literal against the file's folder into a domain-relative path, or undefined. */
 export function resolvePathLiteral(fromFile: string, literal: string): string | undefined {
@@ -140,7 +141,14 @@ class Extractor {
     body = body && this.peel(body, (fn) => {
       functions++;
       const formals = fn.childForFieldName('formals');
-      if (formals && !facts.formals) facts.formals = formalsOf(formals);
+      if (formals && !facts.formals) {
+        facts.formals = formalsOf(formals);
+        const uses = formalUses(fn, facts.formals.map((f) => f.name));
+        for (const formal of facts.formals) {
+          const use = uses.get(formal.name);
+          if (use === 'maybe' || use === 'none') formal.use = use;
+        }
+      }
     });
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
     if (mentionsOutputHash(root)) facts.fixedOutput = true;
@@ -609,99 +617,6 @@ class Extractor {
   }
 }
 
-/** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
-function importedPaths(root: Node, file: string): string[] {
-  const out = new Set<string>();
-  forEach(root, (node) => {
-    if (node.type !== 'apply_expression') return true;
-    const fn = node.childForFieldName('function');
-    const argument = node.childForFieldName('argument');
-    if (fn?.type === 'variable_expression' && fn.text === 'import' && argument?.type === 'path_expression') {
-      const target = resolvePathLiteral(file, argument.text);
-      if (target !== undefined) out.add(target);
-    }
-    return true;
-  });
-  return [...out];
-}
-
-/** Whether a value is a function: a lambda, or a helper applied to one (`lib.makeOverridable ({ url, … }: …)`). */
-function returnsFunction(node: Node, depth = 0): boolean {
-  const n = unparen(node);
-  if (n.type === 'function_expression') return true;
-  if (n.type !== 'apply_expression' || depth > 4) return false;
-  const fn = n.childForFieldName('function');
-  const last = fn && referencePath(unparen(fn))?.at(-1);
-  const argument = n.childForFieldName('argument');
-  if (!argument || (last && (DERIVATION_BUILDER.test(last) || TRIVIAL_BUILDER.test(last)))) return false;
-  return returnsFunction(argument, depth + 1);
-}
-
-/** Whether `outputHash` is bound, inherited or a formal anywhere in the file. */
-function mentionsOutputHash(root: Node): boolean {
-  let found = false;
-  forEach(root, (node) => {
-    if (found) return false;
-    if (node.type === 'identifier' && node.text === 'outputHash') {
-      const parent = node.parent?.type;
-      if (parent === 'attrpath' || parent === 'formal' || parent === 'inherited_attrs') found = true;
-    }
-    return true;
-  });
-  return found;
-}
-
-const STAGES = new Set(['prevStage', 'super', 'self', 'prev', 'final']);
-
-/**
- * The names bound by the sets that overlays (`self: super: { … }`, also `… // { … }`) return,
- * and the names taken from another stage (`prevStage.x`, `inherit (super) x y;`).
- */
-function stageNames(root: Node): string[] {
-  const out = new Set<string>();
-  forEach(root, (node) => {
-    if (node.type === 'select_expression') {
-      const names = referencePath(node);
-      if (names && names.length > 1 && STAGES.has(names[0]!)) out.add(names[1]!);
-      return true;
-    }
-    if (node.type === 'inherit_from') {
-      const from = node.childForFieldName('expression');
-      if (from && STAGES.has(unparen(from).text)) {
-        for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) out.add(attr.text);
-      }
-      return true;
-    }
-    if (node.type !== 'function_expression' || !node.childForFieldName('universal')) return true;
-    const inner = unparen(node.childForFieldName('body') ?? node);
-    if (inner.type !== 'function_expression' || !inner.childForFieldName('universal')) return true;
-    const body = unparen(inner.childForFieldName('body') ?? inner);
-    const sets = body.type === 'binary_expression' ? [body.childForFieldName('left'), body.childForFieldName('right')] : [body];
-    for (const set of sets) {
-      const current = set && unparen(set);
-      if (current && isAttrset(current)) for (const name of topBindings(current).keys()) out.add(name.split('.')[0]!);
-    }
-    return true;
-  });
-  return [...out];
-}
-
-/** Whether an expression is marked `recurseIntoAttrs` (also past `let`, and on either side of `//`). */
-function recursedInto(node: Node, depth = 0): true | undefined {
-  let n = unparen(node);
-  while ((n.type === 'let_expression' || n.type === 'with_expression') && depth < 8) n = unparen(n.childForFieldName('body') ?? n), depth++;
-  if (depth > 8) return undefined;
-  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    return (left && recursedInto(left, depth + 1)) || (right && recursedInto(right, depth + 1)) || undefined;
-  }
-  if (n.type !== 'apply_expression') return undefined;
-  let head: Node = n;
-  while (head.type === 'apply_expression') head = unparen(head.childForFieldName('function') ?? head);
-  return referencePath(head)?.at(-1) === 'recurseIntoAttrs' ? true : undefined;
-}
-
 function isWithin(node: Node, container: Node): boolean {
   return node.startIndex >= container.startIndex && node.endIndex <= container.endIndex;
 }
@@ -746,54 +661,6 @@ export function decorates(set: Extract<Val, { k: 'set' }>, base: Val): boolean {
   return set.attrs.every((a) => !isPackageVal(a.val) || (a.val.k === 'call' && base.k === 'call' && a.val.target === base.target));
 }
 
-/** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
-const PLATFORM: Record<string, boolean> = {
-  isLinux: true, isx86: true, isx86_64: true, is64bit: true, isGnu: true, isElf: true, isUnix: true, hasCC: true,
-  isDarwin: false, isAarch64: false, isAarch32: false, isAarch: false, isAarch64Darwin: false, isStatic: false,
-  isMusl: false, isFreeBSD: false, isOpenBSD: false, isNetBSD: false, isBSD: false, isCygwin: false, isWindows: false,
-  isMinGW: false, isi686: false, is32bit: false, isRiscV: false, isRiscV64: false, isPower: false, isPower64: false,
-  isMips: false, isMips64: false, isWasm: false, isWasi: false, isiOS: false, isMacOS: false, isSunOS: false,
-  isAndroid: false, useLLVM: false, isGhcjs: false, isS390: false, isLoongArch64: false, isMicroBlaze: false,
-  isArmv7: false, isM68k: false, isOr1k: false, isAvr: false, isRedox: false, isNone: false, isx86_32: false,
-};
-const PLATFORMS = /^(host|build|target)Platform$/;
-
-/**
- * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
- * isLinux && isStatic`, `stdenv.hostPlatform != stdenv.buildPlatform`), or undefined when it
- * depends on anything else.
- */
-function platformCondition(node: Node, depth = 0): boolean | undefined {
-  const n = unparen(node);
-  if (depth > 24) return undefined;
-  if (n.type === 'with_expression') return platformCondition(n.childForFieldName('body') ?? n, depth + 1);
-  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-    const inner = platformCondition(n.childForFieldName('argument') ?? n, depth + 1);
-    return inner === undefined ? undefined : !inner;
-  }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (!left || !right) return undefined;
-    if (op === '==' || op === '!=') {
-      // Native builds: every platform of the stdenv is the same one.
-      const l = referencePath(unparen(left))?.at(-1);
-      const r = referencePath(unparen(right))?.at(-1);
-      if (!l || !r || !PLATFORMS.test(l) || !PLATFORMS.test(r)) return undefined;
-      return op === '==';
-    }
-    const a = platformCondition(left, depth + 1);
-    const b = platformCondition(right, depth + 1);
-    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
-    if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
-    return undefined;
-  }
-  const names = referencePath(n);
-  const flag = names?.at(-1);
-  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.'))) ? PLATFORM[flag] : undefined;
-}
-
 /** Whether a value makes a package, or a set with packages in it. */
 export function isPackageVal(val: Val, depth = 0): boolean {
   if (val.k === 'call' || val.k === 'inline' || val.k === 'dir') return true;
@@ -811,9 +678,6 @@ function preferSubstantial(a: Val, b: Val): Val {
   return substance(b) > substance(a) ? b : a;
 }
 
-function isAttrset(node: Node): boolean {
-  return node.type === 'attrset_expression' || node.type === 'rec_attrset_expression';
-}
 
 function bindingsOf(node: Node): Map<string, Node> {
   const map = new Map<string, Node>();
@@ -863,158 +727,3 @@ function syntaxErrors(root: Node): Span[] {
   return errors;
 }
 
-/** The attribute set that describes the file's derivation: the outermost set with pname or name. */
-function findDerivation(root: Node): DrvFacts | undefined {
-  // Breadth-first, so the outermost derivation wins over ones nested in passthru or tests.
-  const queue: Node[] = [root];
-  for (let i = 0; i < queue.length && i < 20000; i++) {
-    const node = queue[i]!;
-    const bindings = isAttrset(node) ? derivationAttrs(node) : undefined;
-    if (bindings) return drvFacts(bindings, spanOf(node));
-    for (const child of node.namedChildren) if (child) queue.push(child);
-  }
-  return undefined;
-}
-
-/** The set's bindings by name, when it looks like derivation attributes (has pname, or name with src/version/meta). */
-function derivationAttrs(node: Node): Map<string, Node> | undefined {
-  let set = unparen(node);
-  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set); // finalAttrs: { … }
-  if (!isAttrset(set)) return undefined;
-  const bindings = topBindings(set);
-  if (bindings.has('pname')) return bindings;
-  if (bindings.has('name') && (bindings.has('src') || bindings.has('version') || bindings.has('meta'))) return bindings;
-  return undefined;
-}
-
-/** The bindings of a set argument, or of `finalAttrs: { … }`, whatever they are. */
-function looseAttrs(node: Node): Map<string, Node> | undefined {
-  let set = unparen(node);
-  // `finalAttrs: previousAttrs: { … }` too.
-  for (let i = 0; i < 3 && set.type === 'function_expression'; i++) set = unparen(set.childForFieldName('body') ?? set);
-  return isAttrset(set) ? topBindings(set) : undefined;
-}
-
-/** Binding name → binding node of a set (first attribute of each attrpath). */
-function topBindings(set: Node): Map<string, Node> {
-  const map = new Map<string, Node>();
-  const bindings = set.namedChildren.find((c) => c!.type === 'binding_set');
-  for (const binding of bindings?.namedChildren ?? []) {
-    if (!binding) continue;
-    if (binding.type === 'binding') {
-      const names = attrPathNames(binding.childForFieldName('attrpath')!);
-      if (names && names.length > 0 && !map.has(names.join('.'))) map.set(names.join('.'), binding);
-    } else if (binding.type === 'inherit' || binding.type === 'inherit_from') {
-      for (const attr of binding.childForFieldName('attrs')?.namedChildren ?? []) {
-        if (attr) map.set(attr.text, binding);
-      }
-    }
-  }
-  return map;
-}
-
-function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts {
-  const value = (b: Node | undefined) => (b?.type === 'binding' ? b.childForFieldName('expression') : null);
-  const nameSpan = (b: Node | undefined) => (b ? spanOf(b.childForFieldName('attrpath') ?? b) : undefined);
-  const facts: DrvFacts = { span: fallback, maintainers: [] };
-  const pname = literalString(value(bindings.get('pname')) && unparen(value(bindings.get('pname'))!));
-  const version = literalString(value(bindings.get('version')));
-  const name = literalString(value(bindings.get('name')));
-  if (pname !== undefined) facts.pname = pname;
-  else if (name !== undefined) facts.pname = name;
-  if (version !== undefined) facts.version = version;
-
-  const metaSet = new Map<string, Node>();
-  const metaBinding = bindings.get('meta');
-  if (metaBinding?.type === 'inherit_from') {
-    const from = metaBinding.childForFieldName('expression');
-    const names = from && referencePath(unparen(from));
-    if (names) facts.metaOf = names;
-  }
-  const meta = value(metaBinding);
-  const metaNames = meta && referencePath(unparen(meta));
-  if (metaNames && metaNames.length > 1 && metaNames.at(-1) === 'meta') facts.metaOf = metaNames.slice(0, -1);
-  // `meta = with lib; { … } // extraMeta;`: the literal sets on either side of `//` (the right wins).
-  for (const part of meta ? updatedSets(peelWith(meta)) : []) for (const [k, b] of topBindings(part)) metaSet.set(k, b);
-  for (const [key, binding] of bindings) if (key.startsWith('meta.')) metaSet.set(key.slice(5), binding);
-
-  const description = metaSet.get('description');
-  const descriptionText = literalString(value(description));
-  if (descriptionText !== undefined) facts.description = descriptionText;
-  const homepage = literalString(value(metaSet.get('homepage')));
-  if (homepage !== undefined) facts.homepage = homepage;
-  const license = value(metaSet.get('license'));
-  if (license) facts.license = licenseText(license);
-  const maintainers = value(metaSet.get('maintainers'));
-  if (maintainers) facts.maintainers = maintainerHandles(maintainers);
-
-  facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
-  return facts;
-}
-
-/** The attribute sets of `a // b // …` (or of one set), left to right; other operands are skipped. */
-function updatedSets(node: Node, depth = 0): Node[] {
-  const current = unparen(node);
-  if (isAttrset(current)) return [current];
-  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
-  const left = current.childForFieldName('left');
-  const right = current.childForFieldName('right');
-  return [...(left ? updatedSets(peelWith(left), depth + 1) : []), ...(right ? updatedSets(peelWith(right), depth + 1) : [])];
-}
-
-function peelWith(node: Node): Node {
-  let current = unparen(node);
-  while (current.type === 'with_expression' || current.type === 'let_expression') {
-    current = unparen(current.childForFieldName('body') ?? current);
-    if (current === node) break;
-  }
-  return current;
-}
-
-function licenseText(node: Node): string | undefined {
-  const body = peelWith(node);
-  const one = (n: Node) => {
-    const names = referencePath(unparen(n));
-    return names ? names[names.length - 1] : literalString(n);
-  };
-  if (body.type === 'list_expression') {
-    const parts = body.namedChildren.map((e) => e && one(e)).filter((x): x is string => !!x);
-    return parts.length ? parts.join(', ') : undefined;
-  }
-  return one(body);
-}
-
-/** Maintainer handles named in `with lib.maintainers; [ a b ]`, `[ maintainers.a ]`, `teams.x.members`. */
-export function maintainerHandles(node: Node): { handle: string; span: Span }[] {
-  const handles: { handle: string; span: Span }[] = [];
-  forEach(node, (n) => {
-    if (n.type === 'variable_expression') {
-      const name = n.childForFieldName('name')!;
-      if (!['lib', 'maintainers', 'teams', 'with'].includes(name.text)) handles.push({ handle: name.text, span: spanOf(name) });
-      return false;
-    }
-    if (n.type === 'select_expression') {
-      const names = referencePath(n);
-      const at = names ? names.lastIndexOf('maintainers') : -1;
-      const attrs = n.childForFieldName('attrpath')?.childrenForFieldName('attr') ?? [];
-      if (names && at >= 0 && at === names.length - 2) {
-        handles.push({ handle: names[names.length - 1]!, span: spanOf(attrs[attrs.length - 1]!) });
-      }
-      return false;
-    }
-    if (n.type === 'with_expression') {
-      const body = n.childForFieldName('body');
-      if (body) forEach(body, (inner) => {
-        if (inner.type === 'variable_expression') {
-          const name = inner.childForFieldName('name')!;
-          handles.push({ handle: name.text, span: spanOf(name) });
-          return false;
-        }
-        return inner.type !== 'select_expression';
-      });
-      return false;
-    }
-    return true;
-  });
-  return handles;
-}

@@ -4,6 +4,7 @@
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
 import { domainGraph, packageId, type DomainGraph } from '../dependencyGraph';
+import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import { markDependants } from '../waves/graph';
 import { PROVIDED_NAMES } from '../features/diagnostics';
@@ -77,8 +78,9 @@ export class RebuildModel {
     ({ fixedOutput: this.fixedOutput, functions: this.functions } = fixedOutputMakers(analyzer, graph));
     this.broken = unevaluable(analyzer, graph);
     this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
-    // A change goes no further than a fixed output, nor (bootstrapped) into what the stages build.
-    this.barrier = this.fixedOutput.map((fixed, at) => (fixed || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0));
+    // A change goes no further than a fixed output, nor through a package that cannot evaluate
+    // (its dependants cannot either), nor (bootstrapped) into what the stages build.
+    this.barrier = this.fixedOutput.map((fixed, at) => (fixed || this.broken[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0));
   }
 
   private readonly barrier: Uint8Array;
@@ -88,7 +90,7 @@ export class RebuildModel {
   /** The model of the analyzer's current index (cached per generation and settings). */
   static of(analyzer: Analyzer, settings: ImpactSettings = {}): RebuildModel {
     const cached = models.get(analyzer);
-    const graph = domainGraph(analyzer);
+    const graph = domainGraph(analyzer, 'built');
     if (cached && cached.graph === graph && cached.settings === settings) return cached.model;
     const model = new RebuildModel(analyzer, graph, settings);
     models.set(analyzer, { graph, settings, model });
@@ -187,18 +189,25 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
   return { fixedOutput, functions };
 }
 
-/** Packages with a required input (no default) that nothing provides and the index cannot follow. */
+/** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
 function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
   const { packages } = domainGraph;
   const { index, resolver } = analyzer;
   const broken = new Uint8Array(packages.length);
   packages.forEach((pkg, at) => {
-    if (pkg.binding?.val.k === 'inline') return;
     const file = pkg.target.file;
+    // Only a file callPackage calls itself has its formals filled by it (not generic.nix, which
+    // boost/1.83.nix imports with arguments of its own, nor a file a helper calls).
+    const call = pkg.binding && callOf(pkg.binding.val);
+    const direct = pkg.binding ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file : pkg.target.whole;
+    if (!direct) return;
     const missing = (index.files.get(file)?.formals ?? []).some((f) => !f.hasDefault && !PROVIDED_NAMES.has(f.name)
       && !resolver.isProvided(file, f.name) && !resolver.resolveInput(file, f.name, pkg.binding));
     if (missing) broken[at] = 1;
   });
+  // Not carried on to what takes them: on the real core, the formals that have no default include
+  // many a package does not use (or the index resolves wrongly), and carrying it marked half of what
+  // Nix evaluates. As a barrier to rebuilds it does the same where it is right.
   return broken;
 }
 
