@@ -29,11 +29,10 @@ export async function measure(settings: ImpactSettings = {}): Promise<Measured[]
   const tested = analyzer.catalog.all().map((p) => p.attrPath).filter((attr) => universe.includes(attr));
   const truth = await evaluatedRebuilds(ROOT, tested);
   return tested.map((attr) => {
-    const closure = new Set(model.rebuildClosure([packageOf.get(attr)!]).domains[0]?.packages ?? []);
-    const predicted = universe.filter((a) => {
-      const pkg = packageOf.get(a);
-      return pkg !== undefined && closure.has(pkg.attrPath);
-    });
+    // What the answer lists: attribute names (aliases included), and packages of nested sets by path.
+    const rebuilt = model.rebuildClosure([packageOf.get(attr)!]).domains[0];
+    const listed = new Set([...rebuilt?.packages ?? [], ...rebuilt?.members ?? []]);
+    const predicted = universe.filter((a) => listed.has(a));
     const actual = new Set(truth[attr]);
     const hits = predicted.filter((a) => actual.has(a)).length;
     return {

@@ -3,6 +3,7 @@
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
+import { callOf } from './facts';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -15,7 +16,17 @@ export interface DomainGraph {
   generation: number;
 }
 
-const cache = new WeakMap<Analyzer, { generation: number; value: SteppedValue<DomainGraph> }>();
+type Cached = { generation: number; value: SteppedValue<DomainGraph> };
+const caches: Record<EdgeKind, WeakMap<Analyzer, Cached>> = { inputs: new WeakMap(), built: new WeakMap() };
+
+/** Whether an input used only under a condition the index cannot read counts for rebuilds. */
+const MAYBE_COUNTS = process.env.NIX_DOMAINS_MAYBE !== '0';
+
+/**
+ * Which inputs make an edge: all of them (what a package takes, for waves), or only those its
+ * derivation is built with (for rebuilds: not tests, passthru, meta, or a flag left off).
+ */
+export type EdgeKind = 'inputs' | 'built';
 
 /** The graph id of a package: `domain:attrPath`. */
 export function packageId(domain: string, pkg: Package): string {
@@ -28,38 +39,38 @@ export function stepAttrOf(id: string): string {
 }
 
 /** The dependency graph of the analyzer's current index (an edge runs from a package to each input that is a package). */
-export function domainGraph(analyzer: Analyzer): DomainGraph {
-  return graphValue(analyzer).get();
+export function domainGraph(analyzer: Analyzer, edges: EdgeKind = 'inputs'): DomainGraph {
+  return graphValue(analyzer, edges).get();
 }
 
-/** Builds the graph (and the catalog under it) in slices within a budget; true once it is ready. */
+/** Builds both graphs (and the catalog under them) in slices within a budget; true once they are ready. */
 export async function prepareDomainGraph(analyzer: Analyzer, budget: Budget): Promise<boolean> {
   for (;;) {
     if (!(await analyzer.catalog.prepare(budget, ['packages']))) return false;
-    const value = graphValue(analyzer);
-    if (await value.prepare(budget)) return true;
+    if ((await graphValue(analyzer, 'inputs').prepare(budget)) && (await graphValue(analyzer, 'built').prepare(budget))) return true;
     if (budget.stopped) return false;
   }
 }
 
-function graphValue(analyzer: Analyzer): SteppedValue<DomainGraph> {
+function graphValue(analyzer: Analyzer, edges: EdgeKind): SteppedValue<DomainGraph> {
+  const cache = caches[edges];
   const cached = cache.get(analyzer);
   // The structure generation moves only when names, calls or formals change, not on every keystroke.
   const generation = analyzer.index.structureGeneration;
   if (cached && cached.generation === generation) return cached.value;
-  const value = new SteppedValue(() => buildGraph(analyzer, generation), () => analyzer.index.structureGeneration !== generation);
+  const value = new SteppedValue(() => buildGraph(analyzer, generation, edges), () => analyzer.index.structureGeneration !== generation);
   cache.set(analyzer, { generation, value });
   return value;
 }
 
-function* buildGraph(analyzer: Analyzer, generation: number): Steps<DomainGraph> {
+function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): Steps<DomainGraph> {
   const { catalog } = analyzer;
   const domain = analyzer.index.domain;
   const all = catalog.all();
   const deps = new Map<string, string[]>();
   for (const pkg of all) {
     const inputs: string[] = [];
-    for (const target of inputTargets(analyzer, pkg)) {
+    for (const target of inputTargets(analyzer, pkg, edges)) {
       const dep = catalog.packageAt(target);
       if (dep && dep !== pkg) inputs.push(packageId(domain, dep));
     }
@@ -81,14 +92,17 @@ function* buildGraph(analyzer: Analyzer, generation: number): Steps<DomainGraph>
  * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
-export function inputTargets(analyzer: Analyzer, pkg: Package): Target[] {
+export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs'): Target[] {
   const { catalog, resolver, index } = analyzer;
   const binding = pkg.binding;
-  if (binding?.val.k !== 'call') return catalog.inputsOf(pkg).flatMap((input) => (input.target ? [input.target] : []));
-  const args = binding.val.args;
+  const call = binding && callOf(binding.val);
+  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && MAYBE_COUNTS);
+  if (!binding || !call) return catalog.inputsOf(pkg).flatMap((input) => (input.target && counts(input.formal.use) ? [input.target] : []));
+  const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: Target[] = [];
   for (const formal of index.files.get(pkg.target.file)?.formals ?? []) {
+    if (!counts(formal.use)) continue;
     const arg = args.find((a) => a.name === formal.name);
     const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
     if (target) out.push(target);

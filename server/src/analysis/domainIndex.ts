@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FileFacts, Val } from './facts';
+import { callOf, type FileFacts, type Val } from './facts';
 import { Interner } from './intern';
 import { structureHash, type ReadFacts } from './structure';
 import type { Span } from './syntax';
@@ -17,10 +17,14 @@ export interface Binding {
   /** The set this binding belongs to; siblings are looked up there first. */
   set: SetVal;
   parentSets: SetVal[];
+  /** The value is marked `recurseIntoAttrs`. */
+  recurse?: true;
 }
 
 /** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
 export interface ByNamePackage { name: string; file: string }
+
+const TOP_LEVEL_DIR = /(^|\/)top-level\//;
 
 export const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
 
@@ -64,6 +68,10 @@ export class DomainIndex {
   /** Bindings whose value calls or imports a file, by the target as written (a file or a folder). */
   readonly callersByTarget = new Map<string, Binding[]>();
   readonly byNameByName = new Map<string, ByNamePackage>();
+  /** Bindings `x = y.override { name = …; }`, by the names they pass. */
+  readonly overridesByArg = new Map<string, Binding[]>();
+  /** Files that import a path (`import ../build-support/packages.nix …`), by the target as written. */
+  private readonly importersByTarget = new Map<string, string[]>();
   /** Package groups (`…/<name>/packages.nix`) whose attributes are top-level packages. */
   readonly groupFiles = new Set<string>();
   private readonly bindingsByFile = new Map<string, Binding[]>();
@@ -92,9 +100,9 @@ export class DomainIndex {
     const pending = this.expected?.pending ?? new Set<string>();
     this.expected = { pending, load };
     this.interner ??= new Interner();
-    for (const file of files) {
-      if (this.files.loaded(file) !== undefined) continue;
-      pending.add(file);
+    const listed = files.filter((file) => this.files.loaded(file) === undefined);
+    for (const file of listed) pending.add(file);
+    for (const file of listed) {
       const byName = BY_NAME.exec(file);
       if (byName && byName[2] !== 'packages') this.addByName(byName[1]!, file);
     }
@@ -151,7 +159,15 @@ export class DomainIndex {
     this.structureGeneration++;
   }
 
+  /** Whether a file is in the index or listed to be read, without reading it. */
+  private known(file: string): boolean {
+    return this.files.loaded(file) !== undefined || this.expected?.pending.has(file) === true;
+  }
+
   private addByName(name: string, file: string): void {
+    // A folder with a packages.nix is a package group (stage.nix reads it so): its default.nix
+    // is something the group calls, not a by-name package.
+    if (this.known(file.replace(/[^/]+$/, 'packages.nix'))) return;
     const existing = this.byNameByName.get(name);
     // package.nix wins over default.nix when a folder has both.
     if (!existing || file.endsWith('/package.nix')) this.byNameByName.set(name, { name, file });
@@ -169,9 +185,13 @@ export class DomainIndex {
     else this.structureGeneration = before + 1;
     this.files.set(facts.path, facts);
     const byName = BY_NAME.exec(facts.path);
-    if (byName && byName[2] === 'packages') this.groupFiles.add(facts.path);
-    else if (byName) this.addByName(byName[1]!, facts.path);
-    const bindings = isPackageSetFile(facts) ? collectBindings(facts) : [];
+    if (byName && byName[2] === 'packages') {
+      this.groupFiles.add(facts.path);
+      if (this.byNameByName.get(byName[1]!)?.file.startsWith(facts.path.slice(0, -'packages.nix'.length))) this.byNameByName.delete(byName[1]!);
+    } else if (byName) this.addByName(byName[1]!, facts.path);
+    // A by-name package group defines top-level attributes whatever its bindings look like.
+    const bindings = isPackageSetFile(facts) || (byName?.[2] === 'packages' && facts.value.k === 'set') ? collectBindings(facts) : [];
+    for (const target of facts.imports ?? []) push(this.importersByTarget, target, facts.path);
     if (bindings.length > 0) this.bindingsByFile.set(facts.path, bindings);
     for (const b of bindings) {
       let inSet = this.bindingsBySet.get(b.set);
@@ -180,6 +200,7 @@ export class DomainIndex {
       push(this.bindingsByName, b.name, b);
       const target = callTarget(b.val);
       if (target !== undefined) insertInFileOrder(this.callersByTarget, target, b);
+      if (b.val.k === 'ref') for (const a of b.val.overrides ?? []) push(this.overridesByArg, a.name, b);
     }
     this.generation++;
   }
@@ -187,7 +208,9 @@ export class DomainIndex {
   /** Removes one file and everything it contributed. */
   removeFile(file: string): void {
     this.expected?.pending.delete(file);
+    const removed = this.files.loaded(file);
     if (!this.files.delete(file)) return;
+    for (const target of removed?.imports ?? []) pull(this.importersByTarget, target, file);
     this.structureByFile.delete(file);
     this.structureGeneration++;
     this.groupFiles.delete(file);
@@ -195,12 +218,19 @@ export class DomainIndex {
     if (byName && this.byNameByName.get(byName[1]!)?.file === file) {
       this.byNameByName.delete(byName[1]!);
       const sibling = file.replace(/(package|default)\.nix$/, (m) => (m === 'package.nix' ? 'default.nix' : 'package.nix'));
-      if (this.files.loaded(sibling) || this.expected?.pending.has(sibling)) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: sibling });
+      if (this.known(sibling)) this.byNameByName.set(byName[1]!, { name: byName[1]!, file: sibling });
+    } else if (byName && byName[2] === 'packages') {
+      // The folder is no group any more: its package.nix (or default.nix) is a by-name package again.
+      for (const own of ['default.nix', 'package.nix']) {
+        const candidate = file.replace(/packages\.nix$/, own);
+        if (this.known(candidate)) this.addByName(byName[1]!, candidate);
+      }
     }
     for (const b of this.bindingsByFile.get(file) ?? []) {
       pull(this.bindingsByName, b.name, b);
       const target = callTarget(b.val);
       if (target !== undefined) pull(this.callersByTarget, target, b);
+      if (b.val.k === 'ref') for (const a of b.val.overrides ?? []) pull(this.overridesByArg, a.name, b);
     }
     this.bindingsByFile.delete(file);
     this.generation++;
@@ -222,6 +252,18 @@ export class DomainIndex {
       : [...direct, ...(this.callersByTarget.get(file === 'default.nix' ? '' : file.slice(0, -'/default.nix'.length)) ?? [])];
     // Entry points (flake.nix, the root default.nix) wire the collection up; they are not package sets.
     return all.some((b) => isEntryFile(b.file)) ? all.filter((b) => !isEntryFile(b.file)) : all;
+  }
+
+  /**
+   * Whether a file's top-level bindings are attributes of the top-level package set: a by-name
+   * package group, a file of `pkgs/top-level/`, or a file such a file imports (nixpkgs' stage.nix
+   * composes the set from `import ../build-support/packages.nix …` and the like).
+   */
+  isTopLevelFile(file: string): boolean {
+    if (this.groupFiles.has(file) || TOP_LEVEL_DIR.test(file)) return true;
+    const folder = file.endsWith('/default.nix') ? file.slice(0, -'/default.nix'.length) : undefined;
+    const importers = [...(this.importersByTarget.get(file) ?? []), ...(folder ? this.importersByTarget.get(folder) ?? [] : [])];
+    return importers.some((f) => TOP_LEVEL_DIR.test(f));
   }
 
   /** The binding of a name in one package set, if the set belongs to a package-set file. */
@@ -289,9 +331,9 @@ function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   if (list.length === 0) map.delete(key);
 }
 
-/** The file a value calls or imports, if any. */
+/** The file a value calls or imports, if any (also through a decorating `//`). */
 export function callTarget(val: Val): string | undefined {
-  return val.k === 'call' ? val.target : undefined;
+  return callOf(val)?.target;
 }
 
 /** A file whose value is a set of packages (all-packages.nix, a package group, a set called by callPackage). */
@@ -310,7 +352,7 @@ function collectBindings(facts: FileFacts): Binding[] {
   const out: Binding[] = [];
   const walk = (set: SetVal, prefix: string[], parents: SetVal[]) => {
     for (const attr of set.attrs) {
-      out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents });
+      out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents, ...(attr.recurse ? { recurse: attr.recurse } : {}) });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
     }
   };

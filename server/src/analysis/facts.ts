@@ -1,5 +1,8 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import path from 'node:path';
+import { DERIVATION_BUILDER, derivationAttrs, drvFacts, findDerivation, isAttrset, looseAttrs, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
+import { importedPaths, mentionsOutputHash, recursedInto, returnsFunction, stageNames } from './fileTraits';
+import { formalUses, platformCondition } from './formalUse';
 import {
   attrPathNames, docCommentBefore, forEach, literalString, referencePath, spanOf, unparen, type Span,
 } from './syntax';
@@ -19,6 +22,21 @@ export interface FileFacts {
   formals?: Formal[];
   /** Facts of the derivation the file builds (`mkDerivation { pname = …; }`), if any. */
   drv?: DrvFacts;
+  /** Files (or folders) the file imports by a path literal anywhere in it (`import ../build-support/packages.nix`). */
+  imports?: string[];
+  /**
+   * Names the file's overlays bind or take from another stage (`self: super: { inherit
+   * (prevStage) zlib; perl = super.perl.override …; }`, `cc = prevStage.gcc-unwrapped;`): in a
+   * stdenv's files, what its bootstrap stages build and bring forward.
+   */
+  stageNames?: string[];
+  /**
+   * The file's function returns a function (`{ lib, fetchurl }: { url, … }@args: …`): what
+   * callPackage makes of it is a function (a fetcher, a builder), not a derivation.
+   */
+  curried?: true;
+  /** The file sets `outputHash`: it makes fixed-output derivations (fetchurl, fetchgit). */
+  fixedOutput?: true;
   /** Set when the file was too large to parse; only a chunked scan was made. */
   large?: boolean;
   /** Why the file could not be indexed, when it could not (shown as a diagnostic on its first line). */
@@ -27,12 +45,17 @@ export interface FileFacts {
 
 /** A static summary of a Nix value: enough to follow package definitions across files. */
 export type Val =
-  /** A set; `rest` is where attributes it does not list come from (`versions // { lts = …; }`: the folder of `versions`). */
-  | { k: 'set'; span: Span; attrs: Attr[]; rest?: Val }
+  /**
+   * `also`: the other operands of `a // b // { … }`, searched for names the set itself lacks.
+   * `argOf`: the function the set is given to (`wrapRustcWith { … }`); when that function calls a
+   * file (`wrapRustcWith = { … }@args: callPackage ../rustc-wrapper args;`), the value is there.
+   */
+  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
-  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import' }
+  /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
+  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[] }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
-  | { k: 'ref'; span: Span; path: string[] }
+  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */
   | { k: 'sel'; span: Span; of: Val; path: string[] }
   /** `packagesFromDirectoryRecursive { directory = ./dir; }`. */
@@ -44,9 +67,11 @@ export type Val =
   | { k: 'other'; span: Span };
 
 /** One attribute of a set: its name, the span of the name, its value. */
-export interface Attr { name: string; span: Span; val: Val; doc?: string }
+/** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
+export interface Attr { name: string; span: Span; val: Val; doc?: string; recurse?: true }
 
-export interface Formal { name: string; span: Span; hasDefault: boolean }
+/** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */
+export interface Formal { name: string; span: Span; hasDefault: boolean; use?: 'maybe' | 'none' }
 
 export interface DrvFacts {
   /** Where Nix's meta.position points: meta.description, else pname, else name. */
@@ -57,10 +82,14 @@ export interface DrvFacts {
   homepage?: string;
   license?: string;
   maintainers: { handle: string; span: Span }[];
+  /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
+  metaOf?: string[];
+  /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
+  metaFile?: string;
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 6;
+export const FACTS_VERSION = 7;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -70,9 +99,8 @@ const MAX_NESTING = 200;
 const WRAPPERS = new Set([
   'recurseIntoAttrs', 'dontRecurseIntoAttrs', 'makeOverridable', 'lowPrio', 'hiPrio', 'fix', 'makeScope',
   'makeScopeWithSplicing', 'makeScopeWithSplicing\'', 'makeExtensible', 'addMetaAttrs', 'dontDistribute',
-  'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith',
+  'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith', 'toPythonApplication', 'toPythonModule', 'getBin', 'getDev', 'getLib', 'getOutput',
 ]);
-const DERIVATION_BUILDER = /^(mkDerivation|mk[A-Z]\w*Derivation|build\w*(Package|Application|Module|Crate|Env|Gem|Extension)|derivation)$/;
 
 /** Resolves a path literal against the file's folder into a domain-relative path, or undefined. */
 export function resolvePathLiteral(fromFile: string, literal: string): string | undefined {
@@ -95,7 +123,8 @@ export function extractFacts(filePath: string, tree: Tree, timedOut = false): Fi
 
 class Extractor {
   /** `let`-bound names visible at the current point, innermost last. */
-  private readonly scopes: Map<string, Node>[] = [];
+  /** Names bound by `let` (to their expressions) and by function parameters (to null: unknown), innermost last. */
+  private readonly scopes: Map<string, Node | null>[] = [];
   private inlining = 0;
   /** Let-bound expressions being inlined right now (by node id). */
   private readonly inlined = new Set<number>();
@@ -108,20 +137,39 @@ class Extractor {
     const facts: FileFacts = { path: this.file, errors: syntaxErrors(root), value: { k: 'other', span: spanOf(root) } };
     let body: Node | null = root.namedChildren.find((c) => c!.type !== 'comment') ?? null;
     // Peel the file's functions: `{ lib, ... }:`, `self: super:`, `{ ... }: res: pkgs: super:`.
+    let functions = 0;
     body = body && this.peel(body, (fn) => {
+      functions++;
       const formals = fn.childForFieldName('formals');
-      if (formals && !facts.formals) facts.formals = formalsOf(formals);
+      if (formals && !facts.formals) {
+        facts.formals = formalsOf(formals);
+        const uses = formalUses(fn, facts.formals.map((f) => f.name));
+        for (const formal of facts.formals) {
+          const use = uses.get(formal.name);
+          if (use === 'maybe' || use === 'none') formal.use = use;
+        }
+      }
     });
+    if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
+    if (mentionsOutputHash(root)) facts.fixedOutput = true;
     if (body) facts.value = this.valueOf(body);
     // A flake's package set is its `packages.<system>` (what `nix build .#name` selects from).
     if (path.posix.basename(this.file) === 'flake.nix' && body) {
       const packages = this.flakePackages(body);
       if (packages) facts.value = packages;
     }
+    // `stdenv.mkDerivation { … } // lib.optionalAttrs … { … }`: the file still builds that derivation.
+    const value = facts.value;
+    const decorated = value.k === 'set' && value.also?.find((v) => (v.k === 'inline' || v.k === 'call') && decorates(value, v));
+    if (decorated) facts.value = decorated;
     // A package set's members may be derivations; the set itself is not one.
     // The value already summarised the derivation when the file's value is one; search only otherwise.
     const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
+    const imports = importedPaths(root, this.file);
+    if (imports.length > 0) facts.imports = imports;
+    const stages = stageNames(root);
+    if (stages.length > 0) facts.stageNames = stages;
     return facts;
   }
 
@@ -172,6 +220,7 @@ class Extractor {
       switch (current.type) {
         case 'function_expression':
           onFunction?.(current);
+          this.scopes.push(parametersOf(current));
           current = current.childForFieldName('body');
           break;
         case 'let_expression':
@@ -193,7 +242,8 @@ class Extractor {
   private lookupLet(name: string): Node | undefined {
     for (let i = this.scopes.length - 1; i >= 0; i--) {
       const node = this.scopes[i]!.get(name);
-      if (node) return node;
+      // A parameter shadows the lets around it (`tools = makeExtensible (tools: …)`).
+      if (node !== undefined) return node ?? undefined;
     }
     return undefined;
   }
@@ -231,26 +281,54 @@ class Extractor {
         const target = resolvePathLiteral(this.file, node.text);
         return target === undefined ? { k: 'other', span } : { k: 'path', span, target };
       }
-      case 'if_expression':
+      case 'if_expression': {
+        // A platform conditional is read for x86_64-linux (see platformCondition); other
+        // conditions keep the more substantial branch.
+        const condition = node.childForFieldName('condition');
+        const branch = condition ? platformCondition(condition) : undefined;
+        if (branch !== undefined) return this.valueOf(node.childForFieldName(branch ? 'consequence' : 'alternative') ?? node);
         return preferSubstantial(
           this.valueOf(node.childForFieldName('consequence') ?? node),
           this.valueOf(node.childForFieldName('alternative') ?? node),
         );
+      }
       case 'binary_expression': {
         const op = node.childForFieldName('operator')?.text;
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         if (op !== '//' || !left || !right) return { k: 'other', span };
-        const l = this.valueOf(left);
-        const r = this.valueOf(right);
-        if (l.k === 'set' && r.k === 'set') return { k: 'set', span, attrs: [...l.attrs, ...r.attrs], ...(l.rest ? { rest: l.rest } : {}) };
-        // `versions // { lts = versions.v20; }`: the listed attributes over a folder (or another set) of packages.
-        if (r.k === 'set' && (l.k === 'dir' || l.k === 'ref' || l.k === 'sel')) return { ...r, span, rest: l };
-        return preferSubstantial(l, r);
+        return this.update(node, span);
       }
       default:
         return { k: 'other', span };
     }
+  }
+
+  /**
+   * `a // b // { … }`: the literal sets merged (a later one wins, so its attributes come first),
+   * the other operands kept to search for the names the sets lack (`impure-cmds // sources // { … }`).
+   */
+  private update(node: Node, span: Span): Val {
+    const operands: Node[] = [];
+    const flatten = (n: Node) => {
+      const current = unparen(n);
+      const left = current.childForFieldName('left');
+      const right = current.childForFieldName('right');
+      if (current.type === 'binary_expression' && current.childForFieldName('operator')?.text === '//' && left && right && operands.length < 64) {
+        flatten(left);
+        flatten(right);
+      } else operands.push(current);
+    };
+    flatten(node);
+    const values = operands.map((o) => this.valueOf(o)).reverse();
+    const sets = values.filter((v): v is Extract<Val, { k: 'set' }> => v.k === 'set');
+    const others = values.filter((v) => v.k !== 'set' && v.k !== 'other');
+    if (sets.length === 0) return others.reduce<Val>((best, v) => preferSubstantial(best, v), { k: 'other', span });
+    const attrs = sets.flatMap((set) => set.attrs);
+    const also = [...sets.flatMap((set) => set.also ?? []), ...others];
+    // The name a merged set calls itself (`tools: { … }` merged into the file's set) is kept.
+    const self = sets.find((set) => set.self)?.self;
+    return { k: 'set', span, attrs, ...(also.length > 0 ? { also } : {}), ...(self ? { self } : {}) };
   }
 
   private reference(node: Node): Val {
@@ -265,6 +343,9 @@ class Extractor {
     if (node.type === 'select_expression') {
       const base = node.childForFieldName('expression');
       const attrpath = node.childForFieldName('attrpath');
+      const fallback = node.childForFieldName('default');
+      // `targetPackages.llvmPackages_12.llvm or llvmPackages_12.llvm`: natively the two are the same; the default is plain.
+      if (fallback && base && referencePath(unparen(base))?.[0] === 'targetPackages') return this.valueOf(fallback);
       const rest = attrpath && attrPathNames(attrpath);
       if (base && rest) return { k: 'sel', span, of: this.valueOf(base), path: rest };
     }
@@ -296,31 +377,72 @@ class Extractor {
       head = unparen(fn);
     }
     const headPath = referencePath(head);
-    const last = headPath?.[headPath.length - 1];
+    // `(callPackage ./common.nix { … }).overrideAttrs (…)`: the selected name also without a plain path.
+    const selected = head.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
+    const last = headPath?.[headPath.length - 1] ?? selected;
 
     if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath!.length === 1)) {
       const what = args[0];
       const target = what ? this.pathTarget(what) : undefined;
-      const overrides = args[1];
+      // The arguments: a literal set, or what `gnomeArgs // args` (sets the index can see) adds up to.
+      const overrides = args[1] && this.valueOf(args[1]);
       const call: Val = {
         k: 'call', span, kind: last === 'import' ? 'import' : 'callPackage',
-        args: overrides && isAttrset(overrides) ? this.attrsOf(overrides) : [],
+        args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
       if (headPath!.length > 1) call.via = headPath!.slice(0, -1);
+      const scope = headPath!.length === 1 ? this.newScopeAttrs(headPath![0]!) : undefined;
+      if (scope && scope.length > 0) call.scope = scope;
       return call;
     }
     if (last === 'packagesFromDirectoryRecursive' && args[0] && isAttrset(args[0])) {
       const directory = this.attrsOf(args[0]).find((a) => a.name === 'directory');
       if (directory?.val.k === 'path') return { k: 'dir', span, dir: directory.val.target };
     }
+    // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
+    if (headPath && headPath.length <= 2 && (headPath.length === 1 || headPath[0] === 'lib') && last && /^override\w*$/.test(last) && args[0]) {
+      return this.valueOf(args[0]);
+    }
+    // `makeScopeWithSplicing' { f = self: { … }; … }`: the scope's members are those of `f`.
+    if (last?.startsWith('makeScopeWithSplicing') && args[0] && isAttrset(args[0])) {
+      const bindings = topBindings(args[0]);
+      const f = bindings.get('f')?.childForFieldName('expression');
+      const scope = f && this.valueOf(f);
+      // `extra = spliced: spliced.apple_sdk.frameworks;` adds those members to what callPackage fills.
+      const extra = bindings.get('extra')?.childForFieldName('expression');
+      const fn = extra && unparen(extra);
+      const param = fn?.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+      const body = param ? referencePath(unparen(fn!.childForFieldName('body')!)) : undefined;
+      if (scope?.k === 'set' && body && body[0] === param && body.length > 1) {
+        return { ...scope, also: [...scope.also ?? [], { k: 'ref', span: spanOf(extra!), path: body.slice(1) }] };
+      }
+      if (scope) return scope;
+    }
+    // `(callPackage ./common.nix { … }).overrideAttrs (old: { meta = { description = …; }; })`:
+    // the meta, and Nix's meta.position, are the override's.
+    if (last === 'overrideAttrs' && head.type === 'select_expression' && args[0]) {
+      const attrs = looseAttrs(args[0]);
+      const meta = attrs?.get('meta');
+      const ownMeta = meta ? meta.type !== 'binding' || !referencePath(unparen(meta.childForFieldName('expression')!)) : [...attrs?.keys() ?? []].some((k) => k.startsWith('meta.'));
+      if (attrs && ownMeta) {
+        const drv = drvFacts(attrs, spanOf(args[0]));
+        if (drv.description !== undefined || attrs.has('pname') || attrs.has('name')) return { k: 'inline', span, drv };
+      }
+    }
     if (last && /^override(Attrs|\w*Attrs|Scope|Derivation)?$/.test(last) && head.type === 'select_expression') {
       // `x.override { … }` is a variant of x: its definition is x's.
       const base = head.childForFieldName('expression');
       if (base) {
         const names = referencePath(head);
-        if (names && names.length > 1) return { k: 'ref', span, path: names.slice(0, -1) };
-        return this.valueOf(base);
+        if (!names || names.length < 2) return this.valueOf(base);
+        // A let-bound base (`openjdk.override { … }` inside a helper) is followed like any name.
+        const bound = this.lookupLet(names[0]!);
+        // `libguestfs.override { appliance = …; }` fills inputs the plain call leaves to their defaults.
+        const given = last === 'override' && args[0] && isAttrset(args[0]) ? this.attrsOf(args[0]) : [];
+        if (!bound) return given.length > 0 ? { k: 'ref', span, path: names.slice(0, -1), overrides: given } : { k: 'ref', span, path: names.slice(0, -1) };
+        const of = this.inline(bound);
+        return names.length === 2 ? of : { k: 'sel', span, of, path: names.slice(1, -1) };
       }
     }
     if (last && DERIVATION_BUILDER.test(last)) {
@@ -328,22 +450,152 @@ class Extractor {
       const attrs = args.map(derivationAttrs).find((d) => d) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
       return { k: 'inline', span, drv: drvFacts(attrs, span) };
     }
+    // `makeSetupHook { name = "…"; … } ./hook.sh`, `symlinkJoin { name = …; }`: a derivation a helper
+    // builds from the attributes given here. Nix's meta.position is in the helper, shared by every
+    // such package; what is this package's own is the call, so that is where it is.
+    if (headPath && !WRAPPERS.has(last!) && headPath[0] !== 'lib' && headPath[0] !== 'builtins'
+      && (TRIVIAL_BUILDER.test(last!) || args.some((a) => isAttrset(a) && topBindings(a).has('name')))) {
+      const attrs = args.map(looseAttrs).find((d) => d?.has('name')) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
+      const drv: DrvFacts = { ...drvFacts(attrs, span), span: [span[0], span[1], span[0], span[1]] };
+      const metaFrom = drv.metaOf?.length === 1 ? this.lookupLet(drv.metaOf[0]!) : undefined;
+      const metaCall = metaFrom && this.inline(metaFrom);
+      if (metaCall?.k === 'call' && metaCall.target !== undefined) drv.metaFile = metaCall.target;
+      return { k: 'inline', span, drv };
+    }
+    // `common { version = …; }` where `common = { version, … }: stdenv.mkDerivation { … }` is let-bound
+    // (openssl's versions): the application is that derivation, where Nix's meta.position points.
+    const made = headPath?.length === 1 ? this.derivationOfFunction(headPath[0]!) : undefined;
+    if (made) return { k: 'inline', span, drv: made };
+    // `mkOpenjdk ../openjdk/21.nix { … }` where `mkOpenjdk = path: args: … callPackage path …` is
+    // let-bound: its parameters stand for the arguments, so the call names the file.
+    const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
+    if (applied) return applied;
     if (head.type === 'function_expression' || (last !== undefined && WRAPPERS.has(last))) {
-      return this.principal(args.map((a) => this.valueOf(a)), span);
+      return this.principal(args.map((a) => this.selfNamed(a)), span, true);
     }
     if (last === 'import') return { k: 'other', span };
-    return this.principal([this.valueOf(head), ...args.map((a) => this.valueOf(a))], span);
+    const fn = this.valueOf(head);
+    const best = this.principal([fn, ...args.map((a) => this.valueOf(a))], span);
+    return fn.k === 'ref' && best.k === 'set' ? { ...best, argOf: fn } : best;
   }
 
-  /** The most substantial of several candidate values (a package over a reference over anything else). */
-  private principal(values: Val[], span: Span): Val {
+  /**
+   * The value of a let-bound function applied to arguments, when its parameters are plain names
+   * (`path: args: …`): each stands for its argument node. Only a call or a derivation counts.
+   */
+  private applyLetFunction(name: string, args: Node[], span: Span): Val | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || args.length === 0 || this.inlined.has(bound.id) || this.inlining >= MAX_INLINE_DEPTH) return undefined;
+    const depth = this.scopes.length;
+    this.inlined.add(bound.id);
+    this.inlining++;
+    try {
+      let body: Node = unparen(bound);
+      for (const arg of args) {
+        if (body.type !== 'function_expression') break;
+        const param = body.childForFieldName('universal');
+        if (!param || body.childForFieldName('formals')) return undefined;
+        this.scopes.push(new Map([[param.text, this.argumentNode(arg)]]));
+        body = unparen(body.childForFieldName('body') ?? body);
+      }
+      const value = this.valueOf(body);
+      if (value.k === 'call' && value.target !== undefined) return value;
+      // A helper around a fetcher or trivial builder (`fetch = name: sha256: fetchurl { … }`) makes
+      // an anonymous derivation: it is this application's own, so that is where it is.
+      if (value.k === 'inline') {
+        const anonymous = value.drv.pname === undefined && value.drv.description === undefined;
+        return anonymous ? { k: 'inline', span, drv: { ...value.drv, span: [span[0], span[1], span[0], span[1]] } } : value;
+      }
+      // `drv // { headless = …; }` keeps the call among the update's operands.
+      return value.k === 'set' && value.also?.some((v) => v.k === 'call' || v.k === 'inline') ? value : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+      this.inlining--;
+      this.scopes.length = depth;
+    }
+  }
+
+  /**
+   * The value of a wrapper's argument; `tools: { … }` given to `makeExtensible` (or `self: …` to
+   * `makeScope`, `fix`) names the set it defines, so `tools.libllvm` inside is a sibling.
+   */
+  private selfNamed(arg: Node): Val {
+    const value = this.valueOf(arg);
+    const fn = unparen(arg);
+    const param = fn.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+    return param && value.k === 'set' ? { ...value, self: param } : value;
+  }
+
+  /** The attributes a let-bound `callPackage = newScope (… // { inherit x; y = …; })` adds to its calls. */
+  private newScopeAttrs(name: string): Attr[] | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || this.inlined.has(bound.id)) return undefined;
+    const node = unparen(bound);
+    if (node.type !== 'apply_expression' || referencePath(unparen(node.childForFieldName('function')!))?.at(-1) !== 'newScope') return undefined;
+    const argument = node.childForFieldName('argument');
+    if (!argument) return undefined;
+    this.inlined.add(bound.id);
+    try {
+      const value = this.valueOf(argument);
+      return value.k === 'set' ? value.attrs : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+    }
+  }
+
+  /**
+   * An argument as the callee sees it: a name bound by an enclosing let or parameter is followed
+   * first, in the caller's scope (`mkOpenjdkLinuxOnly path-linux args` inside `mkOpenjdk`).
+   */
+  private argumentNode(arg: Node): Node {
+    let node = arg;
+    for (let i = 0; i < MAX_INLINE_DEPTH && node.type === 'variable_expression'; i++) {
+      const bound = this.lookupLet(node.text);
+      if (!bound || bound === node) break;
+      node = unparen(bound);
+    }
+    return node;
+  }
+
+  /** The derivation a let-bound function makes, when its body (past its functions and lets) is one. */
+  private derivationOfFunction(name: string): DrvFacts | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || unparen(bound).type !== 'function_expression' || this.inlined.has(bound.id)) return undefined;
+    const depth = this.scopes.length;
+    this.inlined.add(bound.id);
+    try {
+      const body = this.peel(bound);
+      // `common = { pname, … }: let self = stdenv.mkDerivation { … }; in self;` (docbook-xsl) too.
+      const value = body && (body.type === 'apply_expression' ? this.application(body) : this.valueOf(body));
+      return value?.k === 'inline' ? value.drv : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+      this.scopes.length = depth;
+    }
+  }
+
+  /**
+   * The most substantial of several candidate values (a package over a reference over anything
+   * else). Among equals the first (the function of `f x`), or with `last` the last (a wrapper
+   * returns its last argument: `lib.extends overlay (self: { … })`).
+   */
+  private principal(values: Val[], span: Span, last = false): Val {
     let best: Val = { k: 'other', span };
-    for (const v of values) best = preferSubstantial(best, v);
+    for (const v of values) if (last ? substance(v) >= substance(best) : substance(v) > substance(best)) best = v;
     return best;
   }
 
   private pathTarget(node: Node): string | undefined {
     if (node.type === 'path_expression') return resolvePathLiteral(this.file, node.text);
+    // `path + "/pkgs/build-support/pkg-config-wrapper"`: nixpkgs' `path` is the collection's root.
+    if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '+') {
+      const left = node.childForFieldName('left');
+      const right = node.childForFieldName('right');
+      const suffix = right && literalString(unparen(right));
+      if (left && unparen(left).type === 'variable_expression' && unparen(left).text === 'path' && suffix?.startsWith('/')) {
+        return path.posix.normalize(suffix.slice(1)).replace(/\/$/, '');
+      }
+    }
     const value = this.valueOf(node);
     if (value.k === 'path') return value.target;
     if (value.k === 'call' && value.kind === 'import') return value.target;
@@ -383,7 +635,8 @@ class Extractor {
       for (let i = names.length - 1; i >= 1; i--) {
         val = { k: 'set', span: spanOf(binding), attrs: [{ name: names[i]!, span: spanOf(parts[i]!), val }] };
       }
-      mergeAttr(attrs, { name: names[0]!, span: spanOf(first), val, ...(doc ? { doc } : {}) });
+      const recurse = names.length === 1 && recursedInto(expression);
+      mergeAttr(attrs, { name: names[0]!, span: spanOf(first), val, ...(doc ? { doc } : {}), ...(recurse ? { recurse } : {}) });
       return;
     }
     if (binding.type === 'inherit' || binding.type === 'inherit_from') {
@@ -432,6 +685,33 @@ function mergeAttr(attrs: Attr[], attr: Attr): void {
   attrs.push(attr);
 }
 
+export type CallVal = Extract<Val, { k: 'call' }>;
+
+/**
+ * The call a value makes: the value itself, or the call a decorating update keeps
+ * (`callPackage ./21.nix { … } // { headless = …; }`).
+ */
+export function callOf(val: Val): CallVal | undefined {
+  if (val.k === 'call') return val;
+  if (val.k !== 'set' || !val.also) return undefined;
+  const call = val.also.find((v): v is CallVal => v.k === 'call');
+  return call && decorates(val, call) ? call : undefined;
+}
+
+/**
+ * Whether `x // { … }` is still the package x: the set adds no package, or only variants of x
+ * (`openjdk // { headless = openjdk.override { headless = true; }; }`).
+ */
+export function decorates(set: Extract<Val, { k: 'set' }>, base: Val): boolean {
+  return set.attrs.every((a) => !isPackageVal(a.val) || (a.val.k === 'call' && base.k === 'call' && a.val.target === base.target));
+}
+
+/** Whether a value makes a package, or a set with packages in it. */
+export function isPackageVal(val: Val, depth = 0): boolean {
+  if (val.k === 'call' || val.k === 'inline' || val.k === 'dir') return true;
+  return val.k === 'set' && depth < 3 && val.attrs.some((a) => isPackageVal(a.val, depth + 1));
+}
+
 const SUBSTANCE: Record<Val['k'], number> = { call: 6, inline: 6, dir: 5, set: 4, sel: 3, ref: 2, path: 2, fn: 1, other: 0 };
 
 function substance(v: Val): number {
@@ -443,9 +723,6 @@ function preferSubstantial(a: Val, b: Val): Val {
   return substance(b) > substance(a) ? b : a;
 }
 
-function isAttrset(node: Node): boolean {
-  return node.type === 'attrset_expression' || node.type === 'rec_attrset_expression';
-}
 
 function bindingsOf(node: Node): Map<string, Node> {
   const map = new Map<string, Node>();
@@ -458,6 +735,20 @@ function bindingsOf(node: Node): Map<string, Node> {
     if (names && names.length === 1 && expression) map.set(names[0]!, expression);
   }
   return map;
+}
+
+/** The names a function binds (its parameter, its formals, its `@` name), as unknowns. */
+function parametersOf(fn: Node): Map<string, null> {
+  const names = new Map<string, null>();
+  const universal = fn.childForFieldName('universal');
+  if (universal) names.set(universal.text, null);
+  const formals = fn.childForFieldName('formals');
+  if (formals) {
+    for (const formal of formalsOf(formals)) names.set(formal.name, null);
+    const at = formals.parent?.childForFieldName('universal');
+    if (at) names.set(at.text, null);
+  }
+  return names;
 }
 
 function formalsOf(node: Node): Formal[] {
@@ -481,139 +772,3 @@ function syntaxErrors(root: Node): Span[] {
   return errors;
 }
 
-/** The attribute set that describes the file's derivation: the outermost set with pname or name. */
-function findDerivation(root: Node): DrvFacts | undefined {
-  // Breadth-first, so the outermost derivation wins over ones nested in passthru or tests.
-  const queue: Node[] = [root];
-  for (let i = 0; i < queue.length && i < 20000; i++) {
-    const node = queue[i]!;
-    const bindings = isAttrset(node) ? derivationAttrs(node) : undefined;
-    if (bindings) return drvFacts(bindings, spanOf(node));
-    for (const child of node.namedChildren) if (child) queue.push(child);
-  }
-  return undefined;
-}
-
-/** The set's bindings by name, when it looks like derivation attributes (has pname, or name with src/version/meta). */
-function derivationAttrs(node: Node): Map<string, Node> | undefined {
-  let set = unparen(node);
-  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set); // finalAttrs: { … }
-  if (!isAttrset(set)) return undefined;
-  const bindings = topBindings(set);
-  if (bindings.has('pname')) return bindings;
-  if (bindings.has('name') && (bindings.has('src') || bindings.has('version') || bindings.has('meta'))) return bindings;
-  return undefined;
-}
-
-/** The bindings of a set argument, or of `finalAttrs: { … }`, whatever they are. */
-function looseAttrs(node: Node): Map<string, Node> | undefined {
-  let set = unparen(node);
-  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set);
-  return isAttrset(set) ? topBindings(set) : undefined;
-}
-
-/** Binding name → binding node of a set (first attribute of each attrpath). */
-function topBindings(set: Node): Map<string, Node> {
-  const map = new Map<string, Node>();
-  const bindings = set.namedChildren.find((c) => c!.type === 'binding_set');
-  for (const binding of bindings?.namedChildren ?? []) {
-    if (!binding) continue;
-    if (binding.type === 'binding') {
-      const names = attrPathNames(binding.childForFieldName('attrpath')!);
-      if (names && names.length > 0 && !map.has(names.join('.'))) map.set(names.join('.'), binding);
-    } else if (binding.type === 'inherit' || binding.type === 'inherit_from') {
-      for (const attr of binding.childForFieldName('attrs')?.namedChildren ?? []) {
-        if (attr) map.set(attr.text, binding);
-      }
-    }
-  }
-  return map;
-}
-
-function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts {
-  const value = (b: Node | undefined) => (b?.type === 'binding' ? b.childForFieldName('expression') : null);
-  const nameSpan = (b: Node | undefined) => (b ? spanOf(b.childForFieldName('attrpath') ?? b) : undefined);
-  const facts: DrvFacts = { span: fallback, maintainers: [] };
-  const pname = literalString(value(bindings.get('pname')) && unparen(value(bindings.get('pname'))!));
-  const version = literalString(value(bindings.get('version')));
-  const name = literalString(value(bindings.get('name')));
-  if (pname !== undefined) facts.pname = pname;
-  else if (name !== undefined) facts.pname = name;
-  if (version !== undefined) facts.version = version;
-
-  let metaSet: Map<string, Node> = new Map();
-  const meta = value(bindings.get('meta'));
-  const metaBody = meta && peelWith(meta);
-  if (metaBody && isAttrset(metaBody)) metaSet = topBindings(metaBody);
-  for (const [key, binding] of bindings) if (key.startsWith('meta.')) metaSet.set(key.slice(5), binding);
-
-  const description = metaSet.get('description');
-  const descriptionText = literalString(value(description));
-  if (descriptionText !== undefined) facts.description = descriptionText;
-  const homepage = literalString(value(metaSet.get('homepage')));
-  if (homepage !== undefined) facts.homepage = homepage;
-  const license = value(metaSet.get('license'));
-  if (license) facts.license = licenseText(license);
-  const maintainers = value(metaSet.get('maintainers'));
-  if (maintainers) facts.maintainers = maintainerHandles(maintainers);
-
-  facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
-  return facts;
-}
-
-function peelWith(node: Node): Node {
-  let current = unparen(node);
-  while (current.type === 'with_expression' || current.type === 'let_expression') {
-    current = unparen(current.childForFieldName('body') ?? current);
-    if (current === node) break;
-  }
-  return current;
-}
-
-function licenseText(node: Node): string | undefined {
-  const body = peelWith(node);
-  const one = (n: Node) => {
-    const names = referencePath(unparen(n));
-    return names ? names[names.length - 1] : literalString(n);
-  };
-  if (body.type === 'list_expression') {
-    const parts = body.namedChildren.map((e) => e && one(e)).filter((x): x is string => !!x);
-    return parts.length ? parts.join(', ') : undefined;
-  }
-  return one(body);
-}
-
-/** Maintainer handles named in `with lib.maintainers; [ a b ]`, `[ maintainers.a ]`, `teams.x.members`. */
-export function maintainerHandles(node: Node): { handle: string; span: Span }[] {
-  const handles: { handle: string; span: Span }[] = [];
-  forEach(node, (n) => {
-    if (n.type === 'variable_expression') {
-      const name = n.childForFieldName('name')!;
-      if (!['lib', 'maintainers', 'teams', 'with'].includes(name.text)) handles.push({ handle: name.text, span: spanOf(name) });
-      return false;
-    }
-    if (n.type === 'select_expression') {
-      const names = referencePath(n);
-      const at = names ? names.lastIndexOf('maintainers') : -1;
-      const attrs = n.childForFieldName('attrpath')?.childrenForFieldName('attr') ?? [];
-      if (names && at >= 0 && at === names.length - 2) {
-        handles.push({ handle: names[names.length - 1]!, span: spanOf(attrs[attrs.length - 1]!) });
-      }
-      return false;
-    }
-    if (n.type === 'with_expression') {
-      const body = n.childForFieldName('body');
-      if (body) forEach(body, (inner) => {
-        if (inner.type === 'variable_expression') {
-          const name = inner.childForFieldName('name')!;
-          handles.push({ handle: name.text, span: spanOf(name) });
-          return false;
-        }
-        return inner.type !== 'select_expression';
-      });
-      return false;
-    }
-    return true;
-  });
-  return handles;
-}

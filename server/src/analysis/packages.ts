@@ -1,4 +1,4 @@
-import { BY_NAME, type Binding, type DomainIndex } from './domainIndex';
+import { BY_NAME, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
@@ -29,7 +29,7 @@ export interface PackageInput { formal: Formal; target?: Target }
  */
 export function targetKey(target: Target): string {
   const b = target.binding;
-  if (b && (b.val.k === 'call' || b.val.k === 'inline')) return `${b.file}#${b.pathInFile.join('.')}`;
+  if (b && (b.val.k === 'call' || b.val.k === 'inline' || (b.val.k === 'set' && (b.val.also || b.val.argOf)))) return `${b.file}#${b.pathInFile.join('.')}`;
   // A whole file is keyed by its path alone, so the key survives edits that move its lines.
   return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
@@ -177,7 +177,8 @@ export class PackageCatalog {
       byKey.set(key, pkg);
     };
     for (const binding of this.index.allBindings()) {
-      if (binding.val.k !== 'call' && binding.val.k !== 'inline') continue;
+      // `x = drv // { … }` is a package when the update decorates one (see Resolver.decoratedPackage).
+      if (binding.val.k !== 'call' && binding.val.k !== 'inline' && !(binding.val.k === 'set' && (binding.val.also || binding.val.argOf))) continue;
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
@@ -195,7 +196,7 @@ export class PackageCatalog {
     for (const binding of this.index.allBindings()) {
       if (binding.val.k !== 'call' && binding.val.k !== 'dir') continue;
       const target = this.resolver.resolveBinding(binding);
-      if (!target || !(target.dir !== undefined || target.set?.rest)) continue;
+      if (!target || !(target.dir !== undefined || overOthers(target.set).length > 0)) continue;
       const prefix = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
       for (const member of members(this.index, this.resolver, target, prefix)) add({ ...member, ...this.drvOf(member.target) });
       yield;
@@ -333,6 +334,11 @@ export class PackageCatalog {
 /** How deep nested folders of packagesFromDirectoryRecursive are followed. */
 const MAX_MEMBER_DEPTH = 4;
 
+/** What a set is laid over (`versions // { lts = …; }`: `versions`), when it is a folder or a named set. */
+function overOthers(set: SetVal | undefined): Val[] {
+  return set?.also?.filter((v) => v.k === 'dir' || v.k === 'ref' || v.k === 'sel') ?? [];
+}
+
 /**
  * The packages of a set that has no bindings of its own: each file of a packagesFromDirectoryRecursive
  * folder (`<name>.nix`, `<name>/package.nix`; a folder without package.nix is a nested set), and
@@ -344,9 +350,9 @@ function members(index: DomainIndex, resolver: Resolver, target: Target, prefix:
   const names = new Set<string>();
   if (target.set) {
     // The folder's names first: on a tie in length the folder's name (`v20`) names the package, the set's (`lts`) is its alias.
-    if (target.set.rest) {
-      const rest = resolver.resolveVal(target.set.rest, { file: target.file, set: target.set, parents: target.parents ?? [] });
-      if (rest?.dir !== undefined) for (const name of folderMembers(index, rest.dir)) names.add(name);
+    for (const other of overOthers(target.set)) {
+      const base = resolver.resolveVal(other, { file: target.file, set: target.set, parents: target.parents ?? [] });
+      if (base?.dir !== undefined) for (const name of folderMembers(index, base.dir)) names.add(name);
     }
     for (const attr of target.set.attrs) names.add(attr.name);
   } else if (target.dir !== undefined) {
@@ -356,7 +362,7 @@ function members(index: DomainIndex, resolver: Resolver, target: Target, prefix:
     const member = resolver.select(target, name);
     if (!member || member.missing) continue;
     const attrPath = `${prefix}.${name}`;
-    if (member.dir !== undefined || member.set?.rest) out.push(...members(index, resolver, member, attrPath, depth + 1));
+    if (member.dir !== undefined || overOthers(member.set).length > 0) out.push(...members(index, resolver, member, attrPath, depth + 1));
     else if (member.whole && !member.set) out.push({ attrPath, name, declFile: member.file, declSpan: [0, 0, 0, 0], target: member });
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Val } from './facts';
+import { callOf, decorates, type Val } from './facts';
 import { compareBindings, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { ZERO_SPAN, type Span } from './syntax';
 
@@ -19,6 +19,9 @@ export interface Target {
   missing?: true;
   /** The target is a file as a whole (what the file builds); its span is only where to land. */
   whole?: true;
+  /** `drv // { headless = …; }`: the attributes added to the derivation, selectable from it. */
+  decoration?: SetVal;
+  decorationScope?: Scope;
 }
 
 /** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */
@@ -28,12 +31,12 @@ export interface Scope { file: string; set?: SetVal; parents: SetVal[] }
 export const PACKAGE_SET_NAMES = new Set([
   'pkgs', 'self', 'super', 'final', 'prev', 'res', 'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost',
   'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget', 'pkgsTargetTarget', 'targetPackages', '__splicedPackages',
+  // The same collection for another platform or libc (stage.nix's otherPackageSets): same files, same names.
+  'pkgsi686Linux', 'pkgsMusl', 'pkgsStatic', 'pkgsLLVM', 'pkgsLinux', 'pkgsx86_64Darwin', 'pkgsExtraHardening',
 ]);
 
 /** How deep resolution follows bindings before it gives up (a chain of aliases in real trees is < 10). */
 const MAX_DEPTH = 40;
-/** How many `base // { … }` merges a selection follows to the base. */
-const MAX_REST_DEPTH = 8;
 
 /**
  * Follows names and values through the domain's package sets to the file that really builds
@@ -56,6 +59,10 @@ export class Resolver {
   /** Top-level candidates of a name, in order of preference. */
   private rankedByName = new Map<string, Binding[]>();
   private generation = -1;
+  /** Formals being filled from their file's callers (`file#name`), against cycles. */
+  private readonly fillingFormals = new Set<string>();
+  /** Sets whose `//` operands are being searched (a set may reach itself through them). */
+  private readonly selecting = new Set<SetVal>();
   /** Members of files that are indexed by their own scanner (maintainer lists), by name. */
   memberOfFile?: (file: string, name: string) => Target | undefined;
 
@@ -92,19 +99,48 @@ export class Resolver {
    * (`sqlite` and `sqlite-zlib-ng = callPackage … { zlib = zlib-ng; }`).
    */
   resolveInput(file: string, name: string, via?: Binding): Target | undefined {
-    const { scope, caller } = via?.val.k === 'call'
+    if (!via) {
+      // Without a caller given, the first caller that can fill the input (llvm 12 passes no
+      // `monorepoSrc` to a file llvm 13–18 call with one).
+      const callers = this.index.callersOf(file);
+      for (const caller of callers.slice(0, 16)) {
+        const found = this.resolveInput(file, name, caller);
+        if (found) return found;
+      }
+      if (callers.length > 0) return this.overriddenInput(file, name);
+    }
+    const { scope, caller } = via && callOf(via.val)
       ? { scope: { file: via.file, set: via.set, parents: via.parentSets } as Scope, caller: via }
       : this.scopeOfPackageFile(file);
-    if (caller?.val.k === 'call') {
-      const override = caller.val.args.find((a) => a.name === name);
+    const call = caller && callOf(caller.val);
+    if (caller && call) {
+      const override = call.args.find((a) => a.name === name) ?? call.scope?.find((a) => a.name === name);
       if (override) {
-        const viaOverride = this.resolveVal(override.val, scope, caller);
+        // The caller is excluded only where the argument names it alone (`python3 = python3.override …`);
+        // `targetLlvm = llvmPackages_12.llvm` inside llvmPackages_12's own call goes through the fixpoint.
+        const selfName = override.val.k === 'ref' && override.val.path.length === 1 && override.val.path[0] === caller.name;
+        const viaOverride = this.resolveVal(override.val, scope, selfName ? caller : undefined);
         if (viaOverride) return viaOverride;
         // A literal argument (`version = "3.11.9";`) is defined right there, at the call.
         if (override.val.k !== 'ref' && override.val.k !== 'sel') return { file: caller.file, span: override.span };
+        // So is one the index cannot follow (`inherit monorepoSrc;` of a let's `inherit (import …)`).
+        return this.resolveName(name, scope) ?? { file: caller.file, span: override.span };
       }
     }
-    return this.resolveName(name, scope);
+    return this.resolveName(name, scope) ?? (via ? undefined : this.overriddenInput(file, name));
+  }
+
+  /** An input only an override passes (`libguestfs.override { appliance = …; }`), where the override gives it. */
+  private overriddenInput(file: string, name: string): Target | undefined {
+    for (const binding of (this.index.overridesByArg.get(name) ?? []).slice(0, 16)) {
+      if (binding.val.k !== 'ref') continue;
+      const scope: Scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
+      const base = this.resolveVal({ k: 'ref', span: binding.val.span, path: binding.val.path }, scope, binding);
+      if (base?.file !== file) continue;
+      const arg = binding.val.overrides!.find((a) => a.name === name)!;
+      return this.resolveVal(arg.val, scope) ?? { file: binding.file, span: arg.span };
+    }
+    return undefined;
   }
 
   /** Resolves a variable name seen from a scope. */
@@ -116,10 +152,25 @@ export class Resolver {
     }
     for (const set of [scope.set, ...[...scope.parents].reverse()]) {
       if (!set) continue;
+      // `makeExtensible (tools: { llvm = tools.libllvm; })`: the parameter is the set itself.
+      if (set.self === name) return { file: scope.file, span: set.span, set, parents: scope.parents.slice(0, scope.parents.indexOf(set) < 0 ? undefined : scope.parents.indexOf(set)) };
       const binding = this.index.bindingIn(set, name);
       if (binding && binding !== exclude) {
         const target = this.resolveBinding(binding);
         if (target) return target;
+      }
+    }
+    // A formal of the file (`inherit targetLlvm;` in llvm/12/default.nix) is what its caller passes.
+    if (scope.file && !PACKAGE_SET_NAMES.has(name) && this.index.files.get(scope.file)?.formals?.some((f) => f.name === name)) {
+      const key = `${scope.file}#${name}`;
+      if (!this.fillingFormals.has(key) && this.index.callersOf(scope.file).length > 0) {
+        this.fillingFormals.add(key);
+        try {
+          const passed = this.resolveInput(scope.file, name);
+          if (passed) return passed;
+        } finally {
+          this.fillingFormals.delete(key);
+        }
       }
     }
     const global = this.lookupGlobal(name, exclude);
@@ -142,6 +193,25 @@ export class Resolver {
     }
     if (byName) return this.fileTarget(byName.file);
     return undefined;
+  }
+
+  /**
+   * Whether callPackage fills an input of a package file with something, whether or not the index
+   * can follow it there: a caller passes it, the caller's set (or one around it) binds it, or the
+   * top-level set does (a top-level file's binding, a by-name package).
+   */
+  isProvided(file: string, name: string): boolean {
+    this.fresh();
+    for (const caller of this.index.callersOf(file)) {
+      const call = callOf(caller.val);
+      if (call && [...call.args, ...call.scope ?? []].some((a) => a.name === name)) return true;
+      for (const set of [caller.set, ...caller.parentSets]) {
+        if (this.index.bindingIn(set, name) || set.attrs.some((a) => a.name === name)) return true;
+        if (this.selectFromOthers(set, { file: caller.file, set, parents: caller.parentSets }, name)) return true;
+      }
+    }
+    if (this.index.byNameByName.has(name)) return true;
+    return this.ranked(name).some((b) => rankOf(b, this.index) === 0);
   }
 
   /** The bindings of a name, top-level package sets first; computed once per generation. */
@@ -229,9 +299,11 @@ export class Resolver {
         return target;
       }
       case 'set':
-        return { file: scope.file, span: val.span, set: val, parents: scope.set ? [...scope.parents, scope.set] : scope.parents };
+        return this.appliedFile(val, scope, self) ?? this.decoratedPackage(val, scope)
+          ?? { file: scope.file, span: val.span, set: val, parents: scope.set ? [...scope.parents, scope.set] : scope.parents };
       case 'inline':
         return { file: scope.file, span: val.drv.span };
+
       case 'dir':
         return { file: scope.file, span: val.span, dir: val.dir };
       default:
@@ -239,18 +311,31 @@ export class Resolver {
     }
   }
 
-  /** The target of a file called or imported by path. */
+  /**
+   * The target of a file called or imported by path. A file that only calls another one
+   * (`boost/1.83.nix`: `callPackage ./generic.nix (args // { … })`) leads to that one, where
+   * the derivation and Nix's meta.position are.
+   */
   fileTarget(target: string): Target {
-    const file = this.index.resolveFile(target);
-    if (!file) return { file: target, span: ZERO_SPAN, missing: true };
+    const found = this.index.resolveFile(target);
+    if (!found) return { file: target, span: ZERO_SPAN, missing: true };
+    let file: string = found;
+    for (let hops = 0; hops < 8; hops++) {
+      const value: Val = this.index.files.get(file)!.value;
+      const next = value.k === 'call' && value.target !== undefined ? this.index.resolveFile(value.target) : undefined;
+      if (!next || next === file) break;
+      file = next;
+    }
     const facts = this.index.files.get(file)!;
     if (facts.value.k === 'set' && !facts.drv) return { file, span: ZERO_SPAN, set: facts.value, parents: [], whole: true };
     return { file, span: facts.drv?.span ?? ZERO_SPAN, whole: true };
   }
 
   /** Selects a member of a resolved value (`pythonInterpreters.python311`, `lib.strings.foo`). */
-  select(target: Target, name: string, restDepth = 0): Target | undefined {
+  select(target: Target, name: string): Target | undefined {
     if (target.global) return this.lookupGlobal(name);
+    const decoration = target.decoration?.attrs.find((a) => a.name === name);
+    if (decoration) return this.resolveVal(decoration.val, target.decorationScope!) ?? { file: target.decorationScope!.file, span: decoration.span };
     const member = this.memberOfFile?.(target.file, name);
     if (member) return member;
     if (target.set) {
@@ -258,12 +343,8 @@ export class Resolver {
       if (binding) return this.resolveBinding(binding);
       const attr = target.set.attrs.find((a) => a.name === name);
       const scope: Scope = { file: target.file, set: target.set, parents: target.parents ?? [] };
-      if (attr) return this.resolveVal(attr.val, scope) ?? { file: target.file, span: attr.span };
-      // `versions // { lts = …; }`: what the set does not list comes from the left side.
-      // A chain of such merges is short; one that leads back to itself (`sdk = super.sdk // { … }`) is cut.
-      if (!target.set.rest || restDepth >= MAX_REST_DEPTH) return undefined;
-      const rest = this.resolveVal(target.set.rest, scope);
-      return rest ? this.select(rest, name, restDepth + 1) : undefined;
+      if (!attr) return this.selectFromOthers(target.set, scope, name);
+      return this.resolveVal(attr.val, scope) ?? { file: target.file, span: attr.span };
     }
     if (target.dir !== undefined) {
       const base = target.dir === '' ? name : `${target.dir}/${name}`;
@@ -276,6 +357,43 @@ export class Resolver {
       }
     }
     return undefined;
+  }
+
+  /** `wrapRustcWith { … }` where the function calls a file: that file's package. */
+  private appliedFile(set: SetVal, scope: Scope, self?: Binding): Target | undefined {
+    if (!set.argOf) return undefined;
+    const fn = this.resolveVal(set.argOf, scope, self);
+    return fn?.whole && !fn.set && !fn.missing ? fn : undefined;
+  }
+
+  /**
+   * `openjdk // { headless = …; }`: a derivation updated with attributes that are no packages is
+   * still that derivation (where `impure-cmds // { … }`, a set of packages, stays a set).
+   */
+  private decoratedPackage(set: SetVal, scope: Scope): Target | undefined {
+    if (!set.also) return undefined;
+    for (const other of set.also) {
+      if ((other.k !== 'call' && other.k !== 'inline') || !decorates(set, other)) continue;
+      const target = this.resolveVal(other, scope);
+      if (target && !target.set && target.dir === undefined && !target.global) return { ...target, decoration: set, decorationScope: scope };
+    }
+    return undefined;
+  }
+
+  /** A name a set lacks, looked up in the other operands of its `//` (at most a few levels, guarded against cycles). */
+  private selectFromOthers(set: SetVal, scope: Scope, name: string): Target | undefined {
+    if (!set.also || this.selecting.has(set) || this.selecting.size > 8) return undefined;
+    this.selecting.add(set);
+    try {
+      for (const other of set.also) {
+        const base = this.resolveVal(other, scope);
+        const found = base && !base.global ? this.select(base, name) : undefined;
+        if (found) return found;
+      }
+      return undefined;
+    } finally {
+      this.selecting.delete(set);
+    }
   }
 
   /** The domain's `lib` set (lib/default.nix), if it has one. */
@@ -293,7 +411,7 @@ function isLibFile(file: string): boolean {
 /** Preference among bindings of the same name: top-level package sets first. */
 function rankOf(binding: Binding, index: DomainIndex): number {
   const topLevel = binding.pathInFile.length === 1;
-  if (topLevel && (binding.file.includes('top-level/') || index.groupFiles.has(binding.file))) return 0;
+  if (topLevel && index.isTopLevelFile(binding.file)) return 0;
   if (topLevel && index.callersOf(binding.file).length === 0) return 1;
   return topLevel ? 2 : 3;
 }

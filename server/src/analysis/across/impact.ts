@@ -23,10 +23,17 @@ export async function impactAcross(
   if (!pkg) return undefined;
   const impact = await withOtherDomains(session, rebuildImpact(analyzer, pkg, await session.impactSettings()), budget);
   const byAttr = packagesByAttr(session);
+  const local = (name: string) => {
+    // An attribute name (`boost181`, `xorg.libX11`) is where it leads; a nested-set package by its path.
+    const [head, ...rest] = name.split('.');
+    let target = analyzer.resolver.lookupGlobal(head!);
+    for (const member of rest) target = target && analyzer.resolver.select(target, member);
+    return target && !target.global && !target.missing ? target : byAttr.get(name)?.target;
+  };
   const groups = impact.domains.map((d) => ({
     domain: d.domain, count: d.count,
-    items: d.packages.slice(0, MAX_LISTED).map((attr) => {
-      const target = d.domain === analyzer.index.domain ? byAttr.get(attr)?.target : undefined;
+    items: [...d.packages, ...(d.members ?? [])].slice(0, MAX_LISTED).map((attr) => {
+      const target = d.domain === analyzer.index.domain ? local(attr) : undefined;
       return target ? { label: attr, place: { file: target.file, span: target.span } } : { label: attr };
     }),
   }));

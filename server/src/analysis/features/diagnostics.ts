@@ -1,4 +1,5 @@
 import type { Analyzer } from '../analyzer';
+import { callOf } from '../facts';
 import type { Span } from '../syntax';
 
 export interface Diagnostic {
@@ -16,6 +17,10 @@ export const PROVIDED_NAMES = new Set([
   'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost', 'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget',
   'pkgsTargetTarget', 'targetPackages', '__splicedPackages', 'self', 'super', 'system', 'hostPlatform',
   'buildPlatform', 'targetPlatform', 'overrides',
+  // What nixpkgs' stage.nix adds to the top-level set besides the package files.
+  'pkgsCross', 'pkgsLLVM', 'pkgsMusl', 'pkgsi686Linux', 'pkgsx86_64Darwin', 'pkgsLinux', 'pkgsStatic',
+  'pkgsExtraHardening', 'appendOverlays', 'extend', 'splicePackages', 'makeScopeWithSplicing', "makeScopeWithSplicing'",
+  'generateSplicesForMkScope', 'splicedPackagesWithXorg',
 ]);
 
 /** Diagnostics of one file: syntax errors, and inputs of a package function that name no known package. */
@@ -32,10 +37,12 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   }
   if (!options.unknownInputs || !facts.formals || !isPackageFile(analyzer, file)) return out;
   const { caller } = analyzer.resolver.scopeOfPackageFile(file);
-  const overridden = new Set(caller?.val.k === 'call' ? caller.val.args.map((a) => a.name) : []);
+  const call = caller && callOf(caller.val);
+  const overridden = new Set([...call?.args ?? [], ...call?.scope ?? []].map((a) => a.name));
   for (const formal of facts.formals) {
     if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
-    if (analyzer.resolver.resolveInput(file, formal.name)) continue;
+    // Only a name nothing provides is reported: one the index cannot follow is no error.
+    if (analyzer.resolver.isProvided(file, formal.name) || analyzer.resolver.resolveInput(file, formal.name)) continue;
     out.push({
       span: formal.span, severity: 'warning', code: 'unknown-input', name: formal.name,
       message: `\`${formal.name}\` names no package known in domain \`${analyzer.index.domain}\`: callPackage cannot fill this input.`,
@@ -49,5 +56,5 @@ function isPackageFile(analyzer: Analyzer, file: string): boolean {
   if (/pkgs\/by-name\/[^/]+\/[^/]+\/(package|default)\.nix$/.test(file)) return true;
   const facts = analyzer.index.files.get(file);
   if (facts?.value.k === 'set') return false;
-  return analyzer.index.callersOf(file).some((b) => b.val.k === 'call' && b.val.kind === 'callPackage');
+  return analyzer.index.callersOf(file).some((b) => callOf(b.val)?.kind === 'callPackage');
 }

@@ -53,11 +53,14 @@ export function quotedAttrAt(doc: NixDocument, pos: Position): { node: Node; nam
   return undefined;
 }
 
-/** The top-level function of the file (`{ lib, stdenv }: …`), if the file is one. */
+/** The top-level function of the file (`{ lib, stdenv }: …`, also after a `let … in`), if the file is one. */
 export function fileFunction(doc: NixDocument): Node | null {
   const first = doc.tree.rootNode.namedChildren.find((c) => c!.type !== 'comment');
   let node = first ?? null;
-  while (node?.type === 'parenthesized_expression') node = node.childForFieldName('expression');
+  // The extractor takes the formals past `let`, `with` and `assert` too (binutils: `let withGold = …; in { stdenv, … }:`).
+  while (node && ['parenthesized_expression', 'let_expression', 'with_expression', 'assert_expression'].includes(node.type)) {
+    node = node.childForFieldName(node.type === 'parenthesized_expression' ? 'expression' : 'body');
+  }
   return node?.type === 'function_expression' ? node : null;
 }
 

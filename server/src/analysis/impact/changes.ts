@@ -106,6 +106,9 @@ export function changedPackages(analyzer: Analyzer, model: RebuildModel, changes
     const bindings = index.bindingsOf(file.path);
     if (bindings.length > 0) {
       for (const pkg of bindingsOnLines(analyzer, bindings, changes.lines.get(file.path) ?? wholeFile(file))) found.add(pkg);
+      // A change outside every binding (a `let` helper the bindings share, openssl's `common`):
+      // every package the file defines.
+      if (found.size === 0 && file.status !== 'D') for (const pkg of bindingsOnLines(analyzer, bindings, [[0, Number.MAX_SAFE_INTEGER]])) found.add(pkg);
       via = 'package set lines';
     } else if (!stdenv) {
       const own = index.files.has(file.path) ? catalog.packagesInFile(file.path) : [];

@@ -4,8 +4,11 @@
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
 import { domainGraph, packageId, type DomainGraph } from '../dependencyGraph';
-import type { Package } from '../packages';
+import { callOf } from '../facts';
+import { targetKey, type Package } from '../packages';
 import { markDependants } from '../waves/graph';
+import { PROVIDED_NAMES } from '../features/diagnostics';
+import { topLevelAttributes } from './attributes';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
 
@@ -19,9 +22,12 @@ export type ForeignDependants = (domain: string, attrName: string) => readonly s
 /** The rebuilds in one domain. */
 export interface DomainRebuilds {
   domain: string;
+  /** How many attributes rebuild: the figure, counted as nixpkgs' CI counts (see attributes.ts). */
   count: number;
-  /** Attribute paths, sorted. */
+  /** Attribute names, sorted: for this domain the top-level attributes, aliases and versions included. */
   packages: string[];
+  /** Packages of this domain no top-level attribute names (`python3Packages.six`), by attribute path; not counted. */
+  members?: string[];
 }
 
 /** What rebuilds when some packages change. */
@@ -52,18 +58,41 @@ export class RebuildModel {
   // without sorting 30,000 strings per query.
   private readonly order: Int32Array;
 
-  private constructor(readonly analyzer: Analyzer, readonly graph: DomainGraph, readonly stdenv: StdenvModel) {
+  /**
+   * Packages whose output stays when their inputs change: fixed-output derivations and the fetchers
+   * that make them (`fetchurl` and what wraps it). A change reaches them but goes no further.
+   */
+  readonly fixedOutput: Uint8Array;
+  /** Packages that are functions (`fetchurl`, builders a file returns), not derivations: never counted. */
+  readonly functions: Uint8Array;
+  /**
+   * Packages that cannot evaluate: a required input nothing provides (what the unknown-input
+   * diagnostic reports). Nix builds nothing for them, so they are not counted.
+   */
+  readonly broken: Uint8Array;
+
+  private constructor(readonly analyzer: Analyzer, readonly graph: DomainGraph, settings: ImpactSettings) {
     const { packages } = graph;
     const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
     this.order = Int32Array.from(indices);
+    ({ fixedOutput: this.fixedOutput, functions: this.functions } = fixedOutputMakers(analyzer, graph));
+    this.broken = unevaluable(analyzer, graph);
+    this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
+    // A change goes no further than a fixed output, nor through a package that cannot evaluate
+    // (its dependants cannot either), nor (bootstrapped) into what the stages build.
+    this.barrier = this.fixedOutput.map((fixed, at) => (fixed || this.broken[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0));
   }
+
+  private readonly barrier: Uint8Array;
+
+  readonly stdenv: StdenvModel;
 
   /** The model of the analyzer's current index (cached per generation and settings). */
   static of(analyzer: Analyzer, settings: ImpactSettings = {}): RebuildModel {
     const cached = models.get(analyzer);
-    const graph = domainGraph(analyzer);
+    const graph = domainGraph(analyzer, 'built');
     if (cached && cached.graph === graph && cached.settings === settings) return cached.model;
-    const model = new RebuildModel(analyzer, graph, stdenvModel(analyzer, graph, settings.stdenv));
+    const model = new RebuildModel(analyzer, graph, settings);
     models.set(analyzer, { graph, settings, model });
     return model;
   }
@@ -84,27 +113,48 @@ export class RebuildModel {
     const { graph, packages } = this.graph;
     const domain = this.analyzer.index.domain;
     const seeds = changed.map((pkg) => this.indexOf(pkg)).filter((at) => at >= 0);
-    const marked = markDependants(graph, seeds);
+    const marked = markDependants(graph, seeds, this.barrier);
+    // What the bootstrap stages build takes its inputs from the stages, not from the package set.
+    if (this.stdenv.bootstrapped) for (let at = 0; at < marked.length; at++) if (this.stdenv.closure[at]) marked[at] = 0;
     for (const at of seeds) marked[at] = 1;
 
     let touched = options.stdenvChanged === true;
     const { closure, rebuilds } = this.stdenv;
-    for (let at = 0; at < marked.length && !touched; at++) if (marked[at] && closure[at]) touched = true;
+    // A fixed output the change reaches (fetchurl, when curl changes) keeps its output: no stdenv change.
+    // A bootstrapped stdenv changes when what its stages build changes, not through the other inputs
+    // of those packages (coreutils' optional openssl): their formals say little about what is used.
+    const reaching = this.stdenv.bootstrapped ? seeds : [...marked.keys()].filter((at) => marked[at]);
+    for (const at of reaching) if (closure[at] && !this.fixedOutput[at]) touched = true;
     let viaStdenv = 0;
     if (touched) {
       for (let at = 0; at < marked.length; at++) {
-        if (rebuilds[at] && !marked[at]) {
+        if ((rebuilds[at] || (this.stdenv.bootstrapped && closure[at])) && !marked[at]) {
           marked[at] = 1;
           viaStdenv++;
         }
       }
     }
 
-    const local: string[] = [];
-    for (const at of this.order) if (marked[at]) local.push(packages[at]!.attrPath);
+    // Counted by attribute name: every top-level name of a package that rebuilds (and, when stdenv
+    // changes, the stdenvs themselves); a fixed output or a function rebuilds nothing of its own.
+    const attributes = topLevelAttributes(this.analyzer);
+    const names = new Set<string>();
+    const members: string[] = [];
+    const canonical: string[] = [];
+    for (const at of this.order) {
+      if (!marked[at]) continue;
+      const pkg = packages[at]!;
+      canonical.push(pkg.attrPath);
+      if (this.fixedOutput[at] || this.functions[at] || this.broken[at]) continue;
+      const own = attributes.byPackage.get(targetKey(pkg.target));
+      if (own && own.length > 0) for (const name of own) names.add(name);
+      else members.push(pkg.attrPath);
+    }
+    if (touched) for (const name of attributes.stdenvs) names.add(name);
+    const local = [...names].sort(compare);
     const domains: DomainRebuilds[] = [];
-    if (local.length > 0) domains.push({ domain, count: local.length, packages: local });
-    if (options.foreign) domains.push(...foreignRebuilds(domain, local, touched, options.foreign));
+    if (local.length > 0 || members.length > 0) domains.push({ domain, count: local.length, packages: local, ...(members.length > 0 ? { members } : {}) });
+    if (options.foreign) domains.push(...foreignRebuilds(domain, canonical, touched, options.foreign));
     return {
       changed: changed.map((pkg) => packageId(domain, pkg)),
       domains,
@@ -112,6 +162,53 @@ export class RebuildModel {
       stdenv: { touched, rebuilds: viaStdenv },
     };
   }
+}
+
+/** Fixed-output makers (a file that sets `outputHash`, or a function that takes one) and the packages that are functions. */
+function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixedOutput: Uint8Array; functions: Uint8Array } {
+  const { graph, packages } = domainGraph;
+  const fixedOutput = new Uint8Array(packages.length);
+  const functions = new Uint8Array(packages.length);
+  packages.forEach((pkg, at) => {
+    // What the file says about itself counts only for a package that is the file (called by path).
+    const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
+    if (facts?.curried) functions[at] = 1;
+    if (facts?.fixedOutput) fixedOutput[at] = 1;
+  });
+  // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
+  for (let changed = true; changed;) {
+    changed = false;
+    packages.forEach((_, at) => {
+      if (fixedOutput[at] || !functions[at]) return;
+      if (graph.dependencyIndices(at).some((dep) => fixedOutput[dep])) {
+        fixedOutput[at] = 1;
+        changed = true;
+      }
+    });
+  }
+  return { fixedOutput, functions };
+}
+
+/** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
+function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
+  const { packages } = domainGraph;
+  const { index, resolver } = analyzer;
+  const broken = new Uint8Array(packages.length);
+  packages.forEach((pkg, at) => {
+    const file = pkg.target.file;
+    // Only a file callPackage calls itself has its formals filled by it (not generic.nix, which
+    // boost/1.83.nix imports with arguments of its own, nor a file a helper calls).
+    const call = pkg.binding && callOf(pkg.binding.val);
+    const direct = pkg.binding ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file : pkg.target.whole;
+    if (!direct) return;
+    const missing = (index.files.get(file)?.formals ?? []).some((f) => !f.hasDefault && !PROVIDED_NAMES.has(f.name)
+      && !resolver.isProvided(file, f.name) && !resolver.resolveInput(file, f.name, pkg.binding));
+    if (missing) broken[at] = 1;
+  });
+  // Not carried on to what takes them: on the real core, the formals that have no default include
+  // many a package does not use (or the index resolves wrongly), and carrying it marked half of what
+  // Nix evaluates. As a barrier to rebuilds it does the same where it is right.
+  return broken;
 }
 
 function compare(a: string, b: string): number {

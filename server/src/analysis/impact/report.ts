@@ -76,7 +76,15 @@ export function touchedWaveSteps(model: WaveModel, snapshot: BranchSnapshot, cha
 }
 
 /** Rebuilds of one domain with their bucket. */
-export interface DomainRow { domain: string; count: number; bucket: string; label: string; packages: string[] }
+export interface DomainRow {
+  domain: string;
+  /** Attributes that rebuild (the figure); `packages` names them, `members` lists nested-set packages not counted. */
+  count: number;
+  bucket: string;
+  label: string;
+  packages: string[];
+  members?: string[];
+}
 
 /** Everything the `impact` command reports, JSON-ready. */
 export interface ImpactReport {
@@ -151,8 +159,9 @@ function markdown(report: ImpactReport, limit: number): string {
     out.push(`<details><summary>Changed files (${files.length})</summary>\n\n| File | Status | Packages |\n|---|---|---|\n${files.slice(0, limit).join('\n')}\n\n</details>`);
   }
   for (const d of report.domains) {
-    if (d.count === 0) continue;
-    out.push(`<details><summary>${d.domain}: ${count(d.count)} package${d.count === 1 ? '' : 's'} rebuild</summary>\n\n${cut(d.packages, limit, (s) => `\`${s}\``)}\n\n</details>`);
+    if (d.count > 0) out.push(`<details><summary>${d.domain}: ${count(d.count)} attribute${d.count === 1 ? '' : 's'} rebuild</summary>\n\n${cut(d.packages, limit, (s) => `\`${s}\``)}\n\n</details>`);
+    const members = d.members ?? [];
+    if (members.length > 0) out.push(`<details><summary>${d.domain}: and ${count(members.length)} package${members.length === 1 ? '' : 's'} of nested sets (not counted)</summary>\n\n${cut(members, limit, (s) => `\`${s}\``)}\n\n</details>`);
   }
   out.push('<sub>A static estimate by nix-domains (no evaluation): see docs/impact-accuracy.md.</sub>');
   return `${out.join('\n\n')}\n`;
@@ -173,6 +182,9 @@ function text(report: ImpactReport, limit: number): string {
   }
   out.push(...report.notes.map((n) => `Note: ${n}`));
   out.push(['Changed files:', ...report.files.slice(0, limit).map((f) => `  ${f.status} ${f.path} → ${f.packages.join(' ') || (f.stdenv ? 'stdenv' : '-')}`)].join('\n'));
-  for (const d of report.domains) if (d.count > 0) out.push(`${d.domain} rebuilds: ${cut(d.packages, limit, (s) => s)}`);
+  for (const d of report.domains) {
+    if (d.count > 0) out.push(`${d.domain} rebuilds: ${cut(d.packages, limit, (s) => s)}`);
+    if (d.members?.length) out.push(`${d.domain} nested-set packages (not counted): ${cut(d.members, limit, (s) => s)}`);
+  }
   return `${out.join('\n')}\n`;
 }

@@ -24,13 +24,31 @@ export interface StdenvModel {
   rebuilds: Uint8Array;
   /** Manifest names that are no package, and the like. */
   problems: string[];
+  /**
+   * stdenv is built by bootstrap stages (nixpkgs' layout): what the stages bring forward is rebuilt
+   * by the last of them, so it rebuilds with stdenv too.
+   */
+  bootstrapped: boolean;
+}
+
+/**
+ * The files of a bootstrapped stdenv, read for x86_64-linux: nixpkgs' entry (`pkgs/stdenv/default.nix`,
+ * `booter.nix`), its generic builder and the Linux stages.
+ */
+const STDENV_FILES = /(^|\/)pkgs\/stdenv\/((default|booter)\.nix$|generic\/|linux\/)/;
+
+/** What the top-level `stdenv` is bound to in the domain, when a top-level file binds it (the example universe's `stdenv = callPackage ./stdenv { … }`). */
+function topLevelStdenv(analyzer: Analyzer): Target | undefined {
+  const { index, resolver } = analyzer;
+  const bound = (index.bindingsByName.get('stdenv') ?? []).some((b) => b.pathInFile.length === 1 && index.isTopLevelFile(b.file));
+  return bound || index.byNameByName.has('stdenv') ? resolver.lookupGlobal('stdenv') : undefined;
 }
 
 /** A formal that stands for a standard environment. */
 export const STDENV_INPUT = /^(stdenv\w*|\w*Stdenv\w*)$/;
 
 /** Derives the stdenv model of a domain graph (or takes the manifest's list instead). */
-export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declared?: readonly string[]): StdenvModel {
+export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declared?: readonly string[], fixedOutput?: Uint8Array): StdenvModel {
   const { graph, packages } = domainGraph;
   const { catalog, resolver, index } = analyzer;
   const domain = index.domain;
@@ -43,8 +61,23 @@ export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declar
 
   // The files of stdenv itself: the definition `stdenv` resolves to and the non-package files it takes in.
   const files = new Set<string>();
-  const root = resolver.lookupGlobal('stdenv');
+  const root = topLevelStdenv(analyzer);
   const derivedSeeds: number[] = [];
+  if (!root) {
+    // nixpkgs' stdenv is built by bootstrap stages (pkgs/stdenv/linux): what they build and bring
+    // forward (`inherit (prevStage) zlib …` in their overlays) is what stdenv is built from.
+    for (const [file, facts] of index.files) {
+      if (!STDENV_FILES.test(file)) continue;
+      files.add(file);
+      // The tarballs of bootstrap tools are built by hand, not by the stages.
+      if (/make-bootstrap-tools/.test(file)) continue;
+      for (const name of facts.stageNames ?? []) {
+        const target = resolver.lookupGlobal(name);
+        const at = target && !target.missing && !target.global ? indexOfTarget(target) : -1;
+        if (at >= 0) derivedSeeds.push(at);
+      }
+    }
+  }
   if (root && !root.missing && !root.global) {
     const queue = [root.file];
     const rootIndex = indexOfTarget(root);
@@ -83,7 +116,11 @@ export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declar
     for (const at of derivedSeeds) seeds.add(at);
   }
 
-  const closure = markDependencies(graph, seeds);
+  // Derived from a stdenv package (a domain whose stdenv is a package of its own), stdenv is built
+  // from that package's dependencies. Derived from bootstrap stages, from what they name only: the
+  // stages pass most inputs of what they build themselves, or leave them out, and a package's
+  // formals (flags, platform-specific inputs) say little about what the stage really uses.
+  const closure = root || declared ? markDependencies(graph, seeds) : new Uint8Array(graph.size);
   for (const at of seeds) closure[at] = 1;
 
   const users: number[] = [];
@@ -95,7 +132,7 @@ export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declar
       if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
     });
   }
-  const rebuilds = markDependants(graph, users);
+  const rebuilds = markDependants(graph, users, fixedOutput);
   for (const at of users) rebuilds[at] = 1;
-  return { source, closure, files, rebuilds, problems };
+  return { source, closure, files, rebuilds, problems, bootstrapped: !root && !declared && source === 'derived' };
 }

@@ -302,8 +302,8 @@ export function computeLevels(graph: DependencyGraph): GraphLevels {
 }
 
 /** Marks every node that depends, directly or transitively, on one of the seeds (a seed is marked only if it depends on a seed itself). */
-export function markDependants(graph: DependencyGraph, seeds: Iterable<number>): Uint8Array {
-  return walk(graph.size, graph.packedEdges().reverse, seeds);
+export function markDependants(graph: DependencyGraph, seeds: Iterable<number>, stop?: Uint8Array): Uint8Array {
+  return walk(graph.size, graph.packedEdges().reverse, seeds, stop);
 }
 
 /** Marks every node a seed depends on, directly or transitively. */
@@ -342,7 +342,8 @@ export function dependencyPath(graph: DependencyGraph, from: number, isTarget: (
   return null;
 }
 
-function walk(n: number, { offsets, targets }: PackedEdges, seeds: Iterable<number>): Uint8Array {
+/** Marks what the seeds reach; a node marked in `stop` is reached but not walked through. */
+function walk(n: number, { offsets, targets }: PackedEdges, seeds: Iterable<number>, stop?: Uint8Array): Uint8Array {
   const marked = new Uint8Array(n);
   const seedList = [...seeds];
   // Each node enters the queue at most once after being marked, plus the seeds once each.
@@ -351,6 +352,7 @@ function walk(n: number, { offsets, targets }: PackedEdges, seeds: Iterable<numb
   for (const seed of seedList) queue[tail++] = seed;
   for (let head = 0; head < tail; head++) {
     const v = queue[head]!;
+    if (stop?.[v]) continue;
     for (let e = offsets[v]!, end = offsets[v + 1]!; e < end; e++) {
       const w = targets[e]!;
       if (marked[w]) continue;

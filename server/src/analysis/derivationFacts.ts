@@ -1,0 +1,171 @@
+// What a file says about the derivation it builds: the attribute set given to a builder, and the
+// facts read from it (pname, version, meta, where Nix's meta.position points).
+import type { Node } from 'web-tree-sitter';
+import type { DrvFacts } from './facts';
+import { attrPathNames, forEach, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
+
+/** A set literal (`{ … }` or `rec { … }`). */
+export function isAttrset(node: Node): boolean {
+  return node.type === 'attrset_expression' || node.type === 'rec_attrset_expression';
+}
+
+/** Functions whose result is a derivation described by their attribute-set argument. */
+export const DERIVATION_BUILDER = /^(mkDerivation|mk[A-Z]\w*Derivation|build\w*(Package|Application|Module|Crate|Env|Gem|Extension)|derivation)$/;
+/** Helpers that make a derivation from a name and a script (trivial-builders), and fetchers. */
+export const TRIVIAL_BUILDER = /^(fetch[A-Z]?\w*|runCommand\w*|write(Text|Script|ShellScript|ShellApplication|Shell|Bash|Python3?|Perl)\w*|symlinkJoin|linkFarm\w*|buildEnv|makeSetupHook|substituteAll\w*|concatText\w*|applyPatches)$/;
+
+/** The attribute set that describes the file's derivation: the outermost set with pname or name. */
+export function findDerivation(root: Node): DrvFacts | undefined {
+  // Breadth-first, so the outermost derivation wins over ones nested in passthru or tests.
+  const queue: Node[] = [root];
+  for (let i = 0; i < queue.length && i < 20000; i++) {
+    const node = queue[i]!;
+    const bindings = isAttrset(node) ? derivationAttrs(node) : undefined;
+    if (bindings) return drvFacts(bindings, spanOf(node));
+    for (const child of node.namedChildren) if (child) queue.push(child);
+  }
+  return undefined;
+}
+
+/** The set's bindings by name, when it looks like derivation attributes (has pname, or name with src/version/meta). */
+export function derivationAttrs(node: Node): Map<string, Node> | undefined {
+  let set = unparen(node);
+  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set); // finalAttrs: { … }
+  if (!isAttrset(set)) return undefined;
+  const bindings = topBindings(set);
+  if (bindings.has('pname')) return bindings;
+  if (bindings.has('name') && (bindings.has('src') || bindings.has('version') || bindings.has('meta'))) return bindings;
+  return undefined;
+}
+
+/** The bindings of a set argument, or of `finalAttrs: { … }`, whatever they are. */
+export function looseAttrs(node: Node): Map<string, Node> | undefined {
+  let set = unparen(node);
+  // `finalAttrs: previousAttrs: { … }` too.
+  for (let i = 0; i < 3 && set.type === 'function_expression'; i++) set = unparen(set.childForFieldName('body') ?? set);
+  return isAttrset(set) ? topBindings(set) : undefined;
+}
+
+/** Binding name → binding node of a set (first attribute of each attrpath). */
+export function topBindings(set: Node): Map<string, Node> {
+  const map = new Map<string, Node>();
+  const bindings = set.namedChildren.find((c) => c!.type === 'binding_set');
+  for (const binding of bindings?.namedChildren ?? []) {
+    if (!binding) continue;
+    if (binding.type === 'binding') {
+      const names = attrPathNames(binding.childForFieldName('attrpath')!);
+      if (names && names.length > 0 && !map.has(names.join('.'))) map.set(names.join('.'), binding);
+    } else if (binding.type === 'inherit' || binding.type === 'inherit_from') {
+      for (const attr of binding.childForFieldName('attrs')?.namedChildren ?? []) {
+        if (attr) map.set(attr.text, binding);
+      }
+    }
+  }
+  return map;
+}
+
+export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts {
+  const value = (b: Node | undefined) => (b?.type === 'binding' ? b.childForFieldName('expression') : null);
+  const nameSpan = (b: Node | undefined) => (b ? spanOf(b.childForFieldName('attrpath') ?? b) : undefined);
+  const facts: DrvFacts = { span: fallback, maintainers: [] };
+  const pname = literalString(value(bindings.get('pname')) && unparen(value(bindings.get('pname'))!));
+  const version = literalString(value(bindings.get('version')));
+  const name = literalString(value(bindings.get('name')));
+  if (pname !== undefined) facts.pname = pname;
+  else if (name !== undefined) facts.pname = name;
+  if (version !== undefined) facts.version = version;
+
+  const metaSet = new Map<string, Node>();
+  const metaBinding = bindings.get('meta');
+  if (metaBinding?.type === 'inherit_from') {
+    const from = metaBinding.childForFieldName('expression');
+    const names = from && referencePath(unparen(from));
+    if (names) facts.metaOf = names;
+  }
+  const meta = value(metaBinding);
+  const metaNames = meta && referencePath(unparen(meta));
+  if (metaNames && metaNames.length > 1 && metaNames.at(-1) === 'meta') facts.metaOf = metaNames.slice(0, -1);
+  // `meta = with lib; { … } // extraMeta;`: the literal sets on either side of `//` (the right wins).
+  for (const part of meta ? updatedSets(peelWith(meta)) : []) for (const [k, b] of topBindings(part)) metaSet.set(k, b);
+  for (const [key, binding] of bindings) if (key.startsWith('meta.')) metaSet.set(key.slice(5), binding);
+
+  const description = metaSet.get('description');
+  const descriptionText = literalString(value(description));
+  if (descriptionText !== undefined) facts.description = descriptionText;
+  const homepage = literalString(value(metaSet.get('homepage')));
+  if (homepage !== undefined) facts.homepage = homepage;
+  const license = value(metaSet.get('license'));
+  if (license) facts.license = licenseText(license);
+  const maintainers = value(metaSet.get('maintainers'));
+  if (maintainers) facts.maintainers = maintainerHandles(maintainers);
+
+  facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
+  return facts;
+}
+
+/** The attribute sets of `a // b // …` (or of one set), left to right; other operands are skipped. */
+export function updatedSets(node: Node, depth = 0): Node[] {
+  const current = unparen(node);
+  if (isAttrset(current)) return [current];
+  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
+  const left = current.childForFieldName('left');
+  const right = current.childForFieldName('right');
+  return [...(left ? updatedSets(peelWith(left), depth + 1) : []), ...(right ? updatedSets(peelWith(right), depth + 1) : [])];
+}
+
+export function peelWith(node: Node): Node {
+  let current = unparen(node);
+  while (current.type === 'with_expression' || current.type === 'let_expression') {
+    current = unparen(current.childForFieldName('body') ?? current);
+    if (current === node) break;
+  }
+  return current;
+}
+
+function licenseText(node: Node): string | undefined {
+  const body = peelWith(node);
+  const one = (n: Node) => {
+    const names = referencePath(unparen(n));
+    return names ? names[names.length - 1] : literalString(n);
+  };
+  if (body.type === 'list_expression') {
+    const parts = body.namedChildren.map((e) => e && one(e)).filter((x): x is string => !!x);
+    return parts.length ? parts.join(', ') : undefined;
+  }
+  return one(body);
+}
+
+/** Maintainer handles named in `with lib.maintainers; [ a b ]`, `[ maintainers.a ]`, `teams.x.members`. */
+export function maintainerHandles(node: Node): { handle: string; span: Span }[] {
+  const handles: { handle: string; span: Span }[] = [];
+  forEach(node, (n) => {
+    if (n.type === 'variable_expression') {
+      const name = n.childForFieldName('name')!;
+      if (!['lib', 'maintainers', 'teams', 'with'].includes(name.text)) handles.push({ handle: name.text, span: spanOf(name) });
+      return false;
+    }
+    if (n.type === 'select_expression') {
+      const names = referencePath(n);
+      const at = names ? names.lastIndexOf('maintainers') : -1;
+      const attrs = n.childForFieldName('attrpath')?.childrenForFieldName('attr') ?? [];
+      if (names && at >= 0 && at === names.length - 2) {
+        handles.push({ handle: names[names.length - 1]!, span: spanOf(attrs[attrs.length - 1]!) });
+      }
+      return false;
+    }
+    if (n.type === 'with_expression') {
+      const body = n.childForFieldName('body');
+      if (body) forEach(body, (inner) => {
+        if (inner.type === 'variable_expression') {
+          const name = inner.childForFieldName('name')!;
+          handles.push({ handle: name.text, span: spanOf(name) });
+          return false;
+        }
+        return inner.type !== 'select_expression';
+      });
+      return false;
+    }
+    return true;
+  });
+  return handles;
+}

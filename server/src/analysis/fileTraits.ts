@@ -1,0 +1,100 @@
+// What a file says about itself beyond its value: what it imports, what its overlays and bootstrap
+// stages name, whether it makes fixed-output derivations, whether its function returns a function,
+// whether a binding is marked recurseIntoAttrs. Read by the index, the impact model and stdenv.
+import type { Node } from 'web-tree-sitter';
+import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
+import { resolvePathLiteral } from './facts';
+import { forEach, referencePath, unparen } from './syntax';
+
+/** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
+export function importedPaths(root: Node, file: string): string[] {
+  const out = new Set<string>();
+  forEach(root, (node) => {
+    if (node.type !== 'apply_expression') return true;
+    const fn = node.childForFieldName('function');
+    const argument = node.childForFieldName('argument');
+    if (fn?.type === 'variable_expression' && fn.text === 'import' && argument?.type === 'path_expression') {
+      const target = resolvePathLiteral(file, argument.text);
+      if (target !== undefined) out.add(target);
+    }
+    return true;
+  });
+  return [...out];
+}
+
+/** Whether a value is a function: a lambda, or a helper applied to one (`lib.makeOverridable ({ url, … }: …)`). */
+export function returnsFunction(node: Node, depth = 0): boolean {
+  const n = unparen(node);
+  if (n.type === 'function_expression') return true;
+  if (n.type !== 'apply_expression' || depth > 4) return false;
+  const fn = n.childForFieldName('function');
+  const last = fn && referencePath(unparen(fn))?.at(-1);
+  const argument = n.childForFieldName('argument');
+  if (!argument || (last && (DERIVATION_BUILDER.test(last) || TRIVIAL_BUILDER.test(last)))) return false;
+  return returnsFunction(argument, depth + 1);
+}
+
+/** Whether `outputHash` is bound, inherited or a formal anywhere in the file. */
+export function mentionsOutputHash(root: Node): boolean {
+  let found = false;
+  forEach(root, (node) => {
+    if (found) return false;
+    if (node.type === 'identifier' && node.text === 'outputHash') {
+      const parent = node.parent?.type;
+      if (parent === 'attrpath' || parent === 'formal' || parent === 'inherited_attrs') found = true;
+    }
+    return true;
+  });
+  return found;
+}
+
+const STAGES = new Set(['prevStage', 'super', 'self', 'prev', 'final']);
+
+/**
+ * The names bound by the sets that overlays (`self: super: { … }`, also `… // { … }`) return,
+ * and the names taken from another stage (`prevStage.x`, `inherit (super) x y;`).
+ */
+export function stageNames(root: Node): string[] {
+  const out = new Set<string>();
+  forEach(root, (node) => {
+    if (node.type === 'select_expression') {
+      const names = referencePath(node);
+      if (names && names.length > 1 && STAGES.has(names[0]!)) out.add(names[1]!);
+      return true;
+    }
+    if (node.type === 'inherit_from') {
+      const from = node.childForFieldName('expression');
+      if (from && STAGES.has(unparen(from).text)) {
+        for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) out.add(attr.text);
+      }
+      return true;
+    }
+    if (node.type !== 'function_expression' || !node.childForFieldName('universal')) return true;
+    const inner = unparen(node.childForFieldName('body') ?? node);
+    if (inner.type !== 'function_expression' || !inner.childForFieldName('universal')) return true;
+    const body = unparen(inner.childForFieldName('body') ?? inner);
+    const sets = body.type === 'binary_expression' ? [body.childForFieldName('left'), body.childForFieldName('right')] : [body];
+    for (const set of sets) {
+      const current = set && unparen(set);
+      if (current && isAttrset(current)) for (const name of topBindings(current).keys()) out.add(name.split('.')[0]!);
+    }
+    return true;
+  });
+  return [...out];
+}
+
+/** Whether an expression is marked `recurseIntoAttrs` (also past `let`, and on either side of `//`). */
+export function recursedInto(node: Node, depth = 0): true | undefined {
+  let n = unparen(node);
+  while ((n.type === 'let_expression' || n.type === 'with_expression') && depth < 8) n = unparen(n.childForFieldName('body') ?? n), depth++;
+  if (depth > 8) return undefined;
+  if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    return (left && recursedInto(left, depth + 1)) || (right && recursedInto(right, depth + 1)) || undefined;
+  }
+  if (n.type !== 'apply_expression') return undefined;
+  let head: Node = n;
+  while (head.type === 'apply_expression') head = unparen(head.childForFieldName('function') ?? head);
+  return referencePath(head)?.at(-1) === 'recurseIntoAttrs' ? true : undefined;
+}

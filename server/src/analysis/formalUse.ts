@@ -1,0 +1,153 @@
+// How a package file uses each of its inputs. A formal that only tests use (`nativeCheckInputs`),
+// only `passthru` or `meta` name, or only a flag left at its default switches on
+// (`lib.optionals withDocs [ doxygen ]`), is no input of the derivation Nix builds: a change to it
+// rebuilds nothing. On the real core, such inputs chained the rebuild closure of a leaf into a few
+// hundred packages Nix does not rebuild.
+import type { Node } from 'web-tree-sitter';
+import { attrPathNames, referencePath, unparen } from './syntax';
+
+/** How a formal is used: in the derivation (`build`), only under a condition the index cannot read (`maybe`), or not at all (`none`). */
+export type FormalUse = 'build' | 'maybe' | 'none';
+
+/** Bindings whose value is not part of the derivation Nix builds (or only when tests run). */
+const NOT_BUILT = new Set(['passthru', 'meta', 'nativeCheckInputs', 'checkInputs', 'nativeInstallCheckInputs', 'installCheckInputs']);
+const OPTIONAL = new Set(['optional', 'optionals', 'optionalString', 'optionalAttrs', 'mkIf']);
+
+/** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
+const PLATFORM: Record<string, boolean> = {
+  isLinux: true, isx86: true, isx86_64: true, is64bit: true, isGnu: true, isElf: true, isUnix: true, hasCC: true,
+  isDarwin: false, isAarch64: false, isAarch32: false, isAarch: false, isAarch64Darwin: false, isStatic: false,
+  isMusl: false, isFreeBSD: false, isOpenBSD: false, isNetBSD: false, isBSD: false, isCygwin: false, isWindows: false,
+  isMinGW: false, isi686: false, is32bit: false, isRiscV: false, isRiscV64: false, isPower: false, isPower64: false,
+  isMips: false, isMips64: false, isWasm: false, isWasi: false, isiOS: false, isMacOS: false, isSunOS: false,
+  isAndroid: false, useLLVM: false, isGhcjs: false, isS390: false, isLoongArch64: false, isMicroBlaze: false,
+  isArmv7: false, isM68k: false, isOr1k: false, isAvr: false, isRedox: false, isNone: false, isx86_32: false,
+};
+const PLATFORMS = /^(host|build|target)Platform$/;
+
+/**
+ * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
+ * isLinux && isStatic`, `stdenv.hostPlatform != stdenv.buildPlatform`) or on flags with a literal
+ * default (`flags`: `withDocs ? false`), or undefined when it depends on anything else.
+ */
+export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean> = new Map(), depth = 0): boolean | undefined {
+  const n = unparen(node);
+  if (depth > 24) return undefined;
+  if (n.type === 'with_expression') return platformCondition(n.childForFieldName('body') ?? n, flags, depth + 1);
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+    const inner = platformCondition(n.childForFieldName('argument') ?? n, flags, depth + 1);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (n.type === 'binary_expression') {
+    const op = n.childForFieldName('operator')?.text;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return undefined;
+    if (op === '==' || op === '!=') {
+      // Native builds: every platform of the stdenv is the same one.
+      const l = referencePath(unparen(left))?.at(-1);
+      const r = referencePath(unparen(right))?.at(-1);
+      if (!l || !r || !PLATFORMS.test(l) || !PLATFORMS.test(r)) return undefined;
+      return op === '==';
+    }
+    const a = platformCondition(left, flags, depth + 1);
+    const b = platformCondition(right, flags, depth + 1);
+    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+    if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+    return undefined;
+  }
+  const names = referencePath(n);
+  if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
+  const flag = names?.at(-1);
+  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.'))) ? PLATFORM[flag] : undefined;
+}
+
+/** The formals with a literal boolean default (`withDocs ? false`). */
+export function literalFlags(formals: Node): Map<string, boolean> {
+  const flags = new Map<string, boolean>();
+  for (const formal of formals.childrenForFieldName('formal')) {
+    const name = formal?.childForFieldName('name')?.text;
+    const value = formal?.childForFieldName('default')?.text;
+    if (name && (value === 'true' || value === 'false')) flags.set(name, value === 'true');
+  }
+  return flags;
+}
+
+/** How each formal of a file's function is used in its body. */
+export function formalUses(fn: Node, names: readonly string[]): Map<string, FormalUse> {
+  const uses = new Map<string, FormalUse>(names.map((n) => [n, 'none']));
+  const formals = fn.childForFieldName('formals');
+  const flags = formals ? literalFlags(formals) : new Map<string, boolean>();
+  const body = fn.childForFieldName('body');
+  if (!body) return uses;
+  // The strongest use reachable on the way down: `none` under a false condition or in a binding
+  // Nix does not build with, `maybe` under a condition the index cannot read. A stack, not
+  // recursion: bodies nest deep.
+  const stack: Array<[Node, FormalUse]> = [[body, 'build']];
+  let steps = 0;
+  const push = (node: Node, mode: FormalUse) => stack.push([node, mode]);
+  while (stack.length > 0 && steps++ < 200_000) {
+    const [node, mode] = stack.pop()!;
+    visitOne(node, mode, push, uses, flags);
+  }
+  return uses;
+}
+
+function visitOne(node: Node, mode: FormalUse, push: (node: Node, mode: FormalUse) => void, uses: Map<string, FormalUse>, flags: ReadonlyMap<string, boolean>): void {
+  if (mode === 'none') return;
+  const use = (name: string) => {
+    const current = uses.get(name);
+    if (current !== undefined && rank(mode) > rank(current)) uses.set(name, mode);
+  };
+  if (node.type === 'variable_expression') return use(node.text);
+  // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
+  if (node.type === 'inherit') {
+    for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(attr.text);
+    return;
+  }
+  if (node.type === 'binding') {
+    const attrpath = node.childForFieldName('attrpath');
+    const first = attrpath && attrPathNames(attrpath)?.[0];
+    if (first && NOT_BUILT.has(first)) return;
+  }
+  if (node.type === 'if_expression') {
+    const condition = node.childForFieldName('condition');
+    const known = condition ? platformCondition(condition, flags) : undefined;
+    if (condition) push(condition, mode);
+    const consequence = node.childForFieldName('consequence');
+    const alternative = node.childForFieldName('alternative');
+    if (consequence) push(consequence, known === undefined ? weaker(mode) : known ? mode : 'none');
+    if (alternative) push(alternative, known === undefined ? weaker(mode) : known ? 'none' : mode);
+    return;
+  }
+  if (node.type === 'apply_expression') {
+    const call = optionalCall(node);
+    if (call) {
+      const known = platformCondition(call.condition, flags);
+      push(call.condition, mode);
+      push(call.value, known === undefined ? weaker(mode) : known ? mode : 'none');
+      return;
+    }
+  }
+  for (const child of node.namedChildren) if (child) push(child, mode);
+}
+
+/** `lib.optionals cond [ … ]` (also `optional`, `optionalString`, `optionalAttrs`, `mkIf`): its condition and value. */
+function optionalCall(node: Node): { condition: Node; value: Node } | undefined {
+  const fn = node.childForFieldName('function');
+  const value = node.childForFieldName('argument');
+  const inner = fn && unparen(fn);
+  if (!inner || inner.type !== 'apply_expression' || !value) return undefined;
+  const head = inner.childForFieldName('function');
+  const condition = inner.childForFieldName('argument');
+  const name = head && referencePath(unparen(head))?.at(-1);
+  return name && OPTIONAL.has(name) && condition ? { condition, value } : undefined;
+}
+
+function rank(use: FormalUse): number {
+  return use === 'build' ? 2 : use === 'maybe' ? 1 : 0;
+}
+
+function weaker(mode: FormalUse): FormalUse {
+  return mode === 'build' ? 'maybe' : mode;
+}

@@ -1,0 +1,65 @@
+// The names a rebuild is counted in, as Nix and nixpkgs' CI count them: every attribute of the
+// top-level package set, aliases and versions included (`boost` and `boost181` are two attributes
+// that rebuild), each with the package it evaluates to. A package no top-level name reaches
+// (`python3Packages.six`) is listed by its attribute path, apart. Members of sets marked
+// recurseIntoAttrs count as CI counts them (`xorg.libX11`), where the index can see the set;
+// sets made at evaluation time (`python311Packages = recurseIntoAttrs python311.pkgs`) it cannot.
+import type { Analyzer } from '../analyzer';
+import { targetKey, type Package } from '../packages';
+import { STDENV_INPUT } from './stdenv';
+
+/** The top-level attribute names of a domain. */
+export interface TopLevelAttributes {
+  /** Names by package (`targetKey`), sorted. */
+  byPackage: Map<string, string[]>;
+  /**
+   * Top-level names that evaluate to a standard environment (`stdenv`, `gccStdenv`, `clang16Stdenv`):
+   * derivations that rebuild with stdenv, though the index knows them as no package.
+   */
+  stdenvs: string[];
+}
+
+/** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
+export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
+  return analyzer.catalog.memo('topLevelAttributes', () => {
+    const { index, resolver, catalog } = analyzer;
+    const names = new Set<string>(index.byNameByName.keys());
+    const recursive = new Set<string>();
+    for (const binding of index.allBindings()) {
+      if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
+      names.add(binding.name);
+      if (binding.recurse) recursive.add(binding.name);
+    }
+    // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,
+    // `llvmPackages_17.clang`); sets made at evaluation time (`python311.pkgs`) it cannot.
+    for (const name of recursive) {
+      const set = resolver.lookupGlobal(name);
+      if (!set?.set) continue;
+      for (const attr of set.set.attrs) names.add(`${name}.${attr.name}`);
+    }
+    const byPackage = new Map<string, string[]>();
+    const stdenvs: string[] = [];
+    for (const name of [...names].sort()) {
+      const [head, member] = name.split('.');
+      const found = resolver.lookupGlobal(head!);
+      const target = member === undefined ? found : found && resolver.select(found, member);
+      const pkg = target && !target.global && !target.missing ? catalog.packageAt(target) : undefined;
+      if (pkg) {
+        const key = targetKey(pkg.target);
+        const list = byPackage.get(key);
+        if (list) list.push(name);
+        else byPackage.set(key, [name]);
+      } else if (STDENV_INPUT.test(name) && !/^(mk|make|override|with)/.test(name)) {
+        stdenvs.push(name);
+      }
+    }
+    // The top-level set's own stdenv comes from the stage that builds it, not from a binding.
+    if (!names.has('stdenv')) stdenvs.unshift('stdenv');
+    return { byPackage, stdenvs };
+  });
+}
+
+/** The top-level names of a package (none for a package only a nested set reaches). */
+export function attributeNamesOf(analyzer: Analyzer, pkg: Package): readonly string[] {
+  return topLevelAttributes(analyzer).byPackage.get(targetKey(pkg.target)) ?? [];
+}
