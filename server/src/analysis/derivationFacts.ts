@@ -1,8 +1,23 @@
 // What a file says about the derivation it builds: the attribute set given to a builder, and the
 // facts read from it (pname, version, meta, where Nix's meta.position points).
 import type { Node } from 'web-tree-sitter';
-import type { DrvFacts } from './facts';
 import { attrPathNames, forEach, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
+
+
+export interface DrvFacts {
+  /** Where Nix's meta.position points: meta.description, else pname, else name. */
+  span: Span;
+  pname?: string;
+  version?: string;
+  description?: string;
+  homepage?: string;
+  license?: string;
+  maintainers: { handle: string; span: Span }[];
+  /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
+  metaOf?: string[];
+  /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
+  metaFile?: string;
+}
 
 /** A set literal (`{ … }` or `rec { … }`). */
 export function isAttrset(node: Node): boolean {

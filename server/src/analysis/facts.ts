@@ -1,11 +1,13 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import path from 'node:path';
-import { DERIVATION_BUILDER, derivationAttrs, drvFacts, findDerivation, isAttrset, looseAttrs, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
+import { DERIVATION_BUILDER, derivationAttrs, drvFacts, type DrvFacts, findDerivation, isAttrset, looseAttrs, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
 import { importedPaths, mentionsOutputHash, recursedInto, returnsFunction, stageNames } from './fileTraits';
 import { formalUses, platformCondition } from './formalUse';
 import {
-  attrPathNames, docCommentBefore, forEach, literalString, referencePath, spanOf, unparen, type Span,
+  attrPathNames, docCommentBefore, forEach, literalString, referencePath, resolvePathLiteral, spanOf, unparen, type Span,
 } from './syntax';
+
+export type { DrvFacts };
 
 /**
  * What one file contributes to the domain index, extracted from its syntax tree once.
@@ -73,20 +75,6 @@ export interface Attr { name: string; span: Span; val: Val; doc?: string; recurs
 /** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */
 export interface Formal { name: string; span: Span; hasDefault: boolean; use?: 'maybe' | 'none' }
 
-export interface DrvFacts {
-  /** Where Nix's meta.position points: meta.description, else pname, else name. */
-  span: Span;
-  pname?: string;
-  version?: string;
-  description?: string;
-  homepage?: string;
-  license?: string;
-  maintainers: { handle: string; span: Span }[];
-  /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
-  metaOf?: string[];
-  /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
-  metaFile?: string;
-}
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
 export const FACTS_VERSION = 7;
@@ -102,13 +90,6 @@ const WRAPPERS = new Set([
   'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith', 'toPythonApplication', 'toPythonModule', 'getBin', 'getDev', 'getLib', 'getOutput',
 ]);
 
-/** Resolves a path literal against the file's folder into a domain-relative path, or undefined. */
-export function resolvePathLiteral(fromFile: string, literal: string): string | undefined {
-  if (!literal.startsWith('./') && !literal.startsWith('../') && literal !== '.' && literal !== '..') return undefined;
-  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), literal));
-  if (joined.startsWith('../') || joined === '..') return undefined;
-  return joined === '.' ? '' : joined.replace(/\/$/, '');
-}
 
 /** Extracts a file's facts from its syntax tree (or records that its parse was cut off). */
 export function extractFacts(filePath: string, tree: Tree, timedOut = false): FileFacts {

@@ -3,7 +3,7 @@
 // whether a binding is marked recurseIntoAttrs. Read by the index, the impact model and stdenv.
 import type { Node } from 'web-tree-sitter';
 import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
-import { resolvePathLiteral } from './facts';
+import { resolvePathLiteral } from './syntax';
 import { forEach, referencePath, unparen } from './syntax';
 
 /** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */

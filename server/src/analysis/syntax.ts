@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 
 /** A range as [startLine, startCharacter, endLine, endCharacter]: zero-based, UTF-16 columns (LSP's default). */
@@ -172,4 +173,12 @@ function stripComment(text: string): string {
     return rows.map((r) => r.slice(Number.isFinite(indent) ? indent : 0).replace(/^\* ?/, '')).join('\n');
   }
   return text.replace(/^#+ ?/, '');
+}
+
+/** Resolves a path literal against the file's folder into a domain-relative path, or undefined. */
+export function resolvePathLiteral(fromFile: string, literal: string): string | undefined {
+  if (!literal.startsWith('./') && !literal.startsWith('../') && literal !== '.' && literal !== '..') return undefined;
+  const joined = path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), literal));
+  if (joined.startsWith('../') || joined === '..') return undefined;
+  return joined === '.' ? '' : joined.replace(/\/$/, '');
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Analyzer, NixDocument } from '../analyzer';
-import { resolvePathLiteral } from '../facts';
+import { resolvePathLiteral } from '../syntax';
 import type { Scope, Target } from '../resolve';
 import { ancestors, attrName, attrPathNames, findParent, referencePath, spanOf, type Span } from '../syntax';
 import { listByConvention } from './maintainers';
