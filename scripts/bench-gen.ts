@@ -104,9 +104,19 @@ export async function generateUniverse(opts: GenerateOptions): Promise<Summary> 
     commits[d] = await commitAll(path.join(opts.out, d), files[d], `${d}: benchmark universe (seed ${seed}, ${opts.scale})`);
   }
 
-  const summary = summarise(seed, opts.scale, plan, files, commits as Record<DomainName, string>, maintainers.identifierHandles.length + maintainers.quotedHandles.length, libFolder().functions);
-  if (opts.scale === 'full' && summary.domains.core.nixFiles < 40_000) throw new Error(`core has only ${summary.domains.core.nixFiles} .nix files`);
-  if (opts.scale === 'small' && summary.domains.core.nixFiles < 2_000) throw new Error(`core has only ${summary.domains.core.nixFiles} .nix files`);
+  const summary = summarise(
+    seed,
+    opts.scale,
+    plan,
+    files,
+    commits as Record<DomainName, string>,
+    maintainers.identifierHandles.length + maintainers.quotedHandles.length,
+    libFolder().functions,
+  );
+  if (opts.scale === 'full' && summary.domains.core.nixFiles < 40_000)
+    throw new Error(`core has only ${summary.domains.core.nixFiles} .nix files`);
+  if (opts.scale === 'small' && summary.domains.core.nixFiles < 2_000)
+    throw new Error(`core has only ${summary.domains.core.nixFiles} .nix files`);
   summary.elapsedMs = Math.round(performance.now() - started);
   await writeFile(path.join(opts.out, 'universe.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
@@ -180,11 +190,17 @@ function printSummary(s: Summary, out: string): void {
   console.log(`universe in ${out} (seed ${s.seed}, ${s.scale}) in ${(s.elapsedMs / 1000).toFixed(1)} s`);
   for (const d of DOMAINS) {
     const x = s.domains[d];
-    console.log(`  ${d.padEnd(7)} ${String(x.files).padStart(6)} files (${x.nixFiles} .nix), ${String(x.packages).padStart(6)} packages, ${mb(x.bytes)}, ${x.commit.slice(0, 12)}`);
+    console.log(
+      `  ${d.padEnd(7)} ${String(x.files).padStart(6)} files (${x.nixFiles} .nix), ${String(x.packages).padStart(6)} packages, ${mb(x.bytes)}, ${x.commit.slice(0, 12)}`,
+    );
   }
   const p = s.packages;
-  console.log(`  packages: ${p.byName} by-name, ${p.callPackage} callPackage, ${p.python} python3Packages, ${p.tcl} tclPackages, ${p.rust} rust, ${p.extras} extras`);
-  console.log(`  ${s.maintainers} maintainers, ${s.libFunctions} lib functions, levels 0..${s.maxLevel}, ${s.cycleCount} cycles, ${s.missingRefs.length} missing inputs`);
+  console.log(
+    `  packages: ${p.byName} by-name, ${p.callPackage} callPackage, ${p.python} python3Packages, ${p.tcl} tclPackages, ${p.rust} rust, ${p.extras} extras`,
+  );
+  console.log(
+    `  ${s.maintainers} maintainers, ${s.libFunctions} lib functions, levels 0..${s.maxLevel}, ${s.cycleCount} cycles, ${s.missingRefs.length} missing inputs`,
+  );
 }
 
 if (require.main === module) {

@@ -34,7 +34,8 @@ export interface BenchOptions {
 }
 
 const REPO = path.resolve(__dirname, '..');
-const USAGE = 'usage: bench [--scale small|full] [--out DIR] [--requests N] [--edits N] [--json FILE] [--real all|none|N] [--only synthetic|real]';
+const USAGE =
+  'usage: bench [--scale small|full] [--out DIR] [--requests N] [--edits N] [--json FILE] [--real all|none|N] [--only synthetic|real]';
 /** The real domains: ../shared/corpus/aux beside the checkout, or NIX_DOMAINS_CORPUS. */
 const CORPUS = process.env.NIX_DOMAINS_CORPUS ?? path.resolve(REPO, '..', 'shared', 'corpus', 'aux');
 
@@ -50,7 +51,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   for (let i = 0; i < argv.length; i++) {
     const [flag, value] = [argv[i]!, argv[i + 1]];
     if (flag === '--scale' && (value === 'small' || value === 'full')) scale = value;
-    else if (flag === '--real' && value && /^(all|none|[1-9]\d*)$/.test(value)) real = value === 'all' || value === 'none' ? value : Number(value);
+    else if (flag === '--real' && value && /^(all|none|[1-9]\d*)$/.test(value))
+      real = value === 'all' || value === 'none' ? value : Number(value);
     else if (flag === '--only' && (value === 'synthetic' || value === 'real')) only = value;
     else if (flag === '--out' && value) out = value;
     else if (flag === '--json' && value) json = value;
@@ -78,8 +80,14 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const results: Omit<Results, 'figures'> = {
     machine: describeMachine(REPO),
     options: {
-      scale: options.scale, universe: options.out, domain: options.domain, requests: options.requests,
-      edits: options.edits, openFiles: options.openFiles, seed: options.seed, real: String(options.real),
+      scale: options.scale,
+      universe: options.out,
+      domain: options.domain,
+      requests: options.requests,
+      edits: options.edits,
+      openFiles: options.openFiles,
+      seed: options.seed,
+      real: String(options.real),
       ...(options.only ? { only: options.only } : {}),
     },
     waves: {},
@@ -111,14 +119,27 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     if (options.real !== 'none' && options.only !== 'synthetic') {
       const bundle = path.join(CORPUS, 'core.bundle');
       if (!existsSync(bundle)) throw new Error(`the real domains are missing: ${bundle} (set NIX_DOMAINS_CORPUS, or --real none)`);
-      results.real = await part('real core', () => benchReal(bundle, dist, log, options.real === 'all' ? undefined : (options.real as number)));
+      results.real = await part('real core', () =>
+        benchReal(bundle, dist, log, options.real === 'all' ? undefined : (options.real as number)),
+      );
     }
     if (options.only === 'real') return { ...results, figures: figuresOf(results) };
     const packageFiles = listPackageFiles(root);
-    results.server = await part('server', () => benchServer({
-      root, serverPath, cacheHome: path.join(temp, 'server-cache'), packageFiles,
-      requests: options.requests, edits: options.edits, openFiles: options.openFiles, seed: options.seed,
-    }, log));
+    results.server = await part('server', () =>
+      benchServer(
+        {
+          root,
+          serverPath,
+          cacheHome: path.join(temp, 'server-cache'),
+          packageFiles,
+          requests: options.requests,
+          edits: options.edits,
+          openFiles: options.openFiles,
+          seed: options.seed,
+        },
+        log,
+      ),
+    );
     log(`CLI index of ${root} …`);
     results.cli = await part('cli index', () => benchCliIndex(cliPath, root, path.join(temp, 'cli-cache')));
     log('maintainers …');
@@ -143,10 +164,13 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => {
-    process.exitCode = code;
-  }, (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  });
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -28,7 +28,8 @@ const builds = [
   // Index worker threads; found beside server.js and cli.js at run time.
   { entryPoints: ['server/src/analysis/indexing/indexWorker.ts'], outfile: `${out}/indexWorker.js` },
   {
-    entryPoints: ['server/src/cli/main.ts'], outfile: `${out}/cli.js`,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: `${out}/cli.js`,
     banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
   },
 ];

@@ -24,7 +24,8 @@ export async function checkServer(serverPath: string): Promise<void> {
     } finally {
       await client.stop();
     }
-    if (client.process.exitCode !== 0) throw new Error(`the server did not shut down cleanly (${client.process.signalCode ?? `exit code ${client.process.exitCode}`})`);
+    if (client.process.exitCode !== 0)
+      throw new Error(`the server did not shut down cleanly (${client.process.signalCode ?? `exit code ${client.process.exitCode}`})`);
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

@@ -50,24 +50,63 @@ const glibc = 'pkgs/by-name/gl/glibc/package.nix';
 const llvm = 'pkgs/by-name/ll/llvm/package.nix';
 const pythons = 'pkgs/development/interpreters/python/default.nix';
 const waveBranches: WaveBranch[] = [
-  { name: 'Wave1.1', from: 'main', file: glibc, bump: ['version = "2.37";', 'version = "2.38";'], hashKey: 'glibc-2.38', message: 'glibc: 2.37 -> 2.38' },
-  { name: 'Wave1.2', from: 'Wave1.1', file: llvm, bump: ['version = "16.0.6";', 'version = "17.0.6";'], hashKey: 'llvm-17.0.6', message: 'llvm: 16.0.6 -> 17.0.6' },
-  { name: 'WIP-Wave1.3', from: 'Wave1.2', file: pythons, bump: ['patch = "4";', 'patch = "9";'], hashKey: 'cpython-3.11.9', message: 'python311: 3.11.4 -> 3.11.9' },
-  { name: 'Wave2.1', from: 'main', file: glibc, bump: ['version = "2.37";', 'version = "2.39";'], hashKey: 'glibc-2.39', message: 'glibc: 2.37 -> 2.39' },
-  { name: 'WIP-Wave2.2', from: 'Wave2.1', file: llvm, bump: ['version = "16.0.6";', 'version = "18.1.8";'], hashKey: 'llvm-18.1.8', message: 'llvm: 16.0.6 -> 18.1.8' },
-  { name: 'WIP-Wave3.1', from: 'main', file: glibc, bump: ['version = "2.37";', 'version = "2.40";'], hashKey: 'glibc-2.40', message: 'glibc: 2.37 -> 2.40' },
+  {
+    name: 'Wave1.1',
+    from: 'main',
+    file: glibc,
+    bump: ['version = "2.37";', 'version = "2.38";'],
+    hashKey: 'glibc-2.38',
+    message: 'glibc: 2.37 -> 2.38',
+  },
+  {
+    name: 'Wave1.2',
+    from: 'Wave1.1',
+    file: llvm,
+    bump: ['version = "16.0.6";', 'version = "17.0.6";'],
+    hashKey: 'llvm-17.0.6',
+    message: 'llvm: 16.0.6 -> 17.0.6',
+  },
+  {
+    name: 'WIP-Wave1.3',
+    from: 'Wave1.2',
+    file: pythons,
+    bump: ['patch = "4";', 'patch = "9";'],
+    hashKey: 'cpython-3.11.9',
+    message: 'python311: 3.11.4 -> 3.11.9',
+  },
+  {
+    name: 'Wave2.1',
+    from: 'main',
+    file: glibc,
+    bump: ['version = "2.37";', 'version = "2.39";'],
+    hashKey: 'glibc-2.39',
+    message: 'glibc: 2.37 -> 2.39',
+  },
+  {
+    name: 'WIP-Wave2.2',
+    from: 'Wave2.1',
+    file: llvm,
+    bump: ['version = "16.0.6";', 'version = "18.1.8";'],
+    hashKey: 'llvm-18.1.8',
+    message: 'llvm: 16.0.6 -> 18.1.8',
+  },
+  {
+    name: 'WIP-Wave3.1',
+    from: 'main',
+    file: glibc,
+    bump: ['version = "2.37";', 'version = "2.40";'],
+    hashKey: 'glibc-2.40',
+    message: 'glibc: 2.37 -> 2.40',
+  },
 ];
 
 /** A fake but well-formed SRI hash; the source files use the same scheme. */
 export function placeholderHash(key: string): string {
-  return 'sha256-' + createHash('sha256').update(`nix-domains-example:${key}`).digest('base64');
+  return `sha256-${createHash('sha256').update(`nix-domains-example:${key}`).digest('base64')}`;
 }
 
 /** Creates the example universe in `targetDir` (removed first if it holds one already). */
-export async function createExampleUniverse(
-  targetDir: string,
-  options: { sourceDir?: string } = {},
-): Promise<ExampleUniverse> {
+export async function createExampleUniverse(targetDir: string, options: { sourceDir?: string } = {}): Promise<ExampleUniverse> {
   const sourceDir = options.sourceDir ?? exampleSourceDir;
   const root = path.resolve(targetDir);
   await clearTarget(root, sourceDir);
@@ -114,15 +153,11 @@ export async function createExampleUniverse(
       contentByBranch.set(wave.name, files);
       const who = `${author.name} <${author.email}> ${hour(5 + i)} +0000`;
       stream +=
-        `commit refs/heads/${wave.name}\nauthor ${who}\ncommitter ${who}\n${data(wave.message + '\n')}` +
+        `commit refs/heads/${wave.name}\nauthor ${who}\ncommitter ${who}\n${data(`${wave.message}\n`)}` +
         `from refs/heads/${wave.from}\nM 100644 inline ${wave.file}\n${data(after)}\n`;
     }
     await git(dirs.core, firstCommitTime, ['fast-import', '--quiet', '--date-format=raw'], stream);
-    const refs = await git(dirs.core, firstCommitTime, [
-      'for-each-ref',
-      '--format=%(objectname) %(refname:short)',
-      'refs/heads/',
-    ]);
+    const refs = await git(dirs.core, firstCommitTime, ['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads/']);
     for (const line of refs.split('\n')) {
       const [rev, branch] = line.split(' ');
       if (branch !== 'main') revisions[`core/${branch}`] = rev;
@@ -160,7 +195,7 @@ function bumpVersion(text: string, wave: WaveBranch): string {
   const hashAt = next.indexOf('hash = "sha256-', at);
   if (hashAt >= 0) {
     const end = next.indexOf('"', hashAt + 'hash = "'.length);
-    next = next.slice(0, hashAt) + `hash = "${placeholderHash(wave.hashKey)}` + next.slice(end);
+    next = `${next.slice(0, hashAt)}hash = "${placeholderHash(wave.hashKey)}${next.slice(end)}`;
   }
   return next;
 }
@@ -213,10 +248,7 @@ async function lockedInput(dir: string, repo: string, rev: string): Promise<Lock
 }
 
 /** Writes flake.lock (version 7) with `inputs` as direct inputs of the root. */
-async function writeLock(
-  dir: string,
-  inputs: Record<string, { locked: LockedInput; inputs?: Record<string, string[]> }>,
-): Promise<void> {
+async function writeLock(dir: string, inputs: Record<string, { locked: LockedInput; inputs?: Record<string, string[]> }>): Promise<void> {
   const nodes: Record<string, unknown> = {};
   for (const [name, input] of Object.entries(inputs)) {
     nodes[name] = {
@@ -227,7 +259,7 @@ async function writeLock(
   }
   nodes.root = { inputs: Object.fromEntries(Object.keys(inputs).map((n) => [n, n])) };
   const lock = { nodes: sortKeys(nodes), root: 'root', version: 7 };
-  await fs.writeFile(path.join(dir, 'flake.lock'), JSON.stringify(lock, null, 2) + '\n');
+  await fs.writeFile(path.join(dir, 'flake.lock'), `${JSON.stringify(lock, null, 2)}\n`);
 }
 
 function sortKeys<T extends Record<string, unknown>>(object: T): T {
@@ -268,7 +300,7 @@ async function narHash(dir: string): Promise<string> {
   };
   str('nix-archive-1');
   await node(dir);
-  return 'sha256-' + hash.digest('base64');
+  return `sha256-${hash.digest('base64')}`;
 }
 
 // Run directly (not when bundled into the CLI, where require.main is the bundle itself).

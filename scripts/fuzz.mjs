@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 const runs = process.argv[2] ?? process.env.FUZZ_RUNS ?? '10000';
 console.log(`fuzz: ${runs} runs per property${process.env.FUZZ_SEED ? `, seed ${process.env.FUZZ_SEED}` : ''}`);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-timeout=0', 'test/reliability/fuzz.test.ts'], {
-  stdio: 'inherit', env: { ...process.env, FUZZ_RUNS: runs },
+  stdio: 'inherit',
+  env: { ...process.env, FUZZ_RUNS: runs },
 });
 process.exit(result.status ?? 1);

@@ -42,9 +42,11 @@ function copyOf(dir: string, from?: string): string {
 /** The folders of by-name package groups: Nix imports them as `"${path}/packages.nix"`, a copy in the store. */
 function groupFolders(root: string): string[] {
   const base = path.join(root, 'pkgs', 'by-name');
-  return readdirSync(base).flatMap((shard) => readdirSync(path.join(base, shard))
-    .filter((name) => existsSync(path.join(base, shard, name, 'packages.nix')))
-    .map((name) => `pkgs/by-name/${shard}/${name}`));
+  return readdirSync(base).flatMap((shard) =>
+    readdirSync(path.join(base, shard))
+      .filter((name) => existsSync(path.join(base, shard, name, 'packages.nix')))
+      .map((name) => `pkgs/by-name/${shard}/${name}`),
+  );
 }
 
 /** The .nix files under pkgs/ (Nix tells which are functions of an attribute set, as callPackage needs). */
@@ -65,7 +67,11 @@ function previousFailures(): Set<string> {
   const file = path.join(outDir, 'attributes.json');
   if (!existsSync(file)) return new Set();
   const previous = JSON.parse(readFileSync(file, 'utf8')) as { attributes: Record<string, OracleAttribute> };
-  return new Set(Object.entries(previous.attributes).filter(([, a]) => a.kind === 'fails').map(([name]) => name));
+  return new Set(
+    Object.entries(previous.attributes)
+      .filter(([, a]) => a.kind === 'fails')
+      .map(([name]) => name),
+  );
 }
 
 async function main(): Promise<void> {
@@ -85,13 +91,15 @@ async function main(): Promise<void> {
   const groups = groupFolders(pristine);
   const folders: Array<[string, string]> = [];
   for (const tree of [pristine, recording, lenient]) {
-    folders.push(...Object.entries(await nixEval(storeFolders(tree, groups)) as Record<string, string>));
+    folders.push(...Object.entries((await nixEval(storeFolders(tree, groups))) as Record<string, string>));
   }
   const paths = new PathMapper(pristine, [pristine, recording, lenient, edited], folders, path.join(work, 'store'));
-  const lib = await nixEval(maintainerNames(pristine)) as { maintainers: string[]; teams: string[] };
+  const lib = (await nixEval(maintainerNames(pristine))) as { maintainers: string[]; teams: string[] };
 
   const raw = await checkpoint(work, 'attributes', () => describeAll(recording, previousFailures()));
-  const universe = Object.keys(raw).filter((a) => raw[a]!.kind === 'derivation').sort();
+  const universe = Object.keys(raw)
+    .filter((a) => raw[a]!.kind === 'derivation')
+    .sort();
   const baseline = Object.fromEntries(universe.map((a) => [a, raw[a]!.out!]));
 
   // The recording only adds attributes to results: the unedited core must give the same paths.
@@ -99,7 +107,9 @@ async function main(): Promise<void> {
   const differing = universe.filter((a) => plain[a] !== baseline[a]);
   if (differing.length > 0) throw new Error(`recording callPackage changed the output paths of ${differing.join(' ')}`);
 
-  const callable = Object.keys(raw).filter((a) => ['derivation', 'throws', 'fails'].includes(raw[a]!.kind)).sort();
+  const callable = Object.keys(raw)
+    .filter((a) => ['derivation', 'throws', 'fails'].includes(raw[a]!.kind))
+    .sort();
   const calls = await checkpoint(work, 'calls', () => callsOfAll(lenient, callable));
   // Aliases share a derivation and so their calls: the inputs of one of them stand for all.
   const sameAs = new Map<string, string>();
@@ -114,10 +124,17 @@ async function main(): Promise<void> {
   const inputs = await checkpoint(work, 'inputs', () => inputsOfAll(lenient, calls, new Set(callable.filter((a) => !sameAs.has(a)))));
 
   // Members of recursive sets are kept when they are packages (or fail as packages do), not their helpers.
-  const kept = Object.keys(raw).filter((a) => !a.includes('.') || ['derivation', 'throws', 'fails', 'recursive set'].includes(raw[a]!.kind));
+  const kept = Object.keys(raw).filter(
+    (a) => !a.includes('.') || ['derivation', 'throws', 'fails', 'recursive set'].includes(raw[a]!.kind),
+  );
   const attributes = Object.fromEntries(kept.sort().map((a) => [a, shapeAttribute(raw[a]!, paths)]));
   const reached = new Set(Object.values(calls).flatMap((list) => list.map((c) => c.fn && paths.file(c.fn))));
-  const uncalled = await checkpoint(work, 'uncalled', () => callsOfUncalled(lenient, packageFiles(pristine).filter((f) => !reached.has(f))));
+  const uncalled = await checkpoint(work, 'uncalled', () =>
+    callsOfUncalled(
+      lenient,
+      packageFiles(pristine).filter((f) => !reached.has(f)),
+    ),
+  );
   const source = {
     bundle: path.basename(bundle),
     commit,
@@ -135,24 +152,39 @@ async function main(): Promise<void> {
   // Top-level attributes by name (or all but a few); members of recursive sets by count per set,
   // which keeps the file reviewable (listing them would quadruple it).
   const topLevel = universe.filter((a) => !a.includes('.'));
-  const rebuilds = Object.fromEntries(edits.map((edit) => {
-    const rebuilt = new Set(edit.rebuilds);
-    const top = topLevel.filter((a) => rebuilt.has(a));
-    const list = top.length > topLevel.length / 2 ? { allBut: topLevel.filter((a) => !rebuilt.has(a)) } : { rebuilds: top };
-    const members: Record<string, number> = {};
-    for (const a of edit.rebuilds) if (a.includes('.')) members[a.split('.')[0]!] = (members[a.split('.')[0]!] ?? 0) + 1;
-    return [edit.site, {
-      packages: packagesAt.get(edit.site), count: top.length, ...list,
-      ...(Object.keys(members).length ? { members } : {}), ...(edit.broken.length ? { broken: edit.broken } : {}),
-    }];
-  }));
-  writeFileSync(path.join(outDir, 'rebuilds.json'), stringifyByLine({ source: { ...source, derivations: universe.length, topLevel: topLevel.length }, sites: rebuilds, noSite }));
+  const rebuilds = Object.fromEntries(
+    edits.map((edit) => {
+      const rebuilt = new Set(edit.rebuilds);
+      const top = topLevel.filter((a) => rebuilt.has(a));
+      const list = top.length > topLevel.length / 2 ? { allBut: topLevel.filter((a) => !rebuilt.has(a)) } : { rebuilds: top };
+      const members: Record<string, number> = {};
+      for (const a of edit.rebuilds) if (a.includes('.')) members[a.split('.')[0]!] = (members[a.split('.')[0]!] ?? 0) + 1;
+      return [
+        edit.site,
+        {
+          packages: packagesAt.get(edit.site),
+          count: top.length,
+          ...list,
+          ...(Object.keys(members).length ? { members } : {}),
+          ...(edit.broken.length ? { broken: edit.broken } : {}),
+        },
+      ];
+    }),
+  );
+  writeFileSync(
+    path.join(outDir, 'rebuilds.json'),
+    stringifyByLine({ source: { ...source, derivations: universe.length, topLevel: topLevel.length }, sites: rebuilds, noSite }),
+  );
   summarize(attributes, universe, edits.length, Object.keys(noSite).length);
   if (!keepWork) rmSync(work, { recursive: true, force: true });
 }
 
 /** The edit site of every derivation of the universe, from its `meta.position`. */
-async function editSitesOf(root: string, attributes: Record<string, OracleAttribute>, universe: readonly string[]): Promise<{
+async function editSitesOf(
+  root: string,
+  attributes: Record<string, OracleAttribute>,
+  universe: readonly string[],
+): Promise<{
   sites: EditSite[];
   packagesAt: Map<string, string[]>;
   noSite: Record<string, string>;
@@ -186,8 +218,7 @@ function summarize(attributes: Record<string, OracleAttribute>, universe: readon
 }
 
 main().catch((error: unknown) => {
-  log(`failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   log(`the work folder ${work} is kept; rerun with --work ${work} to resume`);
   process.exit(1);
 });
-

@@ -34,11 +34,7 @@ const failed = [];
 for (const file of files) {
   started = Date.now();
   // The spec reporter lists the failing tests, with their errors, once more at the end.
-  const result = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-reporter=spec', file],
-    { stdio: 'inherit' },
-  );
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], { stdio: 'inherit' });
   console.log(`e2e: ${file} ${result.status === 0 ? 'passed' : 'FAILED'} in ${seconds(started)}`);
   if (result.status !== 0) failed.push(file);
 }

@@ -20,7 +20,12 @@ if (build.status !== 0) {
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['test/electron/runTest.ts'], outfile: path.join(out, 'runTest.js') }),
-  esbuild.build({ ...common, entryPoints: ['test/electron/suite/index.ts'], outfile: path.join(out, 'suite', 'index.js'), external: ['vscode'] }),
+  esbuild.build({
+    ...common,
+    entryPoints: ['test/electron/suite/index.ts'],
+    outfile: path.join(out, 'suite', 'index.js'),
+    external: ['vscode'],
+  }),
 ]);
 
 const result = spawnSync(process.execPath, [path.join(out, 'runTest.js')], { stdio: 'inherit' });

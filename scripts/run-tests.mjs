@@ -31,16 +31,23 @@ function find(dir) {
 }
 
 const filter = process.argv[2];
-const files = find(testDir).filter((f) => !filter || f.includes(filter)).sort();
+const files = find(testDir)
+  .filter((f) => !filter || f.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
 
 if (existsSync(server)) {
-  const check = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts', 'check-server.ts'), server], { stdio: 'inherit', cwd: repo });
+  const check = spawnSync(process.execPath, ['--import', 'tsx', path.join(repo, 'scripts', 'check-server.ts'), server], {
+    stdio: 'inherit',
+    cwd: repo,
+  });
   if (check.status !== 0) {
-    console.error(`run-tests: FAILED before any test: ${server} does not answer (above); the tests that talk to it would each wait for their bound.`);
+    console.error(
+      `run-tests: FAILED before any test: ${server} does not answer (above); the tests that talk to it would each wait for their bound.`,
+    );
     process.exit(1);
   }
 } else {
@@ -64,7 +71,9 @@ const killGroup = (signal) => {
 let timedOut = false;
 const bound = setTimeout(() => {
   timedOut = true;
-  console.error(`\nrun-tests: FAILED: the suite did not finish within ${seconds(suiteMs)} (NIX_DOMAINS_TEST_SUITE_MS); killing it and every process it started. The last files reported above were still running.`);
+  console.error(
+    `\nrun-tests: FAILED: the suite did not finish within ${seconds(suiteMs)} (NIX_DOMAINS_TEST_SUITE_MS); killing it and every process it started. The last files reported above were still running.`,
+  );
   killGroup('SIGTERM');
   setTimeout(() => killGroup('SIGKILL'), 5_000).unref();
 }, suiteMs);
@@ -74,5 +83,5 @@ child.on('exit', (code, signal) => {
   clearTimeout(bound);
   // Whatever a test file left behind in the group (a server, a git) goes too.
   killGroup('SIGKILL');
-  process.exit(timedOut ? 1 : code ?? (signal ? 1 : 0));
+  process.exit(timedOut ? 1 : (code ?? (signal ? 1 : 0)));
 });

@@ -17,7 +17,9 @@ function arg(name: string): string | undefined {
 }
 
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Math.round(Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) / 1024);
 }
 
@@ -33,7 +35,7 @@ function packageFiles(root: string, rel = 'pkgs/by-name', out: string[] = []): s
 /** A small deterministic generator, so a failing soak can be replayed with --seed. */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function main(): Promise<void> {
@@ -47,7 +49,9 @@ async function main(): Promise<void> {
       await generateUniverse({ out: path.join(temp, 'universe'), scale: 'small' });
       root = path.join(temp, 'universe', 'core');
     }
-    const client = await LspClient.start(root, path.join(REPO, 'dist/server.js'), undefined, { env: { ...process.env, XDG_CACHE_HOME: path.join(temp, 'cache') } });
+    const client = await LspClient.start(root, path.join(REPO, 'dist/server.js'), undefined, {
+      env: { ...process.env, XDG_CACHE_HOME: path.join(temp, 'cache') },
+    });
     await client.waitForIndex();
     const pid = client.process.pid!;
     const files = packageFiles(root).slice(0, 400);
@@ -70,31 +74,56 @@ async function main(): Promise<void> {
       // A burst of edits (typing or deleting at a random place), then a few requests at random positions.
       for (let i = Math.floor(rand() * 5); i > 0; i--) {
         const at = Math.floor(rand() * doc.text.length);
-        doc.text = rand() < 0.7 ? doc.text.slice(0, at) + pick(['x', ' ', '\n', '{', '}', '"', ';', 'zlib']) + doc.text.slice(at) : doc.text.slice(0, at) + doc.text.slice(at + 1);
+        doc.text =
+          rand() < 0.7
+            ? doc.text.slice(0, at) + pick(['x', ' ', '\n', '{', '}', '"', ';', 'zlib']) + doc.text.slice(at)
+            : doc.text.slice(0, at) + doc.text.slice(at + 1);
         doc.version++;
         counts.edits++;
-        await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: doc.uri, version: doc.version }, contentChanges: [{ text: doc.text }] });
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri: doc.uri, version: doc.version },
+          contentChanges: [{ text: doc.text }],
+        });
       }
       const lines = doc.text.split('\n');
       const batch: Promise<void>[] = [];
       for (let i = 1 + Math.floor(rand() * 6); i > 0; i--) {
         const line = Math.floor(rand() * lines.length);
         const position = { line, character: Math.floor(rand() * ((lines[line]?.length ?? 0) + 1)) };
-        const method = pick(['textDocument/hover', 'textDocument/definition', 'textDocument/completion', 'textDocument/references', 'textDocument/documentSymbol', 'workspace/symbol']);
-        const params = method === 'workspace/symbol' ? { query: pick(['zl', 'py', 'lib', 'a', 'open']) } : { textDocument: { uri: doc.uri }, position, context: { includeDeclaration: true } };
+        const method = pick([
+          'textDocument/hover',
+          'textDocument/definition',
+          'textDocument/completion',
+          'textDocument/references',
+          'textDocument/documentSymbol',
+          'workspace/symbol',
+        ]);
+        const params =
+          method === 'workspace/symbol'
+            ? { query: pick(['zl', 'py', 'lib', 'a', 'open']) }
+            : { textDocument: { uri: doc.uri }, position, context: { includeDeclaration: true } };
         const source = new CancellationTokenSource();
         const started = Date.now();
         counts.requests++;
-        batch.push(client.connection.sendRequest(method, params, source.token).then(() => {
-          counts.answered++;
-          slowest = Math.max(slowest, Date.now() - started);
-        }, (err: unknown) => {
-          if (err instanceof ResponseError && (err.code === LSPErrorCodes.RequestCancelled || err.code === LSPErrorCodes.ServerCancelled)) counts.cancelled++;
-          else {
-            counts.errors++;
-            console.log(`error on ${method}: ${err instanceof Error ? err.message : String(err)}`);
-          }
-        }));
+        batch.push(
+          client.connection.sendRequest(method, params, source.token).then(
+            () => {
+              counts.answered++;
+              slowest = Math.max(slowest, Date.now() - started);
+            },
+            (err: unknown) => {
+              if (
+                err instanceof ResponseError &&
+                (err.code === LSPErrorCodes.RequestCancelled || err.code === LSPErrorCodes.ServerCancelled)
+              )
+                counts.cancelled++;
+              else {
+                counts.errors++;
+                console.log(`error on ${method}: ${err instanceof Error ? err.message : String(err)}`);
+              }
+            },
+          ),
+        );
         if (rand() < 0.1) source.cancel();
       }
       await Promise.all(batch);
@@ -110,7 +139,9 @@ async function main(): Promise<void> {
     }
     const rssEnd = rssMb(pid);
     await client.stop();
-    console.log(`soak: done. ${counts.requests} requests (${counts.answered} answered, ${counts.cancelled} cancelled, ${counts.errors} errors), ${counts.edits} edits; slowest answer ${slowest} ms`);
+    console.log(
+      `soak: done. ${counts.requests} requests (${counts.answered} answered, ${counts.cancelled} cancelled, ${counts.errors} errors), ${counts.edits} edits; slowest answer ${slowest} ms`,
+    );
     console.log(`soak: RSS at start ${rssStart} MB, at end ${rssEnd} MB`);
     if (counts.errors > 0) process.exitCode = 1;
   } finally {

@@ -17,14 +17,23 @@ import { publishStub, resolvePublishTarget, type PublishResult } from '../server
 const USAGE = 'usage: stub-growth DIR (--last N | --edits N)';
 
 interface Row {
-  revision: string; edit: string; packages: number; files: number; stubBytes: number; published: PublishResult;
+  revision: string;
+  edit: string;
+  packages: number;
+  files: number;
+  stubBytes: number;
+  published: PublishResult;
   /** The new objects as the push left them on the remote, before a repack: zlib-compressed, deltas only among themselves. */
   receivedBytes: number;
-  packedBytes: number; seconds: number;
+  packedBytes: number;
+  seconds: number;
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-C', cwd, '-c', 'user.name=stub-growth', '-c', 'user.email=stub-growth@localhost', ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
+  return execFileSync('git', ['-C', cwd, '-c', 'user.name=stub-growth', '-c', 'user.email=stub-growth@localhost', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  }).trim();
 }
 
 /** The size of the repository's packs, in bytes (`git count-objects -v`, after a repack). */
@@ -37,7 +46,10 @@ function packedBytes(repo: string): number {
 function receivedBytes(repo: string, ref: string, first: boolean): number {
   const ids = git(repo, 'rev-list', '--objects', '--no-object-names', ref, ...(first ? [] : ['--not', `${ref}~1`]));
   const sizes = execFileSync('git', ['-C', repo, 'cat-file', '--batch-check=%(objectsize:disk)'], { input: `${ids}\n`, encoding: 'utf8' });
-  return sizes.split('\n').filter(Boolean).reduce((total, size) => total + Number(size), 0);
+  return sizes
+    .split('\n')
+    .filter(Boolean)
+    .reduce((total, size) => total + Number(size), 0);
 }
 
 /**
@@ -53,7 +65,11 @@ async function edit(clone: string, files: string[], i: number): Promise<{ what: 
     if (i % 3 === 0) {
       if (/\bzlib\b/.test(text) || !/buildInputs = \[/.test(text)) continue;
       // zlib becomes the first formal, in either style: `{\n  lib,` or `{ lib\n, stdenv`.
-      const formals = text.startsWith('{\n') ? text.replace('{\n', '{\n  zlib,\n') : text.startsWith('{ ') ? text.replace('{ ', '{ zlib\n, ') : undefined;
+      const formals = text.startsWith('{\n')
+        ? text.replace('{\n', '{\n  zlib,\n')
+        : text.startsWith('{ ')
+          ? text.replace('{ ', '{ zlib\n, ')
+          : undefined;
       if (!formals) continue;
       await fs.writeFile(absolute, formals.replace(/buildInputs = \[/, 'buildInputs = [ zlib'));
       git(clone, 'commit', '-q', '-am', `${name}: take zlib`);
@@ -95,14 +111,20 @@ async function main(argv: string[]): Promise<void> {
       const analyzer = await Analyzer.create(clone, await readDomainName(clone));
       await analyzer.indexAll();
       // An edit must leave valid Nix, or the figures would measure a broken package.
-      if (edited && analyzer.index.files.get(edited)?.errors.length) throw new Error(`edit ${i} (${what}) left a syntax error in ${edited}`);
+      if (edited && analyzer.index.files.get(edited)?.errors.length)
+        throw new Error(`edit ${i} (${what}) left a syntax error in ${edited}`);
       const prepared = await prepareStub(analyzer);
       const published = await publishStub(prepared, target);
       const files = [...prepared.stub.files.values()];
       rows.push({
-        revision: prepared.revision, edit: what, packages: prepared.stub.root.packages, files: files.length,
-        stubBytes: files.reduce((total, b) => total + b.byteLength, 0), published,
-        receivedBytes: published.changed ? receivedBytes(remote, target.ref, rows.length === 0) : 0, packedBytes: packedBytes(remote),
+        revision: prepared.revision,
+        edit: what,
+        packages: prepared.stub.root.packages,
+        files: files.length,
+        stubBytes: files.reduce((total, b) => total + b.byteLength, 0),
+        published,
+        receivedBytes: published.changed ? receivedBytes(remote, target.ref, rows.length === 0) : 0,
+        packedBytes: packedBytes(remote),
         seconds: (performance.now() - started) / 1000,
       });
       process.stderr.write(`published ${i + 1}/${count}: ${prepared.revision.slice(0, 12)} (${what})\n`);
@@ -116,16 +138,22 @@ async function main(argv: string[]): Promise<void> {
 function printTable(domain: string, rows: Row[]): void {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   console.log(`\n${domain}: ${rows.length} publications onto one ref (git ${git('.', 'version').replace('git version ', '')})\n`);
-  console.log('| # | revision | change | stub | files new / shared | objects added | bytes added | received (before repack) | ref packed | packed growth |');
+  console.log(
+    '| # | revision | change | stub | files new / shared | objects added | bytes added | received (before repack) | ref packed | packed growth |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   rows.forEach((r, i) => {
     const p = r.published;
     const growth = i === 0 ? r.packedBytes : r.packedBytes - rows[i - 1]!.packedBytes;
-    console.log(`| ${i + 1} | ${r.revision.slice(0, 9)} | ${r.edit} | ${r.packages} packages, ${r.files} files, ${kb(r.stubBytes)} | ${r.files - p.shared.files} / ${p.shared.files} | ${p.added.objects} | ${kb(p.added.bytes)} | ${kb(r.receivedBytes)} | ${kb(r.packedBytes)} | ${kb(growth)} |`);
+    console.log(
+      `| ${i + 1} | ${r.revision.slice(0, 9)} | ${r.edit} | ${r.packages} packages, ${r.files} files, ${kb(r.stubBytes)} | ${r.files - p.shared.files} / ${p.shared.files} | ${p.added.objects} | ${kb(p.added.bytes)} | ${kb(r.receivedBytes)} | ${kb(r.packedBytes)} | ${kb(growth)} |`,
+    );
   });
   const last = rows[rows.length - 1]!;
   const naive = rows.reduce((total, r) => total + r.stubBytes, 0);
-  console.log(`\nEvery stub stored whole would be ${kb(naive)}; the ref holds ${kb(last.packedBytes)} packed. Slowest publication: ${Math.max(...rows.map((r) => r.seconds)).toFixed(1)} s (index + stub + publish).`);
+  console.log(
+    `\nEvery stub stored whole would be ${kb(naive)}; the ref holds ${kb(last.packedBytes)} packed. Slowest publication: ${Math.max(...rows.map((r) => r.seconds)).toFixed(1)} s (index + stub + publish).`,
+  );
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

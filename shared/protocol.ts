@@ -70,11 +70,18 @@ export const STATUS_NOTIFICATION = new NotificationType<ServerStatus>('nixDomain
 /** Client → server: the current status. */
 export const STATUS_REQUEST = new RequestType0<ServerStatus, void>('nixDomains/status');
 
-export interface WavePlanParams { uri?: string; format: 'markdown' | 'text' | 'json'; branch?: string; package?: string }
+export interface WavePlanParams {
+  uri?: string;
+  format: 'markdown' | 'text' | 'json';
+  branch?: string;
+  package?: string;
+}
 /** Client → server: the wave plan of the domain of a document (or the first domain), rendered. */
 export const WAVE_PLAN_REQUEST = new RequestType<WavePlanParams, string, void>('nixDomains/wavePlan');
 
-export interface FileContentParams { uri: string }
+export interface FileContentParams {
+  uri: string;
+}
 /** Client → server: the text of a read-only file of another domain (`nix-domains:/<domain>/<revision>/<path>`). */
 export const FILE_CONTENT_REQUEST = new RequestType<FileContentParams, string, void>('nixDomains/fileContent');
 
@@ -100,6 +107,8 @@ export interface ImpactList {
   groups: { domain: string; count: number; items: { label: string; uri?: string; line?: number }[] }[];
 }
 
-export interface FileImpactParams { uri: string }
+export interface FileImpactParams {
+  uri: string;
+}
 /** Client → server: the impact of the package(s) a file builds. */
 export const FILE_IMPACT_REQUEST = new RequestType<FileImpactParams, ImpactList | null, void>('nixDomains/fileImpact');

@@ -10,8 +10,7 @@ import path from 'node:path';
 export type CorpusDomain = 'core' | 'javascript' | 'top-level';
 
 /** The folder holding `core.bundle`, `javascript.bundle` and `top-level.bundle`. */
-export const CORPUS_DIR = process.env.NIX_DOMAINS_CORPUS
-  ?? path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'aux');
+export const CORPUS_DIR = process.env.NIX_DOMAINS_CORPUS ?? path.resolve(__dirname, '..', '..', 'shared', 'corpus', 'aux');
 
 /** Head commits of the bundles, as the corpus README gives them. */
 export const CORPUS_HEAD: Record<CorpusDomain, string> = { core: 'fe3e015', javascript: 'c0cd1dc', 'top-level': '14c2fef' };

@@ -14,10 +14,14 @@ const INSTALL: Record<Tool, string> = {
 const missing = new Map<Tool, string | undefined>();
 
 /** Why `tool` cannot be run here, or undefined when it can (`tool --version` is tried once per process). */
-export function toolMissing(tool: Tool): string | undefined {
+function toolMissing(tool: Tool): string | undefined {
   if (!missing.has(tool)) {
     const run = spawnSync(tool, ['--version'], { stdio: 'ignore', timeout: 30_000 });
-    const why = run.error ? (run.error as NodeJS.ErrnoException).code ?? run.error.message : run.status !== 0 ? `exit ${run.status ?? run.signal}` : undefined;
+    const why = run.error
+      ? ((run.error as NodeJS.ErrnoException).code ?? run.error.message)
+      : run.status !== 0
+        ? `exit ${run.status ?? run.signal}`
+        : undefined;
     missing.set(tool, why && `${tool} cannot be run (${why}); install it (${INSTALL[tool]})`);
   }
   return missing.get(tool);

@@ -1,8 +1,20 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
-  CLEAR_STUB_CACHE_REQUEST, FILE_CONTENT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST, STATUS_NOTIFICATION, WAVE_PLAN_REQUEST,
-  FILE_IMPACT_REQUEST, COMMANDS, FOREIGN_SCHEME, SHOW_WAVE_PLAN_COMMAND, type ImpactList, type InitializationOptions, type ProblemParams, type ServerStatus,
+  CLEAR_STUB_CACHE_REQUEST,
+  FILE_CONTENT_REQUEST,
+  PROBLEM_NOTIFICATION,
+  REFRESH_STUBS_REQUEST,
+  STATUS_NOTIFICATION,
+  WAVE_PLAN_REQUEST,
+  FILE_IMPACT_REQUEST,
+  COMMANDS,
+  FOREIGN_SCHEME,
+  SHOW_WAVE_PLAN_COMMAND,
+  type ImpactList,
+  type InitializationOptions,
+  type ProblemParams,
+  type ServerStatus,
   type WavePlanParams,
 } from '../../shared/protocol';
 
@@ -16,7 +28,8 @@ async function showImpact(list: ImpactList | null): Promise<void> {
   const items: Item[] = [];
   for (const group of list.groups) {
     items.push({ label: `${group.domain} · ${group.count}`, kind: vscode.QuickPickItemKind.Separator });
-    for (const item of group.items) items.push({ label: item.label, description: item.uri ? undefined : group.domain, uri: item.uri, line: item.line });
+    for (const item of group.items)
+      items.push({ label: item.label, description: item.uri ? undefined : group.domain, uri: item.uri, line: item.line });
   }
   const picked = await vscode.window.showQuickPick(items, { title: `Changing this ${list.title}`, matchOnDescription: true });
   if (!picked?.uri) return;
@@ -49,7 +62,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
   };
   const output = vscode.window.createOutputChannel('Nix Domains', { log: true });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ scheme: 'file', language: 'nix' }, { scheme: FOREIGN_SCHEME, language: 'nix' }],
+    documentSelector: [
+      { scheme: 'file', language: 'nix' },
+      { scheme: FOREIGN_SCHEME, language: 'nix' },
+    ],
     synchronize: {
       configurationSection: 'nixDomains',
       // flake.lock pins the other domains' revisions: a new lock means other stubs.
@@ -111,12 +127,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
     }),
   );
 
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(async () => {
-    // Trust changes what the server may do: start it again with the new initialization options.
-    if (!client) return;
-    client.clientOptions.initializationOptions = initializationOptions(true);
-    await client.restart();
-  }));
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      // Trust changes what the server may do: start it again with the new initialization options.
+      if (!client) return;
+      client.clientOptions.initializationOptions = initializationOptions(true);
+      await client.restart();
+    }),
+  );
 
   await client.start();
   client.onNotification(PROBLEM_NOTIFICATION, (p: ProblemParams) => {
@@ -129,7 +147,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<NixDom
     const progress = s.indexing ? ` · $(sync~spin) ${s.indexing.done}/${s.indexing.total}` : '';
     status.text = `$(package) ${s.domain}${wave}${progress}`;
     const lines = [
-      s.indexing ? `Indexing domain ${s.domain}: ${s.indexing.done} of ${s.indexing.total} files` : `Domain ${s.domain}: ${s.files} files, ${s.packages} packages`,
+      s.indexing
+        ? `Indexing domain ${s.domain}: ${s.indexing.done} of ${s.indexing.total} files`
+        : `Domain ${s.domain}: ${s.files} files, ${s.packages} packages`,
       s.wave?.branch ? `Branch ${s.wave.branch}: ${s.wave.wave ? `wave ${s.wave.wave}, ${s.wave.state}` : s.wave.state}` : '',
       s.error ?? '',
       'Click to show the wave plan.',

@@ -4,7 +4,33 @@
 import type { Random } from './random.js';
 import { personName } from './names.js';
 
-const HANDLE_PARTS = ['an', 'bo', 'cy', 'dev', 'el', 'fox', 'gu', 'hax', 'io', 'jo', 'kit', 'lu', 'max', 'nix', 'ol', 'pi', 'qu', 'ro', 'sam', 'tux', 'uv', 'vim', 'wex', 'yo', 'zed'];
+const HANDLE_PARTS = [
+  'an',
+  'bo',
+  'cy',
+  'dev',
+  'el',
+  'fox',
+  'gu',
+  'hax',
+  'io',
+  'jo',
+  'kit',
+  'lu',
+  'max',
+  'nix',
+  'ol',
+  'pi',
+  'qu',
+  'ro',
+  'sam',
+  'tux',
+  'uv',
+  'vim',
+  'wex',
+  'yo',
+  'zed',
+];
 
 export interface MaintainerList {
   /** Handles usable as bare identifiers inside `with lib.maintainers; [ … ]`. */
@@ -101,7 +127,11 @@ const COMMENTS = [
 ];
 
 function hex(random: Random, digits: number): string {
-  return random.bytes(Math.ceil(digits / 2)).toString('hex').slice(0, digits).toUpperCase();
+  return random
+    .bytes(Math.ceil(digits / 2))
+    .toString('hex')
+    .slice(0, digits)
+    .toUpperCase();
 }
 
 function fingerprint(random: Random): string {
@@ -145,7 +175,8 @@ export function maintainerList(random: Random, count: number): MaintainerList {
     const { handle, key } = freshHandle(random, taken);
     const lines: string[] = [];
     const github = handle.replace(/^_/, '');
-    if (random.chance(0.7)) lines.push(`email = "${github.toLowerCase()}@${random.pick(['example.org', 'posteo.de', 'proton.me', 'mailbox.org'])}";`);
+    if (random.chance(0.7))
+      lines.push(`email = "${github.toLowerCase()}@${random.pick(['example.org', 'posteo.de', 'proton.me', 'mailbox.org'])}";`);
     if (random.chance(0.92)) {
       let id = random.int(1, 200_000_000);
       while (githubIds.has(id)) id = random.int(1, 200_000_000);
@@ -163,10 +194,7 @@ export function maintainerList(random: Random, count: number): MaintainerList {
   }
   // The real list is sorted case-insensitively, so quoted and `_` handles come first.
   entries.sort((a, b) => (a.key.toLowerCase() < b.key.toLowerCase() ? -1 : 1));
-  const text =
-    HEADER +
-    entries.map((e) => `${e.comment ? `  ${e.comment}\n` : ''}  ${e.key} = {\n${e.body}\n  };\n`).join('') +
-    '}\n';
+  const text = `${HEADER + entries.map((e) => `${e.comment ? `  ${e.comment}\n` : ''}  ${e.key} = {\n${e.body}\n  };\n`).join('')}}\n`;
   return {
     identifierHandles: entries.filter((e) => !e.key.startsWith('"')).map((e) => e.handle),
     quotedHandles: entries.filter((e) => e.key.startsWith('"')).map((e) => e.handle),

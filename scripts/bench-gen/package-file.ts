@@ -86,8 +86,7 @@ export function renderPackage(p: Package, ctx: RenderContext): OutFile[] {
   const dir = p.file.slice(0, p.file.lastIndexOf('/'));
   const files: OutFile[] = [];
   const v = version(random);
-  const builder =
-    p.pool === 'python' ? 'python' : p.pool === 'tcl' ? 'tcl' : p.pool === 'rust' ? 'rust' : 'stdenv';
+  const builder = p.pool === 'python' ? 'python' : p.pool === 'tcl' ? 'tcl' : p.pool === 'rust' ? 'rust' : 'stdenv';
   const fetcher = builder === 'python' ? 'fetchPypi' : builder === 'rust' || random.chance(0.4) ? 'fetchFromGitHub' : 'fetchurl';
   const style = builder === 'stdenv' && random.chance(0.6) ? 'finalAttrs' : 'rec';
   const ref = (x: string) => (style === 'finalAttrs' ? `finalAttrs.${x}` : x);
@@ -129,7 +128,8 @@ export function renderPackage(p: Package, ctx: RenderContext): OutFile[] {
   if (builder === 'python') body.push('pyproject = true;');
   body.push('');
   if (fetcher === 'fetchPypi') body.push('src = fetchPypi {', '  inherit pname version;');
-  else if (fetcher === 'fetchFromGitHub') body.push('src = fetchFromGitHub {', `  owner = "${owner}";`, `  repo = "${p.name}";`, `  rev = "v\${${ref('version')}}";`);
+  else if (fetcher === 'fetchFromGitHub')
+    body.push('src = fetchFromGitHub {', `  owner = "${owner}";`, `  repo = "${p.name}";`, `  rev = "v\${${ref('version')}}";`);
   else body.push('src = fetchurl {', `  url = "https://${random.pick(HOSTS)}/${p.name}/\${${ref('pname')}}-\${${ref('version')}}.tar.gz";`);
   body.push(`  hash = "${random.sriHash()}";`, '};', '');
   if (builder === 'rust') body.push(`cargoHash = "${random.sriHash()}";`, '');
@@ -152,7 +152,7 @@ export function renderPackage(p: Package, ctx: RenderContext): OutFile[] {
   }
   if (flag) body.push(`configureFlags = [ (lib.enableFeature ${flag} "${optional[0].replace(/^.*\./, '')}") ];`, '');
   if (builder === 'stdenv' && random.chance(0.2)) {
-    body.push('postInstall = \'\'', `  install -Dm644 README.md $out/share/doc/${p.name}/README.md`, "'';", '');
+    body.push("postInstall = ''", `  install -Dm644 README.md $out/share/doc/${p.name}/README.md`, "'';", '');
   }
   if (builder === 'stdenv' && random.chance(0.3)) body.push('enableParallelBuilding = true;', '');
   if (tests.length > 0) body.push(`passthru.tests = { inherit ${tests.join(' ')}; };`, '');
@@ -172,10 +172,16 @@ export function renderPackage(p: Package, ctx: RenderContext): OutFile[] {
 
   for (const patch of patches) files.push({ path: `${dir}/${patch}`, content: patchText(p.name, random) });
   if (sibling === 'common') {
-    files.push({ path: `${dir}/common.nix`, content: '{ lib }:\n\n{\n  outputs = [\n    "out"\n    "dev"\n  ];\n  platforms = lib.platforms.linux;\n}\n' });
+    files.push({
+      path: `${dir}/common.nix`,
+      content: '{ lib }:\n\n{\n  outputs = [\n    "out"\n    "dev"\n  ];\n  platforms = lib.platforms.linux;\n}\n',
+    });
   }
   if (sibling === 'update') {
-    files.push({ path: `${dir}/update.nix`, content: '{ lib, pname }:\n\n[\n  "nix-update"\n  pname\n  "--version-regex"\n  "v(.*)"\n]\n' });
+    files.push({
+      path: `${dir}/update.nix`,
+      content: '{ lib, pname }:\n\n[\n  "nix-update"\n  pname\n  "--version-regex"\n  "v(.*)"\n]\n',
+    });
   }
   return files;
 }

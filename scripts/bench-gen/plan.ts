@@ -3,7 +3,7 @@
 // a known depth), except for a few deliberate cycles inside one level and a few inputs that
 // name no package at all, because real trees have both.
 import type { Random } from './random.js';
-import { NameSource, PYTHON_KNOWN, WELL_KNOWN } from './names.js';
+import { type NameSource, PYTHON_KNOWN, WELL_KNOWN } from './names.js';
 
 export type Scale = 'small' | 'full';
 export type DomainName = 'core' | 'rust' | 'extras';
@@ -32,7 +32,7 @@ export interface Package {
 }
 
 /** The overrides all-packages.nix passes in `callPackage path { … }`. */
-export type Override = 'openssl' | 'darwin' | 'stdenv';
+type Override = 'openssl' | 'darwin' | 'stdenv';
 
 export interface Sizes {
   byName: number;
@@ -66,8 +66,14 @@ const ALLOWED_INPUTS: Record<Pool, Pool[]> = {
 };
 
 const CATEGORIES = [
-  'development/libraries', 'development/tools', 'development/tools/misc', 'development/compilers',
-  'development/interpreters', 'development/web', 'development/embedded', 'development/tools/analysis',
+  'development/libraries',
+  'development/tools',
+  'development/tools/misc',
+  'development/compilers',
+  'development/interpreters',
+  'development/web',
+  'development/embedded',
+  'development/tools/analysis',
 ];
 const APP_CATEGORIES = ['applications/misc', 'applications/networking', 'applications/editors', 'tools/system'];
 const TCL_GROUPS = ['tk', 'sql', 'net'];
@@ -79,7 +85,7 @@ export interface Plan {
 }
 
 /** nixpkgs' by-name shard: the first two characters, lower-cased. */
-export function shard(name: string): string {
+function shard(name: string): string {
   return name.slice(0, 2).toLowerCase();
 }
 
@@ -114,7 +120,7 @@ function levelsFor(count: number, [lo, hi]: [number, number], random: Random): n
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     if (i < span * minimum) out.push(lo + (i % span));
-    else out.push(lo + Math.floor(span * Math.pow((random.next() + random.next()) / 2, 1.3)));
+    else out.push(lo + Math.floor(span * ((random.next() + random.next()) / 2) ** 1.3));
   }
   return random.shuffled(out);
 }
@@ -132,8 +138,20 @@ export function planUniverse(random: Random, scale: Scale, names: NameSource): P
       packages.push({ name, ...place(name, pool, layout, random), pool, layout, level, deps: [], cyclePartners: [], missing: [] });
     }
   };
-  make('top', 'by-name', sizes.byName, 'top', WELL_KNOWN.filter((_, i) => i % 2 === 0));
-  make('top', 'call-package', sizes.callPackage, 'top', WELL_KNOWN.filter((_, i) => i % 2 === 1));
+  make(
+    'top',
+    'by-name',
+    sizes.byName,
+    'top',
+    WELL_KNOWN.filter((_, i) => i % 2 === 0),
+  );
+  make(
+    'top',
+    'call-package',
+    sizes.callPackage,
+    'top',
+    WELL_KNOWN.filter((_, i) => i % 2 === 1),
+  );
   make('python', 'python', sizes.python, 'python', PYTHON_KNOWN);
   make('tcl', 'tcl', sizes.tcl, 'tcl');
   make('rust', 'by-name', Math.round(sizes.rust * 0.9), 'rust');

@@ -82,7 +82,9 @@ function callLine(p: Package, random: Random): string {
     case 'stdenv':
       return `  ${p.name} = callPackage ${rel} { stdenv = gcc12Stdenv; };\n`;
     default:
-      return random.chance(0.02) ? `  ${p.name} = callPackage ${rel} {\n    # no overrides yet\n  };\n` : `  ${p.name} = callPackage ${rel} { };\n`;
+      return random.chance(0.02)
+        ? `  ${p.name} = callPackage ${rel} {\n    # no overrides yet\n  };\n`
+        : `  ${p.name} = callPackage ${rel} { };\n`;
   }
 }
 
@@ -147,16 +149,45 @@ stdenv.mkDerivation (args // { passthru = (args.passthru or { }) // { builder = 
 /** The build-support files the core index names (fetchers, builders, hooks). */
 export function buildSupportFiles(): OutFile[] {
   return [
-    { path: 'pkgs/build-support/fetchurl/default.nix', content: '{ lib, stdenv }:\n\n{ url, hash }:\nbuiltins.fetchurl { inherit url; sha256 = hash; }\n' },
-    { path: 'pkgs/build-support/fetchgithub/default.nix', content: '{ lib, fetchurl }:\n\n{ owner, repo, rev, hash }:\nfetchurl {\n  url = "https://github.com/${owner}/${repo}/archive/${rev}.tar.gz";\n  inherit hash;\n}\n' },
-    { path: 'pkgs/build-support/fetchpypi/default.nix', content: '{ fetchurl }:\n\n{ pname, version, hash }:\nfetchurl {\n  url = "https://files.pythonhosted.org/packages/source/${builtins.substring 0 1 pname}/${pname}/${pname}-${version}.tar.gz";\n  inherit hash;\n}\n' },
-    { path: 'pkgs/build-support/trivial-builders/write-shell-script.nix', content: '{ lib, stdenv }:\n\nname: text:\nbuiltins.toFile name "#!/bin/sh\\n${text}"\n' },
-    { path: 'pkgs/stdenv/gcc12/default.nix', content: '{ stdenv }:\n\n# The benchmark universe has one compiler; the override only has to exist.\nstdenv\n' },
-    { path: 'pkgs/os-specific/darwin/default.nix', content: '{ lib, stdenv }:\n\n{\n  Security = stdenv.mkDerivation {\n    pname = "Security";\n    version = "11.0";\n  };\n}\n' },
-    { path: 'pkgs/development/compilers/rust/make-rust-platform.nix', content: '{ lib, stdenv }:\n\n{\n  buildRustPackage =\n' + builder('buildRustPackage', 'lib, stdenv').replace(/^/gm, '    ').trimEnd() + ';\n}\n' },
+    {
+      path: 'pkgs/build-support/fetchurl/default.nix',
+      content: '{ lib, stdenv }:\n\n{ url, hash }:\nbuiltins.fetchurl { inherit url; sha256 = hash; }\n',
+    },
+    {
+      path: 'pkgs/build-support/fetchgithub/default.nix',
+      content:
+        '{ lib, fetchurl }:\n\n{ owner, repo, rev, hash }:\nfetchurl {\n  url = "https://github.com/${owner}/${repo}/archive/${rev}.tar.gz";\n  inherit hash;\n}\n',
+    },
+    {
+      path: 'pkgs/build-support/fetchpypi/default.nix',
+      content:
+        '{ fetchurl }:\n\n{ pname, version, hash }:\nfetchurl {\n  url = "https://files.pythonhosted.org/packages/source/${builtins.substring 0 1 pname}/${pname}/${pname}-${version}.tar.gz";\n  inherit hash;\n}\n',
+    },
+    {
+      path: 'pkgs/build-support/trivial-builders/write-shell-script.nix',
+      content: '{ lib, stdenv }:\n\nname: text:\nbuiltins.toFile name "#!/bin/sh\\n${text}"\n',
+    },
+    {
+      path: 'pkgs/stdenv/gcc12/default.nix',
+      content: '{ stdenv }:\n\n# The benchmark universe has one compiler; the override only has to exist.\nstdenv\n',
+    },
+    {
+      path: 'pkgs/os-specific/darwin/default.nix',
+      content: '{ lib, stdenv }:\n\n{\n  Security = stdenv.mkDerivation {\n    pname = "Security";\n    version = "11.0";\n  };\n}\n',
+    },
+    {
+      path: 'pkgs/development/compilers/rust/make-rust-platform.nix',
+      content:
+        '{ lib, stdenv }:\n\n{\n  buildRustPackage =\n' +
+        builder('buildRustPackage', 'lib, stdenv').replace(/^/gm, '    ').trimEnd() +
+        ';\n}\n',
+    },
     { path: 'pkgs/development/interpreters/tcl/mk-tcl-derivation.nix', content: builder('mkTclDerivation', 'lib, stdenv') },
     { path: 'pkgs/development/interpreters/python/mk-python-derivation.nix', content: builder('buildPythonPackage', 'lib, stdenv') },
-    { path: 'pkgs/development/interpreters/python/hooks/pytest-check-hook.nix', content: '{ lib, stdenv }:\n\nstdenv.mkDerivation {\n  pname = "pytest-check-hook";\n  version = "1";\n}\n' },
+    {
+      path: 'pkgs/development/interpreters/python/hooks/pytest-check-hook.nix',
+      content: '{ lib, stdenv }:\n\nstdenv.mkDerivation {\n  pname = "pytest-check-hook";\n  version = "1";\n}\n',
+    },
   ];
 }
 
@@ -200,6 +231,10 @@ export function flakeLock(pins: Partial<Record<DomainName, string>>, follows: bo
     rootInputs[domain] = domain;
   }
   nodes.root = Object.keys(rootInputs).length > 0 ? { inputs: rootInputs } : {};
-  const sorted = Object.fromEntries(Object.keys(nodes).sort().map((k) => [k, nodes[k]]));
+  const sorted = Object.fromEntries(
+    Object.keys(nodes)
+      .sort()
+      .map((k) => [k, nodes[k]]),
+  );
   return { path: 'flake.lock', content: `${JSON.stringify({ nodes: sorted, root: 'root', version: 7 }, null, 2)}\n` };
 }

@@ -25,7 +25,8 @@ export interface CliIndexFigures {
 export async function benchCliIndex(cliPath: string, root: string, cacheHome: string): Promise<CliIndexFigures> {
   const started = performance.now();
   const child = spawn(process.execPath, [cliPath, 'index', root], {
-    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
   });
   let stdout = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -45,7 +46,11 @@ export function benchMaintainerIndex(seed: number): Promise<MaintainersBench> {
 export type WavesFigures = WavesBenchmark;
 
 const rounded = (w: WavesBenchmark): WavesFigures => ({
-  ...w, levelsMs: round2(w.levelsMs), rolesMs: round2(w.rolesMs), totalMs: round2(w.totalMs), walkedRolesMs: round2(w.walkedRolesMs),
+  ...w,
+  levelsMs: round2(w.levelsMs),
+  rolesMs: round2(w.rolesMs),
+  totalMs: round2(w.totalMs),
+  walkedRolesMs: round2(w.walkedRolesMs),
 });
 
 /** Levels and roles at every step of three parallel majors on a generated 20,000-package graph. */

@@ -77,10 +77,14 @@ export function spotsOf(file: string, text: string): Spot[] {
 
 /** Reads `count` distinct random package files (or all of them) with their spots. */
 export function sampleFiles(files: readonly PackageFile[], count: number, random: Random): OpenFile[] {
-  return random.shuffled(files).slice(0, count).map(({ file }) => {
-    const text = readFileSync(file, 'utf8');
-    return { file, text, spots: spotsOf(file, text) };
-  }).filter((f) => f.spots.length > 0);
+  return random
+    .shuffled(files)
+    .slice(0, count)
+    .map(({ file }) => {
+      const text = readFileSync(file, 'utf8');
+      return { file, text, spots: spotsOf(file, text) };
+    })
+    .filter((f) => f.spots.length > 0);
 }
 
 /** A random spot: a random file, then a random kind of spot it has, then one of those. */

@@ -76,9 +76,18 @@ export async function benchReal(bundle: string, dist: string, log: (line: string
     execFileSync('git', ['-C', root, 'checkout', '-q', '-b', 'bench-change'], { stdio: 'pipe' });
     const zlib = path.join(root, 'pkgs/by-name/zl/zlib/default.nix');
     writeFileSync(zlib, readFileSync(zlib, 'utf8').replace('  pname = "zlib";', '  pname = "zlib";\n  passthru.benchChange = true;'));
-    execFileSync('git', ['-C', root, '-c', 'user.email=bench@nix-domains.invalid', '-c', 'user.name=bench', 'commit', '-qam', 'zlib: change'], { stdio: 'pipe' });
+    execFileSync(
+      'git',
+      ['-C', root, '-c', 'user.email=bench@nix-domains.invalid', '-c', 'user.name=bench', 'commit', '-qam', 'zlib: change'],
+      { stdio: 'pipe' },
+    );
     const impactStarted = performance.now();
-    const impact = JSON.parse(execFileSync(process.execPath, [cli, 'impact', '--base', 'main', '--format', 'json', root], { env, maxBuffer: 64 * 1024 * 1024 }).toString());
+    const impact = JSON.parse(
+      execFileSync(process.execPath, [cli, 'impact', '--base', 'main', '--format', 'json', root], {
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      }).toString(),
+    );
     const impactMs = Math.round(performance.now() - impactStarted);
     execFileSync('git', ['-C', root, 'checkout', '-q', 'main'], { stdio: 'pipe' });
 
@@ -94,7 +103,9 @@ export async function benchReal(bundle: string, dist: string, log: (line: string
     try {
       const coldFirst = await firstAnswers(client, probe);
       const serverColdMs = Math.round(performance.now() - started);
-      log(`  cold start: first hover ${coldFirst.hoverMs} ms, definition ${coldFirst.definitionMs} ms after initialized; index complete at ${coldFirst.indexReadyMs} ms`);
+      log(
+        `  cold start: first hover ${coldFirst.hoverMs} ms, definition ${coldFirst.definitionMs} ms after initialized; index complete at ${coldFirst.indexReadyMs} ms`,
+      );
       await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: probe.params.textDocument.uri } });
       const times: Record<RealKind, number[]> = { hover: [], definition: [], references: [], completion: [], workspaceSymbol: [] };
       const content: Record<RealKind, number> = { hover: 0, definition: 0, references: 0, completion: 0, workspaceSymbol: 0 };
@@ -128,14 +139,24 @@ export async function benchReal(bundle: string, dist: string, log: (line: string
         }
         await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
       }
-      const requests = Object.fromEntries(REAL_KINDS.map((k) => [k, { ...latency(times[k]), withContent: content[k], errors: errors[k] }])) as RealFigures['requests'];
-      for (const kind of REAL_KINDS) log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms`);
+      const requests = Object.fromEntries(
+        REAL_KINDS.map((k) => [k, { ...latency(times[k]), withContent: content[k], errors: errors[k] }]),
+      ) as RealFigures['requests'];
+      for (const kind of REAL_KINDS)
+        log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms`);
       const pid = client.process.pid;
       const serverSteadyRssBytes = await steadyRss(client);
       figures = {
-        revision, files: Number(JSON.parse(execFileSync(process.execPath, [cli, 'index', root], { env }).toString()).files),
-        packageFiles: packageFiles.length, inputs, serverColdMs, coldFirst, requests,
-        serverPeakRssBytes: memoryOf(pid, 'VmHWM'), serverSteadyRssBytes, serverCpuMs: Math.round(cpuMsOf(pid)),
+        revision,
+        files: Number(JSON.parse(execFileSync(process.execPath, [cli, 'index', root], { env }).toString()).files),
+        packageFiles: packageFiles.length,
+        inputs,
+        serverColdMs,
+        coldFirst,
+        requests,
+        serverPeakRssBytes: memoryOf(pid, 'VmHWM'),
+        serverSteadyRssBytes,
+        serverCpuMs: Math.round(cpuMsOf(pid)),
         cli: { coldIndexMs, warmIndexMs, stubMs, impactMs, impactRebuilds: impact.domains?.[0]?.count ?? 0 },
       };
     } finally {
@@ -148,7 +169,12 @@ export async function benchReal(bundle: string, dist: string, log: (line: string
       const initializedAt = performance.now() - warmStarted;
       const warmFirst = await firstAnswers(warm, probe);
       log(`  warm start: first hover ${Math.round(initializedAt + warmFirst.hoverMs)} ms after spawn`);
-      return { ...figures, warmFirst, warmFirstAnswerMs: Math.round(initializedAt + warmFirst.hoverMs), warmPeakRssBytes: memoryOf(warm.process.pid, 'VmHWM') };
+      return {
+        ...figures,
+        warmFirst,
+        warmFirstAnswerMs: Math.round(initializedAt + warmFirst.hoverMs),
+        warmPeakRssBytes: memoryOf(warm.process.pid, 'VmHWM'),
+      };
     } finally {
       await warm.stop().catch(() => warm.process.kill('SIGKILL'));
     }

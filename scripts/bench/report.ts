@@ -26,7 +26,13 @@ export interface Figure {
 export interface Results {
   machine: Machine;
   options: {
-    scale: string; universe: string; domain: string; requests: number; edits: number; openFiles: number; seed: number;
+    scale: string;
+    universe: string;
+    domain: string;
+    requests: number;
+    edits: number;
+    openFiles: number;
+    seed: number;
     /** `all` inputs of real core, a number of them, or `none`. */
     real: string;
     only?: string;
@@ -58,18 +64,45 @@ function syntheticRows(r: Omit<Results, 'figures'>): Omit<Figure, 'meets'>[] {
   const o = r.options;
   const rows: Omit<Figure, 'meets'>[] = [
     ...firstRows('first', 'cold start', s?.cold.first),
-    { id: 'cold.wall', label: `cold start, spawn → index of ${o.domain} complete, wall`, value: s?.cold.wallMs ?? NaN, unit: 'ms', target: at(8000) },
+    {
+      id: 'cold.wall',
+      label: `cold start, spawn → index of ${o.domain} complete, wall`,
+      value: s?.cold.wallMs ?? NaN,
+      unit: 'ms',
+      target: at(8000),
+    },
     { id: 'cold.cpu', label: `cold start, spawn → index of ${o.domain} complete, CPU`, value: s?.cold.cpuMs ?? NaN, unit: 'ms' },
-    { id: 'warm.firstAnswer', label: 'warm start, spawn → first hover with content', value: s?.warm.firstAnswerMs ?? NaN, unit: 'ms', target: at(1000) },
+    {
+      id: 'warm.firstAnswer',
+      label: 'warm start, spawn → first hover with content',
+      value: s?.warm.firstAnswerMs ?? NaN,
+      unit: 'ms',
+      target: at(1000),
+    },
     ...firstRows('warm.first', 'warm start', s?.warm.first, false),
     { id: 'warm.indexReady', label: 'warm start, spawn → index complete', value: s?.warm.indexReadyMs ?? NaN, unit: 'ms' },
-    { id: 'rss.afterIndex', label: 'server peak RSS, cold start to index complete', value: (s?.cold.peakRssAfterIndexBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
     {
-      id: 'rss.end', label: `server peak RSS through start, indexing, ${o.requests.toLocaleString('en-US')} requests of each kind and ${o.edits} edits`,
-      value: (s?.cold.peakRssEndBytes ?? NaN) / MB, unit: 'MB', target: at(300),
+      id: 'rss.afterIndex',
+      label: 'server peak RSS, cold start to index complete',
+      value: (s?.cold.peakRssAfterIndexBytes ?? NaN) / MB,
+      unit: 'MB',
+      target: at(300),
+    },
+    {
+      id: 'rss.end',
+      label: `server peak RSS through start, indexing, ${o.requests.toLocaleString('en-US')} requests of each kind and ${o.edits} edits`,
+      value: (s?.cold.peakRssEndBytes ?? NaN) / MB,
+      unit: 'MB',
+      target: at(300),
     },
     { id: 'rss.steady', label: 'server RSS after them, idle (steady state)', value: (s?.cold.steadyRssBytes ?? NaN) / MB, unit: 'MB' },
-    { id: 'rss.warm', label: 'server peak RSS, warm start to index complete', value: (s?.warm.peakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
+    {
+      id: 'rss.warm',
+      label: 'server peak RSS, warm start to index complete',
+      value: (s?.warm.peakRssBytes ?? NaN) / MB,
+      unit: 'MB',
+      target: at(300),
+    },
   ];
   for (const kind of REQUEST_KINDS) {
     const q = s?.requests[kind];
@@ -83,22 +116,57 @@ function syntheticRows(r: Omit<Results, 'figures'>): Omit<Figure, 'meets'>[] {
   const m = r.maintainers;
   rows.push(
     { id: 'reindex.p50', label: 're-index after one edit (→ document symbols) p50', value: s?.reindex.symbols.p50Ms ?? NaN, unit: 'ms' },
-    { id: 'reindex.p95', label: 're-index after one edit (→ document symbols) p95', value: s?.reindex.symbols.p95Ms ?? NaN, unit: 'ms', target: at(50) },
-    { id: 'reindex.diagnostics.p95', label: 'edit → diagnostics published p95 (150 ms debounce)', value: s?.reindex.diagnostics.p95Ms ?? NaN, unit: 'ms' },
-    { id: 'cli.index.wall', label: `CLI index of ${r.options.domain}, wall`, value: r.cli?.wallMs ?? NaN, unit: 'ms' },
-    { id: 'cli.index.cpu', label: `CLI index of ${r.options.domain}, CPU`, value: r.cli?.cpuMs ?? NaN, unit: 'ms' },
-    { id: 'maintainers.build', label: `maintainers: handle index of ${m?.entries ?? 30000} entries, build`, value: m?.buildMs ?? NaN, unit: 'ms', target: at(300) },
-    { id: 'maintainers.buildWarm', label: 'maintainers: handle index, rebuild (best of 3)', value: m?.buildWarmMs ?? NaN, unit: 'ms' },
-    { id: 'maintainers.hover.p95', label: 'maintainers: hover p95', value: m?.hoverP95Ms ?? NaN, unit: 'ms', target: at(5) },
-    { id: 'maintainers.bytesPerHover', label: 'maintainers: bytes read per hover (max)', value: (m?.bytesPerHoverMax ?? NaN) / 1024, unit: 'KB', target: at(8) },
-    { id: 'maintainers.extraRss', label: 'maintainers: extra RSS of the index', value: (m?.indexRssBytes ?? NaN) / MB, unit: 'MB', target: at(5) },
     {
-      id: 'waves.generated', label: `waves: levels + roles, generated ${r.waves.generated?.nodes ?? 20000}-package graph`,
-      value: r.waves.generated?.totalMs ?? NaN, unit: 'ms', target: at(1000, '<'),
+      id: 'reindex.p95',
+      label: 're-index after one edit (→ document symbols) p95',
+      value: s?.reindex.symbols.p95Ms ?? NaN,
+      unit: 'ms',
+      target: at(50),
     },
     {
-      id: 'waves.domain', label: `waves: levels + roles, ${r.options.domain}'s own graph (${r.waves.domain?.nodes ?? '?'} packages)`,
-      value: r.waves.domain?.totalMs ?? NaN, unit: 'ms', target: at(1000, '<'),
+      id: 'reindex.diagnostics.p95',
+      label: 'edit → diagnostics published p95 (150 ms debounce)',
+      value: s?.reindex.diagnostics.p95Ms ?? NaN,
+      unit: 'ms',
+    },
+    { id: 'cli.index.wall', label: `CLI index of ${r.options.domain}, wall`, value: r.cli?.wallMs ?? NaN, unit: 'ms' },
+    { id: 'cli.index.cpu', label: `CLI index of ${r.options.domain}, CPU`, value: r.cli?.cpuMs ?? NaN, unit: 'ms' },
+    {
+      id: 'maintainers.build',
+      label: `maintainers: handle index of ${m?.entries ?? 30000} entries, build`,
+      value: m?.buildMs ?? NaN,
+      unit: 'ms',
+      target: at(300),
+    },
+    { id: 'maintainers.buildWarm', label: 'maintainers: handle index, rebuild (best of 3)', value: m?.buildWarmMs ?? NaN, unit: 'ms' },
+    { id: 'maintainers.hover.p95', label: 'maintainers: hover p95', value: m?.hoverP95Ms ?? NaN, unit: 'ms', target: at(5) },
+    {
+      id: 'maintainers.bytesPerHover',
+      label: 'maintainers: bytes read per hover (max)',
+      value: (m?.bytesPerHoverMax ?? NaN) / 1024,
+      unit: 'KB',
+      target: at(8),
+    },
+    {
+      id: 'maintainers.extraRss',
+      label: 'maintainers: extra RSS of the index',
+      value: (m?.indexRssBytes ?? NaN) / MB,
+      unit: 'MB',
+      target: at(5),
+    },
+    {
+      id: 'waves.generated',
+      label: `waves: levels + roles, generated ${r.waves.generated?.nodes ?? 20000}-package graph`,
+      value: r.waves.generated?.totalMs ?? NaN,
+      unit: 'ms',
+      target: at(1000, '<'),
+    },
+    {
+      id: 'waves.domain',
+      label: `waves: levels + roles, ${r.options.domain}'s own graph (${r.waves.domain?.nodes ?? '?'} packages)`,
+      value: r.waves.domain?.totalMs ?? NaN,
+      unit: 'ms',
+      target: at(1000, '<'),
     },
   );
   return rows;
@@ -109,7 +177,13 @@ function realRows(real: RealFigures | undefined): Omit<Figure, 'meets'>[] {
   const where = `real core${real ? ` (${real.inputs} inputs of ${real.packageFiles} package files)` : ''}`;
   const rows: Omit<Figure, 'meets'>[] = [
     ...firstRows('real.first', 'real core: cold start', real?.coldFirst),
-    { id: 'real.warm.firstAnswer', label: 'real core: warm start, spawn → first hover with content', value: real?.warmFirstAnswerMs ?? NaN, unit: 'ms', target: at(1000) },
+    {
+      id: 'real.warm.firstAnswer',
+      label: 'real core: warm start, spawn → first hover with content',
+      value: real?.warmFirstAnswerMs ?? NaN,
+      unit: 'ms',
+      target: at(1000),
+    },
   ];
   for (const kind of REAL_KINDS) {
     const q = real?.requests[kind];
@@ -121,12 +195,29 @@ function realRows(real: RealFigures | undefined): Omit<Figure, 'meets'>[] {
   }
   rows.push(
     { id: 'real.stub', label: 'real core: `stub`', value: real?.cli.stubMs ?? NaN, unit: 'ms', target: at(10_000) },
-    { id: 'real.impact', label: 'real core: `impact --base` for a one-package change', value: real?.cli.impactMs ?? NaN, unit: 'ms', target: at(2000) },
+    {
+      id: 'real.impact',
+      label: 'real core: `impact --base` for a one-package change',
+      value: real?.cli.impactMs ?? NaN,
+      unit: 'ms',
+      target: at(2000),
+    },
     { id: 'real.index.cold', label: 'real core: CLI index, cold', value: real?.cli.coldIndexMs ?? NaN, unit: 'ms' },
     { id: 'real.index.warm', label: 'real core: CLI index, warm (cache present)', value: real?.cli.warmIndexMs ?? NaN, unit: 'ms' },
     { id: 'real.server.cold', label: 'real core: server spawn → index ready, cold', value: real?.serverColdMs ?? NaN, unit: 'ms' },
-    { id: 'real.rss', label: 'real core: server peak RSS through start, indexing and every request', value: (real?.serverPeakRssBytes ?? NaN) / MB, unit: 'MB', target: at(300) },
-    { id: 'real.rss.steady', label: 'real core: server RSS after them, idle (steady state)', value: (real?.serverSteadyRssBytes ?? NaN) / MB, unit: 'MB' },
+    {
+      id: 'real.rss',
+      label: 'real core: server peak RSS through start, indexing and every request',
+      value: (real?.serverPeakRssBytes ?? NaN) / MB,
+      unit: 'MB',
+      target: at(300),
+    },
+    {
+      id: 'real.rss.steady',
+      label: 'real core: server RSS after them, idle (steady state)',
+      value: (real?.serverSteadyRssBytes ?? NaN) / MB,
+      unit: 'MB',
+    },
   );
   return rows;
 }
@@ -136,10 +227,26 @@ function realRows(real: RealFigures | undefined): Omit<Figure, 'meets'>[] {
  * the label says whether they came before the index was complete.
  */
 function firstRows(id: string, what: string, first: FirstAnswers | undefined, targeted = true): Omit<Figure, 'meets'>[] {
-  const when = first ? (first.beforeIndexComplete ? `, before the index was complete (at ${first.indexReadyMs.toLocaleString('en-US')} ms)` : ', once the index was complete') : '';
+  const when = first
+    ? first.beforeIndexComplete
+      ? `, before the index was complete (at ${first.indexReadyMs.toLocaleString('en-US')} ms)`
+      : ', once the index was complete'
+    : '';
   return [
-    { id: `${id}.hover`, label: `${what}, initialized → first hover with content on the opened file${when}`, value: first?.hoverMs ?? NaN, unit: 'ms', ...(targeted ? { target: at(2000) } : {}) },
-    { id: `${id}.definition`, label: `${what}, initialized → first definition on the opened file`, value: first?.definitionMs ?? NaN, unit: 'ms', ...(targeted ? { target: at(2000) } : {}) },
+    {
+      id: `${id}.hover`,
+      label: `${what}, initialized → first hover with content on the opened file${when}`,
+      value: first?.hoverMs ?? NaN,
+      unit: 'ms',
+      ...(targeted ? { target: at(2000) } : {}),
+    },
+    {
+      id: `${id}.definition`,
+      label: `${what}, initialized → first definition on the opened file`,
+      value: first?.definitionMs ?? NaN,
+      unit: 'ms',
+      ...(targeted ? { target: at(2000) } : {}),
+    },
   ];
 }
 

@@ -95,7 +95,10 @@ export interface ServerFigures {
 /** Starts the server with its own cache dir. */
 function startServer(options: ServerOptions): Promise<LspClient> {
   // The benchmark's own `guard` bounds each step (a cold index of the full universe takes minutes).
-  return LspClient.start(options.root, options.serverPath, undefined, { env: { ...process.env, XDG_CACHE_HOME: options.cacheHome }, waitMs: INDEX_TIMEOUT_MS });
+  return LspClient.start(options.root, options.serverPath, undefined, {
+    env: { ...process.env, XDG_CACHE_HOME: options.cacheHome },
+    waitMs: INDEX_TIMEOUT_MS,
+  });
 }
 
 /** Awaits `work`, failing if the server exits or `ms` pass first. */
@@ -137,8 +140,10 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
   try {
     // The user opens a file at once and asks about an input while the domain is indexed.
     const first = await firstAnswers(client, probe);
-    log(`  first hover ${first.hoverMs} ms, definition ${first.definitionMs} ms after initialized ` +
-      `(${first.beforeIndexComplete ? 'before' : 'after'} the index was complete, at ${first.indexReadyMs} ms)`);
+    log(
+      `  first hover ${first.hoverMs} ms, definition ${first.definitionMs} ms after initialized ` +
+        `(${first.beforeIndexComplete ? 'before' : 'after'} the index was complete, at ${first.indexReadyMs} ms)`,
+    );
     const wallMs = performance.now() - started;
     const pid = client.process.pid;
     const cpuMs = cpuMsOf(pid);
@@ -151,15 +156,23 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
     for (const [index, kind] of REQUEST_KINDS.entries()) {
       // One generator per kind: adding a kind or changing a count leaves the others' questions alone.
       requests[kind] = await timeRequests(client, kind, opened, options, new Random(options.seed * 31 + index + 1));
-      log(`  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms (${requests[kind].withContent}/${requests[kind].count} with content, ${requests[kind].errors} errors, ` +
-        `peak RSS ${Math.round(requests[kind].peakRssAfterBytes / 2 ** 20)} MB)`);
+      log(
+        `  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms (${requests[kind].withContent}/${requests[kind].count} with content, ${requests[kind].errors} errors, ` +
+          `peak RSS ${Math.round(requests[kind].peakRssAfterBytes / 2 ** 20)} MB)`,
+      );
     }
     reindex = await timeEdits(client, opened, options.edits);
     log(`  re-index after an edit: p50 ${reindex.symbols.p50Ms} ms, p95 ${reindex.symbols.p95Ms} ms`);
     const steadyRssBytes = await steadyRss(client);
     cold = {
-      wallMs: Math.round(wallMs), cpuMs: Math.round(cpuMs), files: status.files, packages: status.packages, first,
-      peakRssAfterIndexBytes, peakRssEndBytes: memoryOf(pid, 'VmHWM'), steadyRssBytes,
+      wallMs: Math.round(wallMs),
+      cpuMs: Math.round(cpuMs),
+      files: status.files,
+      packages: status.packages,
+      first,
+      peakRssAfterIndexBytes,
+      peakRssEndBytes: memoryOf(pid, 'VmHWM'),
+      steadyRssBytes,
     };
     log(`  peak RSS ${Math.round(cold.peakRssEndBytes / 2 ** 20)} MB, steady ${Math.round(steadyRssBytes / 2 ** 20)} MB`);
   } finally {
@@ -168,19 +181,27 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
 
   log('warm start …');
   const warm = await warmStart(options, probe);
-  log(`  first answer after ${warm.firstAnswerMs} ms from spawn (${warm.first.hoverMs} ms from initialized), index ready after ${warm.indexReadyMs} ms`);
+  log(
+    `  first answer after ${warm.firstAnswerMs} ms from spawn (${warm.first.hoverMs} ms from initialized), index ready after ${warm.indexReadyMs} ms`,
+  );
   return { cold, requests, reindex, warm };
 }
 
 /** Where a start is probed: an input of an opened file that names a package of the domain. */
-export interface Probe { file: Pick<OpenFile, 'file' | 'text'>; params: { textDocument: { uri: string }; position: { line: number; character: number } } }
+export interface Probe {
+  file: Pick<OpenFile, 'file' | 'text'>;
+  params: { textDocument: { uri: string }; position: { line: number; character: number } };
+}
 
 /** The probe of the generated universe: a build input of an opened file that is a package of the domain. */
 function probeOf(options: ServerOptions, opened: readonly OpenFile[]): Probe {
   const known = new Set(options.packageFiles.map((p) => p.name));
   const file = opened.find((f) => f.spots.some((s) => s.kind === 'build-input' && known.has(s.name))) ?? opened[0]!;
   const spot = file.spots.find((s) => s.kind === 'build-input' && known.has(s.name)) ?? file.spots[0]!;
-  return { file, params: { textDocument: { uri: URI.file(file.file).toString() }, position: { line: spot.line, character: spot.character + 1 } } };
+  return {
+    file,
+    params: { textDocument: { uri: URI.file(file.file).toString() }, position: { line: spot.line, character: spot.character + 1 } },
+  };
 }
 
 /**
@@ -203,8 +224,12 @@ export async function firstAnswers(client: LspClient, probe: Probe): Promise<Fir
     const wasReady = !Number.isNaN(indexReadyMs);
     hoversSent++;
     const [hover, definition] = await Promise.all([
-      Number.isNaN(hoverMs) ? guard(client, client.request<{ contents: { value: string } } | null>('textDocument/hover', probe.params), 'first hover') : undefined,
-      Number.isNaN(definitionMs) ? guard(client, client.request<unknown>('textDocument/definition', probe.params), 'first definition') : undefined,
+      Number.isNaN(hoverMs)
+        ? guard(client, client.request<{ contents: { value: string } } | null>('textDocument/hover', probe.params), 'first hover')
+        : undefined,
+      Number.isNaN(definitionMs)
+        ? guard(client, client.request<unknown>('textDocument/definition', probe.params), 'first definition')
+        : undefined,
     ]);
     const at = performance.now() - initialized;
     if (hasContent(hover)) {
@@ -216,7 +241,13 @@ export async function firstAnswers(client: LspClient, probe: Probe): Promise<Fir
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await ready;
-  return { hoverMs: round2(hoverMs), definitionMs: round2(definitionMs), beforeIndexComplete, indexReadyMs: Math.round(indexReadyMs), hoversSent };
+  return {
+    hoverMs: round2(hoverMs),
+    definitionMs: round2(definitionMs),
+    beforeIndexComplete,
+    indexReadyMs: Math.round(indexReadyMs),
+    hoversSent,
+  };
 }
 
 /** The server's RSS once it has been idle for two seconds (its background work done). */
@@ -233,7 +264,13 @@ async function openAll(client: LspClient, files: readonly OpenFile[]): Promise<v
 }
 
 /** Sends `options.requests` requests of one kind, one at a time, and times each round trip. */
-async function timeRequests(client: LspClient, kind: RequestKind, files: readonly OpenFile[], options: ServerOptions, random: Random): Promise<RequestFigures> {
+async function timeRequests(
+  client: LspClient,
+  kind: RequestKind,
+  files: readonly OpenFile[],
+  options: ServerOptions,
+  random: Random,
+): Promise<RequestFigures> {
   const times: number[] = [];
   let withContent = 0;
   let errors = 0;
@@ -290,7 +327,8 @@ async function timeEdits(client: LspClient, files: readonly OpenFile[], edits: n
     const published = client.nextDiagnostics(uri);
     const t = performance.now();
     await client.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: i + 1 }, contentChanges: [{ range, text: next }],
+      textDocument: { uri, version: i + 1 },
+      contentChanges: [{ range, text: next }],
     });
     await guard(client, client.request('textDocument/documentSymbol', { textDocument: { uri } }), `documentSymbol after edit ${i}`);
     symbols.push(performance.now() - t);
@@ -310,9 +348,13 @@ async function warmStart(options: ServerOptions, probe: Probe): Promise<WarmFigu
     const first = await firstAnswers(client, probe);
     const pid = client.process.pid;
     return {
-      firstAnswerMs: round2(initializedAt + first.hoverMs), first,
-      answered: Number.isFinite(first.hoverMs), hoversSent: first.hoversSent,
-      indexReadyMs: Math.round(initializedAt + first.indexReadyMs), cpuMs: Math.round(cpuMsOf(pid)), peakRssBytes: memoryOf(pid, 'VmHWM'),
+      firstAnswerMs: round2(initializedAt + first.hoverMs),
+      first,
+      answered: Number.isFinite(first.hoverMs),
+      hoversSent: first.hoversSent,
+      indexReadyMs: Math.round(initializedAt + first.indexReadyMs),
+      cpuMs: Math.round(cpuMsOf(pid)),
+      peakRssBytes: memoryOf(pid, 'VmHWM'),
     };
   } finally {
     await stopQuietly(client);

@@ -20,9 +20,18 @@ export interface RawAttribute {
   error?: string;
 }
 
-export interface RawCall { fn: string | null; missing: string[]; inputs: string[] }
+export interface RawCall {
+  fn: string | null;
+  missing: string[];
+  inputs: string[];
+}
 
-export interface RawInput { kind: string; name?: string | null; position?: string | null; fns?: Array<string | null> | null }
+export interface RawInput {
+  kind: string;
+  name?: string | null;
+  position?: string | null;
+  fns?: Array<string | null> | null;
+}
 
 /** Logs one line of progress to stderr. */
 export function log(message: string): void {
@@ -58,18 +67,26 @@ function progress(label: string, total: number): (done: number) => void {
  */
 export async function describeAll(root: string, knownFailures: ReadonlySet<string>): Promise<Record<string, RawAttribute>> {
   const result: Record<string, RawAttribute> = {};
-  let level = await nixEval(`builtins.attrNames (${importCore(root)})`) as string[];
+  let level = (await nixEval(`builtins.attrNames (${importCore(root)})`)) as string[];
   for (let depth = 0; level.length > 0 && depth < 3; depth++) {
     const doubtful = level.filter((a) => knownFailures.has(a));
     const likely = level.filter((a) => !knownFailures.has(a));
-    for (const [items, size] of [[likely, 48], [doubtful, 1]] as const) {
-      const described = await bisect(items, (b) => nixEval(describeAttributes(root, b)) as Promise<Record<string, RawAttribute>>, size, progress(`attributes (depth ${depth}, batch ${size})`, items.length));
+    for (const [items, size] of [
+      [likely, 48],
+      [doubtful, 1],
+    ] as const) {
+      const described = await bisect(
+        items,
+        (b) => nixEval(describeAttributes(root, b)) as Promise<Record<string, RawAttribute>>,
+        size,
+        progress(`attributes (depth ${depth}, batch ${size})`, items.length),
+      );
       for (const [attr, value] of described.ok) result[attr] = value;
       for (const [attr, error] of described.failed) result[attr] = { kind: 'fails', error };
     }
     const sets = level.filter((a) => result[a]?.kind === 'recursive set');
     if (sets.length === 0) break;
-    const members = await nixEval(memberNames(root, sets)) as Record<string, string[]>;
+    const members = (await nixEval(memberNames(root, sets))) as Record<string, string[]>;
     level = sets.flatMap((set) => members[set]!.filter((m) => !m.includes('.')).map((m) => `${set}.${m}`));
   }
   return result;
@@ -77,7 +94,12 @@ export async function describeAll(root: string, knownFailures: ReadonlySet<strin
 
 /** The callPackage calls of every attribute that is a set (a derivation, or a failing package's stand-in). */
 export async function callsOfAll(root: string, attrs: readonly string[]): Promise<Record<string, RawCall[]>> {
-  const described = await bisect(attrs, (b) => nixEval(describeCalls(root, b)) as Promise<Record<string, RawCall[]>>, 64, progress('calls', attrs.length));
+  const described = await bisect(
+    attrs,
+    (b) => nixEval(describeCalls(root, b)) as Promise<Record<string, RawCall[]>>,
+    64,
+    progress('calls', attrs.length),
+  );
   const result: Record<string, RawCall[]> = {};
   for (const [attr, calls] of described.ok) if (calls.length > 0) result[attr] = calls;
   for (const [attr, error] of described.failed) log(`calls: ${attr} aborts: ${error}`);
@@ -88,10 +110,20 @@ export async function callsOfAll(root: string, attrs: readonly string[]): Promis
  * What each input of each call was (items `attr#call#input`); an input that aborts is recorded as
  * such. Attributes with the same derivation (aliases) share their calls: only `attrs` are asked.
  */
-export async function inputsOfAll(root: string, calls: Record<string, RawCall[]>, attrs: ReadonlySet<string>): Promise<Record<string, RawInput>> {
-  const items = Object.entries(calls).filter(([attr]) => attrs.has(attr))
+export async function inputsOfAll(
+  root: string,
+  calls: Record<string, RawCall[]>,
+  attrs: ReadonlySet<string>,
+): Promise<Record<string, RawInput>> {
+  const items = Object.entries(calls)
+    .filter(([attr]) => attrs.has(attr))
     .flatMap(([attr, list]) => list.flatMap((call, i) => call.inputs.map((input) => `${attr}#${i}#${input}`)));
-  const described = await bisect(items, (b) => nixEval(describeInputs(root, b)) as Promise<Record<string, RawInput>>, 400, progress('inputs', items.length));
+  const described = await bisect(
+    items,
+    (b) => nixEval(describeInputs(root, b)) as Promise<Record<string, RawInput>>,
+    400,
+    progress('inputs', items.length),
+  );
   const result: Record<string, RawInput> = Object.fromEntries(described.ok);
   for (const [item, error] of described.failed) result[item] = { kind: 'fails', name: error };
   return result;
@@ -100,7 +132,7 @@ export async function inputsOfAll(root: string, calls: Record<string, RawCall[]>
 /** The output path of every attribute of `universe` in the tree at `root`; attributes that abort are left out. */
 export async function outPathsOf(root: string, universe: readonly string[]): Promise<Record<string, string>> {
   try {
-    return await nixEval(outPaths(root, universe)) as Record<string, string>;
+    return (await nixEval(outPaths(root, universe))) as Record<string, string>;
   } catch {
     const described = await bisect(universe, (b) => nixEval(outPaths(root, b)) as Promise<Record<string, string>>, 64);
     return Object.fromEntries(described.ok);
@@ -112,7 +144,15 @@ export async function outPathsOf(root: string, universe: readonly string[]): Pro
  * versions), called from the top-level set: what callPackage passes them and cannot find.
  * Files that are no package function (callPackage cannot call them) come back as null.
  */
-export async function callsOfUncalled(root: string, files: readonly string[]): Promise<Record<string, { missing: string[]; inputs: string[] } | null>> {
-  const described = await bisect(files, (b) => nixEval(callFiles(root, b)) as Promise<Record<string, { missing: string[]; inputs: string[] } | null>>, 32, progress('uncalled files', files.length));
+export async function callsOfUncalled(
+  root: string,
+  files: readonly string[],
+): Promise<Record<string, { missing: string[]; inputs: string[] } | null>> {
+  const described = await bisect(
+    files,
+    (b) => nixEval(callFiles(root, b)) as Promise<Record<string, { missing: string[]; inputs: string[] } | null>>,
+    32,
+    progress('uncalled files', files.length),
+  );
   return Object.fromEntries([...described.ok, ...[...described.failed.keys()].map((f): [string, null] => [f, null])]);
 }

@@ -60,7 +60,9 @@ export async function measureEdits(
     };
     appendFileSync(journal, `${JSON.stringify(result)}\n`);
     done.set(key, result);
-    log(`edit ${count}/${sites.length} ${key}: ${result.rebuilds.length} rebuild${result.broken.length ? `, ${result.broken.length} broken` : ''} (${result.seconds} s)`);
+    log(
+      `edit ${count}/${sites.length} ${key}: ${result.rebuilds.length} rebuild${result.broken.length ? `, ${result.broken.length} broken` : ''} (${result.seconds} s)`,
+    );
   }
   return sites.map((site) => done.get(siteKey(site))!);
 }

@@ -11,7 +11,15 @@ export function importCore(root: string): string {
 function prelude(root: string, batch: readonly string[]): string {
   return `
   pkgs = ${importCore(root)};
-  batch = [ ${batch.map((p) => `[ ${p.split('.').map((s) => JSON.stringify(s)).join(' ')} ]`).join(' ')} ];
+  batch = [ ${batch
+    .map(
+      (p) =>
+        `[ ${p
+          .split('.')
+          .map((s) => JSON.stringify(s))
+          .join(' ')} ]`,
+    )
+    .join(' ')} ];
   key = path: builtins.concatStringsSep "." path;
   get = path: builtins.foldl' (s: n: s.\${n}) pkgs path;
   parentOf = path: get (builtins.genList (i: builtins.elemAt path i) (builtins.length path - 1));
@@ -70,7 +78,10 @@ in each callsOf`;
 export function describeInputs(root: string, items: readonly string[]): string {
   const parsed = items.map((item) => {
     const [attr, call, input] = item.split('#') as [string, string, string];
-    return `{ key = ${JSON.stringify(item)}; path = [ ${attr.split('.').map((s) => JSON.stringify(s)).join(' ')} ]; call = ${Number(call)}; input = ${JSON.stringify(input)}; }`;
+    return `{ key = ${JSON.stringify(item)}; path = [ ${attr
+      .split('.')
+      .map((s) => JSON.stringify(s))
+      .join(' ')} ]; call = ${Number(call)}; input = ${JSON.stringify(input)}; }`;
   });
   return `let ${prelude(root, [])}
   describe = v: let r = builtins.tryEval (let out =

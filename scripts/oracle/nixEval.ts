@@ -7,8 +7,11 @@ import { spawn } from 'node:child_process';
 /** The `nix` arguments for an impure evaluation to JSON; the local store is written (drv files). */
 const NIX_EVAL = ['--extra-experimental-features', 'nix-command', 'eval', '--impure', '--json', '--expr'];
 
-export class NixError extends Error {
-  constructor(message: string, readonly stderr: string) {
+class NixError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
     super(message);
   }
 }
@@ -25,7 +28,10 @@ export function nixEval(expr: string, timeoutMs = 30 * 60_000): Promise<unknown>
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString();
@@ -44,9 +50,9 @@ export function nixEval(expr: string, timeoutMs = 30 * 60_000): Promise<unknown>
 }
 
 /** The first line of Nix's error message, without the `error:` prefix and terminal colours. */
-export function errorLine(stderr: string): string {
+function errorLine(stderr: string): string {
   // eslint-disable-next-line no-control-regex
-  const plain = stderr.replace(/\x1b\[[0-9;]*m/g, '');
+  const plain = stderr.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   const lines = plain.split('\n').map((l) => l.trim());
   const at = lines.findIndex((l) => l.startsWith('error:'));
   if (at < 0) return lines.filter(Boolean).slice(-1)[0] ?? 'nix failed without a message';

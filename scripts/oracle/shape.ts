@@ -13,7 +13,12 @@ export class PathMapper {
    * `roots` are the copies of core that were evaluated; `storeFolders` pairs a folder (relative)
    * with the store path of its copy (one pair per copy of core whose folder differs).
    */
-  constructor(private readonly pristine: string, roots: readonly string[], storeFolders: ReadonlyArray<[string, string]>, storeRoot = '') {
+  constructor(
+    private readonly pristine: string,
+    roots: readonly string[],
+    storeFolders: ReadonlyArray<[string, string]>,
+    storeRoot = '',
+  ) {
     // A store of its own (`local?root=…`) keeps its paths under that root on disk; Nix prints either.
     const stores = storeRoot ? ['', storeRoot] : [''];
     this.prefixes = [
@@ -50,7 +55,7 @@ export class PathMapper {
 }
 
 /** The hash part of a store path (`/nix/store/<hash>-name`). */
-export function storeHash(storePath: string): string {
+function storeHash(storePath: string): string {
   return path.basename(storePath).slice(0, 32);
 }
 
@@ -90,8 +95,16 @@ export function shapeAttribute(raw: RawAttribute, paths: PathMapper): OracleAttr
  * no attribute reaches has `by` empty: the oracle called it from the top level and did not
  * evaluate its inputs (`unevaluated`).
  */
-export interface OracleFile { by: string[]; missing?: string[]; inputs: Record<string, string | string[]> }
-export interface OracleInputDerivation { name?: string; position?: string; fns?: string[] }
+export interface OracleFile {
+  by: string[];
+  missing?: string[];
+  inputs: Record<string, string | string[]>;
+}
+export interface OracleInputDerivation {
+  name?: string;
+  position?: string;
+  fns?: string[];
+}
 
 /** The checked-in form of the calls, by package file. `sameAs` maps an alias to the attribute whose inputs stand for it. */
 export function shapeCalls(
@@ -104,7 +117,8 @@ export function shapeCalls(
 ): { files: Record<string, OracleFile>; derivations: Record<string, OracleInputDerivation> } {
   const attributeByKey = new Map<string, string>();
   for (const [attr, a] of Object.entries(attributes).sort(([x], [y]) => x.length - y.length || x.localeCompare(y))) {
-    if (a.kind === 'derivation' && a.name && a.position && !attributeByKey.has(`${a.name}@${a.position}`)) attributeByKey.set(`${a.name}@${a.position}`, attr);
+    if (a.kind === 'derivation' && a.name && a.position && !attributeByKey.has(`${a.name}@${a.position}`))
+      attributeByKey.set(`${a.name}@${a.position}`, attr);
   }
   const derivations: Record<string, OracleInputDerivation> = {};
   const files = new Map<string, { by: Set<string>; missing: Set<string>; inputs: Map<string, Set<string>> }>();
@@ -140,12 +154,17 @@ export function shapeCalls(
   // Files no attribute reaches, called by the oracle from the top level: inputs by name only.
   for (const [fn, call] of Object.entries(uncalled)) {
     if (!call || files.has(fn)) continue;
-    files.set(fn, { by: new Set(), missing: new Set(call.missing), inputs: new Map(call.inputs.map((n) => [n, new Set(['unevaluated'])])) });
+    files.set(fn, {
+      by: new Set(),
+      missing: new Set(call.missing),
+      inputs: new Map(call.inputs.map((n) => [n, new Set(['unevaluated'])])),
+    });
   }
   const shaped: Record<string, OracleFile> = {};
   for (const fn of [...files.keys()].sort()) {
     const file = files.get(fn)!;
-    const entries = [...file.inputs].sort(([a], [b]) => a.localeCompare(b))
+    const entries = [...file.inputs]
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, values]): [string, string | string[]] => [name, values.size === 1 ? [...values][0]! : [...values].sort()]);
     shaped[fn] = {
       by: [...file.by].sort(),

@@ -32,7 +32,7 @@ function names(binding: Node): string[] {
  * The derivation's attribute set for a `meta.position` line, or a reason why there is none
  * (the position is not a binding, or `meta` comes from another file).
  */
-export function siteAt(tree: Node, line: number): Node | string {
+function siteAt(tree: Node, line: number): Node | string {
   let found: Node | undefined;
   forEach(tree, (node) => {
     if (found || node.startPosition.row > line - 1 || node.endPosition.row < line - 1) return false;
@@ -45,7 +45,9 @@ export function siteAt(tree: Node, line: number): Node | string {
     return setOf(found) ?? `the binding on line ${line} is not in a set`;
   }
   // `description = …` inside `meta = { … }` (or `meta = with lib; { … }`): the set holding `meta`.
-  const meta = ancestors(found).reverse().find((n) => n.type === 'binding' && names(n).at(-1) === 'meta');
+  const meta = ancestors(found)
+    .reverse()
+    .find((n) => n.type === 'binding' && names(n).at(-1) === 'meta');
   if (!meta) return `line ${line} is not inside a meta attribute`;
   return setOf(meta) ?? `the meta binding above line ${line} is not in a set`;
 }

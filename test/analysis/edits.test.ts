@@ -13,7 +13,8 @@ const ZLIB = 'pkgs/by-name/zl/zlib/package.nix';
 test('an edit that only moves lines keeps the whole-domain caches but reports the new positions', async () => {
   const analyzer = await Analyzer.create(FIXTURE, 'core', { cacheDir: null });
   await analyzer.indexAll();
-  const refsOf = async () => (await analyzer.withDocument(ZLIB, (doc) => references(analyzer, doc, cursor(FIXTURE, ZLIB, 'pname = "z|lib"'), false)))!;
+  const refsOf = async () =>
+    (await analyzer.withDocument(ZLIB, (doc) => references(analyzer, doc, cursor(FIXTURE, ZLIB, 'pname = "z|lib"'), false)))!;
   const before = (await refsOf()).find((p) => p.file === HELLO)!;
   const structure = analyzer.index.structureGeneration;
 

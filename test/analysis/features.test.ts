@@ -80,7 +80,10 @@ async function checkCompletion(files: Files, includes: string[], excludes: strin
 
 async function checkWorkspaceSymbols(query: string, expected: string[]) {
   const s = await situation(helloAt('{ stdenv', '{ |stdenv'));
-  assert.deepEqual((await workspaceSymbolsAcross(s.session, query, unlimited())).map((x) => x.name), expected);
+  assert.deepEqual(
+    (await workspaceSymbolsAcross(s.session, query, unlimited())).map((x) => x.name),
+    expected,
+  );
 }
 
 async function checkDocumentSymbols(files: Files, expected: string[]) {
@@ -94,8 +97,7 @@ describe('definition', () => {
     checkDefinition(helloAt('libz, curl', 'libz, cu|rl'), ['pkgs/by-name/cu/curl/package.nix:4']));
   test('an alias is followed to the file it stands for', () =>
     checkDefinition(helloAt('libz,', 'li|bz,'), ['pkgs/development/zlib/default.nix:5']));
-  test('a name nothing defines goes nowhere', () =>
-    checkDefinition(helloAt('curl }', 'curl, nothing|here }'), []));
+  test('a name nothing defines goes nowhere', () => checkDefinition(helloAt('curl }', 'curl, nothing|here }'), []));
 });
 
 describe('hover', () => {
@@ -103,14 +105,16 @@ describe('hover', () => {
     checkHover(helloAt('libz, curl', 'libz, cu|rl'), [/\*\*curl\*\* · `core`/, /Transfers files/, /Direct dependants: 1/]));
   test('an alias says what it resolves to', () =>
     checkHover(helloAt('libz,', 'li|bz,'), [/\*\*zlib\*\*/, /`libz` resolves to `zlib`/, /Lossless data compression/]));
-  test('a name nothing defines has no hover', () =>
-    checkHover(helloAt('curl }', 'curl, nothing|here }'), []));
+  test('a name nothing defines has no hover', () => checkHover(helloAt('curl }', 'curl, nothing|here }'), []));
 });
 
 describe('references', () => {
   test('a package: its definition, the inputs that take it and the alias', () =>
     checkReferences(withCursor('pkgs/by-name/cu/curl/package.nix', domain()['pkgs/by-name/cu/curl/package.nix']!, 'zlib }', 'zl|ib }'), [
-      'pkgs/development/zlib/default.nix:5', 'pkgs/by-name/cu/curl/package.nix:1', `${TOP}:4`, 'pkgs/applications/hello/default.nix:1',
+      'pkgs/development/zlib/default.nix:5',
+      'pkgs/by-name/cu/curl/package.nix:1',
+      `${TOP}:4`,
+      'pkgs/applications/hello/default.nix:1',
     ]));
   test('a by-name package: its file and the input that takes it', () =>
     checkReferences(helloAt('libz, curl', 'libz, cu|rl'), ['pkgs/by-name/cu/curl/package.nix:4', 'pkgs/applications/hello/default.nix:1']));
@@ -125,6 +129,6 @@ describe('completion', () => {
 describe('symbols', () => {
   test('workspace symbols: a prefix match', () => checkWorkspaceSymbols('he', ['hello']));
   test('workspace symbols: substring matches, shortest first', () => checkWorkspaceSymbols('l', ['curl', 'zlib', 'hello']));
-  test('the outline of a package file: its inputs, then its derivation\'s attributes', () =>
+  test("the outline of a package file: its inputs, then its derivation's attributes", () =>
     checkDocumentSymbols(helloAt('{ stdenv', '{ |stdenv'), ['stdenv', 'libz', 'curl', 'pname', 'meta.description']));
 });

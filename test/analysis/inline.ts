@@ -10,7 +10,11 @@ import type { Position } from '../../server/src/analysis/features/locate';
 import { DomainSession } from '../../server/src/analysis/session';
 
 /** A domain built from inline files, and where the cursor is. */
-export interface Situation { session: DomainSession; file: string; pos: Position }
+export interface Situation {
+  session: DomainSession;
+  file: string;
+  pos: Position;
+}
 
 /** The files of a domain, path → text; exactly one text holds the cursor `|`. */
 export type Files = Record<string, string>;

@@ -19,7 +19,10 @@ async function check(source: string, chunkBytes: number) {
   const scanned = await factsOfLargeFile('pkgs/top-level/all-packages.nix', file, parser, chunkBytes);
   assert.equal(full.value.k, 'set');
   assert.equal(scanned.value.k, 'set');
-  const strip = (v: Val) => JSON.parse(JSON.stringify((v as { attrs: unknown }).attrs, (k, x) => (k === 'span' && Array.isArray(x) && x.length === 4 ? undefined : x)));
+  const strip = (v: Val) =>
+    JSON.parse(
+      JSON.stringify((v as { attrs: unknown }).attrs, (k, x) => (k === 'span' && Array.isArray(x) && x.length === 4 ? undefined : x)),
+    );
   // Names, values and the spans of binding names must match exactly.
   assert.deepEqual(strip(scanned.value), strip(full.value));
   const names = (v: Val) => (v as { attrs: { name: string; span: number[] }[] }).attrs.map((a) => [a.name, a.span]);

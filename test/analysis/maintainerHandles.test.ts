@@ -19,7 +19,9 @@ const LIST = 'maintainers/maintainer-list.nix';
 const TEAMS = 'maintainers/team-list.nix';
 const PKG = 'pkgs/by-name/po/potrace/package.nix';
 const temps: string[] = [];
-after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+after(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 const MAINTAINERS = `/* List of maintainers. */
 {
@@ -67,8 +69,11 @@ async function domain(lib: string | undefined, extra: Record<string, string> = {
   const root = mkdtempSync(path.join(os.tmpdir(), 'nd-handles-'));
   temps.push(root);
   const files: Record<string, string> = {
-    [LIST]: MAINTAINERS, [PKG]: POTRACE, [TEAMS]: '{ graphics = { members = [ ]; scope = "Graphics."; }; }\n',
-    'pkgs/build-support/setup-hooks/some-hook/default.nix': HOOK, ...extra,
+    [LIST]: MAINTAINERS,
+    [PKG]: POTRACE,
+    [TEAMS]: '{ graphics = { members = [ ]; scope = "Graphics."; }; }\n',
+    'pkgs/build-support/setup-hooks/some-hook/default.nix': HOOK,
+    ...extra,
   };
   if (lib !== undefined) files['lib/default.nix'] = lib;
   for (const [file, text] of Object.entries(files)) {
@@ -90,11 +95,19 @@ async function check(analyzer: Analyzer, marked: string, handle: string, line: n
   const found = await analyzer.withDocument(PKG, (doc) => hover(analyzer, doc, pos));
   assert.deepEqual(found?.maintainer, { file: LIST, handle }, `hover at ${marked}`);
   const places = await analyzer.withDocument(PKG, (doc) => definition(analyzer, doc, pos));
-  assert.deepEqual(places?.map((p) => [p.file, p.span[0], p.span[1], p.span[3]]), [[LIST, line, ...columns]], `definition at ${marked}`);
+  assert.deepEqual(
+    places?.map((p) => [p.file, p.span[0], p.span[1], p.span[3]]),
+    [[LIST, line, ...columns]],
+    `definition at ${marked}`,
+  );
   return found!;
 }
 
-for (const [name, lib] of [['lib binds the list', BOUND], ['lib without a maintainers binding', UNBOUND], ['no lib at all', undefined]] as const) {
+for (const [name, lib] of [
+  ['lib binds the list', BOUND],
+  ['lib without a maintainers binding', UNBOUND],
+  ['no lib at all', undefined],
+] as const) {
   test(`${name}: bare, quoted and with-scoped handles hover and go to their entries`, async () => {
     const analyzer = await domain(lib);
     const quoted = await check(analyzer, 'lib.maintainers."0x4|A6F"', '0x4A6F', 2, [2, 10]);
@@ -109,41 +122,61 @@ for (const [name, lib] of [['lib binds the list', BOUND], ['lib without a mainta
     assert.match(card!, /Joachim Ernst/);
     assert.match(card!, /0x4A6F/);
     // Both handles are in the list: no unknown-maintainer diagnostic.
-    assert.deepEqual(diagnostics(analyzer, PKG).filter((d) => d.code === 'unknown-maintainer'), []);
+    assert.deepEqual(
+      diagnostics(analyzer, PKG).filter((d) => d.code === 'unknown-maintainer'),
+      [],
+    );
     // Team handles follow the same convention.
     const team = await analyzer.withDocument(PKG, (doc) => definition(analyzer, doc, cursor(root(analyzer), PKG, 'teams.graph|ics')));
-    assert.deepEqual(team?.map((p) => [p.file, p.span[0]]), [[TEAMS, 0]]);
+    assert.deepEqual(
+      team?.map((p) => [p.file, p.span[0]]),
+      [[TEAMS, 0]],
+    );
   });
 }
 
 test('references on a quoted handle list the packages naming it, from the package and from the list', async () => {
   const analyzer = await domain(UNBOUND, {
-    'pkgs/by-name/he/hello/package.nix': '{ lib, stdenv }:\nstdenv.mkDerivation {\n  pname = "hello";\n  version = "1";\n  meta.maintainers = [ lib.maintainers."0x4A6F" ];\n}\n',
+    'pkgs/by-name/he/hello/package.nix':
+      '{ lib, stdenv }:\nstdenv.mkDerivation {\n  pname = "hello";\n  version = "1";\n  meta.maintainers = [ lib.maintainers."0x4A6F" ];\n}\n',
   });
   const fromUse = await analyzer.withDocument(PKG, (doc) => references(analyzer, doc, cursor(root(analyzer), PKG, '"0x4|A6F"'), false));
   assert.deepEqual(fromUse?.map((p) => p.file).sort(), ['pkgs/by-name/he/hello/package.nix', PKG]);
-  assert.ok(fromUse!.every((p) => p.span[3] - p.span[1] === 8), 'each reference spans the quoted name');
+  assert.ok(
+    fromUse!.every((p) => p.span[3] - p.span[1] === 8),
+    'each reference spans the quoted name',
+  );
 });
 
 test('an unknown quoted handle is a diagnostic naming it; a handle no list has is left for other domains', async () => {
   const analyzer = await domain(UNBOUND, {
     [PKG]: POTRACE.replace('lib.maintainers."0x4A6F"', 'lib.maintainers."0xDEAD" maintainers.nobody'),
   });
-  const unknown = diagnostics(analyzer, PKG).filter((d) => d.code === 'unknown-maintainer').map((d) => d.message);
+  const unknown = diagnostics(analyzer, PKG)
+    .filter((d) => d.code === 'unknown-maintainer')
+    .map((d) => d.message);
   assert.equal(unknown.length, 2, unknown.join('\n'));
   assert.match(unknown[0]!, /`0xDEAD` is not in maintainers\/maintainer-list\.nix/);
   assert.match(unknown[1]!, /`nobody` is not in/);
   // Not in this domain's list: the server asks the other domains' stubs for these names.
   const dead = await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, '"0xDE|AD"')));
   assert.equal(dead?.handle, '0xDEAD');
-  const nobody = await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, 'maintainers.nob|ody')));
+  const nobody = await analyzer.withDocument(PKG, (doc) =>
+    maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, 'maintainers.nob|ody')),
+  );
   assert.equal(nobody?.handle, 'nobody');
   // A handle this domain's list has is answered here, not sent elsewhere.
-  assert.equal(await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, '[ maintainers.pS|ub'))), undefined);
+  assert.equal(
+    await analyzer.withDocument(PKG, (doc) => maintainerHandleAt(analyzer, doc, cursor(root(analyzer), PKG, '[ maintainers.pS|ub'))),
+    undefined,
+  );
 });
 
 test('completion: after `lib.maintainers.` a quoted handle is offered quoted; inside `with` only bare handles', async () => {
-  const marked = POTRACE.replace('(with lib.maintainers; [ pSub ])', '(with lib.maintainers; [ pSub  ])').replace('[ maintainers.pSub lib', '[ lib.maintainers. lib');
+  const marked = POTRACE.replace('(with lib.maintainers; [ pSub ])', '(with lib.maintainers; [ pSub  ])').replace(
+    '[ maintainers.pSub lib',
+    '[ lib.maintainers. lib',
+  );
   const analyzer = await domain(UNBOUND, { [PKG]: marked });
   const text = marked;
   const afterDot = (() => {
@@ -154,5 +187,8 @@ test('completion: after `lib.maintainers.` a quoted handle is offered quoted; in
   const members = await analyzer.withDocument(PKG, (doc) => completion(analyzer, doc, afterDot));
   assert.deepEqual(members?.items.map((i) => i.label).sort(), ['"0x4A6F"', 'pSub']);
   const inWith = await analyzer.withDocument(PKG, (doc) => completion(analyzer, doc, cursor(root(analyzer), PKG, '[ pSub | ]')));
-  assert.deepEqual(inWith?.items.map((i) => i.label), ['pSub']);
+  assert.deepEqual(
+    inWith?.items.map((i) => i.label),
+    ['pSub'],
+  );
 });

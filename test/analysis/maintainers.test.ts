@@ -19,7 +19,10 @@ const LIST = 'maintainers/maintainer-list.nix';
 test('a handle in `with lib.maintainers; [ … ]` goes to its entry and hovers with it', async () => {
   const analyzer = await fixtureAnalyzer();
   const places = await analyzer.withDocument(HELLO, (doc) => definition(analyzer, doc, cursor(FIXTURE, HELLO, 'maintainers; [ al|ice')));
-  assert.deepEqual(places?.map((p) => [p.file, p.span[0]]), [[LIST, 2]]);
+  assert.deepEqual(
+    places?.map((p) => [p.file, p.span[0]]),
+    [[LIST, 2]],
+  );
   const found = await analyzer.withDocument(HELLO, (doc) => hover(analyzer, doc, cursor(FIXTURE, HELLO, 'alice b|ob')));
   assert.deepEqual(found?.maintainer, { file: LIST, handle: 'bob' });
   const card = await analyzer.maintainers.card(LIST, 'bob');
@@ -30,20 +33,30 @@ test('`lib.maintainers.bob` resolves too', async () => {
   const analyzer = await fixtureAnalyzer();
   const file = 'pkgs/development/python-modules/requests/default.nix';
   const places = await analyzer.withDocument(file, (doc) => definition(analyzer, doc, cursor(FIXTURE, file, 'lib.maintainers.b|ob')));
-  assert.deepEqual(places?.map((p) => [p.file, p.span[0]]), [[LIST, 8]]);
+  assert.deepEqual(
+    places?.map((p) => [p.file, p.span[0]]),
+    [[LIST, 8]],
+  );
 });
 
 test('references on a handle list the packages it maintains', async () => {
   const analyzer = await fixtureAnalyzer();
-  const places = await analyzer.withDocument(HELLO, (doc) => references(analyzer, doc, cursor(FIXTURE, HELLO, 'maintainers; [ al|ice'), false));
+  const places = await analyzer.withDocument(HELLO, (doc) =>
+    references(analyzer, doc, cursor(FIXTURE, HELLO, 'maintainers; [ al|ice'), false),
+  );
   const files = places!.map((p) => p.file).sort();
   assert.deepEqual(files, [HELLO, 'pkgs/development/interpreters/python/cpython/default.nix', 'pkgs/tools/misc/jq/default.nix']);
 });
 
 test('completion inside `with lib.maintainers; [ ]` offers handles from the index', async () => {
   const analyzer = await fixtureAnalyzer();
-  const result = await analyzer.withDocument(HELLO, (doc) => completion(analyzer, doc, cursor(FIXTURE, HELLO, 'maintainers; [ alice b|ob')));
-  assert.deepEqual(result?.items.map((i) => i.label), ['bob']);
+  const result = await analyzer.withDocument(HELLO, (doc) =>
+    completion(analyzer, doc, cursor(FIXTURE, HELLO, 'maintainers; [ alice b|ob')),
+  );
+  assert.deepEqual(
+    result?.items.map((i) => i.label),
+    ['bob'],
+  );
 });
 
 test('a handle that exists in no list is a diagnostic', async () => {
@@ -85,7 +98,9 @@ test('a 30,000-entry list is never read whole: the largest read is one chunk, a 
 
   reads.length = 0;
   const file = 'pkgs/by-name/pp/p/package.nix';
-  const found = await analyzer.withDocument(file, (doc) => hover(analyzer, doc, { line: 4, character: pkg.split('\n')[4]!.indexOf(handle) + 1 }));
+  const found = await analyzer.withDocument(file, (doc) =>
+    hover(analyzer, doc, { line: 4, character: pkg.split('\n')[4]!.indexOf(handle) + 1 }),
+  );
   assert.equal(found?.maintainer?.handle, handle);
   const card = await analyzer.maintainers.card(LIST, handle);
   assert.match(card!, new RegExp(handle));

@@ -44,7 +44,11 @@ test('parsing never fails: broken input still gives a tree of the whole text, wi
   for (const source of ['{ a = ', 'let in', '}}}}', '\u0000\u0001', '"unterminated', "''", '{ a, b, }: { c = ; }']) {
     const tree = parser.parse(source);
     assert.equal(tree.rootNode.type, 'source_code', JSON.stringify(source));
-    assert.deepEqual([tree.rootNode.startIndex, tree.rootNode.endIndex], [0, source.length], `${JSON.stringify(source)}: the tree spans the text`);
+    assert.deepEqual(
+      [tree.rootNode.startIndex, tree.rootNode.endIndex],
+      [0, source.length],
+      `${JSON.stringify(source)}: the tree spans the text`,
+    );
     assert.equal(tree.rootNode.hasError, true, `${JSON.stringify(source)}: the error is in the tree`);
     assert.equal(parser.timedOut, false);
     tree.delete();
@@ -78,7 +82,14 @@ test('a parse that runs past its budget is cut off: an empty tree, and timedOut 
 test('the budget comes from NIX_DOMAINS_PARSE_BUDGET_MS when set, else 5 s', () => {
   const saved = process.env.NIX_DOMAINS_PARSE_BUDGET_MS;
   try {
-    for (const [value, expected] of [['0', 0], ['250', 250], [undefined, 5000], ['', 5000], ['soon', 5000], ['-1', 5000]] as const) {
+    for (const [value, expected] of [
+      ['0', 0],
+      ['250', 250],
+      [undefined, 5000],
+      ['', 5000],
+      ['soon', 5000],
+      ['-1', 5000],
+    ] as const) {
       if (value === undefined) delete process.env.NIX_DOMAINS_PARSE_BUDGET_MS;
       else process.env.NIX_DOMAINS_PARSE_BUDGET_MS = value;
       assert.equal(defaultParseBudgetMs(), expected, `NIX_DOMAINS_PARSE_BUDGET_MS=${value}`);

@@ -24,7 +24,13 @@ function tree(dir: string): Map<string, string> {
       const child = path.posix.join(rel, entry.name);
       if (entry.name === '.git') continue;
       if (entry.isDirectory()) walk(child);
-      else out.set(child, createHash('sha256').update(readFileSync(path.join(dir, child))).digest('hex'));
+      else
+        out.set(
+          child,
+          createHash('sha256')
+            .update(readFileSync(path.join(dir, child)))
+            .digest('hex'),
+        );
     }
   };
   walk('');
@@ -62,15 +68,32 @@ test('small has the shapes of full at a twentieth of the size', () => {
   const full = planUniverse(random, 'full', new NameSource(random));
   const count = (pool: Pool, layout?: Layout) => full.packages.filter((p) => p.pool === pool && (!layout || p.layout === layout)).length;
   const fullKinds = {
-    byName: count('top', 'by-name'), callPackage: count('top', 'call-package'), python: count('python'), tcl: count('tcl'), rust: count('rust'), extras: count('extras'),
+    byName: count('top', 'by-name'),
+    callPackage: count('top', 'call-package'),
+    python: count('python'),
+    tcl: count('tcl'),
+    rust: count('rust'),
+    extras: count('extras'),
   };
-  for (const [kind, n] of Object.entries(fullKinds)) assert.equal(first.packages[kind as keyof typeof fullKinds] * 20, n, `${kind}: small ${first.packages[kind as keyof typeof fullKinds]}, full ${n}`);
-  for (const [kind, n] of Object.entries(SIZES.full)) assert.equal(SIZES.small[kind as keyof typeof SIZES.small] * 20, n, `size of ${kind}`);
+  for (const [kind, n] of Object.entries(fullKinds))
+    assert.equal(
+      first.packages[kind as keyof typeof fullKinds] * 20,
+      n,
+      `${kind}: small ${first.packages[kind as keyof typeof fullKinds]}, full ${n}`,
+    );
+  for (const [kind, n] of Object.entries(SIZES.full))
+    assert.equal(SIZES.small[kind as keyof typeof SIZES.small] * 20, n, `size of ${kind}`);
   // The same graph shape: as deep, every level of both populated, the same deliberate cycles.
   const fullLevels = new Set(full.packages.map((p) => p.level));
   assert.equal(first.maxLevel, Math.max(...fullLevels));
-  assert.deepEqual([...fullLevels].sort((a, b) => a - b), first.packagesPerLevel.map((_, level) => level));
-  assert.ok(first.packagesPerLevel.every((n) => n > 0), 'every level of small has packages');
+  assert.deepEqual(
+    [...fullLevels].sort((a, b) => a - b),
+    first.packagesPerLevel.map((_, level) => level),
+  );
+  assert.ok(
+    first.packagesPerLevel.every((n) => n > 0),
+    'every level of small has packages',
+  );
   assert.equal(first.cycleCount, full.cycles.length);
   assert.deepEqual(
     { byName: first.packages.byName, callPackage: first.packages.callPackage, rust: first.packages.rust, extras: first.packages.extras },
@@ -133,7 +156,12 @@ test('a sample of 200 generated files parses without syntax errors', async () =>
   await Parser.init();
   const parser = new Parser();
   parser.setLanguage(await Language.load('node_modules/@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'));
-  const files = DOMAINS.flatMap((d) => [...tree(path.join(root, d)).keys()].filter((f) => f.endsWith('.nix')).sort().map((f) => [d, f] as const));
+  const files = DOMAINS.flatMap((d) =>
+    [...tree(path.join(root, d)).keys()]
+      .filter((f) => f.endsWith('.nix'))
+      .sort()
+      .map((f) => [d, f] as const),
+  );
   const step = Math.floor(files.length / 196);
   const sample = [
     ...files.filter((_, i) => i % step === 0).slice(0, 196),

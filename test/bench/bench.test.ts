@@ -30,11 +30,30 @@ test('npm run bench -- --scale small --requests 20 --edits 5 writes every figure
     const run = spawnSync(
       process.execPath,
       // The real core part on two package files' inputs (it clones, indexes, stubs and diffs core); none without the corpus.
-      ['--import', 'tsx', 'scripts/bench.ts', '--scale', 'small', '--requests', '20', '--edits', '5', '--out', path.join(dir, 'universe'), '--json', json,
-        '--real', corpusMissing() ? 'none' : '2'],
+      [
+        '--import',
+        'tsx',
+        'scripts/bench.ts',
+        '--scale',
+        'small',
+        '--requests',
+        '20',
+        '--edits',
+        '5',
+        '--out',
+        path.join(dir, 'universe'),
+        '--json',
+        json,
+        '--real',
+        corpusMissing() ? 'none' : '2',
+      ],
       { cwd: REPO, encoding: 'utf8', timeout: BENCH_MS, killSignal: 'SIGKILL' },
     );
-    assert.equal(run.signal, null, `the benchmark did not finish within ${BENCH_MS / 1000} s and was killed; its output so far:\n${run.stdout}\n${run.stderr}`);
+    assert.equal(
+      run.signal,
+      null,
+      `the benchmark did not finish within ${BENCH_MS / 1000} s and was killed; its output so far:\n${run.stdout}\n${run.stderr}`,
+    );
     assert.equal(run.status, 0, `the benchmark failed:\n${run.stderr}`);
     assert.match(run.stdout, /\| figure \| measured \| target \| met \|/);
     const results = JSON.parse(readFileSync(json, 'utf8')) as Results;
@@ -45,21 +64,59 @@ test('npm run bench -- --scale small --requests 20 --edits 5 writes every figure
     assert.match(results.machine.commit, /^[0-9a-f]{40}$/);
     const ids = results.figures.map((f) => f.id);
     for (const id of [
-      'first.hover', 'first.definition', 'cold.wall', 'cold.cpu', 'warm.firstAnswer', 'warm.first.hover', 'warm.first.definition',
-      'warm.indexReady', 'rss.afterIndex', 'rss.end', 'rss.steady', 'rss.warm',
-      'hover.p95', 'definition.p95', 'references.p95', 'completion.p95', 'workspaceSymbol.p95', 'reindex.p95',
-      'cli.index.wall', 'cli.index.cpu', 'maintainers.build', 'maintainers.hover.p95', 'maintainers.bytesPerHover',
-      'maintainers.extraRss', 'waves.generated', 'waves.domain',
-      ...(corpusMissing() ? [] : [
-        'real.first.hover', 'real.first.definition', 'real.warm.firstAnswer', 'real.hover.p95', 'real.references.max', 'real.stub',
-        'real.impact', 'real.index.warm', 'real.rss', 'real.rss.steady',
-      ]),
-    ]) assert.ok(ids.includes(id), `figure ${id} is in the table`);
+      'first.hover',
+      'first.definition',
+      'cold.wall',
+      'cold.cpu',
+      'warm.firstAnswer',
+      'warm.first.hover',
+      'warm.first.definition',
+      'warm.indexReady',
+      'rss.afterIndex',
+      'rss.end',
+      'rss.steady',
+      'rss.warm',
+      'hover.p95',
+      'definition.p95',
+      'references.p95',
+      'completion.p95',
+      'workspaceSymbol.p95',
+      'reindex.p95',
+      'cli.index.wall',
+      'cli.index.cpu',
+      'maintainers.build',
+      'maintainers.hover.p95',
+      'maintainers.bytesPerHover',
+      'maintainers.extraRss',
+      'waves.generated',
+      'waves.domain',
+      ...(corpusMissing()
+        ? []
+        : [
+            'real.first.hover',
+            'real.first.definition',
+            'real.warm.firstAnswer',
+            'real.hover.p95',
+            'real.references.max',
+            'real.stub',
+            'real.impact',
+            'real.index.warm',
+            'real.rss',
+            'real.rss.steady',
+          ]),
+    ])
+      assert.ok(ids.includes(id), `figure ${id} is in the table`);
     for (const f of results.figures) {
       assert.ok(Number.isFinite(f.value), `${f.id} is a finite number (got ${f.value})`);
       if (f.target) assert.equal(typeof f.meets, 'boolean', `${f.id} says whether it meets its target`);
     }
-    for (const [at, value] of numbers({ server: results.server, cli: results.cli, maintainers: results.maintainers, waves: results.waves, real: results.real })) {
+    for (const [at, value] of numbers({
+      server: results.server,
+      cli: results.cli,
+      maintainers: results.maintainers,
+      waves: results.waves,
+      real: results.real,
+    })) {
       assert.ok(Number.isFinite(value), `${at} is a finite number (got ${value})`);
     }
     assert.equal(results.server!.requests.hover.count, 20);

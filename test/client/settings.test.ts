@@ -24,7 +24,9 @@ test('the commands of the protocol are the ones package.json declares, and the c
   const declared = (manifest.contributes.commands as { command: string }[]).map((c) => c.command).sort();
   assert.deepEqual(Object.values(COMMANDS).sort(), declared);
   for (const [key, id] of Object.entries(COMMANDS)) {
-    const registered = source.includes(`registerCommand(COMMANDS.${key},`) || (id === SHOW_WAVE_PLAN_COMMAND && source.includes('registerCommand(SHOW_WAVE_PLAN_COMMAND,'));
+    const registered =
+      source.includes(`registerCommand(COMMANDS.${key},`) ||
+      (id === SHOW_WAVE_PLAN_COMMAND && source.includes('registerCommand(SHOW_WAVE_PLAN_COMMAND,'));
     assert.ok(registered, `the client registers ${id}`);
   }
 });

@@ -20,7 +20,9 @@ test('nothing outside the corpus readers refers to ../shared', () => {
     text.split('\n').forEach((line, i) => {
       // `../../shared/protocol` from client/src is the repository's own shared/ folder: only a
       // path that climbs out of the repository, or the machine's /work/shared, is an offence.
-      const outside = [...line.matchAll(/((?:\.\.\/)+)shared\b/g)].some((m) => !(path.resolve(ROOT, path.dirname(file), m[1]!) + path.sep).startsWith(ROOT + path.sep));
+      const outside = [...line.matchAll(/((?:\.\.\/)+)shared\b/g)].some(
+        (m) => !(path.resolve(ROOT, path.dirname(file), m[1]!) + path.sep).startsWith(ROOT + path.sep),
+      );
       if (outside || /\/work\/shared\b|\bshared\/DESIGN\.md/.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
     });
   }

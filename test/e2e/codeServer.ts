@@ -45,7 +45,7 @@ export const quietSettings: Record<string, unknown> = {
   'editor.hover.above': false, // hovers open below the line, so a tall card is not clipped by the tab bar
 };
 
-export function cacheDir(): string {
+function cacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME || path.join(homedir(), '.cache');
   return process.env.NIX_DOMAINS_E2E_CACHE || path.join(xdg, 'nix-domains-e2e');
 }
@@ -62,7 +62,7 @@ export function loadEnv(): E2EEnv {
 }
 
 /** Asks the kernel for a port that is free right now on 127.0.0.1. */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -101,8 +101,17 @@ export function installExtension(env: E2EEnv, dirs: CodeServerDirs, source: Exte
   if ('vsix' in source) {
     const result = spawnSync(
       env.node,
-      [env.codeServer, '--config', dirs.configFile, '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir,
-        '--install-extension', source.vsix],
+      [
+        env.codeServer,
+        '--config',
+        dirs.configFile,
+        '--user-data-dir',
+        dirs.userDataDir,
+        '--extensions-dir',
+        dirs.extensionsDir,
+        '--install-extension',
+        source.vsix,
+      ],
       { encoding: 'utf8', timeout: 120_000 },
     );
     if (result.status !== 0) {
@@ -130,11 +139,17 @@ export class CodeServer {
   private exited: Promise<void>;
   private exitCode: number | null = null;
 
-  private constructor(readonly url: string, readonly logFile: string, private readonly child: ChildProcess) {
-    this.exited = new Promise((resolve) => child.once('exit', (code) => {
-      this.exitCode = code ?? -1;
-      resolve();
-    }));
+  private constructor(
+    readonly url: string,
+    readonly logFile: string,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.exitCode = code ?? -1;
+        resolve();
+      }),
+    );
     // Even if the test process dies on an uncaught error, or is stopped by a signal (a CI
     // timeout), take the process group down with it.
     process.once('exit', this.killGroupNow);
@@ -148,18 +163,26 @@ export class CodeServer {
     const log = openSync(dirs.logFile, 'a');
     const child = spawn(
       env.node,
-      [env.codeServer,
-        '--config', dirs.configFile,
-        '--bind-addr', `127.0.0.1:${port}`,
-        '--auth', 'none',
-        '--user-data-dir', dirs.userDataDir,
-        '--extensions-dir', dirs.extensionsDir,
+      [
+        env.codeServer,
+        '--config',
+        dirs.configFile,
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--user-data-dir',
+        dirs.userDataDir,
+        '--extensions-dir',
+        dirs.extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
         '--disable-getting-started-override',
         '--ignore-last-opened',
-        '--log', 'info',
-        ...flags],
+        '--log',
+        'info',
+        ...flags,
+      ],
       {
         detached: true, // own process group, so one kill reaches the extension host and helpers
         stdio: ['ignore', log, log],

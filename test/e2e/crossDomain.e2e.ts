@@ -15,9 +15,7 @@ import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { createExampleUniverse, type ExampleUniverse } from '../../scripts/example-universe';
 import { launch, scenarioWith, type Session } from './harness';
-import {
-  crossAt, crossFiles, extensionVsix, serveDomain, writeRustManifest, writeStubs, type DomainServer,
-} from './universeScenario';
+import { crossAt, crossFiles, extensionVsix, serveDomain, writeRustManifest, writeStubs, type DomainServer } from './universeScenario';
 
 /** Screenshots worth showing in the README, by the name this test saves them under. */
 const docScreenshots = ['cross-domain-definition'];
@@ -106,11 +104,14 @@ describe('cross-domain navigation from rust to core (real VS Code)', () => {
       assert.match(text, new RegExp(`core @ ${coreRev.slice(0, 12)}`));
       assert.match(text, /Cryptographic library/);
       assert.match(text, /Defined in core:pkgs\/by-name\/op\/openssl\/package\.nix/);
-      assert.ok(server.requests.some((r) => r.startsWith(`/core/${coreRev}/`)), `the stub came from the server: ${server.requests.join(' ')}`);
+      assert.ok(
+        server.requests.some((r) => r.startsWith(`/core/${coreRev}/`)),
+        `the stub came from the server: ${server.requests.join(' ')}`,
+      );
       await wb().dismissHover();
     });
 
-    scenario('F12 on openssl opens core\'s file read-only, at the definition', async () => {
+    scenario("F12 on openssl opens core's file read-only, at the definition", async () => {
       await wb().goTo(crossAt.opensslInput.line, crossAt.opensslInput.col);
       const jump = await wb().goToDefinition({ ...crossAt.opensslDefinition });
       assert.match(jump.tab, /package\.nix/);

@@ -121,8 +121,10 @@ describe('harness check: a stand-in extension in a real VS Code (not the product
 
   it('lists the diagnostic in Problems', async () => {
     const [problem] = await session.workbench.problems();
-    assert.deepEqual({ ...problem, label: undefined },
-      { severity: 'Warning', message: 'stand-in: unknown input unknownThing', line: 1, col: 21, label: undefined });
+    assert.deepEqual(
+      { ...problem, label: undefined },
+      { severity: 'Warning', message: 'stand-in: unknown input unknownThing', line: 1, col: 21, label: undefined },
+    );
     assert.deepEqual(await session.workbench.problemCounts(), { errors: 0, warnings: 1 });
     await session.workbench.screenshot('harness-check-problems');
   });

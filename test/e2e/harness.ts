@@ -5,20 +5,22 @@
 //   try { await session.workbench.openFile('pkgs/hello/default.nix'); … } finally { await session.close(); }
 //
 // Needs scripts/e2e-setup.sh to have run (it writes the paths this reads).
-import { cpSync, existsSync, mkdtempSync, realpathSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, realpathSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import {
-  CodeServer, installExtension, loadEnv, quietSettings, writeUserSettings,
-  type CodeServerDirs, type E2EEnv, type ExtensionSource,
+  CodeServer,
+  installExtension,
+  loadEnv,
+  quietSettings,
+  writeUserSettings,
+  type CodeServerDirs,
+  type E2EEnv,
+  type ExtensionSource,
 } from './codeServer';
 import { Workbench } from './workbench';
-
-export { Workbench, type Jump, type Position, type Problem, type StatusBarItem } from './workbench';
-export { waitUntil } from './wait';
-export type { ExtensionSource } from './codeServer';
 
 /** Where screenshots and logs of a run go (relative to the repo root, where tests run). */
 /**
@@ -26,17 +28,20 @@ export type { ExtensionSource } from './codeServer';
  * `<prefix>-FAILED-<name>.png`: `session` gives the session the scenario ran in.
  */
 export function scenarioWith(prefix: string, session: () => Session | undefined): (name: string, check: () => Promise<void>) => void {
-  return (name, check) => it(name, async () => {
-    try {
-      await check();
-    } catch (err) {
-      await session()?.workbench.screenshot(`${prefix}-FAILED-${name}`).catch(() => undefined);
-      throw err;
-    }
-  });
+  return (name, check) =>
+    it(name, async () => {
+      try {
+        await check();
+      } catch (err) {
+        await session()
+          ?.workbench.screenshot(`${prefix}-FAILED-${name}`)
+          .catch(() => undefined);
+        throw err;
+      }
+    });
 }
 
-export const resultsDir = path.resolve(process.env.NIX_DOMAINS_E2E_RESULTS ?? 'test-results/e2e');
+const resultsDir = path.resolve(process.env.NIX_DOMAINS_E2E_RESULTS ?? 'test-results/e2e');
 
 export interface LaunchOptions {
   /** Folder opened as the workspace. */
@@ -54,24 +59,6 @@ export interface LaunchOptions {
   workspaceTrust?: boolean;
   /** How long each Workbench helper waits for what it expects (default 30 s). */
   timeoutMs?: number;
-}
-
-/** Files of the repo that make up the installed extension (what the .vsix holds). */
-export const extensionFiles = [
-  'package.json', 'dist', 'syntaxes', 'language-configuration.json', 'README.md', 'LICENSE', 'icon.png', 'images',
-];
-
-/**
- * The project's own extension: the .vsix named by NIX_DOMAINS_E2E_VSIX when set, else the
- * built files of the repo at `root` (run `npm run build` first).
- */
-export function projectExtension(root = process.cwd()): ExtensionSource {
-  const vsix = process.env.NIX_DOMAINS_E2E_VSIX;
-  if (vsix) return { vsix: path.resolve(vsix) };
-  const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { main?: string };
-  const main = path.join(root, manifest.main ?? 'dist/client.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
-  return { folder: root, only: extensionFiles };
 }
 
 export interface Session {

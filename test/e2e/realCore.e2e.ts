@@ -44,7 +44,7 @@ describe('the extension on the real core domain (real VS Code)', corpusTest(), (
     await session.workbench.dismissHover();
   });
 
-  scenario('F12 on openssl lands in openssl\'s files', async () => {
+  scenario("F12 on openssl lands in openssl's files", async () => {
     await session.workbench.goTo(21, 38);
     const jump = await session.workbench.goToDefinition();
     assert.match(await session.workbench.activeFile(), /pkgs\/by-name\/op\/openssl\//);
@@ -56,14 +56,20 @@ describe('the extension on the real core domain (real VS Code)', corpusTest(), (
     await session.workbench.goTo(1, 9);
     const found = await session.workbench.findReferences(100);
     assert.ok(found.count > 500, `${found.count} references`);
-    assert.ok(found.files.some((row) => /pkgs\/by-name\//.test(row)), found.files.slice(0, 5).join(' | '));
+    assert.ok(
+      found.files.some((row) => /pkgs\/by-name\//.test(row)),
+      found.files.slice(0, 5).join(' | '),
+    );
     await session.workbench.screenshot('realCore-references');
     await session.workbench.closePeek();
   });
 
-  scenario('the impact lens of curl\'s package group says what rebuilds', async () => {
+  scenario("the impact lens of curl's package group says what rebuilds", async () => {
     await session.workbench.quickOpen(GROUP);
     const lenses = await session.workbench.codeLenses(3, /rebuilds [\d,]+ packages/);
-    assert.ok(lenses.some((l) => /rebuilds [\d,]+ packages/.test(l)), lenses.join(' | '));
+    assert.ok(
+      lenses.some((l) => /rebuilds [\d,]+ packages/.test(l)),
+      lenses.join(' | '),
+    );
   });
 });

@@ -134,10 +134,11 @@ export async function serveDomain(checkout: string, stubs: string): Promise<Doma
     base,
     source: { stubs: `${base}/`, files: `${base}/files/{rev}/{path}` },
     requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

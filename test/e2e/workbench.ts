@@ -4,7 +4,7 @@
 import { EditorWorkbench, ui, type Problem, type StatusBarItem } from './workbenchEditor';
 import { waitUntil } from './wait';
 
-export { type Jump, type Position, type Problem, type StatusBarItem } from './workbenchEditor';
+export type { Problem, StatusBarItem } from './workbenchEditor';
 
 /** The whole workbench: the editor, and the panels around it. */
 export class Workbench extends EditorWorkbench {
@@ -15,20 +15,37 @@ export class Workbench extends EditorWorkbench {
   async findReferences(min = 1): Promise<{ count: number; files: string[] }> {
     await this.page.keyboard.press('Shift+F12');
     let seen = '';
-    return waitUntil(`the references peek lists at least ${min} reference(s)`, this.timeoutMs, async () => {
-      seen = (await this.page.locator('.peekview-widget .peekview-title').first().innerText().catch(() => '')).replace(/\s+/g, ' ');
-      // "References (743)" in the title; one row per file in the list beside the preview.
-      const count = Number(/References \((\d+)\)/.exec(seen)?.[1] ?? 0);
-      if (count < min) return false;
-      const files = (await this.page.locator('.peekview-widget .ref-tree .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-      return files.length > 0 ? { count, files } : false;
-    }, () => seen);
+    return waitUntil(
+      `the references peek lists at least ${min} reference(s)`,
+      this.timeoutMs,
+      async () => {
+        seen = (
+          await this.page
+            .locator('.peekview-widget .peekview-title')
+            .first()
+            .innerText()
+            .catch(() => '')
+        ).replace(/\s+/g, ' ');
+        // "References (743)" in the title; one row per file in the list beside the preview.
+        const count = Number(/References \((\d+)\)/.exec(seen)?.[1] ?? 0);
+        if (count < min) return false;
+        const files = (await this.page.locator('.peekview-widget .ref-tree .monaco-list-row').allInnerTexts()).map((t) =>
+          t.replace(/\s+/g, ' ').trim(),
+        );
+        return files.length > 0 ? { count, files } : false;
+      },
+      () => seen,
+    );
   }
 
   /** Closes a peek view (Escape). */
   async closePeek(): Promise<void> {
     await this.page.keyboard.press('Escape');
-    await this.page.locator('.peekview-widget').first().waitFor({ state: 'hidden', timeout: this.timeoutMs }).catch(() => undefined);
+    await this.page
+      .locator('.peekview-widget')
+      .first()
+      .waitFor({ state: 'hidden', timeout: this.timeoutMs })
+      .catch(() => undefined);
   }
 
   /**
@@ -37,11 +54,15 @@ export class Workbench extends EditorWorkbench {
    */
   async codeLenses(min = 1, expect?: RegExp): Promise<string[]> {
     let seen: string[] = [];
-    return waitUntil(`at least ${min} code lens(es) show${expect ? `, one matching ${expect}` : ''}`, this.timeoutMs, async () => {
-      seen = (await this.page.locator(ui.codeLens).allInnerTexts())
-        .map((t) => t.trim()).filter(Boolean);
-      return seen.length >= min && (!expect || seen.some((t) => expect.test(t))) ? seen : false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `at least ${min} code lens(es) show${expect ? `, one matching ${expect}` : ''}`,
+      this.timeoutMs,
+      async () => {
+        seen = (await this.page.locator(ui.codeLens).allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+        return seen.length >= min && (!expect || seen.some((t) => expect.test(t))) ? seen : false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /** The problems counter in the status bar (error, then warning icon, each followed by its count). */
@@ -58,11 +79,16 @@ export class Workbench extends EditorWorkbench {
       await this.page.locator(ui.problemsItem).first().click();
     }
     let seen: string[] = [];
-    return waitUntil(`at least ${min} problem(s) are listed`, this.timeoutMs, async () => {
-      seen = await this.page.locator(ui.markersRow).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
-      const problems = seen.flatMap(parseProblem);
-      return problems.length >= min ? problems : false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `at least ${min} problem(s) are listed`,
+      this.timeoutMs,
+      async () => {
+        seen = await this.page.locator(ui.markersRow).evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+        const problems = seen.flatMap(parseProblem);
+        return problems.length >= min ? problems : false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /** Every visible status bar item. */
@@ -83,8 +109,11 @@ export class Workbench extends EditorWorkbench {
 
   /** Waits until a status bar item's text matches and returns it. */
   async waitForStatusBarItem(text: RegExp): Promise<StatusBarItem> {
-    return waitUntil(`a status bar item matches ${text}`, this.timeoutMs, async () =>
-      (await this.statusBarItems()).find((item) => text.test(item.text)) ?? false);
+    return waitUntil(
+      `a status bar item matches ${text}`,
+      this.timeoutMs,
+      async () => (await this.statusBarItems()).find((item) => text.test(item.text)) ?? false,
+    );
   }
 
   /** The messages of the notification toasts shown now (bottom right). */
@@ -100,8 +129,12 @@ export class Workbench extends EditorWorkbench {
   /** Waits until a notification toast's message matches `expect` and returns that message. */
   async waitForNotification(expect: RegExp): Promise<string> {
     let seen: string[] = [];
-    return waitUntil(`a notification shows ${expect}`, this.timeoutMs, async () =>
-      (seen = await this.notifications()).find((text) => expect.test(text)) ?? false, () => JSON.stringify(seen));
+    return waitUntil(
+      `a notification shows ${expect}`,
+      this.timeoutMs,
+      async () => (seen = await this.notifications()).find((text) => expect.test(text)) ?? false,
+      () => JSON.stringify(seen),
+    );
   }
 }
 
@@ -111,4 +144,3 @@ function parseProblem(label: string): Problem[] {
   if (!match) return [];
   return [{ severity: match[1], message: match[2], line: Number(match[3]), col: Number(match[4]), label }];
 }
-

@@ -81,8 +81,11 @@ export class EditorWorkbench {
       const row = await this.revealExplorerRow(file);
       if (i < parts.length - 1) {
         if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-        await waitUntil(`Explorer folder ${file} is expanded`, this.timeoutMs,
-          async () => (await row.getAttribute('aria-expanded')) === 'true');
+        await waitUntil(
+          `Explorer folder ${file} is expanded`,
+          this.timeoutMs,
+          async () => (await row.getAttribute('aria-expanded')) === 'true',
+        );
       } else {
         await row.click();
         await this.page.locator(ui.tabOf(file)).waitFor({ timeout: this.timeoutMs });
@@ -123,7 +126,8 @@ export class EditorWorkbench {
     // The row whose description is the file's folder, exactly (cu/curl must not pick cu/curlpp):
     // clicked, since the list refilters as it types.
     const folder = path.dirname(relativePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const row = this.page.locator(ui.quickInputRow, { hasText: path.basename(relativePath) })
+    const row = this.page
+      .locator(ui.quickInputRow, { hasText: path.basename(relativePath) })
       .filter({ has: this.page.locator('.label-description', { hasText: new RegExp(`(^|[\\s/])${folder}\\s*$`) }) })
       .first();
     await row.waitFor({ timeout: this.timeoutMs });
@@ -136,8 +140,12 @@ export class EditorWorkbench {
   /** Waits until the status bar's language indicator reads `language` (the editor re-renders when it switches). */
   async waitForLanguage(language = 'Nix'): Promise<void> {
     let seen: string | undefined;
-    await waitUntil(`the status bar language reads ${language}`, this.timeoutMs,
-      async () => (seen = await this.textOf(ui.language)) === language, () => String(seen));
+    await waitUntil(
+      `the status bar language reads ${language}`,
+      this.timeoutMs,
+      async () => (seen = await this.textOf(ui.language)) === language,
+      () => String(seen),
+    );
   }
 
   /** Runs a command by its title through the command palette (Ctrl+Shift+P). */
@@ -165,7 +173,10 @@ export class EditorWorkbench {
     const restricted = this.page.locator(ui.statusBarItem, { hasText: 'Restricted Mode' });
     await restricted.waitFor({ timeout: this.timeoutMs });
     await this.runCommand('Manage Workspace Trust');
-    await this.page.getByRole('button', { name: /^Trust( Folder)?$/ }).first().click({ timeout: this.timeoutMs });
+    await this.page
+      .getByRole('button', { name: /^Trust( Folder)?$/ })
+      .first()
+      .click({ timeout: this.timeoutMs });
     await restricted.waitFor({ state: 'detached', timeout: this.timeoutMs });
   }
 
@@ -189,11 +200,16 @@ export class EditorWorkbench {
 
   async waitForCursor(expected: Position): Promise<void> {
     let seen: string | undefined;
-    await waitUntil(`the cursor is at Ln ${expected.line}, Col ${expected.col}`, this.timeoutMs, async () => {
-      seen = await this.textOf(ui.selection);
-      // "Ln 3, Col 5" alone, or followed by " (12 selected)" when there is a selection.
-      return seen === `Ln ${expected.line}, Col ${expected.col}` || seen?.startsWith(`Ln ${expected.line}, Col ${expected.col} `);
-    }, () => String(seen));
+    await waitUntil(
+      `the cursor is at Ln ${expected.line}, Col ${expected.col}`,
+      this.timeoutMs,
+      async () => {
+        seen = await this.textOf(ui.selection);
+        // "Ln 3, Col 5" alone, or followed by " (12 selected)" when there is a selection.
+        return seen === `Ln ${expected.line}, Col ${expected.col}` || seen?.startsWith(`Ln ${expected.line}, Col ${expected.col} `);
+      },
+      () => String(seen),
+    );
   }
 
   /**
@@ -205,12 +221,17 @@ export class EditorWorkbench {
     await this.page.keyboard.press('Control+I');
     const hover = this.page.locator(ui.hover).first();
     let seen = '';
-    return waitUntil(`the hover shows ${expect ?? 'content'}`, this.timeoutMs, async () => {
-      if (!(await hover.isVisible())) return false;
-      seen = (await hover.innerText()).trim();
-      if (!seen || /^Loading/.test(seen)) return false;
-      return !expect || expect.test(seen) ? seen : false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `the hover shows ${expect ?? 'content'}`,
+      this.timeoutMs,
+      async () => {
+        if (!(await hover.isVisible())) return false;
+        seen = (await hover.innerText()).trim();
+        if (!seen || /^Loading/.test(seen)) return false;
+        return !expect || expect.test(seen) ? seen : false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /** Hover at a position: moves the cursor there first. */
@@ -241,8 +262,11 @@ export class EditorWorkbench {
     await this.page.mouse.down();
     await this.page.mouse.move(target.x, target.y + by, { steps: 8 });
     await this.page.mouse.up();
-    await waitUntil(`the hover grows by ${by} px`, this.timeoutMs, async () =>
-      ((await hover.boundingBox())?.height ?? 0) > before.height + by / 2);
+    await waitUntil(
+      `the hover grows by ${by} px`,
+      this.timeoutMs,
+      async () => ((await hover.boundingBox())?.height ?? 0) > before.height + by / 2,
+    );
   }
 
   /** Clicks the link of the open hover whose text matches `text` (a `command:` link runs its command). */
@@ -281,18 +305,27 @@ export class EditorWorkbench {
     await this.page.locator(ui.activeTab).first().hover();
     const tooltip = this.page.locator('.workbench-hover-container, .monaco-hover:not(.hidden)').first();
     let seen = '';
-    return waitUntil(`the active tab's tooltip shows ${expect}`, this.timeoutMs, async () => {
-      seen = (await tooltip.isVisible()) ? (await tooltip.innerText()).trim() : '';
-      return expect.test(seen) ? seen : false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `the active tab's tooltip shows ${expect}`,
+      this.timeoutMs,
+      async () => {
+        seen = (await tooltip.isVisible()) ? (await tooltip.innerText()).trim() : '';
+        return expect.test(seen) ? seen : false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /** Waits until the active editor shows `file` (absolute, or relative to the workspace). */
   async waitForActiveFile(file: string): Promise<void> {
     const wanted = path.resolve(this.workspace, file);
     let seen = '';
-    await waitUntil(`the active editor shows ${wanted}`, this.timeoutMs,
-      async () => (seen = await this.activeFile()) === wanted, () => seen);
+    await waitUntil(
+      `the active editor shows ${wanted}`,
+      this.timeoutMs,
+      async () => (seen = await this.activeFile()) === wanted,
+      () => seen,
+    );
   }
 
   /**
@@ -301,16 +334,24 @@ export class EditorWorkbench {
    */
   async webviewText(expect: RegExp): Promise<string> {
     let seen: string[] = [];
-    return waitUntil(`a webview shows ${expect}`, this.timeoutMs, async () => {
-      seen = [];
-      for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame()) continue;
-        const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '');
-        seen.push(text.slice(0, 80));
-        if (expect.test(text)) return text;
-      }
-      return false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `a webview shows ${expect}`,
+      this.timeoutMs,
+      async () => {
+        seen = [];
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          const text = await frame
+            .locator('body')
+            .innerText({ timeout: 1_000 })
+            .catch(() => '');
+          seen.push(text.slice(0, 80));
+          if (expect.test(text)) return text;
+        }
+        return false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /**
@@ -321,17 +362,22 @@ export class EditorWorkbench {
     const before = await this.jumpState();
     await this.page.keyboard.press('F12');
     let seen = before;
-    return waitUntil(`F12 lands ${expected ? JSON.stringify(expected) : 'somewhere new'}`, this.timeoutMs, async () => {
-      seen = await this.jumpState();
-      const moved = seen.tab !== before.tab || seen.line !== before.line || seen.col !== before.col;
-      if (!moved) return false;
-      // The status bar renders the new editor's cursor on an animation frame after the tab
-      // switches: let two frames pass, then read again.
-      await this.nextFrames();
-      seen = await this.jumpState();
-      const matches = !expected || Object.entries(expected).every(([k, v]) => seen[k as keyof Jump] === v);
-      return matches ? seen : false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `F12 lands ${expected ? JSON.stringify(expected) : 'somewhere new'}`,
+      this.timeoutMs,
+      async () => {
+        seen = await this.jumpState();
+        const moved = seen.tab !== before.tab || seen.line !== before.line || seen.col !== before.col;
+        if (!moved) return false;
+        // The status bar renders the new editor's cursor on an animation frame after the tab
+        // switches: let two frames pass, then read again.
+        await this.nextFrames();
+        seen = await this.jumpState();
+        const matches = !expected || Object.entries(expected).every(([k, v]) => seen[k as keyof Jump] === v);
+        return matches ? seen : false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /** Resolves after the workbench has rendered two more animation frames. */
@@ -360,10 +406,15 @@ export class EditorWorkbench {
   async waitForEditorMessage(expect: RegExp): Promise<string> {
     const message = this.page.locator(ui.overlayMessage).first();
     let seen = '';
-    return waitUntil(`the editor shows the message ${expect}`, this.timeoutMs, async () => {
-      seen = (await message.isVisible()) ? (await message.innerText()).trim() : '';
-      return expect.test(seen) ? seen : false;
-    }, () => JSON.stringify(seen));
+    return waitUntil(
+      `the editor shows the message ${expect}`,
+      this.timeoutMs,
+      async () => {
+        seen = (await message.isVisible()) ? (await message.innerText()).trim() : '';
+        return expect.test(seen) ? seen : false;
+      },
+      () => JSON.stringify(seen),
+    );
   }
 
   /** Types `text` into the active editor, expecting it to be read-only: returns VS Code's message saying so. */
@@ -387,5 +438,4 @@ export class EditorWorkbench {
     const el = this.page.locator(selector).first();
     return (await el.isVisible()) ? (await el.innerText()).trim() : undefined;
   }
-
 }

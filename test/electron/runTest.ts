@@ -29,7 +29,8 @@ async function main(): Promise<void> {
         '--disable-workspace-trust',
         '--skip-welcome',
         '--skip-release-notes',
-        '--user-data-dir', path.join(temp, 'user-data'),
+        '--user-data-dir',
+        path.join(temp, 'user-data'),
       ],
     });
   } finally {

@@ -7,7 +7,7 @@ import type { ImpactSettings } from '../../server/src/analysis/impact/manifest';
 import type { Package } from '../../server/src/analysis/packages';
 import { derivationAttributes, evaluatedRebuilds } from './nixTruth';
 
-export const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
+const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
 
 /** The package an attribute path (`xorg.libX11`, an alias like `python3`) stands for. */
 function packageOfAttr(analyzer: Analyzer, attr: string): Package | undefined {
@@ -17,7 +17,15 @@ function packageOfAttr(analyzer: Analyzer, attr: string): Package | undefined {
   return target && analyzer.catalog.packageAt(target);
 }
 
-export interface Measured { attr: string; truth: number; predicted: number; precision: number; recall: number; missed: string[]; extra: string[] }
+export interface Measured {
+  attr: string;
+  truth: number;
+  predicted: number;
+  precision: number;
+  recall: number;
+  missed: string[];
+  extra: string[];
+}
 
 /** Precision and recall of the static closure of each package against Nix's evaluated rebuilds. */
 export async function measure(settings: ImpactSettings = {}): Promise<Measured[]> {
@@ -26,12 +34,15 @@ export async function measure(settings: ImpactSettings = {}): Promise<Measured[]
   const universe = await derivationAttributes(ROOT);
   const packageOf = new Map(universe.map((attr) => [attr, packageOfAttr(analyzer, attr)]));
   // One tested attribute per package: its own attribute path (aliases are measured as rebuilds).
-  const tested = analyzer.catalog.all().map((p) => p.attrPath).filter((attr) => universe.includes(attr));
+  const tested = analyzer.catalog
+    .all()
+    .map((p) => p.attrPath)
+    .filter((attr) => universe.includes(attr));
   const truth = await evaluatedRebuilds(ROOT, tested);
   return tested.map((attr) => {
     // What the answer lists: attribute names (aliases included), and packages of nested sets by path.
     const rebuilt = model.rebuildClosure([packageOf.get(attr)!]).domains[0];
-    const listed = new Set([...rebuilt?.packages ?? [], ...rebuilt?.members ?? []]);
+    const listed = new Set([...(rebuilt?.packages ?? []), ...(rebuilt?.members ?? [])]);
     const predicted = universe.filter((a) => listed.has(a));
     const actual = new Set(truth[attr]);
     const hits = predicted.filter((a) => actual.has(a)).length;
@@ -46,4 +57,3 @@ export async function measure(settings: ImpactSettings = {}): Promise<Measured[]
     };
   });
 }
-

@@ -52,12 +52,33 @@ async function analyze(root: string): Promise<Analyzer> {
 
 test('hunks of a -U0 diff: changed lines of the new side, deletions between lines', () => {
   const diff = [
-    'diff --git a/x.nix b/x.nix', '--- a/x.nix', '+++ b/x.nix',
-    '@@ -3 +3 @@ a', '-old', '+new',
-    '@@ -10,2 +9,0 @@ b', '-gone', '-gone',
-    '@@ -20,0 +19,3 @@ c', '+a', '+b', '+c',
+    'diff --git a/x.nix b/x.nix',
+    '--- a/x.nix',
+    '+++ b/x.nix',
+    '@@ -3 +3 @@ a',
+    '-old',
+    '+new',
+    '@@ -10,2 +9,0 @@ b',
+    '-gone',
+    '-gone',
+    '@@ -20,0 +19,3 @@ c',
+    '+a',
+    '+b',
+    '+c',
   ].join('\n');
-  assert.deepEqual([...parseHunks(diff)], [['x.nix', [[2, 2], [9, 8], [18, 20]]]]);
+  assert.deepEqual(
+    [...parseHunks(diff)],
+    [
+      [
+        'x.nix',
+        [
+          [2, 2],
+          [9, 8],
+          [18, 20],
+        ],
+      ],
+    ],
+  );
 });
 
 test('committed, uncommitted and untracked changes map to packages', async () => {
@@ -76,14 +97,17 @@ test('committed, uncommitted and untracked changes map to packages', async () =>
     const analyzer = await analyze(root);
     const changes = await branchChanges(root, 'main');
     const mapped = changedPackages(analyzer, RebuildModel.of(analyzer), changes);
-    assert.deepEqual(mapped.files.map((f) => `${f.status} ${f.path} ${f.via}: ${f.packages.join(' ')}`), [
-      'M pkgs/by-name/he/hello/package.nix package file: hello',
-      'U pkgs/by-name/jq/jq/notes.txt package folder: jq',
-      'M pkgs/by-name/zl/zlib-ng/package.nix package file: zlib-ng',
-      'A pkgs/development/libraries/sqlite/fix-locking.patch package folder: sqlite sqlite-zlib-ng',
-      'M pkgs/top-level/all-packages.nix package set lines: git',
-      'A README.md none: ',
-    ]);
+    assert.deepEqual(
+      mapped.files.map((f) => `${f.status} ${f.path} ${f.via}: ${f.packages.join(' ')}`),
+      [
+        'M pkgs/by-name/he/hello/package.nix package file: hello',
+        'U pkgs/by-name/jq/jq/notes.txt package folder: jq',
+        'M pkgs/by-name/zl/zlib-ng/package.nix package file: zlib-ng',
+        'A pkgs/development/libraries/sqlite/fix-locking.patch package folder: sqlite sqlite-zlib-ng',
+        'M pkgs/top-level/all-packages.nix package set lines: git',
+        'A README.md none: ',
+      ],
+    );
     assert.equal(mapped.stdenvChanged, false);
   } finally {
     await rm(root, { recursive: true, force: true });
@@ -94,7 +118,11 @@ test('a change to stdenv itself rebuilds everything built with it; a nested set 
   const root = await repo();
   try {
     await edit('pkgs/stdenv/default.nix', 'name = "stdenv";', 'name = "stdenv-2";');
-    await edit('pkgs/top-level/all-packages.nix', '    libXt = callPackage ../servers/x11/libXt { };', '    libXt = callPackage ../servers/x11/libXt { libXext = null; };');
+    await edit(
+      'pkgs/top-level/all-packages.nix',
+      '    libXt = callPackage ../servers/x11/libXt { };',
+      '    libXt = callPackage ../servers/x11/libXt { libXext = null; };',
+    );
     const analyzer = await analyze(root);
     const report = await branchImpactReport(analyzer, 'main');
     assert.deepEqual(report.changed, ['xorg.libXt']);
@@ -116,7 +144,23 @@ test('a change to stdenv itself rebuilds everything built with it; a nested set 
 
 test('the buckets of nixpkgs rebuild labels', () => {
   const at = [0, 1, 10, 11, 100, 101, 500, 501, 1000, 1001, 2500, 2501, 5000, 5001, 40000].map(rebuildBucket);
-  assert.deepEqual(at, ['0', '1-10', '1-10', '11-100', '11-100', '101-500', '101-500', '501-1000', '501-1000', '1001-2500', '1001-2500', '2501-5000', '2501-5000', '5001+', '5001+']);
+  assert.deepEqual(at, [
+    '0',
+    '1-10',
+    '1-10',
+    '11-100',
+    '11-100',
+    '101-500',
+    '101-500',
+    '501-1000',
+    '501-1000',
+    '1001-2500',
+    '1001-2500',
+    '2501-5000',
+    '2501-5000',
+    '5001+',
+    '5001+',
+  ]);
   assert.equal(rebuildLabel(0), '10.rebuild-linux: 0');
 });
 

@@ -20,9 +20,14 @@ test('a leaf package rebuilds itself and its dependants, not stdenv', async () =
   const { analyzer, pkg: xorgproto } = await pkg('xorgproto');
   const impact = rebuildImpact(analyzer, xorgproto);
   // Counted by top-level attribute name; the members of the nested `xorg` set are listed apart.
-  assert.deepEqual(impact.domains, [{
-    domain: 'core', count: 2, packages: ['xclock', 'xorgproto'], members: ['xorg.libX11', 'xorg.libXext', 'xorg.libXt'],
-  }]);
+  assert.deepEqual(impact.domains, [
+    {
+      domain: 'core',
+      count: 2,
+      packages: ['xclock', 'xorgproto'],
+      members: ['xorg.libX11', 'xorg.libXext', 'xorg.libXt'],
+    },
+  ]);
   assert.deepEqual(impact.stdenv, { touched: false, rebuilds: 0 });
 });
 
@@ -30,7 +35,11 @@ test('stdenv is derived from the domain: what it is built from, transitively', a
   const { analyzer } = await pkg('gcc');
   const model = RebuildModel.of(analyzer);
   assert.equal(model.stdenv.source, 'derived');
-  const inClosure = analyzer.catalog.all().filter((p) => model.inStdenvClosure(p)).map((p) => p.attrPath).sort();
+  const inClosure = analyzer.catalog
+    .all()
+    .filter((p) => model.inStdenvClosure(p))
+    .map((p) => p.attrPath)
+    .sort();
   assert.deepEqual(inClosure, ['bash', 'binutils', 'coreutils', 'gcc', 'glibc', 'gmp', 'linux-headers', 'mpfr']);
   assert.deepEqual([...model.stdenv.files], ['pkgs/stdenv/default.nix']);
 });
@@ -94,9 +103,10 @@ test('other domains add their rebuilds through the foreign hook, grouped by doma
     return attr === 'jq' ? ['rust:jaq-compat', 'extras:jq-wrapped', 'core:jq', 'extras:jq-wrapped'] : [];
   });
   assert.deepEqual(asked, ['core:jq', 'core:oniguruma']);
-  assert.deepEqual(impact.domains.map((d) => `${d.domain} ${d.count} ${d.packages.join(',')}`), [
-    'core 2 jq,oniguruma', 'extras 1 jq-wrapped', 'rust 1 jaq-compat',
-  ]);
+  assert.deepEqual(
+    impact.domains.map((d) => `${d.domain} ${d.count} ${d.packages.join(',')}`),
+    ['core 2 jq,oniguruma', 'extras 1 jq-wrapped', 'rust 1 jaq-compat'],
+  );
   assert.equal(impact.total, 4);
   assert.equal(impactTitle(impact), 'rebuilds 4 packages (core 2 · extras 1 · rust 1)');
 });

@@ -3,9 +3,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export const NIX_EVAL_FIXTURE = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
+const NIX_EVAL_FIXTURE = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
 
-export interface FixturePackage {
+interface FixturePackage {
   attr: string;
   /** Its function takes `stdenv` or `stdenvNoCC`, or it is an inline `stdenv.mkDerivation`. */
   withStdenv: boolean;
@@ -17,13 +17,16 @@ export interface FixturePackage {
 function formalsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8').replace(/#.*$/gm, '');
   const formals = /^\s*\{([^}]*)\}\s*:/.exec(text)?.[1] ?? '';
-  return formals.split(',').map((f) => f.trim().split(/[\s?]/)[0]!).filter(Boolean);
+  return formals
+    .split(',')
+    .map((f) => f.trim().split(/[\s?]/)[0]!)
+    .filter(Boolean);
 }
 
 const takesStdenv = (file: string) => formalsOf(file).some((f) => f === 'stdenv' || f === 'stdenvNoCC');
 
 /** Every package of the fixture: by-name folders, then the bindings of all-packages.nix that build one. */
-export function fixturePackages(root = NIX_EVAL_FIXTURE): FixturePackage[] {
+function fixturePackages(root = NIX_EVAL_FIXTURE): FixturePackage[] {
   const out: FixturePackage[] = [];
   const byName = path.join(root, 'pkgs', 'by-name');
   for (const shard of readdirSync(byName)) {
@@ -52,5 +55,7 @@ export function fixturePackages(root = NIX_EVAL_FIXTURE): FixturePackage[] {
 
 /** What a change to stdenv rebuilds: every package built with it, except those of the bootstrap stage. */
 export function builtWithStdenv(root = NIX_EVAL_FIXTURE): string[] {
-  return fixturePackages(root).filter((p) => p.withStdenv && !p.bootstrap).map((p) => p.attr);
+  return fixturePackages(root)
+    .filter((p) => p.withStdenv && !p.bootstrap)
+    .map((p) => p.attr);
 }

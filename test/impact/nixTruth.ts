@@ -9,7 +9,17 @@ const run = promisify(execFile);
  * How Nix is run: `--store dummy://` with `--read-only` computes derivation paths without writing
  * a store, so it works offline, as any user, without a daemon.
  */
-export const NIX_EVAL = ['--extra-experimental-features', 'nix-command', 'eval', '--store', 'dummy://', '--read-only', '--impure', '--json', '--expr'];
+const NIX_EVAL = [
+  '--extra-experimental-features',
+  'nix-command',
+  'eval',
+  '--store',
+  'dummy://',
+  '--read-only',
+  '--impure',
+  '--json',
+  '--expr',
+];
 
 async function nixEval(expr: string): Promise<unknown> {
   const { stdout } = await run('nix', [...NIX_EVAL, expr], { maxBuffer: 64 * 1024 * 1024 });

@@ -33,62 +33,57 @@ async function check(file: string, text: string | undefined, expected: string[])
 }
 
 test('an overlay: each binding that names a package, and override selections', () =>
-  check('overlays/mine.nix', [
-    'final: prev: {',
-    '  zlib = prev.zlib.overrideAttrs (old: { patches = [ ]; });',
-    '  xorg = prev.xorg // { libX11 = prev.xorg.libX11.override { }; };',
-    '  notAPackage = 1;',
-    '}',
-  ].join('\n'), [
-    '2 overlay zlib',
-    '3 override xorg.libX11',
-  ]));
+  check(
+    'overlays/mine.nix',
+    [
+      'final: prev: {',
+      '  zlib = prev.zlib.overrideAttrs (old: { patches = [ ]; });',
+      '  xorg = prev.xorg // { libX11 = prev.xorg.libX11.override { }; };',
+      '  notAPackage = 1;',
+      '}',
+    ].join('\n'),
+    ['2 overlay zlib', '3 override xorg.libX11'],
+  ));
 
 test('self: super: with let and with around the set is an overlay too', () =>
-  check('overlays/other.nix', [
-    'self: super:',
-    'let keep = 1; in',
-    'with self; {',
-    '  curl = super.curl;',
-    '  jq = jq.overrideAttrs (o: { });',
-    '}',
-  ].join('\n'), [
-    '4 overlay curl',
-    '5 overlay jq',
-  ]));
+  check(
+    'overlays/other.nix',
+    ['self: super:', 'let keep = 1; in', 'with self; {', '  curl = super.curl;', '  jq = jq.overrideAttrs (o: { });', '}'].join('\n'),
+    ['4 overlay curl', '5 overlay jq'],
+  ));
 
 test('a package file: the package it builds at the top, and an override of an input', () =>
-  check('pkgs/by-name/my/my-tool/package.nix', [
-    '{ stdenv, python3, openssl }:',
-    'stdenv.mkDerivation {',
-    '  pname = "my-tool";',
-    '  version = "1";',
-    '  buildInputs = [ (python3.overridePythonAttrs (o: { })) (openssl.override { }) ];',
-    '}',
-  ].join('\n'), [
-    '1 file my-tool',
-    '5 override python311',
-    '5 override openssl',
-  ]));
+  check(
+    'pkgs/by-name/my/my-tool/package.nix',
+    [
+      '{ stdenv, python3, openssl }:',
+      'stdenv.mkDerivation {',
+      '  pname = "my-tool";',
+      '  version = "1";',
+      '  buildInputs = [ (python3.overridePythonAttrs (o: { })) (openssl.override { }) ];',
+      '}',
+    ].join('\n'),
+    ['1 file my-tool', '5 override python311', '5 override openssl'],
+  ));
 
-test('a function of three arguments is not an overlay', () =>
-  check('overlays/three.nix', 'a: b: c: { zlib = 1; }', []));
+test('a function of three arguments is not an overlay', () => check('overlays/three.nix', 'a: b: c: { zlib = 1; }', []));
 
 test('callPackage arguments show the package the call builds', () =>
-  check('pkgs/top-level/extra-packages.nix', [
-    '{ callPackage, zlib-ng, xorg }:',
-    '{',
-    '  sqlite-small = callPackage ../development/libraries/sqlite {',
-    '    zlib = zlib-ng;',
-    '  };',
-    '  xclock-2 = callPackage ../applications/misc/xclock {',
-    '    inherit (xorg) libX11 libXt;',
-    '  };',
-    '}',
-  ].join('\n'), [
-    '4 callPackageArgument sqlite-small zlib',
-    '7 callPackageArgument xclock-2 libX11',
-  ]));
+  check(
+    'pkgs/top-level/extra-packages.nix',
+    [
+      '{ callPackage, zlib-ng, xorg }:',
+      '{',
+      '  sqlite-small = callPackage ../development/libraries/sqlite {',
+      '    zlib = zlib-ng;',
+      '  };',
+      '  xclock-2 = callPackage ../applications/misc/xclock {',
+      '    inherit (xorg) libX11 libXt;',
+      '  };',
+      '}',
+    ].join('\n'),
+    ['4 callPackageArgument sqlite-small zlib', '7 callPackageArgument xclock-2 libX11'],
+  ));
 
 test('all-packages.nix is an overlay: each binding gets the lens, one per line and package', async () => {
   const a = await analyzer();

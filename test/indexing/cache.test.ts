@@ -23,7 +23,8 @@ function domain(git = true): { root: string; cacheDir: string } {
   }
   writeFileSync(path.join(root, 'default.nix'), `self: with self; {\n${calls.join('\n')}\n}\n`);
   if (git) {
-    const run = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { stdio: 'ignore' });
+    const run = (...args: string[]) =>
+      execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { stdio: 'ignore' });
     run('init', '-q');
     run('add', '.');
     run('commit', '-qm', 'domain');
@@ -85,26 +86,55 @@ function partsOf(bytes: Buffer): { header: Record<string, unknown>; table: Buffe
 /** A cache file with this header, table and body, its checksum made to match: damage that only the checks of the content catch. */
 function forge(header: Record<string, unknown>, table: Buffer, body: Buffer): Buffer {
   const sha1 = createHash('sha1').update(table).update(body).digest('hex');
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ ...header, tableBytes: table.length, bodyBytes: body.length, sha1 })}\n`), table, body]);
+  return Buffer.concat([
+    Buffer.from(`${JSON.stringify({ ...header, tableBytes: table.length, bodyBytes: body.length, sha1 })}\n`),
+    table,
+    body,
+  ]);
 }
 
 const damage: [string, (bytes: Buffer) => Buffer][] = [
-  ['corrupt', (bytes) => { const copy = Buffer.from(bytes); copy[copy.length - 20] ^= 0xff; return copy; }],
+  [
+    'corrupt',
+    (bytes) => {
+      const copy = Buffer.from(bytes);
+      copy[copy.length - 20] ^= 0xff;
+      return copy;
+    },
+  ],
   ['truncated', (bytes) => bytes.subarray(0, Math.floor(bytes.length / 2))],
   ['cut short by a byte', (bytes) => bytes.subarray(0, bytes.length - 1)],
-  ['of another extractor version', (bytes) => { const { header, table, body } = partsOf(bytes); return forge({ ...header, factsVersion: -1 }, table, body); }],
-  ['of another format', (bytes) => { const { header, table, body } = partsOf(bytes); return forge({ ...header, format: -1 }, table, body); }],
+  [
+    'of another extractor version',
+    (bytes) => {
+      const { header, table, body } = partsOf(bytes);
+      return forge({ ...header, factsVersion: -1 }, table, body);
+    },
+  ],
+  [
+    'of another format',
+    (bytes) => {
+      const { header, table, body } = partsOf(bytes);
+      return forge({ ...header, format: -1 }, table, body);
+    },
+  ],
   ['empty', () => Buffer.alloc(0)],
-  ['a table of strangers', (bytes) => {
-    const { header, body } = partsOf(bytes);
-    const table = pack({ structures: [], paths: Array(FILES).fill('x'), blobs: Array(FILES).fill(null), ranges: [], shared: [] });
-    return forge(header, Buffer.from(table), body);
-  }],
-  ['a body of strangers', (bytes) => {
-    // The table is intact, its ranges point at values that are no facts.
-    const { header, table, body } = partsOf(bytes);
-    return forge(header, table, Buffer.alloc(body.length, 0xc0));
-  }],
+  [
+    'a table of strangers',
+    (bytes) => {
+      const { header, body } = partsOf(bytes);
+      const table = pack({ structures: [], paths: Array(FILES).fill('x'), blobs: Array(FILES).fill(null), ranges: [], shared: [] });
+      return forge(header, Buffer.from(table), body);
+    },
+  ],
+  [
+    'a body of strangers',
+    (bytes) => {
+      // The table is intact, its ranges point at values that are no facts.
+      const { header, table, body } = partsOf(bytes);
+      return forge(header, table, Buffer.alloc(body.length, 0xc0));
+    },
+  ],
 ];
 for (const [what, spoil] of damage) {
   test(`a cache that is ${what} is ignored, logged and rebuilt`, async () => {
@@ -113,7 +143,8 @@ for (const [what, spoil] of damage) {
     writeFileSync(cacheFile(d), spoil(readFileSync(cacheFile(d))));
     const spoiled = await start(d);
     assert.deepEqual([spoiled.stats.parsed, spoiled.stats.fromCache], [FILES, 0]);
-    if (what === 'a body of strangers') assert.match(spoiled.logged.join('\n'), /ignored from here on, rebuilding: the cached facts of \S+ (are malformed|do not decode)/);
+    if (what === 'a body of strangers')
+      assert.match(spoiled.logged.join('\n'), /ignored from here on, rebuilding: the cached facts of \S+ (are malformed|do not decode)/);
     else assert.match(spoiled.logged.join('\n'), /ignored, rebuilding/, 'the cause is logged');
     assert.deepEqual(facts(spoiled.analyzer), facts(first.analyzer));
     assert.equal((await start(d)).stats.parsed, 0, 'rebuilt');

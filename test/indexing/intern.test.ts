@@ -24,7 +24,10 @@ test('interned facts are deep-equal to fresh ones, and equal inputs and spans ar
   }
   const alike = [...byPlace.values()].find((list) => list.length > 1);
   assert.ok(alike, 'the fixture has two files with `lib` first at the same place');
-  assert.ok(alike.every((formal) => formal === alike[0]), 'one object');
+  assert.ok(
+    alike.every((formal) => formal === alike[0]),
+    'one object',
+  );
 });
 
 test('spans too large to key, and inputs with more fields, are kept as they are', () => {
@@ -36,7 +39,10 @@ test('spans too large to key, and inputs with more fields, are kept as they are'
   const errorsOf = (f: { errors: unknown[] }) => f.errors[0];
   assert.notEqual(errorsOf(big), errorsOf(again), 'a start line past 2^17 is not keyed');
   assert.deepEqual(errorsOf(big), errorsOf(again));
-  const small = { path: 'c.nix', errors: [[1, 2, 3, 4]], value: { k: 'other', span: [1, 2, 3, 4] } } as never as { errors: unknown[]; value: { span: unknown } };
+  const small = { path: 'c.nix', errors: [[1, 2, 3, 4]], value: { k: 'other', span: [1, 2, 3, 4] } } as never as {
+    errors: unknown[];
+    value: { span: unknown };
+  };
   interner.facts(small as never);
   assert.equal(small.errors[0], small.value.span, 'equal spans of one file are one too');
 });

@@ -23,9 +23,13 @@ async function complete(root: string): Promise<Analyzer> {
 
 const session = (analyzer: Analyzer) => new DomainSession(analyzer, { trusted: false, stubLog: () => undefined, problem: () => undefined });
 const unknownInputs = async (analyzer: Analyzer, file: string) =>
-  (await diagnosticsAcross(session(analyzer), file, { unknownInputs: true, edited: false }, new Budget())).filter((d) => d.code === 'unknown-input').map((d) => d.name);
+  (await diagnosticsAcross(session(analyzer), file, { unknownInputs: true, edited: false }, new Budget()))
+    .filter((d) => d.code === 'unknown-input')
+    .map((d) => d.name);
 
-test('the partial index answers a definition and a hover on an opened file as the complete index does, reading what they reach', { timeout: 60_000 }, async () => {
+test('the partial index answers a definition and a hover on an opened file as the complete index does, reading what they reach', {
+  timeout: 60_000,
+}, async () => {
   const root = domain();
   const full = await complete(root);
   const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
@@ -53,12 +57,14 @@ test('the partial index answers a definition and a hover on an opened file as th
   await indexing;
 });
 
-test('no input is called unknown before the whole domain is read; once it is, only the one nothing defines', { timeout: 60_000 }, async () => {
+test('no input is called unknown before the whole domain is read; once it is, only the one nothing defines', {
+  timeout: 60_000,
+}, async () => {
   const root = domain();
   const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
   const indexing = analyzer.indexAll();
   await analyzer.ready;
-  assert.ok(analyzer.index.reading && !analyzer.index.files.loaded(EXTRAS), 'gadget\'s set is not read yet');
+  assert.ok(analyzer.index.reading && !analyzer.index.files.loaded(EXTRAS), "gadget's set is not read yet");
   analyzer.openDocument(WIDGET, readFileSync(path.join(root, WIDGET), 'utf8'), 1);
   assert.deepEqual(await unknownInputs(analyzer, WIDGET), [], 'nothing said while partial');
   await indexing;

@@ -22,7 +22,8 @@ function factsOf(analyzer: Analyzer): [string, FileFacts][] {
 
 /** Every name's bindings (file and attribute path), names sorted. */
 function bindingsOf(analyzer: Analyzer): [string, string[]][] {
-  return [...analyzer.index.bindingsByName.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return [...analyzer.index.bindingsByName.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, list]) => [name, list.map((b) => `${b.file}#${b.pathInFile.join('.')}`).sort()]);
 }
 
@@ -38,9 +39,15 @@ test('the pool extracts the same facts as the in-process path on the fixture dom
   const pool = IndexPool.start(2);
   assert.ok(pool, 'workers start from source under tsx');
   const fromPool: (FileFacts | undefined)[] = new Array(files.length);
-  const failed = await pool.run(files.map((f) => [f, path.join(FIXTURE, f)]), THRESHOLD, (first, results) => {
-    results.forEach((r, k) => { fromPool[first + k] = r.facts; });
-  });
+  const failed = await pool.run(
+    files.map((f) => [f, path.join(FIXTURE, f)]),
+    THRESHOLD,
+    (first, results) => {
+      results.forEach((r, k) => {
+        fromPool[first + k] = r.facts;
+      });
+    },
+  );
   await pool.close();
   assert.deepEqual(failed, []);
   for (let i = 0; i < files.length; i++) {

@@ -34,9 +34,7 @@ export interface MaintainersBench {
 }
 
 /** Measures index build time, hover latency, bytes read per hover and the index's memory. */
-export async function benchMaintainers(
-  options: { entries?: number; hovers?: number; seed?: number } = {},
-): Promise<MaintainersBench> {
+export async function benchMaintainers(options: { entries?: number; hovers?: number; seed?: number } = {}): Promise<MaintainersBench> {
   const entries = options.entries ?? 30000;
   const dir = mkdtempSync(path.join(tmpdir(), 'nix-domains-maintainers-'));
   const file = path.join(dir, 'maintainer-list.nix');

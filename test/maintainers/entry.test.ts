@@ -104,8 +104,5 @@ test('hover card of a maintainer and of a team', () => {
     ].join('\n'),
   );
   const team = parseEntry('acme = { members = [ alice bob ]; scope = "ACME things."; shortName = "ACME"; };');
-  assert.equal(
-    formatEntryHover(team),
-    ['**ACME** `teams.acme`', '', 'ACME things.', '', '- Members (2): `alice`, `bob`'].join('\n'),
-  );
+  assert.equal(formatEntryHover(team), ['**ACME** `teams.acme`', '', 'ACME things.', '', '- Members (2): `alice`, `bob`'].join('\n'));
 });

@@ -26,7 +26,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-export const HEADER = `/* List of NixOS maintainers.
+const HEADER = `/* List of NixOS maintainers.
     \`\`\`nix
     handle = {
       # Required
@@ -81,7 +81,10 @@ export function generateMaintainerList(options: GenerateOptions): GeneratedList 
     for (let i = 0; i < parts; i++) h += pick(SYLLABLES);
     if (random() < 0.3) h += Math.floor(random() * 100);
     const r = random();
-    if (r < 0.01) h = `_0x${Math.floor(random() * 0xffff).toString(16).toUpperCase()}`;
+    if (r < 0.01)
+      h = `_0x${Math.floor(random() * 0xffff)
+        .toString(16)
+        .toUpperCase()}`;
     else if (r < 0.02) h = `${Math.floor(random() * 10)}${h}`;
     else if (r < 0.03) h = `${h}-${pick(SYLLABLES)}'`;
     handles.add(h);
@@ -126,23 +129,12 @@ export function generateMaintainerList(options: GenerateOptions): GeneratedList 
 
 function fingerprint(random: () => number): string {
   const groups = Array.from({ length: 10 }, () =>
-    Math.floor(random() * 0x10000).toString(16).toUpperCase().padStart(4, '0'),
+    Math.floor(random() * 0x10000)
+      .toString(16)
+      .toUpperCase()
+      .padStart(4, '0'),
   );
   return `${groups.slice(0, 5).join(' ')}  ${groups.slice(5).join(' ')}`;
-}
-
-/** A team list in the shape of nixpkgs' maintainers/team-list.nix. */
-export function generateTeamList(teams: number, members: readonly string[], seed = 2): string {
-  const random = prng(seed);
-  let text = '/* List of maintainer teams.\n    name = {\n      members = [ maintainer1 ];\n    };\n*/\n{ lib }:\nwith lib.maintainers;\n{\n';
-  for (let i = 0; i < teams; i++) {
-    const picked = Array.from({ length: 1 + Math.floor(random() * 5) }, () => members[Math.floor(random() * members.length)]);
-    text += `  team${i} = {\n    members = [\n${picked.map((m) => `      ${m}\n`).join('')}    ];\n`;
-    text += `    scope = "Maintain team ${i}'s packages; {braces} too.";\n    shortName = "Team ${i}";\n`;
-    if (random() < 0.5) text += '    enableFeatureFreezePing = true;\n';
-    text += '  };\n\n';
-  }
-  return `${text}}\n`;
 }
 
 /** Writes a generated maintainer list to path and returns what it wrote. */

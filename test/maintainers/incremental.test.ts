@@ -7,9 +7,27 @@ import type { HandleIndex } from '../../server/src/analysis/maintainers/index';
 import { generateMaintainerList, prng } from './generate';
 
 const SNIPPETS = [
-  '"', '{', '}', ';', '/*', '*/', '#', '\n', "''", '${', '}', 'x', ' = {', '\r\n', 'ü', '🦊',
+  '"',
+  '{',
+  '}',
+  ';',
+  '/*',
+  '*/',
+  '#',
+  '\n',
+  "''",
+  '${',
+  '}',
+  'x',
+  ' = {',
+  '\r\n',
+  'ü',
+  '🦊',
   '\n  newbie = {\n    name = "New Bie";\n    github = "newbie";\n  };',
-  'name = "Renamed";', '# comment with { and "\n', "''\n  x ''", '  "quoted" = { };\n',
+  'name = "Renamed";',
+  '# comment with { and "\n',
+  "''\n  x ''",
+  '  "quoted" = { };\n',
 ];
 
 /** Applies edit to bytes: [start, end) becomes text. */

@@ -48,8 +48,13 @@ test('the 30,000-entry list: every entry found, reads are chunks, each byte read
   const size = await reader.size();
   assert.ok(size > 2_000_000, `the list is ${size} bytes`);
   assert.ok(Math.max(...reads.map((r) => r.length)) <= DEFAULT_CHUNK_SIZE);
-  assert.equal(reads.reduce((sum, r) => sum + r.length, 0), size);
-  reads.forEach((r, i) => assert.equal(r.offset, i * DEFAULT_CHUNK_SIZE));
+  assert.equal(
+    reads.reduce((sum, r) => sum + r.length, 0),
+    size,
+  );
+  reads.forEach((r, i) => {
+    assert.equal(r.offset, i * DEFAULT_CHUNK_SIZE);
+  });
 });
 
 test('a small chunk size gives the same index', async () => {
@@ -91,5 +96,8 @@ test('the benchmark runs and reports its figures', async () => {
   // Every figure is a measurement (times are reported, never asserted), and they agree with each other.
   for (const [name, value] of Object.entries(figures)) assert.ok(Number.isFinite(value), `${name} is a finite number (got ${value})`);
   assert.ok(figures.hoverP50Ms <= figures.hoverP95Ms, `p50 ${figures.hoverP50Ms} ms is at most p95 ${figures.hoverP95Ms} ms`);
-  assert.ok(figures.bytesPerHoverMean > 0 && figures.bytesPerHoverMean <= figures.bytesPerHoverMax, 'every hover reads its entry, the mean at most the largest');
+  assert.ok(
+    figures.bytesPerHoverMean > 0 && figures.bytesPerHoverMean <= figures.bytesPerHoverMax,
+    'every hover reads its entry, the mean at most the largest',
+  );
 });

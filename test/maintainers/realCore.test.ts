@@ -59,21 +59,36 @@ test('the real core: a quoted handle and a bare one, with lib binding the list a
   // The real list ends in an empty set: `{\n\n}`.
   edit(root, LIST, '{\n\n}', `{${ENTRIES}}`);
   edit(root, POTRACE, 'maintainers = [ maintainers.pSub ];', 'maintainers = [ maintainers.pSub lib.maintainers."0x4A6F" ];');
-  const listLine = (handle: string) => readFileSync(path.join(root, LIST), 'utf8').split('\n').findIndex((l) => l.startsWith(`  ${handle} =`)) + 1;
+  const listLine = (handle: string) =>
+    readFileSync(path.join(root, LIST), 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith(`  ${handle} =`)) + 1;
   const expected = {
     quoted: { handle: '0x4A6F', places: [`${LIST}:${listLine('"0x4A6F"')}:3`] },
     bare: { handle: 'pSub', places: [`${LIST}:${listLine('pSub')}:3`] },
   };
 
   const bound = await answers(root);
-  assert.deepEqual({ quoted: { handle: bound.quoted.handle, places: bound.quoted.places }, bare: { handle: bound.bare.handle, places: bound.bare.places } }, expected);
+  assert.deepEqual(
+    {
+      quoted: { handle: bound.quoted.handle, places: bound.quoted.places },
+      bare: { handle: bound.bare.handle, places: bound.bare.places },
+    },
+    expected,
+  );
   assert.match(bound.quoted.card ?? '', /Joachim Ernst/);
   assert.match(bound.bare.card ?? '', /Pascal Wittmann/);
   assert.deepEqual(bound.unknown, []);
 
   edit(root, 'lib/default.nix', BINDING, '');
   const byConvention = await answers(root);
-  assert.deepEqual({ quoted: { handle: byConvention.quoted.handle, places: byConvention.quoted.places }, bare: { handle: byConvention.bare.handle, places: byConvention.bare.places } }, expected);
+  assert.deepEqual(
+    {
+      quoted: { handle: byConvention.quoted.handle, places: byConvention.quoted.places },
+      bare: { handle: byConvention.bare.handle, places: byConvention.bare.places },
+    },
+    expected,
+  );
   assert.match(byConvention.quoted.card ?? '', /Joachim Ernst/);
   assert.deepEqual(byConvention.unknown, []);
 });

@@ -23,7 +23,10 @@ async function checkEntries(src: string, expected: Expected[]): Promise<HandleEn
   }
   const entries = reference!;
   const pad = (e: Expected) => [e[0], e[1], e[2], e[3], e[4]];
-  assert.deepEqual(entries.map((e) => [e.handle, e.line, e.column, e.name, e.github]), expected.map(pad));
+  assert.deepEqual(
+    entries.map((e) => [e.handle, e.line, e.column, e.name, e.github]),
+    expected.map(pad),
+  );
   for (const e of entries) {
     // The range is the whole binding: from the handle (maybe quoted) to its `;`.
     const text = bytes.subarray(e.start, e.end).toString('utf8');

@@ -30,7 +30,11 @@ function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
 
 function npm(args: string[], cwd: string) {
   const run = spawnSync('npm', args, { cwd, env: withoutOuterNpm(), encoding: 'utf8', timeout: 120_000 });
-  assert.equal(run.status, 0, `npm ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`}):\n${run.stdout}\n${run.stderr}`);
+  assert.equal(
+    run.status,
+    0,
+    `npm ${args.join(' ')} failed (${run.error?.message ?? `exit ${run.status}`}):\n${run.stdout}\n${run.stderr}`,
+  );
   return run.stdout;
 }
 
@@ -38,7 +42,10 @@ before(() => {
   assert.ok(existsSync(path.join(ROOT, 'dist', 'cli.js')), 'dist/cli.js is missing: run npm run build first (npm test does)');
   dir = mkdtempSync(path.join(tmpdir(), 'nd-packed-'));
   // --ignore-scripts: `prepack` would build again while other tests run the bundles; npm test has built them.
-  const report = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as { filename: string; files: { path: string }[] }[];
+  const report = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   tarball = path.join(dir, report[0]!.filename);
   packed = report[0]!.files.map((f) => f.path);
 });
@@ -48,12 +55,23 @@ after(() => {
 });
 
 test('the tarball holds the bundles, the grammar and the demo domains, and no sources', () => {
-  for (const file of ['package.json', 'dist/cli.js', 'dist/server.js', 'dist/indexWorker.js', 'dist/tree-sitter-nix.wasm', 'dist/web-tree-sitter.wasm', 'examples/universe/core/nix-domains.json']) {
+  for (const file of [
+    'package.json',
+    'dist/cli.js',
+    'dist/server.js',
+    'dist/indexWorker.js',
+    'dist/tree-sitter-nix.wasm',
+    'dist/web-tree-sitter.wasm',
+    'examples/universe/core/nix-domains.json',
+  ]) {
     assert.ok(packed.includes(file), `${file} is not in the tarball`);
   }
   const sources = packed.filter((f) => /^(server|client|test|scripts|shared)\//.test(f) || f.endsWith('.map'));
   assert.deepEqual(sources, []);
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; dependencies?: object };
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+    dependencies?: object;
+  };
   assert.equal(manifest.bin['nix-domains'], './dist/cli.js');
   assert.equal(manifest.dependencies, undefined, 'the bundles are self-contained: a global install fetches nothing');
 });
@@ -70,19 +88,28 @@ test('installed globally into a prefix, `nix-domains lsp --stdio` answers initia
 
   // Its own cache folder, so the run leaves nothing in the user's.
   const env = { ...withoutOuterNpm(), XDG_CACHE_HOME: path.join(dir, 'cache'), NIX_DOMAINS_CACHE: '', NIX_DOMAINS_CACHE_DIR: '' };
-  const client = await within(30_000, 'the answer to initialize', LspClient.start(FIXTURE, undefined, undefined, { env, command: [bin, 'lsp', '--stdio'] }));
+  const client = await within(
+    30_000,
+    'the answer to initialize',
+    LspClient.start(FIXTURE, undefined, undefined, { env, command: [bin, 'lsp', '--stdio'] }),
+  );
   try {
     await within(60_000, 'the index-complete status', client.waitForIndex());
     const file = path.join(FIXTURE, HELLO);
     const uri = await client.open(file, readFileSync(file, 'utf8'));
-    const hover = await within(30_000, 'the hover on python3', client.request<Hover | null>('textDocument/hover', {
-      textDocument: { uri }, position: cursor(FIXTURE, HELLO, 'zlib, py|thon3, jq'),
-    }));
+    const hover = await within(
+      30_000,
+      'the hover on python3',
+      client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: cursor(FIXTURE, HELLO, 'zlib, py|thon3, jq'),
+      }),
+    );
     assert.ok(hover, 'no hover on python3');
     const text = (hover.contents as { value: string }).value;
     assert.match(text, /\*\*pythonInterpreters\.python311\*\*/);
     assert.match(text, /`python3` resolves to/);
   } finally {
-    await within(15_000, 'the server\'s exit after shutdown', client.stop());
+    await within(15_000, "the server's exit after shutdown", client.stop());
   }
 });

@@ -35,9 +35,7 @@ before(async () => {
   server = http.createServer((req, res) => {
     const url = decodeURIComponent(req.url ?? '/');
     requests.push(url);
-    const file = url.startsWith('/files/')
-      ? path.join(universe.core, url.split('/').slice(3).join('/'))
-      : path.join(stubs, url);
+    const file = url.startsWith('/files/') ? path.join(universe.core, url.split('/').slice(3).join('/')) : path.join(stubs, url);
     if (!file.startsWith(url.startsWith('/files/') ? universe.core : stubs) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404).end();
       return;
@@ -49,9 +47,13 @@ before(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The rust domain knows core only by its stubs (no local checkout): the manifest says where they are.
-  writeFileSync(path.join(rust, 'nix-domains.json'), JSON.stringify({
-    domain: 'rust', domains: { core: { stubs: `${base}/`, files: `${base}/files/{rev}/{path}` } },
-  }));
+  writeFileSync(
+    path.join(rust, 'nix-domains.json'),
+    JSON.stringify({
+      domain: 'rust',
+      domains: { core: { stubs: `${base}/`, files: `${base}/files/{rev}/{path}` } },
+    }),
+  );
   cacheHome = path.join(tmp, 'cache');
 });
 
@@ -90,12 +92,18 @@ test('go to definition of an input lands in core at the locked revision, as a re
   try {
     const text = readFileSync(CARGO_AUDIT(), 'utf8');
     const uri = await client.open(CARGO_AUDIT(), text);
-    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
+    const locations = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(text, 'openssl,'),
+    });
     assert.equal(locations.length, 1);
     assert.equal(locations[0]!.uri, `nix-domains:/core/${coreRev}/pkgs/by-name/op/openssl/package.nix`);
     const content = await client.request(FILE_CONTENT_REQUEST, { uri: locations[0]!.uri });
     assert.match(content, /pname = "openssl"/);
-    assert.ok(requests.some((r) => r === `/files/${coreRev}/pkgs/by-name/op/openssl/package.nix`), requests.join());
+    assert.ok(
+      requests.some((r) => r === `/files/${coreRev}/pkgs/by-name/op/openssl/package.nix`),
+      requests.join(),
+    );
     assert.ok(bytesServed <= 256 * 1024, `${bytesServed} bytes`);
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, 'openssl,') });
     assert.match((hover.contents as { value: string }).value, /`core` @ `/);
@@ -113,19 +121,40 @@ test('a maintainer of another domain hovers with its entry, read as one byte ran
     const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: at(text, '_0x4A6F') });
     assert.match((hover.contents as { value: string }).value, /_0x4A6F/);
     assert.match((hover.contents as { value: string }).value, /From domain `core`/);
-    const refs = await client.request<Location[]>('textDocument/references', { textDocument: { uri }, position: at(text, '_0x4A6F'), context: { includeDeclaration: false } });
-    assert.ok(refs.some((r) => r.uri.endsWith('/cargo-audit/package.nix')), JSON.stringify(refs));
-    const definition = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, '_0x4A6F') });
+    const refs = await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri },
+      position: at(text, '_0x4A6F'),
+      context: { includeDeclaration: false },
+    });
+    assert.ok(
+      refs.some((r) => r.uri.endsWith('/cargo-audit/package.nix')),
+      JSON.stringify(refs),
+    );
+    const definition = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(text, '_0x4A6F'),
+    });
     assert.equal(definition[0]?.uri, `nix-domains:/core/${coreRev}/maintainers/maintainer-list.nix`);
     // Completion of handles from core's stub, and a diagnostic for a handle in no list.
     const edited = text.replace('      zoe\n', '      zo\n');
-    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: edited }] });
-    const completion = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
-      textDocument: { uri }, position: { ...at(edited, 'zo\n'), character: at(edited, 'zo\n').character + 1 },
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: edited }],
     });
-    assert.ok(completion.items.some((i) => i.label === 'zoe'), JSON.stringify(completion.items.slice(0, 5)));
+    const completion = await client.request<{ items: { label: string }[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { ...at(edited, 'zo\n'), character: at(edited, 'zo\n').character + 1 },
+    });
+    assert.ok(
+      completion.items.some((i) => i.label === 'zoe'),
+      JSON.stringify(completion.items.slice(0, 5)),
+    );
     // Published after the edit, possibly before the completion was answered: the latest count too.
-    const { diagnostics } = await client.diagnosticsWhere(uri, (p) => p.diagnostics.some((d) => d.code === 'unknown-maintainer'), 'an unknown-maintainer diagnostic is listed');
+    const { diagnostics } = await client.diagnosticsWhere(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'unknown-maintainer'),
+      'an unknown-maintainer diagnostic is listed',
+    );
     assert.match(String(diagnostics.find((d) => d.code === 'unknown-maintainer')!.message), /`zo` is in no maintainers list of `core`/);
   } finally {
     await client.stop();
@@ -139,7 +168,10 @@ test('a second session works with the network gone', async () => {
   try {
     const text = readFileSync(CARGO_AUDIT(), 'utf8');
     const uri = await client.open(CARGO_AUDIT(), text);
-    const locations = await client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
+    const locations = await client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(text, 'openssl,'),
+    });
     assert.equal(locations[0]?.uri, `nix-domains:/core/${coreRev}/pkgs/by-name/op/openssl/package.nix`);
     const content = await client.request(FILE_CONTENT_REQUEST, { uri: locations[0]!.uri });
     assert.match(content, /pname = "openssl"/);

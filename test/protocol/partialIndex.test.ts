@@ -20,7 +20,9 @@ const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 /** Awaits `work`, failing with `what` did not arrive after `ms`. */
 async function within<T>(work: Promise<T>, what: string, ms = 60_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${ms / 1000} s`)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${ms / 1000} s`)), ms);
+  });
   try {
     return await Promise.race([work, late]);
   } finally {
@@ -28,10 +30,17 @@ async function within<T>(work: Promise<T>, what: string, ms = 60_000): Promise<T
   }
 }
 
-test('a cold start answers hover and definition from the partial index, and calls no input unknown before the index is complete', { timeout: 120_000 }, async () => {
+test('a cold start answers hover and definition from the partial index, and calls no input unknown before the index is complete', {
+  timeout: 120_000,
+}, async () => {
   const root = partialDomain();
   const client = await LspClient.start(root, SERVER, undefined, {
-    env: { ...process.env, NIX_DOMAINS_INDEX_PAUSE_MS: '400', NIX_DOMAINS_INDEX_WORKERS: '0', NIX_DOMAINS_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'nd-partial-cache-')) },
+    env: {
+      ...process.env,
+      NIX_DOMAINS_INDEX_PAUSE_MS: '400',
+      NIX_DOMAINS_INDEX_WORKERS: '0',
+      NIX_DOMAINS_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'nd-partial-cache-')),
+    },
   });
   try {
     const uriOf = (file: string) => URI.file(path.join(root, file)).toString();
@@ -41,25 +50,50 @@ test('a cold start answers hover and definition from the partial index, and call
     await client.open(path.join(root, WIDGET), readFileSync(path.join(root, WIDGET), 'utf8'));
     const position = cursor(root, NUMPY, 'pyth|on3 # the');
 
-    const hover = await within(client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(NUMPY) }, position }), 'the first hover');
-    const definition = await within(client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf(NUMPY) }, position }), 'the first definition');
+    const hover = await within(
+      client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(NUMPY) }, position }),
+      'the first hover',
+    );
+    const definition = await within(
+      client.request<Location[]>('textDocument/definition', { textDocument: { uri: uriOf(NUMPY) }, position }),
+      'the first definition',
+    );
     const first = await within(widgetDiagnostics, 'the first diagnostics of widget');
     assert.notEqual((await status()).indexing, null, 'all three came while the domain was being indexed');
 
     const text = (hover.contents as { value: string }).value;
     assert.match(text, /^\*\*pythonInterpreters\.python311\*\*/, 'the package card');
     assert.match(text, /still being indexed \(\d+ of \d+ files read\): this answer may be incomplete/);
-    assert.deepEqual(definition.map((l) => path.relative(root, URI.parse(l.uri).fsPath)), [CPYTHON]);
-    assert.deepEqual(first.diagnostics.filter((d) => d.code === 'unknown-input'), [], 'no unknown input before the index is complete');
-    assert.ok(client.log.some((l) => /answering from the partial index/.test(l)), 'the log says when the partial index answers');
-    assert.ok(client.log.some((l) => /definition at .*numpy.*: Domain `core` is still being indexed/.test(l)), 'and that a definition may be incomplete');
+    assert.deepEqual(
+      definition.map((l) => path.relative(root, URI.parse(l.uri).fsPath)),
+      [CPYTHON],
+    );
+    assert.deepEqual(
+      first.diagnostics.filter((d) => d.code === 'unknown-input'),
+      [],
+      'no unknown input before the index is complete',
+    );
+    assert.ok(
+      client.log.some((l) => /answering from the partial index/.test(l)),
+      'the log says when the partial index answers',
+    );
+    assert.ok(
+      client.log.some((l) => /definition at .*numpy.*: Domain `core` is still being indexed/.test(l)),
+      'and that a definition may be incomplete',
+    );
 
     const complete = client.nextDiagnostics(uriOf(WIDGET));
     await within(client.waitForIndex(), 'the complete index');
     const after = await within(complete, 'the diagnostics of widget once the index is complete');
-    assert.deepEqual(after.diagnostics.filter((d) => d.code === 'unknown-input').map((d) => String(d.message).match(/`([^`]+)`/)?.[1]), ['libfrobnicate'],
-      'gadget is defined (in a set read late); libfrobnicate is not');
-    const again = await within(client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(NUMPY) }, position }), 'the hover after indexing');
+    assert.deepEqual(
+      after.diagnostics.filter((d) => d.code === 'unknown-input').map((d) => String(d.message).match(/`([^`]+)`/)?.[1]),
+      ['libfrobnicate'],
+      'gadget is defined (in a set read late); libfrobnicate is not',
+    );
+    const again = await within(
+      client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(NUMPY) }, position }),
+      'the hover after indexing',
+    );
     assert.doesNotMatch((again.contents as { value: string }).value, /still being indexed/);
   } finally {
     await client.stop();

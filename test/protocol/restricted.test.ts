@@ -24,16 +24,24 @@ test('an untrusted workspace is read, but nothing is fetched and git never runs'
   });
   await new Promise<void>((resolve) => stubServer.listen(0, '127.0.0.1', resolve));
   const port = (stubServer.address() as AddressInfo).port;
-  writeFileSync(path.join(universe.rust, 'nix-domains.json'), JSON.stringify({ domain: 'rust', domains: { core: { stubs: `http://127.0.0.1:${port}/` } } }));
+  writeFileSync(
+    path.join(universe.rust, 'nix-domains.json'),
+    JSON.stringify({ domain: 'rust', domains: { core: { stubs: `http://127.0.0.1:${port}/` } } }),
+  );
   const bin = path.join(tmp, 'bin');
   const calls = path.join(tmp, 'git-calls');
   require('node:fs').mkdirSync(bin);
   writeFileSync(path.join(bin, 'git'), `#!/bin/sh\necho "$@" >> ${calls}\nexit 1\n`);
   chmodSync(path.join(bin, 'git'), 0o755);
 
-  const client = await LspClient.start(universe.rust, SERVER, { trusted: false }, {
-    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, XDG_CACHE_HOME: path.join(tmp, 'cache') },
-  });
+  const client = await LspClient.start(
+    universe.rust,
+    SERVER,
+    { trusted: false },
+    {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, XDG_CACHE_HOME: path.join(tmp, 'cache') },
+    },
+  );
   try {
     await client.waitForIndex();
     const file = path.join(universe.rust, 'pkgs/by-name/ca/cargo-audit/package.nix');
@@ -51,8 +59,15 @@ test('an untrusted workspace is read, but nothing is fetched and git never runs'
     await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
     // The diagnostics are where an unknown input would send for other domains' stubs; they may
     // have come before the requests above were answered. openssl stays unknown: nothing was asked.
-    const { diagnostics } = await client.diagnosticsWhere(uri, (p) => p.diagnostics.some((d) => d.code === 'unknown-input'), 'an unknown input is listed');
-    assert.ok(diagnostics.some((d) => d.code === 'unknown-input' && /`openssl`/.test(String(d.message))), JSON.stringify(diagnostics));
+    const { diagnostics } = await client.diagnosticsWhere(
+      uri,
+      (p) => p.diagnostics.some((d) => d.code === 'unknown-input'),
+      'an unknown input is listed',
+    );
+    assert.ok(
+      diagnostics.some((d) => d.code === 'unknown-input' && /`openssl`/.test(String(d.message))),
+      JSON.stringify(diagnostics),
+    );
     assert.equal(requests, 0, 'no request reached the stub server');
     assert.equal(existsSync(calls) ? readFileSync(calls, 'utf8') : '', '', 'git was run');
   } finally {

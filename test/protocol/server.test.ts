@@ -65,7 +65,9 @@ test('hover on lib.strings.concatMapStrings shows its doc comment', async () => 
 });
 
 test('references of a package: the inputs that take it and the places that pass it', async () => {
-  const locations = await at<Location[]>('textDocument/references', 'pkgs/by-name/zl/zlib/package.nix', 'pname = "z|lib"', { context: { includeDeclaration: false } });
+  const locations = await at<Location[]>('textDocument/references', 'pkgs/by-name/zl/zlib/package.nix', 'pname = "z|lib"', {
+    context: { includeDeclaration: false },
+  });
   const files = locations.map((l) => rel(l.uri)).sort();
   assert.ok(files.includes(HELLO), files.join());
   assert.ok(files.includes('pkgs/by-name/op/openssl/default.nix'), files.join());
@@ -91,7 +93,10 @@ test('completion offers package names in formals and lib members after lib.', as
   assert.ok(formals.items.some((i) => i.label === 'stdenv'));
   const file = 'pkgs/by-name/he/hello/package.nix';
   const members = await at<CompletionList>('textDocument/completion', file, 'lib.strings.|concatMapStrings');
-  assert.ok(members.items.some((i) => i.label === 'optionalString'), members.items.map((i) => i.label).join());
+  assert.ok(
+    members.items.some((i) => i.label === 'optionalString'),
+    members.items.map((i) => i.label).join(),
+  );
 });
 
 test('diagnostics: an unknown input is reported, a defaulted or provided one is not', async () => {
@@ -112,7 +117,10 @@ test('diagnostics: a syntax error is reported after an edit, and the server keep
   assert.ok(published.diagnostics.some((d) => messageOf(d.message).includes('Syntax error')));
   // Still answering, and still right: the input `fetchurl` in the broken file resolves to its package.
   const fetchurl = text.indexOf('fetchurl');
-  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: fetchurl + 2 } });
+  const hover = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 0, character: fetchurl + 2 },
+  });
   assert.ok(hover, 'a hover on fetchurl');
   assert.match(messageOf(hover.contents as { value: string }), /fetchurl/);
   assert.deepEqual(hover.range, { start: { line: 0, character: fetchurl }, end: { line: 0, character: fetchurl + 'fetchurl'.length } });
@@ -123,7 +131,9 @@ test('code lens: the top of a package file and override sites show what rebuilds
   const uri = await open('pkgs/by-name/zl/zlib/package.nix');
   const lenses = await client.request<{ range: unknown; data: unknown }[]>('textDocument/codeLens', { textDocument: { uri } });
   assert.ok(lenses.length >= 1);
-  const resolved = await client.request<{ command: { title: string; command: string; arguments: [{ groups: { items: { label: string; uri?: string }[] }[] }] } }>('codeLens/resolve', lenses[0]);
+  const resolved = await client.request<{
+    command: { title: string; command: string; arguments: [{ groups: { items: { label: string; uri?: string }[] }[] }] };
+  }>('codeLens/resolve', lenses[0]);
   assert.match(resolved.command.title, /^rebuilds \d+ packages?/);
   assert.equal(resolved.command.command, 'nixDomains.showImpact');
   const labels = resolved.command.arguments[0].groups.flatMap((g) => g.items.map((i) => i.label));
@@ -131,8 +141,13 @@ test('code lens: the top of a package file and override sites show what rebuilds
   assert.ok(labels.includes('jq'), labels.join());
   assert.ok(!labels.includes('hello'), labels.join());
   assert.ok(resolved.command.arguments[0].groups[0]!.items.every((i) => i.uri?.startsWith('file://')));
-  const overrides = await client.request<{ data: { attr: string } }[]>('textDocument/codeLens', { textDocument: { uri: await open('pkgs/by-name/py/python/packages.nix') } });
-  assert.ok(overrides.some((l) => l.data.attr.includes('python')), JSON.stringify(overrides.map((l) => l.data)));
+  const overrides = await client.request<{ data: { attr: string } }[]>('textDocument/codeLens', {
+    textDocument: { uri: await open('pkgs/by-name/py/python/packages.nix') },
+  });
+  assert.ok(
+    overrides.some((l) => l.data.attr.includes('python')),
+    JSON.stringify(overrides.map((l) => l.data)),
+  );
 });
 
 test('hover on a package shows its rebuild impact', async () => {

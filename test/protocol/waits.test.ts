@@ -72,18 +72,30 @@ test('a server that never answers fails start() with what did not arrive, and is
 test('a server that exits fails the wait at once, saying how it exited', async () => {
   const { script } = standIn('exits', 'process.exit(3);');
   // The bound is far away: the failure comes from the exit, and the message says so.
-  await assert.rejects(LspClient.start(tmp, script, undefined, { startMs: 600_000 }), /the answer to initialize .* did not arrive: the server exited with code 3/);
+  await assert.rejects(
+    LspClient.start(tmp, script, undefined, { startMs: 600_000 }),
+    /the answer to initialize .* did not arrive: the server exited with code 3/,
+  );
 });
 
 test('after initialize, a silent server fails requests, the index wait and diagnostics with their own messages; stop() kills it', async () => {
   const { script, pidFile } = standIn('initialize-only', ANSWERS_INITIALIZE_ONLY);
   const client = await LspClient.start(tmp, script, undefined, { waitMs: 200 });
   try {
-    await assert.rejects(client.request('textDocument/hover', {}), /^Error: the answer to textDocument\/hover did not arrive within 200 ms$/);
+    await assert.rejects(
+      client.request('textDocument/hover', {}),
+      /^Error: the answer to textDocument\/hover did not arrive within 200 ms$/,
+    );
     await assert.rejects(client.waitForIndex(), /the answer to nixDomains\/status did not arrive within 200 ms/);
     const uri = URI.file(path.join(tmp, 'x.nix')).toString();
-    await assert.rejects(client.nextDiagnostics(uri), new RegExp(`^Error: diagnostics for ${uri.replace(/[.]/g, '\\.')} did not arrive within 200 ms$`));
-    await assert.rejects(client.waitForNotification(PROBLEM_NOTIFICATION), /a nixDomains\/problem notification did not arrive within 200 ms/);
+    await assert.rejects(
+      client.nextDiagnostics(uri),
+      new RegExp(`^Error: diagnostics for ${uri.replace(/[.]/g, '\\.')} did not arrive within 200 ms$`),
+    );
+    await assert.rejects(
+      client.waitForNotification(PROBLEM_NOTIFICATION),
+      /a nixDomains\/problem notification did not arrive within 200 ms/,
+    );
   } finally {
     await client.stop(200);
   }
@@ -99,13 +111,19 @@ test('the real server: diagnostics already published are found; diagnostics neve
     const published = client.nextDiagnostics(URI.file(file).toString());
     const uri = await client.open(file, readFileSync(file, 'utf8'));
     const first = await published;
-    assert.ok(first.diagnostics.some((d) => /mystery-dependency/.test(String(d.message))), JSON.stringify(first.diagnostics));
+    assert.ok(
+      first.diagnostics.some((d) => /mystery-dependency/.test(String(d.message))),
+      JSON.stringify(first.diagnostics),
+    );
     // Asked after they came: the latest diagnostics answer at once (a 1 ms bound could not wait for more).
     const again = await client.diagnosticsWhere(uri, (p) => p.diagnostics.length === first.diagnostics.length, 'the same diagnostics', 1);
     assert.deepEqual(again, first);
     // No file is opened here, so no diagnostics come for it.
     const never = URI.file(path.join(FIXTURE, 'pkgs/by-name/zl/zlib/package.nix')).toString();
-    await assert.rejects(client.diagnosticsWhere(never, () => true, 'any', 300), new RegExp(`diagnostics for ${never.replace(/[.]/g, '\\.')} where any did not arrive within 300 ms`));
+    await assert.rejects(
+      client.diagnosticsWhere(never, () => true, 'any', 300),
+      new RegExp(`diagnostics for ${never.replace(/[.]/g, '\\.')} where any did not arrive within 300 ms`),
+    );
   } finally {
     await client.stop();
   }

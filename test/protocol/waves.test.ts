@@ -30,7 +30,10 @@ function packageFile(name: string): string {
 function writePackage(name: string, version: string) {
   const dep = CHAIN[CHAIN.indexOf(name) - 1];
   mkdirSync(path.dirname(packageFile(name)), { recursive: true });
-  writeFileSync(packageFile(name), `{ stdenv${dep ? `, ${dep}` : ''} }:\nstdenv.mkDerivation {\n  pname = "${name}";\n  version = "${version}";\n  buildInputs = [${dep ? ` ${dep} ` : ' '}];\n}\n`);
+  writeFileSync(
+    packageFile(name),
+    `{ stdenv${dep ? `, ${dep}` : ''} }:\nstdenv.mkDerivation {\n  pname = "${name}";\n  version = "${version}";\n  buildInputs = [${dep ? ` ${dep} ` : ' '}];\n}\n`,
+  );
 }
 
 before(async () => {
@@ -73,7 +76,12 @@ const THREAD: Record<string, Record<string, string>> = {
   'Wave1.1': { glibc: 'update to latest', llvm: 'test and fix', python: 'test and fix', numpy: 'test and fix' },
   'Wave1.2': { glibc: "don't touch, don't test", llvm: 'update to latest', python: 'test and fix', numpy: 'test and fix' },
   'Wave1.3': { glibc: "don't touch, don't test", llvm: "don't touch, don't test", python: 'update to latest', numpy: 'test and fix' },
-  'WIP-Wave1.4': { glibc: "don't touch, don't test", llvm: "don't touch, don't test", python: "don't touch, don't test", numpy: 'update to latest' },
+  'WIP-Wave1.4': {
+    glibc: "don't touch, don't test",
+    llvm: "don't touch, don't test",
+    python: "don't touch, don't test",
+    numpy: 'update to latest',
+  },
 };
 
 test('the hover gives every package the role the discussion gives it, at every step', async () => {
@@ -90,25 +98,35 @@ test('the hover gives every package the role the discussion gives it, at every s
 test('a package outside the pivots downstream is not part of the step', async () => {
   git('checkout', '-q', 'Wave1.1');
   const hover = await client.request<Hover | null>('textDocument/hover', {
-    textDocument: { uri: `file://${packageFile('hello')}` }, position: { line: 2, character: 4 },
+    textDocument: { uri: `file://${packageFile('hello')}` },
+    position: { line: 2, character: 4 },
   });
-  assert.match((hover!.contents as { value: string }).value, /\*\*not part of this step\*\*: it depends on nothing this step updates, and no step of major wave 1 updates it\./);
+  assert.match(
+    (hover!.contents as { value: string }).value,
+    /\*\*not part of this step\*\*: it depends on nothing this step updates, and no step of major wave 1 updates it\./,
+  );
 });
 
 test('the hover is compact: the explanations are in the wave plan, named at its end', async () => {
   git('checkout', '-q', 'WIP-Wave1.4');
   const file = packageFile('python');
   await client.open(file, require('node:fs').readFileSync(file, 'utf8'));
-  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: `file://${file}` }, position: { line: 2, character: 4 } });
+  const hover = await client.request<Hover | null>('textDocument/hover', {
+    textDocument: { uri: `file://${file}` },
+    position: { line: 2, character: 4 },
+  });
   const waves = (hover!.contents as { value: string }).value.split('\n\n---\n\n').pop()!;
-  assert.deepEqual(waves.split('\n\n').map((block) => block.split('\n')[0]), [
-    '**Waves** · on `WIP-Wave1.4`: step 4 of major wave 1, in progress',
-    "**don't touch, don't test**: step 3 already updated it to latest and tested what depends on it; leave it as it is.",
-    '| Major wave 1 |',
-    'Level 2 · at latest since `Wave1.3`',
-    // This client runs no command links: the plan is named by its command.
-    'The wave plan, and what waves, roles and levels mean: `nix-domains wave`',
-  ]);
+  assert.deepEqual(
+    waves.split('\n\n').map((block) => block.split('\n')[0]),
+    [
+      '**Waves** · on `WIP-Wave1.4`: step 4 of major wave 1, in progress',
+      "**don't touch, don't test**: step 3 already updated it to latest and tested what depends on it; leave it as it is.",
+      '| Major wave 1 |',
+      'Level 2 · at latest since `Wave1.3`',
+      // This client runs no command links: the plan is named by its command.
+      'The wave plan, and what waves, roles and levels mean: `nix-domains wave`',
+    ],
+  );
   assert.doesNotMatch(waves, /A wave is a git branch|layers of dependencies/, 'no paragraph of definitions on every hover');
 });
 
@@ -119,8 +137,14 @@ test('a client that runs command links gets the wave plan one click away', async
     await vscodeLike.waitForIndex();
     const file = packageFile('numpy');
     await vscodeLike.open(file, require('node:fs').readFileSync(file, 'utf8'));
-    const hover = await vscodeLike.request<Hover | null>('textDocument/hover', { textDocument: { uri: `file://${file}` }, position: { line: 2, character: 4 } });
-    assert.match((hover!.contents as { value: string }).value, /\n\n\[The wave plan, and what waves, roles and levels mean\]\(command:nixDomains\.showWavePlan\)$/);
+    const hover = await vscodeLike.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: `file://${file}` },
+      position: { line: 2, character: 4 },
+    });
+    assert.match(
+      (hover!.contents as { value: string }).value,
+      /\n\n\[The wave plan, and what waves, roles and levels mean\]\(command:nixDomains\.showWavePlan\)$/,
+    );
   } finally {
     await vscodeLike.stop();
   }
@@ -138,7 +162,9 @@ test('editing a package frozen in the checked-out WIP wave gives a warning that 
   await client.open(file, require('node:fs').readFileSync(file, 'utf8'));
   await client.connection.sendNotification('textDocument/didChange', {
     textDocument: { uri, version: 2 },
-    contentChanges: [{ text: '{ stdenv, glibc }:\nstdenv.mkDerivation {\n  pname = "llvm";\n  version = "1.1";\n  buildInputs = [ glibc ];\n}\n' }],
+    contentChanges: [
+      { text: '{ stdenv, glibc }:\nstdenv.mkDerivation {\n  pname = "llvm";\n  version = "1.1";\n  buildInputs = [ glibc ];\n}\n' },
+    ],
   });
   // Only an edited document is checked against the frozen packages, so nothing before the edit passes this test.
   const isFrozen = (d: Diagnostic) => d.code === 'frozen-package';

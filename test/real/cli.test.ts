@@ -12,7 +12,10 @@ import { CACHE, cli, realSession, unlimited, at } from './helpers';
 const CURL = 'pkgs/by-name/cu/curl/default.nix';
 const ZLIB = 'pkgs/by-name/zl/zlib/default.nix';
 
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { stdio: 'pipe' }).toString().trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-C', cwd, ...args], { stdio: 'pipe' })
+    .toString()
+    .trim();
 
 describe('the CLI on real core', corpusTest(), () => {
   test('index reports the files, the packages and how many inputs resolve', async () => {

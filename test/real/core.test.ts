@@ -18,7 +18,8 @@ import { at, realSession, unlimited } from './helpers';
 const CURL = 'pkgs/by-name/cu/curl/default.nix';
 const MAINTAINERS = 'maintainers/maintainer-list.nix';
 
-const files = (found: Where[]) => found.map((w) => (w.kind === 'local' ? w.place.file : `${w.kind}:${w.kind === 'virtual' ? w.file : w.absolute}`));
+const files = (found: Where[]) =>
+  found.map((w) => (w.kind === 'local' ? w.place.file : `${w.kind}:${w.kind === 'virtual' ? w.file : w.absolute}`));
 
 describe('real core: every feature answers', corpusTest(), () => {
   test('the index finds the packages of by-name folders, package groups and the top-level sets', async () => {
@@ -40,7 +41,9 @@ describe('real core: every feature answers', corpusTest(), () => {
 
   test('references on which complete', async () => {
     const session = await realSession('core');
-    const file = [...session.analyzer.index.files.values()].find((f) => f.formals?.some((x) => x.name === 'which') && f.path.includes('by-name'))!;
+    const file = [...session.analyzer.index.files.values()].find(
+      (f) => f.formals?.some((x) => x.name === 'which') && f.path.includes('by-name'),
+    )!;
     const text = await session.analyzer.withDocument(file.path, (doc) => doc.text);
     const formal = file.formals!.find((x) => x.name === 'which')!;
     assert.ok(text);
@@ -85,7 +88,10 @@ describe('real core: every feature answers', corpusTest(), () => {
     const file = 'pkgs/by-name/cu/curl/packages.nix';
     const answer = await completionAcross(session, file, at(session, file, 'openssl = quic|tls'), unlimited());
     assert.ok(answer);
-    assert.ok(answer.items.some((i) => i.label === 'quictls'), 'quictls is offered');
+    assert.ok(
+      answer.items.some((i) => i.label === 'quictls'),
+      'quictls is offered',
+    );
   });
 
   test('diagnostics of curl: no syntax error, and only inputs nothing defines', async () => {
@@ -101,7 +107,10 @@ describe('real core: every feature answers', corpusTest(), () => {
     const session = await realSession('core');
     const file = 'pkgs/by-name/cu/curl/packages.nix';
     const sites = (await session.analyzer.withDocument(file, (doc) => impactSites(session.analyzer, doc)))!;
-    assert.ok(sites.some((s) => s.kind === 'override' && s.package.attrPath === 'curlMinimal'), sites.map((s) => `${s.kind}:${s.package.attrPath}`).join());
+    assert.ok(
+      sites.some((s) => s.kind === 'override' && s.package.attrPath === 'curlMinimal'),
+      sites.map((s) => `${s.kind}:${s.package.attrPath}`).join(),
+    );
     const list = await impactAcross(session, (pkgs) => pkgs.find((p) => p.attrPath === 'curlMinimal'), unlimited());
     assert.ok(list);
     assert.match(list.title, /^rebuilds [\d,]+ packages/);
@@ -114,6 +123,9 @@ describe('real core: every feature answers', corpusTest(), () => {
     assert.equal(session.analyzer.maintainers.entry(MAINTAINERS, 'lovek323'), undefined);
     const found = await diagnosticsAcross(session, CURL, { unknownInputs: true, edited: false }, unlimited());
     const unknown = found.filter((d) => d.code === 'unknown-maintainer');
-    assert.deepEqual(unknown.map((d) => d.message), ['`lovek323` is not in maintainers/maintainer-list.nix (or team-list.nix) of domain `core`.']);
+    assert.deepEqual(
+      unknown.map((d) => d.message),
+      ['`lovek323` is not in maintainers/maintainer-list.nix (or team-list.nix) of domain `core`.'],
+    );
   });
 });

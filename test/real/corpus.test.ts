@@ -12,7 +12,10 @@ test('a damaged bundle is refused with a message that names it', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nix-domains-bad-bundle-'));
   const garbage = path.join(dir, 'garbage.bundle');
   writeFileSync(garbage, 'this is not a git bundle\n');
-  assert.throws(() => cloneBundle(garbage, path.join(dir, 'a')), (err: Error) => err.message.startsWith(`could not clone ${garbage}`));
+  assert.throws(
+    () => cloneBundle(garbage, path.join(dir, 'a')),
+    (err: Error) => err.message.startsWith(`could not clone ${garbage}`),
+  );
 });
 
 test('a truncated real bundle is refused with a message that names it', corpusTest(), () => {
@@ -20,7 +23,10 @@ test('a truncated real bundle is refused with a message that names it', corpusTe
   const truncated = path.join(dir, 'core.bundle');
   const bytes = readFileSync(path.join(CORPUS_DIR, 'core.bundle'));
   writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-  assert.throws(() => cloneBundle(truncated, path.join(dir, 'core')), (err: Error) => err.message.startsWith(`could not clone ${truncated}`));
+  assert.throws(
+    () => cloneBundle(truncated, path.join(dir, 'core')),
+    (err: Error) => err.message.startsWith(`could not clone ${truncated}`),
+  );
 });
 
 test('the real bundles clone to the heads the corpus documents', corpusTest(), () => {

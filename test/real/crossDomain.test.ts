@@ -19,7 +19,10 @@ import { at, CACHE, cli, realSession, unlimited } from './helpers';
 
 const NODEJS = 'runtimes/nodejs/nodejs.nix';
 const OPENSSL = '  open|ssl,';
-const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-C', cwd, ...args], { stdio: 'pipe' }).toString().trim();
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', ['-C', cwd, ...args], { stdio: 'pipe' })
+    .toString()
+    .trim();
 
 describe('real cross-domain: javascript and top-level on core', corpusTest(), () => {
   let stubs: string;
@@ -58,7 +61,10 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
 
   test('javascript: its packages are where its flake defines them, as nix build names them', async () => {
     const session = await realSession(withManifest('javascript', 'alone', {}));
-    const attrs = session.analyzer.catalog.all().flatMap((p) => [p.attrPath, ...(p.aliases ?? [])]).sort();
+    const attrs = session.analyzer.catalog
+      .all()
+      .flatMap((p) => [p.attrPath, ...(p.aliases ?? [])])
+      .sort();
     assert.deepEqual(attrs, ['nodejs.latest', 'nodejs.lts', 'nodejs.v18', 'nodejs.v20', 'nodejs.v22']);
     const v20 = session.analyzer.catalog.all().find((p) => p.attrPath === 'nodejs.v20')!;
     assert.equal(v20.target.file, 'runtimes/nodejs/versions/v20.nix');
@@ -69,7 +75,7 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
     for (const name of ['openssl', 'python3', 'zlib', 'libuv', 'icu']) assert.ok(inputs.includes(name), `nodejs.v20 takes ${name}`);
   });
 
-  test('with core checked out beside it (no manifest), openssl in nodejs.nix is core\'s', async () => {
+  test("with core checked out beside it (no manifest), openssl in nodejs.nix is core's", async () => {
     const js = cloneFresh('javascript', 'beside/javascript');
     cloneFresh('core', 'beside/core');
     const session = await realSession(js);
@@ -79,7 +85,9 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
     assert.match((found[0] as Extract<Where, { kind: 'checkout' }>).absolute, /beside\/core\/pkgs\/by-name\/op\/openssl\//);
     // The CLI answers the same across domains.
     const pos = at(session, NODEJS, OPENSSL);
-    const cliFound = JSON.parse(await cli(['query', 'definition', `${path.join(js, NODEJS)}:${pos.line + 1}:${pos.character + 1}`, '--root', js]));
+    const cliFound = JSON.parse(
+      await cli(['query', 'definition', `${path.join(js, NODEJS)}:${pos.line + 1}:${pos.character + 1}`, '--root', js]),
+    );
     assert.equal(cliFound.length, 1);
     assert.match(cliFound[0].file, /beside\/core\/pkgs\/by-name\/op\/openssl\//);
   });
@@ -105,8 +113,14 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
       const references = await referencesAcross(session, NODEJS, pos, true, unlimited());
       const local = references.filter((w) => w.kind === 'local');
       const foreign = references.filter((w): w is Extract<Where, { kind: 'virtual' }> => w.kind === 'virtual');
-      assert.ok(local.some((w) => w.kind === 'local' && w.place.file === 'runtimes/nodejs/versions/v20.nix'), 'javascript\'s own users of openssl');
-      assert.ok(foreign.some((w) => w.domain === 'core' && /\/curl\//.test(w.file)), 'core\'s users of openssl, from the stub');
+      assert.ok(
+        local.some((w) => w.kind === 'local' && w.place.file === 'runtimes/nodejs/versions/v20.nix'),
+        "javascript's own users of openssl",
+      );
+      assert.ok(
+        foreign.some((w) => w.domain === 'core' && /\/curl\//.test(w.file)),
+        "core's users of openssl, from the stub",
+      );
       const store = (await session.universe()).store!;
       const moved = store.bytesMoved();
       if (via === 'http') assert.ok(moved > 0 && moved < 1024 * 1024, `${moved} bytes moved`);
@@ -114,7 +128,7 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
     });
   }
 
-  test('at the revision javascript\'s flake.lock pins, core defines no packages, and the hover says so', async () => {
+  test("at the revision javascript's flake.lock pins, core defines no packages, and the hover says so", async () => {
     const session = await realSession(withManifest('javascript', 'pinned', { core: { stubs } }));
     const hover = await hoverAcross(session, NODEJS, at(session, NODEJS, OPENSSL), unlimited());
     assert.ok(hover, 'a hover on openssl');
@@ -124,15 +138,20 @@ describe('real cross-domain: javascript and top-level on core', corpusTest(), ()
   });
 
   test('top-level: core and javascript at the revisions its manifest names, and what its flake.lock pins said plainly', async () => {
-    const named = await realSession(withManifest('top-level', 'tl-rev', { core: { stubs, rev: coreHead }, javascript: { stubs, rev: jsHead } }));
+    const named = await realSession(
+      withManifest('top-level', 'tl-rev', { core: { stubs, rev: coreHead }, javascript: { stubs, rev: jsHead } }),
+    );
     const symbols = await workspaceSymbolsAcross(named, 'nodejs.v2', unlimited());
     assert.deepEqual(symbols.map((s) => `${s.container}:${s.name}`).sort(), ['javascript:nodejs.v20', 'javascript:nodejs.v22']);
     assert.ok((await workspaceSymbolsAcross(named, 'openssl', unlimited())).some((s) => s.container === 'core'));
     const pinned = await realSession(withManifest('top-level', 'tl-pinned', { core: { stubs }, javascript: { stubs } }));
     const misses = await (await pinned.universe()).whyMissing();
-    assert.deepEqual(misses.map((m) => [m.domain, m.revision, m.by, m.packages]), [
-      ['core', corePinned, 'flake.lock', 0],
-      ['javascript', jsPinned, 'flake.lock', 0],
-    ]);
+    assert.deepEqual(
+      misses.map((m) => [m.domain, m.revision, m.by, m.packages]),
+      [
+        ['core', corePinned, 'flake.lock', 0],
+        ['javascript', jsPinned, 'flake.lock', 0],
+      ],
+    );
   });
 });

@@ -10,7 +10,7 @@ import { DomainSession } from '../../server/src/analysis/session';
 import { corpusClone, type CorpusDomain } from '../corpus';
 import { cursor } from '../helpers';
 
-export const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 export const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
 /** A folder for index and stub caches of this test process (tests never share the user's cache). */
@@ -19,7 +19,7 @@ export const CACHE = mkdtempSync(path.join(tmpdir(), 'nix-domains-real-cache-'))
 const sessions = new Map<string, Promise<DomainSession>>();
 
 /** What a session reported (stub fetches and refusals, manifest problems). */
-export const reported: string[] = [];
+const reported: string[] = [];
 
 /** An indexed session over a clone of a real domain (or any folder), made once per process. */
 export function realSession(domainOrRoot: CorpusDomain | string, options: { stubCacheDir?: string } = {}): Promise<DomainSession> {
@@ -27,7 +27,10 @@ export function realSession(domainOrRoot: CorpusDomain | string, options: { stub
   let session = sessions.get(root);
   if (!session) {
     session = DomainSession.open(root, {
-      trusted: true, stubLog: (m) => reported.push(m), problem: (p) => reported.push(p.message), stubCacheDir: options.stubCacheDir ?? path.join(CACHE, 'stubs'),
+      trusted: true,
+      stubLog: (m) => reported.push(m),
+      problem: (p) => reported.push(p.message),
+      stubCacheDir: options.stubCacheDir ?? path.join(CACHE, 'stubs'),
       analyzer: { cacheDir: path.join(CACHE, 'index'), log: (m) => reported.push(m) },
     }).then(async (s) => {
       await s.analyzer.indexAll();
@@ -51,7 +54,9 @@ export function at(session: DomainSession, file: string, marked: string): { line
 /** Runs the built CLI; its stdout, or the failure with stderr. */
 export async function cli(args: string[], cwd?: string): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-    ...(cwd ? { cwd } : {}), maxBuffer: 64 * 1024 * 1024, timeout: 120_000,
+    ...(cwd ? { cwd } : {}),
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
     env: { ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(CACHE, 'cli') },
   });
   return stdout;

@@ -23,7 +23,8 @@ const OPENSSL = ', opensslSupport ? zlibSupport, open|ssl';
  */
 async function startOn(root: string, options: { slice0?: boolean; timeoutMs?: number } = {}): Promise<LspClient> {
   const env = {
-    ...process.env, NIX_DOMAINS_CACHE_DIR: path.join(CACHE, 'server'),
+    ...process.env,
+    NIX_DOMAINS_CACHE_DIR: path.join(CACHE, 'server'),
     ...(options.slice0 ? { NIX_DOMAINS_SLICE_MS: '0', NIX_DOMAINS_PAUSE_MS: '1', NIX_DOMAINS_WARMUP: '0' } : {}),
   };
   const client = await LspClient.start(root, SERVER, options.timeoutMs ? { requestTimeoutMs: options.timeoutMs } : undefined, { env });
@@ -73,12 +74,15 @@ describe('the real server on real core', corpusTest(), () => {
       // The first hover builds what hovers need; references then have their own work ahead.
       assert.ok(await client.request<Hover | null>('textDocument/hover', hoverAt));
       const order: string[] = [];
-      const references = client.request<Location[]>('textDocument/references', {
-        ...(await openAt(client, root, CURL, STDENV)), context: { includeDeclaration: true },
-      }).then((r) => {
-        order.push('references');
-        return r;
-      });
+      const references = client
+        .request<Location[]>('textDocument/references', {
+          ...(await openAt(client, root, CURL, STDENV)),
+          context: { includeDeclaration: true },
+        })
+        .then((r) => {
+          order.push('references');
+          return r;
+        });
       const hover = client.request<Hover | null>('textDocument/hover', hoverAt).then((h) => {
         order.push('hover');
         return h;
@@ -92,7 +96,10 @@ describe('the real server on real core', corpusTest(), () => {
 
     test('a cancelled request answers RequestCancelled, and the next one is answered', async () => {
       const source = new CancellationTokenSource();
-      const params = { ...(await openAt(client, root, 'pkgs/by-name/zl/zlib/default.nix', '{ li|b')), context: { includeDeclaration: true } };
+      const params = {
+        ...(await openAt(client, root, 'pkgs/by-name/zl/zlib/default.nix', '{ li|b')),
+        context: { includeDeclaration: true },
+      };
       const references = client.connection.sendRequest<Location[]>('textDocument/references', params, source.token);
       source.cancel();
       await assert.rejects(references, (err: unknown) => err instanceof ResponseError && err.code === -32800);
@@ -105,7 +112,10 @@ describe('the real server on real core', corpusTest(), () => {
       const { textDocument } = await openAt(client, root, file, 'curlMinimal = call|Package');
       const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument });
       assert.ok(lenses.length > 3);
-      const resolved = await client.request<CodeLens>('codeLens/resolve', lenses.find((l) => (l.data as { attr: string }).attr === 'curlMinimal'));
+      const resolved = await client.request<CodeLens>(
+        'codeLens/resolve',
+        lenses.find((l) => (l.data as { attr: string }).attr === 'curlMinimal'),
+      );
       assert.match(resolved.command!.title, /^rebuilds [\d,]+ packages/);
     });
   });
@@ -114,10 +124,14 @@ describe('the real server on real core', corpusTest(), () => {
     const client = await startOn(root, { slice0: true, timeoutMs: 1 });
     try {
       const found = await client.request<Location[] | null>('textDocument/references', {
-        ...(await openAt(client, root, CURL, STDENV)), context: { includeDeclaration: true },
+        ...(await openAt(client, root, CURL, STDENV)),
+        context: { includeDeclaration: true },
       });
       assert.ok(Array.isArray(found), 'an answer, not silence');
-      assert.ok(client.log.some((line) => /^references was cut after \d+ ms \(out of time\)/.test(line)), client.log.join('\n'));
+      assert.ok(
+        client.log.some((line) => /^references was cut after \d+ ms \(out of time\)/.test(line)),
+        client.log.join('\n'),
+      );
     } finally {
       await client.stop();
     }
@@ -144,7 +158,14 @@ describe('the real server on real core', corpusTest(), () => {
     // server stuck in a computation: the real server yields), prints its pid, and is killed.
     // The watchdog is bundled as the server bundle has it (plain Node, no TypeScript loader in the way).
     const watchdog = path.join(CACHE, 'watchdog.js');
-    buildSync({ entryPoints: [path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'watchdog.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: watchdog, logLevel: 'warning' });
+    buildSync({
+      entryPoints: [path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'watchdog.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      outfile: watchdog,
+      logLevel: 'warning',
+    });
     // It says when its watchdog knows its parent (a pipe write is synchronous on Linux, before the loop).
     const busy = `require(${JSON.stringify(watchdog)}).startWatchdog({ intervalMs: 100 }); console.log('ready'); for (;;) {}`;
     const editor = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(busy)}], { stdio: ['ignore', 'pipe', 'ignore'] });

@@ -25,7 +25,12 @@ export interface DefinitionCase {
   names: Set<string>;
 }
 
-export interface DefinitionMiss { file: string; formal: string; nix: string[]; tool: string }
+export interface DefinitionMiss {
+  file: string;
+  formal: string;
+  nix: string[];
+  tool: string;
+}
 
 export interface DefinitionReport {
   cases: number;
@@ -40,7 +45,13 @@ export interface DefinitionReport {
   notFormals: number;
 }
 
-interface NixPackage { name?: string; position?: string; fns?: string[]; bindings: string[]; attributes: string[] }
+interface NixPackage {
+  name?: string;
+  position?: string;
+  fns?: string[];
+  bindings: string[];
+  attributes: string[];
+}
 
 /**
  * Files that build several distinct derivations (`boost/generic.nix`, `cc-wrapper`, the
@@ -61,7 +72,12 @@ export function sharedBuilders(oracle: Oracle): Set<string> {
 }
 
 /** The derivation an input value (`=zlib`, `=name@position`) stands for. */
-function packageOf(oracle: Oracle, value: string, bindingsByKey: Map<string, string[]>, attributesByKey: Map<string, string[]>): NixPackage | undefined {
+function packageOf(
+  oracle: Oracle,
+  value: string,
+  bindingsByKey: Map<string, string[]>,
+  attributesByKey: Map<string, string[]>,
+): NixPackage | undefined {
   if (!value.startsWith('=')) return undefined;
   const key = value.slice(1);
   const attribute = oracle.attributes[key];
@@ -69,8 +85,11 @@ function packageOf(oracle: Oracle, value: string, bindingsByKey: Map<string, str
   if (!d) return undefined;
   const id = `${d.name}@${d.position}`;
   return {
-    ...(d.name ? { name: d.name } : {}), ...(d.position ? { position: d.position } : {}), ...(d.fns ? { fns: d.fns } : {}),
-    bindings: bindingsByKey.get(id) ?? [], attributes: attributesByKey.get(id) ?? [],
+    ...(d.name ? { name: d.name } : {}),
+    ...(d.position ? { position: d.position } : {}),
+    ...(d.fns ? { fns: d.fns } : {}),
+    bindings: bindingsByKey.get(id) ?? [],
+    attributes: attributesByKey.get(id) ?? [],
   };
 }
 
@@ -91,7 +110,9 @@ export function definitionCases(oracle: Oracle): { cases: DefinitionCase[]; with
   for (const [file, called] of Object.entries(oracle.files)) {
     if (file.startsWith('/')) continue;
     for (const [formal, value] of Object.entries(called.inputs)) {
-      const packages = inputValues(value).map((v) => packageOf(oracle, v, bindingsByKey, attributesByKey)).filter((p): p is NixPackage => !!p);
+      const packages = inputValues(value)
+        .map((v) => packageOf(oracle, v, bindingsByKey, attributesByKey))
+        .filter((p): p is NixPackage => !!p);
       if (packages.length === 0) continue;
       const positioned = packages.filter((p) => p.position);
       if (positioned.length === 0) {
@@ -131,9 +152,14 @@ export async function measureDefinitions(analyzer: Analyzer, oracle: Oracle): Pr
       continue;
     }
     measured++;
-    const places = await analyzer.withDocument(c.file, (doc) => definition(analyzer, doc, { line: formal.span[0], character: formal.span[1] })) ?? [];
-    const hit = places.some((p) => c.files.has(p.file) || c.bindings.has(`${p.file}:${p.span[0] + 1}`)
-      || (c.names.size > 0 && bindsOneOf(analyzer, p.file, p.span[0], p.span[1], c.names)));
+    const places =
+      (await analyzer.withDocument(c.file, (doc) => definition(analyzer, doc, { line: formal.span[0], character: formal.span[1] }))) ?? [];
+    const hit = places.some(
+      (p) =>
+        c.files.has(p.file) ||
+        c.bindings.has(`${p.file}:${p.span[0] + 1}`) ||
+        (c.names.size > 0 && bindsOneOf(analyzer, p.file, p.span[0], p.span[1], c.names)),
+    );
     if (hit) hits++;
     else {
       const tool = places.length === 0 ? 'nothing' : places.map((p) => `${p.file}:${p.span[0] + 1}`).join(' ');

@@ -5,7 +5,13 @@ import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { diagnostics } from '../../server/src/analysis/features/diagnostics';
 import type { Oracle } from './oracle';
 
-export interface Judged { file: string; name: string; line: number; verdict: 'true' | 'false' | 'unverified'; why: string }
+export interface Judged {
+  file: string;
+  name: string;
+  line: number;
+  verdict: 'true' | 'false' | 'unverified';
+  why: string;
+}
 
 export interface DiagnosticsReport {
   inputs: Judged[];
@@ -43,13 +49,23 @@ export function measureDiagnostics(analyzer: Analyzer, oracle: Oracle): Diagnost
       if (d.code === 'unknown-input' && d.name) {
         reported.add(`${file}#${d.name}`);
         if (missing.get(file)?.has(d.name)) inputs.push({ file, name: d.name, line, verdict: 'true', why: 'callPackage cannot find it' });
-        else if (provided.get(file)?.has(d.name)) inputs.push({ file, name: d.name, line, verdict: 'false', why: 'callPackage or the caller provides it' });
-        else inputs.push({ file, name: d.name, line, verdict: 'unverified', why: provided.has(file) ? 'Nix never asked for it' : 'no evaluated attribute calls this file' });
+        else if (provided.get(file)?.has(d.name))
+          inputs.push({ file, name: d.name, line, verdict: 'false', why: 'callPackage or the caller provides it' });
+        else
+          inputs.push({
+            file,
+            name: d.name,
+            line,
+            verdict: 'unverified',
+            why: provided.has(file) ? 'Nix never asked for it' : 'no evaluated attribute calls this file',
+          });
       } else if (d.code === 'unknown-maintainer') {
         const handle = /`([^`]+)`/.exec(d.message)?.[1] ?? '';
-        maintainers.push(handles.has(handle)
-          ? { file, name: handle, line, verdict: 'false', why: 'lib.maintainers has it' }
-          : { file, name: handle, line, verdict: 'true', why: 'not in lib.maintainers or lib.teams' });
+        maintainers.push(
+          handles.has(handle)
+            ? { file, name: handle, line, verdict: 'false', why: 'lib.maintainers has it' }
+            : { file, name: handle, line, verdict: 'true', why: 'not in lib.maintainers or lib.teams' },
+        );
       }
     }
   }

@@ -27,10 +27,12 @@ export function topLevelRebuilds(oracle: Oracle, site: string): Set<string> {
  * the site's own packages rebuilds.
  */
 export function sitesWithDependants(oracle: Oracle): string[] {
-  return Object.keys(oracle.sites).filter((site) => {
-    const own = new Set(oracle.sites[site]!.packages);
-    return [...topLevelRebuilds(oracle, site)].some((a) => !own.has(a));
-  }).sort();
+  return Object.keys(oracle.sites)
+    .filter((site) => {
+      const own = new Set(oracle.sites[site]!.packages);
+      return [...topLevelRebuilds(oracle, site)].some((a) => !own.has(a));
+    })
+    .sort();
 }
 
 /** What the static answer says an edit at `site` (`file:line:column`) rebuilds: the CLI's `impact --base` list. */

@@ -11,7 +11,13 @@ export function inputValues(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export interface OracleSource { bundle: string; commit: string; nix: string; system: string; universe: string }
+export interface OracleSource {
+  bundle: string;
+  commit: string;
+  nix: string;
+  system: string;
+  universe: string;
+}
 
 /** What Nix says one attribute is. */
 export interface OracleAttribute {
@@ -37,9 +43,17 @@ export interface OracleAttribute {
  * attribute), `=name@position` (another derivation, in `derivations`), else the kind of value;
  * a list when calls gave different values.
  */
-export interface OracleFile { by: string[]; missing?: string[]; inputs: Record<string, string | string[]> }
+export interface OracleFile {
+  by: string[];
+  missing?: string[];
+  inputs: Record<string, string | string[]>;
+}
 
-export interface OracleInputDerivation { name?: string; position?: string; fns?: string[] }
+export interface OracleInputDerivation {
+  name?: string;
+  position?: string;
+  fns?: string[];
+}
 
 /** What one edit (an attribute added to a package's mkDerivation call) rebuilds. */
 export interface OracleEdit {

@@ -10,7 +10,21 @@ import { createWriteStream, mkdirSync, readdirSync, readFileSync, symlinkSync, w
 import path from 'node:path';
 import type { Hover, Location } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
-import { ZLIB, HELLO, GOOD_FILES, at, change, diagnosticsOf, domain, removeTemps, startSession, temp, uriOf, writeFiles, type Session } from './helpers';
+import {
+  ZLIB,
+  HELLO,
+  GOOD_FILES,
+  at,
+  change,
+  diagnosticsOf,
+  domain,
+  removeTemps,
+  startSession,
+  temp,
+  uriOf,
+  writeFiles,
+  type Session,
+} from './helpers';
 
 after(removeTemps);
 
@@ -33,7 +47,11 @@ async function everyFeatureAnswers(s: Session, file: string, position: { line: n
   await s.client.request('textDocument/completion', { textDocument, position });
 }
 
-async function withSession(root: string, fn: (s: Session) => Promise<void>, options: Parameters<typeof startSession>[1] = {}): Promise<Session> {
+async function withSession(
+  root: string,
+  fn: (s: Session) => Promise<void>,
+  options: Parameters<typeof startSession>[1] = {},
+): Promise<Session> {
   const s = await startSession(root, options);
   try {
     await fn(s);
@@ -50,9 +68,15 @@ test('malformed and truncated Nix: syntax errors are diagnostics, every feature 
   const truncated = GOOD_FILES[HELLO]!.slice(0, 60);
   const root = domain({ 'pkgs/by-name/ma/malformed/package.nix': malformed, 'pkgs/by-name/tr/truncated/package.nix': truncated });
   await withSession(root, async (s) => {
-    for (const [file, text] of [['pkgs/by-name/ma/malformed/package.nix', malformed], ['pkgs/by-name/tr/truncated/package.nix', truncated]] as const) {
+    for (const [file, text] of [
+      ['pkgs/by-name/ma/malformed/package.nix', malformed],
+      ['pkgs/by-name/tr/truncated/package.nix', truncated],
+    ] as const) {
       const found = await diagnosticsOf(s, file, text);
-      assert.ok(found.some((d) => d.code === 'syntax'), `${file}: ${JSON.stringify(found)}`);
+      assert.ok(
+        found.some((d) => d.code === 'syntax'),
+        `${file}: ${JSON.stringify(found)}`,
+      );
       for (let line = 0; line < text.split('\n').length; line++) await everyFeatureAnswers(s, file, { line, character: 3 });
     }
     await answersNext(s);
@@ -82,7 +106,8 @@ const HUGE_MB = process.env.RELIABILITY_FULL ? 50 : 5;
 
 test(`a ${HUGE_MB} MB file is indexed in chunks and never parsed whole`, async () => {
   // A package set of inline derivations, so every binding is a package the index must hold.
-  const binding = (name: string) => `  ${name} = stdenv.mkDerivation { pname = "${name}"; version = "1"; meta.description = "${'x'.repeat(40)}"; };\n`;
+  const binding = (name: string) =>
+    `  ${name} = stdenv.mkDerivation { pname = "${name}"; version = "1"; meta.description = "${'x'.repeat(40)}"; };\n`;
   const head = '{ lib, stdenv }:\n{\n';
   // The same shape under the size threshold: parsed whole, so a request sees its outline.
   const small = `${head}${binding('small0')}${binding('small1')}}\n`;
@@ -140,25 +165,38 @@ test('a parse cut off by its budget is reported as not indexed, every feature an
   const deepSelect = `{ x }:\nx${'.a'.repeat(1_000)}\n`;
   const root = path.join(temp(), 'dom');
   writeFiles(root, { [DEEP]: deepSelect });
-  await withSession(root, async (s) => {
-    const uri = uriOf(path.join(root, DEEP));
-    const found = await diagnosticsOf(s, DEEP, deepSelect);
-    assert.deepEqual(found.map((d) => [d.code, d.range.start.line]), [['not-indexed', 0]]);
-    assert.match(found[0]!.message, /took too long/);
-    await everyFeatureAnswers(s, DEEP, { line: 1, character: 500 });
-    // Typing on (the text stays long): still not indexed, and the server keeps answering.
-    const typed = deepSelect.replace('\n', ' \n');
-    const stillCut = s.client.nextDiagnostics(uri);
-    await change(s.client, uri, 2, typed);
-    assert.deepEqual((await stillCut).diagnostics.map((d) => d.code), ['not-indexed']);
-    // Cut down to a tiny text, it is parsed again: the problem goes away, and its input `x` is
-    // read (and, in this domain, unknown).
-    const parsed = s.client.nextDiagnostics(uri);
-    await change(s.client, uri, 3, '{ x }:\nx.a\n');
-    assert.deepEqual((await parsed).diagnostics.map((d) => [d.code, String(d.message).slice(0, 3)]), [['unknown-input', '`x`']]);
-    const status = await s.client.request(STATUS_REQUEST);
-    assert.equal(status.files, 1);
-  }, { env: { NIX_DOMAINS_PARSE_BUDGET_MS: '0' } });
+  await withSession(
+    root,
+    async (s) => {
+      const uri = uriOf(path.join(root, DEEP));
+      const found = await diagnosticsOf(s, DEEP, deepSelect);
+      assert.deepEqual(
+        found.map((d) => [d.code, d.range.start.line]),
+        [['not-indexed', 0]],
+      );
+      assert.match(found[0]!.message, /took too long/);
+      await everyFeatureAnswers(s, DEEP, { line: 1, character: 500 });
+      // Typing on (the text stays long): still not indexed, and the server keeps answering.
+      const typed = deepSelect.replace('\n', ' \n');
+      const stillCut = s.client.nextDiagnostics(uri);
+      await change(s.client, uri, 2, typed);
+      assert.deepEqual(
+        (await stillCut).diagnostics.map((d) => d.code),
+        ['not-indexed'],
+      );
+      // Cut down to a tiny text, it is parsed again: the problem goes away, and its input `x` is
+      // read (and, in this domain, unknown).
+      const parsed = s.client.nextDiagnostics(uri);
+      await change(s.client, uri, 3, '{ x }:\nx.a\n');
+      assert.deepEqual(
+        (await parsed).diagnostics.map((d) => [d.code, String(d.message).slice(0, 3)]),
+        [['unknown-input', '`x`']],
+      );
+      const status = await s.client.request(STATUS_REQUEST);
+      assert.equal(status.files, 1);
+    },
+    { env: { NIX_DOMAINS_PARSE_BUDGET_MS: '0' } },
+  );
 });
 
 test('lines of 10 MB: indexed from disk, and answered when opened', async () => {
@@ -182,14 +220,19 @@ test('non-UTF-8, CRLF and a BOM: definitions and hovers land on the right line a
   // zlib with a BOM and CRLF lines; hello with a Latin-1 byte in a comment before the name.
   const zlib = '\ufeff{ stdenv }: stdenv.mkDerivation { pname = "zlib";\r\n  version = "1.3";\r\n}\r\n';
   const hello = Buffer.concat([
-    Buffer.from('{ stdenv, zlib }:\r\n# caf'), Buffer.from([0xe9, 0xff]), Buffer.from(' \r\nstdenv.mkDerivation {\r\n  pname = "hello";\r\n  buildInputs = [ zlib ];\r\n}\r\n'),
+    Buffer.from('{ stdenv, zlib }:\r\n# caf'),
+    Buffer.from([0xe9, 0xff]),
+    Buffer.from(' \r\nstdenv.mkDerivation {\r\n  pname = "hello";\r\n  buildInputs = [ zlib ];\r\n}\r\n'),
   ]);
   const root = domain({ [ZLIB]: zlib, [HELLO]: hello });
   await withSession(root, async (s) => {
     // What an editor shows: the BOM is not part of the text, the invalid bytes are U+FFFD each.
     const helloText = hello.toString('utf8');
     const uri = await s.client.open(path.join(root, HELLO), helloText);
-    const locations = await s.client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(helloText, 'zlib }') });
+    const locations = await s.client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(helloText, 'zlib }'),
+    });
     assert.equal(locations.length, 1);
     assert.equal(URI.parse(locations[0]!.uri).fsPath, path.join(root, ZLIB));
     const shown = zlib.slice(1);
@@ -199,7 +242,9 @@ test('non-UTF-8, CRLF and a BOM: definitions and hovers land on the right line a
     assert.deepEqual(hover.range, { start: at(helloText, 'zlib }', 0), end: at(helloText, 'zlib }', 4) });
     // In the BOM file opened, a hover on `pname` covers exactly that name.
     const zlibUri = await s.client.open(path.join(root, ZLIB), shown);
-    const symbols = await s.client.request<{ name: string; selectionRange: { start: unknown } }[]>('textDocument/documentSymbol', { textDocument: { uri: zlibUri } });
+    const symbols = await s.client.request<{ name: string; selectionRange: { start: unknown } }[]>('textDocument/documentSymbol', {
+      textDocument: { uri: zlibUri },
+    });
     assert.ok(symbols.length > 0);
     await answersNext(s);
   });
@@ -216,7 +261,8 @@ test('symlink loops, a dangling symlink, a FIFO and a directory named x.nix are 
     symlinkSync('nowhere.nix', path.join(root, 'pkgs/dangling.nix'));
     mkdirSync(path.join(root, 'pkgs/x.nix'));
     writeFileSync(path.join(root, 'pkgs/x.nix/inner.nix'), '{ }\n');
-    if (git) execFileSync('sh', ['-c', 'git init -q -b main && git add -A && git -c user.name=t -c user.email=t@t commit -q -m d'], { cwd: root });
+    if (git)
+      execFileSync('sh', ['-c', 'git init -q -b main && git add -A && git -c user.name=t -c user.email=t@t commit -q -m d'], { cwd: root });
     execFileSync('mkfifo', [path.join(root, 'pkgs/fifo.nix')]);
     await withSession(root, async (s) => {
       await answersNext(s);
@@ -241,7 +287,11 @@ test('a corrupt, truncated or version-mismatched index cache is ignored and rebu
   for (const [what, bad, why] of [
     ['corrupt', Buffer.from('\u0000\u0001garbage{{{'), /index cache .* ignored, rebuilding/],
     ['truncated', good.subarray(0, Math.floor(good.length * 0.6)), /index cache .* ignored, rebuilding/],
-    ['version-mismatched', Buffer.concat([Buffer.from(header.replace(/"format":\d+/, '"format":999')), good.subarray(newline)]), /format is 999, expected/],
+    [
+      'version-mismatched',
+      Buffer.concat([Buffer.from(header.replace(/"format":\d+/, '"format":999')), good.subarray(newline)]),
+      /format is 999, expected/,
+    ],
   ] as const) {
     writeFileSync(file, bad);
     const s = await withSession(root, async (s) => answersNext(s), { cacheHome });
@@ -258,27 +308,34 @@ test('a manifest that is invalid JSON or has wrong types gets diagnostics in nix
   const manifestUri = uriOf(path.join(root, 'nix-domains.json'));
   const s = await startSession(root, { waitForIndex: false });
   try {
-    const first = s.client.diagnostics.get(manifestUri) ?? await s.client.nextDiagnostics(manifestUri);
+    const first = s.client.diagnostics.get(manifestUri) ?? (await s.client.nextDiagnostics(manifestUri));
     assert.equal(first.diagnostics.length, 1);
     assert.match(String(first.diagnostics[0]!.message), /nix-domains\.json is not valid JSON/);
     await s.client.waitForIndex();
     await answersNext(s);
     // Wrong types: each at the key that holds it.
-    const wrong = '{\n  "domain": 5,\n  "domains": { "core": { "stubs": 42 } },\n  "waves": { "steps": "glibc" },\n  "impact": { "stdenv": "gcc" },\n  "colour": "blue"\n}\n';
+    const wrong =
+      '{\n  "domain": 5,\n  "domains": { "core": { "stubs": 42 } },\n  "waves": { "steps": "glibc" },\n  "impact": { "stdenv": "gcc" },\n  "colour": "blue"\n}\n';
     writeFileSync(path.join(root, 'nix-domains.json'), wrong);
     const next = s.client.nextDiagnostics(manifestUri);
     await s.client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: manifestUri, type: 2 }] });
     const found = (await next).diagnostics.map((d) => ({ ...d, message: String(d.message) }));
     const line = (needle: string) => at(wrong, needle).line;
     for (const [pattern, needle] of [
-      [/domain must be a domain name/, '"domain"'], [/domains\.core\.stubs must be a non-empty string/, '"stubs"'],
-      [/waves\.steps/, '"steps"'], [/impact\.stdenv must be a list/, '"stdenv"'], [/colour is not a known setting/, '"colour"'],
+      [/domain must be a domain name/, '"domain"'],
+      [/domains\.core\.stubs must be a non-empty string/, '"stubs"'],
+      [/waves\.steps/, '"steps"'],
+      [/impact\.stdenv must be a list/, '"stdenv"'],
+      [/colour is not a known setting/, '"colour"'],
     ] as const) {
       const d = found.find((x) => pattern.test(x.message));
       assert.ok(d, `${pattern}: ${found.map((x) => x.message).join(' | ')}`);
       assert.equal(d.range.start.line, line(needle), `${pattern} at its key`);
     }
-    assert.ok(s.client.log.some((l) => /domains\.core\.stubs must be a non-empty string/.test(l)), 'the cause is logged');
+    assert.ok(
+      s.client.log.some((l) => /domains\.core\.stubs must be a non-empty string/.test(l)),
+      'the cause is logged',
+    );
     await answersNext(s);
     // Fixed: the diagnostics go away.
     writeFileSync(path.join(root, 'nix-domains.json'), '{ "domain": "dom" }\n');

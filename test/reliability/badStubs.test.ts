@@ -46,7 +46,10 @@ async function refusedOnce(why: RegExp, core: object = { stubs: stubs.url }, env
   try {
     const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
     const uri = await s.client.open(path.join(universe.rust, CARGO_AUDIT), text);
-    const locations = await s.client.request<Location[] | null>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
+    const locations = await s.client.request<Location[] | null>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(text, 'openssl,'),
+    });
     assert.deepEqual(locations ?? [], []);
     const told = await s.problem(why);
     // Keystrokes: each edit re-checks the inputs (which asks for core's stub again), and more requests.
@@ -59,10 +62,19 @@ async function refusedOnce(why: RegExp, core: object = { stubs: stubs.url }, env
       await published;
     }
     assert.equal(s.problems.filter((m) => m === told).length, 1, `told once: ${s.problems.join(' | ')}`);
-    assert.ok(s.client.log.some((l) => why.test(l)), `the cause is logged: ${s.client.log.join(' | ')}`);
+    assert.ok(
+      s.client.log.some((l) => why.test(l)),
+      `the cause is logged: ${s.client.log.join(' | ')}`,
+    );
     // A local request after all that is answered, and right: `${pname}` in the url goes to its binding.
-    const local = await s.client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, '${pname}', 3) });
-    assert.deepEqual(local.map((l) => [l.uri, l.range.start]), [[uri, at(text, 'pname = ', 0)]]);
+    const local = await s.client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(text, '${pname}', 3),
+    });
+    assert.deepEqual(
+      local.map((l) => [l.uri, l.range.start]),
+      [[uri, at(text, 'pname = ', 0)]],
+    );
     return s;
   } finally {
     await s.stop();
@@ -122,20 +134,25 @@ test('a stub whose aliases form a cycle is answered (the name stays unknown), no
     shard.packages = (shard.packages as { attr: string }[]).filter((p) => p.attr !== 'openssl');
     shard.aliases = { ...(shard.aliases as object), openssl: 'openssl' };
   });
-  await serving(rootPath(), bad.root, () => serving(bad.shardPath, bad.shard, async () => {
-    rustWith({ stubs: stubs.url });
-    const s = await startSession(universe.rust);
-    try {
-      const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
-      const found = await diagnosticsOf(s, CARGO_AUDIT, text);
-      assert.ok(found.some((d) => d.code === 'unknown-input' && /`openssl`/.test(d.message)), JSON.stringify(found));
-      const uri = uriOf(path.join(universe.rust, CARGO_AUDIT));
-      assert.deepEqual(await s.client.request('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') }), []);
-      assert.ok(s.client.log.some((l) => /fetched core/.test(l)));
-    } finally {
-      await s.stop();
-    }
-  }));
+  await serving(rootPath(), bad.root, () =>
+    serving(bad.shardPath, bad.shard, async () => {
+      rustWith({ stubs: stubs.url });
+      const s = await startSession(universe.rust);
+      try {
+        const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
+        const found = await diagnosticsOf(s, CARGO_AUDIT, text);
+        assert.ok(
+          found.some((d) => d.code === 'unknown-input' && /`openssl`/.test(d.message)),
+          JSON.stringify(found),
+        );
+        const uri = uriOf(path.join(universe.rust, CARGO_AUDIT));
+        assert.deepEqual(await s.client.request('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') }), []);
+        assert.ok(s.client.log.some((l) => /fetched core/.test(l)));
+      } finally {
+        await s.stop();
+      }
+    }),
+  );
 });
 
 test('an HTTP stub server that hangs is given up after the timeout, and other requests are answered meanwhile', async () => {
@@ -199,11 +216,13 @@ test('the rust domain answers again with good stubs (nothing bad was cached)', a
   try {
     const text = readFileSync(path.join(universe.rust, CARGO_AUDIT), 'utf8');
     const uri = await s.client.open(path.join(universe.rust, CARGO_AUDIT), text);
-    const locations = await s.client.request<Location[]>('textDocument/definition', { textDocument: { uri }, position: at(text, 'openssl,') });
+    const locations = await s.client.request<Location[]>('textDocument/definition', {
+      textDocument: { uri },
+      position: at(text, 'openssl,'),
+    });
     assert.equal(locations[0]?.uri, `nix-domains:/core/${coreRev}/pkgs/by-name/op/openssl/package.nix`);
     assert.deepEqual(s.problems, []);
   } finally {
     await s.stop();
   }
 });
-

@@ -21,10 +21,19 @@ import { documentSymbols, workspaceSymbols } from '../../server/src/analysis/fea
 import { blankTrailingCommas, NixParser } from '../../server/src/analysis/parser';
 import { buildStub } from '../../server/src/analysis/stubs/generate';
 import type { StubRoot } from '../../server/src/analysis/stubs/format';
-import { parseJson, StubFormatError, validateIndex, validateReverse, validateRoot, validateShard, verifyPart } from '../../server/src/analysis/stubs/validate';
+import {
+  parseJson,
+  StubFormatError,
+  validateIndex,
+  validateReverse,
+  validateRoot,
+  validateShard,
+  verifyPart,
+} from '../../server/src/analysis/stubs/validate';
 import { FIXTURE } from '../helpers';
 
 /** Runs per property: small in CI (the whole file well under a minute), FUZZ_RUNS for more. */
+// biome-ignore lint/complexity/useMathMinMax: Math.max would keep NaN (an unset or malformed FUZZ_RUNS), the ternary gives 0
 const RUNS = Number(process.env.FUZZ_RUNS) > 0 ? Number(process.env.FUZZ_RUNS) : 0;
 const runs = (ci: number) => ({ numRuns: RUNS || ci, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) });
 
@@ -40,7 +49,38 @@ const FILES = nixFiles(FIXTURE).filter((f) => statSync(path.join(FIXTURE, f)).si
 const TEXTS = new Map(FILES.map((f) => [f, readFileSync(path.join(FIXTURE, f), 'utf8')]));
 
 /** Pieces that break Nix in interesting ways: unbalanced brackets, strings, interpolation, comments. */
-const NASTY = ['{', '}', '[', ']', '(', ')', '"', "''", '${', '#', '/*', '*/', ';', ',', '=', ':', '.', '\\', '\n', '\r\n', '\ufeff', '\u0000', 'inherit', 'let', 'in', 'with', 'rec', '...', '?', '@'];
+const NASTY = [
+  '{',
+  '}',
+  '[',
+  ']',
+  '(',
+  ')',
+  '"',
+  "''",
+  '${',
+  '#',
+  '/*',
+  '*/',
+  ';',
+  ',',
+  '=',
+  ':',
+  '.',
+  '\\',
+  '\n',
+  '\r\n',
+  '\ufeff',
+  '\u0000',
+  'inherit',
+  'let',
+  'in',
+  'with',
+  'rec',
+  '...',
+  '?',
+  '@',
+];
 
 type Mutation =
   | { kind: 'insert'; at: number; text: string }
@@ -49,9 +89,17 @@ type Mutation =
   | { kind: 'truncate'; at: number };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 })),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    at: fc.nat(),
+    text: fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
 );
 
@@ -67,11 +115,16 @@ function mutate(text: string, mutations: Mutation[]): string {
 }
 
 /** A fixture file, mutated: its path and the new text. */
-const mutatedFile = fc.record({ file: fc.constantFrom(...FILES), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }) })
+const mutatedFile = fc
+  .record({ file: fc.constantFrom(...FILES), mutations: fc.array(mutation, { minLength: 1, maxLength: 6 }) })
   .map(({ file, mutations }) => ({ file, text: mutate(TEXTS.get(file)!, mutations) }));
 
 /** Generated Nix-ish text from the nasty pieces and identifiers, with no fixture behind it. */
-const generatedNix = fc.array(fc.oneof(fc.constantFrom(...NASTY), fc.constantFrom(' ', 'x', 'pkgs', 'lib', 'a.b', '1', '"s"', 'callPackage ./x.nix { }')), { maxLength: 200 }).map((parts) => parts.join(' '));
+const generatedNix = fc
+  .array(fc.oneof(fc.constantFrom(...NASTY), fc.constantFrom(' ', 'x', 'pkgs', 'lib', 'a.b', '1', '"s"', 'callPackage ./x.nix { }')), {
+    maxLength: 200,
+  })
+  .map((parts) => parts.join(' '));
 
 let parser: NixParser;
 let analyzer: Analyzer;
@@ -96,26 +149,51 @@ function factsOf(file: string, text: string): FileFacts {
 }
 
 test('the parser and the extractor never throw on mutated or generated Nix', () => {
-  fc.assert(fc.property(fc.oneof(mutatedFile, generatedNix.map((text) => ({ file: 'pkgs/by-name/ge/gen/package.nix', text }))), ({ file, text }) => {
-    const facts = factsOf(file, text);
-    assert.equal(facts.path, file);
-    JSON.stringify(facts); // plain data: it goes to the cache and across worker threads
-  }), runs(1000));
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        mutatedFile,
+        generatedNix.map((text) => ({ file: 'pkgs/by-name/ge/gen/package.nix', text })),
+      ),
+      ({ file, text }) => {
+        const facts = factsOf(file, text);
+        assert.equal(facts.path, file);
+        JSON.stringify(facts); // plain data: it goes to the cache and across worker threads
+      },
+    ),
+    runs(1000),
+  );
 });
 
 test('blankTrailingCommas keeps the length and only turns commas into spaces', () => {
-  fc.assert(fc.property(fc.oneof(mutatedFile.map((m) => m.text), generatedNix, fc.string()), (text) => {
-    const out = blankTrailingCommas(text);
-    assert.equal(out.length, text.length);
-    for (let i = 0; i < text.length; i++) if (out[i] !== text[i]) assert.ok(text[i] === ',' && out[i] === ' ', `position ${i}`);
-  }), runs(500));
+  fc.assert(
+    fc.property(
+      fc.oneof(
+        mutatedFile.map((m) => m.text),
+        generatedNix,
+        fc.string(),
+      ),
+      (text) => {
+        const out = blankTrailingCommas(text);
+        assert.equal(out.length, text.length);
+        for (let i = 0; i < text.length; i++) if (out[i] !== text[i]) assert.ok(text[i] === ',' && out[i] === ' ', `position ${i}`);
+      },
+    ),
+    runs(500),
+  );
 });
 
 /** The index's public maps, as comparable data. */
 function snapshot(index: DomainIndex): string {
-  const keyed = (m: Map<string, unknown[]>) => [...m].filter(([, v]) => v.length > 0).map(([k, v]) => `${k}:${v.length}`).sort();
+  const keyed = (m: Map<string, unknown[]>) =>
+    [...m]
+      .filter(([, v]) => v.length > 0)
+      .map(([k, v]) => `${k}:${v.length}`)
+      .sort();
   return JSON.stringify({
-    files: [...index.files.keys()].sort(), byName: keyed(index.bindingsByName), callers: keyed(index.callersByTarget),
+    files: [...index.files.keys()].sort(),
+    byName: keyed(index.bindingsByName),
+    callers: keyed(index.callersByTarget),
     byNamePackages: [...index.byNameByName.keys()].sort(),
   });
 }
@@ -126,60 +204,82 @@ test('the domain index stays consistent under setFile/removeFile sequences, and 
     fc.record({ op: fc.constant('setOriginal' as const), file: fc.constantFrom(...FILES) }),
     fc.record({ op: fc.constant('remove' as const), file: fc.constantFrom(...FILES) }),
   );
-  fc.assert(fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
-    const index = new DomainIndex(FIXTURE, 'nixpkgs');
-    const final = new Map<string, FileFacts>();
-    for (const s of steps) {
-      if (s.op === 'remove') {
-        index.removeFile(s.file);
-        final.delete(s.file);
-      } else {
-        const facts = s.op === 'set' ? factsOf(s.file.file, s.file.text) : factsOf(s.file, TEXTS.get(s.file)!);
-        index.setFile(facts);
-        final.set(facts.path, facts);
+  fc.assert(
+    fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
+      const index = new DomainIndex(FIXTURE, 'nixpkgs');
+      const final = new Map<string, FileFacts>();
+      for (const s of steps) {
+        if (s.op === 'remove') {
+          index.removeFile(s.file);
+          final.delete(s.file);
+        } else {
+          const facts = s.op === 'set' ? factsOf(s.file.file, s.file.text) : factsOf(s.file, TEXTS.get(s.file)!);
+          index.setFile(facts);
+          final.set(facts.path, facts);
+        }
       }
-    }
-    // The same files set once, in order, give the same maps.
-    const fresh = new DomainIndex(FIXTURE, 'nixpkgs');
-    for (const facts of final.values()) fresh.setFile(facts);
-    assert.equal(snapshot(index), snapshot(fresh));
-    for (const file of [...index.files.keys()]) index.removeFile(file);
-    assert.equal(index.files.size, 0);
-    assert.equal(snapshot(index), snapshot(new DomainIndex(FIXTURE, 'nixpkgs')));
-  }), runs(200));
+      // The same files set once, in order, give the same maps.
+      const fresh = new DomainIndex(FIXTURE, 'nixpkgs');
+      for (const facts of final.values()) fresh.setFile(facts);
+      assert.equal(snapshot(index), snapshot(fresh));
+      for (const file of [...index.files.keys()]) index.removeFile(file);
+      assert.equal(index.files.size, 0);
+      assert.equal(snapshot(index), snapshot(new DomainIndex(FIXTURE, 'nixpkgs')));
+    }),
+    runs(200),
+  );
 });
 
 test('every feature answers at random positions of mutated documents without throwing', async () => {
   const position = fc.record({ line: fc.integer({ min: -1, max: 120 }), character: fc.integer({ min: -1, max: 200 }) });
   let version = 1;
-  await fc.assert(fc.asyncProperty(mutatedFile, fc.array(position, { minLength: 1, maxLength: 8 }), fc.string({ maxLength: 6 }), async ({ file, text }, positions, query) => {
-    const doc = analyzer.openDocument(file, text, ++version);
-    try {
-      for (const pos of positions) {
-        definition(analyzer, doc, pos);
-        hover(analyzer, doc, pos);
-        references(analyzer, doc, pos, true);
-        completion(analyzer, doc, pos);
-        unresolvedNameAt(analyzer, doc, pos);
-      }
-      documentSymbols(doc);
-      diagnostics(analyzer, file, { unknownInputs: true });
-      workspaceSymbols(analyzer, query);
-    } finally {
-      await analyzer.closeDocument(file);
-    }
-  }), runs(400));
+  await fc.assert(
+    fc.asyncProperty(
+      mutatedFile,
+      fc.array(position, { minLength: 1, maxLength: 8 }),
+      fc.string({ maxLength: 6 }),
+      async ({ file, text }, positions, query) => {
+        const doc = analyzer.openDocument(file, text, ++version);
+        try {
+          for (const pos of positions) {
+            definition(analyzer, doc, pos);
+            hover(analyzer, doc, pos);
+            references(analyzer, doc, pos, true);
+            completion(analyzer, doc, pos);
+            unresolvedNameAt(analyzer, doc, pos);
+          }
+          documentSymbols(doc);
+          diagnostics(analyzer, file, { unknownInputs: true });
+          workspaceSymbols(analyzer, query);
+        } finally {
+          await analyzer.closeDocument(file);
+        }
+      },
+    ),
+    runs(400),
+  );
 });
 
 test('manifest diagnostics never throw on mutated manifests', () => {
-  const manifest = JSON.stringify({ domain: 'rust', domains: { core: { path: '../core', stubs: 'https://x/', rev: 'a'.repeat(40) } }, waves: { steps: [['glibc']] }, impact: { stdenv: ['gcc'] } }, null, 2);
-  fc.assert(fc.property(fc.array(mutation, { maxLength: 6 }), (mutations) => {
-    for (const d of manifestDiagnostics(mutate(manifest, mutations), 'rust')) assert.ok(d.span[0] >= 0 && d.span[1] >= 0);
-  }), runs(300));
+  const manifest = JSON.stringify(
+    {
+      domain: 'rust',
+      domains: { core: { path: '../core', stubs: 'https://x/', rev: 'a'.repeat(40) } },
+      waves: { steps: [['glibc']] },
+      impact: { stdenv: ['gcc'] },
+    },
+    null,
+    2,
+  );
+  fc.assert(
+    fc.property(fc.array(mutation, { maxLength: 6 }), (mutations) => {
+      for (const d of manifestDiagnostics(mutate(manifest, mutations), 'rust')) assert.ok(d.span[0] >= 0 && d.span[1] >= 0);
+    }),
+    runs(300),
+  );
 });
 
 // ---- stubs ----------------------------------------------------------------------------------
-
 
 /** A JSON value with one place replaced, deleted, or retyped. */
 function mutateJson(value: unknown, path_: number[], replacement: unknown, op: 'replace' | 'delete'): unknown {
@@ -223,16 +323,40 @@ test('stub validators accept or throw StubFormatError on mutated stubs, never an
   const names = [...stubFiles.keys()].filter((n) => n.endsWith('.json'));
   assert.ok(names.includes('root.json'));
   const jsonMutation = fc.record({
-    name: fc.constantFrom(...names), path: fc.array(fc.nat(), { maxLength: 6 }), op: fc.constantFrom('replace' as const, 'delete' as const),
-    value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(-1, 1e12, Number.MAX_SAFE_INTEGER, 0.5, '', '../../etc/passwd', '/etc/passwd', 'C:/x', 'a'.repeat(20_000), [], {}, null)),
+    name: fc.constantFrom(...names),
+    path: fc.array(fc.nat(), { maxLength: 6 }),
+    op: fc.constantFrom('replace' as const, 'delete' as const),
+    value: fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(
+        -1,
+        1e12,
+        Number.MAX_SAFE_INTEGER,
+        0.5,
+        '',
+        '../../etc/passwd',
+        '/etc/passwd',
+        'C:/x',
+        'a'.repeat(20_000),
+        [],
+        {},
+        null,
+      ),
+    ),
   });
-  fc.assert(fc.property(fc.array(jsonMutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-    for (const m of mutations) {
-      const data = JSON.parse(stubFiles.get(m.name)!.toString('utf8')) as unknown;
-      load(m.name, JSON.stringify(mutateJson(data, m.path, m.value, m.op) ?? null));
-    }
-  }), runs(300));
-  fc.assert(fc.property(fc.constantFrom(...names), fc.array(mutation, { minLength: 1, maxLength: 4 }), (name, mutations) => {
-    load(name, mutate(stubFiles.get(name)!.toString('utf8'), mutations));
-  }), runs(300));
+  fc.assert(
+    fc.property(fc.array(jsonMutation, { minLength: 1, maxLength: 4 }), (mutations) => {
+      for (const m of mutations) {
+        const data = JSON.parse(stubFiles.get(m.name)!.toString('utf8')) as unknown;
+        load(m.name, JSON.stringify(mutateJson(data, m.path, m.value, m.op) ?? null));
+      }
+    }),
+    runs(300),
+  );
+  fc.assert(
+    fc.property(fc.constantFrom(...names), fc.array(mutation, { minLength: 1, maxLength: 4 }), (name, mutations) => {
+      load(name, mutate(stubFiles.get(name)!.toString('utf8'), mutations));
+    }),
+    runs(300),
+  );
 });

@@ -9,7 +9,7 @@ import { URI } from 'vscode-uri';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { PROBLEM_NOTIFICATION, type ProblemParams } from '../../shared/protocol';
 
-export const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 export const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 
 const temps: string[] = [];
@@ -34,8 +34,11 @@ export function writeFiles(root: string, files: Record<string, string | Buffer>)
 }
 
 /** Commits everything in `root` to a new git repository. */
-export function gitCommitAll(root: string): void {
-  const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], { stdio: 'pipe' });
+function gitCommitAll(root: string): void {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', root, '-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...args], {
+      stdio: 'pipe',
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'domain');
@@ -82,7 +85,10 @@ export interface Session {
  * index. HTTP keeps the server's own timeouts: a test that needs a short one passes
  * `NIX_DOMAINS_HTTP_TIMEOUT_MS` in `env`, so fetches that should succeed are never cut short.
  */
-export async function startSession(root: string, options: { cacheHome?: string; env?: NodeJS.ProcessEnv; waitForIndex?: boolean } = {}): Promise<Session> {
+export async function startSession(
+  root: string,
+  options: { cacheHome?: string; env?: NodeJS.ProcessEnv; waitForIndex?: boolean } = {},
+): Promise<Session> {
   const cacheHome = options.cacheHome ?? temp('nd-cache-');
   const client = await LspClient.start(root, SERVER, undefined, {
     env: { ...process.env, XDG_CACHE_HOME: cacheHome, NIX_DOMAINS_CACHE_DIR: '', NIX_DOMAINS_INDEX_WORKERS: '0', ...options.env },
@@ -108,7 +114,10 @@ export async function startSession(root: string, options: { cacheHome?: string; 
     });
   }
   return {
-    client, root, problems, cacheHome,
+    client,
+    root,
+    problems,
+    cacheHome,
     problem: (pattern) => {
       const told = problems.find((m) => pattern.test(m));
       if (told) return Promise.resolve(told);
@@ -117,7 +126,8 @@ export async function startSession(root: string, options: { cacheHome?: string; 
         waiter.resolve = resolve;
         waiters.push(waiter);
       });
-      return client.within(arrived, `a nixDomains/problem matching ${pattern}`)
+      return client
+        .within(arrived, `a nixDomains/problem matching ${pattern}`)
         .catch((err: Error) => {
           throw new Error(`${err.message} (problems told: ${problems.join(' | ') || 'none'})`);
         })
@@ -135,7 +145,11 @@ export async function change(client: LspClient, uri: string, version: number, te
 }
 
 /** Opens a document and returns its first published diagnostics, messages as plain strings. */
-export async function diagnosticsOf(s: Session, file: string, text: string): Promise<{ code?: string | number; message: string; range: { start: { line: number } } }[]> {
+export async function diagnosticsOf(
+  s: Session,
+  file: string,
+  text: string,
+): Promise<{ code?: string | number; message: string; range: { start: { line: number } } }[]> {
   const uri = uriOf(path.join(s.root, file));
   const published = s.client.nextDiagnostics(uri);
   await s.client.open(path.join(s.root, file), text);

@@ -25,7 +25,9 @@ before(async () => {
 });
 
 function rssKb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'));
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0);
 }
 
@@ -35,7 +37,8 @@ async function answeredOrCancelled(request: Promise<unknown>): Promise<'answered
     await request;
     return 'answered';
   } catch (err) {
-    if (err instanceof ResponseError && (err.code === LSPErrorCodes.RequestCancelled || err.code === LSPErrorCodes.ServerCancelled)) return 'cancelled';
+    if (err instanceof ResponseError && (err.code === LSPErrorCodes.RequestCancelled || err.code === LSPErrorCodes.ServerCancelled))
+      return 'cancelled';
     throw err;
   }
 }
@@ -65,7 +68,12 @@ test('1,000 rapid edits interleaved with hovers and completions, some cancelled;
   for (let version = 2; version <= 1001; version++) {
     // Typing in a comment at the top, one character at a time, with a backspace now and then;
     // the last edit adds a second comment line, so only the final text moves the code two lines down.
-    text = version % 7 === 0 ? text.replace(/^# x+\n/, (m) => m.slice(0, -2) + '\n') : (text.startsWith('# ') ? text.replace(/^# /, '# x') : `# x\n${text}`);
+    text =
+      version % 7 === 0
+        ? text.replace(/^# x+\n/, (m) => `${m.slice(0, -2)}\n`)
+        : text.startsWith('# ')
+          ? text.replace(/^# /, '# x')
+          : `# x\n${text}`;
     if (version === 1001) text = `# done\n${text}`;
     await change(s.client, uri, version, text);
     if (version % 5 !== 0) continue;
@@ -93,11 +101,21 @@ test('1,000 rapid edits interleaved with hovers and completions, some cancelled;
   const rssAfterEdits = rssKb(pid);
 
   const concurrent: Promise<'answered' | 'cancelled'>[] = [];
-  const methods = ['textDocument/hover', 'textDocument/definition', 'textDocument/completion', 'textDocument/references', 'textDocument/documentSymbol'];
+  const methods = [
+    'textDocument/hover',
+    'textDocument/definition',
+    'textDocument/completion',
+    'textDocument/references',
+    'textDocument/documentSymbol',
+  ];
   const concurrentStart = Date.now();
   for (let i = 0; i < 100; i++) {
     const method = methods[i % methods.length]!;
-    const params = { textDocument: { uri }, position: { line: line + (i % 6), character: 2 + (i % 9) }, context: { includeDeclaration: true } };
+    const params = {
+      textDocument: { uri },
+      position: { line: line + (i % 6), character: 2 + (i % 9) },
+      context: { includeDeclaration: true },
+    };
     concurrent.push(answeredOrCancelled(s.client.request(method, params)));
   }
   const concurrentOutcomes = await Promise.all(concurrent);
@@ -105,13 +123,22 @@ test('1,000 rapid edits interleaved with hovers and completions, some cancelled;
   assert.equal(concurrentOutcomes.filter((o) => o === 'answered').length, 100);
   const rssEnd = rssKb(pid);
   const honoured = outcomes.filter((o) => o === 'cancelled').length;
-  console.log(`load: 1,000 edits + ${pending.length} requests in ${editMs} ms (${cancelledByClient.size} cancelled by the client, ${honoured} answered RequestCancelled, the rest answered); 100 concurrent requests in ${concurrentMs} ms`);
-  console.log(`load: RSS start ${Math.round(rssStart / 1024)} MB, after edits ${Math.round(rssAfterEdits / 1024)} MB, end ${Math.round(rssEnd / 1024)} MB`);
+  console.log(
+    `load: 1,000 edits + ${pending.length} requests in ${editMs} ms (${cancelledByClient.size} cancelled by the client, ${honoured} answered RequestCancelled, the rest answered); 100 concurrent requests in ${concurrentMs} ms`,
+  );
+  console.log(
+    `load: RSS start ${Math.round(rssStart / 1024)} MB, after edits ${Math.round(rssAfterEdits / 1024)} MB, end ${Math.round(rssEnd / 1024)} MB`,
+  );
   assert.ok(rssEnd < 3 * rssStart, `RSS ${rssEnd} KB vs ${rssStart} KB at start`);
 });
 
 /** An outline with every range moved `lines` down. */
 function shifted(symbols: DocumentSymbol[], lines: number): DocumentSymbol[] {
   const move = (r: Range): Range => ({ start: { ...r.start, line: r.start.line + lines }, end: { ...r.end, line: r.end.line + lines } });
-  return symbols.map((x) => ({ ...x, range: move(x.range), selectionRange: move(x.selectionRange), ...(x.children ? { children: shifted(x.children, lines) } : {}) }));
+  return symbols.map((x) => ({
+    ...x,
+    range: move(x.range),
+    selectionRange: move(x.selectionRange),
+    ...(x.children ? { children: shifted(x.children, lines) } : {}),
+  }));
 }

@@ -20,7 +20,10 @@ function runner(name: string, env: NodeJS.ProcessEnv): { status: number | null; 
   // Set by the test runner this file runs in; left in, the inner runner would refuse to run files.
   delete outer.NODE_TEST_CONTEXT;
   const run = spawnSync(process.execPath, ['scripts/run-tests.mjs'], {
-    cwd: REPO, encoding: 'utf8', timeout: 120_000, killSignal: 'SIGKILL',
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 120_000,
+    killSignal: 'SIGKILL',
     env: { ...outer, NIX_DOMAINS_TEST_DIR: path.join('test', 'fixtures', 'runner'), RUNNER_FIXTURE_PID_FILE: pidFile, ...env },
   });
   assert.equal(run.signal, null, `the runner itself did not end within 120 s:\n${run.stdout}\n${run.stderr}`);
@@ -29,7 +32,7 @@ function runner(name: string, env: NodeJS.ProcessEnv): { status: number | null; 
 
 /** Resolves once process `pid` is gone; fails after 10 s saying so. */
 async function gone(pid: number): Promise<void> {
-  for (const deadline = Date.now() + 10_000; ;) {
+  for (const deadline = Date.now() + 10_000; ; ) {
     try {
       process.kill(pid, 0);
     } catch {
@@ -43,7 +46,7 @@ async function gone(pid: number): Promise<void> {
 test('a test file that hangs fails at the file bound, named, and what it started is killed', async () => {
   const run = runner('file-bound', { NIX_DOMAINS_TEST_FILE_TIMEOUT_MS: '10000', NIX_DOMAINS_TEST_SUITE_MS: '100000' });
   assert.equal(run.status, 1, run.output);
-  assert.match(run.output, /not ok \d+ - .*test\/fixtures\/runner\/hangs\.test\.ts\n[^]*test timed out after 10000ms/);
+  assert.match(run.output, /not ok \d+ - .*test\/fixtures\/runner\/hangs\.test\.ts\n[\s\S]*test timed out after 10000ms/);
   assert.doesNotMatch(run.output, /did not finish within/, 'ended by the file bound, not the suite bound');
   await gone(Number(readFileSync(run.pidFile, 'utf8')));
 });

@@ -32,10 +32,20 @@ function standIn(dir: string): string {
   mkdirSync(path.join(pkg, 'out', 'node'), { recursive: true });
   writeFileSync(path.join(pkg, 'out', 'node', 'entry.js'), '// the workbench would start here\n');
   writeFileSync(path.join(pkg, 'postinstall.js'), POSTINSTALL);
-  writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({
-    name: 'code-server', version: '0.0.0-stand-in', scripts: { postinstall: 'node postinstall.js' },
-  }));
-  const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: pkg, env: withoutOuterNpm(), encoding: 'utf8', timeout: 60_000 });
+  writeFileSync(
+    path.join(pkg, 'package.json'),
+    JSON.stringify({
+      name: 'code-server',
+      version: '0.0.0-stand-in',
+      scripts: { postinstall: 'node postinstall.js' },
+    }),
+  );
+  const packed = spawnSync('npm', ['pack', '--silent', '--pack-destination', dir], {
+    cwd: pkg,
+    env: withoutOuterNpm(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(packed.status, 0, `npm pack of the stand-in failed: ${packed.stderr}`);
   return path.join(dir, packed.stdout.trim().split('\n').pop()!);
 }
@@ -59,13 +69,19 @@ function install(dir: string, name: string, tarball: string, override = '') {
     npm_lifecycle_event: 'test:e2e',
     INIT_CWD: dir,
   };
-  const run = spawnSync('bash', ['-c', `source "$1" && ${override} install_code_server "$2" "$3" "$4"`, 'test', SCRIPT, nodeDir, dest, tarball], {
-    env, encoding: 'utf8', timeout: 120_000,
-  });
+  const run = spawnSync(
+    'bash',
+    ['-c', `source "$1" && ${override} install_code_server "$2" "$3" "$4"`, 'test', SCRIPT, nodeDir, dest, tarball],
+    {
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   return { run, nodeDir, dest, outerPrefix };
 }
 
-test('the code-server install step sees none of the outer npm\'s settings', () => {
+test("the code-server install step sees none of the outer npm's settings", () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'nd-e2e-setup-'));
   try {
     const tarball = standIn(dir);
@@ -74,8 +90,16 @@ test('the code-server install step sees none of the outer npm\'s settings', () =
     assert.ok(existsSync(path.join(dest, '.complete')), 'the install is marked complete');
     const installed = path.join(dest, 'node_modules', 'code-server');
     assert.ok(existsSync(path.join(installed, 'out', 'node', 'entry.js')));
-    const seen = JSON.parse(readFileSync(path.join(installed, 'seen.json'), 'utf8')) as { agent: string; nodedir: string; global: string | null };
-    assert.match(seen.agent, new RegExp(`node/v${process.versions.node.replace(/\./g, '\\.')} `), 'the user agent names the Node npm runs on');
+    const seen = JSON.parse(readFileSync(path.join(installed, 'seen.json'), 'utf8')) as {
+      agent: string;
+      nodedir: string;
+      global: string | null;
+    };
+    assert.match(
+      seen.agent,
+      new RegExp(`node/v${process.versions.node.replace(/\./g, '\\.')} `),
+      'the user agent names the Node npm runs on',
+    );
     assert.equal(seen.nodedir, nodeDir, 'native modules are built against the given Node');
     assert.notEqual(seen.global, 'true');
     assert.ok(!existsSync(outerPrefix), 'nothing went into the outer prefix');

@@ -27,10 +27,17 @@ let tarball: string;
 let server: GitHttpServer;
 
 /** Runs a command; its exit code and output, killed after 3 minutes. */
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; out: string }> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     execFile(command, args, { ...options, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, out: `${stdout}${stderr}${error?.killed ? '\n(killed after 3 minutes)' : ''}` });
+      resolve({
+        code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+        out: `${stdout}${stderr}${error?.killed ? '\n(killed after 3 minutes)' : ''}`,
+      });
     });
   });
 }
@@ -41,22 +48,31 @@ async function isolatedEnv(name: string): Promise<NodeJS.ProcessEnv> {
   await fs.mkdir(path.join(home, 'npm-global'), { recursive: true });
   return {
     PATH: `${path.join(home, 'npm-global', 'bin')}${path.delimiter}${process.env.PATH}`,
-    HOME: home, GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'), GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0',
-    XDG_CACHE_HOME: path.join(home, 'cache'), npm_config_prefix: path.join(home, 'npm-global'),
-    npm_config_cache: path.join(home, 'npm-cache'), npm_config_offline: 'true', npm_config_update_notifier: 'false',
+    HOME: home,
+    GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+    XDG_CACHE_HOME: path.join(home, 'cache'),
+    npm_config_prefix: path.join(home, 'npm-global'),
+    npm_config_cache: path.join(home, 'npm-cache'),
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
   };
 }
 
 async function publishedRevisions(bare: string): Promise<string[]> {
   const text = await git(bare, 'cat-file', 'blob', `${REF}:index.json`).catch(() => undefined);
-  return text === undefined ? [] : validateIndex(parseJson(text, 'index.json')).domains.core?.map((e) => e.revision) ?? [];
+  return text === undefined ? [] : (validateIndex(parseJson(text, 'index.json')).domains.core?.map((e) => e.revision) ?? []);
 }
 
 before(async () => {
   ({ dir: top, remove } = await tempDir('nix-domains-ci-'));
   // --ignore-scripts: `prepack` would build again while other tests run the bundles; npm test has built them.
   await fs.mkdir(path.join(top, 'packed'));
-  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', path.join(top, 'packed')], { cwd: REPO, env: withoutOuterNpm() });
+  const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', path.join(top, 'packed')], {
+    cwd: REPO,
+    env: withoutOuterNpm(),
+  });
   assert.equal(packed.code, 0, packed.out);
   tarball = path.join(top, 'packed', (JSON.parse(packed.out.slice(packed.out.indexOf('['))) as { filename: string }[])[0]!.filename);
   universe = await createExampleUniverse(path.join(top, 'universe'));
@@ -96,7 +112,10 @@ test('publish-stubs.sh installs the packed CLI and publishes for main and wave b
 interface Workflow {
   on: { push: { branches: string[] } };
   permissions: Record<string, string>;
-  jobs: Record<string, { env?: Record<string, string>; steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[] }>;
+  jobs: Record<
+    string,
+    { env?: Record<string, string>; steps: { name?: string; uses?: string; run?: string; env?: Record<string, string> }[] }
+  >;
 }
 
 test('publish-stubs.yml: triggered by main and wave branches; its steps publish with the workflow token, and fail without it', async () => {
@@ -104,27 +123,48 @@ test('publish-stubs.yml: triggered by main and wave branches; its steps publish 
   assert.deepEqual(workflow.on.push.branches, ['main', 'Wave*', 'WIP-Wave*']);
   assert.equal(workflow.permissions.contents, 'write');
   const job = workflow.jobs.publish!;
-  assert.deepEqual(job.steps.filter((s) => s.uses).map((s) => s.uses), ['actions/checkout@v4', 'actions/setup-node@v4']);
+  assert.deepEqual(
+    job.steps.filter((s) => s.uses).map((s) => s.uses),
+    ['actions/checkout@v4', 'actions/setup-node@v4'],
+  );
 
   // actions/checkout with persist-credentials: false, done here: a clone whose origin carries no credentials.
   const checkout = path.join(top, 'github', 'core');
   const origin = `${server.url}/core.git`;
-  await git(top, '-c', `credential.helper=!f() { echo username=x-access-token; echo password=${TOKEN}; }; f`, 'clone', '-q', origin, checkout);
+  await git(
+    top,
+    '-c',
+    `credential.helper=!f() { echo username=x-access-token; echo password=${TOKEN}; }; f`,
+    'clone',
+    '-q',
+    origin,
+    checkout,
+  );
   assert.equal(await git(checkout, 'remote', 'get-url', 'origin'), origin);
 
   const runSteps = async (token: string) => {
     const expressions: Record<string, string> = { 'vars.NIX_DOMAINS_CLI': tarball, 'github.token': token };
-    const expand = (text: string) => text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
-      if (!(expr in expressions)) throw new Error(`the workflow uses \${{ ${expr} }}, which this test does not provide`);
-      return expressions[expr]!;
-    });
+    const expand = (text: string) =>
+      text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
+        if (!(expr in expressions)) throw new Error(`the workflow uses \${{ ${expr} }}, which this test does not provide`);
+        return expressions[expr]!;
+      });
     // What a GitHub-hosted runner sets, with the loopback server standing in for github.com.
-    const env: NodeJS.ProcessEnv = { ...(await isolatedEnv(`github-home-${token.length}`)), CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: server.url, GITHUB_REPOSITORY: 'example/core' };
+    const env: NodeJS.ProcessEnv = {
+      ...(await isolatedEnv(`github-home-${token.length}`)),
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_SERVER_URL: server.url,
+      GITHUB_REPOSITORY: 'example/core',
+    };
     for (const [k, v] of Object.entries(job.env ?? {})) env[k] = expand(v);
     for (const step of job.steps.filter((s) => s.run)) {
       const stepEnv = { ...env, ...Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, expand(v)])) };
       // GitHub's default shell for `run`: bash --noprofile --norc -eo pipefail
-      const result = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', expand(step.run!)], { cwd: checkout, env: stepEnv });
+      const result = await run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', expand(step.run!)], {
+        cwd: checkout,
+        env: stepEnv,
+      });
       if (result.code !== 0) return { step: step.name, ...result };
     }
     return { step: undefined, code: 0, out: '' };
@@ -133,12 +173,18 @@ test('publish-stubs.yml: triggered by main and wave branches; its steps publish 
   const bare = path.join(top, 'srv', 'core.git');
   const refused = await runSteps('not-the-workflow-token');
   assert.equal(refused.step, 'Publish the stub');
-  assert.match(refused.out, /nix-domains stub: cannot reach http:\/\/127\.0\.0\.1:\d+\/core\.git#refs\/nix-domains\/stubs: .*Authentication failed/);
+  assert.match(
+    refused.out,
+    /nix-domains stub: cannot reach http:\/\/127\.0\.0\.1:\d+\/core\.git#refs\/nix-domains\/stubs: .*Authentication failed/,
+  );
   assert.deepEqual(await publishedRevisions(bare), []);
 
   const published = await runSteps(TOKEN);
   assert.equal(published.code, 0, published.out);
   assert.deepEqual(await publishedRevisions(bare), [universe.revisions.core]);
   // The push went over HTTP with the token the helper gave git.
-  assert.ok(server.requests.some((r) => r.method === 'POST' && r.path === '/core.git/git-receive-pack' && r.authorized), JSON.stringify(server.requests));
+  assert.ok(
+    server.requests.some((r) => r.method === 'POST' && r.path === '/core.git/git-receive-pack' && r.authorized),
+    JSON.stringify(server.requests),
+  );
 });

@@ -18,20 +18,38 @@ after(() => u.remove());
 /** 3,000 packages with a chain of inputs: enough for dozens of shards. */
 function packages(versionOf: (i: number) => string): PackageData[] {
   return Array.from({ length: 3000 }, (_, i) => ({
-    attr: `pkg${String(i).padStart(4, '0')}`, file: `pkgs/by-name/pk/pkg${i}/package.nix`, pos: [4, 2] as [number, number],
-    version: versionOf(i), description: `Package number ${i}, described at the length nixpkgs descriptions have`,
-    inputs: [{ name: 'stdenv' }, ...(i > 0 ? [{ name: `pkg${String(i - 1).padStart(4, '0')}`, ref: `big:pkg${String(i - 1).padStart(4, '0')}` }] : [])],
+    attr: `pkg${String(i).padStart(4, '0')}`,
+    file: `pkgs/by-name/pk/pkg${i}/package.nix`,
+    pos: [4, 2] as [number, number],
+    version: versionOf(i),
+    description: `Package number ${i}, described at the length nixpkgs descriptions have`,
+    inputs: [
+      { name: 'stdenv' },
+      ...(i > 0 ? [{ name: `pkg${String(i - 1).padStart(4, '0')}`, ref: `big:pkg${String(i - 1).padStart(4, '0')}` }] : []),
+    ],
     maintainers: [`m${i % 50}`],
   }));
 }
 
 test('a new revision with one package changed keeps every other shard and the reverse graph byte for byte', () => {
   const a = encodeStub({ domain: 'big', revision: 'a'.repeat(40), packages: packages(() => '1.0'), lib: [], maintainers: [] });
-  const b = encodeStub({ domain: 'big', revision: 'b'.repeat(40), packages: packages((i) => (i === 1234 ? '1.1' : '1.0')), lib: [], maintainers: [] });
+  const b = encodeStub({
+    domain: 'big',
+    revision: 'b'.repeat(40),
+    packages: packages((i) => (i === 1234 ? '1.1' : '1.0')),
+    lib: [],
+    maintainers: [],
+  });
   assert.ok(a.root.shards.length >= 10, `${a.root.shards.length} shards`);
-  assert.deepEqual(b.root.shards.map((s) => s.from), a.root.shards.map((s) => s.from));
+  assert.deepEqual(
+    b.root.shards.map((s) => s.from),
+    a.root.shards.map((s) => s.from),
+  );
   const changed = a.root.shards.filter((s, i) => s.sha256 !== b.root.shards[i]!.sha256);
-  assert.deepEqual(changed.map((s) => s.from), [a.root.shards.filter((s) => s.from <= 'pkg1234').at(-1)!.from]);
+  assert.deepEqual(
+    changed.map((s) => s.from),
+    [a.root.shards.filter((s) => s.from <= 'pkg1234').at(-1)!.from],
+  );
   assert.equal(a.root.reverse.sha256, b.root.reverse.sha256);
   assert.notEqual(sha256(a.files.get('root.json')!), sha256(b.files.get('root.json')!), 'the root names its revision');
 });
@@ -54,7 +72,11 @@ test('a version 1 stub is still read; a version 2 shard naming a revision, or of
   const v1 = path.join(u.top, 'v1');
   await fs.cp(u.stubs, v1, { recursive: true });
   await asVersion1(path.join(v1, 'core', rev), rev);
-  const store = new StubStore({ workspaceRoot: u.universe.rust, cache: path.join(u.top, 'cache-v1'), domains: { core: { stubs: v1, rev } } });
+  const store = new StubStore({
+    workspaceRoot: u.universe.rust,
+    cache: path.join(u.top, 'cache-v1'),
+    domains: { core: { stubs: v1, rev } },
+  });
   assert.equal((await store.root('core')).version, 1);
   assert.equal((await store.lookup('core', 'openssl'))?.version, '3.0.13');
   assert.ok((await store.rebuildClosure('core', ['zlib'])).includes('openssl'));
@@ -62,7 +84,10 @@ test('a version 1 stub is still read; a version 2 shard naming a revision, or of
   // A version 2 root whose shard carries a revision, and a version 1 shard under a version 2 root.
   for (const [edit, why] of [
     [(shard: Record<string, unknown>) => ({ ...shard, revision: rev }), /revision is not part of a version 2 shard or part/],
-    [(shard: Record<string, unknown>) => ({ ...shard, version: 1, revision: rev }), /version 1 is not supported \(this reader knows version 2\)/],
+    [
+      (shard: Record<string, unknown>) => ({ ...shard, version: 1, revision: rev }),
+      /version 1 is not supported \(this reader knows version 2\)/,
+    ],
   ] as const) {
     const bad = path.join(u.top, `bad-${Math.random().toString(36).slice(2)}`);
     await fs.cp(u.stubs, bad, { recursive: true });
@@ -74,8 +99,16 @@ test('a version 1 stub is still read; a version 2 shard naming a revision, or of
     Object.assign(ref, { sha256: sha256(bytes), size: bytes.byteLength });
     await fs.writeFile(path.join(folder, 'root.json'), canonicalJson(root));
     const { lines, log } = collectLog();
-    const s = new StubStore({ workspaceRoot: u.universe.rust, cache: path.join(bad, 'cache'), log, domains: { core: { stubs: bad, rev } } });
+    const s = new StubStore({
+      workspaceRoot: u.universe.rust,
+      cache: path.join(bad, 'cache'),
+      log,
+      domains: { core: { stubs: bad, rev } },
+    });
     await assert.rejects(s.lookup('core', 'openssl'), why);
-    assert.ok(lines.some((l) => why.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => why.test(l)),
+      lines.join('\n'),
+    );
   }
 });

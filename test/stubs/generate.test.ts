@@ -71,7 +71,8 @@ test('generating twice gives byte-for-byte the same files, and index.json lists 
   for (const domain of ['core', 'rust'] as const) await generateStub(await indexed(u.universe[domain], domain), { out: again });
   const files = await listFiles(u.stubs);
   assert.deepEqual(await listFiles(again), files);
-  for (const file of files) assert.ok((await fs.readFile(path.join(u.stubs, file))).equals(await fs.readFile(path.join(again, file))), `${file} differs`);
+  for (const file of files)
+    assert.ok((await fs.readFile(path.join(u.stubs, file))).equals(await fs.readFile(path.join(again, file))), `${file} differs`);
   const index = validateIndex(parseJson(await fs.readFile(path.join(u.stubs, 'index.json')), 'index'));
   assert.deepEqual(Object.keys(index.domains).sort(), ['core', 'rust']);
   assert.equal(index.domains.core![0]!.revision, u.universe.revisions.core);
@@ -90,5 +91,8 @@ test('the stub command writes a stub; a checkout with uncommitted .nix changes i
   await fs.rm(file);
   assert.equal(await stubCommand(['--out'], io), 2);
   const index = validateIndex(parseJson(await fs.readFile(path.join(out, 'index.json')), 'index'));
-  assert.deepEqual(index.domains.extras!.map((e) => e.revision).sort(), [u.universe.revisions.extras, `${u.universe.revisions.extras}-dirty`]);
+  assert.deepEqual(index.domains.extras!.map((e) => e.revision).sort(), [
+    u.universe.revisions.extras,
+    `${u.universe.revisions.extras}-dirty`,
+  ]);
 });

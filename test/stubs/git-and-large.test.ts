@@ -36,7 +36,9 @@ test('stubs from a git ref: a shallow blob-less fetch, then only the blobs a loo
   const cache = path.join(u.top, 'cache-git');
   const { lines, log } = collectLog();
   const store = new StubStore({
-    workspaceRoot: u.universe.rust, cache, log,
+    workspaceRoot: u.universe.rust,
+    cache,
+    log,
     domains: { core: { stubs: `git+file://${remote}#refs/nix-domains/stubs`, files: `git+file://${remote}` } },
   });
   assert.equal((await store.lookup('core', 'openssl'))?.version, '3.0.13');
@@ -62,17 +64,26 @@ test('stubs from a git ref: a shallow blob-less fetch, then only the blobs a loo
   assert.match(await store.fileContent('core', 'pkgs/by-name/op/openssl/package.nix'), /pname = "openssl"/);
 });
 
-test('a git remote that fails is refused with git\'s reason, and the store keeps answering', async () => {
+test("a git remote that fails is refused with git's reason, and the store keeps answering", async () => {
   const { lines, log } = collectLog();
   const store = new StubStore({
-    workspaceRoot: u.universe.rust, cache: path.join(u.top, 'cache-git-bad'), log,
+    workspaceRoot: u.universe.rust,
+    cache: path.join(u.top, 'cache-git-bad'),
+    log,
     domains: { core: { stubs: `git+file://${path.join(u.top, 'nowhere.git')}` }, rust: { path: '.' } },
   });
-  await assert.rejects(store.lookup('core', 'openssl'), /refused core stub from file:\/\/.*nowhere\.git#refs\/nix-domains\/stubs: git fetch .* failed/);
+  await assert.rejects(
+    store.lookup('core', 'openssl'),
+    /refused core stub from file:\/\/.*nowhere\.git#refs\/nix-domains\/stubs: git fetch .* failed/,
+  );
   assert.ok(lines.some((l) => /git fetch .* failed/.test(l)));
   assert.equal((await store.lookup('rust', 'fd'))?.attr, 'fd');
   await assert.rejects(
-    new StubStore({ workspaceRoot: u.top, domains: { core: { stubs: 'git+ext::sh -c touch% /tmp/pwned' } }, cache: path.join(u.top, 'c') }).lookup('core', 'x'),
+    new StubStore({
+      workspaceRoot: u.top,
+      domains: { core: { stubs: 'git+ext::sh -c touch% /tmp/pwned' } },
+      cache: path.join(u.top, 'c'),
+    }).lookup('core', 'x'),
     /only https, http, ssh and file URLs are fetched/,
   );
 });
@@ -87,12 +98,24 @@ function syntheticDomain(count: number): PackageData[] {
   const names = Array.from({ length: count }, (_, i) => `${stems[i % stems.length]}pkg${i}`);
   const libraries = Math.floor(count / 10);
   return names.map((attr, i) => {
-    const deps = i < libraries ? [1, 2, 7].map((k) => i - k).filter((d) => d >= 0) : [i % libraries, (i * 31) % libraries, (i * 97) % libraries];
+    const deps =
+      i < libraries ? [1, 2, 7].map((k) => i - k).filter((d) => d >= 0) : [i % libraries, (i * 31) % libraries, (i * 97) % libraries];
     return {
-      attr, file: `pkgs/by-name/${attr.slice(0, 2)}/${attr}/package.nix`, pos: [10, 2] as [number, number], version: `${i % 9}.${i % 13}.0`,
+      attr,
+      file: `pkgs/by-name/${attr.slice(0, 2)}/${attr}/package.nix`,
+      pos: [10, 2] as [number, number],
+      version: `${i % 9}.${i % 13}.0`,
       description: `Synthetic package number ${i}, with a description of typical length for nixpkgs`,
-      homepage: `https://example.org/${attr}`, license: 'mit', maintainers: [`m${i % 500}`, `m${(i * 3) % 500}`],
-      inputs: [{ name: 'stdenv' }, { name: 'fetchurl' }, { name: 'lib' }, { name: `dep${i % 40}` }, ...deps.map((d) => ({ name: names[d]!, ref: `big:${names[d]}` }))],
+      homepage: `https://example.org/${attr}`,
+      license: 'mit',
+      maintainers: [`m${i % 500}`, `m${(i * 3) % 500}`],
+      inputs: [
+        { name: 'stdenv' },
+        { name: 'fetchurl' },
+        { name: 'lib' },
+        { name: `dep${i % 40}` },
+        ...deps.map((d) => ({ name: names[d]!, ref: `big:${names[d]}` })),
+      ],
     };
   });
 }
@@ -111,7 +134,11 @@ test('one lookup in a 20,000-package domain moves at most 256 KB (root + one sha
       const sizes = built.root.shards.map((s) => s.size);
       const rootSize = built.files.get('root.json')!.byteLength;
       for (const name of ['python3Packages.pkg1', 'libpkg0', 'xpkg4', 'gnome.pkg19998']) {
-        const store = new StubStore({ workspaceRoot: dir, cache: path.join(dir, `cache-${name}`), domains: { big: { stubs: server.url, rev: 'a'.repeat(40) } } });
+        const store = new StubStore({
+          workspaceRoot: dir,
+          cache: path.join(dir, `cache-${name}`),
+          domains: { big: { stubs: server.url, rev: 'a'.repeat(40) } },
+        });
         const pkg = await store.lookup('big', name);
         assert.equal(pkg?.attr, name);
         assert.equal(store.fetches.length, 2);

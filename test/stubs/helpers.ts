@@ -26,7 +26,12 @@ export async function indexed(root: string, domain: string): Promise<Analyzer> {
   return analyzer;
 }
 
-export interface UniverseWithStubs { top: string; universe: ExampleUniverse; stubs: string; remove: () => Promise<void> }
+export interface UniverseWithStubs {
+  top: string;
+  universe: ExampleUniverse;
+  stubs: string;
+  remove: () => Promise<void>;
+}
 
 /** The example universe in a temporary folder, with stubs of core and rust written to `<top>/stubs`. */
 export async function universeWithStubs(): Promise<UniverseWithStubs> {
@@ -71,7 +76,9 @@ export async function serveFolder(folder: string): Promise<StubServer> {
     const range = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range ?? '');
     if (range) {
       const [start, end] = [Number(range[1]), Math.min(Number(range[2]), bytes.length - 1)];
-      res.writeHead(206, { 'content-range': `bytes ${start}-${end}/${bytes.length}`, 'content-length': end - start + 1 }).end(bytes.subarray(start, end + 1));
+      res
+        .writeHead(206, { 'content-range': `bytes ${start}-${end}/${bytes.length}`, 'content-length': end - start + 1 })
+        .end(bytes.subarray(start, end + 1));
       return;
     }
     if (state.gzip && /gzip/.test(String(req.headers['accept-encoding']))) {
@@ -98,10 +105,11 @@ export async function serveFolder(folder: string): Promise<StubServer> {
     set gzip(value: boolean) {
       state.gzip = value;
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -114,10 +122,15 @@ export function collectLog(): { lines: string[]; log: (message: string) => void 
 /** Runs git in a folder (committing as a test identity); its trimmed stdout. */
 export async function git(cwd: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('git', ['-C', cwd, '-c', 'user.name=nix-domains tests', '-c', 'user.email=tests@nix-domains.invalid', ...args], { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`git ${args.join(' ')} in ${cwd}: ${stderr.trim() || error.message}`));
-      else resolve(stdout.trim());
-    });
+    execFile(
+      'git',
+      ['-C', cwd, '-c', 'user.name=nix-domains tests', '-c', 'user.email=tests@nix-domains.invalid', ...args],
+      { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args.join(' ')} in ${cwd}: ${stderr.trim() || error.message}`));
+        else resolve(stdout.trim());
+      },
+    );
   });
 }
 
@@ -129,23 +142,34 @@ export async function bareRemote(dir: string): Promise<string> {
   return dir;
 }
 
-export const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 
 /** Runs the built CLI (`dist/cli.js`) as its own process; exit code and output. Killed after `timeoutMs`. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; bin?: string[] } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; bin?: string[] } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [command, ...prefix] = options.bin ?? [process.execPath, CLI];
   return new Promise((resolve) => {
-    execFile(command!, [...prefix, ...args], { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, stdout, stderr: error && code === null ? `${stderr}\n(killed: ${error.message})` : stderr });
-    });
+    execFile(
+      command!,
+      [...prefix, ...args],
+      { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr: error && code === null ? `${stderr}\n(killed: ${error.message})` : stderr });
+      },
+    );
   });
 }
 
 /** Points the flake.lock input `input` of a domain at another locked revision, as `nix flake update` would. */
 export async function lockInputAt(domainRoot: string, input: string, rev: string): Promise<void> {
   const file = path.join(domainRoot, 'flake.lock');
-  const lock = JSON.parse(await fs.readFile(file, 'utf8')) as { nodes: Record<string, { locked?: Record<string, unknown> }>; root?: string };
+  const lock = JSON.parse(await fs.readFile(file, 'utf8')) as {
+    nodes: Record<string, { locked?: Record<string, unknown> }>;
+    root?: string;
+  };
   const rootNode = lock.nodes[lock.root ?? 'root'] as { inputs?: Record<string, string> };
   const node = lock.nodes[rootNode.inputs?.[input] ?? input];
   if (!node?.locked) throw new Error(`${file} has no locked input ${input}`);

@@ -11,12 +11,17 @@ import { manifestJsonSchema, stubSpecKind, validateDomainsManifest } from '../..
 function check(value: unknown, expected: RegExp[]): void {
   const errors = messagesOf(validateDomainsManifest(value, 'rust').problems);
   assert.equal(errors.length, expected.length, errors.join('\n'));
-  expected.forEach((pattern, i) => assert.match(errors[i]!, pattern));
+  expected.forEach((pattern, i) => {
+    assert.match(errors[i]!, pattern);
+  });
 }
 
 test('valid domains sections', () => {
   check({ core: { path: '../core', stubs: 'https://stubs.example.org/', files: 'https://h/core/{rev}/{path}' } }, []);
-  check({ core: { stubs: 'git+https://host/core.git#refs/nix-domains/stubs', files: 'git+https://host/core.git', rev: 'a'.repeat(40) } }, []);
+  check(
+    { core: { stubs: 'git+https://host/core.git#refs/nix-domains/stubs', files: 'git+https://host/core.git', rev: 'a'.repeat(40) } },
+    [],
+  );
   check({ core: { stubs: './stubs', input: 'nixpkgs-core' } }, []);
   check(undefined, []);
 });
@@ -42,7 +47,8 @@ test('what a stubs value names', () => {
 test('locked revisions from a flake.lock, following `follows`', () => {
   const rev = (c: string) => c.repeat(40);
   const lock = {
-    version: 7, root: 'root',
+    version: 7,
+    root: 'root',
     nodes: {
       root: { inputs: { core: 'core', rust: 'rust', alias: ['rust', 'core'] } },
       core: { locked: { rev: rev('a'), type: 'github' } },

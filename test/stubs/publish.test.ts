@@ -56,8 +56,14 @@ test('stub --publish pushes the checked-out revision; again changes nothing; a d
   assert.equal(first.target, `${remote}#${REF}`);
   assert.equal(await git(remote, 'rev-parse', REF), first.commit);
   const files = (await git(remote, 'ls-tree', '-r', '--name-only', REF)).split('\n');
-  assert.ok(files.includes('index.json') && files.includes(`core/${revA}/root.json`) && files.includes(`core/${revA}/shards/0000.json`), files.join('\n'));
-  assert.deepEqual((await index()).domains.core!.map((e) => e.revision), [revA]);
+  assert.ok(
+    files.includes('index.json') && files.includes(`core/${revA}/root.json`) && files.includes(`core/${revA}/shards/0000.json`),
+    files.join('\n'),
+  );
+  assert.deepEqual(
+    (await index()).domains.core!.map((e) => e.revision),
+    [revA],
+  );
 
   const again = await publish();
   assert.equal(again.changed, false);
@@ -82,7 +88,10 @@ test('a second revision is published beside the first; files that did not change
   // A new openssl two lines further down: the version and the definition's line both change.
   const file = path.join(universe.core, OPENSSL);
   const text = await fs.readFile(file, 'utf8');
-  await fs.writeFile(file, text.replace('version = "3.0.13";', 'version = "3.0.14";').replace('  meta = {', '  # Two more lines\n  # before meta.\n  meta = {'));
+  await fs.writeFile(
+    file,
+    text.replace('version = "3.0.13";', 'version = "3.0.14";').replace('  meta = {', '  # Two more lines\n  # before meta.\n  meta = {'),
+  );
   await git(universe.core, 'commit', '-qam', 'openssl: 3.0.13 -> 3.0.14');
   revB = await git(universe.core, 'rev-parse', 'HEAD');
   await git(universe.core, 'push', '-q', 'origin', 'main');
@@ -95,9 +104,16 @@ test('a second revision is published beside the first; files that did not change
   assert.ok(listed.includes(revA), 'the older revision stays');
   // The maintainer lists and the dependency graph did not change: the same blobs, stored once.
   for (const part of ['parts/maintainers-0.json', 'parts/reverse.json']) {
-    assert.equal(await git(remote, 'rev-parse', `${REF}:core/${revB}/${part}`), await git(remote, 'rev-parse', `${REF}:core/${revA}/${part}`), part);
+    assert.equal(
+      await git(remote, 'rev-parse', `${REF}:core/${revB}/${part}`),
+      await git(remote, 'rev-parse', `${REF}:core/${revA}/${part}`),
+      part,
+    );
   }
-  assert.notEqual(await git(remote, 'rev-parse', `${REF}:core/${revB}/shards/0000.json`), await git(remote, 'rev-parse', `${REF}:core/${revA}/shards/0000.json`));
+  assert.notEqual(
+    await git(remote, 'rev-parse', `${REF}:core/${revB}/shards/0000.json`),
+    await git(remote, 'rev-parse', `${REF}:core/${revA}/shards/0000.json`),
+  );
   assert.equal(second.shared.files, 3, 'the two maintainer parts and the reverse graph were on the ref already');
   // Added: a new root and shard, index.json, and the trees and commit holding them.
   const newBlobs = (await git(remote, 'rev-list', '--objects', '--no-object-names', REF, '--not', `${REF}~1`)).split('\n');
@@ -106,11 +122,17 @@ test('a second revision is published beside the first; files that did not change
 
 test('rust pinning the older revision reads openssl there through the real server; once flake.lock moves, at the newer one', async () => {
   assert.ok(revB, 'needs the second publication');
-  await fs.writeFile(path.join(universe.rust, 'nix-domains.json'), JSON.stringify({
-    domain: 'rust', domains: { core: { stubs: `git+file://${remote}#${REF}`, files: `git+file://${remote}` } },
-  }));
+  await fs.writeFile(
+    path.join(universe.rust, 'nix-domains.json'),
+    JSON.stringify({
+      domain: 'rust',
+      domains: { core: { stubs: `git+file://${remote}#${REF}`, files: `git+file://${remote}` } },
+    }),
+  );
   await lockInputAt(universe.rust, 'core', revA);
-  const client = await LspClient.start(universe.rust, SERVER, undefined, { env: { ...process.env, XDG_CACHE_HOME: path.join(top, 'cache') } });
+  const client = await LspClient.start(universe.rust, SERVER, undefined, {
+    env: { ...process.env, XDG_CACHE_HOME: path.join(top, 'cache') },
+  });
   try {
     await client.waitForIndex();
     const file = path.join(universe.rust, 'pkgs/by-name/ca/cargo-audit/package.nix');
@@ -135,7 +157,9 @@ test('rust pinning the older revision reads openssl there through the real serve
     const lineA = await coreAt(revA, '3.0.13');
     await lockInputAt(universe.rust, 'core', revB);
     // What VS Code sends for the flake.lock watcher the extension registers.
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(universe.rust, 'flake.lock')).toString(), type: 2 }] });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: URI.file(path.join(universe.rust, 'flake.lock')).toString(), type: 2 }],
+    });
     const lineB = await coreAt(revB, '3.0.14');
     assert.equal(lineB, lineA + 2);
   } finally {
@@ -143,14 +167,17 @@ test('rust pinning the older revision reads openssl there through the real serve
   }
 });
 
-test('run from a git hook (GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE set), publishing leaves the checkout\'s repository alone', async () => {
+test("run from a git hook (GIT_DIR, GIT_WORK_TREE and GIT_INDEX_FILE set), publishing leaves the checkout's repository alone", async () => {
   const gitDir = path.join(universe.core, '.git');
   const before = { refs: await git(universe.core, 'for-each-ref'), config: await fs.readFile(path.join(gitDir, 'config'), 'utf8') };
   const result = await runCli(['stub', universe.core, '--publish', 'origin'], {
     env: { ...process.env, GIT_DIR: gitDir, GIT_WORK_TREE: universe.core, GIT_INDEX_FILE: path.join(gitDir, 'index') },
   });
   assert.equal(result.code, 0, result.stderr);
-  assert.equal((JSON.parse(result.stdout) as { published: PublishResult }).published.revision, await git(universe.core, 'rev-parse', 'HEAD'));
+  assert.equal(
+    (JSON.parse(result.stdout) as { published: PublishResult }).published.revision,
+    await git(universe.core, 'rev-parse', 'HEAD'),
+  );
   assert.equal(await git(universe.core, 'for-each-ref'), before.refs);
   assert.equal(await fs.readFile(path.join(gitDir, 'config'), 'utf8'), before.config);
 });
@@ -162,12 +189,16 @@ test('a revision published again with other bytes (a newer generator) replaces i
   const other = await publishStub(await prepareStub(analyzer, { revision: 'f'.repeat(40), committed: 1 }), to);
   const older = await prepareStub(analyzer);
   // As an older generator might have written it: one more file, which the new stub does not have.
-  const withExtra: PreparedStub = { ...older, stub: { ...older.stub, files: new Map([...older.stub.files, ['parts/retired.json', Buffer.from('{}\n')]]) } };
+  const withExtra: PreparedStub = {
+    ...older,
+    stub: { ...older.stub, files: new Map([...older.stub.files, ['parts/retired.json', Buffer.from('{}\n')]]) },
+  };
   const first = await publishStub(withExtra, to);
   const root = JSON.parse(older.stub.files.get('root.json')!.toString('utf8')) as Record<string, unknown>;
   const newerRoot = Buffer.from(canonicalJson({ ...root, generator: 'nix-domains stub 3' }), 'utf8');
   const newer: PreparedStub = {
-    ...older, entry: { ...older.entry, root: { sha256: sha256(newerRoot), size: newerRoot.byteLength } },
+    ...older,
+    entry: { ...older.entry, root: { sha256: sha256(newerRoot), size: newerRoot.byteLength } },
     stub: { ...older.stub, files: new Map([...older.stub.files, ['root.json', newerRoot]]) },
   };
   const second = await publishStub(newer, to);
@@ -177,17 +208,26 @@ test('a revision published again with other bytes (a newer generator) replaces i
   assert.deepEqual(files.sort(), [...older.stub.files.keys()].map((f) => `${folder}/${f}`).sort());
   assert.match(await git(remote, 'cat-file', 'blob', `${REF}:${folder}/root.json`), /nix-domains stub 3/);
   const entries = validateIndex(parseJson(await git(remote, 'cat-file', 'blob', `${REF}:index.json`), 'index.json')).domains.core!;
-  assert.deepEqual(entries.map((e) => e.revision), [older.revision, 'f'.repeat(40)]);
+  assert.deepEqual(
+    entries.map((e) => e.revision),
+    [older.revision, 'f'.repeat(40)],
+  );
   assert.equal(entries[0]!.root.sha256, sha256(newerRoot));
   // The other revision's folder is the same tree as before.
-  assert.equal(await git(remote, 'rev-parse', `${REF}:core/${'f'.repeat(40)}`), await git(remote, 'rev-parse', `${other.commit}:core/${'f'.repeat(40)}`));
+  assert.equal(
+    await git(remote, 'rev-parse', `${REF}:core/${'f'.repeat(40)}`),
+    await git(remote, 'rev-parse', `${other.commit}:core/${'f'.repeat(40)}`),
+  );
 });
 
 test('a ref that holds something other than stubs is refused and left as it was', async () => {
   const main = await git(remote, 'rev-parse', 'refs/heads/main');
   const result = await runCli(['stub', universe.core, '--publish', `${remote}#refs/heads/main`]);
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /refs\/heads\/main holds something other than stubs \(no index\.json at the top of [0-9a-f]{12}\); refusing to publish over it/);
+  assert.match(
+    result.stderr,
+    /refs\/heads\/main holds something other than stubs \(no index\.json at the top of [0-9a-f]{12}\); refusing to publish over it/,
+  );
   assert.equal(await git(remote, 'rev-parse', 'refs/heads/main'), main);
 });
 
@@ -204,7 +244,9 @@ test('bad targets and --revision with --publish are refused before anything is i
     assert.notEqual(result.code, 0, args.join(' '));
     assert.match(result.stderr, why);
   }
-  const hidden = await runCli(['stub', universe.core, '--publish', 'https://ci:s3cret-token@127.0.0.1:9/core.git'], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+  const hidden = await runCli(['stub', universe.core, '--publish', 'https://ci:s3cret-token@127.0.0.1:9/core.git'], {
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+  });
   assert.equal(hidden.code, 1);
   assert.match(hidden.stderr, /cannot reach https:\/\/ci:\*\*\*@127\.0\.0\.1:9\/core\.git#refs\/nix-domains\/stubs/);
   assert.doesNotMatch(hidden.stderr, /s3cret/);

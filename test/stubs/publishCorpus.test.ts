@@ -43,19 +43,26 @@ describe('the real core published at two revisions, read by the real javascript 
       published.push((JSON.parse(result.stdout) as { published: PublishResult }).published);
     }
     javascript = cloneFresh('javascript', 'javascript-pinned');
-    await fs.writeFile(path.join(javascript, 'nix-domains.json'), JSON.stringify({
-      domain: 'javascript', domains: { core: { stubs: `git+file://${remote}#${REF}`, files: `git+file://${remote}` } },
-    }));
+    await fs.writeFile(
+      path.join(javascript, 'nix-domains.json'),
+      JSON.stringify({
+        domain: 'javascript',
+        domains: { core: { stubs: `git+file://${remote}#${REF}`, files: `git+file://${remote}` } },
+      }),
+    );
     await lockInputAt(javascript, 'core', OLDER);
   });
   after(() => remove());
 
-  test('the second publication stores only what changed; the first one\'s unchanged shards are shared', () => {
+  test("the second publication stores only what changed; the first one's unchanged shards are shared", () => {
     const [first, second] = published;
     assert.equal(first!.revisions, 1);
     assert.equal(second!.revisions, 2);
     assert.ok(second!.shared.files > 0, 'some shards did not change in ten commits');
-    assert.ok(second!.added.bytes < first!.added.bytes, `${second!.added.bytes} bytes added, the first publication added ${first!.added.bytes}`);
+    assert.ok(
+      second!.added.bytes < first!.added.bytes,
+      `${second!.added.bytes} bytes added, the first publication added ${first!.added.bytes}`,
+    );
   });
 
   test('the analysis API reads core at the pinned revision, and at the new pin once flake.lock moves', async () => {
@@ -72,8 +79,10 @@ describe('the real core published at two revisions, read by the real javascript 
     }
   });
 
-  test('through the real server: nodejs\'s libuv goes to core at the pin, nixdoc is found only at the newer one', async () => {
-    const client = await LspClient.start(javascript, SERVER, undefined, { env: { ...process.env, XDG_CACHE_HOME: path.join(top, 'cache-server') } });
+  test("through the real server: nodejs's libuv goes to core at the pin, nixdoc is found only at the newer one", async () => {
+    const client = await LspClient.start(javascript, SERVER, undefined, {
+      env: { ...process.env, XDG_CACHE_HOME: path.join(top, 'cache-server') },
+    });
     try {
       await client.waitForIndex();
       const file = path.join(javascript, 'runtimes/nodejs/nodejs.nix');
@@ -86,11 +95,14 @@ describe('the real core published at two revisions, read by the real javascript 
         assert.equal(location?.uri, `nix-domains:/core/${rev}/pkgs/by-name/li/libuv/default.nix`);
         assert.match(await client.request(FILE_CONTENT_REQUEST, { uri: location!.uri }), /pname = "libuv"/);
       };
-      const nixdoc = async () => (await client.request<SymbolInformation[]>('workspace/symbol', { query: 'nixdoc' })).filter((s) => s.name === 'nixdoc');
+      const nixdoc = async () =>
+        (await client.request<SymbolInformation[]>('workspace/symbol', { query: 'nixdoc' })).filter((s) => s.name === 'nixdoc');
       await definitionAt(OLDER);
       assert.deepEqual(await nixdoc(), []);
       await lockInputAt(javascript, 'core', NEWER);
-      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: URI.file(path.join(javascript, 'flake.lock')).toString(), type: 2 }] });
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+        changes: [{ uri: URI.file(path.join(javascript, 'flake.lock')).toString(), type: 2 }],
+      });
       await definitionAt(NEWER);
       const found = await nixdoc();
       assert.equal(found.length, 1);

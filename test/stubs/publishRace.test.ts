@@ -24,7 +24,10 @@ before(async () => {
   universe = await createExampleUniverse(path.join(top, 'universe'));
   stubs.push(await prepareStub(await indexed(universe.core, 'core')));
   let from = universe.core;
-  for (const [name, version] of [['core-b', '3.0.14'], ['core-c', '3.0.15']] as const) {
+  for (const [name, version] of [
+    ['core-b', '3.0.14'],
+    ['core-c', '3.0.15'],
+  ] as const) {
     const clone = path.join(top, name);
     await git(top, 'clone', '-q', from, clone);
     const file = path.join(clone, 'pkgs/by-name/op/openssl/package.nix');
@@ -60,9 +63,14 @@ function barrier(parties: number): (who: string) => Promise<void> {
 async function race(to: PublishTarget, racing: PreparedStub[]) {
   const meet = barrier(racing.length);
   const { lines, log } = collectLog();
-  const results = await Promise.all(racing.map((stub, i) => publishStub(stub, to, {
-    log, beforePush: (attempt) => (attempt === 1 ? meet(`publisher ${i}`) : Promise.resolve()),
-  })));
+  const results = await Promise.all(
+    racing.map((stub, i) =>
+      publishStub(stub, to, {
+        log,
+        beforePush: (attempt) => (attempt === 1 ? meet(`publisher ${i}`) : Promise.resolve()),
+      }),
+    ),
+  );
   return { results, lines };
 }
 
@@ -76,15 +84,29 @@ test('two revisions published at once onto a ref that does not exist yet: one is
   const { results, lines } = await race(to, [stubs[0]!, stubs[1]!]);
   assert.deepEqual(results.map((r) => r.attempts).sort(), [1, 2]);
   assert.ok(results.every((r) => r.changed));
-  assert.ok(lines.some((l) => /another publication reached .*first\.git#refs\/nix-domains\/stubs first; publishing core [0-9a-f]{12} again on top of it \(attempt 2 of 6\)/.test(l)), lines.join('\n'));
+  assert.ok(
+    lines.some((l) =>
+      /another publication reached .*first\.git#refs\/nix-domains\/stubs first; publishing core [0-9a-f]{12} again on top of it \(attempt 2 of 6\)/.test(
+        l,
+      ),
+    ),
+    lines.join('\n'),
+  );
   // Two commits, one on the other; the last one pushed is the ref.
   assert.equal(await git(remote, 'rev-list', '--count', REF), '2');
   assert.equal(await git(remote, 'rev-parse', REF), results.find((r) => r.attempts === 2)!.commit);
   const listed = (await indexOn(remote)).domains.core!.map((e) => e.revision);
   assert.deepEqual([...listed].sort(), [stubs[0]!.revision, stubs[1]!.revision].sort());
   // Both revisions are whole: a reader pinned to either finds its openssl.
-  for (const [stub, version] of [[stubs[0]!, '3.0.13'], [stubs[1]!, '3.0.14']] as const) {
-    const store = new StubStore({ workspaceRoot: universe.rust, cache: path.join(top, `cache-${stub.revision}`), domains: { core: { stubs: `git+file://${remote}#${REF}`, rev: stub.revision } } });
+  for (const [stub, version] of [
+    [stubs[0]!, '3.0.13'],
+    [stubs[1]!, '3.0.14'],
+  ] as const) {
+    const store = new StubStore({
+      workspaceRoot: universe.rust,
+      cache: path.join(top, `cache-${stub.revision}`),
+      domains: { core: { stubs: `git+file://${remote}#${REF}`, rev: stub.revision } },
+    });
     assert.equal((await store.lookup('core', 'openssl'))?.version, version);
   }
 });
@@ -97,7 +119,10 @@ test('three publications racing on an existing ref, two of them the same revisio
   // B and C built on the same tip, so one of them was refused and redone. The two publications of
   // C either made the same commit (same tree, parent and second: the second push finds it there)
   // or the later one found its revision on the ref byte for byte and pushed nothing.
-  assert.ok(results.some((r) => r.attempts >= 2), JSON.stringify(results.map((r) => r.attempts)));
+  assert.ok(
+    results.some((r) => r.attempts >= 2),
+    JSON.stringify(results.map((r) => r.attempts)),
+  );
   assert.equal(await git(remote, 'rev-list', '--count', REF), '3', 'the first publication and one commit per new revision');
   const listed = (await indexOn(remote)).domains.core!.map((e) => e.revision);
   assert.equal(listed.length, 3);

@@ -36,8 +36,13 @@ let caches = 0;
 function store(http = {}, maxBytes?: number) {
   const { lines, log } = collectLog();
   const s = new StubStore({
-    workspaceRoot: u.universe.rust, cache: path.join(u.top, `cache-${caches++}`), log, retryAfterMs: 0, maxBytes,
-    domains: { core: { stubs: server.url } }, http,
+    workspaceRoot: u.universe.rust,
+    cache: path.join(u.top, `cache-${caches++}`),
+    log,
+    retryAfterMs: 0,
+    maxBytes,
+    domains: { core: { stubs: server.url } },
+    http,
   });
   return { s, lines };
 }
@@ -56,7 +61,15 @@ async function serving(urlPath: string, body: Buffer | string, fn: () => Promise
 function tamperedShard(edit: (shard: Record<string, unknown>) => void): { root: string; shardPath: string; shard: string } {
   const root = JSON.parse(rootBytes.toString('utf8'));
   const ref = shardFor(root.shards as { from: string; file: string; sha256: string; size: number }[], 'openssl')!;
-  const shard = { domain: 'core', format: 'nix-domains/stub', imports: {}, aliases: {}, from: ref.from, version: 2, packages: [] as unknown[] };
+  const shard = {
+    domain: 'core',
+    format: 'nix-domains/stub',
+    imports: {},
+    aliases: {},
+    from: ref.from,
+    version: 2,
+    packages: [] as unknown[],
+  };
   edit(shard);
   const text = canonicalJson(shard);
   ref.sha256 = sha256(text);
@@ -68,7 +81,10 @@ async function refuses(body: string | Buffer, pattern: RegExp, urlPath = rootPat
   await serving(urlPath, body, async () => {
     const { s, lines } = store();
     await assert.rejects(s.lookup('core', 'openssl'), pattern);
-    assert.ok(lines.some((l) => pattern.test(l)), `log says why: ${lines.join(' | ')}`);
+    assert.ok(
+      lines.some((l) => pattern.test(l)),
+      `log says why: ${lines.join(' | ')}`,
+    );
   });
   // The next store, with the real data back, answers.
   assert.equal((await store().s.lookup('core', 'openssl'))?.attr, 'openssl');
@@ -95,15 +111,23 @@ test('a shard whose bytes do not match the hash in the root is refused', async (
 });
 
 test('paths leaving the domain are refused, in a shard and in a root', async () => {
-  for (const [file, why] of [['../../../etc/passwd', /leaves the domain/], ['/etc/passwd', /is absolute/], ['C:/x.nix', /is absolute/]] as const) {
+  for (const [file, why] of [
+    ['../../../etc/passwd', /leaves the domain/],
+    ['/etc/passwd', /is absolute/],
+    ['C:/x.nix', /is absolute/],
+  ] as const) {
     const bad = tamperedShard((shard) => {
-      shard.packages = [{ attr: 'openssl', file, pos: [0, 0], inputs: [], unresolved: [], maintainers: [], dependants: [], direct: 0, closure: 0 }];
+      shard.packages = [
+        { attr: 'openssl', file, pos: [0, 0], inputs: [], unresolved: [], maintainers: [], dependants: [], direct: 0, closure: 0 },
+      ];
     });
-    await serving(rootPath, bad.root, () => serving(bad.shardPath, bad.shard, async () => {
-      const { s, lines } = store();
-      await assert.rejects(s.lookup('core', 'openssl'), why);
-      assert.ok(lines.some((l) => why.test(l)));
-    }));
+    await serving(rootPath, bad.root, () =>
+      serving(bad.shardPath, bad.shard, async () => {
+        const { s, lines } = store();
+        await assert.rejects(s.lookup('core', 'openssl'), why);
+        assert.ok(lines.some((l) => why.test(l)));
+      }),
+    );
   }
   const root = JSON.parse(rootBytes.toString('utf8'));
   root.lib = [{ name: 'lib.evil', file: '../rust/flake.nix', pos: [0, 0] }];
@@ -167,11 +191,16 @@ test('redirects to file:// or to another host are refused; same-origin ones are 
 });
 
 test('more bytes than Content-Length, and fewer, are refused', async () => {
-  for (const [extra, why] of [['EXTRA-BYTES', /Data after `Connection: close`|more bytes than/], ['', /truncated|closed after/]] as const) {
-    const raw = net.createServer((socket) => socket.once('data', () => {
-      const body = extra ? `${rootBytes.toString('utf8')}${extra}` : rootBytes.subarray(0, 100).toString('utf8');
-      socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${rootBytes.length}\r\nConnection: close\r\n\r\n${body}`);
-    }));
+  for (const [extra, why] of [
+    ['EXTRA-BYTES', /Data after `Connection: close`|more bytes than/],
+    ['', /truncated|closed after/],
+  ] as const) {
+    const raw = net.createServer((socket) =>
+      socket.once('data', () => {
+        const body = extra ? `${rootBytes.toString('utf8')}${extra}` : rootBytes.subarray(0, 100).toString('utf8');
+        socket.end(`HTTP/1.1 200 OK\r\nContent-Length: ${rootBytes.length}\r\nConnection: close\r\n\r\n${body}`);
+      }),
+    );
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     const { port } = raw.address() as net.AddressInfo;
     try {

@@ -17,7 +17,10 @@ let server: StubServer;
 before(async () => {
   u = await universeWithStubs();
   // The served folder: stubs/ as `stub --out` wrote it, files/<rev>/… as a raw-file host would serve them.
-  await fs.cp(u.universe.core, path.join(u.top, 'files', u.universe.revisions.core!), { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) });
+  await fs.cp(u.universe.core, path.join(u.top, 'files', u.universe.revisions.core!), {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}.git`),
+  });
   server = await serveFolder(u.top);
 });
 after(async () => {
@@ -28,7 +31,9 @@ after(async () => {
 /** A store as the rust domain sees core: stubs and files over HTTP, the revision from rust's flake.lock. */
 function rustStore(cache: string, log = collectLog().log, url = server.url): StubStore {
   return new StubStore({
-    workspaceRoot: u.universe.rust, cache, log,
+    workspaceRoot: u.universe.rust,
+    cache,
+    log,
     domains: { core: { stubs: `${url}stubs/`, files: `${url}files/{rev}/{path}` } },
   });
 }
@@ -77,7 +82,11 @@ test('after the cache is filled, a store works with the server gone', async () =
   const store = rustStore(cache, undefined, offline.url);
   assert.equal((await store.lookup('core', 'curl'))?.attr, 'curl');
   assert.match(await store.fileContent('core', 'pkgs/by-name/cu/curl/package.nix'), /pname = "curl"/);
-  await assert.rejects(store.rebuildClosure('core', ['zlib']), /refused core@\w+ reverse graph/, 'a part never fetched cannot come from nowhere');
+  await assert.rejects(
+    store.rebuildClosure('core', ['zlib']),
+    /refused core@\w+ reverse graph/,
+    'a part never fetched cannot come from nowhere',
+  );
 });
 
 test('a new revision in flake.lock fetches the stub of that revision', async () => {
@@ -144,7 +153,12 @@ test('search finds packages and lib functions of every configured domain', async
 test('a local checkout at the pinned revision is used in memory, with no fetch', async () => {
   const n = server.requests.length;
   const { lines, log } = collectLog();
-  const store = new StubStore({ workspaceRoot: u.universe.rust, cache: path.join(u.top, 'cache-checkout'), log, domains: { core: { path: '../core' } } });
+  const store = new StubStore({
+    workspaceRoot: u.universe.rust,
+    cache: path.join(u.top, 'cache-checkout'),
+    log,
+    domains: { core: { path: '../core' } },
+  });
   assert.equal((await store.lookup('core', 'openssl'))?.attr, 'openssl');
   assert.deepEqual(await store.packagesTaking('core', 'openssl'), ['curl', 'pythonInterpreters.python311', 'pythonInterpreters.python312']);
   assert.match(await store.fileContent('core', 'pkgs/by-name/op/openssl/package.nix'), /openssl/);

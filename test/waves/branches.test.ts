@@ -102,7 +102,10 @@ test('a detached HEAD has no current branch, and the hover says so', async () =>
   const model = new WaveModel(DependencyGraph.fromDependencies({ glibc: [], llvm: ['glibc'] }));
   const info = describePackageWaves(model, snapshot, 'llvm');
   assert.equal(info.checkedOut.wave, null);
-  assert.deepEqual(info.majors[0]!.waves.map((w) => w.role.kind), ['test', 'update']);
+  assert.deepEqual(
+    info.majors[0]!.waves.map((w) => w.role.kind),
+    ['test', 'update'],
+  );
   const hover = renderWavesHover(info);
   assert.match(hover, /^\*\*Waves\*\* · HEAD is detached, so you are in no wave\n\n\| Major wave 1 \|/);
   assert.match(hover, /\| `Wave1\.1` test and fix \|\n\| `WIP-Wave1\.2` update to latest \|/, 'no cell is marked as checked out');
@@ -119,7 +122,10 @@ test('a branch that is no wave: no current wave, the other waves still listed', 
   assert.equal(info.checkedOut.wave, null);
   assert.equal(info.checkedOut.role, null);
   assert.equal(info.majors[0]!.waves.length, 1);
-  assert.match(renderWavesHover(info), /^\*\*Waves\*\* · on `WIP-Wave1\.1-fix-llvm`, which is not a wave branch\n\n\| Major wave 1 \|\n\|---\|\n\| `WIP-Wave1\.1` test and fix \|\n\nLevel 1 · /);
+  assert.match(
+    renderWavesHover(info),
+    /^\*\*Waves\*\* · on `WIP-Wave1\.1-fix-llvm`, which is not a wave branch\n\n\| Major wave 1 \|\n\|---\|\n\| `WIP-Wave1\.1` test and fix \|\n\nLevel 1 · /,
+  );
 });
 
 test('a repository without wave branches: a brief hover, no failure', async () => {
@@ -145,7 +151,10 @@ test('a folder that is no git repository: an empty snapshot and a one-line hover
   assert.deepEqual(snapshot.branches, []);
   assert.match(snapshot.problem ?? '', /not inside a git repository/);
   const model = new WaveModel(DependencyGraph.fromDependencies({ glibc: [] }));
-  assert.equal(renderWavesHover(describePackageWaves(model, snapshot, 'glibc')), '**Waves** · this folder is not a git repository, so there are no wave branches.');
+  assert.equal(
+    renderWavesHover(describePackageWaves(model, snapshot, 'glibc')),
+    '**Waves** · this folder is not a git repository, so there are no wave branches.',
+  );
 });
 
 test('the cache runs git only after HEAD or the refs change, or after invalidate()', async () => {
@@ -167,7 +176,10 @@ test('the cache runs git only after HEAD or the refs change, or after invalidate
   assert.equal((await cache.get()).current, 'WIP-Wave1.1', 'HEAD changed');
 
   await r.git('branch', 'Wave1.1');
-  assert.ok((await cache.get()).branches.some((b) => b.name === 'Wave1.1'), 'a new ref');
+  assert.ok(
+    (await cache.get()).branches.some((b) => b.name === 'Wave1.1'),
+    'a new ref',
+  );
 
   await r.git('pack-refs', '--all');
   await r.git('branch', '-D', 'Wave1.1');
@@ -190,7 +202,11 @@ test('patterns from the manifest drive the hover and the known waves', async () 
   await r.git('checkout', '-q', 'waves/1-2-wip');
   const model = new WaveModel(DependencyGraph.fromDependencies({ glibc: [], llvm: ['glibc'] }), custom);
   const info = describePackageWaves(model, await readBranches(r.dir), 'glibc');
-  assert.deepEqual(info.majors[0]!.waves.map((w) => w.wave.branches), [['waves/1-1'], ['waves/1-2-wip']], 'Wave1.1 is no wave under these patterns');
+  assert.deepEqual(
+    info.majors[0]!.waves.map((w) => w.wave.branches),
+    [['waves/1-1'], ['waves/1-2-wip']],
+    'Wave1.1 is no wave under these patterns',
+  );
   assert.equal(info.checkedOut.role?.kind, 'frozen');
   assert.equal(info.newestGreenAtLatest?.branches[0], 'waves/1-1');
 });

@@ -14,7 +14,16 @@ export interface TempRepo {
 }
 
 // Identity and defaults on the command line, so the tests ignore the machine's git config.
-const CONFIG = ['-c', 'user.name=Wave Test', '-c', 'user.email=waves@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main'];
+const CONFIG = [
+  '-c',
+  'user.name=Wave Test',
+  '-c',
+  'user.email=waves@example.invalid',
+  '-c',
+  'commit.gpgsign=false',
+  '-c',
+  'init.defaultBranch=main',
+];
 
 /** Runs git in a folder with a fixed identity. */
 export function git(cwd: string, ...args: string[]): Promise<string> {

@@ -2,12 +2,7 @@
 // `id: dependencies` and the levels it must get.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  DependencyGraph,
-  dependantsClosure,
-  dependenciesClosure,
-  stronglyConnectedComponents,
-} from '../../server/src/analysis/waves';
+import { DependencyGraph, dependantsClosure, dependenciesClosure, stronglyConnectedComponents } from '../../server/src/analysis/waves';
 
 function check(name: string, dependencies: Record<string, string[]>, levels: Record<string, number>): void {
   test(`levels: ${name}`, () => {
@@ -52,7 +47,12 @@ test('a 200,000-long chain and a 100,000-long cycle need no recursion', () => {
 
 test('closures: dependants and dependencies, transitively', () => {
   const graph = DependencyGraph.fromDependencies({
-    glibc: [], zlib: [], llvm: ['glibc'], python: ['llvm', 'zlib'], numpy: ['python'], ripgrep: ['zlib'],
+    glibc: [],
+    zlib: [],
+    llvm: ['glibc'],
+    python: ['llvm', 'zlib'],
+    numpy: ['python'],
+    ripgrep: ['zlib'],
   });
   assert.deepEqual([...dependantsClosure(graph, ['llvm'])].sort(), ['numpy', 'python']);
   assert.deepEqual([...dependantsClosure(graph, ['zlib'])].sort(), ['numpy', 'python', 'ripgrep']);

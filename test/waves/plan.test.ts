@@ -41,49 +41,68 @@ function check(name: string, options: WavePlanOptions, expected: Record<string, 
     const actual = Object.fromEntries(
       p.majors.map((m) => [
         `${m.major} ${m.source}`,
-        m.steps.map((s) => `${s.step}${s.current ? '*' : ''} ${s.state} ${s.pivots.join('+')} retests ${s.retests}${s.role ? ` ${s.role}` : ''}`),
+        m.steps.map(
+          (s) => `${s.step}${s.current ? '*' : ''} ${s.state} ${s.pivots.join('+')} retests ${s.retests}${s.role ? ` ${s.role}` : ''}`,
+        ),
       ]),
     );
     assert.deepEqual(actual, expected);
   });
 }
 
-check('every known major, checked-out step marked', {}, {
-  '1 derived': [
-    '1 green core:glibc+core:zlib+extras:zlib retests 3',
-    '2* in progress core:llvm retests 2',
-    '3 not started python:python retests 1',
-    '4 not started python:numpy retests 0',
-  ],
-  '2 declared': [
-    '1 in progress core:glibc retests 3',
-    '2 not started core:llvm retests 2',
-    '3 not started python:python+python:numpy retests 0',
-  ],
-});
-check('--branch picks one major and its step', { branch: 'WIP-Wave2.2' }, {
-  '2 declared': [
-    '1 in progress core:glibc retests 3',
-    '2* not started core:llvm retests 2',
-    '3 not started python:python+python:numpy retests 0',
-  ],
-});
-check('--package adds its role at every step', { branch: 'Wave1.3', package: 'python' }, {
-  '1 derived': [
-    '1 green core:glibc+core:zlib+extras:zlib retests 3 test',
-    '2 in progress core:llvm retests 2 test',
-    '3* not started python:python retests 1 update',
-    '4 not started python:numpy retests 0 frozen',
-  ],
-});
-check('no wave branches: the plan a first major wave would follow', {}, {
-  '1 derived': [
-    '1 not started core:glibc+core:zlib+extras:zlib retests 3',
-    '2 not started core:llvm retests 2',
-    '3 not started python:python retests 1',
-    '4 not started python:numpy retests 0',
-  ],
-}, snapshot('main', 'main'));
+check(
+  'every known major, checked-out step marked',
+  {},
+  {
+    '1 derived': [
+      '1 green core:glibc+core:zlib+extras:zlib retests 3',
+      '2* in progress core:llvm retests 2',
+      '3 not started python:python retests 1',
+      '4 not started python:numpy retests 0',
+    ],
+    '2 declared': [
+      '1 in progress core:glibc retests 3',
+      '2 not started core:llvm retests 2',
+      '3 not started python:python+python:numpy retests 0',
+    ],
+  },
+);
+check(
+  '--branch picks one major and its step',
+  { branch: 'WIP-Wave2.2' },
+  {
+    '2 declared': [
+      '1 in progress core:glibc retests 3',
+      '2* not started core:llvm retests 2',
+      '3 not started python:python+python:numpy retests 0',
+    ],
+  },
+);
+check(
+  '--package adds its role at every step',
+  { branch: 'Wave1.3', package: 'python' },
+  {
+    '1 derived': [
+      '1 green core:glibc+core:zlib+extras:zlib retests 3 test',
+      '2 in progress core:llvm retests 2 test',
+      '3* not started python:python retests 1 update',
+      '4 not started python:numpy retests 0 frozen',
+    ],
+  },
+);
+check(
+  'no wave branches: the plan a first major wave would follow',
+  {},
+  {
+    '1 derived': [
+      '1 not started core:glibc+core:zlib+extras:zlib retests 3',
+      '2 not started core:llvm retests 2',
+      '3 not started python:python retests 1',
+      '4 not started python:numpy retests 0',
+    ],
+  },
+  snapshot('main', 'main'),
+);
 
 test('plan: errors name the problem', () => {
   const error = (options: WavePlanOptions) => {
@@ -116,7 +135,10 @@ test('plan: the words the hover leaves out are explained after the steps, in tex
   for (const label of ['update to latest', 'test and fix', "don't touch, don't test", 'not part of this step']) {
     assert.match(glossary, new RegExp(`\\*\\*${label}\\*\\* \\(`), label);
   }
-  assert.match(renderWavePlan(p, 'text'), /\n\nWhat the words mean\n\n  Wave: a git branch that brings the whole package set to latest versions/);
+  assert.match(
+    renderWavePlan(p, 'text'),
+    /\n\nWhat the words mean\n\n {2}Wave: a git branch that brings the whole package set to latest versions/,
+  );
   assert.doesNotMatch(renderWavePlan(p, 'json'), /What the words mean/, 'JSON is data only');
 });
 
@@ -133,21 +155,35 @@ function checkManifest(value: unknown, errors: RegExp[]): void {
     const result = validateWavesManifest(value);
     const messages = messagesOf(result.problems);
     assert.equal(messages.length, errors.length, messages.join('\n'));
-    errors.forEach((e, i) => assert.match(messages[i]!, e));
+    errors.forEach((e, i) => {
+      assert.match(messages[i]!, e);
+    });
     if (errors.length === 0) assert.deepEqual(result.waves, value ?? {});
   });
 }
 
 checkManifest(undefined, []);
 checkManifest({}, []);
-checkManifest({ wip: 'WIP-Wave{major}.{minor}', green: 'Wave{major}.{minor}', steps: [['glibc'], ['llvm', 'core:zlib']], stepsByMajor: { '2': [['glibc']] } }, []);
+checkManifest(
+  {
+    wip: 'WIP-Wave{major}.{minor}',
+    green: 'Wave{major}.{minor}',
+    steps: [['glibc'], ['llvm', 'core:zlib']],
+    stepsByMajor: { '2': [['glibc']] },
+  },
+  [],
+);
 checkManifest([], [/^waves must be an object like .*, not a list$/]);
 checkManifest({ wip: 3 }, [/^waves\.wip must be a string like "WIP-Wave\{major\}\.\{minor\}", not number 3$/]);
 checkManifest({ green: 'Wave{major}' }, [/^waves\.green must contain \{minor\} exactly once \(found 0\)/]);
 checkManifest({ green: 'Wave{major}{minor}' }, [/needs a separator between \{major\} and \{minor\}/]);
 checkManifest({ wip: 'W{major}.{minor}', green: 'W{major}.{minor}' }, [/^waves\.wip and waves\.green must differ/]);
-checkManifest({ steps: 'glibc' }, [/^waves\.steps must be a list of steps, each a list of attribute names, like \[\["glibc"\], \["llvm"\]\], not the string "glibc"$/]);
-checkManifest({ steps: ['glibc'] }, [/^waves\.steps\[0\] \(step 1\) must be a list of attribute names, like \["glibc"\], not the string "glibc"$/]);
+checkManifest({ steps: 'glibc' }, [
+  /^waves\.steps must be a list of steps, each a list of attribute names, like \[\["glibc"\], \["llvm"\]\], not the string "glibc"$/,
+]);
+checkManifest({ steps: ['glibc'] }, [
+  /^waves\.steps\[0\] \(step 1\) must be a list of attribute names, like \["glibc"\], not the string "glibc"$/,
+]);
 checkManifest({ steps: [[]] }, [/^waves\.steps\[0\] \(step 1\) is empty/]);
 checkManifest({ steps: [['glibc', 7]] }, [/^waves\.steps\[0\] \(step 1\)\[1\] must be a non-empty attribute name, not number 7$/]);
 checkManifest({ steps: [['glibc'], ['llvm', 'glibc']] }, [/^waves\.steps\[1\] \(step 2\) repeats "glibc", already updated in step 1$/]);

@@ -46,8 +46,22 @@ function check(name: string, waves: WavesManifest, branches: BranchSnapshot, att
   });
 }
 
-check('parallel majors, derived steps: python', {}, triangle, 'python', '1.1 test, 1.2 test, 1.3 update | 2.1 test, 2.2 test | 3.1 test', 'test');
-check('parallel majors, derived steps: glibc', {}, triangle, 'glibc', '1.1 update, 1.2 frozen, 1.3 frozen | 2.1 update, 2.2 frozen | 3.1 update', 'frozen');
+check(
+  'parallel majors, derived steps: python',
+  {},
+  triangle,
+  'python',
+  '1.1 test, 1.2 test, 1.3 update | 2.1 test, 2.2 test | 3.1 test',
+  'test',
+);
+check(
+  'parallel majors, derived steps: glibc',
+  {},
+  triangle,
+  'glibc',
+  '1.1 update, 1.2 frozen, 1.3 frozen | 2.1 update, 2.2 frozen | 3.1 update',
+  'frozen',
+);
 check(
   'parallel majors, one major with declared steps',
   { stepsByMajor: { '2': [['zlib'], ['glibc'], ['llvm', 'openssl'], ['python', 'ripgrep'], ['numpy']] } },
@@ -58,7 +72,7 @@ check(
 );
 // ripgrep depends on zlib only: when glibc moves, it is outside the pivot's downstream.
 check(
-  'a package outside the pivot\'s downstream is untouched, and names the step that will update it',
+  "a package outside the pivot's downstream is untouched, and names the step that will update it",
   { steps: [['glibc'], ['llvm'], ['python'], ['numpy', 'ripgrep']] },
   snapshot('WIP-Wave1.1', 'WIP-Wave1.1', 'WIP-Wave1.2'),
   'ripgrep',
@@ -80,7 +94,13 @@ check(
   'llvm',
   '1.1 test, 1.2 untouched→none, 1.3 untouched→none',
 );
-check('derived steps for the same branches update llvm in step 2', {}, snapshot('WIP-Wave1.2', 'Wave1.1', 'WIP-Wave1.2', 'WIP-Wave1.3'), 'llvm', '1.1 test, 1.2 update, 1.3 frozen');
+check(
+  'derived steps for the same branches update llvm in step 2',
+  {},
+  snapshot('WIP-Wave1.2', 'Wave1.1', 'WIP-Wave1.2', 'WIP-Wave1.3'),
+  'llvm',
+  '1.1 test, 1.2 update, 1.3 frozen',
+);
 check(
   'a wave beyond the last step: earlier pivots frozen, nothing else to do',
   {},
@@ -93,7 +113,10 @@ check(
 test('a cycle: its members share a level, a step and a role', () => {
   const graph = DependencyGraph.fromDependencies({ glibc: [], gcc: ['glibc', 'binutils'], binutils: ['gcc'], hello: ['gcc'] });
   const model = new WaveModel(graph);
-  assert.deepEqual(model.plan(1).steps.map((s) => s.pivots.sort()), [['glibc'], ['binutils', 'gcc'], ['hello']]);
+  assert.deepEqual(
+    model.plan(1).steps.map((s) => s.pivots.sort()),
+    [['glibc'], ['binutils', 'gcc'], ['hello']],
+  );
   for (const id of ['gcc', 'binutils']) {
     assert.equal(roleAt(model, id, { major: 1, minor: 1 })?.kind, 'test');
     assert.equal(roleAt(model, id, { major: 1, minor: 2 })?.kind, 'update');

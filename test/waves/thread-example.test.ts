@@ -19,10 +19,25 @@ import {
 import { branches, makeRepo, type TempRepo } from './gitRepo';
 
 const THREAD: Record<string, Record<string, string>> = {
-  'Wave1.1': { glibc: 'update to latest', llvm: '(test and fix)', python: '(test and fix, ex: maybe bump to python 0.2)', numpy: '(test and fix)' },
+  'Wave1.1': {
+    glibc: 'update to latest',
+    llvm: '(test and fix)',
+    python: '(test and fix, ex: maybe bump to python 0.2)',
+    numpy: '(test and fix)',
+  },
   'Wave1.2': { glibc: '(dont touch dont test)', llvm: 'update to latest', python: '(test and fix)', numpy: '(test and fix)' },
-  'Wave1.3': { glibc: '(dont touch dont test)', llvm: '(dont touch dont test)', python: 'update to latest', numpy: '(test and fix if needed)' },
-  'Wave1.4': { glibc: '(dont touch dont test)', llvm: '(dont touch dont test)', python: '(dont touch dont test)', numpy: 'update to latest' },
+  'Wave1.3': {
+    glibc: '(dont touch dont test)',
+    llvm: '(dont touch dont test)',
+    python: 'update to latest',
+    numpy: '(test and fix if needed)',
+  },
+  'Wave1.4': {
+    glibc: '(dont touch dont test)',
+    llvm: '(dont touch dont test)',
+    python: '(dont touch dont test)',
+    numpy: 'update to latest',
+  },
 };
 
 const graph = DependencyGraph.fromDependencies({
@@ -32,7 +47,12 @@ const graph = DependencyGraph.fromDependencies({
   'python:numpy': ['python:python'],
 });
 
-const words = (s: string) => s.toLowerCase().replace(/[^a-z ]/g, '').replace(/\s+/g, ' ').trim();
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z ]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 // The thread's annotation for a package must start with our label for its role, and with no other.
 function threadRole(text: string): RoleKind {
@@ -63,7 +83,10 @@ test('declared steps (one pivot per step) reproduce the same table', () => {
 
 test('levels follow the chain: glibc 0, llvm 1, python 2, numpy 3', () => {
   const levels = graph.levels();
-  assert.deepEqual(['core:glibc', 'core:llvm', 'python:python', 'python:numpy'].map((id) => levels.levelOf(id)), [0, 1, 2, 3]);
+  assert.deepEqual(
+    ['core:glibc', 'core:llvm', 'python:python', 'python:numpy'].map((id) => levels.levelOf(id)),
+    [0, 1, 2, 3],
+  );
 });
 
 // The same walk through a real repository: Wave1.1–1.3 green, WIP-Wave1.4 in progress, each
@@ -87,7 +110,10 @@ test('in a real git repository, the checked-out wave gives each package the thre
       const info = describePackageWaves(model, snapshot, graph.lookupAttr(attr)[0]!);
       assert.equal(info.checkedOut.role?.kind, threadRole(text), `${attr} on ${checkout}`);
       // The table lists all four waves, whichever is checked out.
-      assert.deepEqual(info.majors.map((g) => g.waves.length), [4]);
+      assert.deepEqual(
+        info.majors.map((g) => g.waves.length),
+        [4],
+      );
     }
   }
 });
@@ -97,7 +123,9 @@ test('on WIP-Wave1.4 the hover and the frozen warning speak plainly', async () =
   const model = new WaveModel(graph);
   const snapshot = await new BranchCache(repo.dir).get();
 
-  const python = renderWavesHover(describePackageWaves(model, snapshot, 'python:python'), 'markdown', { more: '[The wave plan](command:x)' });
+  const python = renderWavesHover(describePackageWaves(model, snapshot, 'python:python'), 'markdown', {
+    more: '[The wave plan](command:x)',
+  });
   // At a glance: where you are and the role, the table, the level; the explanations are a link away.
   assert.deepEqual(python.split('\n\n'), [
     '**Waves** · on `WIP-Wave1.4`: step 4 of major wave 1, in progress',
@@ -105,9 +133,9 @@ test('on WIP-Wave1.4 the hover and the frozen warning speak plainly', async () =
     [
       '| Major wave 1 |',
       '|---|',
-      "| `Wave1.1` test and fix |",
-      "| `Wave1.2` test and fix |",
-      "| `Wave1.3` update to latest |",
+      '| `Wave1.1` test and fix |',
+      '| `Wave1.2` test and fix |',
+      '| `Wave1.3` update to latest |',
       "| **`WIP-Wave1.4` don't touch, don't test** ← you are here |",
     ].join('\n'),
     'Level 2 · at latest since `Wave1.3`',
@@ -115,14 +143,22 @@ test('on WIP-Wave1.4 the hover and the frozen warning speak plainly', async () =
   ]);
 
   const numpy = renderWavesHover(describePackageWaves(model, snapshot, 'python:numpy'), 'plaintext');
-  assert.match(numpy, /^Waves · on WIP-Wave1\.4: step 4 of major wave 1, in progress\n\nupdate to latest: this step updates it to its latest version\./);
-  assert.match(numpy, /Major wave 1: Wave1\.1 test and fix; Wave1\.2 test and fix; Wave1\.3 test and fix; WIP-Wave1\.4 update to latest \(you are here\)/);
+  assert.match(
+    numpy,
+    /^Waves · on WIP-Wave1\.4: step 4 of major wave 1, in progress\n\nupdate to latest: this step updates it to its latest version\./,
+  );
+  assert.match(
+    numpy,
+    /Major wave 1: Wave1\.1 test and fix; Wave1\.2 test and fix; Wave1\.3 test and fix; WIP-Wave1\.4 update to latest \(you are here\)/,
+  );
   assert.match(numpy, /Level 3 · not at latest in any green wave yet$/);
   assert.doesNotMatch(numpy, /\*\*|`/, 'plain text has no markdown');
 
   const numpyAtStep1 = roleAt(model, 'python:numpy', { major: 1, minor: 1 })!;
-  assert.equal(roleExplanation(numpyAtStep1, (s) => `\`${s}\``),
-    'it depends on `core:glibc` (through `python:python` → `core:llvm`), which this step updates: make it build and pass its tests again.');
+  assert.equal(
+    roleExplanation(numpyAtStep1, (s) => `\`${s}\``),
+    'it depends on `core:glibc` (through `python:python` → `core:llvm`), which this step updates: make it build and pass its tests again.',
+  );
 
   const warning = frozenEditWarning(model, snapshot, 'core:glibc');
   assert.ok(warning);

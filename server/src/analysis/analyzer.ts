@@ -44,7 +44,7 @@ export interface AnalyzerOptions {
 }
 
 /** The defaults, read from the environment when called. */
-export function defaultOptions(): AnalyzerOptions {
+function defaultOptions(): AnalyzerOptions {
   return {
     largeFileThreshold: 256 * 1024,
     indexWorkers: defaultPoolSize(),
@@ -53,8 +53,6 @@ export function defaultOptions(): AnalyzerOptions {
     ...(Number(process.env.NIX_DOMAINS_INDEX_PAUSE_MS) > 0 ? { indexPauseMs: Number(process.env.NIX_DOMAINS_INDEX_PAUSE_MS) } : {}),
   };
 }
-
-export const DEFAULT_OPTIONS: AnalyzerOptions = defaultOptions();
 
 /**
  * The analysis of one domain: the parser, the index, the resolver and the open documents.
@@ -83,7 +81,12 @@ export class Analyzer {
   /** What the last `indexAll` did (files from the cache, files parsed, workers). */
   lastIndex?: IndexStats;
 
-  private constructor(readonly parser: NixParser, readonly root: string, domain: string, readonly options: AnalyzerOptions) {
+  private constructor(
+    readonly parser: NixParser,
+    readonly root: string,
+    domain: string,
+    readonly options: AnalyzerOptions,
+  ) {
     this.index = new DomainIndex(root, domain);
     this.resolver = new Resolver(this.index);
     this.catalog = new PackageCatalog(this.index, this.resolver);

@@ -4,7 +4,9 @@
 // prepared for a request it runs in slices, so other requests are answered meanwhile.
 
 /** What a request's work checks: set by the client's `$/cancelRequest`. */
-export interface CancellationLike { readonly isCancellationRequested: boolean }
+interface CancellationLike {
+  readonly isCancellationRequested: boolean;
+}
 
 /** A computation in steps: yields (nothing) between pieces of work, returns its value. */
 export type Steps<T> = Generator<void, T, void>;
@@ -57,10 +59,13 @@ export class Budget {
     if (left === Infinity) return work;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => {
-        this.cut ??= 'out of time';
-        resolve(undefined);
-      }, Math.max(0, left));
+      timer = setTimeout(
+        () => {
+          this.cut ??= 'out of time';
+          resolve(undefined);
+        },
+        Math.max(0, left),
+      );
     });
     try {
       return await Promise.race([work, timeout]);
@@ -105,7 +110,10 @@ export class SteppedValue<T> {
   private result?: { value: T };
 
   /** `stale` says when the value no longer belongs to the index it was started on. */
-  constructor(private readonly make: () => Steps<T>, private readonly stale: () => boolean = () => false) {}
+  constructor(
+    private readonly make: () => Steps<T>,
+    private readonly stale: () => boolean = () => false,
+  ) {}
 
   get ready(): boolean {
     return this.result !== undefined;
@@ -113,7 +121,7 @@ export class SteppedValue<T> {
 
   /** The value, computed now if it is not ready. */
   get(): T {
-    if (!this.result) this.result = { value: finishSteps(this.steps ??= this.make()) };
+    if (!this.result) this.result = { value: finishSteps((this.steps ??= this.make())) };
     return this.result.value;
   }
 

@@ -58,7 +58,10 @@ function graphValue(analyzer: Analyzer, edges: EdgeKind): SteppedValue<DomainGra
   // The structure generation moves only when names, calls or formals change, not on every keystroke.
   const generation = analyzer.index.structureGeneration;
   if (cached && cached.generation === generation) return cached.value;
-  const value = new SteppedValue(() => buildGraph(analyzer, generation, edges), () => analyzer.index.structureGeneration !== generation);
+  const value = new SteppedValue(
+    () => buildGraph(analyzer, generation, edges),
+    () => analyzer.index.structureGeneration !== generation,
+  );
   cache.set(analyzer, { generation, value });
   return value;
 }

@@ -3,7 +3,6 @@
 import type { Node } from 'web-tree-sitter';
 import { attrPathNames, forEach, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 
-
 export interface DrvFacts {
   /** Where Nix's meta.position points: meta.description, else pname, else name. */
   span: Span;
@@ -25,9 +24,11 @@ export function isAttrset(node: Node): boolean {
 }
 
 /** Functions whose result is a derivation described by their attribute-set argument. */
-export const DERIVATION_BUILDER = /^(mkDerivation|mk[A-Z]\w*Derivation|build\w*(Package|Application|Module|Crate|Env|Gem|Extension)|derivation)$/;
+export const DERIVATION_BUILDER =
+  /^(mkDerivation|mk[A-Z]\w*Derivation|build\w*(Package|Application|Module|Crate|Env|Gem|Extension)|derivation)$/;
 /** Helpers that make a derivation from a name and a script (trivial-builders), and fetchers. */
-export const TRIVIAL_BUILDER = /^(fetch[A-Z]?\w*|runCommand\w*|write(Text|Script|ShellScript|ShellApplication|Shell|Bash|Python3?|Perl)\w*|symlinkJoin|linkFarm\w*|buildEnv|makeSetupHook|substituteAll\w*|concatText\w*|applyPatches)$/;
+export const TRIVIAL_BUILDER =
+  /^(fetch[A-Z]?\w*|runCommand\w*|write(Text|Script|ShellScript|ShellApplication|Shell|Bash|Python3?|Perl)\w*|symlinkJoin|linkFarm\w*|buildEnv|makeSetupHook|substituteAll\w*|concatText\w*|applyPatches)$/;
 
 /** The attribute set that describes the file's derivation: the outermost set with pname or name. */
 export function findDerivation(root: Node): DrvFacts | undefined {
@@ -170,14 +171,15 @@ export function maintainerHandles(node: Node): { handle: string; span: Span }[] 
     }
     if (n.type === 'with_expression') {
       const body = n.childForFieldName('body');
-      if (body) forEach(body, (inner) => {
-        if (inner.type === 'variable_expression') {
-          const name = inner.childForFieldName('name')!;
-          handles.push({ handle: name.text, span: spanOf(name) });
-          return false;
-        }
-        return inner.type !== 'select_expression';
-      });
+      if (body)
+        forEach(body, (inner) => {
+          if (inner.type === 'variable_expression') {
+            const name = inner.childForFieldName('name')!;
+            handles.push({ handle: name.text, span: spanOf(name) });
+            return false;
+          }
+          return inner.type !== 'select_expression';
+        });
       return false;
     }
     return true;

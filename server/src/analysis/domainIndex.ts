@@ -22,7 +22,10 @@ export interface Binding {
 }
 
 /** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
-export interface ByNamePackage { name: string; file: string }
+export interface ByNamePackage {
+  name: string;
+  file: string;
+}
 
 const TOP_LEVEL_DIR = /(^|\/)top-level\//;
 
@@ -33,7 +36,7 @@ export const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|defaul
  * are read when first asked for (`get`, `has`): a request answered from the partial index sees
  * every file it reaches, not only those read so far. Iteration covers the files read.
  */
-export class FactsMap extends Map<string, FileFacts> {
+class FactsMap extends Map<string, FileFacts> {
   /** Reads a listed file not read yet (set while indexing). */
   demand?: (file: string) => void;
 
@@ -90,7 +93,10 @@ export class DomainIndex {
   /** Shares equal pieces of the facts read while a run reads the domain. */
   private interner?: Interner;
 
-  constructor(readonly root: string, readonly domain: string) {}
+  constructor(
+    readonly root: string,
+    readonly domain: string,
+  ) {}
 
   /**
    * Registers the files an indexing run lists, before it reads them: a file not read yet is read
@@ -187,7 +193,8 @@ export class DomainIndex {
     const byName = BY_NAME.exec(facts.path);
     if (byName && byName[2] === 'packages') {
       this.groupFiles.add(facts.path);
-      if (this.byNameByName.get(byName[1]!)?.file.startsWith(facts.path.slice(0, -'packages.nix'.length))) this.byNameByName.delete(byName[1]!);
+      if (this.byNameByName.get(byName[1]!)?.file.startsWith(facts.path.slice(0, -'packages.nix'.length)))
+        this.byNameByName.delete(byName[1]!);
     } else if (byName) this.addByName(byName[1]!, facts.path);
     // A by-name package group defines top-level attributes whatever its bindings look like.
     const bindings = isPackageSetFile(facts) || (byName?.[2] === 'packages' && facts.value.k === 'set') ? collectBindings(facts) : [];
@@ -262,7 +269,7 @@ export class DomainIndex {
   isTopLevelFile(file: string): boolean {
     if (this.groupFiles.has(file) || TOP_LEVEL_DIR.test(file)) return true;
     const folder = file.endsWith('/default.nix') ? file.slice(0, -'/default.nix'.length) : undefined;
-    const importers = [...(this.importersByTarget.get(file) ?? []), ...(folder ? this.importersByTarget.get(folder) ?? [] : [])];
+    const importers = [...(this.importersByTarget.get(file) ?? []), ...(folder ? (this.importersByTarget.get(folder) ?? []) : [])];
     return importers.some((f) => TOP_LEVEL_DIR.test(f));
   }
 
@@ -332,7 +339,7 @@ function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 /** The file a value calls or imports, if any (also through a decorating `//`). */
-export function callTarget(val: Val): string | undefined {
+function callTarget(val: Val): string | undefined {
   return callOf(val)?.target;
 }
 
@@ -352,7 +359,16 @@ function collectBindings(facts: FileFacts): Binding[] {
   const out: Binding[] = [];
   const walk = (set: SetVal, prefix: string[], parents: SetVal[]) => {
     for (const attr of set.attrs) {
-      out.push({ name: attr.name, file: facts.path, pathInFile: [...prefix, attr.name], span: attr.span, val: attr.val, set, parentSets: parents, ...(attr.recurse ? { recurse: attr.recurse } : {}) });
+      out.push({
+        name: attr.name,
+        file: facts.path,
+        pathInFile: [...prefix, attr.name],
+        span: attr.span,
+        val: attr.val,
+        set,
+        parentSets: parents,
+        ...(attr.recurse ? { recurse: attr.recurse } : {}),
+      });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
     }
   };

@@ -1,10 +1,28 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import path from 'node:path';
-import { DERIVATION_BUILDER, derivationAttrs, drvFacts, type DrvFacts, findDerivation, isAttrset, looseAttrs, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
+import {
+  DERIVATION_BUILDER,
+  derivationAttrs,
+  drvFacts,
+  type DrvFacts,
+  findDerivation,
+  isAttrset,
+  looseAttrs,
+  topBindings,
+  TRIVIAL_BUILDER,
+} from './derivationFacts';
 import { importedPaths, mentionsOutputHash, recursedInto, returnsFunction, stageNames } from './fileTraits';
 import { formalUses, platformCondition } from './formalUse';
 import {
-  attrPathNames, docCommentBefore, forEach, literalString, referencePath, resolvePathLiteral, spanOf, unparen, type Span,
+  attrPathNames,
+  docCommentBefore,
+  forEach,
+  literalString,
+  referencePath,
+  resolvePathLiteral,
+  spanOf,
+  unparen,
+  type Span,
 } from './syntax';
 
 export type { DrvFacts };
@@ -70,11 +88,21 @@ export type Val =
 
 /** One attribute of a set: its name, the span of the name, its value. */
 /** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
-export interface Attr { name: string; span: Span; val: Val; doc?: string; recurse?: true }
+export interface Attr {
+  name: string;
+  span: Span;
+  val: Val;
+  doc?: string;
+  recurse?: true;
+}
 
 /** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */
-export interface Formal { name: string; span: Span; hasDefault: boolean; use?: 'maybe' | 'none' }
-
+export interface Formal {
+  name: string;
+  span: Span;
+  hasDefault: boolean;
+  use?: 'maybe' | 'none';
+}
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
 export const FACTS_VERSION = 7;
@@ -85,17 +113,39 @@ const MAX_NESTING = 200;
 
 /** Functions that return (a variant of) their last substantial argument. */
 const WRAPPERS = new Set([
-  'recurseIntoAttrs', 'dontRecurseIntoAttrs', 'makeOverridable', 'lowPrio', 'hiPrio', 'fix', 'makeScope',
-  'makeScopeWithSplicing', 'makeScopeWithSplicing\'', 'makeExtensible', 'addMetaAttrs', 'dontDistribute',
-  'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith', 'toPythonApplication', 'toPythonModule', 'getBin', 'getDev', 'getLib', 'getOutput',
+  'recurseIntoAttrs',
+  'dontRecurseIntoAttrs',
+  'makeOverridable',
+  'lowPrio',
+  'hiPrio',
+  'fix',
+  'makeScope',
+  'makeScopeWithSplicing',
+  "makeScopeWithSplicing'",
+  'makeExtensible',
+  'addMetaAttrs',
+  'dontDistribute',
+  'optionalAttrs',
+  'warn',
+  'warnIf',
+  'extends',
+  'toFunction',
+  'callPackageWith',
+  'toPythonApplication',
+  'toPythonModule',
+  'getBin',
+  'getDev',
+  'getLib',
+  'getOutput',
 ]);
-
 
 /** Extracts a file's facts from its syntax tree (or records that its parse was cut off). */
 export function extractFacts(filePath: string, tree: Tree, timedOut = false): FileFacts {
   if (timedOut) {
     return {
-      path: filePath, errors: [], value: { k: 'other', span: [0, 0, 0, 0] },
+      path: filePath,
+      errors: [],
+      value: { k: 'other', span: [0, 0, 0, 0] },
       problem: 'Parsing this file took too long (pathological nesting?); it is left out of the index.',
     };
   }
@@ -119,18 +169,23 @@ class Extractor {
     let body: Node | null = root.namedChildren.find((c) => c!.type !== 'comment') ?? null;
     // Peel the file's functions: `{ lib, ... }:`, `self: super:`, `{ ... }: res: pkgs: super:`.
     let functions = 0;
-    body = body && this.peel(body, (fn) => {
-      functions++;
-      const formals = fn.childForFieldName('formals');
-      if (formals && !facts.formals) {
-        facts.formals = formalsOf(formals);
-        const uses = formalUses(fn, facts.formals.map((f) => f.name));
-        for (const formal of facts.formals) {
-          const use = uses.get(formal.name);
-          if (use === 'maybe' || use === 'none') formal.use = use;
+    body =
+      body &&
+      this.peel(body, (fn) => {
+        functions++;
+        const formals = fn.childForFieldName('formals');
+        if (formals && !facts.formals) {
+          facts.formals = formalsOf(formals);
+          const uses = formalUses(
+            fn,
+            facts.formals.map((f) => f.name),
+          );
+          for (const formal of facts.formals) {
+            const use = uses.get(formal.name);
+            if (use === 'maybe' || use === 'none') formal.use = use;
+          }
         }
-      }
-    });
+      });
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
     if (mentionsOutputHash(root)) facts.fixedOutput = true;
     if (body) facts.value = this.valueOf(body);
@@ -295,7 +350,13 @@ class Extractor {
       const current = unparen(n);
       const left = current.childForFieldName('left');
       const right = current.childForFieldName('right');
-      if (current.type === 'binary_expression' && current.childForFieldName('operator')?.text === '//' && left && right && operands.length < 64) {
+      if (
+        current.type === 'binary_expression' &&
+        current.childForFieldName('operator')?.text === '//' &&
+        left &&
+        right &&
+        operands.length < 64
+      ) {
         flatten(left);
         flatten(right);
       } else operands.push(current);
@@ -359,7 +420,8 @@ class Extractor {
     }
     const headPath = referencePath(head);
     // `(callPackage ./common.nix { … }).overrideAttrs (…)`: the selected name also without a plain path.
-    const selected = head.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
+    const selected =
+      head.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
     const last = headPath?.[headPath.length - 1] ?? selected;
 
     if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath!.length === 1)) {
@@ -368,7 +430,9 @@ class Extractor {
       // The arguments: a literal set, or what `gnomeArgs // args` (sets the index can see) adds up to.
       const overrides = args[1] && this.valueOf(args[1]);
       const call: Val = {
-        k: 'call', span, kind: last === 'import' ? 'import' : 'callPackage',
+        k: 'call',
+        span,
+        kind: last === 'import' ? 'import' : 'callPackage',
         args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
@@ -382,7 +446,14 @@ class Extractor {
       if (directory?.val.k === 'path') return { k: 'dir', span, dir: directory.val.target };
     }
     // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
-    if (headPath && headPath.length <= 2 && (headPath.length === 1 || headPath[0] === 'lib') && last && /^override\w*$/.test(last) && args[0]) {
+    if (
+      headPath &&
+      headPath.length <= 2 &&
+      (headPath.length === 1 || headPath[0] === 'lib') &&
+      last &&
+      /^override\w*$/.test(last) &&
+      args[0]
+    ) {
       return this.valueOf(args[0]);
     }
     // `makeScopeWithSplicing' { f = self: { … }; … }`: the scope's members are those of `f`.
@@ -396,7 +467,7 @@ class Extractor {
       const param = fn?.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
       const body = param ? referencePath(unparen(fn!.childForFieldName('body')!)) : undefined;
       if (scope?.k === 'set' && body && body[0] === param && body.length > 1) {
-        return { ...scope, also: [...scope.also ?? [], { k: 'ref', span: spanOf(extra!), path: body.slice(1) }] };
+        return { ...scope, also: [...(scope.also ?? []), { k: 'ref', span: spanOf(extra!), path: body.slice(1) }] };
       }
       if (scope) return scope;
     }
@@ -405,7 +476,9 @@ class Extractor {
     if (last === 'overrideAttrs' && head.type === 'select_expression' && args[0]) {
       const attrs = looseAttrs(args[0]);
       const meta = attrs?.get('meta');
-      const ownMeta = meta ? meta.type !== 'binding' || !referencePath(unparen(meta.childForFieldName('expression')!)) : [...attrs?.keys() ?? []].some((k) => k.startsWith('meta.'));
+      const ownMeta = meta
+        ? meta.type !== 'binding' || !referencePath(unparen(meta.childForFieldName('expression')!))
+        : [...(attrs?.keys() ?? [])].some((k) => k.startsWith('meta.'));
       if (attrs && ownMeta) {
         const drv = drvFacts(attrs, spanOf(args[0]));
         if (drv.description !== undefined || attrs.has('pname') || attrs.has('name')) return { k: 'inline', span, drv };
@@ -421,7 +494,10 @@ class Extractor {
         const bound = this.lookupLet(names[0]!);
         // `libguestfs.override { appliance = …; }` fills inputs the plain call leaves to their defaults.
         const given = last === 'override' && args[0] && isAttrset(args[0]) ? this.attrsOf(args[0]) : [];
-        if (!bound) return given.length > 0 ? { k: 'ref', span, path: names.slice(0, -1), overrides: given } : { k: 'ref', span, path: names.slice(0, -1) };
+        if (!bound)
+          return given.length > 0
+            ? { k: 'ref', span, path: names.slice(0, -1), overrides: given }
+            : { k: 'ref', span, path: names.slice(0, -1) };
         const of = this.inline(bound);
         return names.length === 2 ? of : { k: 'sel', span, of, path: names.slice(1, -1) };
       }
@@ -434,8 +510,13 @@ class Extractor {
     // `makeSetupHook { name = "…"; … } ./hook.sh`, `symlinkJoin { name = …; }`: a derivation a helper
     // builds from the attributes given here. Nix's meta.position is in the helper, shared by every
     // such package; what is this package's own is the call, so that is where it is.
-    if (headPath && !WRAPPERS.has(last!) && headPath[0] !== 'lib' && headPath[0] !== 'builtins'
-      && (TRIVIAL_BUILDER.test(last!) || args.some((a) => isAttrset(a) && topBindings(a).has('name')))) {
+    if (
+      headPath &&
+      !WRAPPERS.has(last!) &&
+      headPath[0] !== 'lib' &&
+      headPath[0] !== 'builtins' &&
+      (TRIVIAL_BUILDER.test(last!) || args.some((a) => isAttrset(a) && topBindings(a).has('name')))
+    ) {
       const attrs = args.map(looseAttrs).find((d) => d?.has('name')) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
       const drv: DrvFacts = { ...drvFacts(attrs, span), span: [span[0], span[1], span[0], span[1]] };
       const metaFrom = drv.metaOf?.length === 1 ? this.lookupLet(drv.metaOf[0]!) : undefined;
@@ -452,7 +533,11 @@ class Extractor {
     const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
     if (applied) return applied;
     if (head.type === 'function_expression' || (last !== undefined && WRAPPERS.has(last))) {
-      return this.principal(args.map((a) => this.selfNamed(a)), span, true);
+      return this.principal(
+        args.map((a) => this.selfNamed(a)),
+        span,
+        true,
+      );
     }
     if (last === 'import') return { k: 'other', span };
     const fn = this.valueOf(head);
@@ -512,7 +597,8 @@ class Extractor {
     const bound = this.lookupLet(name);
     if (!bound || this.inlined.has(bound.id)) return undefined;
     const node = unparen(bound);
-    if (node.type !== 'apply_expression' || referencePath(unparen(node.childForFieldName('function')!))?.at(-1) !== 'newScope') return undefined;
+    if (node.type !== 'apply_expression' || referencePath(unparen(node.childForFieldName('function')!))?.at(-1) !== 'newScope')
+      return undefined;
     const argument = node.childForFieldName('argument');
     if (!argument) return undefined;
     this.inlined.add(bound.id);
@@ -593,7 +679,7 @@ class Extractor {
       const children = bindings.children;
       for (let i = 0; i < children.length; i++) {
         const binding = children[i];
-        if (binding && binding.isNamed && binding.type !== 'comment') this.addBinding(binding, attrs, children, i);
+        if (binding?.isNamed && binding.type !== 'comment') this.addBinding(binding, attrs, children, i);
       }
     } finally {
       if (rec) this.scopes.pop();
@@ -626,7 +712,7 @@ class Extractor {
       const fromVal = from && !fromPath ? this.valueOf(from) : undefined;
       const list = binding.childForFieldName('attrs');
       for (const attr of list?.namedChildren ?? []) {
-        if (!attr || attr.type !== 'identifier') continue;
+        if (attr?.type !== 'identifier') continue;
         const span = spanOf(attr);
         const name = attr.text;
         let val: Val;
@@ -704,7 +790,6 @@ function preferSubstantial(a: Val, b: Val): Val {
   return substance(b) > substance(a) ? b : a;
 }
 
-
 function bindingsOf(node: Node): Map<string, Node> {
   const map = new Map<string, Node>();
   const set = node.namedChildren.find((c) => c!.type === 'binding_set');
@@ -752,4 +837,3 @@ function syntaxErrors(root: Node): Span[] {
   });
   return errors;
 }
-

@@ -86,7 +86,8 @@ export function stageNames(root: Node): string[] {
 /** Whether an expression is marked `recurseIntoAttrs` (also past `let`, and on either side of `//`). */
 export function recursedInto(node: Node, depth = 0): true | undefined {
   let n = unparen(node);
-  while ((n.type === 'let_expression' || n.type === 'with_expression') && depth < 8) n = unparen(n.childForFieldName('body') ?? n), depth++;
+  while ((n.type === 'let_expression' || n.type === 'with_expression') && depth < 8)
+    (n = unparen(n.childForFieldName('body') ?? n)), depth++;
   if (depth > 8) return undefined;
   if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
     const left = n.childForFieldName('left');

@@ -15,13 +15,54 @@ const OPTIONAL = new Set(['optional', 'optionals', 'optionalString', 'optionalAt
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
-  isLinux: true, isx86: true, isx86_64: true, is64bit: true, isGnu: true, isElf: true, isUnix: true, hasCC: true,
-  isDarwin: false, isAarch64: false, isAarch32: false, isAarch: false, isAarch64Darwin: false, isStatic: false,
-  isMusl: false, isFreeBSD: false, isOpenBSD: false, isNetBSD: false, isBSD: false, isCygwin: false, isWindows: false,
-  isMinGW: false, isi686: false, is32bit: false, isRiscV: false, isRiscV64: false, isPower: false, isPower64: false,
-  isMips: false, isMips64: false, isWasm: false, isWasi: false, isiOS: false, isMacOS: false, isSunOS: false,
-  isAndroid: false, useLLVM: false, isGhcjs: false, isS390: false, isLoongArch64: false, isMicroBlaze: false,
-  isArmv7: false, isM68k: false, isOr1k: false, isAvr: false, isRedox: false, isNone: false, isx86_32: false,
+  isLinux: true,
+  isx86: true,
+  isx86_64: true,
+  is64bit: true,
+  isGnu: true,
+  isElf: true,
+  isUnix: true,
+  hasCC: true,
+  isDarwin: false,
+  isAarch64: false,
+  isAarch32: false,
+  isAarch: false,
+  isAarch64Darwin: false,
+  isStatic: false,
+  isMusl: false,
+  isFreeBSD: false,
+  isOpenBSD: false,
+  isNetBSD: false,
+  isBSD: false,
+  isCygwin: false,
+  isWindows: false,
+  isMinGW: false,
+  isi686: false,
+  is32bit: false,
+  isRiscV: false,
+  isRiscV64: false,
+  isPower: false,
+  isPower64: false,
+  isMips: false,
+  isMips64: false,
+  isWasm: false,
+  isWasi: false,
+  isiOS: false,
+  isMacOS: false,
+  isSunOS: false,
+  isAndroid: false,
+  useLLVM: false,
+  isGhcjs: false,
+  isS390: false,
+  isLoongArch64: false,
+  isMicroBlaze: false,
+  isArmv7: false,
+  isM68k: false,
+  isOr1k: false,
+  isAvr: false,
+  isRedox: false,
+  isNone: false,
+  isx86_32: false,
 };
 const PLATFORMS = /^(host|build|target)Platform$/;
 
@@ -59,7 +100,9 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
   const names = referencePath(n);
   if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
   const flag = names?.at(-1);
-  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.'))) ? PLATFORM[flag] : undefined;
+  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.')))
+    ? PLATFORM[flag]
+    : undefined;
 }
 
 /** The formals with a literal boolean default (`withDocs ? false`). */
@@ -93,13 +136,22 @@ export function formalUses(fn: Node, names: readonly string[]): Map<string, Form
   return uses;
 }
 
-function visitOne(node: Node, mode: FormalUse, push: (node: Node, mode: FormalUse) => void, uses: Map<string, FormalUse>, flags: ReadonlyMap<string, boolean>): void {
+function visitOne(
+  node: Node,
+  mode: FormalUse,
+  push: (node: Node, mode: FormalUse) => void,
+  uses: Map<string, FormalUse>,
+  flags: ReadonlyMap<string, boolean>,
+): void {
   if (mode === 'none') return;
   const use = (name: string) => {
     const current = uses.get(name);
     if (current !== undefined && rank(mode) > rank(current)) uses.set(name, mode);
   };
-  if (node.type === 'variable_expression') return use(node.text);
+  if (node.type === 'variable_expression') {
+    use(node.text);
+    return;
+  }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
   if (node.type === 'inherit') {
     for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(attr.text);
@@ -137,7 +189,7 @@ function optionalCall(node: Node): { condition: Node; value: Node } | undefined 
   const fn = node.childForFieldName('function');
   const value = node.childForFieldName('argument');
   const inner = fn && unparen(fn);
-  if (!inner || inner.type !== 'apply_expression' || !value) return undefined;
+  if (inner?.type !== 'apply_expression' || !value) return undefined;
   const head = inner.childForFieldName('function');
   const condition = inner.childForFieldName('argument');
   const name = head && referencePath(unparen(head))?.at(-1);

@@ -10,7 +10,13 @@ const BATCH_CHARS = 32 * 1024;
 const MAX_BINDING_CHARS = 4 * 1024 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 
-const enum Lex { Code, String, Indented, LineComment, BlockComment }
+enum Lex {
+  Code,
+  String,
+  Indented,
+  LineComment,
+  BlockComment,
+}
 
 /**
  * Facts of a file too large to parse whole (a 1.5 MB all-packages.nix): a streaming scan in
@@ -69,12 +75,20 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
   let first = true;
 
   const flushBatch = () => {
-    if (batch.trim().length === 0) { batch = ''; return; }
+    if (batch.trim().length === 0) {
+      batch = '';
+      return;
+    }
     // `{` + bindings + `}`: the first line shifts by one column, later lines keep theirs.
     const tree = parser.parse(`{${batch}\n}`);
     try {
       const facts = extractFacts(file, tree);
-      const shift = (s: Span): Span => [s[0] + batchAt[0], s[0] === 0 ? s[1] - 1 + batchAt[1] : s[1], s[2] + batchAt[0], s[2] === 0 ? s[3] - 1 + batchAt[1] : s[3]];
+      const shift = (s: Span): Span => [
+        s[0] + batchAt[0],
+        s[0] === 0 ? s[1] - 1 + batchAt[1] : s[1],
+        s[2] + batchAt[0],
+        s[2] === 0 ? s[3] - 1 + batchAt[1] : s[3],
+      ];
       if (facts.value.k === 'set') for (const attr of facts.value.attrs) attrs.push(shiftAttr(attr, shift));
       for (const e of facts.errors) if (errors.length < 50) errors.push(shift(e));
     } finally {
@@ -86,7 +100,9 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
   for (;;) {
     const bytesRead = yield buffer;
     const text = bytesRead > 0 ? decoder.write(buffer.subarray(0, bytesRead)) : decoder.end();
-    if (first && text.charCodeAt(0) === 0xfeff) { col = -1; }
+    if (first && text.charCodeAt(0) === 0xfeff) {
+      col = -1;
+    }
     first = false;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
@@ -94,7 +110,10 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
       if (setDepth >= 0 && depth >= setDepth) {
         if (binding.length === 0) batchAt = batch.length === 0 ? [line, col] : batchAt;
         if (!skipping) binding += c;
-        if (binding.length > MAX_BINDING_CHARS) { skipping = true; binding = ''; }
+        if (binding.length > MAX_BINDING_CHARS) {
+          skipping = true;
+          binding = '';
+        }
       }
       if (pendingAt) pending += c;
       // Lexing.
@@ -103,17 +122,34 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
           if (c === '\n') modes.pop();
           break;
         case Lex.BlockComment:
-          if (prev === '*' && c === '/') { modes.pop(); prev = ''; advance(c); continue; }
+          if (prev === '*' && c === '/') {
+            modes.pop();
+            prev = '';
+            advance(c);
+            continue;
+          }
           break;
         case Lex.String:
-          if (prev === '\\') { prev = ''; advance(c); continue; }
+          if (prev === '\\') {
+            prev = '';
+            advance(c);
+            continue;
+          }
           if (c === '"') modes.pop();
           else if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
           break;
         case Lex.Indented:
-          if (prev === "'" && c === "'") { prev = "''"; advance(c); continue; }
+          if (prev === "'" && c === "'") {
+            prev = "''";
+            advance(c);
+            continue;
+          }
           if (prev === "''") {
-            if (c === '$' || c === "'" || c === '\\') { prev = c === '\\' ? '\\\\' : ''; advance(c); continue; }
+            if (c === '$' || c === "'" || c === '\\') {
+              prev = c === '\\' ? '\\\\' : '';
+              advance(c);
+              continue;
+            }
             modes.pop(); // the string closed; c is code
             prev = '';
             i--; // re-read c as code
@@ -121,20 +157,34 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
             if (pendingAt) pending = pending.slice(0, -1);
             continue;
           }
-          if (prev === '\\\\') { prev = ''; advance(c); continue; }
+          if (prev === '\\\\') {
+            prev = '';
+            advance(c);
+            continue;
+          }
           if (prev === '$' && c === '{') modes.push({ lex: Lex.Code, depth: 0 });
           break;
         case Lex.Code:
           if (c === '#') modes.push({ lex: Lex.LineComment, depth: 0 });
           else if (prev === '/' && c === '*') modes.push({ lex: Lex.BlockComment, depth: 0 });
           else if (c === '"') modes.push({ lex: Lex.String, depth: 0 });
-          else if (prev === "'" && c === "'") { modes.push({ lex: Lex.Indented, depth: 0 }); prev = ''; advance(c); continue; }
-          else if (c === '{' || c === '[' || c === '(') {
+          else if (prev === "'" && c === "'") {
+            modes.push({ lex: Lex.Indented, depth: 0 });
+            prev = '';
+            advance(c);
+            continue;
+          } else if (c === '{' || c === '[' || c === '(') {
             if (modes.length > 1) mode.depth++;
             depth++;
-            if (c === '{' && setDepth < 0 && !pendingAt) { pendingAt = [line, col + 1]; pending = ''; }
+            if (c === '{' && setDepth < 0 && !pendingAt) {
+              pendingAt = [line, col + 1];
+              pending = '';
+            }
           } else if (c === '}' || c === ']' || c === ')') {
-            if (modes.length > 1 && mode.depth === 0 && c === '}') { modes.pop(); break; }
+            if (modes.length > 1 && mode.depth === 0 && c === '}') {
+              modes.pop();
+              break;
+            }
             if (modes.length > 1) mode.depth--;
             depth--;
             if (setDepth >= 0 && depth < setDepth) {
@@ -154,8 +204,15 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
       // Decide whether the pending `{` opens an attribute set: its first token is a binding.
       if (pendingAt && /\S/.test(c) && modes[modes.length - 1]!.lex === Lex.Code) {
         const kind = classifyAfterBrace(pending);
-        if (kind === 'set') { setDepth = depth; batchAt = pendingAt; binding = pending; }
-        if (kind !== 'undecided') { pendingAt = undefined; pending = ''; }
+        if (kind === 'set') {
+          setDepth = depth;
+          batchAt = pendingAt;
+          binding = pending;
+        }
+        if (kind !== 'undecided') {
+          pendingAt = undefined;
+          pending = '';
+        }
       }
       prev = c;
       advance(c);
@@ -167,7 +224,10 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
   return { path: file, errors, value: { k: 'set', span: [0, 0, line, col], attrs }, large: true };
 
   function advance(c: string): void {
-    if (c === '\n') { line++; col = 0; } else col++;
+    if (c === '\n') {
+      line++;
+      col = 0;
+    } else col++;
   }
 }
 
@@ -188,10 +248,19 @@ function shiftAttr(attr: Attr, shift: (s: Span) => Span): Attr {
 function shiftVal(val: Val, shift: (s: Span) => Span): Val {
   const span = shift(val.span);
   switch (val.k) {
-    case 'set': return { ...val, span, attrs: val.attrs.map((a) => shiftAttr(a, shift)) };
-    case 'call': return { ...val, span, args: val.args.map((a) => shiftAttr(a, shift)) };
-    case 'sel': return { ...val, span, of: shiftVal(val.of, shift) };
-    case 'inline': return { ...val, span, drv: { ...val.drv, span: shift(val.drv.span), maintainers: val.drv.maintainers.map((m) => ({ ...m, span: shift(m.span) })) } };
-    default: return { ...val, span };
+    case 'set':
+      return { ...val, span, attrs: val.attrs.map((a) => shiftAttr(a, shift)) };
+    case 'call':
+      return { ...val, span, args: val.args.map((a) => shiftAttr(a, shift)) };
+    case 'sel':
+      return { ...val, span, of: shiftVal(val.of, shift) };
+    case 'inline':
+      return {
+        ...val,
+        span,
+        drv: { ...val.drv, span: shift(val.drv.span), maintainers: val.drv.maintainers.map((m) => ({ ...m, span: shift(m.span) })) },
+      };
+    default:
+      return { ...val, span };
   }
 }

@@ -35,7 +35,11 @@ export function parseManifest(text: string | undefined, folderName: string): Man
   } catch (err) {
     const message = (err as Error).message;
     const at = /position (\d+)/.exec(message);
-    manifest.problems.push({ path: [], message: `${MANIFEST_FILE} is not valid JSON: ${message}`, offset: at ? Number(at[1]) : text.length });
+    manifest.problems.push({
+      path: [],
+      message: `${MANIFEST_FILE} is not valid JSON: ${message}`,
+      offset: at ? Number(at[1]) : text.length,
+    });
     return manifest;
   }
   if (!isObject(data)) {
@@ -53,7 +57,8 @@ export function parseManifest(text: string | undefined, folderName: string): Man
       report.at([key], `must be a path or a list of paths, not ${kind(v)}`);
     }
   }
-  for (const key of Object.keys(data)) if (!KNOWN.includes(key)) report.at([key], `is not a known setting (known: ${KNOWN.slice(1).join(', ')})`);
+  for (const key of Object.keys(data))
+    if (!KNOWN.includes(key)) report.at([key], `is not a known setting (known: ${KNOWN.slice(1).join(', ')})`);
   const domains = validateDomainsManifest(data.domains, manifest.domain);
   const waves = validateWavesManifest(data.waves);
   const impact = validateImpactManifest(data.impact);

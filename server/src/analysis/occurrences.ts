@@ -32,7 +32,10 @@ export type Occurrence = { file: string; formal: number } | { binding: Binding; 
 
 /** Every name occurrence of one structure of the index. */
 export class Occurrences {
-  private constructor(private readonly index: DomainIndex, private readonly byName: Map<string, NameOccurrences>) {}
+  private constructor(
+    private readonly index: DomainIndex,
+    private readonly byName: Map<string, NameOccurrences>,
+  ) {}
 
   /** Collects the occurrences of every file's formals and every binding's references, yielding per file and binding. */
   static *collect(index: DomainIndex): Steps<Occurrences> {
@@ -44,7 +47,9 @@ export class Occurrences {
     };
     for (const facts of index.files.values()) {
       // The map's key is the same string as facts.path: no copy per occurrence.
-      facts.formals?.forEach((formal, i) => add(formal.name, facts.path, i));
+      facts.formals?.forEach((formal, i) => {
+        add(formal.name, facts.path, i);
+      });
       yield;
     }
     for (const binding of index.allBindings()) {

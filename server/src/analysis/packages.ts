@@ -20,7 +20,10 @@ export interface Package {
 }
 
 /** An input of a package: one formal of its function, and what it resolves to. */
-export interface PackageInput { formal: Formal; target?: Target }
+export interface PackageInput {
+  formal: Formal;
+  target?: Target;
+}
 
 /**
  * The identity of a definition. A file called by several bindings with different arguments
@@ -29,7 +32,8 @@ export interface PackageInput { formal: Formal; target?: Target }
  */
 export function targetKey(target: Target): string {
   const b = target.binding;
-  if (b && (b.val.k === 'call' || b.val.k === 'inline' || (b.val.k === 'set' && (b.val.also || b.val.argOf)))) return `${b.file}#${b.pathInFile.join('.')}`;
+  if (b && (b.val.k === 'call' || b.val.k === 'inline' || (b.val.k === 'set' && (b.val.also || b.val.argOf))))
+    return `${b.file}#${b.pathInFile.join('.')}`;
   // A whole file is keyed by its path alone, so the key survives edits that move its lines.
   return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
@@ -51,7 +55,10 @@ export class PackageCatalog {
   private prefixes = new Map<string, string[]>();
   private readonly memos = new Map<string, unknown>();
 
-  constructor(readonly index: DomainIndex, readonly resolver: Resolver) {}
+  constructor(
+    readonly index: DomainIndex,
+    readonly resolver: Resolver,
+  ) {}
 
   private fresh(): void {
     // Only a change of structure invalidates: ordinary typing keeps the whole-domain caches.
@@ -59,7 +66,10 @@ export class PackageCatalog {
     this.generation = this.index.structureGeneration;
     this.memos.clear();
     this.prefixes = new Map();
-    const stale = ((generation) => () => generation !== this.index.structureGeneration)(this.generation);
+    const stale = (
+      (generation) => () =>
+        generation !== this.index.structureGeneration
+    )(this.generation);
     this.packagesValue = new SteppedValue(() => this.collect(), stale);
     this.dependantsValue = new SteppedValue(() => this.collectDependants(), stale);
     this.namesValue = new SteppedValue(() => this.collectNames(), stale);
@@ -95,10 +105,14 @@ export class PackageCatalog {
 
   private part(part: CatalogPart): SteppedValue<unknown> {
     switch (part) {
-      case 'packages': return this.packagesValue;
-      case 'dependants': return this.dependantsValue;
-      case 'names': return this.namesValue;
-      case 'occurrences': return this.occurrencesValue;
+      case 'packages':
+        return this.packagesValue;
+      case 'dependants':
+        return this.dependantsValue;
+      case 'names':
+        return this.namesValue;
+      case 'occurrences':
+        return this.occurrencesValue;
     }
   }
 
@@ -151,7 +165,15 @@ export class PackageCatalog {
     const binding = target.binding;
     if (binding && (binding.val.k === 'call' || binding.val.k === 'inline')) {
       const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
-      return { attrPath, name: binding.name, declFile: binding.file, declSpan: binding.span, target, binding, ...this.drvOf(target, binding) };
+      return {
+        attrPath,
+        name: binding.name,
+        declFile: binding.file,
+        declSpan: binding.span,
+        target,
+        binding,
+        ...this.drvOf(target, binding),
+      };
     }
     const byName = BY_NAME.exec(target.file);
     if (!target.whole || !byName || this.index.byNameByName.get(byName[1]!)?.file !== target.file) return undefined;
@@ -172,19 +194,24 @@ export class PackageCatalog {
       if (existing) {
         pkg.aliases = [existing.attrPath, ...(existing.aliases ?? [])];
         packages.splice(packages.indexOf(existing), 1, pkg);
-      }
-      else packages.push(pkg);
+      } else packages.push(pkg);
       byKey.set(key, pkg);
     };
     for (const binding of this.index.allBindings()) {
       // `x = drv // { … }` is a package when the update decorates one (see Resolver.decoratedPackage).
-      if (binding.val.k !== 'call' && binding.val.k !== 'inline' && !(binding.val.k === 'set' && (binding.val.also || binding.val.argOf))) continue;
+      if (binding.val.k !== 'call' && binding.val.k !== 'inline' && !(binding.val.k === 'set' && (binding.val.also || binding.val.argOf)))
+        continue;
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
       const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
       add({
-        attrPath, name: binding.name, declFile: binding.file, declSpan: binding.span, target, binding,
+        attrPath,
+        name: binding.name,
+        declFile: binding.file,
+        declSpan: binding.span,
+        target,
+        binding,
         ...this.drvOf(target, binding),
       });
     }

@@ -36,7 +36,10 @@ export class NixParser {
   /** Milliseconds one parse may take; pathological input (a 100,000-long selection chain) is cut off. */
   budgetMs: number;
 
-  private constructor(private readonly parser: Parser, options: ParserOptions) {
+  private constructor(
+    private readonly parser: Parser,
+    options: ParserOptions,
+  ) {
     this.budgetMs = options.budgetMs ?? defaultParseBudgetMs();
   }
 
@@ -66,7 +69,11 @@ export class NixParser {
   }
 }
 
-const enum Mode { Code, String, IndentedString }
+enum Mode {
+  Code,
+  String,
+  IndentedString,
+}
 
 /**
  * Replaces each comma that is followed (after whitespace and comments) by `}` with a space.
@@ -85,34 +92,81 @@ export function blankTrailingCommas(text: string): string {
     const top = stack[stack.length - 1];
     const c = text[i];
     if (top.mode === Mode.Code) {
-      if (c === '#') { i = skipLine(text, i); continue; }
-      if (c === '/' && text[i + 1] === '*') { i = skipBlockComment(text, i); continue; }
-      if (c === '"') { stack.push({ mode: Mode.String, braces: 0 }); i++; continue; }
-      if (c === "'" && text[i + 1] === "'") { stack.push({ mode: Mode.IndentedString, braces: 0 }); i += 2; continue; }
-      if (c === '{') { top.braces++; i++; continue; }
+      if (c === '#') {
+        i = skipLine(text, i);
+        continue;
+      }
+      if (c === '/' && text[i + 1] === '*') {
+        i = skipBlockComment(text, i);
+        continue;
+      }
+      if (c === '"') {
+        stack.push({ mode: Mode.String, braces: 0 });
+        i++;
+        continue;
+      }
+      if (c === "'" && text[i + 1] === "'") {
+        stack.push({ mode: Mode.IndentedString, braces: 0 });
+        i += 2;
+        continue;
+      }
+      if (c === '{') {
+        top.braces++;
+        i++;
+        continue;
+      }
       if (c === '}') {
-        if (top.braces === 0 && stack.length > 1) { stack.pop(); i++; continue; }
-        top.braces = Math.max(0, top.braces - 1); i++; continue;
+        if (top.braces === 0 && stack.length > 1) {
+          stack.pop();
+          i++;
+          continue;
+        }
+        top.braces = Math.max(0, top.braces - 1);
+        i++;
+        continue;
       }
       if (c === ',' && nextSignificant(text, i + 1) === '}') commas.push(i);
       i++;
       continue;
     }
     if (top.mode === Mode.String) {
-      if (c === '\\') { i += 2; continue; }
-      if (c === '"') { stack.pop(); i++; continue; }
-      if (c === '$' && text[i + 1] === '{') { stack.push({ mode: Mode.Code, braces: 0 }); i += 2; continue; }
+      if (c === '\\') {
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        stack.pop();
+        i++;
+        continue;
+      }
+      if (c === '$' && text[i + 1] === '{') {
+        stack.push({ mode: Mode.Code, braces: 0 });
+        i += 2;
+        continue;
+      }
       i++;
       continue;
     }
     // Indented string: '' closes unless it escapes ('''  ''$  ''\x).
     if (c === "'" && text[i + 1] === "'") {
       const after = text[i + 2];
-      if (after === "'" || after === '$') { i += 3; continue; }
-      if (after === '\\') { i += 4; continue; }
-      stack.pop(); i += 2; continue;
+      if (after === "'" || after === '$') {
+        i += 3;
+        continue;
+      }
+      if (after === '\\') {
+        i += 4;
+        continue;
+      }
+      stack.pop();
+      i += 2;
+      continue;
     }
-    if (c === '$' && text[i + 1] === '{') { stack.push({ mode: Mode.Code, braces: 0 }); i += 2; continue; }
+    if (c === '$' && text[i + 1] === '{') {
+      stack.push({ mode: Mode.Code, braces: 0 });
+      i += 2;
+      continue;
+    }
     i++;
   }
   if (commas.length === 0) return text;
@@ -141,9 +195,18 @@ function nextSignificant(text: string, i: number): string | undefined {
   const n = text.length;
   while (i < n) {
     const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
-    if (c === '#') { i = skipLine(text, i); continue; }
-    if (c === '/' && text[i + 1] === '*') { i = skipBlockComment(text, i); continue; }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      i = skipLine(text, i);
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      i = skipBlockComment(text, i);
+      continue;
+    }
     return c;
   }
   return undefined;

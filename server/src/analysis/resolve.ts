@@ -25,14 +25,37 @@ export interface Target {
 }
 
 /** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */
-export interface Scope { file: string; set?: SetVal; parents: SetVal[] }
+export interface Scope {
+  file: string;
+  set?: SetVal;
+  parents: SetVal[];
+}
 
 /** Names that stand for the whole package set. */
 export const PACKAGE_SET_NAMES = new Set([
-  'pkgs', 'self', 'super', 'final', 'prev', 'res', 'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost',
-  'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget', 'pkgsTargetTarget', 'targetPackages', '__splicedPackages',
+  'pkgs',
+  'self',
+  'super',
+  'final',
+  'prev',
+  'res',
+  'buildPackages',
+  'pkgsBuildBuild',
+  'pkgsBuildHost',
+  'pkgsBuildTarget',
+  'pkgsHostHost',
+  'pkgsHostTarget',
+  'pkgsTargetTarget',
+  'targetPackages',
+  '__splicedPackages',
   // The same collection for another platform or libc (stage.nix's otherPackageSets): same files, same names.
-  'pkgsi686Linux', 'pkgsMusl', 'pkgsStatic', 'pkgsLLVM', 'pkgsLinux', 'pkgsx86_64Darwin', 'pkgsExtraHardening',
+  'pkgsi686Linux',
+  'pkgsMusl',
+  'pkgsStatic',
+  'pkgsLLVM',
+  'pkgsLinux',
+  'pkgsx86_64Darwin',
+  'pkgsExtraHardening',
 ]);
 
 /** How deep resolution follows bindings before it gives up (a chain of aliases in real trees is < 10). */
@@ -109,9 +132,10 @@ export class Resolver {
       }
       if (callers.length > 0) return this.overriddenInput(file, name);
     }
-    const { scope, caller } = via && callOf(via.val)
-      ? { scope: { file: via.file, set: via.set, parents: via.parentSets } as Scope, caller: via }
-      : this.scopeOfPackageFile(file);
+    const { scope, caller } =
+      via && callOf(via.val)
+        ? { scope: { file: via.file, set: via.set, parents: via.parentSets } as Scope, caller: via }
+        : this.scopeOfPackageFile(file);
     const call = caller && callOf(caller.val);
     if (caller && call) {
       const override = call.args.find((a) => a.name === name) ?? call.scope?.find((a) => a.name === name);
@@ -153,7 +177,13 @@ export class Resolver {
     for (const set of [scope.set, ...[...scope.parents].reverse()]) {
       if (!set) continue;
       // `makeExtensible (tools: { llvm = tools.libllvm; })`: the parameter is the set itself.
-      if (set.self === name) return { file: scope.file, span: set.span, set, parents: scope.parents.slice(0, scope.parents.indexOf(set) < 0 ? undefined : scope.parents.indexOf(set)) };
+      if (set.self === name)
+        return {
+          file: scope.file,
+          span: set.span,
+          set,
+          parents: scope.parents.slice(0, scope.parents.indexOf(set) < 0 ? undefined : scope.parents.indexOf(set)),
+        };
       const binding = this.index.bindingIn(set, name);
       if (binding && binding !== exclude) {
         const target = this.resolveBinding(binding);
@@ -204,7 +234,7 @@ export class Resolver {
     this.fresh();
     for (const caller of this.index.callersOf(file)) {
       const call = callOf(caller.val);
-      if (call && [...call.args, ...call.scope ?? []].some((a) => a.name === name)) return true;
+      if (call && [...call.args, ...(call.scope ?? [])].some((a) => a.name === name)) return true;
       for (const set of [caller.set, ...caller.parentSets]) {
         if (this.index.bindingIn(set, name) || set.attrs.some((a) => a.name === name)) return true;
         if (this.selectFromOthers(set, { file: caller.file, set, parents: caller.parentSets }, name)) return true;
@@ -299,8 +329,15 @@ export class Resolver {
         return target;
       }
       case 'set':
-        return this.appliedFile(val, scope, self) ?? this.decoratedPackage(val, scope)
-          ?? { file: scope.file, span: val.span, set: val, parents: scope.set ? [...scope.parents, scope.set] : scope.parents };
+        return (
+          this.appliedFile(val, scope, self) ??
+          this.decoratedPackage(val, scope) ?? {
+            file: scope.file,
+            span: val.span,
+            set: val,
+            parents: scope.set ? [...scope.parents, scope.set] : scope.parents,
+          }
+        );
       case 'inline':
         return { file: scope.file, span: val.drv.span };
 
@@ -335,7 +372,8 @@ export class Resolver {
   select(target: Target, name: string): Target | undefined {
     if (target.global) return this.lookupGlobal(name);
     const decoration = target.decoration?.attrs.find((a) => a.name === name);
-    if (decoration) return this.resolveVal(decoration.val, target.decorationScope!) ?? { file: target.decorationScope!.file, span: decoration.span };
+    if (decoration)
+      return this.resolveVal(decoration.val, target.decorationScope!) ?? { file: target.decorationScope!.file, span: decoration.span };
     const member = this.memberOfFile?.(target.file, name);
     if (member) return member;
     if (target.set) {
@@ -375,7 +413,8 @@ export class Resolver {
     for (const other of set.also) {
       if ((other.k !== 'call' && other.k !== 'inline') || !decorates(set, other)) continue;
       const target = this.resolveVal(other, scope);
-      if (target && !target.set && target.dir === undefined && !target.global) return { ...target, decoration: set, decorationScope: scope };
+      if (target && !target.set && target.dir === undefined && !target.global)
+        return { ...target, decoration: set, decorationScope: scope };
     }
     return undefined;
   }
@@ -399,7 +438,7 @@ export class Resolver {
   /** The domain's `lib` set (lib/default.nix), if it has one. */
   libRoot(): Target | undefined {
     const facts = this.index.files.get('lib/default.nix');
-    if (!facts || facts.value.k !== 'set') return undefined;
+    if (facts?.value.k !== 'set') return undefined;
     return { file: facts.path, span: ZERO_SPAN, set: facts.value, parents: [] };
   }
 }

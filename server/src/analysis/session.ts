@@ -35,7 +35,10 @@ export class DomainSession {
   private universeValue?: Promise<Universe>;
   private wavesValue?: Promise<DomainWaves>;
 
-  constructor(readonly analyzer: Analyzer, readonly options: SessionOptions) {}
+  constructor(
+    readonly analyzer: Analyzer,
+    readonly options: SessionOptions,
+  ) {}
 
   /** Opens the domain rooted at `root` (its name from the manifest, else the folder); indexing is the caller's. */
   static async open(root: string, options: SessionOptions): Promise<DomainSession> {
@@ -65,10 +68,15 @@ export class DomainSession {
 
   /** The other domains (created on first use; nothing is fetched until a name needs it). */
   universe(): Promise<Universe> {
-    this.universeValue ??= this.manifest().then((manifest) => Universe.create(this.analyzer, {
-      log: this.options.stubLog, problem: this.options.problem, fetch: this.options.trusted, manifest,
-      ...(this.options.stubCacheDir ? { cacheDir: this.options.stubCacheDir } : {}),
-    }));
+    this.universeValue ??= this.manifest().then((manifest) =>
+      Universe.create(this.analyzer, {
+        log: this.options.stubLog,
+        problem: this.options.problem,
+        fetch: this.options.trusted,
+        manifest,
+        ...(this.options.stubCacheDir ? { cacheDir: this.options.stubCacheDir } : {}),
+      }),
+    );
     return this.universeValue;
   }
 
@@ -90,7 +98,16 @@ export class DomainSession {
    * index would be wrong, and rebuilt with every file read).
    */
   async prepare(budget: Budget, needs: readonly Need[]): Promise<boolean> {
-    if (this.analyzer.indexing && !(await budget.race(this.analyzer.indexed.then(() => true, () => true)))) return false;
+    if (
+      this.analyzer.indexing &&
+      !(await budget.race(
+        this.analyzer.indexed.then(
+          () => true,
+          () => true,
+        ),
+      ))
+    )
+      return false;
     const parts = needs.filter((n): n is CatalogPart => n !== 'graph');
     if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
     return needs.includes('graph') ? prepareDomainGraph(this.analyzer, budget) : true;
@@ -114,8 +131,10 @@ export class DomainSession {
     const { index } = this.analyzer;
     if (!index.reading) return undefined;
     const read = index.files.size;
-    return `Domain \`${index.domain}\` is still being indexed (${read.toLocaleString('en-US')} of ${(read + index.pendingCount).toLocaleString('en-US')} files read): `
-      + 'this answer may be incomplete; direct dependants, impact and waves follow once it is complete.';
+    return (
+      `Domain \`${index.domain}\` is still being indexed (${read.toLocaleString('en-US')} of ${(read + index.pendingCount).toLocaleString('en-US')} files read): ` +
+      'this answer may be incomplete; direct dependants, impact and waves follow once it is complete.'
+    );
   }
 
   /** Forgets the other domains' lookups (after their stubs were refreshed). */

@@ -6,13 +6,18 @@
 import type { FileFacts } from './facts';
 
 /** A file's facts with their structure hash. */
-export interface ReadFacts { facts: FileFacts; structure: number }
+export interface ReadFacts {
+  facts: FileFacts;
+  structure: number;
+}
 
 /** A hash of what a file defines, ignoring positions and derivation literals (FNV-1a over a canonical walk). */
 export function structureHash(facts: FileFacts): number {
   let hash = 0x811c9dc5;
-  const text = JSON.stringify([facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.imports, facts.large, facts.problem],
-    (key, value) => (key === 'span' || key === 'drv' || key === 'doc' ? undefined : value));
+  const text = JSON.stringify(
+    [facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.imports, facts.large, facts.problem],
+    (key, value) => (key === 'span' || key === 'drv' || key === 'doc' ? undefined : value),
+  );
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);

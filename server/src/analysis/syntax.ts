@@ -7,7 +7,10 @@ export type Span = [number, number, number, number];
 export const ZERO_SPAN: Span = [0, 0, 0, 0];
 
 /** A place in the domain: a domain-relative file and a span in it. */
-export interface Place { file: string; span: Span }
+export interface Place {
+  file: string;
+  span: Span;
+}
 
 const MAX_ATTRPATH = 256;
 
@@ -16,14 +19,6 @@ export function spanOf(node: Node): Span {
   const s = node.startPosition;
   const e = node.endPosition;
   return [s.row, s.column, e.row, e.column];
-}
-
-/** Whether a position lies inside a span (end inclusive, so a cursor right after a name still hits it). */
-export function spanContains(span: Span, line: number, character: number): boolean {
-  if (line < span[0] || line > span[2]) return false;
-  if (line === span[0] && character < span[1]) return false;
-  if (line === span[2] && character > span[3]) return false;
-  return true;
 }
 
 /** Visits nodes depth-first; the callback returns false to skip a node's children. */
@@ -159,7 +154,7 @@ export function docCommentBefore(node: Node, siblings?: (Node | null)[], index?:
   while (previous && previous.type === 'comment' && previous.endPosition.row >= expectRow - 1) {
     lines.unshift(stripComment(previous.text));
     expectRow = previous.startPosition.row;
-    previous = siblings && at > 0 ? siblings[--at] ?? null : siblings ? null : previous.previousSibling;
+    previous = siblings && at > 0 ? (siblings[--at] ?? null) : siblings ? null : previous.previousSibling;
   }
   const text = lines.join('\n').trim();
   return text.length > 0 ? text : undefined;

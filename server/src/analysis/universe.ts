@@ -20,7 +20,11 @@ export interface UniverseOptions {
 }
 
 /** A package of another domain, as its stub describes it. */
-export interface ForeignPackage { domain: string; revision: string; pkg: StubPackage }
+export interface ForeignPackage {
+  domain: string;
+  revision: string;
+  pkg: StubPackage;
+}
 
 /** Where a file of another domain is shown: a file of a local checkout, or a read-only virtual document. */
 export type ForeignLocation =
@@ -47,19 +51,21 @@ export interface DomainMiss {
 export function missingEverywhere(name: string, here: string, misses: readonly DomainMiss[]): string {
   const head = `\`${name}\` names no package in domain \`${here}\``;
   if (misses.length === 0) return `${head}: callPackage cannot fill this input.`;
-  const at = (m: DomainMiss) => (m.revision
-    ? `\`${m.domain}\` at \`${m.revision.slice(0, 12)}\`${m.by === 'flake.lock' ? ' (pinned by flake.lock)' : m.by === 'rev' ? ' (its "rev" in nix-domains.json)' : ''}`
-    : `\`${m.domain}\``);
+  const at = (m: DomainMiss) =>
+    m.revision
+      ? `\`${m.domain}\` at \`${m.revision.slice(0, 12)}\`${m.by === 'flake.lock' ? ' (pinned by flake.lock)' : m.by === 'rev' ? ' (its "rev" in nix-domains.json)' : ''}`
+      : `\`${m.domain}\``;
   const sentences = [`${head} nor in ${misses.map(at).join(', ')}: callPackage cannot fill this input.`];
   for (const m of misses) {
     if (m.unavailable) sentences.push(`${at(m)} could not be read: ${m.unavailable}.`);
     else if (m.packages === 0) {
-      sentences.push(`${at(m)} defines no packages at all: set a newer "rev" for \`${m.domain}\` in nix-domains.json, update the pin, or check \`${m.domain}\` out beside this domain.`);
+      sentences.push(
+        `${at(m)} defines no packages at all: set a newer "rev" for \`${m.domain}\` in nix-domains.json, update the pin, or check \`${m.domain}\` out beside this domain.`,
+      );
     }
   }
   return sentences.join(' ');
 }
-
 
 /**
  * The other domains of the universe, seen from the open one: looked up lazily through their
@@ -70,13 +76,20 @@ export class Universe {
   private readonly misses = new Set<string>();
   private readonly hits = new Map<string, ForeignPackage | undefined>();
 
-  private constructor(readonly analyzer: Analyzer, readonly store: StubStore | undefined) {}
+  private constructor(
+    readonly analyzer: Analyzer,
+    readonly store: StubStore | undefined,
+  ) {}
 
   /** The universe of the domain an analyzer indexes; `fetch: false` (an untrusted workspace) reads local checkouts only. */
   static async create(analyzer: Analyzer, options: UniverseOptions): Promise<Universe> {
     // Untrusted: not even a local checkout is read (that would run git); other domains stay unknown.
     if (options.fetch === false) return new Universe(analyzer, undefined);
-    const base = { log: options.log, ...(options.problem ? { problem: options.problem } : {}), ...(options.cacheDir ? { cache: options.cacheDir } : {}) };
+    const base = {
+      log: options.log,
+      ...(options.problem ? { problem: options.problem } : {}),
+      ...(options.cacheDir ? { cache: options.cacheDir } : {}),
+    };
     try {
       const store = options.manifest
         ? new StubStore({ ...base, workspaceRoot: analyzer.root, domains: options.manifest.domains })
@@ -165,7 +178,9 @@ export class Universe {
    * A maintainer (or team) handle of another domain: the stub's handle index says where its entry
    * is, and only that entry's bytes are read (an HTTP Range request, or the checkout's file).
    */
-  async maintainer(handle: string): Promise<{ domain: string; revision: string; file: string; line: number; character: number; card: string } | undefined> {
+  async maintainer(
+    handle: string,
+  ): Promise<{ domain: string; revision: string; file: string; line: number; character: number; card: string } | undefined> {
     if (!this.store) return undefined;
     for (const domain of this.domains()) {
       const lists = await this.store.maintainers(domain).catch(() => []);
@@ -173,7 +188,9 @@ export class Universe {
         const entry = list.index.get(handle);
         if (!entry) continue;
         const bytes = await this.store.fileRange(domain, list.file, entry.start, entry.end).catch(() => undefined);
-        const card = bytes ? formatEntryHover(parseEntry(bytes.toString('utf8')), list.file.includes('team') ? 'teams' : 'maintainers') : `**${handle}**`;
+        const card = bytes
+          ? formatEntryHover(parseEntry(bytes.toString('utf8')), list.file.includes('team') ? 'teams' : 'maintainers')
+          : `**${handle}**`;
         const revision = (await this.store.root(domain)).revision;
         return { domain, revision, file: list.file, line: entry.line, character: entry.column, card };
       }

@@ -16,12 +16,20 @@ export async function listNixFiles(root: string, useGit = true): Promise<string[
   if (!useGit) return (await walk(root, '')).sort();
   try {
     const { stdout } = await run(
-      'git', ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', '*.nix'],
+      'git',
+      ['-C', root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate', '--', '*.nix'],
       { maxBuffer: 256 * 1024 * 1024 },
     );
     const files = stdout.split('\0').filter((f) => f.length > 0);
     // Deleted but still tracked files are listed by --cached; keep only what exists.
-    const exists = await Promise.all(files.map((f) => fs.stat(path.join(root, f)).then((s) => s.isFile(), () => false)));
+    const exists = await Promise.all(
+      files.map((f) =>
+        fs.stat(path.join(root, f)).then(
+          (s) => s.isFile(),
+          () => false,
+        ),
+      ),
+    );
     return files.filter((_, i) => exists[i]).sort();
   } catch {
     return (await walk(root, '')).sort();

@@ -27,7 +27,7 @@ export async function impactCommand(args: string[]): Promise<number> {
   }
   const analyzer = await openDomain(flags.positional[0] ?? '.');
   const waves = await DomainWaves.create(analyzer);
-  let report;
+  let report: Awaited<ReturnType<typeof branchImpactReport>>;
   try {
     report = await branchImpactReport(analyzer, base, { waves });
   } catch (err) {

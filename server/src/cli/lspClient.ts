@@ -1,16 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, type NotificationType, type ProtocolConnection,
-  type PublishDiagnosticsParams, type RequestType, type RequestType0,
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type NotificationType,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type RequestType,
+  type RequestType0,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { STATUS_NOTIFICATION, STATUS_REQUEST } from '../../../shared/protocol';
 
 /** How long a wait on the server lasts, unless the caller gives its own bound, before it fails saying what did not arrive. */
-export const DEFAULT_WAIT_MS = 60_000;
+const DEFAULT_WAIT_MS = 60_000;
 /** How long the server may take to answer `initialize`: it answers before it does any work. */
-export const DEFAULT_START_MS = 20_000;
+const DEFAULT_START_MS = 20_000;
 /** How long `stop()` waits for the answer to `shutdown` and for the process to exit before it kills the server. */
 const STOP_MS = 10_000;
 
@@ -26,7 +32,11 @@ export interface LspClientOptions {
 }
 
 /** What the server says about itself (`nixDomains/status`), as far as waiting for the index needs it. */
-interface IndexStatus { indexing: unknown; files: number; error?: string }
+interface IndexStatus {
+  indexing: unknown;
+  files: number;
+  error?: string;
+}
 
 type DiagnosticsWaiter = { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void };
 type NotificationWaiter = { method: string; test: (p: unknown) => boolean; resolve: (p: unknown) => void };
@@ -50,7 +60,11 @@ export class LspClient {
   private statusCount = 0;
   private latestStatus?: IndexStatus;
 
-  private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection, readonly waitMs: number) {
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: ProtocolConnection,
+    readonly waitMs: number,
+  ) {
     const onGone = (why: string) => {
       this.gone ??= why;
       for (const listener of [...this.goneListeners]) listener(this.gone);
@@ -84,7 +98,9 @@ export class LspClient {
    * `options.command` starts another program instead (`['/prefix/bin/nix-domains', 'lsp', '--stdio']`).
    */
   static async start(
-    root: string, serverPath = path.join(__dirname, 'server.js'), initializationOptions?: unknown,
+    root: string,
+    serverPath = path.join(__dirname, 'server.js'),
+    initializationOptions?: unknown,
     options: LspClientOptions = {},
   ): Promise<LspClient> {
     const [program, ...args] = options.command ?? [process.execPath, serverPath, '--stdio'];
@@ -100,11 +116,17 @@ export class LspClient {
     connection.listen();
     const rootUri = URI.file(root).toString();
     try {
-      await client.within(connection.sendRequest('initialize', {
-        processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
-        capabilities: { window: { workDoneProgress: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
-        initializationOptions,
-      }), `the answer to initialize from ${serverPath}`, options.startMs ?? DEFAULT_START_MS);
+      await client.within(
+        connection.sendRequest('initialize', {
+          processId: process.pid,
+          rootUri,
+          workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
+          capabilities: { window: { workDoneProgress: true }, textDocument: { hover: { contentFormat: ['markdown'] } } },
+          initializationOptions,
+        }),
+        `the answer to initialize from ${serverPath}`,
+        options.startMs ?? DEFAULT_START_MS,
+      );
     } catch (err) {
       child.kill('SIGKILL');
       connection.dispose();
@@ -152,8 +174,10 @@ export class LspClient {
 
   /** Resolves with the next notification of `method` whose params pass `test`; bounded like every wait. */
   waitForNotification<T>(
-    type: string | NotificationType<T>, test: (params: T) => boolean = () => true,
-    what = `a ${typeof type === 'string' ? type : type.method} notification`, ms = this.waitMs,
+    type: string | NotificationType<T>,
+    test: (params: T) => boolean = () => true,
+    what = `a ${typeof type === 'string' ? type : type.method} notification`,
+    ms = this.waitMs,
   ): Promise<T> {
     const method = typeof type === 'string' ? type : type.method;
     this.listenTo(method);
@@ -176,7 +200,12 @@ export class LspClient {
     while (!(status.indexing === null && (status.files > 0 || status.error))) {
       if (this.statusCount === seen) {
         const last = JSON.stringify(status.indexing ?? status);
-        await this.waitForNotification(STATUS_NOTIFICATION, () => true, `a status from the server while it indexes (the last said ${last})`, ms);
+        await this.waitForNotification(
+          STATUS_NOTIFICATION,
+          () => true,
+          `a status from the server while it indexes (the last said ${last})`,
+          ms,
+        );
       }
       seen = this.statusCount;
       status = this.latestStatus!;
@@ -193,13 +222,23 @@ export class LspClient {
    * Resolves with the diagnostics of a document that pass `test`: the latest published, when
    * they do (so a notification that came before the call is not missed), else the next that do.
    */
-  diagnosticsWhere(uri: string, test: (p: PublishDiagnosticsParams) => boolean, what: string, ms = this.waitMs): Promise<PublishDiagnosticsParams> {
+  diagnosticsWhere(
+    uri: string,
+    test: (p: PublishDiagnosticsParams) => boolean,
+    what: string,
+    ms = this.waitMs,
+  ): Promise<PublishDiagnosticsParams> {
     const latest = this.diagnostics.get(uri);
     if (latest && test(latest)) return Promise.resolve(latest);
     return this.waitForDiagnostics(uri, test, `diagnostics for ${uri} where ${what}`, ms);
   }
 
-  private waitForDiagnostics(uri: string, test: (p: PublishDiagnosticsParams) => boolean, what: string, ms: number): Promise<PublishDiagnosticsParams> {
+  private waitForDiagnostics(
+    uri: string,
+    test: (p: PublishDiagnosticsParams) => boolean,
+    what: string,
+    ms: number,
+  ): Promise<PublishDiagnosticsParams> {
     let waiter: DiagnosticsWaiter | undefined;
     const arrived = new Promise<PublishDiagnosticsParams>((resolve) => {
       waiter = { uri, test, resolve };

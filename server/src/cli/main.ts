@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Analyzer } from '../analysis/analyzer';
+import type { Analyzer } from '../analysis/analyzer';
 import { definitionAcross } from '../analysis/across/definition';
 import { hoverAcross } from '../analysis/across/hover';
 import { referencesAcross } from '../analysis/across/references';
@@ -78,8 +78,14 @@ async function indexCommand(dir: string): Promise<number> {
   await cacheSaved;
   const cacheSavedMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6 - wallMs);
   print({
-    domain: analyzer.index.domain, root: analyzer.root, files: analyzer.index.files.size, packages,
-    filesWithSyntaxErrors: errors, inputs: inputStats(analyzer), wallMs: Math.round(wallMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    domain: analyzer.index.domain,
+    root: analyzer.root,
+    files: analyzer.index.files.size,
+    packages,
+    filesWithSyntaxErrors: errors,
+    inputs: inputStats(analyzer),
+    wallMs: Math.round(wallMs),
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     index: { readyMs: Math.round(readyMs), fromCache, parsed, workers, cacheFile, cacheSavedMs },
     rssMb,
   });
@@ -150,7 +156,8 @@ async function queryCommand(args: string[]): Promise<number> {
   const pos = { line: Number(match[2]) - 1, character: Number(match[3]) - 1 };
   // The same cross-domain answers as the editor's: other domains through their stubs (problems on stderr).
   const session = new DomainSession(analyzer, {
-    trusted: true, stubLog: (message) => process.stderr.write(`nix-domains: ${message}\n`),
+    trusted: true,
+    stubLog: (message) => process.stderr.write(`nix-domains: ${message}\n`),
     problem: (p) => process.stderr.write(`warning: ${p.message}. ${p.hint}\n`),
   });
   const budget = new Budget();
@@ -162,14 +169,18 @@ async function queryCommand(args: string[]): Promise<number> {
     print((await hoverAcross(session, relative, pos, budget)) ?? null);
     return 0;
   }
-  const found = kind === 'definition'
-    ? await definitionAcross(session, relative, pos, budget)
-    : await referencesAcross(session, relative, pos, true, budget);
-  print(found.map((w) => {
-    if (w.kind === 'local') return { file: analyzer.index.absolute(w.place.file), line: w.place.span[0] + 1, column: w.place.span[1] + 1, span: w.place.span };
-    if (w.kind === 'checkout') return { file: w.absolute, line: w.line + 1, column: w.character + 1 };
-    return { domain: w.domain, revision: w.revision, file: w.file, line: w.line + 1, column: w.character + 1 };
-  }));
+  const found =
+    kind === 'definition'
+      ? await definitionAcross(session, relative, pos, budget)
+      : await referencesAcross(session, relative, pos, true, budget);
+  print(
+    found.map((w) => {
+      if (w.kind === 'local')
+        return { file: analyzer.index.absolute(w.place.file), line: w.place.span[0] + 1, column: w.place.span[1] + 1, span: w.place.span };
+      if (w.kind === 'checkout') return { file: w.absolute, line: w.line + 1, column: w.character + 1 };
+      return { domain: w.domain, revision: w.revision, file: w.file, line: w.line + 1, column: w.character + 1 };
+    }),
+  );
   return 0;
 }
 
@@ -192,10 +203,13 @@ if (require.main === module) {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  main(process.argv.slice(2)).then((code) => {
-    if (code >= 0) process.exitCode = code;
-  }, (err) => {
-    process.stderr.write(`nix-domains: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`nix-domains: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

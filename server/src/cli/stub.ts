@@ -12,7 +12,10 @@ const USAGE = `usage: nix-domains stub [DIR] (--out OUT | --publish REMOTE[#REF]
   --allow-dirty            with uncommitted .nix changes, write <commit>-dirty instead of refusing
 `;
 
-interface Io { out: (text: string) => void; err: (text: string) => void }
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
 
 /** `nix-domains stub`: writes the stub of the domain in DIR into OUT and/or publishes it on a git ref; returns the exit code. */
 export async function stubCommand(
@@ -58,15 +61,26 @@ export async function stubCommand(
     await analyzer.indexAll();
     const prepared = await prepareStub(analyzer, { revision, allowDirty });
     const written = out === undefined ? undefined : await writeStub(path.resolve(out), prepared);
-    const published = target && await publishStub(prepared, target, { log: (message) => io.err(`nix-domains stub: ${message}\n`) });
+    const published = target && (await publishStub(prepared, target, { log: (message) => io.err(`nix-domains stub: ${message}\n`) }));
     const { stub } = prepared;
     const sizes = stub.root.shards.map((s) => s.size);
-    io.out(`${JSON.stringify({
-      domain: prepared.domain, revision: prepared.revision, ...(written ? { folder: written.folder } : {}), packages: stub.root.packages,
-      shards: sizes.length, rootBytes: stub.files.get('root.json')!.byteLength, largestShardBytes: Math.max(0, ...sizes),
-      stubBytes: [...stub.files.values()].reduce((total, bytes) => total + bytes.byteLength, 0),
-      ...(published ? { published } : {}),
-    }, null, 2)}\n`);
+    io.out(
+      `${JSON.stringify(
+        {
+          domain: prepared.domain,
+          revision: prepared.revision,
+          ...(written ? { folder: written.folder } : {}),
+          packages: stub.root.packages,
+          shards: sizes.length,
+          rootBytes: stub.files.get('root.json')!.byteLength,
+          largestShardBytes: Math.max(0, ...sizes),
+          stubBytes: [...stub.files.values()].reduce((total, bytes) => total + bytes.byteLength, 0),
+          ...(published ? { published } : {}),
+        },
+        null,
+        2,
+      )}\n`,
+    );
     return 0;
   } catch (err) {
     io.err(`nix-domains stub: ${(err as Error).message}\n`);

@@ -1,6 +1,13 @@
 import { URI } from 'vscode-uri';
 import {
-  CompletionItemKind, DiagnosticSeverity, SymbolKind, type CompletionItem, type Diagnostic, type DocumentSymbol, type Location, type Range,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  SymbolKind,
+  type CompletionItem,
+  type Diagnostic,
+  type DocumentSymbol,
+  type Location,
+  type Range,
 } from 'vscode-languageserver';
 import type { ImpactAnswer } from '../analysis/across/impact';
 import type { Where } from '../analysis/across/where';
@@ -18,7 +25,7 @@ export function toRange(span: Span): Range {
 }
 
 /** LSP location of a place in a domain. */
-export function toLocation(analyzer: Analyzer, place: Place): Location {
+function toLocation(analyzer: Analyzer, place: Place): Location {
   return { uri: fileUri(analyzer, place.file), range: toRange(place.span) };
 }
 
@@ -48,8 +55,11 @@ export function whereToLocation(analyzer: Analyzer, where: Where): Location {
 }
 
 /** The LSP location of a package of another domain: a checkout file, or a read-only virtual document. */
-export function foreignLocation(location: ForeignLocation): Location {
-  const range = { start: { line: location.line, character: location.character }, end: { line: location.line, character: location.character } };
+function foreignLocation(location: ForeignLocation): Location {
+  const range = {
+    start: { line: location.line, character: location.character },
+    end: { line: location.line, character: location.character },
+  };
   if (location.kind === 'checkout') return { uri: URI.file(location.absolute).toString(), range };
   const uri = URI.from({ scheme: FOREIGN_SCHEME, path: `/${location.domain}/${location.revision}/${location.file}` }).toString();
   return { uri, range };
@@ -69,15 +79,22 @@ export function toImpactList(analyzer: Analyzer, answer: ImpactAnswer): ImpactLi
   return {
     title: answer.title,
     groups: answer.groups.map((g) => ({
-      domain: g.domain, count: g.count,
-      items: g.items.map((item) => (item.place
-        ? { label: item.label, uri: URI.file(analyzer.index.absolute(item.place.file)).toString(), line: item.place.span[0] }
-        : { label: item.label })),
+      domain: g.domain,
+      count: g.count,
+      items: g.items.map((item) =>
+        item.place
+          ? { label: item.label, uri: URI.file(analyzer.index.absolute(item.place.file)).toString(), line: item.place.span[0] }
+          : { label: item.label },
+      ),
     })),
   };
 }
 
-const SEVERITIES = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, information: DiagnosticSeverity.Information } as const;
+const SEVERITIES = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+} as const;
 
 /** An LSP diagnostic. */
 export function toDiagnostic(d: OurDiagnostic): Diagnostic {
@@ -85,24 +102,34 @@ export function toDiagnostic(d: OurDiagnostic): Diagnostic {
 }
 
 export const SYMBOL_KINDS: Record<OurKind, SymbolKind> = {
-  package: SymbolKind.Package, function: SymbolKind.Function, set: SymbolKind.Object, variable: SymbolKind.Variable, input: SymbolKind.TypeParameter,
+  package: SymbolKind.Package,
+  function: SymbolKind.Function,
+  set: SymbolKind.Object,
+  variable: SymbolKind.Variable,
+  input: SymbolKind.TypeParameter,
 };
 
 /** An LSP document symbol, with its children. */
 export function toDocumentSymbol(item: DocumentSymbolItem): DocumentSymbol {
   return {
-    name: item.name || '""', kind: SYMBOL_KINDS[item.kind], range: toRange(item.span), selectionRange: toRange(item.selection),
+    name: item.name || '""',
+    kind: SYMBOL_KINDS[item.kind],
+    range: toRange(item.span),
+    selectionRange: toRange(item.selection),
     children: item.children.map(toDocumentSymbol),
   };
 }
 
 const COMPLETION_KINDS = {
-  package: CompletionItemKind.Module, function: CompletionItemKind.Function, set: CompletionItemKind.Struct,
-  variable: CompletionItemKind.Variable, input: CompletionItemKind.Variable, maintainer: CompletionItemKind.Reference,
+  package: CompletionItemKind.Module,
+  function: CompletionItemKind.Function,
+  set: CompletionItemKind.Struct,
+  variable: CompletionItemKind.Variable,
+  input: CompletionItemKind.Variable,
+  maintainer: CompletionItemKind.Reference,
 } as const;
 
 /** An LSP completion item; one from another domain says which. */
 export function toCompletionItem(item: CompletionAnswerItem): CompletionItem {
   return { label: item.label, kind: COMPLETION_KINDS[item.kind], ...(item.domain ? { detail: `from ${item.domain}` } : {}) };
 }
-

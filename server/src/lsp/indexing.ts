@@ -35,8 +35,10 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     progress?.begin('Indexing Nix domain', 0, analyzer.index.domain, false);
     void analyzer.ready.then(() => {
       if (!analyzer.indexing) return;
-      connection.console.info(`Domain ${analyzer.index.domain}: the files read first are in after ${Date.now() - started} ms `
-        + `(${analyzer.index.files.size} of ${analyzer.index.files.size + analyzer.index.pendingCount}); answering from the partial index until the rest is read`);
+      connection.console.info(
+        `Domain ${analyzer.index.domain}: the files read first are in after ${Date.now() - started} ms ` +
+          `(${analyzer.index.files.size} of ${analyzer.index.files.size + analyzer.index.pendingCount}); answering from the partial index until the rest is read`,
+      );
     });
     await indexing;
     progress?.done();
@@ -47,11 +49,14 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     if (process.env.NIX_DOMAINS_WARMUP !== '0') void warmUp(connection, session, hooks);
     else hooks.setStatus(readyStatus(session, hooks.status()));
   });
-  return Promise.all(jobs).then(() => undefined, (err) => {
-    const message = err instanceof Error ? err.message : String(err);
-    connection.console.error(`Indexing failed: ${err instanceof Error ? err.stack : message}`);
-    hooks.setStatus({ ...hooks.status(), indexing: null, error: `Indexing failed: ${message}` });
-  });
+  return Promise.all(jobs).then(
+    () => undefined,
+    (err) => {
+      const message = err instanceof Error ? err.message : String(err);
+      connection.console.error(`Indexing failed: ${err instanceof Error ? err.stack : message}`);
+      hooks.setStatus({ ...hooks.status(), indexing: null, error: `Indexing failed: ${message}` });
+    },
+  );
 }
 
 /** The status once a domain is indexed (the package count is filled in once the catalog is built). */
@@ -73,7 +78,9 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
     // not by the first hover; only on a graph that is ready (an edit meanwhile would rebuild it at once).
     const settings = await session.impactSettings();
     if (await session.prepare(budget, ['packages', 'graph'])) RebuildModel.of(analyzer, settings);
-    connection.console.info(`Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph and the rebuild model ready in ${Date.now() - started} ms`);
+    connection.console.info(
+      `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph and the rebuild model ready in ${Date.now() - started} ms`,
+    );
   } catch (err) {
     connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);
   }

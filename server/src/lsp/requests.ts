@@ -20,7 +20,10 @@ export function pacing(): { sliceMs: number; pauseMs: number } {
  * A failure is logged and answered with the fallback; the server keeps answering.
  */
 export class RequestRunner {
-  constructor(private readonly connection: Connection, private readonly timeoutMs: () => number) {}
+  constructor(
+    private readonly connection: Connection,
+    private readonly timeoutMs: () => number,
+  ) {}
 
   /** A budget for work outside a request (diagnostics, warm-up): no deadline unless given. */
   budget(token?: CancellationToken, timeoutMs?: number): Budget {
@@ -40,7 +43,9 @@ export class RequestRunner {
     }
     if (budget.cut === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
     if (budget.cut) {
-      this.connection.console.warn(`${what} was cut after ${Math.round(performance.now() - started)} ms (${budget.cut}): answered with what it had found`);
+      this.connection.console.warn(
+        `${what} was cut after ${Math.round(performance.now() - started)} ms (${budget.cut}): answered with what it had found`,
+      );
     }
     return answer;
   }

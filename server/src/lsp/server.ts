@@ -1,5 +1,10 @@
 import {
-  TextDocumentSyncKind, TextDocuments, type CodeLens, type Connection, type InitializeParams, type ServerCapabilities,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeLens,
+  type Connection,
+  type InitializeParams,
+  type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
@@ -20,12 +25,35 @@ import type { Problem } from '../analysis/problems';
 import { DomainSession } from '../analysis/session';
 import { renderWavePlan } from '../analysis/waves';
 import {
-  CLEAR_STUB_CACHE_REQUEST, COMMANDS, DEFAULT_SETTINGS, FOREIGN_SCHEME, FILE_CONTENT_REQUEST, FILE_IMPACT_REQUEST, PROBLEM_NOTIFICATION, REFRESH_STUBS_REQUEST,
-  STATUS_NOTIFICATION, STATUS_REQUEST, WAVE_PLAN_REQUEST, type FileContentParams, type FileImpactParams, type ServerStatus,
-  type InitializationOptions, SHOW_WAVE_PLAN_COMMAND, type Settings, type WavePlanParams,
+  CLEAR_STUB_CACHE_REQUEST,
+  COMMANDS,
+  DEFAULT_SETTINGS,
+  FOREIGN_SCHEME,
+  FILE_CONTENT_REQUEST,
+  FILE_IMPACT_REQUEST,
+  PROBLEM_NOTIFICATION,
+  REFRESH_STUBS_REQUEST,
+  STATUS_NOTIFICATION,
+  STATUS_REQUEST,
+  WAVE_PLAN_REQUEST,
+  type FileContentParams,
+  type FileImpactParams,
+  type ServerStatus,
+  type InitializationOptions,
+  SHOW_WAVE_PLAN_COMMAND,
+  type Settings,
+  type WavePlanParams,
 } from '../../../shared/protocol';
 import {
-  parseForeignUri, SYMBOL_KINDS, toCompletionItem, toDiagnostic, toDocumentSymbol, toImpactList, toRange, uriToPath, whereToLocation,
+  parseForeignUri,
+  SYMBOL_KINDS,
+  toCompletionItem,
+  toDiagnostic,
+  toDocumentSymbol,
+  toImpactList,
+  toRange,
+  uriToPath,
+  whereToLocation,
 } from './convert';
 import { RequestRunner } from './requests';
 import { startIndexing } from './indexing';
@@ -57,7 +85,10 @@ export class NixDomainsServer {
   /** The client runs `command:` links in hovers (the VS Code extension does). */
   private commandLinks = false;
 
-  private constructor(private readonly connection: Connection, private readonly roots: string[]) {
+  private constructor(
+    private readonly connection: Connection,
+    private readonly roots: string[],
+  ) {
     this.requests = new RequestRunner(connection, () => this.settings.requestTimeoutMs);
   }
 
@@ -108,67 +139,94 @@ export class NixDomainsServer {
     });
     c.onDidChangeWatchedFiles((change) => void this.onWatchedFiles(change.changes.map((ch) => ch.uri)));
 
-    c.onDefinition((p, token) => run.run('definition', token, null, async (budget) => {
-      const at = await this.at(p.textDocument.uri);
-      if (!at) return null;
-      const found = await definitionAcross(at.session, at.file, p.position, budget);
-      const note = at.session.indexingNote();
-      if (note) c.console.info(`definition at ${at.file}:${p.position.line + 1}:${p.position.character + 1}: ${note}`);
-      return found.map((w) => whereToLocation(at.session.analyzer, w));
-    }));
-    c.onHover((p, token) => run.run('hover', token, null, async (budget) => {
-      const at = await this.at(p.textDocument.uri);
-      const answer = at && (await hoverAcross(at.session, at.file, p.position, budget));
-      return answer ? { contents: { kind: 'markdown' as const, value: answer.markdown }, range: toRange(answer.span) } : null;
-    }));
-    c.onReferences((p, token) => run.run('references', token, null, async (budget) => {
-      const at = await this.at(p.textDocument.uri);
-      const found = at && (await referencesAcross(at.session, at.file, p.position, p.context.includeDeclaration, budget));
-      return found ? found.map((w) => whereToLocation(at.session.analyzer, w)) : null;
-    }));
-    c.onDocumentSymbol((p, token) => run.run('document symbols', token, null, async () => {
-      const at = await this.at(p.textDocument.uri);
-      // A file that cannot be read as Nix (binary, gone) has no outline: null, where an empty file has [].
-      const symbols = at && (await at.session.analyzer.withDocument(at.file, documentSymbols));
-      return symbols ? symbols.map(toDocumentSymbol) : null;
-    }));
-    c.onWorkspaceSymbol((p, token) => run.run('workspace symbols', token, [], async (budget) => {
-      const out = [];
-      for (const pending of this.sessions.values()) {
-        const session = await pending;
-        for (const s of await workspaceSymbolsAcross(session, p.query, budget)) {
-          out.push({ name: s.name, kind: SYMBOL_KINDS[s.kind], location: whereToLocation(session.analyzer, s.where), containerName: s.container });
+    c.onDefinition((p, token) =>
+      run.run('definition', token, null, async (budget) => {
+        const at = await this.at(p.textDocument.uri);
+        if (!at) return null;
+        const found = await definitionAcross(at.session, at.file, p.position, budget);
+        const note = at.session.indexingNote();
+        if (note) c.console.info(`definition at ${at.file}:${p.position.line + 1}:${p.position.character + 1}: ${note}`);
+        return found.map((w) => whereToLocation(at.session.analyzer, w));
+      }),
+    );
+    c.onHover((p, token) =>
+      run.run('hover', token, null, async (budget) => {
+        const at = await this.at(p.textDocument.uri);
+        const answer = at && (await hoverAcross(at.session, at.file, p.position, budget));
+        return answer ? { contents: { kind: 'markdown' as const, value: answer.markdown }, range: toRange(answer.span) } : null;
+      }),
+    );
+    c.onReferences((p, token) =>
+      run.run('references', token, null, async (budget) => {
+        const at = await this.at(p.textDocument.uri);
+        const found = at && (await referencesAcross(at.session, at.file, p.position, p.context.includeDeclaration, budget));
+        return found ? found.map((w) => whereToLocation(at.session.analyzer, w)) : null;
+      }),
+    );
+    c.onDocumentSymbol((p, token) =>
+      run.run('document symbols', token, null, async () => {
+        const at = await this.at(p.textDocument.uri);
+        // A file that cannot be read as Nix (binary, gone) has no outline: null, where an empty file has [].
+        const symbols = at && (await at.session.analyzer.withDocument(at.file, documentSymbols));
+        return symbols ? symbols.map(toDocumentSymbol) : null;
+      }),
+    );
+    c.onWorkspaceSymbol((p, token) =>
+      run.run('workspace symbols', token, [], async (budget) => {
+        const out = [];
+        for (const pending of this.sessions.values()) {
+          const session = await pending;
+          for (const s of await workspaceSymbolsAcross(session, p.query, budget)) {
+            out.push({
+              name: s.name,
+              kind: SYMBOL_KINDS[s.kind],
+              location: whereToLocation(session.analyzer, s.where),
+              containerName: s.container,
+            });
+          }
         }
-      }
-      return out;
-    }));
-    c.onCompletion((p, token) => run.run('completion', token, null, async (budget) => {
-      const at = await this.at(p.textDocument.uri);
-      const answer = at && (await completionAcross(at.session, at.file, p.position, budget));
-      return answer ? { isIncomplete: answer.isIncomplete, items: answer.items.map(toCompletionItem) } : null;
-    }));
-    c.onCodeLens((p, token) => run.run('code lens', token, null, async (budget) => {
-      const at = await this.at(p.textDocument.uri);
-      if (!at || !(await at.session.prepare(budget, ['packages']))) return null;
-      const sites = await at.session.analyzer.withDocument(at.file, (doc) => impactSites(at.session.analyzer, doc));
-      return (sites ?? []).slice(0, MAX_LENSES).map((site): CodeLens => ({
-        range: toRange(site.span), data: { uri: p.textDocument.uri, attr: site.package.attrPath, file: site.package.target.file },
-      }));
-    }));
-    c.onCodeLensResolve((lens, token) => run.run('code lens resolve', token, lens, async (budget) => {
-      const data = lens.data as { uri: string; attr: string };
-      const at = await this.at(data.uri);
-      const answer = at && (await impactAcross(at.session, (pkgs) => pkgs.find((p) => p.attrPath === data.attr), budget));
-      lens.command = at && answer
-        ? { title: answer.title, command: COMMANDS.showImpact, arguments: [toImpactList(at.session.analyzer, answer)] }
-        : { title: budget.cut ? 'rebuild impact: still computing, try again' : 'rebuild impact unavailable', command: '' };
-      return lens;
-    }));
-    c.onRequest(FILE_IMPACT_REQUEST, (p: FileImpactParams, token) => run.run('file impact', token, null, async (budget) => {
-      const at = await this.at(p.uri);
-      const answer = at && (await impactAcross(at.session, () => at.session.analyzer.catalog.packagesInFile(at.file)[0], budget));
-      return at && answer ? toImpactList(at.session.analyzer, answer) : null;
-    }));
+        return out;
+      }),
+    );
+    c.onCompletion((p, token) =>
+      run.run('completion', token, null, async (budget) => {
+        const at = await this.at(p.textDocument.uri);
+        const answer = at && (await completionAcross(at.session, at.file, p.position, budget));
+        return answer ? { isIncomplete: answer.isIncomplete, items: answer.items.map(toCompletionItem) } : null;
+      }),
+    );
+    c.onCodeLens((p, token) =>
+      run.run('code lens', token, null, async (budget) => {
+        const at = await this.at(p.textDocument.uri);
+        if (!at || !(await at.session.prepare(budget, ['packages']))) return null;
+        const sites = await at.session.analyzer.withDocument(at.file, (doc) => impactSites(at.session.analyzer, doc));
+        return (sites ?? []).slice(0, MAX_LENSES).map(
+          (site): CodeLens => ({
+            range: toRange(site.span),
+            data: { uri: p.textDocument.uri, attr: site.package.attrPath, file: site.package.target.file },
+          }),
+        );
+      }),
+    );
+    c.onCodeLensResolve((lens, token) =>
+      run.run('code lens resolve', token, lens, async (budget) => {
+        const data = lens.data as { uri: string; attr: string };
+        const at = await this.at(data.uri);
+        const answer = at && (await impactAcross(at.session, (pkgs) => pkgs.find((p) => p.attrPath === data.attr), budget));
+        lens.command =
+          at && answer
+            ? { title: answer.title, command: COMMANDS.showImpact, arguments: [toImpactList(at.session.analyzer, answer)] }
+            : { title: budget.cut ? 'rebuild impact: still computing, try again' : 'rebuild impact unavailable', command: '' };
+        return lens;
+      }),
+    );
+    c.onRequest(FILE_IMPACT_REQUEST, (p: FileImpactParams, token) =>
+      run.run('file impact', token, null, async (budget) => {
+        const at = await this.at(p.uri);
+        const answer = at && (await impactAcross(at.session, () => at.session.analyzer.catalog.packagesInFile(at.file)[0], budget));
+        return at && answer ? toImpactList(at.session.analyzer, answer) : null;
+      }),
+    );
     c.onRequest(STATUS_REQUEST, () => this.status);
     c.onRequest(FILE_CONTENT_REQUEST, (p: FileContentParams) => this.fileContent(p.uri));
     c.onRequest(REFRESH_STUBS_REQUEST, () => this.refreshStubs());
@@ -218,19 +276,26 @@ export class NixDomainsServer {
       const file = path.join(root, MANIFEST_FILE);
       const found = await manifestFileDiagnostics(file);
       for (const d of found) this.connection.console.warn(`${file}:${d.span[0] + 1}: ${d.message}`);
-      await this.connection.sendDiagnostics({ uri: URI.file(file).toString(), diagnostics: found.map((d) => toDiagnostic({ ...d, severity: 'error' })) });
+      await this.connection.sendDiagnostics({
+        uri: URI.file(file).toString(),
+        diagnostics: found.map((d) => toDiagnostic({ ...d, severity: 'error' })),
+      });
     }
   }
 
   /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
   private startIndexing(): void {
-    this.indexed = startIndexing(this.connection, this.roots.map((root) => this.sessionForRoot(root)), {
-      setStatus: (status) => this.setStatus(status),
-      status: () => this.status,
-      indexedOne: () => {
-        for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
+    this.indexed = startIndexing(
+      this.connection,
+      this.roots.map((root) => this.sessionForRoot(root)),
+      {
+        setStatus: (status) => this.setStatus(status),
+        status: () => this.status,
+        indexedOne: () => {
+          for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
+        },
       },
-    });
+    );
   }
 
   private setStatus(status: ServerStatus): void {
@@ -270,16 +335,18 @@ export class NixDomainsServer {
     if (!located) return undefined;
     const open = this.documents.get(uri);
     const { analyzer } = located.session;
-    if (open && analyzer.openDocumentFor(located.file)?.version !== open.version) analyzer.openDocument(located.file, open.getText(), open.version);
+    if (open && analyzer.openDocumentFor(located.file)?.version !== open.version)
+      analyzer.openDocument(located.file, open.getText(), open.version);
     return located;
   }
 
   private async locate(uri: string): Promise<{ session: DomainSession; file: string } | undefined> {
     const fsPath = uriToPath(uri);
     if (!fsPath) return undefined;
-    const root = [...this.roots, ...this.sessions.keys()]
-      .filter((r) => !path.relative(r, fsPath).startsWith('..'))
-      .sort((a, b) => b.length - a.length)[0] ?? path.dirname(fsPath);
+    const root =
+      [...this.roots, ...this.sessions.keys()]
+        .filter((r) => !path.relative(r, fsPath).startsWith('..'))
+        .sort((a, b) => b.length - a.length)[0] ?? path.dirname(fsPath);
     const session = await this.sessionForRoot(root);
     const file = session.analyzer.index.relative(fsPath);
     return file === undefined ? undefined : { session, file };
@@ -322,11 +389,12 @@ export class NixDomainsServer {
     }
     // A moved flake.lock pins other domains at other revisions: forget what was looked up in them;
     // the store reads the lock again and loads the stub of the new pin on the next lookup.
-    if (uris.some((uri) => uri.endsWith('/flake.lock'))) for (const session of await Promise.all(this.sessions.values())) await session.forgetOtherDomains();
+    if (uris.some((uri) => uri.endsWith('/flake.lock')))
+      for (const session of await Promise.all(this.sessions.values())) await session.forgetOtherDomains();
     for (const uri of uris) {
       if (this.documents.get(uri)) continue; // the buffer wins over the disk
       const located = await this.locate(uri);
-      if (located && located.file.endsWith('.nix')) await located.session.analyzer.indexFileFromDisk(located.file);
+      if (located?.file.endsWith('.nix')) await located.session.analyzer.indexFileFromDisk(located.file);
     }
     for (const doc of this.documents.all()) this.scheduleDiagnostics(doc.uri);
   }
@@ -336,17 +404,22 @@ export class NixDomainsServer {
     if (this.told.has(problem.message)) return;
     this.told.add(problem.message);
     void this.connection.sendNotification(PROBLEM_NOTIFICATION, {
-      message: problem.message, hint: problem.hint, ...(problem.domain ? { domain: problem.domain } : {}),
+      message: problem.message,
+      hint: problem.hint,
+      ...(problem.domain ? { domain: problem.domain } : {}),
     });
   }
 
   /** Publishes diagnostics shortly after the last change, so typing does not recompute them per keystroke. */
   private scheduleDiagnostics(uri: string): void {
     clearTimeout(this.pendingDiagnostics.get(uri));
-    this.pendingDiagnostics.set(uri, setTimeout(() => {
-      this.pendingDiagnostics.delete(uri);
-      void this.publishDiagnostics(uri);
-    }, 150));
+    this.pendingDiagnostics.set(
+      uri,
+      setTimeout(() => {
+        this.pendingDiagnostics.delete(uri);
+        void this.publishDiagnostics(uri);
+      }, 150),
+    );
   }
 
   private async publishDiagnostics(uri: string): Promise<void> {
@@ -354,7 +427,12 @@ export class NixDomainsServer {
     if (!located) return;
     try {
       const options = { unknownInputs: this.settings.diagnostics.unknownInputs, edited: this.edited.has(uri) };
-      const found = await diagnosticsAcross(located.session, located.file, options, this.requests.budget(undefined, this.settings.requestTimeoutMs));
+      const found = await diagnosticsAcross(
+        located.session,
+        located.file,
+        options,
+        this.requests.budget(undefined, this.settings.requestTimeoutMs),
+      );
       void this.refreshWaveStatus(located.session);
       await this.connection.sendDiagnostics({ uri, diagnostics: found.map(toDiagnostic) });
     } catch (err) {

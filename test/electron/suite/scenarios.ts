@@ -44,8 +44,12 @@ async function hoverText(file: string, p: { line: number; col: number }): Promis
 /** Polls the hover until it matches `expect`: the server answers once it has indexed the domain. */
 async function waitForHover(file: string, p: { line: number; col: number }, expect: RegExp): Promise<string> {
   let seen = '';
-  return waitUntil(`the hover at ${file}:${p.line}:${p.col} matches ${expect}`, timeoutMs,
-    async () => (expect.test((seen = await hoverText(file, p))) ? seen : false), () => JSON.stringify(seen));
+  return waitUntil(
+    `the hover at ${file}:${p.line}:${p.col} matches ${expect}`,
+    timeoutMs,
+    async () => (expect.test((seen = await hoverText(file, p))) ? seen : false),
+    () => JSON.stringify(seen),
+  );
 }
 
 async function api(): Promise<NixDomainsApi> {
@@ -79,8 +83,12 @@ export const scenarios: Scenario[] = [
     async run() {
       const extension = await api();
       let seen = '';
-      await waitUntil('the status bar reads core · Wave1.3 · in progress', timeoutMs,
-        async () => /^\$\(package\) core · Wave1\.3 · in progress$/.test((seen = extension.statusText())), () => seen);
+      await waitUntil(
+        'the status bar reads core · Wave1.3 · in progress',
+        timeoutMs,
+        async () => /^\$\(package\) core · Wave1\.3 · in progress$/.test((seen = extension.statusText())),
+        () => seen,
+      );
     },
   },
   {
@@ -88,11 +96,16 @@ export const scenarios: Scenario[] = [
     async run() {
       let seen: string[] = [];
       // The second argument resolves up to that many lenses: ours get their title when resolved.
-      await waitUntil('a code lens reads "rebuilds N packages"', timeoutMs, async () => {
-        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uriOf(files.numpy), 10);
-        seen = (lenses ?? []).map((l) => l.command?.title ?? '');
-        return seen.some((t) => /rebuilds \d+ packages?/.test(t));
-      }, () => JSON.stringify(seen));
+      await waitUntil(
+        'a code lens reads "rebuilds N packages"',
+        timeoutMs,
+        async () => {
+          const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uriOf(files.numpy), 10);
+          seen = (lenses ?? []).map((l) => l.command?.title ?? '');
+          return seen.some((t) => /rebuilds \d+ packages?/.test(t));
+        },
+        () => JSON.stringify(seen),
+      );
     },
   },
   {
@@ -107,16 +120,16 @@ export const scenarios: Scenario[] = [
     name: 'go to definition on an alias (python) lands where the interpreter is built',
     async run() {
       const results = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
-        'vscode.executeDefinitionProvider', uriOf(files.numpy), position(at.pythonInput));
+        'vscode.executeDefinitionProvider',
+        uriOf(files.numpy),
+        position(at.pythonInput),
+      );
       assert.equal(results?.length, 1, JSON.stringify(results));
       const [result] = results;
       const uri = 'targetUri' in result ? result.targetUri : result.uri;
       const range = 'targetUri' in result ? (result.targetSelectionRange ?? result.targetRange) : result.range;
       assert.equal(uri.fsPath, uriOf(files.cpython).fsPath);
-      assert.deepEqual(
-        { line: range.start.line + 1, col: range.start.character + 1 },
-        at.pythonDefinition,
-      );
+      assert.deepEqual({ line: range.start.line + 1, col: range.start.character + 1 }, at.pythonDefinition);
     },
   },
   {
@@ -124,9 +137,12 @@ export const scenarios: Scenario[] = [
     async run() {
       await open(files.hello);
       const uri = uriOf(files.hello);
-      const diagnostic = await waitUntil('a diagnostic names libfrobnicate', timeoutMs, async () =>
-        vscode.languages.getDiagnostics(uri).find((d) => /libfrobnicate/.test(d.message)) ?? false,
-      () => JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message)));
+      const diagnostic = await waitUntil(
+        'a diagnostic names libfrobnicate',
+        timeoutMs,
+        async () => vscode.languages.getDiagnostics(uri).find((d) => /libfrobnicate/.test(d.message)) ?? false,
+        () => JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => d.message)),
+      );
       assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning);
       assert.match(diagnostic.message, /names no package (known )?in domain .core./);
       assert.deepEqual({ line: diagnostic.range.start.line + 1, col: diagnostic.range.start.character + 1 }, at.unknownInput);
@@ -136,9 +152,13 @@ export const scenarios: Scenario[] = [
     name: '"Nix Domains: Show Wave Plan" opens the plan',
     async run() {
       await vscode.commands.executeCommand('nixDomains.showWavePlan');
-      const plan = await waitUntil('a wave plan document is open', timeoutMs, async () =>
-        vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Wave plan')) ?? false,
-      () => vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', '));
+      const plan = await waitUntil(
+        'a wave plan document is open',
+        timeoutMs,
+        async () =>
+          vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Wave plan')) ?? false,
+        () => vscode.workspace.textDocuments.map((d) => d.uri.toString()).join(', '),
+      );
       assert.match(plan.getText(), /Major wave 1/);
       assert.match(plan.getText(), /WIP-Wave1\.3/);
     },

@@ -17,7 +17,12 @@ export interface DiagnosticsOptions {
  * Nothing that depends on the whole domain is reported before the domain is indexed: an input may
  * look unknown only because its definition is not read yet.
  */
-export async function diagnosticsAcross(session: DomainSession, file: string, options: DiagnosticsOptions, budget: Budget): Promise<Diagnostic[]> {
+export async function diagnosticsAcross(
+  session: DomainSession,
+  file: string,
+  options: DiagnosticsOptions,
+  budget: Budget,
+): Promise<Diagnostic[]> {
   const { analyzer } = session;
   const indexed = analyzer.isIndexed;
   const found = diagnostics(analyzer, file, { unknownInputs: options.unknownInputs && indexed });
@@ -49,10 +54,17 @@ async function unknownHandlesElsewhere(session: DomainSession, file: string, bud
   const universe = await session.universe();
   const known = await budget.race(universe.handles());
   if (!known) return [];
-  return named.filter((m) => !known.has(m.handle)).map((m) => ({
-    span: m.span, severity: 'warning' as const, code: 'unknown-maintainer',
-    message: `\`${m.handle}\` is in no maintainers list of ${universe.domains().map((d) => `\`${d}\``).join(', ')}.`,
-  }));
+  return named
+    .filter((m) => !known.has(m.handle))
+    .map((m) => ({
+      span: m.span,
+      severity: 'warning' as const,
+      code: 'unknown-maintainer',
+      message: `\`${m.handle}\` is in no maintainers list of ${universe
+        .domains()
+        .map((d) => `\`${d}\``)
+        .join(', ')}.`,
+    }));
 }
 
 /** A file whose package the checked-out WIP wave has frozen gets a warning on its derivation. */

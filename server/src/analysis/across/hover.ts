@@ -7,10 +7,14 @@ import { foreignCard, missingEverywhere } from '../universe';
 import { impactTitleAcross } from './impact';
 
 /** A hover: markdown and the span it is about. */
-export interface HoverAnswer { markdown: string; span: Span }
+export interface HoverAnswer {
+  markdown: string;
+  span: Span;
+}
 
 /** Shown in the Waves section of an untrusted workspace. */
-const WAVES_UNTRUSTED = '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.';
+const WAVES_UNTRUSTED =
+  '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.';
 
 /**
  * Hover across the universe: this domain's card (with the impact figure and the Waves section for
@@ -63,5 +67,8 @@ export async function hoverAcross(session: DomainSession, file: string, pos: Pos
   // Found nowhere: say where it was looked for (a pin older than the other domain's packages is the usual reason).
   const misses = universe.domains().length > 0 && !budget.cut ? await budget.race(universe.whyMissing()) : undefined;
   if (!misses?.length) return undefined;
-  return { markdown: `**${here.foreign.name}**\n\n${missingEverywhere(here.foreign.name, analyzer.index.domain, misses)}`, span: here.foreign.span };
+  return {
+    markdown: `**${here.foreign.name}**\n\n${missingEverywhere(here.foreign.name, analyzer.index.domain, misses)}`,
+    span: here.foreign.span,
+  };
 }

@@ -15,7 +15,9 @@ const MAX_LISTED = 2000;
 
 /** The list behind the lens: what rebuilds when the package `pick` chooses changes, across the universe. */
 export async function impactAcross(
-  session: DomainSession, pick: (packages: readonly Package[]) => Package | undefined, budget: Budget,
+  session: DomainSession,
+  pick: (packages: readonly Package[]) => Package | undefined,
+  budget: Budget,
 ): Promise<ImpactAnswer | undefined> {
   const { analyzer } = session;
   if (!(await session.prepare(budget, ['packages', 'names', 'graph']))) return undefined;
@@ -31,7 +33,8 @@ export async function impactAcross(
     return target && !target.global && !target.missing ? target : byAttr.get(name)?.target;
   };
   const groups = impact.domains.map((d) => ({
-    domain: d.domain, count: d.count,
+    domain: d.domain,
+    count: d.count,
     items: [...d.packages, ...(d.members ?? [])].slice(0, MAX_LISTED).map((attr) => {
       const target = d.domain === analyzer.index.domain ? local(attr) : undefined;
       return target ? { label: attr, place: { file: target.file, span: target.span } } : { label: attr };

@@ -16,7 +16,11 @@ const MAX_FOREIGN_REFERENCES = 100;
  * it here and in the other domains. A request cut short by its budget answers with what it found.
  */
 export async function referencesAcross(
-  session: DomainSession, file: string, pos: Position, includeDeclaration: boolean, budget: Budget,
+  session: DomainSession,
+  file: string,
+  pos: Position,
+  includeDeclaration: boolean,
+  budget: Budget,
 ): Promise<Where[]> {
   const { analyzer } = session;
   if (!(await session.prepare(budget, ['packages', 'names', 'occurrences']))) return [];
@@ -37,7 +41,7 @@ export async function referencesAcross(
   if (!here) return [];
   await runSteps(here.steps, budget);
   if (here.foreign && !here.handle) return foreignReferences(session, here.foreign, includeDeclaration, budget);
-  const named = places.length === 0 ? here.handle ?? here.entry : undefined;
+  const named = places.length === 0 ? (here.handle ?? here.entry) : undefined;
   if (named) places.push(...analyzer.maintainers.packagesMaintainedBy(named));
   const out: Where[] = places.map(local);
   const handle = here.ownHandle ?? here.handle ?? here.entry;

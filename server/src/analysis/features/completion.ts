@@ -6,8 +6,15 @@ import { handleAsAttr, isBareHandle, isMaintainerList, listByConvention } from '
 import { PROVIDED_NAMES } from './diagnostics';
 import { fileFunction, lookupLocal, nodeAt, scopeAt, type Position } from './locate';
 
-export interface CompletionEntry { label: string; kind: 'package' | 'function' | 'set' | 'variable' | 'input' }
-export interface CompletionResult { items: CompletionEntry[]; isIncomplete: boolean; /** Members of a set (after a dot), or names in scope. */ kind?: 'member' | 'name' }
+export interface CompletionEntry {
+  label: string;
+  kind: 'package' | 'function' | 'set' | 'variable' | 'input';
+}
+export interface CompletionResult {
+  items: CompletionEntry[];
+  isIncomplete: boolean /** Members of a set (after a dot), or names in scope. */;
+  kind?: 'member' | 'name';
+}
 
 const LIMIT = 200;
 const NAME = /[A-Za-z_][\w'-]*$/;
@@ -39,7 +46,14 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
   if (!inFormals && node) items.push(...localNames(node));
   const list = node && withMaintainerList(analyzer, doc, node);
   // A handle that must be quoted cannot be named through `with`: only `lib.maintainers."0x4A6F"` reaches it.
-  if (list) return finish(analyzer.maintainers.handles(list).filter(isBareHandle).map((label) => ({ label, kind: 'variable' as const })), partial);
+  if (list)
+    return finish(
+      analyzer.maintainers
+        .handles(list)
+        .filter(isBareHandle)
+        .map((label) => ({ label, kind: 'variable' as const })),
+      partial,
+    );
   for (const name of packageNames(analyzer)) items.push({ label: name, kind: 'package' });
   if (inFormals) for (const name of PROVIDED_NAMES) items.push({ label: name, kind: 'input' });
   return finish(items, partial);
@@ -64,20 +78,23 @@ function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath:
   let target: Target | undefined;
   const local = lookupLocal(node, head!);
   if (local && fileFunction(doc)) target = analyzer.resolver.resolveInput(doc.path, head!);
-  if (!target) target = listByConvention(analyzer.maintainers, [], head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+  if (!target)
+    target = listByConvention(analyzer.maintainers, [], head!) ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
   rest.forEach((segment, i) => {
-    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, basePath.slice(0, i + 1), segment);
+    target =
+      (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, basePath.slice(0, i + 1), segment);
   });
   return target;
 }
 
 function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
-  if (isMaintainerList(target.file)) return analyzer.maintainers.handles(target.file).map((h) => ({ label: handleAsAttr(h), kind: 'variable' as const }));
+  if (isMaintainerList(target.file))
+    return analyzer.maintainers.handles(target.file).map((h) => ({ label: handleAsAttr(h), kind: 'variable' as const }));
   if (target.global) return packageNames(analyzer).map((label) => ({ label, kind: 'package' as const }));
   if (target.set) {
     return target.set.attrs.map((a) => ({
       label: a.name,
-      kind: a.val.k === 'fn' ? 'function' as const : a.val.k === 'set' || a.val.k === 'path' ? 'set' as const : 'package' as const,
+      kind: a.val.k === 'fn' ? ('function' as const) : a.val.k === 'set' || a.val.k === 'path' ? ('set' as const) : ('package' as const),
     }));
   }
   if (target.dir !== undefined) {
@@ -94,7 +111,7 @@ function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
 }
 
 /** The names of the top-level package set: by-name packages and top-level bindings. */
-export function packageNames(analyzer: Analyzer): string[] {
+function packageNames(analyzer: Analyzer): string[] {
   return analyzer.catalog.memo('packageNames', () => {
     const names = new Set(analyzer.index.byNameByName.keys());
     for (const [name, bindings] of analyzer.index.bindingsByName) {

@@ -13,14 +13,47 @@ export interface Diagnostic {
 
 /** Names the package-set machinery provides to every package function without a package of that name. */
 export const PROVIDED_NAMES = new Set([
-  'lib', 'config', 'pkgs', 'stdenv', 'stdenvNoCC', 'callPackage', 'callPackages', 'newScope', 'overrideScope',
-  'buildPackages', 'pkgsBuildBuild', 'pkgsBuildHost', 'pkgsBuildTarget', 'pkgsHostHost', 'pkgsHostTarget',
-  'pkgsTargetTarget', 'targetPackages', '__splicedPackages', 'self', 'super', 'system', 'hostPlatform',
-  'buildPlatform', 'targetPlatform', 'overrides',
+  'lib',
+  'config',
+  'pkgs',
+  'stdenv',
+  'stdenvNoCC',
+  'callPackage',
+  'callPackages',
+  'newScope',
+  'overrideScope',
+  'buildPackages',
+  'pkgsBuildBuild',
+  'pkgsBuildHost',
+  'pkgsBuildTarget',
+  'pkgsHostHost',
+  'pkgsHostTarget',
+  'pkgsTargetTarget',
+  'targetPackages',
+  '__splicedPackages',
+  'self',
+  'super',
+  'system',
+  'hostPlatform',
+  'buildPlatform',
+  'targetPlatform',
+  'overrides',
   // What nixpkgs' stage.nix adds to the top-level set besides the package files.
-  'pkgsCross', 'pkgsLLVM', 'pkgsMusl', 'pkgsi686Linux', 'pkgsx86_64Darwin', 'pkgsLinux', 'pkgsStatic',
-  'pkgsExtraHardening', 'appendOverlays', 'extend', 'splicePackages', 'makeScopeWithSplicing', "makeScopeWithSplicing'",
-  'generateSplicesForMkScope', 'splicedPackagesWithXorg',
+  'pkgsCross',
+  'pkgsLLVM',
+  'pkgsMusl',
+  'pkgsi686Linux',
+  'pkgsx86_64Darwin',
+  'pkgsLinux',
+  'pkgsStatic',
+  'pkgsExtraHardening',
+  'appendOverlays',
+  'extend',
+  'splicePackages',
+  'makeScopeWithSplicing',
+  "makeScopeWithSplicing'",
+  'generateSplicesForMkScope',
+  'splicedPackagesWithXorg',
 ]);
 
 /** Diagnostics of one file: syntax errors, and inputs of a package function that name no known package. */
@@ -31,20 +64,25 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   if (facts.problem) out.push({ span: [0, 0, 0, 0], severity: 'warning', message: facts.problem, code: 'not-indexed' });
   for (const m of analyzer.maintainers.unknownHandles(file)) {
     out.push({
-      span: m.span, severity: 'warning', code: 'unknown-maintainer',
+      span: m.span,
+      severity: 'warning',
+      code: 'unknown-maintainer',
       message: `\`${m.handle}\` is not in maintainers/maintainer-list.nix (or team-list.nix) of domain \`${analyzer.index.domain}\`.`,
     });
   }
   if (!options.unknownInputs || !facts.formals || !isPackageFile(analyzer, file)) return out;
   const { caller } = analyzer.resolver.scopeOfPackageFile(file);
   const call = caller && callOf(caller.val);
-  const overridden = new Set([...call?.args ?? [], ...call?.scope ?? []].map((a) => a.name));
+  const overridden = new Set([...(call?.args ?? []), ...(call?.scope ?? [])].map((a) => a.name));
   for (const formal of facts.formals) {
     if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
     // Only a name nothing provides is reported: one the index cannot follow is no error.
     if (analyzer.resolver.isProvided(file, formal.name) || analyzer.resolver.resolveInput(file, formal.name)) continue;
     out.push({
-      span: formal.span, severity: 'warning', code: 'unknown-input', name: formal.name,
+      span: formal.span,
+      severity: 'warning',
+      code: 'unknown-input',
+      name: formal.name,
       message: `\`${formal.name}\` names no package known in domain \`${analyzer.index.domain}\`: callPackage cannot fill this input.`,
     });
   }

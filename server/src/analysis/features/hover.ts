@@ -31,7 +31,7 @@ export function hover(analyzer: Analyzer, doc: NixDocument, pos: Position, found
 }
 
 /** Markdown for a resolved definition: a package card, a lib function, or a file. */
-export function describeTarget(analyzer: Analyzer, target: Target, name: string): string | undefined {
+function describeTarget(analyzer: Analyzer, target: Target, name: string): string | undefined {
   const pkg = analyzer.catalog.packageAt(target);
   if (pkg) return packageCard(analyzer, pkg, name);
   if (target.file === 'lib/default.nix' && target.span.every((n) => n === 0)) {
@@ -41,7 +41,8 @@ export function describeTarget(analyzer: Analyzer, target: Target, name: string)
   const drv = analyzer.index.files.get(target.file)?.drv;
   if (drv && target.span[0] === drv.span[0] && target.span[1] === drv.span[1]) {
     return [`**${name}**${drv.version ? ` · ${drv.version}` : ''}`, drv.description ?? '', `Defined in \`${target.file}\``]
-      .filter(Boolean).join('\n\n');
+      .filter(Boolean)
+      .join('\n\n');
   }
   if (target.missing) return `**${name}**\n\n\`${target.file}\` is not in domain \`${analyzer.index.domain}\`.`;
   if (target.binding) return `**${target.binding.name}**\n\nDefined in \`${target.file}:${target.span[0] + 1}\``;
@@ -49,9 +50,9 @@ export function describeTarget(analyzer: Analyzer, target: Target, name: string)
 }
 
 /** The package card: what a contributor wants to know about a package at a glance. */
-export function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.name): string {
+function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.name): string {
   // Literals are read from the file's current facts: the catalog survives edits that keep the structure.
-  const drv = pkg.binding?.val.k === 'inline' ? pkg.drv : analyzer.index.files.get(pkg.target.file)?.drv ?? pkg.drv;
+  const drv = pkg.binding?.val.k === 'inline' ? pkg.drv : (analyzer.index.files.get(pkg.target.file)?.drv ?? pkg.drv);
   const title = [`**${pkg.attrPath}**`, `\`${analyzer.index.domain}\``, drv?.version].filter(Boolean).join(' · ');
   const lines = [title];
   if (lookedUp !== pkg.name && lookedUp !== pkg.attrPath) lines.push(`\`${lookedUp}\` resolves to \`${pkg.attrPath}\`.`);
@@ -81,7 +82,10 @@ function libCard(analyzer: Analyzer, target: Target, name: string): string {
     }
   };
   if (facts?.value.k === 'set') visit(facts.value.attrs);
-  const stem = target.file.replace(/^lib\//, '').replace(/\.nix$/, '').replace(/\/default$/, '');
+  const stem = target.file
+    .replace(/^lib\//, '')
+    .replace(/\.nix$/, '')
+    .replace(/\/default$/, '');
   const qualified = stem === 'default' ? `lib.${name}` : `lib.${stem.replace(/\//g, '.')}.${name}`;
   return [`**${qualified}**`, doc ?? '', `Defined in \`${target.file}:${target.span[0] + 1}\``].filter(Boolean).join('\n\n');
 }

@@ -6,7 +6,10 @@ import { ancestors, attrName, attrPathNames, findParent, referencePath, spanOf, 
 import { listByConvention } from './maintainers';
 
 /** A position in a document, zero-based, UTF-16 columns. */
-export interface Position { line: number; character: number }
+export interface Position {
+  line: number;
+  character: number;
+}
 
 /** What the cursor is on, once resolved. */
 export interface Resolution {
@@ -158,7 +161,9 @@ function selection(analyzer: Analyzer, doc: NixDocument, select: Node, index: nu
   if (upTo.length === 0) return { ...resolved, name, span };
   let target = resolved.target;
   upTo.forEach((segment, i) => {
-    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, [...basePath, ...upTo.slice(0, i)], segment);
+    target =
+      (target && analyzer.resolver.select(target, segment)) ??
+      listByConvention(analyzer.maintainers, [...basePath, ...upTo.slice(0, i)], segment);
   });
   return { name, span, ...(target ? { target } : {}) };
 }
@@ -178,11 +183,14 @@ function resolveReference(analyzer: Analyzer, doc: NixDocument, node: Node, name
   } else {
     // A free `maintainers` that no `with` provides is the domain's list, not whatever binding of
     // that name the package sets happen to have.
-    target = throughWith(analyzer, doc, node, head!) ?? listByConvention(analyzer.maintainers, [], head!)
-      ?? analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
+    target =
+      throughWith(analyzer, doc, node, head!) ??
+      listByConvention(analyzer.maintainers, [], head!) ??
+      analyzer.resolver.resolveName(head!, scopeAt(analyzer, doc, node));
   }
   rest.forEach((segment, i) => {
-    target = (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, names.slice(0, i + 1), segment);
+    target =
+      (target && analyzer.resolver.select(target, segment)) ?? listByConvention(analyzer.maintainers, names.slice(0, i + 1), segment);
   });
   return { name: names[names.length - 1]!, span: spanOf(node), ...(target ? { target } : {}) };
 }
@@ -192,7 +200,7 @@ function throughWith(analyzer: Analyzer, doc: NixDocument, node: Node, name: str
   for (const scope of ancestors(node)) {
     if (scope.type !== 'with_expression') continue;
     const env = scope.childForFieldName('environment');
-    if (!env || env.startIndex <= node.startIndex && node.endIndex <= env.endIndex) continue;
+    if (!env || (env.startIndex <= node.startIndex && node.endIndex <= env.endIndex)) continue;
     const envPath = referencePath(env);
     if (!envPath) continue;
     const envTarget = resolveReference(analyzer, doc, env, envPath)?.target;
@@ -301,7 +309,10 @@ function bindingSpan(scope: Node, name: string): Span | undefined {
 
 /** The name under the cursor when it resolves to nothing in this domain (a candidate for another domain). */
 export function unresolvedNameAt(
-  analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos),
+  analyzer: Analyzer,
+  doc: NixDocument,
+  pos: Position,
+  found = resolveAt(analyzer, doc, pos),
 ): { name: string; span: Span } | undefined {
   if (!found || found.target) return undefined;
   if (found.local && !found.declaration) {
@@ -315,15 +326,21 @@ export function unresolvedNameAt(
 
 function isTopFormalSpan(doc: NixDocument, span: Span): boolean {
   const formals = fileFunction(doc)?.childForFieldName('formals');
-  return !!formals && formals.childrenForFieldName('formal').some((f) => {
-    const s = f?.childForFieldName('name')?.startPosition;
-    return !!s && s.row === span[0] && s.column === span[1];
-  });
+  return (
+    !!formals &&
+    formals.childrenForFieldName('formal').some((f) => {
+      const s = f?.childForFieldName('name')?.startPosition;
+      return !!s && s.row === span[0] && s.column === span[1];
+    })
+  );
 }
 
 /** A maintainer handle under the cursor (`with lib.maintainers; [ alice ]`, `maintainers.alice`) that this domain cannot resolve. */
 export function maintainerHandleAt(
-  analyzer: Analyzer, doc: NixDocument, pos: Position, found = resolveAt(analyzer, doc, pos),
+  analyzer: Analyzer,
+  doc: NixDocument,
+  pos: Position,
+  found = resolveAt(analyzer, doc, pos),
 ): { handle: string; span: Span } | undefined {
   const quoted = quotedAttrAt(doc, pos);
   const node = quoted?.node ?? nodeAt(doc, pos);
@@ -343,7 +360,8 @@ export function maintainerHandleAt(
     if (scope.type !== 'with_expression') continue;
     const env = scope.childForFieldName('environment');
     const names = env && referencePath(env);
-    if (names && (names[names.length - 1] === 'maintainers' || names[names.length - 1] === 'teams')) return { handle: node.text, span: spanOf(node) };
+    if (names && (names[names.length - 1] === 'maintainers' || names[names.length - 1] === 'teams'))
+      return { handle: node.text, span: spanOf(node) };
   }
   return undefined;
 }

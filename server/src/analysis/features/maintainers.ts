@@ -9,7 +9,7 @@ import type { Target } from '../resolve';
 import type { Place, Span } from '../syntax';
 
 /** The lists a domain may have, by the attribute they are reached through (`lib.maintainers`, `lib.teams`). */
-export const MAINTAINER_LISTS: Record<string, string> = {
+const MAINTAINER_LISTS: Record<string, string> = {
   'maintainers/maintainer-list.nix': 'maintainers',
   'maintainers/team-list.nix': 'teams',
 };
@@ -43,7 +43,12 @@ export function listByConvention(maintainers: DomainMaintainers, before: readonl
   return file && maintainers.has(file) ? { file, span: [0, 0, 0, 0] } : undefined;
 }
 
-interface ListState { index: HandleIndex; mtimeMs: number; size: number; buffer?: Buffer }
+interface ListState {
+  index: HandleIndex;
+  mtimeMs: number;
+  size: number;
+  buffer?: Buffer;
+}
 
 /**
  * The maintainer and team lists of a domain, never loaded whole: a chunked scan builds a
@@ -54,7 +59,10 @@ export class DomainMaintainers {
   private readonly lists = new Map<string, ListState>();
   private updates: Promise<void> = Promise.resolve();
 
-  constructor(readonly index: DomainIndex, private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open) {}
+  constructor(
+    readonly index: DomainIndex,
+    private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open,
+  ) {}
 
   /** Scans the lists that exist (or re-scans one that changed on disk). */
   async refresh(): Promise<void> {

@@ -20,7 +20,10 @@ export function manifestDiagnostics(text: string, folderName: string): Diagnosti
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const keys = keySpans(source);
   return parseManifest(source, folderName).problems.map((problem) => ({
-    span: spanOf(source, problem, keys), severity: 'error' as const, code: 'manifest', message: `nix-domains.json: ${problem.message}`,
+    span: spanOf(source, problem, keys),
+    severity: 'error' as const,
+    code: 'manifest',
+    message: `nix-domains.json: ${problem.message}`,
   }));
 }
 

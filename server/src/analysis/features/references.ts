@@ -17,7 +17,13 @@ export function references(analyzer: Analyzer, doc: NixDocument, pos: Position, 
  * answers with those). The document is read before the first step only, so the steps may run
  * after the request's syntax tree is gone.
  */
-export function referencesSteps(analyzer: Analyzer, doc: NixDocument, pos: Position, includeDeclaration: boolean, out: Place[]): Steps<Place[]> {
+export function referencesSteps(
+  analyzer: Analyzer,
+  doc: NixDocument,
+  pos: Position,
+  includeDeclaration: boolean,
+  out: Place[],
+): Steps<Place[]> {
   const found = resolveAt(analyzer, doc, pos);
   return (function* () {
     if (!found?.target || found.target.global || found.target.missing) return out;

@@ -7,7 +7,13 @@ import type { Place } from './definition';
 export type SymbolKind = 'package' | 'function' | 'set' | 'variable' | 'input';
 
 /** A symbol of a document: a binding or formal, with the symbols nested in its value. */
-export interface DocumentSymbolItem { name: string; kind: SymbolKind; span: Span; selection: Span; children: DocumentSymbolItem[] }
+export interface DocumentSymbolItem {
+  name: string;
+  kind: SymbolKind;
+  span: Span;
+  selection: Span;
+  children: DocumentSymbolItem[];
+}
 
 const MAX_SYMBOLS = 5000;
 
@@ -26,7 +32,10 @@ export function documentSymbols(doc: NixDocument): DocumentSymbolItem[] {
         if (!attrpath || !names) continue;
         budget--;
         out.push({
-          name: names.join('.'), kind: kindOf(value), span: spanOf(current), selection: spanOf(attrpath),
+          name: names.join('.'),
+          kind: kindOf(value),
+          span: spanOf(current),
+          selection: spanOf(attrpath),
           children: inValue(value, depth + 1),
         });
         continue;
@@ -63,7 +72,12 @@ function kindOf(value: Node | null): SymbolKind {
   return 'variable';
 }
 
-export interface WorkspaceSymbolItem { name: string; kind: SymbolKind; place: Place; container: string }
+export interface WorkspaceSymbolItem {
+  name: string;
+  kind: SymbolKind;
+  place: Place;
+  container: string;
+}
 
 /** Packages and lib functions whose name matches a query (case-insensitive, prefix matches first). */
 export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500): WorkspaceSymbolItem[] {
@@ -75,11 +89,17 @@ export function workspaceSymbols(analyzer: Analyzer, query: string, limit = 500)
     for (const pkg of analyzer.catalog.all()) {
       // Every attribute path names it: `nodejs.lts` finds the package `nodejs.v20` too.
       for (const name of [pkg.attrPath, ...(pkg.aliases ?? [])]) {
-        const item: WorkspaceSymbolItem = { name, kind: 'package', place: { file: pkg.target.file, span: pkg.target.span }, container: analyzer.index.domain };
+        const item: WorkspaceSymbolItem = {
+          name,
+          kind: 'package',
+          place: { file: pkg.target.file, span: pkg.target.span },
+          container: analyzer.index.domain,
+        };
         items.push({ lower: name.toLowerCase(), item });
       }
     }
-    for (const fn of libFunctions(analyzer)) items.push({ lower: fn.name.toLowerCase(), item: { name: fn.name, kind: 'function', place: fn.place, container: 'lib' } });
+    for (const fn of libFunctions(analyzer))
+      items.push({ lower: fn.name.toLowerCase(), item: { name: fn.name, kind: 'function', place: fn.place, container: 'lib' } });
     items.sort((a, b) => a.lower.length - b.lower.length || (a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : 0));
     return items;
   });
@@ -117,11 +137,15 @@ export function libFunctions(analyzer: Analyzer): { name: string; place: Place; 
   const out: { name: string; place: Place; doc?: string }[] = [];
   for (const facts of analyzer.index.files.values()) {
     if (!facts.path.startsWith('lib/') || facts.value.k !== 'set') continue;
-    const stem = facts.path.slice(4).replace(/\.nix$/, '').replace(/(^|\/)default$/, '');
+    const stem = facts.path
+      .slice(4)
+      .replace(/\.nix$/, '')
+      .replace(/(^|\/)default$/, '');
     const prefix = stem ? `lib.${stem.replace(/\//g, '.')}.` : 'lib.';
     const walk = (attrs: Attr[], at: string) => {
       for (const attr of attrs) {
-        if (attr.val.k === 'fn') out.push({ name: at + attr.name, place: { file: facts.path, span: attr.span }, ...(attr.doc ? { doc: attr.doc } : {}) });
+        if (attr.val.k === 'fn')
+          out.push({ name: at + attr.name, place: { file: facts.path, span: attr.span }, ...(attr.doc ? { doc: attr.doc } : {}) });
         else if (attr.val.k === 'set' && at.split('.').length < 4) walk(attr.val.attrs, `${at}${attr.name}.`);
       }
     };

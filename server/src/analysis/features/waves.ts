@@ -3,15 +3,29 @@ import { domainGraph, packageId } from '../dependencyGraph';
 import { MANIFEST_FILE, readManifest, type Manifest } from '../manifest';
 import type { Package } from '../packages';
 import {
-  BranchCache, buildWavePlan, describePackageWaves, frozenEditWarning, parseWaveBranch,
-  renderWavesHover, wavePatternsOf, WaveModel, type BranchSnapshot, type FrozenEditWarning,
-  type WavePlanOptions, type WavePlanResult, type WavesManifest,
+  BranchCache,
+  buildWavePlan,
+  describePackageWaves,
+  frozenEditWarning,
+  parseWaveBranch,
+  renderWavesHover,
+  wavePatternsOf,
+  WaveModel,
+  type BranchSnapshot,
+  type FrozenEditWarning,
+  type WavePlanOptions,
+  type WavePlanResult,
+  type WavesManifest,
 } from '../waves';
 
 const MORE = 'The wave plan, and what waves, roles and levels mean';
 
 /** The wave state shown in the status bar: the checked-out branch and whether it is a wave. */
-export interface WaveStatus { branch: string | null; wave: string | null; state: 'green' | 'in progress' | 'no wave' | 'detached' | 'no repository' }
+export interface WaveStatus {
+  branch: string | null;
+  wave: string | null;
+  state: 'green' | 'in progress' | 'no wave' | 'detached' | 'no repository';
+}
 
 /**
  * Waves for one domain: the dependency graph from the index, the manifest's `waves` section,
@@ -48,11 +62,12 @@ export class DomainWaves {
     const catalog = this.analyzer.catalog;
     const { graph } = domainGraph(this.analyzer);
     // A step may name a package by any name it is known by (`python` for an alias): resolve it.
-    const resolveStep = (names: string[]) => names.map((name) => {
-      const target = this.analyzer.resolver.lookupGlobal(name);
-      const pkg = target && catalog.packageAt(target);
-      return pkg ? this.idOf(pkg) : name;
-    });
+    const resolveStep = (names: string[]) =>
+      names.map((name) => {
+        const target = this.analyzer.resolver.lookupGlobal(name);
+        const pkg = target && catalog.packageAt(target);
+        return pkg ? this.idOf(pkg) : name;
+      });
     const waves: WavesManifest = { ...this.manifest };
     if (waves.steps) waves.steps = waves.steps.map(resolveStep);
     if (waves.stepsByMajor) {

@@ -29,11 +29,21 @@ export async function branchImpactReport(analyzer: Analyzer, base: string, optio
   const domain = analyzer.index.domain;
   const notes = [...errors, ...model.stdenv.problems];
   const unmapped = mapped.files.filter((f) => f.via === 'none').map((f) => f.path);
-  if (unmapped.length > 0) notes.push(`${unmapped.length} changed file${unmapped.length === 1 ? '' : 's'} map${unmapped.length === 1 ? 's' : ''} to no package: ${unmapped.slice(0, 10).join(', ')}${unmapped.length > 10 ? ', …' : ''}.`);
-  if (model.stdenv.source === 'none') notes.push('No stdenv found in this domain: implicit dependencies on stdenv are not counted (set "impact": { "stdenv": [...] } in nix-domains.json).');
+  if (unmapped.length > 0)
+    notes.push(
+      `${unmapped.length} changed file${unmapped.length === 1 ? '' : 's'} map${unmapped.length === 1 ? 's' : ''} to no package: ${unmapped.slice(0, 10).join(', ')}${unmapped.length > 10 ? ', …' : ''}.`,
+    );
+  if (model.stdenv.source === 'none')
+    notes.push(
+      'No stdenv found in this domain: implicit dependencies on stdenv are not counted (set "impact": { "stdenv": [...] } in nix-domains.json).',
+    );
   let waves: ImpactReport['waves'] = [];
   if (options.waves) {
-    const touched = touchedWaveSteps(options.waves.currentModel(), await options.waves.branches.get(), mapped.packages.map((p) => packageId(domain, p)));
+    const touched = touchedWaveSteps(
+      options.waves.currentModel(),
+      await options.waves.branches.get(),
+      mapped.packages.map((p) => packageId(domain, p)),
+    );
     waves = touched.majors;
     notes.push(...touched.notes);
   }

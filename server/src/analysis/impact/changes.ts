@@ -63,7 +63,8 @@ export async function branchChanges(root: string, base: string): Promise<BranchC
   for (const file of untracked.split('\0')) if (file) files.push({ status: 'U', path: file });
   files.sort((a, b) => a.path.localeCompare(b.path));
   const nix = files.filter((f) => f.status !== 'D' && f.status !== 'U' && f.path.endsWith('.nix')).map((f) => f.path);
-  const lines = nix.length > 0 ? parseHunks(await git(root, ['diff', '--relative', '-U0', '--no-renames', mergeBase, '--', ...nix])) : new Map();
+  const lines =
+    nix.length > 0 ? parseHunks(await git(root, ['diff', '--relative', '-U0', '--no-renames', mergeBase, '--', ...nix])) : new Map();
   return { base, mergeBase, files, lines };
 }
 
@@ -108,19 +109,20 @@ export function changedPackages(analyzer: Analyzer, model: RebuildModel, changes
       for (const pkg of bindingsOnLines(analyzer, bindings, changes.lines.get(file.path) ?? wholeFile(file))) found.add(pkg);
       // A change outside every binding (a `let` helper the bindings share, openssl's `common`):
       // every package the file defines.
-      if (found.size === 0 && file.status !== 'D') for (const pkg of bindingsOnLines(analyzer, bindings, [[0, Number.MAX_SAFE_INTEGER]])) found.add(pkg);
+      if (found.size === 0 && file.status !== 'D')
+        for (const pkg of bindingsOnLines(analyzer, bindings, [[0, Number.MAX_SAFE_INTEGER]])) found.add(pkg);
       via = 'package set lines';
     } else if (!stdenv) {
       const own = index.files.has(file.path) ? catalog.packagesInFile(file.path) : [];
       if (own.length > 0) {
-        own.forEach((p) => found.add(p));
+        for (const p of own) found.add(p);
         via = 'package file';
       } else {
         // A patch, a `common.nix`, a deleted file: the packages of the nearest folder that has some.
         for (let dir = path.posix.dirname(file.path); ; dir = path.posix.dirname(dir)) {
           const inFolder = byFolder.get(dir === '.' ? '' : dir);
           if (inFolder) {
-            inFolder.forEach((p) => found.add(p));
+            for (const p of inFolder) found.add(p);
             via = 'package folder';
             break;
           }
@@ -162,7 +164,7 @@ function packagesByFolder(analyzer: Analyzer): Map<string, Package[]> {
   const map = new Map<string, Package[]>();
   for (const pkg of analyzer.catalog.all()) {
     const file = pkg.target.file;
-    if (pkg.binding?.val.k === 'inline' || analyzer.index.bindingsOf(file).length > 0 && !analyzer.index.groupFiles.has(file)) continue;
+    if (pkg.binding?.val.k === 'inline' || (analyzer.index.bindingsOf(file).length > 0 && !analyzer.index.groupFiles.has(file))) continue;
     const dir = path.posix.dirname(file);
     const key = dir === '.' ? '' : dir;
     const list = map.get(key);

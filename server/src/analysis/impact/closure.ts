@@ -71,7 +71,11 @@ export class RebuildModel {
    */
   readonly broken: Uint8Array;
 
-  private constructor(readonly analyzer: Analyzer, readonly graph: DomainGraph, settings: ImpactSettings) {
+  private constructor(
+    readonly analyzer: Analyzer,
+    readonly graph: DomainGraph,
+    settings: ImpactSettings,
+  ) {
     const { packages } = graph;
     const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
     this.order = Int32Array.from(indices);
@@ -80,7 +84,9 @@ export class RebuildModel {
     this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
     // A change goes no further than a fixed output, nor through a package that cannot evaluate
     // (its dependants cannot either), nor (bootstrapped) into what the stages build.
-    this.barrier = this.fixedOutput.map((fixed, at) => (fixed || this.broken[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0));
+    this.barrier = this.fixedOutput.map((fixed, at) =>
+      fixed || this.broken[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0,
+    );
   }
 
   private readonly barrier: Uint8Array;
@@ -153,7 +159,8 @@ export class RebuildModel {
     if (touched) for (const name of attributes.stdenvs) names.add(name);
     const local = [...names].sort(compare);
     const domains: DomainRebuilds[] = [];
-    if (local.length > 0 || members.length > 0) domains.push({ domain, count: local.length, packages: local, ...(members.length > 0 ? { members } : {}) });
+    if (local.length > 0 || members.length > 0)
+      domains.push({ domain, count: local.length, packages: local, ...(members.length > 0 ? { members } : {}) });
     if (options.foreign) domains.push(...foreignRebuilds(domain, canonical, touched, options.foreign));
     return {
       changed: changed.map((pkg) => packageId(domain, pkg)),
@@ -176,7 +183,7 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
     if (facts?.fixedOutput) fixedOutput[at] = 1;
   });
   // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
-  for (let changed = true; changed;) {
+  for (let changed = true; changed; ) {
     changed = false;
     packages.forEach((_, at) => {
       if (fixedOutput[at] || !functions[at]) return;
@@ -199,10 +206,17 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
     // Only a file callPackage calls itself has its formals filled by it (not generic.nix, which
     // boost/1.83.nix imports with arguments of its own, nor a file a helper calls).
     const call = pkg.binding && callOf(pkg.binding.val);
-    const direct = pkg.binding ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file : pkg.target.whole;
+    const direct = pkg.binding
+      ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file
+      : pkg.target.whole;
     if (!direct) return;
-    const missing = (index.files.get(file)?.formals ?? []).some((f) => !f.hasDefault && !PROVIDED_NAMES.has(f.name)
-      && !resolver.isProvided(file, f.name) && !resolver.resolveInput(file, f.name, pkg.binding));
+    const missing = (index.files.get(file)?.formals ?? []).some(
+      (f) =>
+        !f.hasDefault &&
+        !PROVIDED_NAMES.has(f.name) &&
+        !resolver.isProvided(file, f.name) &&
+        !resolver.resolveInput(file, f.name, pkg.binding),
+    );
     if (missing) broken[at] = 1;
   });
   // Not carried on to what takes them: on the real core, the formals that have no default include

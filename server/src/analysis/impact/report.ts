@@ -10,7 +10,14 @@ import type { RebuildImpact } from './closure';
 import type { FileImpact } from './changes';
 
 /** The upper bounds of nixpkgs' rebuild buckets (`10.rebuild-linux: 1-10`, …, `5001+`). */
-const BUCKETS: readonly [number, string][] = [[10, '1-10'], [100, '11-100'], [500, '101-500'], [1000, '501-1000'], [2500, '1001-2500'], [5000, '2501-5000']];
+const BUCKETS: readonly [number, string][] = [
+  [10, '1-10'],
+  [100, '11-100'],
+  [500, '101-500'],
+  [1000, '501-1000'],
+  [2500, '1001-2500'],
+  [5000, '2501-5000'],
+];
 
 /** The bucket nixpkgs' rebuild labels use for a count: `0`, `1-10`, …, `5001+`. */
 export function rebuildBucket(count: number): string {
@@ -38,10 +45,18 @@ export interface TouchedStep {
 }
 
 /** The steps of one major wave the change touches. */
-export interface TouchedMajor { major: number; source: 'declared' | 'derived'; steps: TouchedStep[] }
+export interface TouchedMajor {
+  major: number;
+  source: 'declared' | 'derived';
+  steps: TouchedStep[];
+}
 
 /** Which steps of which major waves update or retest the changed packages (graph ids). */
-export function touchedWaveSteps(model: WaveModel, snapshot: BranchSnapshot, changedIds: readonly string[]): { majors: TouchedMajor[]; notes: string[] } {
+export function touchedWaveSteps(
+  model: WaveModel,
+  snapshot: BranchSnapshot,
+  changedIds: readonly string[],
+): { majors: TouchedMajor[]; notes: string[] } {
   const known = wavesOfSnapshot(model, snapshot);
   const majors = [...new Set(known.map((w) => w.major))].sort((a, b) => a - b);
   if (majors.length === 0) majors.push(1);
@@ -53,9 +68,12 @@ export function touchedWaveSteps(model: WaveModel, snapshot: BranchSnapshot, cha
     const steps: TouchedStep[] = plan.steps.map((s) => {
       const wave = known.find((w) => w.major === major && w.minor === s.number);
       return {
-        step: s.number, wave: waveLabel({ major, minor: s.number }),
-        state: wave ? (wave.green ? 'green' : 'in progress') : 'not started', branches: wave?.branches ?? [],
-        updates: [], retests: [],
+        step: s.number,
+        wave: waveLabel({ major, minor: s.number }),
+        state: wave ? (wave.green ? 'green' : 'in progress') : 'not started',
+        branches: wave?.branches ?? [],
+        updates: [],
+        retests: [],
       };
     });
     for (const id of ids) {
@@ -70,7 +88,10 @@ export function touchedWaveSteps(model: WaveModel, snapshot: BranchSnapshot, cha
   const checked = snapshot.current ? parseWaveBranch(snapshot.current, wavePatternsOf(model.waves)) : null;
   if (checked && !checked.green) {
     const frozen = ids.filter((id) => rolesAt(model, id, [checked])?.[0]?.kind === 'frozen');
-    if (frozen.length > 0) notes.push(`${frozen.join(', ')} ${frozen.length === 1 ? 'is' : 'are'} frozen at wave ${waveLabel(checked)} (checked out): an earlier step already updated ${frozen.length === 1 ? 'it' : 'them'}.`);
+    if (frozen.length > 0)
+      notes.push(
+        `${frozen.join(', ')} ${frozen.length === 1 ? 'is' : 'are'} frozen at wave ${waveLabel(checked)} (checked out): an earlier step already updated ${frozen.length === 1 ? 'it' : 'them'}.`,
+      );
   }
   return { majors: out, notes };
 }
@@ -140,28 +161,47 @@ function markdown(report: ImpactReport, limit: number): string {
   out.push(rows.join('\n'));
   const stdenv = stdenvLine(report);
   if (stdenv) out.push(`**${stdenv}**`);
-  out.push(report.changed.length === 0
-    ? '**Changed packages:** none (no changed file maps to a package).'
-    : `**Changed packages (${report.changed.length}):** ${cut(report.changed, 50, (s) => `\`${s}\``)}`);
+  out.push(
+    report.changed.length === 0
+      ? '**Changed packages:** none (no changed file maps to a package).'
+      : `**Changed packages (${report.changed.length}):** ${cut(report.changed, 50, (s) => `\`${s}\``)}`,
+  );
   for (const major of report.waves) {
     if (major.steps.length === 0) continue;
     const how = major.source === 'declared' ? 'declared steps' : 'steps derived from levels';
-    const lines = [`**Wave steps touched, major wave ${major.major}** (${how})`, '', '| Wave | Branch | State | Updates | Retests |', '|---|---|---|---|---|'];
+    const lines = [
+      `**Wave steps touched, major wave ${major.major}** (${how})`,
+      '',
+      '| Wave | Branch | State | Updates | Retests |',
+      '|---|---|---|---|---|',
+    ];
     for (const s of major.steps) {
       const branch = s.branches[0] ? `\`${s.branches[0]}\`` : '—';
-      lines.push(`| ${s.wave} | ${branch} | ${s.state} | ${cut(s.updates, 8, (x) => `\`${x}\``) || '—'} | ${cut(s.retests, 8, (x) => `\`${x}\``) || '—'} |`);
+      lines.push(
+        `| ${s.wave} | ${branch} | ${s.state} | ${cut(s.updates, 8, (x) => `\`${x}\``) || '—'} | ${cut(s.retests, 8, (x) => `\`${x}\``) || '—'} |`,
+      );
     }
     out.push(lines.join('\n'));
   }
   out.push(...report.notes.map((n) => `> ${n}`));
-  const files = report.files.map((f) => `| \`${f.path}\` | ${f.status} | ${f.packages.map((p) => `\`${p}\``).join(' ') || (f.stdenv ? 'stdenv' : '—')} |`);
+  const files = report.files.map(
+    (f) => `| \`${f.path}\` | ${f.status} | ${f.packages.map((p) => `\`${p}\``).join(' ') || (f.stdenv ? 'stdenv' : '—')} |`,
+  );
   if (files.length > 0) {
-    out.push(`<details><summary>Changed files (${files.length})</summary>\n\n| File | Status | Packages |\n|---|---|---|\n${files.slice(0, limit).join('\n')}\n\n</details>`);
+    out.push(
+      `<details><summary>Changed files (${files.length})</summary>\n\n| File | Status | Packages |\n|---|---|---|\n${files.slice(0, limit).join('\n')}\n\n</details>`,
+    );
   }
   for (const d of report.domains) {
-    if (d.count > 0) out.push(`<details><summary>${d.domain}: ${count(d.count)} attribute${d.count === 1 ? '' : 's'} rebuild</summary>\n\n${cut(d.packages, limit, (s) => `\`${s}\``)}\n\n</details>`);
+    if (d.count > 0)
+      out.push(
+        `<details><summary>${d.domain}: ${count(d.count)} attribute${d.count === 1 ? '' : 's'} rebuild</summary>\n\n${cut(d.packages, limit, (s) => `\`${s}\``)}\n\n</details>`,
+      );
     const members = d.members ?? [];
-    if (members.length > 0) out.push(`<details><summary>${d.domain}: and ${count(members.length)} package${members.length === 1 ? '' : 's'} of nested sets (not counted)</summary>\n\n${cut(members, limit, (s) => `\`${s}\``)}\n\n</details>`);
+    if (members.length > 0)
+      out.push(
+        `<details><summary>${d.domain}: and ${count(members.length)} package${members.length === 1 ? '' : 's'} of nested sets (not counted)</summary>\n\n${cut(members, limit, (s) => `\`${s}\``)}\n\n</details>`,
+      );
   }
   out.push('<sub>A static estimate by nix-domains (no evaluation): see docs/impact-accuracy.md.</sub>');
   return `${out.join('\n\n')}\n`;
@@ -176,12 +216,20 @@ function text(report: ImpactReport, limit: number): string {
   out.push(`Changed packages (${report.changed.length}): ${report.changed.length ? cut(report.changed, 50, (s) => s) : 'none'}`);
   for (const major of report.waves) {
     for (const s of major.steps) {
-      const parts = [s.updates.length ? `updates ${cut(s.updates, 8, (x) => x)}` : '', s.retests.length ? `retests ${cut(s.retests, 8, (x) => x)}` : ''].filter(Boolean);
+      const parts = [
+        s.updates.length ? `updates ${cut(s.updates, 8, (x) => x)}` : '',
+        s.retests.length ? `retests ${cut(s.retests, 8, (x) => x)}` : '',
+      ].filter(Boolean);
       out.push(`Wave ${s.wave} (${s.branches[0] ?? s.state}): ${parts.join('; ')}`);
     }
   }
   out.push(...report.notes.map((n) => `Note: ${n}`));
-  out.push(['Changed files:', ...report.files.slice(0, limit).map((f) => `  ${f.status} ${f.path} → ${f.packages.join(' ') || (f.stdenv ? 'stdenv' : '-')}`)].join('\n'));
+  out.push(
+    [
+      'Changed files:',
+      ...report.files.slice(0, limit).map((f) => `  ${f.status} ${f.path} → ${f.packages.join(' ') || (f.stdenv ? 'stdenv' : '-')}`),
+    ].join('\n'),
+  );
   for (const d of report.domains) {
     if (d.count > 0) out.push(`${d.domain} rebuilds: ${cut(d.packages, limit, (s) => s)}`);
     if (d.members?.length) out.push(`${d.domain} nested-set packages (not counted): ${cut(d.members, limit, (s) => s)}`);

@@ -93,7 +93,7 @@ function overlaySites(analyzer: Analyzer, fn: Node, add: Add): void {
   if (outer?.type === 'function_expression' && outer.childForFieldName('universal')) return;
   const inner = fn.childForFieldName('body');
   const second = inner && unparen(inner);
-  if (!second || second.type !== 'function_expression' || !second.childForFieldName('universal') || second.childForFieldName('formals')) return;
+  if (second?.type !== 'function_expression' || !second.childForFieldName('universal') || second.childForFieldName('formals')) return;
   // `a: b: c: { … }` is not an overlay's shape, and the inner pair is visited on its own.
   let body: Node | null = second.childForFieldName('body');
   while (body && ['parenthesized_expression', 'with_expression', 'let_expression'].includes(body.type)) {

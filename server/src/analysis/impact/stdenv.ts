@@ -48,7 +48,12 @@ function topLevelStdenv(analyzer: Analyzer): Target | undefined {
 export const STDENV_INPUT = /^(stdenv\w*|\w*Stdenv\w*)$/;
 
 /** Derives the stdenv model of a domain graph (or takes the manifest's list instead). */
-export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declared?: readonly string[], fixedOutput?: Uint8Array): StdenvModel {
+export function stdenvModel(
+  analyzer: Analyzer,
+  domainGraph: DomainGraph,
+  declared?: readonly string[],
+  fixedOutput?: Uint8Array,
+): StdenvModel {
   const { graph, packages } = domainGraph;
   const { catalog, resolver, index } = analyzer;
   const domain = index.domain;
@@ -128,7 +133,7 @@ export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declar
     packages.forEach((pkg, at) => {
       if (closure[at]) return;
       const inline = pkg.binding?.val.k === 'inline';
-      const formals = inline ? [] : index.files.get(pkg.target.file)?.formals ?? [];
+      const formals = inline ? [] : (index.files.get(pkg.target.file)?.formals ?? []);
       if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
     });
   }

@@ -22,7 +22,7 @@ import { FACTS_VERSION, type FileFacts } from '../facts';
 import type { ReadFacts } from '../structure';
 
 /** The layout of a cache file; bump it when the file's shape changes. */
-export const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 2;
 
 /** What a cache is valid for (a cache made under other conditions is ignored), and its parts. */
 interface CacheHeader {
@@ -55,7 +55,9 @@ interface Table {
 }
 
 /** A file's facts as written: from the extractor (with their structure hash), or the bytes an earlier cache already holds. */
-export type CacheEntry = { path: string; blob: string; facts: FileFacts; structure: number } | { path: string; blob: string; from: IndexCache };
+export type CacheEntry =
+  | { path: string; blob: string; facts: FileFacts; structure: number }
+  | { path: string; blob: string; from: IndexCache };
 
 /**
  * The folder of the on-disk index caches: `NIX_DOMAINS_CACHE_DIR`, else the platform cache
@@ -63,9 +65,10 @@ export type CacheEntry = { path: string; blob: string; facts: FileFacts; structu
  */
 export function defaultCacheDir(): string {
   if (process.env.NIX_DOMAINS_CACHE_DIR) return process.env.NIX_DOMAINS_CACHE_DIR;
-  const base = process.env.XDG_CACHE_HOME
-    || (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined)
-    || (process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : path.join(os.homedir(), '.cache'));
+  const base =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === 'win32' ? process.env.LOCALAPPDATA : undefined) ||
+    (process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : path.join(os.homedir(), '.cache'));
   return path.join(base ?? path.join(os.homedir(), '.cache'), 'nix-domains', 'index');
 }
 
@@ -80,9 +83,14 @@ export class IndexCache {
   private readonly paths: string[];
   private readonly unpackr: Unpackr;
 
-  private constructor(private readonly table: Table, private readonly body: Buffer) {
+  private constructor(
+    private readonly table: Table,
+    private readonly body: Buffer,
+  ) {
     this.paths = table.paths === '' ? [] : table.paths.split('\0');
-    this.paths.forEach((file, i) => this.at.set(file, i));
+    this.paths.forEach((file, i) => {
+      this.at.set(file, i);
+    });
     this.unpackr = new Unpackr({ structures: table.structures as never[] });
   }
 
@@ -90,7 +98,12 @@ export class IndexCache {
    * Opens a domain's cache. A missing file is no cache; a corrupt, truncated or foreign one (other
    * format, extractor version, root or threshold) is reported through `log` and ignored.
    */
-  static async open(file: string, root: string, largeFileThreshold: number, log: (message: string) => void): Promise<IndexCache | undefined> {
+  static async open(
+    file: string,
+    root: string,
+    largeFileThreshold: number,
+    log: (message: string) => void,
+  ): Promise<IndexCache | undefined> {
     let bytes: Buffer;
     try {
       bytes = await fs.readFile(file);
@@ -103,14 +116,18 @@ export class IndexCache {
       if (newline < 0) throw new Error('no header');
       const header = JSON.parse(bytes.toString('utf8', 0, newline)) as Partial<CacheHeader>;
       const expected: Pick<CacheHeader, 'format' | 'factsVersion' | 'root' | 'largeFileThreshold'> = {
-        format: CACHE_FORMAT, factsVersion: FACTS_VERSION, root, largeFileThreshold,
+        format: CACHE_FORMAT,
+        factsVersion: FACTS_VERSION,
+        root,
+        largeFileThreshold,
       };
       for (const [key, value] of Object.entries(expected)) {
         const found = header[key as keyof CacheHeader];
         if (found !== value) throw new Error(`${key} is ${JSON.stringify(found)}, expected ${JSON.stringify(value)}`);
       }
       const rest = bytes.subarray(newline + 1);
-      if (rest.length !== (header.tableBytes ?? -1) + (header.bodyBytes ?? -1)) throw new Error('its size differs from the header (truncated?)');
+      if (rest.length !== (header.tableBytes ?? -1) + (header.bodyBytes ?? -1))
+        throw new Error('its size differs from the header (truncated?)');
       if (createHash('sha1').update(rest).digest('hex') !== header.sha1) throw new Error('its checksum differs (damaged)');
       const table = new Unpackr({ useRecords: false, mapsAsObjects: true }).unpack(rest.subarray(0, header.tableBytes)) as Partial<Table>;
       if (!isTable(table, header.count ?? -1, header.bodyBytes!)) throw new Error('malformed table');
@@ -189,8 +206,14 @@ function isTable(table: Partial<Table> | null, count: number, bodyBytes: number)
 }
 
 function isFacts(facts: Partial<FileFacts> | null, file: string): facts is FileFacts {
-  return typeof facts === 'object' && facts !== null && facts.path === file && Array.isArray(facts.errors)
-    && typeof facts.value === 'object' && facts.value !== null;
+  return (
+    typeof facts === 'object' &&
+    facts !== null &&
+    facts.path === file &&
+    Array.isArray(facts.errors) &&
+    typeof facts.value === 'object' &&
+    facts.value !== null
+  );
 }
 
 /** Chunks of the body are this large before a new one starts (the cache is never one buffer while it is built). */
@@ -201,7 +224,13 @@ const CHUNK_BYTES = 1 << 20;
  * from `base` keep their bytes; the others are packed with `base`'s structures plus new ones.
  * Yields to the event loop between chunks, so a server keeps answering while it writes.
  */
-export async function writeIndexCache(file: string, root: string, largeFileThreshold: number, entries: readonly CacheEntry[], base?: IndexCache): Promise<void> {
+export async function writeIndexCache(
+  file: string,
+  root: string,
+  largeFileThreshold: number,
+  entries: readonly CacheEntry[],
+  base?: IndexCache,
+): Promise<void> {
   const structures = [...(base?.structures() ?? [])];
   const packr = new Packr({ structures: structures as never[] });
   const count = entries.length;
@@ -247,8 +276,14 @@ export async function writeIndexCache(file: string, root: string, largeFileThres
   const hash = createHash('sha1').update(tableBytes);
   for (const c of chunks) hash.update(c);
   const header: CacheHeader = {
-    format: CACHE_FORMAT, factsVersion: FACTS_VERSION, root, largeFileThreshold, count,
-    tableBytes: tableBytes.length, bodyBytes: offset, sha1: hash.digest('hex'),
+    format: CACHE_FORMAT,
+    factsVersion: FACTS_VERSION,
+    root,
+    largeFileThreshold,
+    count,
+    tableBytes: tableBytes.length,
+    bodyBytes: offset,
+    sha1: hash.digest('hex'),
   };
   await fs.mkdir(path.dirname(file), { recursive: true });
   // Unique per writer, so concurrent writers never interleave; a crash leaves only a stray temp file.

@@ -24,7 +24,7 @@ export interface FactsFromDisk {
  */
 export async function factsFromDisk(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): Promise<FactsFromDisk> {
   const large = largeOrUndefined(file, absolute, largeFileThreshold);
-  if (large) return withStructure({ facts: large.maintainers ?? await factsOfLargeFile(file, absolute, parser) });
+  if (large) return withStructure({ facts: large.maintainers ?? (await factsOfLargeFile(file, absolute, parser)) });
   return withStructure(smallFacts(file, absolute, parser));
 }
 
@@ -70,9 +70,14 @@ function smallFacts(file: string, absolute: string, parser: NixParser): FactsFro
  * equal objects; one shared object halves what the index holds for it. Facts are never mutated,
  * so sharing is invisible to readers (and structured cloning from a worker keeps it).
  */
-export function shareDerivation(facts: FileFacts): FileFacts {
-  if (facts.drv && facts.value.k === 'inline' && facts.drv !== facts.value.drv
-    && JSON.stringify(facts.drv) === JSON.stringify(facts.value.drv)) facts.drv = facts.value.drv;
+function shareDerivation(facts: FileFacts): FileFacts {
+  if (
+    facts.drv &&
+    facts.value.k === 'inline' &&
+    facts.drv !== facts.value.drv &&
+    JSON.stringify(facts.drv) === JSON.stringify(facts.value.drv)
+  )
+    facts.drv = facts.value.drv;
   return facts;
 }
 

@@ -7,7 +7,10 @@ import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFact
 import { listDomainFilesInTwo } from './listing';
 import { IndexPool } from './pool';
 
-export interface IndexProgress { done: number; total: number }
+export interface IndexProgress {
+  done: number;
+  total: number;
+}
 
 /** One run over a whole domain: where it is, how to index a file, and where the facts go. */
 export interface IndexRun {
@@ -54,9 +57,13 @@ const SLICE_MS = 8;
  * and the collection's entry files. With them (and by-name packages known from their paths)
  * a name resolves as it will once everything is read; the files it leads to are read on demand.
  */
-export function isPriorityFile(file: string): boolean {
-  return /(^|\/)pkgs\/top-level\//.test(file) || /(^|\/)pkgs\/by-name\/[^/]+\/[^/]+\/packages\.nix$/.test(file)
-    || file === 'lib/default.nix' || isEntryFile(file);
+function isPriorityFile(file: string): boolean {
+  return (
+    /(^|\/)pkgs\/top-level\//.test(file) ||
+    /(^|\/)pkgs\/by-name\/[^/]+\/[^/]+\/packages\.nix$/.test(file) ||
+    file === 'lib/default.nix' ||
+    isEntryFile(file)
+  );
 }
 
 /**
@@ -113,7 +120,10 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   };
   const deliver = (file: string, facts: ReadFacts | undefined) => {
     if (run.index.deliver(file, facts)) done++;
-    if (!ready && priority.every((f) => !run.index.isPending(f))) { ready = true; run.onReady?.(); }
+    if (!ready && priority.every((f) => !run.index.isPending(f))) {
+      ready = true;
+      run.onReady?.();
+    }
     progress();
   };
 
@@ -129,10 +139,14 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     const facts = fromCache(file);
     if (facts) deliver(file, facts);
   }
-  if (priority.every((f) => !run.index.isPending(f))) { ready = true; run.onReady?.(); }
+  if (priority.every((f) => !run.index.isPending(f))) {
+    ready = true;
+    run.onReady?.();
+  }
 
   // Priority files first, one per batch, so the first requests do not wait for the others.
-  const toParse = (list: readonly string[]) => list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
+  const toParse = (list: readonly string[]) =>
+    list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
   const first = toParse(priority);
   const firstSet = new Set(first);
   let workers = 0;
@@ -140,7 +154,10 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   await decodeCached(files);
   await parsing;
   // What the cache could not give after all (it was dropped on the way) is parsed too.
-  await parse(files.filter((f) => run.index.isPending(f)), 0);
+  await parse(
+    files.filter((f) => run.index.isPending(f)),
+    0,
+  );
 
   // Untracked files, once git has walked the worktree for them.
   const untracked = await listing.untracked;
@@ -150,11 +167,17 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     files.sort();
     run.index.expect(untracked.files, readNow);
     await decodeCached(untracked.files);
-    await parse(untracked.files.filter((f) => run.index.isPending(f)), 0);
+    await parse(
+      untracked.files.filter((f) => run.index.isPending(f)),
+      0,
+    );
   }
   run.index.settle();
   IndexCache.release();
-  if (!ready) { ready = true; run.onReady?.(); }
+  if (!ready) {
+    ready = true;
+    run.onReady?.();
+  }
   progress(true);
 
   const fromCacheCount = [...read.values()].filter((r) => r.cached).length;
@@ -163,8 +186,9 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
     // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
     if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
-      stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened)
-        .catch((err) => run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`));
+      stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened).catch((err) =>
+        run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`),
+      );
     }
   }
   return stats;
@@ -195,13 +219,18 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     if (pool) {
       workers = Math.max(workers, pool.size);
       try {
-        const failed = await pool.run(list.map((f): [string, string] => [f, absolute(f)]), run.largeFileThreshold, (at, results) => {
-          results.forEach((result, k) => {
-            const file = list[at + k]!;
-            // A request may have read it meanwhile.
-            if (run.index.isPending(file)) deliver(file, land(file, result));
-          });
-        }, alone);
+        const failed = await pool.run(
+          list.map((f): [string, string] => [f, absolute(f)]),
+          run.largeFileThreshold,
+          (at, results) => {
+            results.forEach((result, k) => {
+              const file = list[at + k]!;
+              // A request may have read it meanwhile.
+              if (run.index.isPending(file)) deliver(file, land(file, result));
+            });
+          },
+          alone,
+        );
         remaining = failed.map((k) => list[k]!);
       } finally {
         await pool.close();
@@ -219,8 +248,11 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
 
 /** What the new cache holds, in file order: what this run read, and an open buffer's entry as the old cache knew it. */
 function cacheEntries(
-  files: readonly string[], blobByFile: ReadonlyMap<string, string>, read: ReadonlyMap<string, { read: ReadFacts | null; cached: boolean }>,
-  skip: (file: string) => boolean, cache: IndexCache | undefined,
+  files: readonly string[],
+  blobByFile: ReadonlyMap<string, string>,
+  read: ReadonlyMap<string, { read: ReadFacts | null; cached: boolean }>,
+  skip: (file: string) => boolean,
+  cache: IndexCache | undefined,
 ): CacheEntry[] {
   const entries: CacheEntry[] = [];
   for (const file of files) {
@@ -233,5 +265,3 @@ function cacheEntries(
   }
   return entries;
 }
-
-

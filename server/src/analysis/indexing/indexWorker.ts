@@ -19,7 +19,7 @@ port.on('message', (request: BatchRequest) => {
       for (const [file, absolute] of request.files) results.push(await factsFromDisk(file, absolute, p, request.largeFileThreshold));
       return { id: request.id, results };
     } catch (err) {
-      return { id: request.id, error: err instanceof Error ? err.stack ?? err.message : String(err) };
+      return { id: request.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
   })().then((reply) => port.postMessage(reply));
 });

@@ -35,13 +35,19 @@ export async function listDomainFiles(root: string, useGit = true): Promise<Doma
  * Walking a 40,000-file worktree for untracked files takes git most of a second, more than
  * everything else about a start; the files indexed first are tracked ones.
  */
-export async function listDomainFilesInTwo(root: string, useGit = true): Promise<{ tracked: DomainListing; untracked: Promise<DomainListing> }> {
+export async function listDomainFilesInTwo(
+  root: string,
+  useGit = true,
+): Promise<{ tracked: DomainListing; untracked: Promise<DomainListing> }> {
   const none = Promise.resolve({ files: [], blobByFile: new Map<string, string>() });
   if (useGit) {
     const fromGit = await gitTracked(root).catch(() => undefined);
     if (fromGit) {
       // Started after the tracked listing, so the two walks of the worktree do not slow each other down.
-      const others = gitUntracked(root).then((files) => hashUnknown(root, files, new Map()), () => none);
+      const others = gitUntracked(root).then(
+        (files) => hashUnknown(root, files, new Map()),
+        () => none,
+      );
       return { tracked: await hashUnknown(root, fromGit.files, fromGit.blobByFile), untracked: others };
     }
   }
@@ -53,14 +59,25 @@ async function hashUnknown(root: string, files: string[], blobByFile: Map<string
   const present: string[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
-    if (blobByFile.has(file)) { present.push(file); continue; }
+    if (blobByFile.has(file)) {
+      present.push(file);
+      continue;
+    }
     const absolute = path.join(root, file);
     // The same filter as listNixFiles: only what is (or links to) a file.
     let isFile = false;
-    try { isFile = statSync(absolute).isFile(); } catch { /* gone */ }
+    try {
+      isFile = statSync(absolute).isFile();
+    } catch {
+      /* gone */
+    }
     if (!isFile) continue;
     present.push(file);
-    try { blobByFile.set(file, gitBlobId(readFileSync(absolute))); } catch { /* unreadable: parsed, never cached */ }
+    try {
+      blobByFile.set(file, gitBlobId(readFileSync(absolute)));
+    } catch {
+      /* unreadable: parsed, never cached */
+    }
     // Hashing a whole domain (outside git) must not stall the event loop.
     if (i % 256 === 255) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -69,7 +86,8 @@ async function hashUnknown(root: string, files: string[], blobByFile: Map<string
 
 async function gitTracked(root: string): Promise<DomainListing> {
   const { stdout: bytes } = await run(
-    'git', ['-C', root, 'ls-files', '-z', '-t', '--stage', '--cached', '--deleted', '--modified', '--', '*.nix'],
+    'git',
+    ['-C', root, 'ls-files', '-z', '-t', '--stage', '--cached', '--deleted', '--modified', '--', '*.nix'],
     { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' },
   );
   const stdout = records(bytes);
@@ -103,11 +121,13 @@ async function gitTracked(root: string): Promise<DomainListing> {
 
 /** The untracked files git does not ignore. */
 async function gitUntracked(root: string): Promise<string[]> {
-  const { stdout } = await run(
-    'git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', '*.nix'],
-    { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' },
-  );
-  return records(stdout).filter((f) => f.length > 0).sort();
+  const { stdout } = await run('git', ['-C', root, 'ls-files', '-z', '--others', '--exclude-standard', '--', '*.nix'], {
+    maxBuffer: 512 * 1024 * 1024,
+    encoding: 'buffer',
+  });
+  return records(stdout)
+    .filter((f) => f.length > 0)
+    .sort();
 }
 
 /**
@@ -116,7 +136,7 @@ async function gitUntracked(root: string): Promise<string[]> {
  */
 function records(bytes: Buffer): string[] {
   const out: string[] = [];
-  for (let start = 0; start < bytes.length;) {
+  for (let start = 0; start < bytes.length; ) {
     const end = bytes.indexOf(0, start);
     const stop = end < 0 ? bytes.length : end;
     out.push(bytes.toString('utf8', start, stop));

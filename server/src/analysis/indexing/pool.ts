@@ -5,7 +5,11 @@ import { Worker } from 'node:worker_threads';
 import type { FactsFromDisk } from './fileFacts';
 
 /** A batch of files for one worker: (domain-relative path, absolute path) pairs. */
-export interface BatchRequest { id: number; largeFileThreshold: number; files: [string, string][] }
+export interface BatchRequest {
+  id: number;
+  largeFileThreshold: number;
+  files: [string, string][];
+}
 export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
 
 /**
@@ -30,7 +34,7 @@ export function defaultPoolSize(): number {
  * worker's execArgv does not cover the entry itself, so a one-line script registers tsx's
  * CommonJS hook and then requires the source.
  */
-export function workerEntry(): { script: string; eval: boolean } | undefined {
+function workerEntry(): { script: string; eval: boolean } | undefined {
   const bundled = path.join(__dirname, 'indexWorker.js');
   if (existsSync(bundled)) return { script: bundled, eval: false };
   const source = path.join(__dirname, 'indexWorker.ts');
@@ -38,7 +42,10 @@ export function workerEntry(): { script: string; eval: boolean } | undefined {
   return undefined;
 }
 
-interface Slot { worker: Worker; batch?: number }
+interface Slot {
+  worker: Worker;
+  batch?: number;
+}
 
 /**
  * A pool of worker threads that read, parse and extract files. It never decides anything about
@@ -46,7 +53,10 @@ interface Slot { worker: Worker; batch?: number }
  * process: correctness never depends on the workers.
  */
 export class IndexPool {
-  private constructor(private readonly slots: Slot[], private readonly log: (message: string) => void) {}
+  private constructor(
+    private readonly slots: Slot[],
+    private readonly log: (message: string) => void,
+  ) {}
 
   /** Starts `size` workers; undefined when size is 0 or workers cannot be started here. */
   static start(size: number, log: (message: string) => void = () => undefined): IndexPool | undefined {
@@ -73,7 +83,12 @@ export class IndexPool {
    * answered as soon as it is parsed (the files a first request needs). Resolves with the
    * indices of files no worker indexed.
    */
-  run(files: [string, string][], largeFileThreshold: number, onBatch: (first: number, results: FactsFromDisk[]) => void, alone = 0): Promise<number[]> {
+  run(
+    files: [string, string][],
+    largeFileThreshold: number,
+    onBatch: (first: number, results: FactsFromDisk[]) => void,
+    alone = 0,
+  ): Promise<number[]> {
     // Batch k covers files [starts[k], starts[k + 1]).
     const starts: number[] = [];
     for (let i = 0; i < files.length; i += i < alone ? 1 : BATCH_FILES) starts.push(i);
@@ -92,9 +107,16 @@ export class IndexPool {
         resolve(failed.sort((a, b) => a - b));
       };
       const feed = (slot: Slot) => {
-        if (next >= batches) { slot.batch = undefined; return; }
+        if (next >= batches) {
+          slot.batch = undefined;
+          return;
+        }
         slot.batch = next++;
-        const request: BatchRequest = { id: slot.batch, largeFileThreshold, files: files.slice(starts[slot.batch], starts[slot.batch + 1]) };
+        const request: BatchRequest = {
+          id: slot.batch,
+          largeFileThreshold,
+          files: files.slice(starts[slot.batch], starts[slot.batch + 1]),
+        };
         slot.worker.postMessage(request);
       };
       // A dead worker's batch, and every batch not yet sent once no worker is left, fall back.
@@ -103,11 +125,21 @@ export class IndexPool {
         this.slots.splice(this.slots.indexOf(slot), 1);
         slot.worker.removeAllListeners();
         void slot.worker.terminate();
-        if (slot.batch !== undefined) { fail(slot.batch); finished++; }
-        if (this.slots.length === 0) while (next < batches) { fail(next++); finished++; }
+        if (slot.batch !== undefined) {
+          fail(slot.batch);
+          finished++;
+        }
+        if (this.slots.length === 0)
+          while (next < batches) {
+            fail(next++);
+            finished++;
+          }
         settle();
       };
-      if (batches === 0) { settle(); return; }
+      if (batches === 0) {
+        settle();
+        return;
+      }
       for (const slot of [...this.slots]) {
         slot.worker.on('message', (reply: BatchReply) => {
           if ('error' in reply) {
@@ -130,6 +162,11 @@ export class IndexPool {
   /** Stops every worker; their memory goes back to the system. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((s) => { s.worker.removeAllListeners(); return s.worker.terminate(); }));
+    await Promise.all(
+      slots.map((s) => {
+        s.worker.removeAllListeners();
+        return s.worker.terminate();
+      }),
+    );
   }
 }

@@ -27,14 +27,10 @@ export interface ByteRange {
 }
 
 /** Largest entry readEntry reads; a real entry is a few hundred bytes. */
-export const DEFAULT_MAX_ENTRY_BYTES = 16 * 1024;
+const DEFAULT_MAX_ENTRY_BYTES = 16 * 1024;
 
 /** Reads one entry's bytes, and only those, and parses them. */
-export async function readEntry(
-  reader: ByteReader,
-  range: ByteRange,
-  options: { maxBytes?: number } = {},
-): Promise<MaintainerEntry> {
+export async function readEntry(reader: ByteReader, range: ByteRange, options: { maxBytes?: number } = {}): Promise<MaintainerEntry> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_ENTRY_BYTES;
   const length = Math.max(0, range.end - range.start);
   const bytes = await reader.read(range.start, Math.min(length, maxBytes));

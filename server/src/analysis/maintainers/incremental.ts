@@ -25,20 +25,14 @@ const EDIT_CHUNK_SIZE = 4096;
  * scanner state and column); every entry from there on is only moved. reader reads the
  * content after the edit.
  */
-export async function updateIndex(
-  index: HandleIndex,
-  edit: ByteEdit,
-  reader: ByteReader,
-  options: ScanOptions = {},
-): Promise<IndexUpdate> {
+export async function updateIndex(index: HandleIndex, edit: ByteEdit, reader: ByteReader, options: ScanOptions = {}): Promise<IndexUpdate> {
   const n = index.size;
   const { starts, lines, columns } = index.columnsOf();
   const delta = edit.newLength - (edit.end - edit.start);
   // The state at an entry start is always the same (between bindings of the top-level set),
   // so the scan may resume there; before the first entry it starts from the file start.
   const first = lastAtOrBefore(starts, n, edit.start);
-  const from: ScanPoint | undefined =
-    first >= 0 ? { offset: starts[first], line: lines[first], column: columns[first] } : undefined;
+  const from: ScanPoint | undefined = first >= 0 ? { offset: starts[first], line: lines[first], column: columns[first] } : undefined;
   const keepBefore = Math.max(first, 0);
 
   let next = lastAtOrBefore(starts, n, edit.end - 1) + 1; // first entry starting at or after edit.end
@@ -61,17 +55,6 @@ export async function updateIndex(
     };
   }
   return { index: index.splice(keepBefore, n, rescanned, 0, 0), rescanned: { start, end: start + result.bytesScanned } };
-}
-
-/** Applies several edits in order (each in the coordinates left by the one before). */
-export async function updateIndexAll(
-  index: HandleIndex,
-  edits: readonly ByteEdit[],
-  readerAfter: (i: number) => ByteReader,
-  options: ScanOptions = {},
-): Promise<HandleIndex> {
-  for (let i = 0; i < edits.length; i++) index = (await updateIndex(index, edits[i], readerAfter(i), options)).index;
-  return index;
 }
 
 /**

@@ -249,8 +249,7 @@ export class HandleIndexBuilder {
     c.handleLengths[i] = this.write(entry.handle);
     c.nameLengths[i] = entry.name === undefined ? ABSENT : this.write(entry.name);
     // Most GitHub handles equal the maintainer handle: no second copy of those.
-    c.githubLengths[i] =
-      entry.github === undefined ? ABSENT : entry.github === entry.handle ? SAME_AS_HANDLE : this.write(entry.github);
+    c.githubLengths[i] = entry.github === undefined ? ABSENT : entry.github === entry.handle ? SAME_AS_HANDLE : this.write(entry.github);
     c.size++;
   }
 

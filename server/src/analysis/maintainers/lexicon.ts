@@ -32,7 +32,7 @@ export const SKIP = 5; // not an entry: skip to `;`
 export const FIELD_NONE = 0;
 export const FIELD_NAME = 1;
 export const FIELD_GITHUB = 2;
-export const FIELD_SHORT_NAME = 3;
+const FIELD_SHORT_NAME = 3;
 
 export const wordStartChar = new Uint8Array(256);
 export const wordChar = new Uint8Array(256);
@@ -60,10 +60,14 @@ export function fieldOfBytes(bytes: Buffer, from: number, to: number): number {
 
 export function fieldOf(name: string | undefined): number {
   switch (name) {
-    case 'name': return FIELD_NAME;
-    case 'github': return FIELD_GITHUB;
-    case 'shortName': return FIELD_SHORT_NAME;
-    default: return FIELD_NONE;
+    case 'name':
+      return FIELD_NAME;
+    case 'github':
+      return FIELD_GITHUB;
+    case 'shortName':
+      return FIELD_SHORT_NAME;
+    default:
+      return FIELD_NONE;
   }
 }
 
@@ -79,7 +83,10 @@ export function utf16Units(bytes: Uint8Array, from: number, to: number): number 
 
 /** The value of a Nix string literal's body (escapes resolved; no interpolation). */
 export function unescapeString(body: string, indented: boolean): string {
-  if (indented) return body.replace(/''(['$])/g, (_, c: string) => (c === "'" ? "''" : '$')).replace(/''\\(.)/gs, '$1').trim();
+  if (indented)
+    return body
+      .replace(/''(['$])/g, (_, c: string) => (c === "'" ? "''" : '$'))
+      .replace(/''\\(.)/gs, '$1')
+      .trim();
   return body.replace(/\\(.)/gs, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c));
 }
-

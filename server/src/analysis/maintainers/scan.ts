@@ -1,5 +1,5 @@
 import type { ByteReader } from './reader';
-import { HandleIndex, HandleIndexBuilder, type HandleEntry } from './index';
+import { type HandleIndex, HandleIndexBuilder, type HandleEntry } from './index';
 import { EntryScanner, type ScanPoint, type StopRule } from './scanner';
 
 /** Bytes per read unless told otherwise. */

@@ -10,7 +10,36 @@ export interface ScanPoint {
 /** Asked at every place an entry could begin; true ends the scan there (before that entry). */
 export type StopRule = (point: ScanPoint) => boolean;
 import {
-  CAPTURE_LIMIT, WORD_LIMIT, CODE, LINE_COMMENT, BLOCK_COMMENT, STRING, IND_STRING, NONE, SLASH, QUOTE, STAR, ESCAPE, DOLLAR, QUOTE1, QUOTE2, EXPECT, ATTR, EQ, ENTRY, AFTER, SKIP, FIELD_NONE, FIELD_NAME, FIELD_GITHUB, wordStartChar, wordChar, fieldOfBytes, fieldOf, utf16Units, unescapeString,
+  CAPTURE_LIMIT,
+  WORD_LIMIT,
+  CODE,
+  LINE_COMMENT,
+  BLOCK_COMMENT,
+  STRING,
+  IND_STRING,
+  NONE,
+  SLASH,
+  QUOTE,
+  STAR,
+  ESCAPE,
+  DOLLAR,
+  QUOTE1,
+  QUOTE2,
+  EXPECT,
+  ATTR,
+  EQ,
+  ENTRY,
+  AFTER,
+  SKIP,
+  FIELD_NONE,
+  FIELD_NAME,
+  FIELD_GITHUB,
+  wordStartChar,
+  wordChar,
+  fieldOfBytes,
+  fieldOf,
+  utf16Units,
+  unescapeString,
 } from './lexicon';
 
 /**
@@ -177,14 +206,38 @@ export class EntryScanner {
       this.endWord(pos);
     }
     switch (c) {
-      case 32: case 9: case 10: case 13: return;
-      case 35 /* # */: this.mode = LINE_COMMENT; return;
-      case 47 /* / */: this.pend = SLASH; return;
-      case 39 /* ' */: this.pend = QUOTE; return;
-      case 34 /* " */: this.startString(pos, STRING, pos + 1); return;
-      case 123 /* { */: case 91 /* [ */: case 40 /* ( */: this.open(c); return;
-      case 125 /* } */: case 93 /* ] */: case 41 /* ) */: this.close(c, pos); return;
-      case 61 /* = */: case 59 /* ; */: case 46 /* . */: this.punct(c, pos); return;
+      case 32:
+      case 9:
+      case 10:
+      case 13:
+        return;
+      case 35 /* # */:
+        this.mode = LINE_COMMENT;
+        return;
+      case 47 /* / */:
+        this.pend = SLASH;
+        return;
+      case 39 /* ' */:
+        this.pend = QUOTE;
+        return;
+      case 34 /* " */:
+        this.startString(pos, STRING, pos + 1);
+        return;
+      case 123 /* { */:
+      case 91 /* [ */:
+      case 40 /* ( */:
+        this.open(c);
+        return;
+      case 125 /* } */:
+      case 93 /* ] */:
+      case 41 /* ) */:
+        this.close(c, pos);
+        return;
+      case 61 /* = */:
+      case 59 /* ; */:
+      case 46 /* . */:
+        this.punct(c, pos);
+        return;
     }
     if (wordStartChar[c]) this.startWord(pos);
     else this.punct(0);
@@ -195,7 +248,10 @@ export class EntryScanner {
     this.pend = NONE;
     if (pend === ESCAPE) return;
     if (pend === DOLLAR) {
-      if (c === 123) return this.enterInterpolation();
+      if (c === 123) {
+        this.enterInterpolation();
+        return;
+      }
       if (c === 36) return; // `$$` is literal
     }
     if (c === 92 /* \ */) this.pend = ESCAPE;
@@ -207,7 +263,8 @@ export class EntryScanner {
     const pend = this.pend;
     this.pend = NONE;
     switch (pend) {
-      case ESCAPE: return;
+      case ESCAPE:
+        return;
       case QUOTE2:
         if (c === 39 || c === 36) return; // `'''` and `''$` are escapes
         if (c === 92) {
@@ -224,7 +281,10 @@ export class EntryScanner {
         }
         break;
       case DOLLAR:
-        if (c === 123) return this.enterInterpolation();
+        if (c === 123) {
+          this.enterInterpolation();
+          return;
+        }
         if (c === 36) return;
     }
     if (c === 39) this.pend = QUOTE1;

@@ -1,4 +1,4 @@
-import { HandleIndex, HandleIndexBuilder, type HandleEntry } from './index';
+import { type HandleIndex, HandleIndexBuilder, type HandleEntry } from './index';
 
 /**
  * The handle index as a stub carries it: one array per column, entries in file order (so
@@ -24,7 +24,7 @@ const MAX_HANDLE_LENGTH = 1024;
 const MAX_TEXT_LENGTH = 1024;
 
 /** Thrown for stub data that is not a handle index this code can trust. */
-export class HandleIndexFormatError extends Error {}
+class HandleIndexFormatError extends Error {}
 
 /** The index as JSON-friendly columns, for a stub. */
 export function handleIndexToJson(index: HandleIndex): HandleIndexJson {

@@ -13,7 +13,7 @@ import { isDomainName, isRevision, sha256 } from './format';
  * `~/Library/Caches/nix-domains` (macOS), `%LOCALAPPDATA%\nix-domains\Cache` (Windows),
  * `~/.cache/nix-domains`.
  */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.NIX_DOMAINS_CACHE) return path.resolve(env.NIX_DOMAINS_CACHE);
   if (env.XDG_CACHE_HOME) return path.join(env.XDG_CACHE_HOME, 'nix-domains');
   if (platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'nix-domains');
@@ -21,10 +21,18 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform =
   return path.join(os.homedir(), '.cache', 'nix-domains');
 }
 
-interface Meta { sha256: string; etag?: string; from?: string }
+interface Meta {
+  sha256: string;
+  etag?: string;
+  from?: string;
+}
 
 /** A cached entry with the validator it came with. */
-export interface CachedBytes { bytes: Buffer; etag?: string; from?: string }
+export interface CachedBytes {
+  bytes: Buffer;
+  etag?: string;
+  from?: string;
+}
 
 const SUBFOLDERS = ['stubs', 'files', 'git', 'indexes'];
 
@@ -137,7 +145,10 @@ export class StubCache {
   }
 
   private async readVerified(file: string): Promise<CachedBytes | undefined> {
-    const [bytes, metaBytes] = await Promise.all([fs.readFile(file).catch(() => undefined), fs.readFile(`${file}.meta`).catch(() => undefined)]);
+    const [bytes, metaBytes] = await Promise.all([
+      fs.readFile(file).catch(() => undefined),
+      fs.readFile(`${file}.meta`).catch(() => undefined),
+    ]);
     if (!bytes && !metaBytes) return undefined;
     let meta: Meta | undefined;
     try {
@@ -153,7 +164,11 @@ export class StubCache {
       await this.drop(file, 'its content does not match the hash it was stored with');
       return undefined;
     }
-    return { bytes, ...(typeof meta.etag === 'string' ? { etag: meta.etag } : {}), ...(typeof meta.from === 'string' ? { from: meta.from } : {}) };
+    return {
+      bytes,
+      ...(typeof meta.etag === 'string' ? { etag: meta.etag } : {}),
+      ...(typeof meta.from === 'string' ? { from: meta.from } : {}),
+    };
   }
 
   private async drop(file: string, why: string): Promise<void> {

@@ -3,12 +3,26 @@
 // came in; no clock, no locale (names compare by UTF-16 code unit).
 import type { HandleIndexJson } from '../maintainers/stub';
 import {
-  canonicalJson, GENERATOR, sha256, shardFileName, STUB_FORMAT, STUB_VERSION,
-  type PartRef, type ShardRef, type StubLibFunction, type StubPackage, type StubReverse, type StubRoot, type StubShard,
+  canonicalJson,
+  GENERATOR,
+  sha256,
+  shardFileName,
+  STUB_FORMAT,
+  STUB_VERSION,
+  type PartRef,
+  type ShardRef,
+  type StubLibFunction,
+  type StubPackage,
+  type StubReverse,
+  type StubRoot,
+  type StubShard,
 } from './format';
 
 /** One input of a package: the formal's name and, when this domain resolves it, the qualified target. */
-export interface InputData { name: string; ref?: string }
+export interface InputData {
+  name: string;
+  ref?: string;
+}
 
 /** A package as the encoder takes it. */
 export interface PackageData {
@@ -46,12 +60,12 @@ export interface EncodeOptions {
 }
 
 /** Shards stay under this unless one name alone is larger; root + one shard ≪ 256 KB for 20,000 packages. */
-export const DEFAULT_SHARD_BUDGET = 48 * 1024;
+const DEFAULT_SHARD_BUDGET = 48 * 1024;
 /**
  * Reverse-edge lists in shards stop here: `stdenv` is taken by nearly every package, and its
  * full list would make its shard as large as the domain. Longer lists are in the reverse part.
  */
-export const MAX_LISTED_DEPENDANTS = 64;
+const MAX_LISTED_DEPENDANTS = 64;
 
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -87,7 +101,9 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
   const packages: StubPackage[] = names.map((name, i) => {
     const p = byAttr.get(name)!;
     const pkg: StubPackage = {
-      attr: name, file: p.file, pos: p.pos,
+      attr: name,
+      file: p.file,
+      pos: p.pos,
       inputs: uniqueSorted(p.inputs.filter((x) => x.ref !== undefined).map((x) => x.ref!)),
       unresolved: uniqueSorted(p.inputs.filter((x) => x.ref === undefined).map((x) => x.name)),
       maintainers: uniqueSorted(p.maintainers),
@@ -136,17 +152,28 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
     shards.push({ from, packages: shardPackages.length, ...put(shardFileName(i), shard) });
   }
   const maintainers = data.maintainers.map((m, i) => ({
-    file: m.file, size: m.size, count: m.index.handle.length, part: put(`parts/maintainers-${i}.json`, m.index),
+    file: m.file,
+    size: m.size,
+    count: m.index.handle.length,
+    part: put(`parts/maintainers-${i}.json`, m.index),
   }));
   const reverseGraph: StubReverse = {
-    ...header, names, dependants: dependantIds,
+    ...header,
+    names,
+    dependants: dependantIds,
     imports: Object.fromEntries(importNames.map((n) => [n, [...importTakers.get(n)!].sort((a, b) => a - b)])),
   };
   const reverse = put('parts/reverse.json', reverseGraph);
   const root: StubRoot = {
-    ...header, revision, generator: GENERATOR, packages: packages.length, shards,
+    ...header,
+    revision,
+    generator: GENERATOR,
+    packages: packages.length,
+    shards,
     lib: [...data.lib].sort((a, b) => byCodeUnit(a.name, b.name) || byCodeUnit(a.file, b.file)),
-    maintainers, imports, reverse,
+    maintainers,
+    imports,
+    reverse,
   };
   put('root.json', root);
   return { root, files };
@@ -157,7 +184,7 @@ export function encodeStub(data: StubData, options: EncodeOptions = {}): BuiltSt
  * the seeds themselves when `countSeeds` (an import's takers are rebuilt; a package itself is not
  * counted in its own closure). One visit stamp array, reused, keeps it linear per call.
  */
-export function closureCounter(dependants: number[][]): (seeds: number[], countSeeds?: boolean) => number {
+function closureCounter(dependants: number[][]): (seeds: number[], countSeeds?: boolean) => number {
   const stamp = new Uint32Array(dependants.length);
   let generation = 0;
   return (seeds, countSeeds = false) => {
@@ -195,13 +222,28 @@ type ShardItem = { kind: 'package'; pkg: StubPackage } | { kind: 'import' | 'ali
  * tried first: `python3Packages.*` made thousands of tiny shards and a root over 256 KB.
  */
 function planShards(
-  packages: StubPackage[], importLists: Record<string, string[]>, aliases: Record<string, string>, budget: number,
+  packages: StubPackage[],
+  importLists: Record<string, string[]>,
+  aliases: Record<string, string>,
+  budget: number,
 ): { from: string; items: ShardItem[] }[] {
-  interface Item { key: string; bytes: number; value: ShardItem }
+  interface Item {
+    key: string;
+    bytes: number;
+    value: ShardItem;
+  }
   const items: Item[] = [
     ...packages.map((p) => ({ key: p.attr, bytes: canonicalJson(p).length, value: { kind: 'package', pkg: p } as ShardItem })),
-    ...Object.keys(importLists).map((n) => ({ key: n, bytes: canonicalJson(importLists[n]).length + n.length + 4, value: { kind: 'import', name: n } as ShardItem })),
-    ...Object.keys(aliases).map((n) => ({ key: n, bytes: aliases[n]!.length + n.length + 6, value: { kind: 'alias', name: n } as ShardItem })),
+    ...Object.keys(importLists).map((n) => ({
+      key: n,
+      bytes: canonicalJson(importLists[n]).length + n.length + 4,
+      value: { kind: 'import', name: n } as ShardItem,
+    })),
+    ...Object.keys(aliases).map((n) => ({
+      key: n,
+      bytes: aliases[n]!.length + n.length + 6,
+      value: { kind: 'alias', name: n } as ShardItem,
+    })),
   ].sort((a, b) => byCodeUnit(a.key, b.key) || byCodeUnit(a.value.kind, b.value.kind));
   const shards: { from: string; items: ShardItem[] }[] = [];
   let current: { from: string; items: ShardItem[] } | undefined;

@@ -2,8 +2,15 @@
 // writes it): root → inputs → node → locked.rev, following `follows` paths.
 import { promises as fs } from 'node:fs';
 
-interface LockNode { inputs?: Record<string, string | string[]>; locked?: { rev?: unknown } }
-interface Lock { nodes?: Record<string, LockNode>; root?: string; version?: number }
+interface LockNode {
+  inputs?: Record<string, string | string[]>;
+  locked?: { rev?: unknown };
+}
+interface Lock {
+  nodes?: Record<string, LockNode>;
+  root?: string;
+  version?: number;
+}
 
 /** The locked `rev` of a root input of a parsed flake.lock, or undefined (no such input, or not locked to a rev). */
 export function lockedRevisionOf(lock: unknown, input: string): string | undefined {

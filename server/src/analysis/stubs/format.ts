@@ -41,10 +41,14 @@ export interface ShardRef extends PartRef {
   packages: number;
 }
 
-export interface StubLibFunction { name: string; file: string; pos: [number, number] }
+export interface StubLibFunction {
+  name: string;
+  file: string;
+  pos: [number, number];
+}
 
 /** A maintainer or team list: its size, entry count, and the part holding handle → byte range. */
-export interface StubMaintainerList {
+interface StubMaintainerList {
   file: string;
   size: number;
   count: number;
@@ -161,9 +165,9 @@ export function sha256(bytes: Buffer | string): string {
 }
 
 /** Domain names: also folder names in a stub tree and in the cache. */
-export const DOMAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const DOMAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Revisions: a commit id (or another git-safe name), `-dirty` when generated from changed files. */
-export const REVISION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const REVISION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Whether a domain name is safe to use as a folder name. */
 export function isDomainName(name: string): boolean {

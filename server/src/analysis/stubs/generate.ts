@@ -11,17 +11,26 @@ import { withFileReader } from '../maintainers/reader';
 import { scanMaintainers } from '../maintainers/scan';
 import { handleIndexToJson } from '../maintainers/stub';
 import { encodeStub, type BuiltStub, type EncodeOptions, type InputData, type StubData } from './encode';
-import { canonicalJson, isDomainName, isRevision, sha256, STUB_INDEX_FORMAT, STUB_INDEX_VERSION, type StubIndex, type StubIndexEntry } from './format';
+import {
+  canonicalJson,
+  isDomainName,
+  isRevision,
+  sha256,
+  STUB_INDEX_FORMAT,
+  STUB_INDEX_VERSION,
+  type StubIndex,
+  type StubIndexEntry,
+} from './format';
 import { parseJson, validateIndex } from './validate';
 import { writeFileAtomic } from './atomic';
 
 const run = promisify(execFile);
 
 /** Where a domain keeps the lists of people and teams that the maintainer scanner indexes. */
-export const MAINTAINER_LISTS = ['maintainers/maintainer-list.nix', 'maintainers/team-list.nix'];
+const MAINTAINER_LISTS = ['maintainers/maintainer-list.nix', 'maintainers/team-list.nix'];
 
 /** Collects what a stub holds from an indexed analyzer (call `indexAll()` first). */
-export async function collectStubData(analyzer: Analyzer, revision: string): Promise<StubData> {
+async function collectStubData(analyzer: Analyzer, revision: string): Promise<StubData> {
   const { catalog, index, resolver } = analyzer;
   const domain = index.domain;
   const packages = catalog.all().map((pkg) => {
@@ -40,12 +49,15 @@ export async function collectStubData(analyzer: Analyzer, revision: string): Pro
     }
     const drv = pkg.drv;
     return {
-      attr: pkg.attrPath, file: pkg.target.file, pos: [pkg.target.span[0], pkg.target.span[1]] as [number, number],
+      attr: pkg.attrPath,
+      file: pkg.target.file,
+      pos: [pkg.target.span[0], pkg.target.span[1]] as [number, number],
       ...(drv?.version !== undefined ? { version: drv.version } : {}),
       ...(drv?.description !== undefined ? { description: drv.description } : {}),
       ...(drv?.homepage !== undefined ? { homepage: drv.homepage } : {}),
       ...(drv?.license !== undefined ? { license: drv.license } : {}),
-      inputs, maintainers: drv?.maintainers.map((m) => m.handle) ?? [],
+      inputs,
+      maintainers: drv?.maintainers.map((m) => m.handle) ?? [],
     };
   });
   // Bindings naming a package by another attribute path (`python3 = python311;`, `inherit (x) y;`).
@@ -56,7 +68,11 @@ export async function collectStubData(analyzer: Analyzer, revision: string): Pro
     const name = [...catalog.prefixOf(binding.file), ...binding.pathInFile].join('.');
     if (pkg && pkg.attrPath !== name && !(name in aliases)) aliases[name] = pkg.attrPath;
   }
-  const lib = libFunctions(analyzer).map((fn) => ({ name: fn.name, file: fn.place.file, pos: [fn.place.span[0], fn.place.span[1]] as [number, number] }));
+  const lib = libFunctions(analyzer).map((fn) => ({
+    name: fn.name,
+    file: fn.place.file,
+    pos: [fn.place.span[0], fn.place.span[1]] as [number, number],
+  }));
   const maintainers = [];
   for (const file of MAINTAINER_LISTS) {
     const absolute = index.absolute(file);
@@ -72,13 +88,15 @@ export async function collectStubData(analyzer: Analyzer, revision: string): Pro
 /** Builds the stub files of an indexed domain in memory. */
 export async function buildStub(analyzer: Analyzer, revision: string, options: EncodeOptions = {}): Promise<BuiltStub> {
   if (!isRevision(revision)) throw new Error(`"${revision}" cannot be a stub revision (letters, digits, . _ - only)`);
-  if (!isDomainName(analyzer.index.domain)) throw new Error(`"${analyzer.index.domain}" cannot be a stub domain name (letters, digits, . _ - only)`);
+  if (!isDomainName(analyzer.index.domain))
+    throw new Error(`"${analyzer.index.domain}" cannot be a stub domain name (letters, digits, . _ - only)`);
   return encodeStub(await collectStubData(analyzer, revision), options);
 }
 
 /** The revision of a checkout: HEAD's commit id, whether any .nix file differs from it, and its commit time. */
 export async function gitRevision(root: string): Promise<{ commit: string; dirty: boolean; committed: number }> {
-  const git = (args: string[]) => run('git', ['-C', root, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).then((r) => r.stdout.trim());
+  const git = (args: string[]) =>
+    run('git', ['-C', root, ...args], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }).then((r) => r.stdout.trim());
   const commit = await git(['rev-parse', '--verify', 'HEAD']);
   // Only .nix files make the stub; a stray build result or editor file does not make it dirty.
   const status = await git(['status', '--porcelain', '--untracked-files=normal', '--', '*.nix']);
@@ -100,7 +118,7 @@ export interface StubRevisionOptions {
  * with uncommitted .nix changes is refused unless `allowDirty`: a stub named after a commit must
  * describe that commit, or a reader pinned to it would get other data. Dirty stubs are `<commit>-dirty`.
  */
-export async function stubRevision(root: string, options: StubRevisionOptions = {}): Promise<{ revision: string; committed: number }> {
+async function stubRevision(root: string, options: StubRevisionOptions = {}): Promise<{ revision: string; committed: number }> {
   if (options.revision !== undefined) return { revision: options.revision, committed: options.committed ?? 0 };
   const head = await gitRevision(root).catch((err: Error) => {
     throw new Error(`cannot read the revision of ${root} (${err.message.split('\n')[0]}); pass --revision`);
@@ -112,7 +130,12 @@ export async function stubRevision(root: string, options: StubRevisionOptions = 
 }
 
 /** A stub built in memory with what index.json says of it. */
-export interface PreparedStub { domain: string; revision: string; entry: StubIndexEntry; stub: BuiltStub }
+export interface PreparedStub {
+  domain: string;
+  revision: string;
+  entry: StubIndexEntry;
+  stub: BuiltStub;
+}
 
 /** Chooses the revision (see `stubRevision`) and builds the stub of an indexed domain in memory. */
 export async function prepareStub(analyzer: Analyzer, options: StubRevisionOptions & EncodeOptions = {}): Promise<PreparedStub> {
@@ -128,7 +151,12 @@ export interface GenerateOptions extends EncodeOptions, StubRevisionOptions {
   out: string;
 }
 
-export interface GenerateResult { domain: string; revision: string; folder: string; stub: BuiltStub }
+export interface GenerateResult {
+  domain: string;
+  revision: string;
+  folder: string;
+  stub: BuiltStub;
+}
 
 /** Writes `out/<domain>/<revision>/` and updates `out/index.json` (the revision as `prepareStub` chooses it). */
 export async function generateStub(analyzer: Analyzer, options: GenerateOptions): Promise<GenerateResult> {
@@ -149,7 +177,7 @@ export async function writeStub(out: string, prepared: PreparedStub): Promise<Ge
 }
 
 /** Adds (or replaces) one revision in `out/index.json`; newest first, then by revision. */
-export async function recordInIndex(out: string, domain: string, entry: StubIndexEntry): Promise<StubIndex> {
+async function recordInIndex(out: string, domain: string, entry: StubIndexEntry): Promise<StubIndex> {
   const file = path.join(out, 'index.json');
   const existing = await fs.readFile(file).catch(() => undefined);
   // Refuse to overwrite what we cannot read: it may list revisions we would drop.

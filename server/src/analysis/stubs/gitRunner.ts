@@ -18,11 +18,17 @@ export interface RunOptions {
 }
 
 /** A finished git command that may have failed: whether it succeeded, and why not in one line. */
-export interface Attempt { ok: boolean; reason: string }
+export interface Attempt {
+  ok: boolean;
+  reason: string;
+}
 
 /** `https://user:secret@host/x` → `https://user:***@host/x`; a token alone as user is hidden too. */
 export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+)(:[^/@\s]*)?@/gi, (_m, scheme: string, user: string, password?: string) => `${scheme}${password ? `${user}:***` : '***'}@`);
+  return text.replace(
+    /([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+)(:[^/@\s]*)?@/gi,
+    (_m, scheme: string, user: string, password?: string) => `${scheme}${password ? `${user}:***` : '***'}@`,
+  );
 }
 
 export class GitRunner {
@@ -61,10 +67,15 @@ export class GitRunner {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: {
           // A machine-made commit; GIT_AUTHOR_*/GIT_COMMITTER_* in the environment still win.
-          GIT_AUTHOR_NAME: 'nix-domains', GIT_AUTHOR_EMAIL: 'nix-domains@localhost',
-          GIT_COMMITTER_NAME: 'nix-domains', GIT_COMMITTER_EMAIL: 'nix-domains@localhost',
-          ...repositoryFreeEnv(), ...options.env,
-          GIT_TERMINAL_PROMPT: '0', GCM_INTERACTIVE: 'never', GIT_ALLOW_PROTOCOL: 'https:http:ssh:file',
+          GIT_AUTHOR_NAME: 'nix-domains',
+          GIT_AUTHOR_EMAIL: 'nix-domains@localhost',
+          GIT_COMMITTER_NAME: 'nix-domains',
+          GIT_COMMITTER_EMAIL: 'nix-domains@localhost',
+          ...repositoryFreeEnv(),
+          ...options.env,
+          GIT_TERMINAL_PROMPT: '0',
+          GCM_INTERACTIVE: 'never',
+          GIT_ALLOW_PROTOCOL: 'https:http:ssh:file',
         },
       });
       const out: Buffer[] = [];
@@ -92,7 +103,10 @@ export class GitRunner {
       });
       child.on('close', (code) => {
         clearTimeout(timer);
-        const lines = err.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('hint:'));
+        const lines = err
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('hint:'));
         const reason = this.redact(killedFor ?? (lines.slice(-2).join('; ') || `exit code ${code}`));
         resolve({ code: killedFor ? null : code, stdout: Buffer.concat(out), stderr: err, reason });
       });
@@ -117,6 +131,17 @@ function subcommand(args: string[]): string {
  */
 function repositoryFreeEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_QUARANTINE_PATH']) delete env[name];
+  for (const name of [
+    'GIT_DIR',
+    'GIT_WORK_TREE',
+    'GIT_INDEX_FILE',
+    'GIT_OBJECT_DIRECTORY',
+    'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+    'GIT_COMMON_DIR',
+    'GIT_NAMESPACE',
+    'GIT_PREFIX',
+    'GIT_QUARANTINE_PATH',
+  ])
+    delete env[name];
   return env;
 }

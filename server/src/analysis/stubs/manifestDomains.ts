@@ -17,7 +17,7 @@ import { wavesJsonSchema } from '../waves/manifest';
 import { isDomainName, isRevision } from './format';
 
 /** Where one other domain comes from. */
-export interface DomainSourceConfig {
+interface DomainSourceConfig {
   path?: string;
   stubs?: string;
   files?: string;
@@ -37,7 +37,11 @@ export function stubSpecKind(spec: string): 'http' | 'git' | 'folder' {
 }
 
 /** Checks a parsed `domains` section (`self`: this domain's name); the valid entries, and each problem at its key. */
-export function validateDomainsManifest(value: unknown, self?: string, prefix = ''): { domains: DomainsManifest; problems: ManifestProblem[] } {
+export function validateDomainsManifest(
+  value: unknown,
+  self?: string,
+  prefix = '',
+): { domains: DomainsManifest; problems: ManifestProblem[] } {
   const report = new ManifestReport(prefix);
   const domains: DomainsManifest = {};
   if (value === undefined) return { domains, problems: [] };
@@ -62,7 +66,8 @@ export function validateDomainsManifest(value: unknown, self?: string, prefix = 
     }
     for (const key of KEYS) {
       const v = entry[key];
-      if (v !== undefined && (typeof v !== 'string' || v.length === 0)) report.at([...where, key], `must be a non-empty string, not ${kind(v)}`);
+      if (v !== undefined && (typeof v !== 'string' || v.length === 0))
+        report.at([...where, key], `must be a non-empty string, not ${kind(v)}`);
     }
     const { stubs, files, rev, input } = entry as DomainSourceConfig;
     if (typeof stubs === 'string' && stubs) {
@@ -74,11 +79,15 @@ export function validateDomainsManifest(value: unknown, self?: string, prefix = 
       if (/^https?:\/\//.test(files)) {
         if (!files.includes('{path}')) report.at([...where, 'files'], `"${files}" must contain {path} (and usually {rev})`);
       } else if (!/^git\+(https?|ssh|file):\/\//.test(files)) {
-        report.at([...where, 'files'], `must be a URL template like "https://host/${name}/{rev}/{path}" or a git remote like "git+https://host/${name}.git"`);
+        report.at(
+          [...where, 'files'],
+          `must be a URL template like "https://host/${name}/{rev}/{path}" or a git remote like "git+https://host/${name}.git"`,
+        );
       }
     }
     if (typeof rev === 'string' && rev && !isRevision(rev)) report.at([...where, 'rev'], `"${rev}" is not a revision (a commit id)`);
-    if (typeof input === 'string' && input && !/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(input)) report.at([...where, 'input'], `"${input}" is not a flake input name`);
+    if (typeof input === 'string' && input && !/^[A-Za-z_][A-Za-z0-9_'-]*$/.test(input))
+      report.at([...where, 'input'], `"${input}" is not a flake input name`);
     if (report.problems.length === before) domains[name] = entry as DomainSourceConfig;
   }
   return { domains, problems: report.problems };
@@ -103,8 +112,14 @@ export async function domainsFromFlakeLock(root: string): Promise<DomainsManifes
     if (!isDomainName(input)) continue;
     const sibling = path.join(path.dirname(path.resolve(root)), input);
     const looksLikeDomain = await Promise.all([
-      fs.stat(path.join(sibling, MANIFEST_FILE)).then(() => true, () => false),
-      fs.stat(path.join(sibling, 'pkgs')).then((st) => st.isDirectory(), () => false),
+      fs.stat(path.join(sibling, MANIFEST_FILE)).then(
+        () => true,
+        () => false,
+      ),
+      fs.stat(path.join(sibling, 'pkgs')).then(
+        (st) => st.isDirectory(),
+        () => false,
+      ),
     ]);
     if (looksLikeDomain.some(Boolean)) domains[input] = { path: `../${input}`, input };
   }
@@ -114,7 +129,12 @@ export async function domainsFromFlakeLock(root: string): Promise<DomainsManifes
 /** The JSON Schema of the whole manifest (what schemas/nix-domains.schema.json holds). */
 export function manifestJsonSchema(): object {
   const { definitions: waveDefinitions, ...waves } = wavesJsonSchema;
-  const paths = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }] };
+  const paths = {
+    oneOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'array', items: { type: 'string', minLength: 1 } },
+    ],
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'https://nix-domains.invalid/schemas/nix-domains.schema.json',
@@ -123,9 +143,16 @@ export function manifestJsonSchema(): object {
     additionalProperties: false,
     properties: {
       $schema: { type: 'string' },
-      domain: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', description: 'The name of this domain; default: the folder name.' },
+      domain: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+        description: 'The name of this domain; default: the folder name.',
+      },
       packages: { ...paths, description: 'Domain-relative folders or files holding the packages; auto-detected when absent.' },
-      maintainers: { ...paths, description: 'Domain-relative maintainer and team lists; default: maintainers/maintainer-list.nix and maintainers/team-list.nix.' },
+      maintainers: {
+        ...paths,
+        description: 'Domain-relative maintainer and team lists; default: maintainers/maintainer-list.nix and maintainers/team-list.nix.',
+      },
       domains: {
         type: 'object',
         description: 'The other domains of the universe and where their stubs and files come from.',
@@ -138,7 +165,11 @@ export function manifestJsonSchema(): object {
         additionalProperties: false,
         description: 'Rebuild impact settings.',
         properties: {
-          stdenv: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'The packages stdenv is built from, when the index cannot follow how the domain builds it.' },
+          stdenv: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            description: 'The packages stdenv is built from, when the index cannot follow how the domain builds it.',
+          },
         },
       },
     },
@@ -148,17 +179,24 @@ export function manifestJsonSchema(): object {
         type: 'object',
         additionalProperties: false,
         properties: {
-          path: { type: 'string', minLength: 1, description: 'A local checkout of the domain, relative to this domain\'s root.' },
+          path: { type: 'string', minLength: 1, description: "A local checkout of the domain, relative to this domain's root." },
           stubs: {
-            type: 'string', minLength: 1,
-            description: 'Where its stubs are: the ref its CI publishes them to with `nix-domains stub --publish` (git+https://host/repo.git#refs/nix-domains/stubs), or the URL or path of a `nix-domains stub --out` folder. The revision its flake.lock input pins is read.',
+            type: 'string',
+            minLength: 1,
+            description:
+              'Where its stubs are: the ref its CI publishes them to with `nix-domains stub --publish` (git+https://host/repo.git#refs/nix-domains/stubs), or the URL or path of a `nix-domains stub --out` folder. The revision its flake.lock input pins is read.',
           },
           files: {
-            type: 'string', minLength: 1,
+            type: 'string',
+            minLength: 1,
             description: 'Where single files come from: a URL template with {rev} and {path}, or a git remote (git+https://host/repo.git).',
           },
-          rev: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$', description: 'The revision to use; default: the flake.lock input\'s locked rev.' },
-          input: { type: 'string', description: 'The flake input that is this domain; default: the domain\'s name.' },
+          rev: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$',
+            description: "The revision to use; default: the flake.lock input's locked rev.",
+          },
+          input: { type: 'string', description: "The flake input that is this domain; default: the domain's name." },
         },
       },
     },

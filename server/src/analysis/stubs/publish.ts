@@ -17,7 +17,7 @@ import { DEFAULT_STUB_REF } from './sources/git';
 import { parseJson, validateIndex } from './validate';
 
 /** A publication that cannot go ahead; the message says why and what to do. */
-export class PublishError extends Error {}
+class PublishError extends Error {}
 
 /** Where a stub is published: a git remote and a ref on it. */
 export interface PublishTarget {
@@ -33,9 +33,13 @@ const SCP_REMOTE = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:(?!\/\/)/;
 const REMOTE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** Whether a ref name is one a stub tree can be published on (`refs/…`, no `..`, no empty or dot segment). */
-export function isPublishRef(ref: string): boolean {
-  return /^refs\/[A-Za-z0-9._/-]+$/.test(ref) && !ref.includes('..') && !ref.endsWith('.lock')
-    && ref.split('/').every((segment) => segment !== '' && !segment.startsWith('.'));
+function isPublishRef(ref: string): boolean {
+  return (
+    /^refs\/[A-Za-z0-9._/-]+$/.test(ref) &&
+    !ref.includes('..') &&
+    !ref.endsWith('.lock') &&
+    ref.split('/').every((segment) => segment !== '' && !segment.startsWith('.'))
+  );
 }
 
 /**
@@ -46,22 +50,37 @@ export function isPublishRef(ref: string): boolean {
 export async function resolvePublishTarget(spec: string, domainRoot: string, cwd = process.cwd()): Promise<PublishTarget> {
   const body = spec.startsWith('git+') ? spec.slice(4) : spec;
   const hash = body.indexOf('#');
-  let remote = hash < 0 ? body : body.slice(0, hash);
+  const remote = hash < 0 ? body : body.slice(0, hash);
   const ref = hash < 0 ? DEFAULT_STUB_REF : body.slice(hash + 1);
   if (!isPublishRef(ref)) throw new PublishError(`"${ref}" is not a ref to publish on: expected refs/… (for example ${DEFAULT_STUB_REF})`);
   if (remote === '') throw new PublishError(`"${spec}" names no remote: expected REMOTE#REF, for example origin#${DEFAULT_STUB_REF}`);
   if (URL_REMOTE.test(remote) || SCP_REMOTE.test(remote)) return target(remote, ref);
   // git's `ext::` and `fd::` transports run commands; only plain URLs, paths and remote names are taken.
-  if (/^[A-Za-z][A-Za-z0-9+.-]*(::|:\/\/)/.test(remote)) throw new PublishError(`refused remote "${redactUrl(remote)}": only https, http, ssh and file URLs, scp-like addresses, paths and remote names are published to`);
+  if (/^[A-Za-z][A-Za-z0-9+.-]*(::|:\/\/)/.test(remote))
+    throw new PublishError(
+      `refused remote "${redactUrl(remote)}": only https, http, ssh and file URLs, scp-like addresses, paths and remote names are published to`,
+    );
   if (REMOTE_NAME.test(remote)) {
-    const url = await new GitRunner().run(['-C', domainRoot, 'remote', 'get-url', '--push', remote]).then((b) => b.toString('utf8').trim(), () => undefined);
+    const url = await new GitRunner().run(['-C', domainRoot, 'remote', 'get-url', '--push', remote]).then(
+      (b) => b.toString('utf8').trim(),
+      () => undefined,
+    );
     if (url) {
       // A remote configured as a relative path is relative to the domain's repository.
-      return target(URL_REMOTE.test(url) || SCP_REMOTE.test(url) || /^[A-Za-z][A-Za-z0-9+.-]*::/.test(url) ? url : path.resolve(domainRoot, url), ref);
+      return target(
+        URL_REMOTE.test(url) || SCP_REMOTE.test(url) || /^[A-Za-z][A-Za-z0-9+.-]*::/.test(url) ? url : path.resolve(domainRoot, url),
+        ref,
+      );
     }
   }
   const folder = path.resolve(cwd, remote);
-  if (await fs.stat(folder).then((st) => st.isDirectory(), () => false)) return target(folder, ref);
+  if (
+    await fs.stat(folder).then(
+      (st) => st.isDirectory(),
+      () => false,
+    )
+  )
+    return target(folder, ref);
   throw new PublishError(`"${remote}" is neither a remote of ${domainRoot} (git remote -v lists them) nor a URL nor a folder`);
 }
 
@@ -111,7 +130,11 @@ export async function publishStub(prepared: PreparedStub, to: PublishTarget, opt
     await git.run(['remote', 'add', 'origin', to.remote]);
     const folder = revisionFolder(prepared.domain, prepared.revision);
     const files = [...prepared.stub.files].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    const blobs = await writeBlobs(git, work, files.map(([, bytes]) => bytes));
+    const blobs = await writeBlobs(
+      git,
+      work,
+      files.map(([, bytes]) => bytes),
+    );
     const entries = files.map(([file, bytes], i) => ({ path: `${folder}/${file}`, blob: blobs[i]!, size: bytes.byteLength }));
     for (let attempt = 1; ; attempt++) {
       const tip = await fetchTip(git, to);
@@ -123,9 +146,22 @@ export async function publishStub(prepared: PreparedStub, to: PublishTarget, opt
         ...entries.map((e) => `100644 ${e.blob}\t${e.path}`),
         `100644 ${indexBlob}\tindex.json`,
       ]);
-      const base = { target: to.description, domain: prepared.domain, revision: prepared.revision, attempts: attempt, revisions: index.domains[prepared.domain]!.length };
+      const base = {
+        target: to.description,
+        domain: prepared.domain,
+        revision: prepared.revision,
+        attempts: attempt,
+        revisions: index.domains[prepared.domain]!.length,
+      };
       if (tip && tree === (await git.text(['rev-parse', `${tip}^{tree}`]))) {
-        return { ...base, commit: tip, changed: false, replaced: false, added: { objects: 0, bytes: 0 }, shared: { files: entries.length, bytes: sum(entries) } };
+        return {
+          ...base,
+          commit: tip,
+          changed: false,
+          replaced: false,
+          added: { objects: 0, bytes: 0 },
+          shared: { files: entries.length, bytes: sum(entries) },
+        };
       }
       const message = `${prepared.domain} ${prepared.revision}\n\nPublished by nix-domains stub --publish.\n`;
       const commit = await git.text(['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message]);
@@ -134,13 +170,25 @@ export async function publishStub(prepared: PreparedStub, to: PublishTarget, opt
       await options.beforePush?.(attempt);
       const push = await git.attempt(['push', 'origin', `${commit}:${to.ref}`]);
       if (push.ok) {
-        return { ...base, commit, changed: true, replaced: previous.length > 0, added: { objects: added.ids.size, bytes: added.bytes }, shared: { files: shared.length, bytes: sum(shared) } };
+        return {
+          ...base,
+          commit,
+          changed: true,
+          replaced: previous.length > 0,
+          added: { objects: added.ids.size, bytes: added.bytes },
+          shared: { files: shared.length, bytes: sum(shared) },
+        };
       }
       // Lost a race exactly when the ref moved since it was fetched; anything else is a real failure.
       const now = await remoteTip(git, to).catch(() => tip);
       if (now === tip) throw new PublishError(`could not push to ${to.description}: ${push.reason}`);
-      if (attempt >= attempts) throw new PublishError(`gave up publishing to ${to.description} after ${attempt} attempts: other publications kept landing first (${push.reason})`);
-      options.log?.(`another publication reached ${to.description} first; publishing ${prepared.domain} ${prepared.revision.slice(0, 12)} again on top of it (attempt ${attempt + 1} of ${attempts})`);
+      if (attempt >= attempts)
+        throw new PublishError(
+          `gave up publishing to ${to.description} after ${attempt} attempts: other publications kept landing first (${push.reason})`,
+        );
+      options.log?.(
+        `another publication reached ${to.description} first; publishing ${prepared.domain} ${prepared.revision.slice(0, 12)} again on top of it (attempt ${attempt + 1} of ${attempts})`,
+      );
       // A random pause, so two publishers that keep colliding fall out of step.
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 250 * attempt)));
     }
@@ -154,7 +202,10 @@ async function remoteTip(git: GitRunner, to: PublishTarget): Promise<string | un
   const listed = await git.text(['ls-remote', '--refs', 'origin', to.ref]).catch((err: Error) => {
     throw new PublishError(`cannot reach ${to.description}: ${err.message}`);
   });
-  return listed.split('\n').find((l) => l.endsWith(`\t${to.ref}`))?.split('\t')[0];
+  return listed
+    .split('\n')
+    .find((l) => l.endsWith(`\t${to.ref}`))
+    ?.split('\t')[0];
 }
 
 /** The ref's newest commit, fetched with its trees and without blobs; undefined when the ref does not exist yet. */
@@ -166,7 +217,8 @@ async function fetchTip(git: GitRunner, to: PublishTarget): Promise<string | und
 
 /** The ref's index.json (git fetches that one blob). A ref without a valid one holds something else, which is never overwritten. */
 async function readIndex(git: GitRunner, tip: string, to: PublishTarget): Promise<StubIndex> {
-  const why = (reason: string) => new PublishError(`${to.description} holds something other than stubs (${reason}); refusing to publish over it — choose another ref`);
+  const why = (reason: string) =>
+    new PublishError(`${to.description} holds something other than stubs (${reason}); refusing to publish over it — choose another ref`);
   const size = await git.text(['cat-file', '-s', `${tip}:index.json`]).catch(() => {
     throw why(`no index.json at the top of ${tip.slice(0, 12)}`);
   });
@@ -190,11 +242,13 @@ async function writeBlobs(git: GitRunner, work: string, contents: Buffer[]): Pro
   // One git process for all of them: the files go through a scratch folder, named by position.
   const scratch = await fs.mkdtemp(path.join(work, 'blobs-'));
   try {
-    const paths = await Promise.all(contents.map(async (bytes, i) => {
-      const file = path.join(scratch, String(i));
-      await fs.writeFile(file, bytes);
-      return file;
-    }));
+    const paths = await Promise.all(
+      contents.map(async (bytes, i) => {
+        const file = path.join(scratch, String(i));
+        await fs.writeFile(file, bytes);
+        return file;
+      }),
+    );
     const ids = (await git.text(['hash-object', '-w', '--no-filters', '--stdin-paths'], { input: `${paths.join('\n')}\n` })).split('\n');
     if (ids.length !== contents.length) throw new Error(`git hash-object gave ${ids.length} ids for ${contents.length} files`);
     return ids;

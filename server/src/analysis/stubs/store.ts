@@ -9,7 +9,16 @@ import type { HandleIndex } from '../maintainers/index';
 import { handleIndexFromJson } from '../maintainers/stub';
 import { StubCache } from './cache';
 import { readLockedRevision } from './flakeLock';
-import { domainPathProblem, revisionFolder, shardFor, type PartRef, type StubPackage, type StubReverse, type StubRoot, type StubShard } from './format';
+import {
+  domainPathProblem,
+  revisionFolder,
+  shardFor,
+  type PartRef,
+  type StubPackage,
+  type StubReverse,
+  type StubRoot,
+  type StubShard,
+} from './format';
 import { buildStub, gitRevision } from './generate';
 import { MANIFEST_FILE, readManifest } from '../manifest';
 import { problem, type ProblemKind } from '../problems';
@@ -68,11 +77,11 @@ export class StubStore {
     const loaded = await this.load(domain);
     const shard = await this.shardOf(loaded, name);
     const own = shard?.packages.find((p) => p.attr === name);
-    const listed = own ? own.dependants : shard?.imports[name] ?? [];
-    const total = own ? own.direct : loaded.root.imports[name]?.[0] ?? 0;
+    const listed = own ? own.dependants : (shard?.imports[name] ?? []);
+    const total = own ? own.direct : (loaded.root.imports[name]?.[0] ?? 0);
     if (listed.length >= total) return listed;
     const graph = await this.reverse(loaded);
-    const ids = own ? graph.dependants[graph.names.indexOf(name)] ?? [] : graph.imports[name] ?? [];
+    const ids = own ? (graph.dependants[graph.names.indexOf(name)] ?? []) : (graph.imports[name] ?? []);
     return ids.map((id) => graph.names[id]!);
   }
 
@@ -128,10 +137,12 @@ export class StubStore {
         continue; // already logged; search the others
       }
       const { revision } = loaded;
-      for (const fn of loaded.root.lib) if (fn.name.toLowerCase().includes(q)) out.push({ domain, revision, name: fn.name, kind: 'function', file: fn.file, pos: fn.pos });
+      for (const fn of loaded.root.lib)
+        if (fn.name.toLowerCase().includes(q)) out.push({ domain, revision, name: fn.name, kind: 'function', file: fn.file, pos: fn.pos });
       for (let i = 0; i < loaded.root.shards.length; i++) {
         const shard = await this.shard(loaded, i).catch(() => undefined);
-        for (const p of shard?.packages ?? []) if (p.attr.toLowerCase().includes(q)) out.push({ domain, revision, name: p.attr, kind: 'package', file: p.file, pos: p.pos });
+        for (const p of shard?.packages ?? [])
+          if (p.attr.toLowerCase().includes(q)) out.push({ domain, revision, name: p.attr, kind: 'package', file: p.file, pos: p.pos });
       }
     }
     const rank = (s: StubSymbol) => (s.name.toLowerCase().startsWith(q) ? 0 : 1);
@@ -141,9 +152,13 @@ export class StubStore {
   /** The maintainer and team lists of a domain: file, and handle → byte range index (fetches one part each). */
   async maintainers(domain: string): Promise<{ file: string; size: number; index: HandleIndex }[]> {
     const loaded = await this.load(domain);
-    return Promise.all(loaded.root.maintainers.map(async (m) => ({
-      file: m.file, size: m.size, index: await this.part(loaded, m.part, `maintainers ${m.file}`, handleIndexFromJson) as HandleIndex,
-    })));
+    return Promise.all(
+      loaded.root.maintainers.map(async (m) => ({
+        file: m.file,
+        size: m.size,
+        index: (await this.part(loaded, m.part, `maintainers ${m.file}`, handleIndexFromJson)) as HandleIndex,
+      })),
+    );
   }
 
   /** The root of a domain's stub at the revision it resolves to. */
@@ -222,7 +237,10 @@ export class StubStore {
       const memo = this.loads.get(key);
       // A failure is remembered for a while: a hanging server must not be asked on every keystroke.
       if (memo && (!memo.failed || Date.now() - memo.at < (this.options.retryAfterMs ?? 30_000))) return memo.promise;
-      const entry: { at: number; promise: Promise<Loaded>; failed?: boolean } = { at: Date.now(), promise: this.loadFresh(domain, revision) };
+      const entry: { at: number; promise: Promise<Loaded>; failed?: boolean } = {
+        at: Date.now(),
+        promise: this.loadFresh(domain, revision),
+      };
       entry.promise.catch(() => {
         entry.failed = true;
         entry.at = Date.now();
@@ -241,7 +259,10 @@ export class StubStore {
       const head = await gitRevision(checkout).catch(() => undefined);
       checkoutHead = head ? (head.dirty ? `${head.commit}-dirty` : head.commit) : undefined;
       if (revision === undefined || head?.commit === revision || !config.stubs) {
-        if (revision !== undefined && head?.commit !== revision) this.log(`${domain}: local checkout ${checkout} is at ${checkoutHead?.slice(0, 12) ?? 'no commit'}, pinned ${revision.slice(0, 12)}; no stubs configured, using the checkout`);
+        if (revision !== undefined && head?.commit !== revision)
+          this.log(
+            `${domain}: local checkout ${checkout} is at ${checkoutHead?.slice(0, 12) ?? 'no commit'}, pinned ${revision.slice(0, 12)}; no stubs configured, using the checkout`,
+          );
         return this.fromCheckout(domain, checkout, checkoutHead ?? revision ?? 'working-tree');
       }
       reasons.push(`local checkout ${checkout} is at ${checkoutHead?.slice(0, 12) ?? 'no commit'}, not ${revision.slice(0, 12)}`);
@@ -261,7 +282,10 @@ export class StubStore {
     try {
       const rev = revision ?? (await this.newestRevision(domain, source));
       const relative = `${revisionFolder(domain, rev)}/root.json`;
-      const result = await source.read(relative, { maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES, ...(cached?.etag ? { etag: cached.etag } : {}) });
+      const result = await source.read(relative, {
+        maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+        ...(cached?.etag ? { etag: cached.etag } : {}),
+      });
       if (isNotModified(result)) {
         this.log(`${domain} root unchanged (304) at ${result.from}`);
         const root = validateRoot(parseJson(cached!.bytes, 'cached root'), domain, rev);
@@ -293,11 +317,13 @@ export class StubStore {
   }
 
   private async fromCheckout(domain: string, root: string, revision: string): Promise<Loaded> {
-    const open = this.options.openCheckout ?? (async (r: string, d: string) => {
-      const analyzer = await Analyzer.create(r, d);
-      await analyzer.indexAll();
-      return analyzer;
-    });
+    const open =
+      this.options.openCheckout ??
+      (async (r: string, d: string) => {
+        const analyzer = await Analyzer.create(r, d);
+        await analyzer.indexAll();
+        return analyzer;
+      });
     const analyzer = await open(root, domain);
     const built = await buildStub(analyzer, revision);
     const bytes = built.files.get('root.json')!.byteLength;
@@ -361,7 +387,9 @@ export class StubStore {
       }
       if (!loaded.source) throw new StubUnavailableError(`${label}: not cached, and no "stubs" source is configured`);
       try {
-        const result = await loaded.source.read(`${revisionFolder(domain, loaded.revision)}/${ref.file}`, { maxBytes: Math.min(ref.size, this.options.maxBytes ?? DEFAULT_MAX_BYTES) });
+        const result = await loaded.source.read(`${revisionFolder(domain, loaded.revision)}/${ref.file}`, {
+          maxBytes: Math.min(ref.size, this.options.maxBytes ?? DEFAULT_MAX_BYTES),
+        });
         if (isNotModified(result)) throw new FetchError('unexpected 304');
         verifyPart(result.bytes, ref, `${label} from ${result.from}`);
         const value = validate(parseJson(result.bytes, `${label} from ${result.from}`));
@@ -390,12 +418,21 @@ export class StubStore {
       const cached = await this.cache.getFile(domain, revision, file);
       if (cached) return cached;
     }
-    if (config.files) sources.push(/^https?:/.test(config.files) ? new HttpFileSource(config.files, domain, this.options.http) : new GitFileSource(config.files, this.cache.dir, this.options.git));
+    if (config.files)
+      sources.push(
+        /^https?:/.test(config.files)
+          ? new HttpFileSource(config.files, domain, this.options.http)
+          : new GitFileSource(config.files, this.cache.dir, this.options.git),
+      );
     const reasons: string[] = [];
     for (const source of sources) {
       try {
-        const result = await source.read(revision, file, { maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES, ...(range ? { range } : {}) });
-        if (result.transferred > 0) this.record(domain, range ? `${file} bytes ${range[0]}-${range[1]}` : file, result.transferred, result.from);
+        const result = await source.read(revision, file, {
+          maxBytes: this.options.maxBytes ?? DEFAULT_MAX_BYTES,
+          ...(range ? { range } : {}),
+        });
+        if (result.transferred > 0)
+          this.record(domain, range ? `${file} bytes ${range[0]}-${range[1]}` : file, result.transferred, result.from);
         if (!range && revision && result.transferred > 0) await this.cache.putFile(domain, revision, file, result.bytes, result.from);
         return result.bytes;
       } catch (err) {

@@ -32,10 +32,22 @@ export interface StubStoreOptions {
 }
 
 /** One fetch (or read of a local checkout), for the counters. */
-export interface FetchRecord { domain: string; what: string; bytes: number; from: string }
+export interface FetchRecord {
+  domain: string;
+  what: string;
+  bytes: number;
+  from: string;
+}
 
 /** A package found by search, with the domain and revision it comes from. */
-export interface StubSymbol { domain: string; revision: string; name: string; kind: 'package' | 'function'; file: string; pos: [number, number] }
+export interface StubSymbol {
+  domain: string;
+  revision: string;
+  name: string;
+  kind: 'package' | 'function';
+  file: string;
+  pos: [number, number];
+}
 
 /** A domain's stub as loaded: its root, where the rest comes from, the parts fetched so far. */
 export interface Loaded {

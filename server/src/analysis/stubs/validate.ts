@@ -1,15 +1,29 @@
 // Strict checks of stub files on load. Stub data is untrusted: every field is checked for
 // type and size, every path for staying inside its domain, every part against its hash.
 import {
-  domainPathProblem, isDomainName, isRevision, READABLE_STUB_VERSIONS, sha256, shardRange, STUB_FORMAT, STUB_INDEX_FORMAT, STUB_INDEX_VERSION,
-  type PartRef, type StubIndex, type StubPackage, type StubReverse, type StubRoot, type StubShard, type StubVersion,
+  domainPathProblem,
+  isDomainName,
+  isRevision,
+  READABLE_STUB_VERSIONS,
+  sha256,
+  shardRange,
+  STUB_FORMAT,
+  STUB_INDEX_FORMAT,
+  STUB_INDEX_VERSION,
+  type PartRef,
+  type StubIndex,
+  type StubPackage,
+  type StubReverse,
+  type StubRoot,
+  type StubShard,
+  type StubVersion,
 } from './format';
 
 /** Thrown for a stub file that cannot be trusted; the message says which file and why. */
 export class StubFormatError extends Error {}
 
 /** Limits far above any real domain (nixpkgs has ~120,000 attributes); beyond them, data is absurd. */
-export const LIMITS = {
+const LIMITS = {
   packages: 1_000_000,
   shards: 100_000,
   listItems: 100_000,
@@ -131,7 +145,8 @@ export function validateRoot(data: unknown, domain: string, revision?: string): 
   });
   // Lookups binary-search `from`: it must start at "" and strictly increase.
   shards.forEach((s, i) => {
-    if (i === 0 ? s.from !== '' : !(shards[i - 1]!.from < s.from)) c.fail(`shards[${i}].from`, i === 0 ? 'must be "" for the first shard' : 'must come after the previous shard\'s');
+    if (i === 0 ? s.from !== '' : !(shards[i - 1]!.from < s.from))
+      c.fail(`shards[${i}].from`, i === 0 ? 'must be "" for the first shard' : "must come after the previous shard's");
   });
   const lib = c.arr(o.lib, 'lib').map((f, i) => {
     const fo = c.obj(f, `lib[${i}]`);
@@ -141,8 +156,10 @@ export function validateRoot(data: unknown, domain: string, revision?: string): 
     const at = `maintainers[${i}]`;
     const mo = c.obj(m, at);
     return {
-      file: c.path(mo.file, `${at}.file`), size: c.int(mo.size, `${at}.size`, LIMITS.partBytes),
-      count: c.int(mo.count, `${at}.count`, LIMITS.packages), part: c.part(mo.part, `${at}.part`, /^parts\/maintainers-\d+\.json$/),
+      file: c.path(mo.file, `${at}.file`),
+      size: c.int(mo.size, `${at}.size`, LIMITS.partBytes),
+      count: c.int(mo.count, `${at}.count`, LIMITS.packages),
+      part: c.part(mo.part, `${at}.part`, /^parts\/maintainers-\d+\.json$/),
     };
   });
   const importsObj = c.obj(o.imports, 'imports');
@@ -152,12 +169,23 @@ export function validateRoot(data: unknown, domain: string, revision?: string): 
   for (const name of importNames) {
     const pair = c.arr(importsObj[name], `imports.${name}`, 2);
     if (pair.length !== 2) c.fail(`imports.${name}`, 'must be [direct, closure]');
-    imports[c.str(name, 'an imports key', 512)] = [c.int(pair[0], `imports.${name}[0]`, LIMITS.packages), c.int(pair[1], `imports.${name}[1]`, LIMITS.packages)];
+    imports[c.str(name, 'an imports key', 512)] = [
+      c.int(pair[0], `imports.${name}[0]`, LIMITS.packages),
+      c.int(pair[1], `imports.${name}[1]`, LIMITS.packages),
+    ];
   }
   return {
-    format: STUB_FORMAT, version, domain, revision: o.revision as string,
-    generator: c.str(o.generator, 'generator', 256), packages: c.int(o.packages, 'packages', LIMITS.packages),
-    shards, lib, maintainers, imports, reverse: c.part(o.reverse, 'reverse', /^parts\/reverse\.json$/),
+    format: STUB_FORMAT,
+    version,
+    domain,
+    revision: o.revision as string,
+    generator: c.str(o.generator, 'generator', 256),
+    packages: c.int(o.packages, 'packages', LIMITS.packages),
+    shards,
+    lib,
+    maintainers,
+    imports,
+    reverse: c.part(o.reverse, 'reverse', /^parts\/reverse\.json$/),
   };
 }
 
@@ -173,15 +201,20 @@ export function validateShard(data: unknown, root: StubRoot, i: number): StubSha
     const at = `packages[${i}]`;
     const po = c.obj(p, at);
     const pkg: StubPackage = {
-      attr: c.str(po.attr, `${at}.attr`, 512), file: c.path(po.file, `${at}.file`), pos: c.pos(po.pos, `${at}.pos`),
-      inputs: c.strs(po.inputs, `${at}.inputs`), unresolved: c.strs(po.unresolved, `${at}.unresolved`),
-      maintainers: c.strs(po.maintainers, `${at}.maintainers`), dependants: c.strs(po.dependants, `${at}.dependants`),
+      attr: c.str(po.attr, `${at}.attr`, 512),
+      file: c.path(po.file, `${at}.file`),
+      pos: c.pos(po.pos, `${at}.pos`),
+      inputs: c.strs(po.inputs, `${at}.inputs`),
+      unresolved: c.strs(po.unresolved, `${at}.unresolved`),
+      maintainers: c.strs(po.maintainers, `${at}.maintainers`),
+      dependants: c.strs(po.dependants, `${at}.dependants`),
       direct: c.int(po.direct, `${at}.direct`, LIMITS.closure),
       closure: c.int(po.closure, `${at}.closure`, LIMITS.closure),
     };
     if (pkg.direct < pkg.dependants.length) c.fail(`${at}.direct`, `is ${pkg.direct}, but ${pkg.dependants.length} dependants are listed`);
     if (!inRange(pkg.attr)) c.fail(`${at}.attr`, `${JSON.stringify(pkg.attr)} is outside the shard's range`);
-    for (const input of pkg.inputs) if (!/^[A-Za-z0-9._-]+:./.test(input)) c.fail(`${at}.inputs`, `${JSON.stringify(input)} is not domain-qualified`);
+    for (const input of pkg.inputs)
+      if (!/^[A-Za-z0-9._-]+:./.test(input)) c.fail(`${at}.inputs`, `${JSON.stringify(input)} is not domain-qualified`);
     for (const key of ['version', 'description', 'homepage', 'license'] as const) {
       const v = c.optStr(po[key], `${at}.${key}`);
       if (v !== undefined) pkg[key] = v;
@@ -232,7 +265,11 @@ export function validateIndex(data: unknown): StubIndex {
       const ro = c.obj(eo.root, `${at}.root`);
       const hash = c.str(ro.sha256, `${at}.root.sha256`, 64);
       if (!/^[0-9a-f]{64}$/.test(hash)) c.fail(`${at}.root.sha256`, 'must be 64 lowercase hex digits');
-      return { revision, committed: c.int(eo.committed, `${at}.committed`, 2 ** 40), root: { sha256: hash, size: c.int(ro.size, `${at}.root.size`, LIMITS.partBytes) } };
+      return {
+        revision,
+        committed: c.int(eo.committed, `${at}.committed`, 2 ** 40),
+        root: { sha256: hash, size: c.int(ro.size, `${at}.root.size`, LIMITS.partBytes) },
+      };
     });
   }
   return { format: STUB_INDEX_FORMAT, version: STUB_INDEX_VERSION, domains };
@@ -242,7 +279,8 @@ export function validateIndex(data: unknown): StubIndex {
 export function verifyPart(bytes: Buffer, part: PartRef, what: string): void {
   if (bytes.byteLength !== part.size) throw new StubFormatError(`${what}: ${bytes.byteLength} bytes, the root says ${part.size}`);
   const actual = sha256(bytes);
-  if (actual !== part.sha256) throw new StubFormatError(`${what}: sha256 ${actual.slice(0, 12)}… does not match ${part.sha256.slice(0, 12)}… named in the root`);
+  if (actual !== part.sha256)
+    throw new StubFormatError(`${what}: sha256 ${actual.slice(0, 12)}… does not match ${part.sha256.slice(0, 12)}… named in the root`);
 }
 
 function kind(v: unknown): string {

@@ -99,7 +99,9 @@ export function generateLayeredGraph(options: GeneratedGraphOptions): Dependency
     const size = Math.min(members.length, 2 + Math.floor(random() * 3));
     const start = Math.floor(random() * members.length);
     const ring = Array.from({ length: size }, (_, k) => members[(start + k) % members.length]!);
-    ring.forEach((v, k) => graph.addDependency(`pkg${v}`, `pkg${ring[(k + 1) % ring.length]!}`));
+    ring.forEach((v, k) => {
+      graph.addDependency(`pkg${v}`, `pkg${ring[(k + 1) % ring.length]!}`);
+    });
   }
   return graph;
 }

@@ -74,7 +74,10 @@ function match(pattern: string, name: string): WaveRef | null {
 /** Reads a branch name as a wave, or null when it is no wave branch (minor 0 is no step, so no wave). */
 export function parseWaveBranch(name: string, patterns: WavePatterns = DEFAULT_WAVE_PATTERNS): ParsedWaveBranch | null {
   // The in-progress pattern is tried first: with the defaults it is the longer, more specific one.
-  for (const [pattern, green] of [[patterns.wip, false], [patterns.green, true]] as const) {
+  for (const [pattern, green] of [
+    [patterns.wip, false],
+    [patterns.green, true],
+  ] as const) {
     const wave = match(pattern, name);
     if (wave && wave.minor >= 1) return { ...wave, green };
   }
@@ -83,9 +86,7 @@ export function parseWaveBranch(name: string, patterns: WavePatterns = DEFAULT_W
 
 /** The branch name of a wave under the given patterns. */
 export function waveBranchName(wave: WaveRef, green: boolean, patterns: WavePatterns = DEFAULT_WAVE_PATTERNS): string {
-  return (green ? patterns.green : patterns.wip)
-    .replace('{major}', String(wave.major))
-    .replace('{minor}', String(wave.minor));
+  return (green ? patterns.green : patterns.wip).replace('{major}', String(wave.major)).replace('{minor}', String(wave.minor));
 }
 
 /** Orders waves by major, then minor. */

@@ -17,7 +17,7 @@ export const runGit: GitRunner = (args, cwd) =>
   });
 
 /** A branch name, with where it exists: locally and/or on remotes (as remote-tracking refs). */
-export interface GitBranch {
+interface GitBranch {
   name: string;
   local: boolean;
   remotes: string[];
@@ -38,7 +38,7 @@ export interface BranchSnapshot {
 }
 
 /** A snapshot of a folder that is no git repository. */
-export function noRepository(problem: string): BranchSnapshot {
+function noRepository(problem: string): BranchSnapshot {
   return { repository: false, current: null, detached: false, branches: [], problem };
 }
 
@@ -100,7 +100,10 @@ export class BranchCache {
   private gitDirs: { gitDir: string; commonDir: string } | null | undefined;
   private readonly run: GitRunner;
 
-  constructor(readonly folder: string, options: { run?: GitRunner } = {}) {
+  constructor(
+    readonly folder: string,
+    options: { run?: GitRunner } = {},
+  ) {
     this.run = options.run ?? runGit;
   }
 
@@ -146,10 +149,7 @@ export class BranchCache {
   private async currentStamp(): Promise<string> {
     const dirs = this.gitDirs;
     if (!dirs) return `none:${await statKey(path.join(this.folder, '.git'))}`;
-    const parts = [
-      await statKey(path.join(dirs.gitDir, 'HEAD')),
-      await statKey(path.join(dirs.commonDir, 'packed-refs')),
-    ];
+    const parts = [await statKey(path.join(dirs.gitDir, 'HEAD')), await statKey(path.join(dirs.commonDir, 'packed-refs'))];
     const queue = [path.join(dirs.commonDir, 'refs')];
     for (let head = 0; head < queue.length; head++) {
       const dir = queue[head]!;
@@ -171,7 +171,10 @@ async function statKey(file: string): Promise<string> {
 }
 
 function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }
 
 function firstLine(error: unknown): string {

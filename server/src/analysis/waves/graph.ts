@@ -4,7 +4,7 @@
 // graphs have 20,000+ nodes and dependency chains deep enough to overflow a recursive walk.
 
 /** The bare attribute name of a domain-qualified id: `core:python3Packages.numpy` → `python3Packages.numpy`. */
-export function bareAttr(id: string): string {
+function bareAttr(id: string): string {
   const colon = id.indexOf(':');
   return colon < 0 ? id : id.slice(colon + 1);
 }
@@ -105,7 +105,9 @@ export class DependencyGraph {
   dependantIndices(index: number): readonly number[] {
     if (!this.reverse) {
       const reverse: number[][] = this.idList.map(() => []);
-      this.deps.forEach((targets, from) => targets.forEach((to) => reverse[to]!.push(from)));
+      this.deps.forEach((targets, from) => {
+        for (const to of targets) reverse[to]!.push(from);
+      });
       this.reverse = reverse;
     }
     return this.reverse[index]!;
@@ -116,8 +118,16 @@ export class DependencyGraph {
     if (!this.packed) {
       const n = this.idList.length;
       this.packed = {
-        forward: pack(n, this.edges, (visit) => this.deps.forEach((targets, from) => targets.forEach((to) => visit(from, to)))),
-        reverse: pack(n, this.edges, (visit) => this.deps.forEach((targets, from) => targets.forEach((to) => visit(to, from)))),
+        forward: pack(n, this.edges, (visit) =>
+          this.deps.forEach((targets, from) => {
+            for (const to of targets) visit(from, to);
+          }),
+        ),
+        reverse: pack(n, this.edges, (visit) =>
+          this.deps.forEach((targets, from) => {
+            for (const to of targets) visit(to, from);
+          }),
+        ),
       };
     }
     return this.packed;
@@ -267,7 +277,7 @@ export interface GraphLevels {
 }
 
 /** Computes the level of every node, with strongly connected components collapsed. */
-export function computeLevels(graph: DependencyGraph): GraphLevels {
+function computeLevels(graph: DependencyGraph): GraphLevels {
   const components = stronglyConnectedComponents(graph);
   const { componentOf, members } = components;
   const componentLevel = new Int32Array(members.length);
@@ -288,7 +298,9 @@ export function computeLevels(graph: DependencyGraph): GraphLevels {
     if (level > maxLevel) maxLevel = level;
   });
   const indicesByLevel: number[][] = Array.from({ length: maxLevel + 1 }, () => []);
-  levelOfIndex.forEach((level, v) => indicesByLevel[level]!.push(v));
+  levelOfIndex.forEach((level, v) => {
+    indicesByLevel[level]!.push(v);
+  });
   return {
     components,
     levelOfIndex,

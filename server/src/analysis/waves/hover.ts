@@ -15,7 +15,7 @@ export interface WavesHoverOptions {
 }
 
 /** One short cell of the wave table. */
-export function roleCell(role: Role): string {
+function roleCell(role: Role): string {
   if (role.kind !== 'untouched') return ROLE_LABELS[role.kind];
   return role.pivotStep !== null ? `untouched (step ${role.pivotStep} updates it)` : 'untouched';
 }
@@ -53,7 +53,11 @@ export function renderWavesHover(info: PackageWaves, format: HoverFormat = 'mark
   if (!info.known) return `${title} · ${code(info.id)} is not in the dependency graph, so no wave updates or tests it.`;
   const level = `Level ${info.level}`;
   if (info.noWaveBranches) {
-    return [`${title} · no wave branches in this repository (names like ${code('WIP-Wave1.1')} or ${code('Wave1.1')})`, level, ...more].join('\n\n');
+    return [
+      `${title} · no wave branches in this repository (names like ${code('WIP-Wave1.1')} or ${code('Wave1.1')})`,
+      level,
+      ...more,
+    ].join('\n\n');
   }
 
   const out: string[] = [];
@@ -69,7 +73,9 @@ export function renderWavesHover(info: PackageWaves, format: HoverFormat = 'mark
   }
   out.push(md ? markdownTable(info) : plainTable(info));
   const green = info.newestGreenAtLatest;
-  out.push(`${level} · ${green ? `at latest since ${code(green.branches[0] ?? waveLabel(green))}` : 'not at latest in any green wave yet'}`);
+  out.push(
+    `${level} · ${green ? `at latest since ${code(green.branches[0] ?? waveLabel(green))}` : 'not at latest in any green wave yet'}`,
+  );
   out.push(...more);
   return out.join('\n\n');
 }

@@ -53,14 +53,20 @@ export function validateWavesManifest(value: unknown, prefix = ''): WavesValidat
   }
   const wip = typeof value.wip === 'string' ? value.wip : DEFAULT_WAVE_PATTERNS.wip;
   const green = typeof value.green === 'string' ? value.green : DEFAULT_WAVE_PATTERNS.green;
-  if (wip === green) report.say([...at, 'green'], 'waves.wip and waves.green must differ, or a green wave could not be told from one in progress');
+  if (wip === green)
+    report.say([...at, 'green'], 'waves.wip and waves.green must differ, or a green wave could not be told from one in progress');
   if (value.steps !== undefined) checkSteps(value.steps, [...at, 'steps'], report);
   if (value.stepsByMajor !== undefined) {
     const byMajor = value.stepsByMajor;
-    if (!isObject(byMajor)) report.at([...at, 'stepsByMajor'], `must be an object from major wave number to steps, like { "2": [["glibc"]] }, not ${kind(byMajor)}`);
+    if (!isObject(byMajor))
+      report.at(
+        [...at, 'stepsByMajor'],
+        `must be an object from major wave number to steps, like { "2": [["glibc"]] }, not ${kind(byMajor)}`,
+      );
     else {
       for (const [major, steps] of Object.entries(byMajor)) {
-        if (!/^[1-9]\d*$/.test(major)) report.say([...at, 'stepsByMajor', major], `waves.stepsByMajor key "${major}" must be a major wave number (1, 2, …)`);
+        if (!/^[1-9]\d*$/.test(major))
+          report.say([...at, 'stepsByMajor', major], `waves.stepsByMajor key "${major}" must be a major wave number (1, 2, …)`);
         checkSteps(steps, [...at, 'stepsByMajor', major], report);
       }
     }
@@ -79,7 +85,11 @@ export const wavesJsonSchema = {
   additionalProperties: false,
   description: 'Wave branches and the steps of each major wave.',
   properties: {
-    wip: { type: 'string', default: DEFAULT_WAVE_PATTERNS.wip, description: 'Branch name of a wave in progress; {major} and {minor} stand for the wave numbers.' },
+    wip: {
+      type: 'string',
+      default: DEFAULT_WAVE_PATTERNS.wip,
+      description: 'Branch name of a wave in progress; {major} and {minor} stand for the wave numbers.',
+    },
     green: { type: 'string', default: DEFAULT_WAVE_PATTERNS.green, description: 'Branch name of a wave whose tests all pass.' },
     steps: {
       $ref: '#/definitions/waveSteps',

@@ -6,7 +6,7 @@ import { wavePatternsOf } from './manifest';
 import { pivotStepOf, type Role, roleAt, rolesAt, type WaveModel } from './roles';
 
 /** The checked-out branch read as a wave. */
-export interface CheckedOutWave {
+interface CheckedOutWave {
   /** False when the folder is no git repository. */
   repository: boolean;
   branch: string | null;
@@ -18,14 +18,14 @@ export interface CheckedOutWave {
 }
 
 /** One known wave and the package's role in it. */
-export interface WaveRole {
+interface WaveRole {
   wave: KnownWave;
   role: Role;
   checkedOut: boolean;
 }
 
 /** The known waves of one major wave, with the package's role in each. */
-export interface MajorWaveRoles {
+interface MajorWaveRoles {
   major: number;
   source: 'declared' | 'derived';
   stepCount: number;
@@ -51,10 +51,7 @@ export interface PackageWaves {
 
 /** The waves known from a snapshot's branches (local and remote-tracking), plus the checked-out wave if it is missing. */
 export function wavesOfSnapshot(model: WaveModel, snapshot: BranchSnapshot): KnownWave[] {
-  return knownWaves(
-    snapshot.branches.map((b) => b.name).concat(snapshot.current ? [snapshot.current] : []),
-    wavePatternsOf(model.waves),
-  );
+  return knownWaves(snapshot.branches.map((b) => b.name).concat(snapshot.current ? [snapshot.current] : []), wavePatternsOf(model.waves));
 }
 
 /** Computes what the hover needs for one package: checked-out wave and role, roles in every known wave, level, newest green wave at latest. */
@@ -71,7 +68,7 @@ export function describePackageWaves(model: WaveModel, snapshot: BranchSnapshot,
     wave: current,
     role: current && known ? roleAt(model, id, current) : null,
   };
-  const roles = known ? rolesAt(model, id, waves) ?? [] : [];
+  const roles = known ? (rolesAt(model, id, waves) ?? []) : [];
   const majors: MajorWaveRoles[] = [];
   waves.forEach((wave, i) => {
     let group = majors[majors.length - 1];
@@ -123,7 +120,7 @@ export function frozenEditWarning(model: WaveModel, snapshot: BranchSnapshot, id
   // A green wave is finished; only a wave in progress is where contributors are fixing things.
   if (!branch || !wave || wave.green) return null;
   const role = roleAt(model, id, wave);
-  if (!role || role.kind !== 'frozen' || role.pivotStep === null) return null;
+  if (role?.kind !== 'frozen' || role.pivotStep === null) return null;
   const step = role.pivotStep;
   const earlier = { major: wave.major, minor: step };
   const message =

@@ -16,7 +16,7 @@ export interface WavePlanOptions {
 }
 
 /** One step of a major wave in the plan. */
-export interface PlannedStep {
+interface PlannedStep {
   step: number;
   /** `1.2` */
   wave: string;
@@ -32,7 +32,7 @@ export interface PlannedStep {
 }
 
 /** One major wave in the plan. */
-export interface PlannedMajor {
+interface PlannedMajor {
   major: number;
   source: 'declared' | 'derived';
   steps: PlannedStep[];
@@ -89,7 +89,13 @@ export function buildWavePlan(model: WaveModel, snapshot: BranchSnapshot, option
     const plan = model.plan(major);
     notes.push(...plan.problems.map((p) => `Major wave ${major}: ${p}.`));
     const summaries = stepSummaries(model, major);
-    const roles = id ? rolesAt(model, id, summaries.map((s) => ({ major, minor: s.number }))) ?? [] : [];
+    const roles = id
+      ? (rolesAt(
+          model,
+          id,
+          summaries.map((s) => ({ major, minor: s.number })),
+        ) ?? [])
+      : [];
     const steps = summaries.map((s, i): PlannedStep => {
       const known = waves.find((w) => w.major === major && w.minor === s.number);
       const step: PlannedStep = {
@@ -126,7 +132,7 @@ export function buildWavePlan(model: WaveModel, snapshot: BranchSnapshot, option
     plan.package = {
       id,
       level: model.graph.levels().levelOf(id)!,
-      newestGreenAtLatest: green ? green.branches[0] ?? waveLabel(green) : null,
+      newestGreenAtLatest: green ? (green.branches[0] ?? waveLabel(green)) : null,
     };
   }
   return { ok: true, plan };
@@ -175,7 +181,9 @@ function glossary(md: boolean): string {
       `step; a later step may update it).`,
     `${b('Level')}: 0 for a package that depends on nothing else in the package set, otherwise one more than its highest ` +
       `dependency; packages in a dependency cycle share a level. Where nix-domains.json declares no steps, step k updates the packages of level k-1.`,
-  ].map((line) => `${item}${line}`).join('\n');
+  ]
+    .map((line) => `${item}${line}`)
+    .join('\n');
 }
 
 // Derived plans put hundreds of packages in the low levels; the full list is in the JSON.

@@ -21,7 +21,7 @@ export const ROLE_LABELS: Readonly<Record<RoleKind, string>> = {
 };
 
 /** Role codes in the per-step arrays of `WaveModel.roleCodes`. */
-export const ROLE_CODE = { untouched: 0, test: 1, update: 2, frozen: 3 } as const;
+const ROLE_CODE = { untouched: 0, test: 1, update: 2, frozen: 3 } as const;
 const KIND_OF_CODE: readonly RoleKind[] = ['untouched', 'test', 'update', 'frozen'];
 
 /** A package's role at one wave. */
@@ -47,7 +47,10 @@ export class WaveModel {
   private readonly plans = new Map<string, StepPlan>();
   private readonly codes = new Map<StepPlan, Map<number, Uint8Array>>();
 
-  constructor(readonly graph: DependencyGraph, readonly waves: WavesManifest = {}) {}
+  constructor(
+    readonly graph: DependencyGraph,
+    readonly waves: WavesManifest = {},
+  ) {}
 
   /** The steps of a major wave (declared or derived). */
   plan(major: number): StepPlan {
@@ -92,7 +95,7 @@ export function walkedRoleCodes(graph: DependencyGraph, plan: StepPlan, m: numbe
 }
 
 /** Role codes at step m of a derived plan, from levels alone (no walk). */
-export function derivedRoleCodes(graph: DependencyGraph, m: number): Uint8Array {
+function derivedRoleCodes(graph: DependencyGraph, m: number): Uint8Array {
   // Every package of level L > 0 has a dependency of level L-1 (that is what its level means),
   // so it reaches a package of every lower level: it is retested by steps 1..L, updated by step
   // L+1 and frozen after. A derived plan therefore leaves nothing untouched.
@@ -108,7 +111,9 @@ export function derivedRoleCodes(graph: DependencyGraph, m: number): Uint8Array 
 /** The role of every node at wave M.m, as ids grouped by role. */
 export function rolesAtWave(model: WaveModel, wave: WaveRef): Record<RoleKind, string[]> {
   const out: Record<RoleKind, string[]> = { frozen: [], update: [], test: [], untouched: [] };
-  model.roleCodes(wave).forEach((code, i) => out[KIND_OF_CODE[code]!].push(model.graph.idAt(i)));
+  model.roleCodes(wave).forEach((code, i) => {
+    out[KIND_OF_CODE[code]!].push(model.graph.idAt(i));
+  });
   return out;
 }
 

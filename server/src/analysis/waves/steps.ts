@@ -24,7 +24,7 @@ export interface StepPlan {
 }
 
 /** Steps from declared pivot sets of attribute names (or domain-qualified ids). */
-export function declaredSteps(graph: DependencyGraph, pivotSets: readonly (readonly string[])[]): StepPlan {
+function declaredSteps(graph: DependencyGraph, pivotSets: readonly (readonly string[])[]): StepPlan {
   const stepOfIndex = new Int32Array(graph.size);
   const problems: string[] = [];
   const steps = pivotSets.map((names, i): Step => {
@@ -55,11 +55,16 @@ export function declaredSteps(graph: DependencyGraph, pivotSets: readonly (reado
 function orderProblems(graph: DependencyGraph, steps: readonly Step[], stepOfIndex: Int32Array, limit = 5): string[] {
   const problems: string[] = [];
   for (const step of steps) {
-    const dependants = markDependants(graph, step.pivots.map((id) => graph.indexOf(id)));
+    const dependants = markDependants(
+      graph,
+      step.pivots.map((id) => graph.indexOf(id)),
+    );
     dependants.forEach((marked, i) => {
       const earlier = stepOfIndex[i]!;
       if (!marked || earlier === 0 || earlier >= step.number || problems.length >= limit) return;
-      problems.push(`step ${earlier} updates ${graph.idAt(i)}, which depends on what step ${step.number} updates; it stays frozen while its dependency changes`);
+      problems.push(
+        `step ${earlier} updates ${graph.idAt(i)}, which depends on what step ${step.number} updates; it stays frozen while its dependency changes`,
+      );
     });
   }
   return problems;
@@ -72,11 +77,13 @@ export function derivedSteps(graph: DependencyGraph): StepPlan {
   levelOfIndex.forEach((level, index) => {
     stepOfIndex[index] = level + 1;
   });
-  const steps = indicesByLevel.map((indices, level): Step => ({
-    number: level + 1,
-    level,
-    pivots: indices.map((i) => graph.idAt(i)),
-  }));
+  const steps = indicesByLevel.map(
+    (indices, level): Step => ({
+      number: level + 1,
+      level,
+      pivots: indices.map((i) => graph.idAt(i)),
+    }),
+  );
   return { source: 'derived', steps, stepOfIndex, problems: [] };
 }
 

@@ -5,7 +5,13 @@ import https from 'node:https';
 import { createGunzip } from 'node:zlib';
 import { domainPathProblem } from '../format';
 import {
-  DEFAULT_MAX_BYTES, FetchError, type DomainFileSource, type Fetched, type NotModified, type ReadOptions, type StubTreeSource,
+  DEFAULT_MAX_BYTES,
+  FetchError,
+  type DomainFileSource,
+  type Fetched,
+  type NotModified,
+  type ReadOptions,
+  type StubTreeSource,
 } from './types';
 
 export interface HttpOptions {
@@ -21,7 +27,7 @@ export interface HttpOptions {
   range?: [number, number];
 }
 
-export const DEFAULT_HTTP = { connectTimeoutMs: 10_000, totalTimeoutMs: 30_000, maxRedirects: 3 };
+const DEFAULT_HTTP = { connectTimeoutMs: 10_000, totalTimeoutMs: 30_000, maxRedirects: 3 };
 
 /** The time for a whole exchange when the caller sets none: `NIX_DOMAINS_HTTP_TIMEOUT_MS` (slow links, tests), else 30 s. */
 function defaultTotalTimeoutMs(): number {
@@ -45,7 +51,9 @@ export async function httpGet(url: string, options: HttpOptions = {}): Promise<F
       }
     })();
     if (next.protocol !== first.protocol || next.host !== first.host) {
-      throw new FetchError(`refused redirect from ${current.href} to ${next.protocol === 'file:' ? next.href : next.origin + next.pathname}: only redirects within ${first.origin} are followed`);
+      throw new FetchError(
+        `refused redirect from ${current.href} to ${next.protocol === 'file:' ? next.href : next.origin + next.pathname}: only redirects within ${first.origin} are followed`,
+      );
     }
     if (hop + 1 > (options.maxRedirects ?? DEFAULT_HTTP.maxRedirects)) {
       throw new FetchError(`refused ${url}: more than ${options.maxRedirects ?? DEFAULT_HTTP.maxRedirects} redirects`);
@@ -61,7 +69,8 @@ function parseHttpUrl(url: string): URL {
   } catch {
     throw new FetchError(`${JSON.stringify(url)} is not a URL`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new FetchError(`refused ${url}: only http and https URLs are fetched`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new FetchError(`refused ${url}: only http and https URLs are fetched`);
   if (parsed.username || parsed.password) throw new FetchError(`refused ${parsed.origin}: credentials in URLs are not supported`);
   return parsed;
 }
@@ -97,7 +106,12 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
       finish();
     };
     const req = lib.request(url, { method: 'GET', headers, agent: false });
-    timers.push(setTimeout(() => fail(new FetchError(`${url.href}: no complete answer within ${options.totalTimeoutMs ?? defaultTotalTimeoutMs()} ms`)), Math.max(0, deadline - Date.now())));
+    timers.push(
+      setTimeout(
+        () => fail(new FetchError(`${url.href}: no complete answer within ${options.totalTimeoutMs ?? defaultTotalTimeoutMs()} ms`)),
+        Math.max(0, deadline - Date.now()),
+      ),
+    );
     const connectMs = options.connectTimeoutMs ?? DEFAULT_HTTP.connectTimeoutMs;
     req.on('socket', (socket) => {
       const timer = setTimeout(() => fail(new FetchError(`${url.href}: could not connect within ${connectMs} ms`)), connectMs);
@@ -136,16 +150,24 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
         return fail(new FetchError(`${url.href}: refused, ${announced} bytes announced, the limit is ${maxBytes}`));
       }
       const encoding = (res.headers['content-encoding'] ?? 'identity').toLowerCase();
-      if (encoding !== 'identity' && encoding !== 'gzip') return fail(new FetchError(`${url.href}: unsupported Content-Encoding ${encoding}`));
+      if (encoding !== 'identity' && encoding !== 'gzip')
+        return fail(new FetchError(`${url.href}: unsupported Content-Encoding ${encoding}`));
       let transferred = 0;
       let size = 0;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => {
         transferred += chunk.length;
         if (transferred > maxBytes) fail(new FetchError(`${url.href}: refused, more than ${maxBytes} bytes`));
-        if (announced !== undefined && transferred > announced) fail(new FetchError(`${url.href}: refused, more bytes than the ${announced} of Content-Length`));
+        if (announced !== undefined && transferred > announced)
+          fail(new FetchError(`${url.href}: refused, more bytes than the ${announced} of Content-Length`));
       });
-      res.on('aborted', () => fail(new FetchError(`${url.href}: connection closed after ${transferred}${announced !== undefined ? ` of ${announced}` : ''} bytes (truncated)`)));
+      res.on('aborted', () =>
+        fail(
+          new FetchError(
+            `${url.href}: connection closed after ${transferred}${announced !== undefined ? ` of ${announced}` : ''} bytes (truncated)`,
+          ),
+        ),
+      );
       res.on('error', fail);
       bodyPending = true;
       const body = encoding === 'gzip' ? res.pipe(createGunzip()) : res;
@@ -157,13 +179,15 @@ function exchange(url: URL, options: HttpOptions, deadline: number): Promise<Ans
       });
       body.on('end', () => {
         if (failure) return;
-        if (announced !== undefined && transferred < announced) return fail(new FetchError(`${url.href}: ${transferred} of ${announced} bytes (truncated)`));
+        if (announced !== undefined && transferred < announced)
+          return fail(new FetchError(`${url.href}: ${transferred} of ${announced} bytes (truncated)`));
         let bytes = Buffer.concat(chunks);
         if (options.range) {
           const [start, end] = options.range;
           if (status === 206) {
             const range = /^bytes (\d+)-(\d+)\//.exec(String(res.headers['content-range'] ?? ''));
-            if (!range || Number(range[1]) !== start) return fail(new FetchError(`${url.href}: the server answered another range (${res.headers['content-range'] ?? 'none'})`));
+            if (!range || Number(range[1]) !== start)
+              return fail(new FetchError(`${url.href}: the server answered another range (${res.headers['content-range'] ?? 'none'})`));
           } else bytes = bytes.subarray(start, end); // the server ignored Range: cut it here
         }
         const etag = res.headers.etag;
@@ -185,7 +209,7 @@ function describe(error: Error): string {
 }
 
 /** Joins a base URL and `/`-separated relative path, each segment percent-encoded. */
-export function joinUrl(base: string, relative: string): string {
+function joinUrl(base: string, relative: string): string {
   const problem = domainPathProblem(relative);
   if (problem) throw new FetchError(`refused path ${JSON.stringify(relative)}: it ${problem}`);
   return (base.endsWith('/') ? base : `${base}/`) + relative.split('/').map(encodeURIComponent).join('/');
@@ -195,7 +219,10 @@ export function joinUrl(base: string, relative: string): string {
 export class HttpStubSource implements StubTreeSource {
   readonly description: string;
 
-  constructor(readonly base: string, readonly options: HttpOptions = {}) {
+  constructor(
+    readonly base: string,
+    readonly options: HttpOptions = {},
+  ) {
     this.description = parseHttpUrl(base).href;
   }
 
@@ -208,7 +235,11 @@ export class HttpStubSource implements StubTreeSource {
 export class HttpFileSource implements DomainFileSource {
   readonly description: string;
 
-  constructor(readonly template: string, readonly domain: string, readonly options: HttpOptions = {}) {
+  constructor(
+    readonly template: string,
+    readonly domain: string,
+    readonly options: HttpOptions = {},
+  ) {
     if (!template.includes('{path}')) throw new FetchError(`files URL ${template} has no {path}`);
     this.description = template;
   }
@@ -216,7 +247,8 @@ export class HttpFileSource implements DomainFileSource {
   async read(revision: string | undefined, file: string, options: ReadOptions & { range?: [number, number] } = {}): Promise<Fetched> {
     const problem = domainPathProblem(file);
     if (problem) throw new FetchError(`refused file ${JSON.stringify(file)}: it ${problem}`);
-    if (revision === undefined && this.template.includes('{rev}')) throw new FetchError(`no revision of ${this.domain} is pinned, and ${this.template} needs one`);
+    if (revision === undefined && this.template.includes('{rev}'))
+      throw new FetchError(`no revision of ${this.domain} is pinned, and ${this.template} needs one`);
     const url = this.template
       .replaceAll('{rev}', encodeURIComponent(revision ?? ''))
       .replaceAll('{domain}', encodeURIComponent(this.domain))

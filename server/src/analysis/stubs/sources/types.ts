@@ -10,7 +10,11 @@ export interface Fetched {
 }
 
 /** The answer to a conditional read whose data has not changed (HTTP 304). */
-export interface NotModified { notModified: true; from: string; transferred: number }
+export interface NotModified {
+  notModified: true;
+  from: string;
+  transferred: number;
+}
 
 export interface ReadOptions {
   /** Refuse anything larger (before and after decompression). */
@@ -21,7 +25,10 @@ export interface ReadOptions {
 
 /** A source refused to give data it was asked for, or gave data that cannot be used; the message says why. */
 export class FetchError extends Error {
-  constructor(message: string, readonly notFound = false) {
+  constructor(
+    message: string,
+    readonly notFound = false,
+  ) {
     super(message);
   }
 }
