@@ -1,7 +1,6 @@
 import {
   TextDocumentSyncKind,
   TextDocuments,
-  type CodeLens,
   type Connection,
   type InitializeParams,
   type ServerCapabilities,
@@ -9,16 +8,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
 import { URI } from 'vscode-uri';
-import { completionAcross } from '../analysis/across/completion';
-import { definitionAcross } from '../analysis/across/definition';
 import { diagnosticsAcross } from '../analysis/across/diagnostics';
-import { hoverAcross } from '../analysis/across/hover';
-import { impactAcross } from '../analysis/across/impact';
-import { referencesAcross } from '../analysis/across/references';
-import { workspaceSymbolsAcross } from '../analysis/across/symbols';
 import { isMaintainerList } from '../analysis/features/maintainers';
-import { documentSymbols } from '../analysis/features/symbols';
-import { impactSites } from '../analysis/impact/sites';
 import { manifestFileDiagnostics } from '../analysis/features/manifestDiagnostics';
 import { MANIFEST_FILE } from '../analysis/manifest';
 import type { Problem } from '../analysis/problems';
@@ -26,40 +17,25 @@ import { DomainSession } from '../analysis/session';
 import { renderWavePlan } from '../analysis/waves';
 import {
   CLEAR_STUB_CACHE_REQUEST,
-  COMMANDS,
   DEFAULT_SETTINGS,
   FOREIGN_SCHEME,
   FILE_CONTENT_REQUEST,
-  FILE_IMPACT_REQUEST,
   PROBLEM_NOTIFICATION,
   REFRESH_STUBS_REQUEST,
   STATUS_NOTIFICATION,
   STATUS_REQUEST,
   WAVE_PLAN_REQUEST,
   type FileContentParams,
-  type FileImpactParams,
   type ServerStatus,
   type InitializationOptions,
   SHOW_WAVE_PLAN_COMMAND,
   type Settings,
   type WavePlanParams,
 } from '../../../shared/protocol';
-import {
-  parseForeignUri,
-  SYMBOL_KINDS,
-  toCompletionItem,
-  toDiagnostic,
-  toDocumentSymbol,
-  toImpactList,
-  toRange,
-  uriToPath,
-  whereToLocation,
-} from './convert';
+import { parseForeignUri, toDiagnostic, uriToPath } from './convert';
 import { RequestRunner } from './requests';
 import { startIndexing } from './indexing';
-
-/** A huge package set (all-packages.nix) would get thousands of lenses: the first few hundred are enough. */
-const MAX_LENSES = 300;
+import { registerFeatures } from './features';
 
 /**
  * The language server: one domain session per workspace folder, LSP wiring on top. `create`
@@ -139,94 +115,10 @@ export class NixDomainsServer {
     });
     c.onDidChangeWatchedFiles((change) => void this.onWatchedFiles(change.changes.map((ch) => ch.uri)));
 
-    c.onDefinition((p, token) =>
-      run.run('definition', token, null, async (budget) => {
-        const at = await this.at(p.textDocument.uri);
-        if (!at) return null;
-        const found = await definitionAcross(at.session, at.file, p.position, budget);
-        const note = at.session.indexingNote();
-        if (note) c.console.info(`definition at ${at.file}:${p.position.line + 1}:${p.position.character + 1}: ${note}`);
-        return found.map((w) => whereToLocation(at.session.analyzer, w));
-      }),
-    );
-    c.onHover((p, token) =>
-      run.run('hover', token, null, async (budget) => {
-        const at = await this.at(p.textDocument.uri);
-        const answer = at && (await hoverAcross(at.session, at.file, p.position, budget));
-        return answer ? { contents: { kind: 'markdown' as const, value: answer.markdown }, range: toRange(answer.span) } : null;
-      }),
-    );
-    c.onReferences((p, token) =>
-      run.run('references', token, null, async (budget) => {
-        const at = await this.at(p.textDocument.uri);
-        const found = at && (await referencesAcross(at.session, at.file, p.position, p.context.includeDeclaration, budget));
-        return found ? found.map((w) => whereToLocation(at.session.analyzer, w)) : null;
-      }),
-    );
-    c.onDocumentSymbol((p, token) =>
-      run.run('document symbols', token, null, async () => {
-        const at = await this.at(p.textDocument.uri);
-        // A file that cannot be read as Nix (binary, gone) has no outline: null, where an empty file has [].
-        const symbols = at && (await at.session.analyzer.withDocument(at.file, documentSymbols));
-        return symbols ? symbols.map(toDocumentSymbol) : null;
-      }),
-    );
-    c.onWorkspaceSymbol((p, token) =>
-      run.run('workspace symbols', token, [], async (budget) => {
-        const out = [];
-        for (const pending of this.sessions.values()) {
-          const session = await pending;
-          for (const s of await workspaceSymbolsAcross(session, p.query, budget)) {
-            out.push({
-              name: s.name,
-              kind: SYMBOL_KINDS[s.kind],
-              location: whereToLocation(session.analyzer, s.where),
-              containerName: s.container,
-            });
-          }
-        }
-        return out;
-      }),
-    );
-    c.onCompletion((p, token) =>
-      run.run('completion', token, null, async (budget) => {
-        const at = await this.at(p.textDocument.uri);
-        const answer = at && (await completionAcross(at.session, at.file, p.position, budget));
-        return answer ? { isIncomplete: answer.isIncomplete, items: answer.items.map(toCompletionItem) } : null;
-      }),
-    );
-    c.onCodeLens((p, token) =>
-      run.run('code lens', token, null, async (budget) => {
-        const at = await this.at(p.textDocument.uri);
-        if (!at || !(await at.session.prepare(budget, ['packages']))) return null;
-        const sites = await at.session.analyzer.withDocument(at.file, (doc) => impactSites(at.session.analyzer, doc));
-        return (sites ?? []).slice(0, MAX_LENSES).map(
-          (site): CodeLens => ({
-            range: toRange(site.span),
-            data: { uri: p.textDocument.uri, attr: site.package.attrPath, file: site.package.target.file },
-          }),
-        );
-      }),
-    );
-    c.onCodeLensResolve((lens, token) =>
-      run.run('code lens resolve', token, lens, async (budget) => {
-        const data = lens.data as { uri: string; attr: string };
-        const at = await this.at(data.uri);
-        const answer = at && (await impactAcross(at.session, (pkgs) => pkgs.find((p) => p.attrPath === data.attr), budget));
-        lens.command =
-          at && answer
-            ? { title: answer.title, command: COMMANDS.showImpact, arguments: [toImpactList(at.session.analyzer, answer)] }
-            : { title: budget.cut ? 'rebuild impact: still computing, try again' : 'rebuild impact unavailable', command: '' };
-        return lens;
-      }),
-    );
-    c.onRequest(FILE_IMPACT_REQUEST, (p: FileImpactParams, token) =>
-      run.run('file impact', token, null, async (budget) => {
-        const at = await this.at(p.uri);
-        const answer = at && (await impactAcross(at.session, () => at.session.analyzer.catalog.packagesInFile(at.file)[0], budget));
-        return at && answer ? toImpactList(at.session.analyzer, answer) : null;
-      }),
-    );
+    registerFeatures(c, run, {
+      at: (uri) => this.at(uri),
+      sessions: () => this.sessions.values(),
+    });
     c.onRequest(STATUS_REQUEST, () => this.status);
     c.onRequest(FILE_CONTENT_REQUEST, (p: FileContentParams) => this.fileContent(p.uri));
     c.onRequest(REFRESH_STUBS_REQUEST, () => this.refreshStubs());
