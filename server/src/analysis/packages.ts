@@ -197,10 +197,15 @@ export class PackageCatalog {
       } else packages.push(pkg);
       byKey.set(key, pkg);
     };
+    const aliases: Binding[] = [];
     for (const binding of this.index.allBindings()) {
-      // `x = drv // { … }` is a package when the update decorates one (see Resolver.decoratedPackage).
-      if (binding.val.k !== 'call' && binding.val.k !== 'inline' && !(binding.val.k === 'set' && (binding.val.also || binding.val.argOf)))
-        continue;
+      // `x = drv // { … }` is a package when the update decorates one (see Resolver.decoratedPackage);
+      // a top-level alias or variant (`openssl = openssl_3;`, `curl = curlMinimal.override { … };`)
+      // is a name of the package it leads to, and the shortest such name names it.
+      const made =
+        binding.val.k === 'call' || binding.val.k === 'inline' || (binding.val.k === 'set' && (binding.val.also || binding.val.argOf));
+      if (binding.val.k === 'ref' && binding.pathInFile.length === 1 && this.index.isTopLevelFile(binding.file)) aliases.push(binding);
+      if (!made) continue;
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
@@ -227,6 +232,23 @@ export class PackageCatalog {
       const prefix = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
       for (const member of members(this.index, this.resolver, target, prefix)) add({ ...member, ...this.drvOf(member.target) });
       yield;
+    }
+    // Top-level aliases and variants of a package found above (`openssl = openssl_3;`,
+    // `curl = curlMinimal.override { … };`) are names of it; the shortest name names it.
+    for (const binding of aliases) {
+      const target = this.resolver.resolveBinding(binding);
+      yield;
+      const pkg = target && !target.missing && byKey.get(targetKey(target));
+      if (pkg)
+        add({
+          ...pkg,
+          attrPath: binding.name,
+          name: binding.name,
+          declFile: binding.file,
+          declSpan: binding.span,
+          binding,
+          aliases: undefined,
+        });
     }
     return { packages, byKey };
   }
