@@ -105,7 +105,7 @@ export interface Formal {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 7;
+export const FACTS_VERSION = 8;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -189,10 +189,10 @@ class Extractor {
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
     if (mentionsOutputHash(root)) facts.fixedOutput = true;
     if (body) facts.value = this.valueOf(body);
-    // A flake's package set is its `packages.<system>` (what `nix build .#name` selects from).
+    // A flake's package set is its `packages.<system>` (what `nix build .#name` selects from);
+    // a flake without one defines no packages (its `tests`, `lib`, `checks` are none).
     if (path.posix.basename(this.file) === 'flake.nix' && body) {
-      const packages = this.flakePackages(body);
-      if (packages) facts.value = packages;
+      facts.value = this.flakePackages(body) ?? { k: 'other', span: facts.value.span };
     }
     // `stdenv.mkDerivation { … } // lib.optionalAttrs … { … }`: the file still builds that derivation.
     const value = facts.value;

@@ -368,6 +368,14 @@ export class Resolver {
     return { file, span: facts.drv?.span ?? ZERO_SPAN, whole: true };
   }
 
+  /** A file as the value it is, without following the file it calls. */
+  private ownFileTarget(file: string): Target {
+    const facts = this.index.files.get(file)!;
+    if (facts.value.k === 'set' && !facts.drv) return { file, span: ZERO_SPAN, set: facts.value, parents: [], whole: true };
+    if (facts.value.k === 'call' && facts.value.target !== undefined && !facts.drv) return { file, span: ZERO_SPAN, whole: true };
+    return this.fileTarget(file);
+  }
+
   /** Selects a member of a resolved value (`pythonInterpreters.python311`, `lib.strings.foo`). */
   select(target: Target, name: string): Target | undefined {
     if (target.global) return this.lookupGlobal(name);
@@ -386,8 +394,11 @@ export class Resolver {
     }
     if (target.dir !== undefined) {
       const base = target.dir === '' ? name : `${target.dir}/${name}`;
+      // A file of packagesFromDirectoryRecursive is its own package, even when all it does is
+      // call a builder the folder's files share (`versions/v20.nix` → `../nodejs.nix`): the
+      // versions stay apart, and F12 lands on the version's file.
       for (const candidate of [`${base}/package.nix`, `${base}.nix`]) {
-        if (this.index.files.has(candidate)) return this.fileTarget(candidate);
+        if (this.index.files.has(candidate)) return this.ownFileTarget(candidate);
       }
       const prefix = `${base}/`;
       for (const file of this.index.files.keys()) {
