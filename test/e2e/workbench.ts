@@ -1,10 +1,11 @@
 // Drives the VS Code workbench in the browser the way a person does: the editor (see
-// workbenchEditor.ts), and the panels — the references peek, code lenses, Problems, the status
+// workbenchNavigation.ts and workbenchEditor.ts), and the panels — the references peek, code lenses, Problems, the status
 // bar and notifications. Every helper waits on something visible with a timeout; none sleeps.
-import { EditorWorkbench, ui, type Problem, type StatusBarItem } from './workbenchEditor';
+import { EditorWorkbench } from './workbenchEditor';
+import { ui, type Problem, type StatusBarItem } from './workbenchNavigation';
 import { waitUntil } from './wait';
 
-export type { Problem, StatusBarItem } from './workbenchEditor';
+export type { Problem, StatusBarItem } from './workbenchNavigation';
 
 /** The whole workbench: the editor, and the panels around it. */
 export class Workbench extends EditorWorkbench {

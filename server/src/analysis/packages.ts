@@ -1,9 +1,12 @@
-import { BY_NAME, type Binding, type DomainIndex, type SetVal } from './domainIndex';
+// The domain's packages, one per definition, and what is derived from all of them at once:
+// inputs, dependants, the names a definition is known by, references (PackageCatalog).
+import { BY_NAME, type Binding, type DomainIndex } from './domainIndex';
 import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
 import { Occurrences, type Occurrence } from './occurrences';
+import { overOthers, setMembers } from './setMembers';
 
 /** A package of the domain: an attribute path and the file (and place) that builds it. */
 export interface Package {
@@ -230,7 +233,7 @@ export class PackageCatalog {
       const target = this.resolver.resolveBinding(binding);
       if (!target || !(target.dir !== undefined || overOthers(target.set).length > 0)) continue;
       const prefix = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
-      for (const member of members(this.index, this.resolver, target, prefix)) add({ ...member, ...this.drvOf(member.target) });
+      for (const member of setMembers(this.index, this.resolver, target, prefix)) add({ ...member, ...this.drvOf(member.target) });
       yield;
     }
     // Top-level aliases and variants of a package found above (`openssl = openssl_3;`,
@@ -378,56 +381,4 @@ export class PackageCatalog {
     }
     return map;
   }
-}
-
-/** How deep nested folders of packagesFromDirectoryRecursive are followed. */
-const MAX_MEMBER_DEPTH = 4;
-
-/** What a set is laid over (`versions // { lts = …; }`: `versions`), when it is a folder or a named set. */
-function overOthers(set: SetVal | undefined): Val[] {
-  return set?.also?.filter((v) => v.k === 'dir' || v.k === 'ref' || v.k === 'sel') ?? [];
-}
-
-/**
- * The packages of a set that has no bindings of its own: each file of a packagesFromDirectoryRecursive
- * folder (`<name>.nix`, `<name>/package.nix`; a folder without package.nix is a nested set), and
- * each attribute of a set over such a folder that leads to a file.
- */
-function members(index: DomainIndex, resolver: Resolver, target: Target, prefix: string, depth = 0): Omit<Package, 'drv'>[] {
-  if (depth > MAX_MEMBER_DEPTH) return [];
-  const out: Omit<Package, 'drv'>[] = [];
-  const names = new Set<string>();
-  if (target.set) {
-    // The folder's names first: on a tie in length the folder's name (`v20`) names the package, the set's (`lts`) is its alias.
-    for (const other of overOthers(target.set)) {
-      const base = resolver.resolveVal(other, { file: target.file, set: target.set, parents: target.parents ?? [] });
-      if (base?.dir !== undefined) for (const name of folderMembers(index, base.dir)) names.add(name);
-    }
-    for (const attr of target.set.attrs) names.add(attr.name);
-  } else if (target.dir !== undefined) {
-    for (const name of folderMembers(index, target.dir)) names.add(name);
-  }
-  for (const name of names) {
-    const member = resolver.select(target, name);
-    if (!member || member.missing) continue;
-    const attrPath = `${prefix}.${name}`;
-    if (member.dir !== undefined || overOthers(member.set).length > 0) out.push(...members(index, resolver, member, attrPath, depth + 1));
-    else if (member.whole && !member.set) out.push({ attrPath, name, declFile: member.file, declSpan: [0, 0, 0, 0], target: member });
-  }
-  return out;
-}
-
-/** The attribute names packagesFromDirectoryRecursive makes of a folder: `<name>.nix` files and subfolders. */
-function folderMembers(index: DomainIndex, dir: string): string[] {
-  const prefix = dir === '' ? '' : `${dir}/`;
-  const names = new Set<string>();
-  for (const file of index.files.keys()) {
-    if (!file.startsWith(prefix)) continue;
-    const rest = file.slice(prefix.length);
-    const slash = rest.indexOf('/');
-    if (slash < 0) {
-      if (rest.endsWith('.nix')) names.add(rest.slice(0, -4));
-    } else names.add(rest.slice(0, slash));
-  }
-  return [...names].sort();
 }

@@ -1,5 +1,9 @@
+// Resolution: where a name or value of the domain leads, through its package sets, to the file
+// (and place) that really defines it.
+import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
-import { compareBindings, type Binding, type DomainIndex, type SetVal } from './domainIndex';
+import type { Binding, DomainIndex, SetVal } from './domainIndex';
+import { rankBindings, rankOf } from './ranking';
 import { ZERO_SPAN, type Span } from './syntax';
 
 /** Where a name or value leads: a file and the place in it, plus what can be selected from it. */
@@ -67,18 +71,8 @@ const MAX_DEPTH = 40;
  * memoised until the index changes.
  */
 export class Resolver {
-  /** Final results, failures included. */
-  private memo = new Map<Binding, Target | null>();
-  /**
-   * Results that depended on a binding still being resolved (a cycle was cut there): valid only
-   * while that binding, the `head`, is on the stack; dropped when it completes.
-   */
-  private provisional = new Map<Binding, { target: Target | null; head: number }>();
-  private provisionalByHead: Binding[][] = [];
-  /** Bindings being resolved, by their depth on the stack. */
-  private readonly stack = new Map<Binding, number>();
-  /** The lowest stack depth a cut reached during the current resolution (Tarjan's low-link). */
-  private low = Infinity;
+  /** Resolved bindings, failures included; cycles cut (see cycleMemo.ts). */
+  private readonly bindings = new CycleMemo<Binding, Target>(MAX_DEPTH);
   /** Top-level candidates of a name, in order of preference. */
   private rankedByName = new Map<string, Binding[]>();
   private generation = -1;
@@ -94,11 +88,9 @@ export class Resolver {
   private fresh(): void {
     // A file read on demand in the middle of a resolution changes the generation: the memo is
     // dropped at the next resolution, not under the one running (its stack is still in use).
-    if (this.stack.size > 0) return;
+    if (this.bindings.busy) return;
     if (this.generation !== this.index.generation) {
-      this.memo = new Map();
-      this.provisional = new Map();
-      this.provisionalByHead = [];
+      this.bindings.clear();
       this.rankedByName = new Map();
       this.generation = this.index.generation;
     }
@@ -248,10 +240,7 @@ export class Resolver {
   private ranked(name: string): Binding[] {
     let ranked = this.rankedByName.get(name);
     if (!ranked) {
-      const candidates = this.index.bindingsByName.get(name) ?? [];
-      const ranks = new Map(candidates.map((b) => [b, rankOf(b, this.index)]));
-      // Ties in file order: the same choice whatever order the files were read in.
-      ranked = [...candidates].sort((a, b) => ranks.get(a)! - ranks.get(b)! || compareBindings(a, b));
+      ranked = rankBindings(this.index.bindingsByName.get(name) ?? [], this.index);
       this.rankedByName.set(name, ranked);
     }
     return ranked;
@@ -266,48 +255,14 @@ export class Resolver {
    */
   resolveBinding(binding: Binding): Target | undefined {
     this.fresh();
-    const memo = this.memo.get(binding);
-    if (memo !== undefined) return memo ?? undefined;
-    const provisional = this.provisional.get(binding);
-    if (provisional) {
-      this.low = Math.min(this.low, provisional.head);
-      return provisional.target ?? undefined;
-    }
-    const onStack = this.stack.get(binding);
-    if (onStack !== undefined) {
-      this.low = Math.min(this.low, onStack);
-      return undefined;
-    }
-    // Too deep: cut, and keep everything below provisional until the outermost resolution ends.
-    if (this.stack.size >= MAX_DEPTH) {
-      this.low = 0;
-      return undefined;
-    }
-    const depth = this.stack.size;
-    this.stack.set(binding, depth);
-    const outerLow = this.low;
-    this.low = Infinity;
-    let target: Target | undefined;
-    try {
-      target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
+    return this.bindings.get(binding, () => {
+      const target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
       // A value that does not lead elsewhere — a function (`fetchPypi = { … }: …;`), a callPackage of
       // an inline lambda, any other expression — is defined by the binding itself. Only a name
       // that leads nowhere (`broken = does-not-exist;`) is left unresolved.
-      if (!target && binding.val.k !== 'ref' && binding.val.k !== 'sel') target = { file: binding.file, span: binding.span };
-      if (target && !target.binding) target = { ...target, binding };
-    } finally {
-      this.stack.delete(binding);
-      const low = this.low;
-      this.low = Math.min(outerLow, low);
-      for (const done of this.provisionalByHead[depth] ?? []) this.provisional.delete(done);
-      this.provisionalByHead[depth] = [];
-      if (low >= depth) this.memo.set(binding, target ?? null);
-      else {
-        this.provisional.set(binding, { target: target ?? null, head: low });
-        (this.provisionalByHead[low] ??= []).push(binding);
-      }
-    }
-    return target;
+      if (!target && binding.val.k !== 'ref' && binding.val.k !== 'sel') return { file: binding.file, span: binding.span, binding };
+      return target && !target.binding ? { ...target, binding } : target;
+    });
   }
 
   /** Resolves a value seen from a scope; `self` is the binding being resolved (never its own definition). */
@@ -456,12 +411,4 @@ export class Resolver {
 
 function isLibFile(file: string): boolean {
   return file.startsWith('lib/');
-}
-
-/** Preference among bindings of the same name: top-level package sets first. */
-function rankOf(binding: Binding, index: DomainIndex): number {
-  const topLevel = binding.pathInFile.length === 1;
-  if (topLevel && index.isTopLevelFile(binding.file)) return 0;
-  if (topLevel && index.callersOf(binding.file).length === 0) return 1;
-  return topLevel ? 2 : 3;
 }

@@ -1,7 +1,7 @@
 import type { ByteReader } from './reader';
 import { type HandleEntry, type HandleIndex, lastAtOrBefore } from './index';
 import { scanEntries, type ScanOptions } from './scan';
-import type { ScanPoint } from './scanner';
+import type { ScanPoint } from './lexer';
 
 /** One edit of the file, in bytes of the content before it: [start, end) became newLength bytes. */
 export interface ByteEdit {

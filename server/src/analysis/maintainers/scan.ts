@@ -1,6 +1,7 @@
 import type { ByteReader } from './reader';
 import { type HandleIndex, HandleIndexBuilder, type HandleEntry } from './index';
-import { EntryScanner, type ScanPoint, type StopRule } from './scanner';
+import type { ScanPoint } from './lexer';
+import { EntryScanner, type StopRule } from './scanner';
 
 /** Bytes per read unless told otherwise. */
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;

@@ -1,77 +1,19 @@
+// The maintainer-list scanner: which bindings of a Nix attribute set of attribute sets are
+// entries (`handle = { name = …; github = …; };`), read from the tokens of the lexer
+// (lexer.ts) and handed out one entry at a time.
 import type { HandleEntry } from './index';
-
-/** A place a scan can begin: the file start, or the start of an entry an earlier scan found. */
-export interface ScanPoint {
-  offset: number;
-  line: number;
-  column: number;
-}
+import { ChunkLexer, type ScanPoint } from './lexer';
+import { STRING, EXPECT, ATTR, EQ, ENTRY, AFTER, SKIP, FIELD_NONE, FIELD_NAME, FIELD_GITHUB, fieldOfBytes, fieldOf } from './lexicon';
 
 /** Asked at every place an entry could begin; true ends the scan there (before that entry). */
 export type StopRule = (point: ScanPoint) => boolean;
-import {
-  CAPTURE_LIMIT,
-  WORD_LIMIT,
-  CODE,
-  LINE_COMMENT,
-  BLOCK_COMMENT,
-  STRING,
-  IND_STRING,
-  NONE,
-  SLASH,
-  QUOTE,
-  STAR,
-  ESCAPE,
-  DOLLAR,
-  QUOTE1,
-  QUOTE2,
-  EXPECT,
-  ATTR,
-  EQ,
-  ENTRY,
-  AFTER,
-  SKIP,
-  FIELD_NONE,
-  FIELD_NAME,
-  FIELD_GITHUB,
-  wordStartChar,
-  wordChar,
-  fieldOfBytes,
-  fieldOf,
-  utf16Units,
-  unescapeString,
-} from './lexicon';
 
 /**
- * A byte-at-a-time state machine over a Nix attribute set of attribute sets. It keeps no
- * bytes but the current identifier or wanted string, so memory is the chunk plus that.
- * Only ASCII matters to Nix syntax, so multi-byte UTF-8 passes through untouched.
+ * Finds the entries of a maintainer list: depth 1 is the list's bindings, depth 2 the fields
+ * of one. It keeps no bytes but the current identifier or wanted string, so memory is the
+ * chunk plus that.
  */
-export class EntryScanner {
-  stopped: ScanPoint | undefined;
-  private mode = CODE;
-  private pend = NONE;
-  private depth: number;
-  /** (depth, mode) pairs of the strings whose `${ … }` we are inside. */
-  private interp: number[] = [];
-  private line: number;
-  /** A byte offset in the current line, and its UTF-16 column. */
-  private lineStart: number;
-  private lineCol: number;
-  private chunk: Buffer = Buffer.alloc(0);
-  private chunkStart = 0;
-
-  private inWord = false;
-  private wordWanted = false;
-  private wordStart = 0;
-  private wordCarry = '';
-
-  private capture = false;
-  private strInterpolated = false;
-  private strRawStart = 0;
-  private strCarry: Buffer[] = [];
-  private strCarryLength = 0;
-
+export class EntryScanner extends ChunkLexer {
   private b = EXPECT;
   private attr: string | undefined;
   private attrStart = 0;
@@ -89,293 +31,51 @@ export class EntryScanner {
     private readonly stop: StopRule | undefined,
     from: ScanPoint | undefined,
   ) {
-    // Resuming at an entry start means: inside the top-level set, between bindings.
-    this.depth = from ? 1 : 0;
-    this.line = from?.line ?? 0;
-    this.lineStart = from?.offset ?? 0;
-    this.lineCol = from?.column ?? 0;
-  }
-
-  /** Scans one chunk; false once the stop rule has ended the scan. */
-  feed(chunk: Buffer, chunkStart: number): boolean {
-    this.chunk = chunk;
-    this.chunkStart = chunkStart;
-    const n = chunk.length;
-    let i = 0;
-    // Each mode first skips the bytes that cannot change its state in a tight loop: most of
-    // the file is whitespace, identifiers and string bodies.
-    while (i < n) {
-      let c = chunk[i];
-      switch (this.mode) {
-        case CODE:
-          if (this.pend === NONE) {
-            if (this.inWord) {
-              while (wordChar[c] && ++i < n) c = chunk[i];
-              if (i === n) continue;
-            } else {
-              while (c === 32 || c === 9 || c === 13) {
-                if (++i === n) break;
-                c = chunk[i];
-              }
-              if (i === n) continue;
-            }
-          }
-          if (c === 10) this.newline(chunkStart + i);
-          this.code(c, chunkStart + i);
-          i++;
-          if (this.stopped) return false;
-          break;
-        case LINE_COMMENT: {
-          const eol = chunk.indexOf(10, i);
-          if (eol < 0) i = n;
-          else {
-            this.mode = CODE;
-            i = eol; // the newline itself is counted in code
-          }
-          break;
-        }
-        case BLOCK_COMMENT:
-          for (; i < n; i++) {
-            c = chunk[i];
-            if (c === 10) this.newline(chunkStart + i);
-            else if (c === 47 && this.pend === STAR) {
-              this.mode = CODE;
-              this.pend = NONE;
-              i++;
-              break;
-            }
-            this.pend = c === 42 ? STAR : NONE;
-          }
-          break;
-        case STRING:
-          if (this.pend === NONE) {
-            while (c !== 34 && c !== 92 && c !== 36 && c !== 10 && ++i < n) c = chunk[i];
-            if (i === n) continue;
-          }
-          if (c === 10) this.newline(chunkStart + i);
-          this.string(c, chunkStart + i);
-          i++;
-          break;
-        default:
-          if (this.pend === NONE) {
-            while (c !== 39 && c !== 36 && c !== 10 && ++i < n) c = chunk[i];
-            if (i === n) continue;
-          }
-          if (c === 10) this.newline(chunkStart + i);
-          this.indString(c, chunkStart + i);
-          i++;
-          if (this.stopped) return false;
-      }
-    }
-    this.carryOver();
-    return true;
-  }
-
-  private newline(pos: number): void {
-    this.line++;
-    this.lineStart = pos + 1;
-    this.lineCol = 0;
+    super(from);
   }
 
   /** Ends the scan at end of file. */
-  finish(size: number): void {
-    this.chunk = Buffer.alloc(0);
-    this.chunkStart = size;
-    if (this.mode === CODE && (this.pend === SLASH || this.pend === QUOTE)) this.punct(0);
-    if (this.inWord) this.endWord(size);
-    if (this.mode === IND_STRING && this.pend === QUOTE2) this.endString(size - 2);
+  override finish(size: number): void {
+    super.finish(size);
     if (this.b === AFTER && this.depth === 1) this.finishEntry(this.entryCloseEnd);
   }
 
-  private code(c: number, pos: number): void {
-    if (this.pend === SLASH || this.pend === QUOTE) {
-      const pend = this.pend;
-      this.pend = NONE;
-      if (pend === SLASH && c === 42 /* * */) {
-        this.mode = BLOCK_COMMENT;
-        return;
-      }
-      if (pend === QUOTE && c === 39 /* ' */) {
-        this.startString(pos - 1, IND_STRING, pos + 1);
-        return;
-      }
-      this.punct(0);
-    }
-    if (this.inWord) {
-      if (wordChar[c]) return;
-      this.endWord(pos);
-    }
-    switch (c) {
-      case 32:
-      case 9:
-      case 10:
-      case 13:
-        return;
-      case 35 /* # */:
-        this.mode = LINE_COMMENT;
-        return;
-      case 47 /* / */:
-        this.pend = SLASH;
-        return;
-      case 39 /* ' */:
-        this.pend = QUOTE;
-        return;
-      case 34 /* " */:
-        this.startString(pos, STRING, pos + 1);
-        return;
-      case 123 /* { */:
-      case 91 /* [ */:
-      case 40 /* ( */:
-        this.open(c);
-        return;
-      case 125 /* } */:
-      case 93 /* ] */:
-      case 41 /* ) */:
-        this.close(c, pos);
-        return;
-      case 61 /* = */:
-      case 59 /* ; */:
-      case 46 /* . */:
-        this.punct(c, pos);
-        return;
-    }
-    if (wordStartChar[c]) this.startWord(pos);
-    else this.punct(0);
-  }
-
-  private string(c: number, pos: number): void {
-    const pend = this.pend;
-    this.pend = NONE;
-    if (pend === ESCAPE) return;
-    if (pend === DOLLAR) {
-      if (c === 123) {
-        this.enterInterpolation();
-        return;
-      }
-      if (c === 36) return; // `$$` is literal
-    }
-    if (c === 92 /* \ */) this.pend = ESCAPE;
-    else if (c === 36 /* $ */) this.pend = DOLLAR;
-    else if (c === 34 /* " */) this.endString(pos);
-  }
-
-  private indString(c: number, pos: number): void {
-    const pend = this.pend;
-    this.pend = NONE;
-    switch (pend) {
-      case ESCAPE:
-        return;
-      case QUOTE2:
-        if (c === 39 || c === 36) return; // `'''` and `''$` are escapes
-        if (c === 92) {
-          this.pend = ESCAPE;
-          return;
-        }
-        this.endString(pos - 2);
-        this.code(c, pos);
-        return;
-      case QUOTE1:
-        if (c === 39) {
-          this.pend = QUOTE2;
-          return;
-        }
-        break;
-      case DOLLAR:
-        if (c === 123) {
-          this.enterInterpolation();
-          return;
-        }
-        if (c === 36) return;
-    }
-    if (c === 39) this.pend = QUOTE1;
-    else if (c === 36) this.pend = DOLLAR;
-  }
-
-  private enterInterpolation(): void {
-    this.interp.push(this.depth, this.mode);
-    this.mode = CODE;
-    // The value is no longer a literal, and nested strings reuse the capture state.
-    this.capture = false;
-    this.strInterpolated = true;
-  }
-
-  private startWord(pos: number): void {
-    this.inWord = true;
-    this.wordStart = pos;
-    this.wordCarry = '';
-    this.wordWanted = false;
-    if (this.interp.length) return;
+  protected wantsWord(pos: number): boolean {
     if (this.depth === 1 && this.b === EXPECT) {
-      this.wordWanted = true;
       this.beginAttr(pos);
-    } else if (this.depth === 2 && this.b === ENTRY && this.f === EXPECT) this.wordWanted = true;
+      return true;
+    }
+    return this.depth === 2 && this.b === ENTRY && this.f === EXPECT;
   }
 
-  private endWord(pos: number): void {
-    this.inWord = false;
-    let text: string | undefined;
-    if (this.wordWanted && this.depth === 2 && this.wordCarry === '') {
+  protected word(pos: number, wanted: boolean): void {
+    if (wanted && this.depth === 2 && this.wordInChunk()) {
       // A field name: compare bytes rather than make a string per field of 30,000 entries.
       this.field = fieldOfBytes(this.chunk, this.wordStart - this.chunkStart, pos - this.chunkStart);
       this.f = ATTR;
       return;
     }
-    if (this.wordWanted) {
-      const from = Math.max(this.wordStart - this.chunkStart, 0);
-      text = this.wordCarry + this.chunk.toString('latin1', from, pos - this.chunkStart);
-      this.wordCarry = '';
-    }
-    this.token(text, true);
+    this.token(wanted ? this.wordText(pos) : undefined, true);
   }
 
-  private startString(pos: number, mode: number, rawStart: number): void {
-    this.mode = mode;
-    this.strRawStart = rawStart;
-    this.strInterpolated = false;
-    this.strCarry = [];
-    this.strCarryLength = 0;
-    this.capture = false;
-    if (this.interp.length) return;
+  protected wantsString(pos: number, mode: number): boolean {
     if (this.depth === 1 && this.b === EXPECT && mode === STRING) {
-      this.capture = true;
       this.beginAttr(pos);
-    } else if (this.depth === 2 && this.b === ENTRY && this.f === EQ && this.field !== FIELD_NONE) {
-      this.capture = true;
+      return true;
     }
-  }
-
-  private endString(contentEnd: number): void {
-    const kind = this.mode;
-    this.mode = CODE;
-    let value: string | undefined;
-    if (this.capture) {
-      const from = Math.max(this.strRawStart - this.chunkStart, 0);
-      const to = Math.max(contentEnd - this.chunkStart, from);
-      const length = Math.min(contentEnd - this.strRawStart, CAPTURE_LIMIT);
-      let body: string;
-      if (this.strCarryLength === 0) body = this.chunk.toString('utf8', from, from + Math.min(to - from, length));
-      else {
-        const parts = this.strCarry.concat(this.chunk.subarray(from, to));
-        body = Buffer.concat(parts).subarray(0, length).toString('utf8');
-        this.strCarry = [];
-      }
-      // Most values have no escapes; skip the regular expression for them.
-      value = body.includes('\\') || kind === IND_STRING ? unescapeString(body, kind === IND_STRING) : body;
-    }
-    this.token(this.strInterpolated ? undefined : value, false);
+    return this.depth === 2 && this.b === ENTRY && this.f === EQ && this.field !== FIELD_NONE;
   }
 
   private beginAttr(pos: number): void {
     this.attrStart = pos;
     this.attrLine = this.line;
-    this.attrCol = this.lineCol + utf16Units(this.chunk, this.lineStart - this.chunkStart, pos - this.chunkStart);
+    this.attrCol = this.columnAt(pos);
     if (this.stop?.({ offset: pos, line: this.attrLine, column: this.attrCol })) {
       this.stopped = { offset: pos, line: this.attrLine, column: this.attrCol };
     }
   }
 
-  /** A word or string ended; text is set only where the scan wanted it. */
-  private token(text: string | undefined, isWord: boolean): void {
+  protected token(text: string | undefined, isWord: boolean): void {
     if (this.interp.length) return;
     if (this.depth === 1) {
       if (this.b === EXPECT && (text !== undefined || !isWord)) {
@@ -395,8 +95,7 @@ export class EntryScanner {
     }
   }
 
-  /** `=`, `;`, `.` (by char code), or 0 for any other punctuation. */
-  private punct(c: number, pos = 0): void {
+  protected punct(c: number, pos = 0): void {
     if (this.interp.length) return;
     if (this.depth === 1) {
       if (c === 59) {
@@ -411,28 +110,17 @@ export class EntryScanner {
     }
   }
 
-  private open(c: number): void {
-    if (!this.interp.length) {
-      if (this.depth === 1) {
-        if (c === 123 && this.b === EQ) {
-          this.b = ENTRY;
-          this.f = EXPECT;
-          this.name = this.github = this.shortName = undefined;
-        } else if (this.b !== AFTER) this.b = SKIP;
-      } else if (this.depth === 2 && this.b === ENTRY) this.f = SKIP;
-    }
-    this.depth++;
+  protected opened(c: number): void {
+    if (this.depth === 1) {
+      if (c === 123 && this.b === EQ) {
+        this.b = ENTRY;
+        this.f = EXPECT;
+        this.name = this.github = this.shortName = undefined;
+      } else if (this.b !== AFTER) this.b = SKIP;
+    } else if (this.depth === 2 && this.b === ENTRY) this.f = SKIP;
   }
 
-  private close(c: number, pos: number): void {
-    const n = this.interp.length;
-    if (c === 125 && n && this.interp[n - 2] === this.depth) {
-      this.mode = this.interp[n - 1];
-      this.interp.length = n - 2;
-      return;
-    }
-    if (this.depth > 0) this.depth--;
-    if (n) return;
+  protected closed(pos: number): void {
     if (this.depth === 1 && this.b === ENTRY) {
       this.b = AFTER;
       this.entryCloseEnd = pos + 1;
@@ -456,23 +144,5 @@ export class EntryScanner {
     if (name !== undefined) entry.name = name;
     if (this.github !== undefined) entry.github = this.github;
     this.sink(entry);
-  }
-
-  /** Keeps what the next chunk needs of this one: a partial word or string, the column. */
-  private carryOver(): void {
-    const chunk = this.chunk;
-    const n = chunk.length;
-    if (this.inWord && this.wordWanted && this.wordCarry.length < WORD_LIMIT) {
-      const from = Math.max(this.wordStart - this.chunkStart, 0);
-      this.wordCarry += chunk.toString('latin1', from, Math.min(n, from + WORD_LIMIT));
-    }
-    if ((this.mode === STRING || this.mode === IND_STRING) && this.capture && this.strCarryLength < CAPTURE_LIMIT) {
-      const from = Math.max(this.strRawStart - this.chunkStart, 0);
-      const part = Buffer.from(chunk.subarray(from, Math.min(n, from + CAPTURE_LIMIT - this.strCarryLength)));
-      this.strCarry.push(part);
-      this.strCarryLength += part.length;
-    }
-    this.lineCol += utf16Units(chunk, this.lineStart - this.chunkStart, n);
-    this.lineStart = this.chunkStart + n;
   }
 }
