@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
 const results = path.join('test-results', 'e2e');
+/** Bounds: one test, and one file (its code-server, Chromium and every test). */
+const TEST_MS = 5 * 60_000;
+const FILE_MS = 15 * 60_000;
 const seconds = (since) => `${Math.round((Date.now() - since) / 1000)} s`;
 
 let started = Date.now();
@@ -34,8 +37,14 @@ const failed = [];
 for (const file of files) {
   started = Date.now();
   // The spec reporter lists the failing tests, with their errors, once more at the end.
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', file], { stdio: 'inherit' });
-  console.log(`e2e: ${file} ${result.status === 0 ? 'passed' : 'FAILED'} in ${seconds(started)}`);
+  // Each file is bounded (a test that hangs past its own timeout still ends here), and so is each test.
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-timeout=${TEST_MS}`, file], {
+    stdio: 'inherit',
+    timeout: FILE_MS,
+    killSignal: 'SIGKILL',
+  });
+  const bound = result.error?.code === 'ETIMEDOUT' ? ` (killed: still running after ${FILE_MS / 60_000} min)` : '';
+  console.log(`e2e: ${file} ${result.status === 0 ? 'passed' : 'FAILED'} in ${seconds(started)}${bound}`);
   if (result.status !== 0) failed.push(file);
 }
 if (failed.length > 0) {
