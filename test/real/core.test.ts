@@ -27,11 +27,12 @@ describe('real core: every feature answers', corpusTest(), () => {
     assert.equal(analyzer.index.files.size, 1560);
     const attrs = new Set(analyzer.catalog.all().map((p) => p.attrPath));
     assert.ok(attrs.size > 1300, `only ${attrs.size} packages`);
-    // A package is named by its shortest top-level name; its aliases and variants are names of it.
-    for (const name of ['curl', 'openssl', 'zlib', 'perl']) assert.ok(attrs.has(name), `no package ${name}`);
+    // A package is named by the binding that makes it; its top-level aliases and variants are names of it.
+    for (const name of ['curlMinimal', 'openssl_3', 'zlib']) assert.ok(attrs.has(name), `no package ${name}`);
     const named = new Map(analyzer.catalog.all().flatMap((p) => (p.aliases ?? []).map((alias) => [alias, p.attrPath] as const)));
-    assert.equal(named.get('curlMinimal'), 'curl');
-    assert.equal(named.get('openssl_3'), 'openssl');
+    assert.equal(named.get('curl'), 'curlMinimal');
+    assert.equal(named.get('openssl'), 'openssl_3');
+    assert.ok(named.get('perl')?.endsWith('perl538'), named.get('perl'));
   });
 
   test('references on stdenv in curl complete, listing the package files that take it', async () => {
@@ -112,10 +113,10 @@ describe('real core: every feature answers', corpusTest(), () => {
     const file = 'pkgs/by-name/cu/curl/packages.nix';
     const sites = (await session.analyzer.withDocument(file, (doc) => impactSites(session.analyzer, doc)))!;
     assert.ok(
-      sites.some((s) => s.kind === 'override' && s.package.attrPath === 'curl'),
+      sites.some((s) => s.kind === 'override' && s.package.attrPath === 'curlMinimal'),
       sites.map((s) => `${s.kind}:${s.package.attrPath}`).join(),
     );
-    const list = await impactAcross(session, (pkgs) => pkgs.find((p) => p.attrPath === 'curl'), unlimited());
+    const list = await impactAcross(session, (pkgs) => pkgs.find((p) => p.attrPath === 'curlMinimal'), unlimited());
     assert.ok(list);
     assert.match(list.title, /^rebuilds [\d,]+ packages/);
     const core = list.groups.find((g) => g.domain === 'core')!;

@@ -46,7 +46,7 @@ test('the stub of core records packages, positions, inputs, dependants and maint
   assert.ok(root.maintainers.some((m) => m.file === 'maintainers/maintainer-list.nix' && m.count > 10));
   assert.ok(root.lib.length > 0 && root.lib.every((f) => f.file.startsWith('lib/')));
   const aliases = (await readShard(root, 'python3')).aliases;
-  assert.equal(aliases.python3, 'python');
+  assert.equal(aliases.python3, 'pythonInterpreters.python311');
 });
 
 test('the stub of rust lists what it takes from other domains as unresolved imports', async () => {

@@ -51,8 +51,8 @@ test('nothing is fetched at construction; one lookup fetches the root and one sh
   assert.deepEqual(requestsSince(n), [`/stubs/core/${rev}/root.json`, `/stubs/core/${rev}/shards/0000.json`]);
   assert.match(lines[0]!, /^fetched core root \d+(\.\d)? (B|KB) from http:\/\/127\.0\.0\.1:\d+\/stubs\/core\//);
   assert.ok(store.bytesMoved() > 0 && store.bytesMoved() < 20_000);
-  // An alias in another shard: `python3` → python (the shortest top-level name of pythonInterpreters.python311).
-  assert.equal((await store.lookup('core', 'python3'))?.attr, 'python');
+  // An alias in another shard: `python3` → pythonInterpreters.python311.
+  assert.equal((await store.lookup('core', 'python3'))?.attr, 'pythonInterpreters.python311');
   assert.equal(await store.lookup('core', 'no-such-package'), undefined);
 });
 
@@ -160,7 +160,7 @@ test('a local checkout at the pinned revision is used in memory, with no fetch',
     domains: { core: { path: '../core' } },
   });
   assert.equal((await store.lookup('core', 'openssl'))?.attr, 'openssl');
-  assert.deepEqual(await store.packagesTaking('core', 'openssl'), ['curl', 'python', 'python312']);
+  assert.deepEqual(await store.packagesTaking('core', 'openssl'), ['curl', 'pythonInterpreters.python311', 'pythonInterpreters.python312']);
   assert.match(await store.fileContent('core', 'pkgs/by-name/op/openssl/package.nix'), /openssl/);
   assert.equal(server.requests.length, n);
   assert.ok(lines.some((l) => /generated in memory/.test(l)));

@@ -237,21 +237,13 @@ export class PackageCatalog {
       yield;
     }
     // Top-level aliases and variants of a package found above (`openssl = openssl_3;`,
-    // `curl = curlMinimal.override { … };`) are names of it; the shortest name names it.
+    // `curl = curlMinimal.override { … };`) are names of it (the package keeps the name of the
+    // binding that makes it, and its inputs: an alias passes none of its own).
     for (const binding of aliases) {
       const target = this.resolver.resolveBinding(binding);
       yield;
       const pkg = target && !target.missing && byKey.get(targetKey(target));
-      if (pkg)
-        add({
-          ...pkg,
-          attrPath: binding.name,
-          name: binding.name,
-          declFile: binding.file,
-          declSpan: binding.span,
-          binding,
-          aliases: undefined,
-        });
+      if (pkg && pkg.attrPath !== binding.name && !pkg.aliases?.includes(binding.name)) (pkg.aliases ??= []).push(binding.name);
     }
     return { packages, byKey };
   }
