@@ -149,6 +149,10 @@ function factsOf(file: string, text: string): FileFacts {
 }
 
 test('the parser and the extractor never throw on mutated or generated Nix', () => {
+  // What the fuzzer found once: `callPackage` selected from something that is no name.
+  for (const text of ['"s" . callPackage ./x.nix { }', '(f x).callPackage ./x.nix { }', '"s".import ./x.nix']) {
+    assert.equal(factsOf('pkgs/by-name/ge/gen/package.nix', text).path, 'pkgs/by-name/ge/gen/package.nix', text);
+  }
   fc.assert(
     fc.property(
       fc.oneof(

@@ -424,7 +424,7 @@ class Extractor {
       head.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
     const last = headPath?.[headPath.length - 1] ?? selected;
 
-    if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath!.length === 1)) {
+    if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath?.length === 1)) {
       const what = args[0];
       const target = what ? this.pathTarget(what) : undefined;
       // The arguments: a literal set, or what `gnomeArgs // args` (sets the index can see) adds up to.
@@ -436,8 +436,9 @@ class Extractor {
         args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
-      if (headPath!.length > 1) call.via = headPath!.slice(0, -1);
-      const scope = headPath!.length === 1 ? this.newScopeAttrs(headPath![0]!) : undefined;
+      // `(x).callPackage …` selects from something that is no name: no `via`, no scope.
+      if (headPath && headPath.length > 1) call.via = headPath.slice(0, -1);
+      const scope = headPath?.length === 1 ? this.newScopeAttrs(headPath[0]!) : undefined;
       if (scope && scope.length > 0) call.scope = scope;
       return call;
     }
