@@ -9,7 +9,7 @@ import { NixParser } from '../../server/src/analysis/parser';
 import { fileOf, inputValues, type Oracle } from './oracle';
 
 /** One package input: a formal of a package file, and the places Nix accepts for it. */
-export interface DefinitionCase {
+interface DefinitionCase {
   file: string;
   formal: string;
   /** Nix's `meta.position` of the input (one per distinct value the formal received). */
@@ -25,7 +25,7 @@ export interface DefinitionCase {
   names: Set<string>;
 }
 
-export interface DefinitionMiss {
+interface DefinitionMiss {
   file: string;
   formal: string;
   nix: string[];
@@ -58,7 +58,7 @@ interface NixPackage {
  * `makeSetupHook` of trivial-builders): landing on the package's own binding, or on the
  * package-specific file callPackage went through, is as good as landing there.
  */
-export function sharedBuilders(oracle: Oracle): Set<string> {
+function sharedBuilders(oracle: Oracle): Set<string> {
   const names = new Map<string, Set<string>>();
   const add = (position: string | undefined, name: string | undefined) => {
     if (!position || !name) return;
@@ -94,7 +94,7 @@ function packageOf(
 }
 
 /** Every (package file, formal) whose input Nix evaluated to a derivation, with what counts as a hit. */
-export function definitionCases(oracle: Oracle): { cases: DefinitionCase[]; withoutPosition: number } {
+function definitionCases(oracle: Oracle): { cases: DefinitionCase[]; withoutPosition: number } {
   const shared = sharedBuilders(oracle);
   // The attributes with the same name and meta.position as an input are its bindings.
   const bindingsByKey = new Map<string, string[]>();

@@ -5,7 +5,7 @@ import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { diagnostics } from '../../server/src/analysis/features/diagnostics';
 import type { Oracle } from './oracle';
 
-export interface Judged {
+interface Judged {
   file: string;
   name: string;
   line: number;

@@ -18,7 +18,7 @@ export interface ImpactRow {
 }
 
 /** The top-level attributes an edit rebuilds (the names the figures are counted in; members of package sets apart). */
-export function topLevelRebuilds(oracle: Oracle, site: string): Set<string> {
+function topLevelRebuilds(oracle: Oracle, site: string): Set<string> {
   return rebuildsOf(oracle, site);
 }
 
@@ -36,7 +36,7 @@ export function sitesWithDependants(oracle: Oracle): string[] {
 }
 
 /** What the static answer says an edit at `site` (`file:line:column`) rebuilds: the CLI's `impact --base` list. */
-export function predictedRebuilds(analyzer: Analyzer, site: string): string[] {
+function predictedRebuilds(analyzer: Analyzer, site: string): string[] {
   const [, file, line] = /^(.*):(\d+):\d+$/.exec(site)!;
   const model = RebuildModel.of(analyzer);
   const changes = changedPackages(analyzer, model, {

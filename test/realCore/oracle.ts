@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const ORACLE_DIR = path.join(__dirname, '..', 'fixtures', 'real-core-oracle');
+const ORACLE_DIR = path.join(__dirname, '..', 'fixtures', 'real-core-oracle');
 
 /** The values an input received: attribute names (`=zlib`), derivation keys, kinds. */
 export function inputValues(value: string | string[]): string[] {
   return Array.isArray(value) ? value : [value];
 }
 
-export interface OracleSource {
+interface OracleSource {
   bundle: string;
   commit: string;
   nix: string;
@@ -20,7 +20,7 @@ export interface OracleSource {
 }
 
 /** What Nix says one attribute is. */
-export interface OracleAttribute {
+interface OracleAttribute {
   /** `derivation`, `set`, `recursive set`, `lambda`, …; `throws` (caught by tryEval); `fails` (aborts evaluation). */
   kind: string;
   name?: string;
@@ -43,20 +43,20 @@ export interface OracleAttribute {
  * attribute), `=name@position` (another derivation, in `derivations`), else the kind of value;
  * a list when calls gave different values.
  */
-export interface OracleFile {
+interface OracleFile {
   by: string[];
   missing?: string[];
   inputs: Record<string, string | string[]>;
 }
 
-export interface OracleInputDerivation {
+interface OracleInputDerivation {
   name?: string;
   position?: string;
   fns?: string[];
 }
 
 /** What one edit (an attribute added to a package's mkDerivation call) rebuilds. */
-export interface OracleEdit {
+interface OracleEdit {
   /** The attributes whose derivation is made at this site (by their meta.position). */
   packages: string[];
   /** Top-level attributes whose output path changed: `rebuilds`, or all but `allBut`. */

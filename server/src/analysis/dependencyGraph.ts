@@ -34,7 +34,7 @@ export function packageId(domain: string, pkg: Package): string {
 }
 
 /** The bare attribute name the manifest uses for a graph id (`core:python3Packages.numpy` → `numpy`). */
-export function stepAttrOf(id: string): string {
+function stepAttrOf(id: string): string {
   return id.slice(id.lastIndexOf('.') + 1).replace(/^[^:]*:/, '');
 }
 
@@ -95,7 +95,7 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
  * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
-export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs'): Target[] {
+function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs'): Target[] {
   const { catalog, resolver, index } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);

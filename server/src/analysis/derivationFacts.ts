@@ -120,7 +120,7 @@ export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts 
 }
 
 /** The attribute sets of `a // b // …` (or of one set), left to right; other operands are skipped. */
-export function updatedSets(node: Node, depth = 0): Node[] {
+function updatedSets(node: Node, depth = 0): Node[] {
   const current = unparen(node);
   if (isAttrset(current)) return [current];
   if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
@@ -129,7 +129,7 @@ export function updatedSets(node: Node, depth = 0): Node[] {
   return [...(left ? updatedSets(peelWith(left), depth + 1) : []), ...(right ? updatedSets(peelWith(right), depth + 1) : [])];
 }
 
-export function peelWith(node: Node): Node {
+function peelWith(node: Node): Node {
   let current = unparen(node);
   while (current.type === 'with_expression' || current.type === 'let_expression') {
     current = unparen(current.childForFieldName('body') ?? current);
@@ -152,7 +152,7 @@ function licenseText(node: Node): string | undefined {
 }
 
 /** Maintainer handles named in `with lib.maintainers; [ a b ]`, `[ maintainers.a ]`, `teams.x.members`. */
-export function maintainerHandles(node: Node): { handle: string; span: Span }[] {
+function maintainerHandles(node: Node): { handle: string; span: Span }[] {
   const handles: { handle: string; span: Span }[] = [];
   forEach(node, (n) => {
     if (n.type === 'variable_expression') {

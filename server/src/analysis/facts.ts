@@ -775,7 +775,7 @@ export function decorates(set: Extract<Val, { k: 'set' }>, base: Val): boolean {
 }
 
 /** Whether a value makes a package, or a set with packages in it. */
-export function isPackageVal(val: Val, depth = 0): boolean {
+function isPackageVal(val: Val, depth = 0): boolean {
   if (val.k === 'call' || val.k === 'inline' || val.k === 'dir') return true;
   return val.k === 'set' && depth < 3 && val.attrs.some((a) => isPackageVal(a.val, depth + 1));
 }

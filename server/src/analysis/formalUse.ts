@@ -106,7 +106,7 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
 }
 
 /** The formals with a literal boolean default (`withDocs ? false`). */
-export function literalFlags(formals: Node): Map<string, boolean> {
+function literalFlags(formals: Node): Map<string, boolean> {
   const flags = new Map<string, boolean>();
   for (const formal of formals.childrenForFieldName('formal')) {
     const name = formal?.childForFieldName('name')?.text;

@@ -58,8 +58,3 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     return { byPackage, stdenvs };
   });
 }
-
-/** The top-level names of a package (none for a package only a nested set reaches). */
-export function attributeNamesOf(analyzer: Analyzer, pkg: Package): readonly string[] {
-  return topLevelAttributes(analyzer).byPackage.get(targetKey(pkg.target)) ?? [];
-}

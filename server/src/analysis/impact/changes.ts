@@ -14,7 +14,7 @@ import type { RebuildModel } from './closure';
 const run = promisify(execFile);
 
 /** One changed file, relative to the domain root. */
-export interface ChangedFile {
+interface ChangedFile {
   /** git's status letter: A(dded), M(odified), D(eleted), R(enamed), T(ype change); U for untracked. */
   status: string;
   path: string;

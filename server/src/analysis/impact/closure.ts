@@ -20,7 +20,7 @@ import { stdenvModel, type StdenvModel } from './stdenv';
 export type ForeignDependants = (domain: string, attrName: string) => readonly string[];
 
 /** The rebuilds in one domain. */
-export interface DomainRebuilds {
+interface DomainRebuilds {
   domain: string;
   /** How many attributes rebuild: the figure, counted as nixpkgs' CI counts (see attributes.ts). */
   count: number;

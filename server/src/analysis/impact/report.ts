@@ -32,7 +32,7 @@ export function rebuildLabel(count: number): string {
 }
 
 /** One wave step the change touches. */
-export interface TouchedStep {
+interface TouchedStep {
   step: number;
   /** `1.2` */
   wave: string;

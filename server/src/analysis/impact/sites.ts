@@ -8,7 +8,7 @@ import { PACKAGE_SET_NAMES, type Target } from '../resolve';
 import { attrPathNames, forEach, referencePath, spanOf, unparen, type Span } from '../syntax';
 
 /** What kind of place a site is. */
-export type SiteKind =
+type SiteKind =
   /** The top of a package file: the package(s) the file builds. */
   | 'file'
   /** `X.override`, `X.overrideAttrs`, `X.overridePythonAttrs`, …: X. */
