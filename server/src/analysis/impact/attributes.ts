@@ -5,7 +5,7 @@
 // recurseIntoAttrs count as CI counts them (`xorg.libX11`), where the index can see the set;
 // sets made at evaluation time (`python311Packages = recurseIntoAttrs python311.pkgs`) it cannot.
 import type { Analyzer } from '../analyzer';
-import { targetKey, type Package } from '../packages';
+import { targetKey } from '../packages';
 import { STDENV_INPUT } from './stdenv';
 
 /** The top-level attribute names of a domain. */
