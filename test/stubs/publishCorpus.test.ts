@@ -82,9 +82,14 @@ describe('the real core published at two revisions, read by the real javascript 
   test("through the real server: nodejs's libuv goes to core at the pin, nixdoc is found only at the newer one", async () => {
     // Which revision answers is the point here, not how fast: on a loaded machine the default
     // 2 s request budget can cut the stub search short (it then answers with what it has).
-    const client = await LspClient.start(javascript, SERVER, { requestTimeoutMs: 60_000 }, {
-      env: { ...process.env, XDG_CACHE_HOME: path.join(top, 'cache-server') },
-    });
+    const client = await LspClient.start(
+      javascript,
+      SERVER,
+      { requestTimeoutMs: 60_000 },
+      {
+        env: { ...process.env, XDG_CACHE_HOME: path.join(top, 'cache-server') },
+      },
+    );
     try {
       await client.waitForIndex();
       const file = path.join(javascript, 'runtimes/nodejs/nodejs.nix');
