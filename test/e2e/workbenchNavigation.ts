@@ -119,15 +119,35 @@ export class NavigationWorkbench {
     const input = this.page.locator(ui.quickInput);
     await input.waitFor({ timeout: this.timeoutMs });
     await input.fill(relativePath);
-    // The row whose description is the file's folder, exactly (cu/curl must not pick cu/curlpp):
-    // clicked, since the list refilters as it types.
-    const folder = path.dirname(relativePath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // The row whose description is the file's folder, exactly (cu/curl must not pick cu/curlpp).
+    // Chosen with the keyboard: the list recycles its row elements as it refilters, so a click
+    // can land on the row that took the element's place.
+    const folder = path.dirname(relativePath);
+    const exact = new RegExp(`(^|[\\s/])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
     const row = this.page
       .locator(ui.quickInputRow, { hasText: path.basename(relativePath) })
-      .filter({ has: this.page.locator('.label-description', { hasText: new RegExp(`(^|[\\s/])${folder}\\s*$`) }) })
+      .filter({ has: this.page.locator('.label-description', { hasText: exact }) })
       .first();
     await row.waitFor({ timeout: this.timeoutMs });
-    await row.click();
+    const focusedRow = async () => {
+      const focused = this.page.locator(`${ui.quickInputRow}.focused`).first();
+      if ((await focused.count()) === 0) return { name: '', folder: '' };
+      const text = async (cls: string) => ((await focused.locator(cls).first().textContent({ timeout: 1000 })) ?? '').trim();
+      return { name: await text('.label-name'), folder: await text('.label-description') };
+    };
+    let seen = { name: '', folder: '' };
+    await waitUntil(
+      `Quick Open focuses ${relativePath}`,
+      this.timeoutMs,
+      async () => {
+        seen = await focusedRow();
+        if (seen.name === path.basename(relativePath) && exact.test(seen.folder)) return true;
+        await this.page.keyboard.press('ArrowDown');
+        return false;
+      },
+      () => `focused: ${seen.folder}/${seen.name}`,
+    );
+    await this.page.keyboard.press('Enter');
     // The tab's label gains " • 1 problem in this file" once it has diagnostics: compare the file alone.
     await this.waitForActiveFile(relativePath);
     await this.parkPointer();
