@@ -1,0 +1,283 @@
+// Reading function applications: `callPackage ./x { … }` and `import ./x args` (calls of files),
+// `packagesFromDirectoryRecursive`, overrides (a variant of what they override), derivation
+// builders and trivial builders (a derivation made here), wrappers (`makeOverridable f`), and
+// let-bound helpers applied to arguments (`common { version = …; }`, `mkOpenjdk ../21.nix { … }`).
+import type { Node } from 'web-tree-sitter';
+import {
+  DERIVATION_BUILDER,
+  derivationAttrs,
+  drvFacts,
+  type DrvFacts,
+  isAttrset,
+  looseAttrs,
+  topBindings,
+  TRIVIAL_BUILDER,
+} from './derivationFacts';
+import { principal, type Attr, type Val } from './factTypes';
+import { referencePath, spanOf, unparen, type Span } from './syntax';
+import { MAX_INLINE_DEPTH, ValueReader } from './values';
+
+/** Functions that return (a variant of) their last substantial argument. */
+const WRAPPERS = new Set([
+  'recurseIntoAttrs',
+  'dontRecurseIntoAttrs',
+  'makeOverridable',
+  'lowPrio',
+  'hiPrio',
+  'fix',
+  'makeScope',
+  'makeScopeWithSplicing',
+  "makeScopeWithSplicing'",
+  'makeExtensible',
+  'addMetaAttrs',
+  'dontDistribute',
+  'optionalAttrs',
+  'warn',
+  'warnIf',
+  'extends',
+  'toFunction',
+  'callPackageWith',
+  'toPythonApplication',
+  'toPythonModule',
+  'getBin',
+  'getDev',
+  'getLib',
+  'getOutput',
+]);
+
+export abstract class ApplicationReader extends ValueReader {
+  protected application(node: Node): Val {
+    const span = spanOf(node);
+    const args: Node[] = [];
+    let head: Node = node;
+    while (head.type === 'apply_expression') {
+      const argument = head.childForFieldName('argument');
+      if (argument) args.unshift(unparen(argument));
+      const fn = head.childForFieldName('function');
+      if (!fn) break;
+      head = unparen(fn);
+    }
+    const headPath = referencePath(head);
+    // `(callPackage ./common.nix { … }).overrideAttrs (…)`: the selected name also without a plain path.
+    const selected =
+      head.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
+    const last = headPath?.[headPath.length - 1] ?? selected;
+
+    if (last === 'callPackage' || last === 'callPackages' || (last === 'import' && headPath?.length === 1)) {
+      const what = args[0];
+      const target = what ? this.pathTarget(what) : undefined;
+      // The arguments: a literal set, or what `gnomeArgs // args` (sets the index can see) adds up to.
+      const overrides = args[1] && this.valueOf(args[1]);
+      const call: Val = {
+        k: 'call',
+        span,
+        kind: last === 'import' ? 'import' : 'callPackage',
+        args: overrides?.k === 'set' ? overrides.attrs : [],
+      };
+      if (target !== undefined) call.target = target;
+      // `(x).callPackage …` selects from something that is no name: no `via`, no scope.
+      if (headPath && headPath.length > 1) call.via = headPath.slice(0, -1);
+      const scope = headPath?.length === 1 ? this.newScopeAttrs(headPath[0]!) : undefined;
+      if (scope && scope.length > 0) call.scope = scope;
+      return call;
+    }
+    if (last === 'packagesFromDirectoryRecursive' && args[0] && isAttrset(args[0])) {
+      const directory = this.attrsOf(args[0]).find((a) => a.name === 'directory');
+      if (directory?.val.k === 'path') return { k: 'dir', span, dir: directory.val.target };
+    }
+    // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
+    if (
+      headPath &&
+      headPath.length <= 2 &&
+      (headPath.length === 1 || headPath[0] === 'lib') &&
+      last &&
+      /^override\w*$/.test(last) &&
+      args[0]
+    ) {
+      return this.valueOf(args[0]);
+    }
+    // `makeScopeWithSplicing' { f = self: { … }; … }`: the scope's members are those of `f`.
+    if (last?.startsWith('makeScopeWithSplicing') && args[0] && isAttrset(args[0])) {
+      const bindings = topBindings(args[0]);
+      const f = bindings.get('f')?.childForFieldName('expression');
+      const scope = f && this.valueOf(f);
+      // `extra = spliced: spliced.apple_sdk.frameworks;` adds those members to what callPackage fills.
+      const extra = bindings.get('extra')?.childForFieldName('expression');
+      const fn = extra && unparen(extra);
+      const param = fn?.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+      const body = param ? referencePath(unparen(fn!.childForFieldName('body')!)) : undefined;
+      if (scope?.k === 'set' && body && body[0] === param && body.length > 1) {
+        return { ...scope, also: [...(scope.also ?? []), { k: 'ref', span: spanOf(extra!), path: body.slice(1) }] };
+      }
+      if (scope) return scope;
+    }
+    // `(callPackage ./common.nix { … }).overrideAttrs (old: { meta = { description = …; }; })`:
+    // the meta, and Nix's meta.position, are the override's.
+    if (last === 'overrideAttrs' && head.type === 'select_expression' && args[0]) {
+      const attrs = looseAttrs(args[0]);
+      const meta = attrs?.get('meta');
+      const ownMeta = meta
+        ? meta.type !== 'binding' || !referencePath(unparen(meta.childForFieldName('expression')!))
+        : [...(attrs?.keys() ?? [])].some((k) => k.startsWith('meta.'));
+      if (attrs && ownMeta) {
+        const drv = drvFacts(attrs, spanOf(args[0]));
+        if (drv.description !== undefined || attrs.has('pname') || attrs.has('name')) return { k: 'inline', span, drv };
+      }
+    }
+    if (last && /^override(Attrs|\w*Attrs|Scope|Derivation)?$/.test(last) && head.type === 'select_expression') {
+      // `x.override { … }` is a variant of x: its definition is x's.
+      const base = head.childForFieldName('expression');
+      if (base) {
+        const names = referencePath(head);
+        if (!names || names.length < 2) return this.valueOf(base);
+        // A let-bound base (`openjdk.override { … }` inside a helper) is followed like any name.
+        const bound = this.lookupLet(names[0]!);
+        // `libguestfs.override { appliance = …; }` fills inputs the plain call leaves to their defaults.
+        const given = last === 'override' && args[0] && isAttrset(args[0]) ? this.attrsOf(args[0]) : [];
+        if (!bound)
+          return given.length > 0
+            ? { k: 'ref', span, path: names.slice(0, -1), overrides: given }
+            : { k: 'ref', span, path: names.slice(0, -1) };
+        const of = this.inline(bound);
+        return names.length === 2 ? of : { k: 'sel', span, of, path: names.slice(1, -1) };
+      }
+    }
+    if (last && DERIVATION_BUILDER.test(last)) {
+      // A derivation builder makes a derivation even when its attributes say little (`derivation { name; … }`).
+      const attrs = args.map(derivationAttrs).find((d) => d) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
+      return { k: 'inline', span, drv: drvFacts(attrs, span) };
+    }
+    // `makeSetupHook { name = "…"; … } ./hook.sh`, `symlinkJoin { name = …; }`: a derivation a helper
+    // builds from the attributes given here. Nix's meta.position is in the helper, shared by every
+    // such package; what is this package's own is the call, so that is where it is.
+    if (
+      headPath &&
+      !WRAPPERS.has(last!) &&
+      headPath[0] !== 'lib' &&
+      headPath[0] !== 'builtins' &&
+      (TRIVIAL_BUILDER.test(last!) || args.some((a) => isAttrset(a) && topBindings(a).has('name')))
+    ) {
+      const attrs = args.map(looseAttrs).find((d) => d?.has('name')) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
+      const drv: DrvFacts = { ...drvFacts(attrs, span), span: [span[0], span[1], span[0], span[1]] };
+      const metaFrom = drv.metaOf?.length === 1 ? this.lookupLet(drv.metaOf[0]!) : undefined;
+      const metaCall = metaFrom && this.inline(metaFrom);
+      if (metaCall?.k === 'call' && metaCall.target !== undefined) drv.metaFile = metaCall.target;
+      return { k: 'inline', span, drv };
+    }
+    // `common { version = …; }` where `common = { version, … }: stdenv.mkDerivation { … }` is let-bound
+    // (openssl's versions): the application is that derivation, where Nix's meta.position points.
+    const made = headPath?.length === 1 ? this.derivationOfFunction(headPath[0]!) : undefined;
+    if (made) return { k: 'inline', span, drv: made };
+    // `mkOpenjdk ../openjdk/21.nix { … }` where `mkOpenjdk = path: args: … callPackage path …` is
+    // let-bound: its parameters stand for the arguments, so the call names the file.
+    const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
+    if (applied) return applied;
+    if (head.type === 'function_expression' || (last !== undefined && WRAPPERS.has(last))) {
+      return principal(
+        args.map((a) => this.selfNamed(a)),
+        span,
+        true,
+      );
+    }
+    if (last === 'import') return { k: 'other', span };
+    const fn = this.valueOf(head);
+    const best = principal([fn, ...args.map((a) => this.valueOf(a))], span);
+    return fn.k === 'ref' && best.k === 'set' ? { ...best, argOf: fn } : best;
+  }
+
+  /**
+   * The value of a let-bound function applied to arguments, when its parameters are plain names
+   * (`path: args: …`): each stands for its argument node. Only a call or a derivation counts.
+   */
+  protected applyLetFunction(name: string, args: Node[], span: Span): Val | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || args.length === 0 || this.inlined.has(bound.id) || this.inlining >= MAX_INLINE_DEPTH) return undefined;
+    const depth = this.scopes.length;
+    this.inlined.add(bound.id);
+    this.inlining++;
+    try {
+      let body: Node = unparen(bound);
+      for (const arg of args) {
+        if (body.type !== 'function_expression') break;
+        const param = body.childForFieldName('universal');
+        if (!param || body.childForFieldName('formals')) return undefined;
+        this.scopes.push(new Map([[param.text, this.argumentNode(arg)]]));
+        body = unparen(body.childForFieldName('body') ?? body);
+      }
+      const value = this.valueOf(body);
+      if (value.k === 'call' && value.target !== undefined) return value;
+      // A helper around a fetcher or trivial builder (`fetch = name: sha256: fetchurl { … }`) makes
+      // an anonymous derivation: it is this application's own, so that is where it is.
+      if (value.k === 'inline') {
+        const anonymous = value.drv.pname === undefined && value.drv.description === undefined;
+        return anonymous ? { k: 'inline', span, drv: { ...value.drv, span: [span[0], span[1], span[0], span[1]] } } : value;
+      }
+      // `drv // { headless = …; }` keeps the call among the update's operands.
+      return value.k === 'set' && value.also?.some((v) => v.k === 'call' || v.k === 'inline') ? value : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+      this.inlining--;
+      this.scopes.length = depth;
+    }
+  }
+
+  /**
+   * The value of a wrapper's argument; `tools: { … }` given to `makeExtensible` (or `self: …` to
+   * `makeScope`, `fix`) names the set it defines, so `tools.libllvm` inside is a sibling.
+   */
+  protected selfNamed(arg: Node): Val {
+    const value = this.valueOf(arg);
+    const fn = unparen(arg);
+    const param = fn.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+    return param && value.k === 'set' ? { ...value, self: param } : value;
+  }
+
+  /** The attributes a let-bound `callPackage = newScope (… // { inherit x; y = …; })` adds to its calls. */
+  protected newScopeAttrs(name: string): Attr[] | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || this.inlined.has(bound.id)) return undefined;
+    const node = unparen(bound);
+    if (node.type !== 'apply_expression' || referencePath(unparen(node.childForFieldName('function')!))?.at(-1) !== 'newScope')
+      return undefined;
+    const argument = node.childForFieldName('argument');
+    if (!argument) return undefined;
+    this.inlined.add(bound.id);
+    try {
+      const value = this.valueOf(argument);
+      return value.k === 'set' ? value.attrs : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+    }
+  }
+
+  /**
+   * An argument as the callee sees it: a name bound by an enclosing let or parameter is followed
+   * first, in the caller's scope (`mkOpenjdkLinuxOnly path-linux args` inside `mkOpenjdk`).
+   */
+  protected argumentNode(arg: Node): Node {
+    let node = arg;
+    for (let i = 0; i < MAX_INLINE_DEPTH && node.type === 'variable_expression'; i++) {
+      const bound = this.lookupLet(node.text);
+      if (!bound || bound === node) break;
+      node = unparen(bound);
+    }
+    return node;
+  }
+
+  /** The derivation a let-bound function makes, when its body (past its functions and lets) is one. */
+  protected derivationOfFunction(name: string): DrvFacts | undefined {
+    const bound = this.lookupLet(name);
+    if (!bound || unparen(bound).type !== 'function_expression' || this.inlined.has(bound.id)) return undefined;
+    const depth = this.scopes.length;
+    this.inlined.add(bound.id);
+    try {
+      const body = this.peel(bound);
+      // `common = { pname, … }: let self = stdenv.mkDerivation { … }; in self;` (docbook-xsl) too.
+      const value = body && (body.type === 'apply_expression' ? this.application(body) : this.valueOf(body));
+      return value?.k === 'inline' ? value.drv : undefined;
+    } finally {
+      this.inlined.delete(bound.id);
+      this.scopes.length = depth;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+// The facts of one file as plain data (what the index, the cache and the workers pass around),
+// and the few questions asked of a summarised value: the call it makes, whether an update only
+// decorates a package, how much a candidate value says.
+import type { DrvFacts } from './derivationFacts';
+import type { Span } from './syntax';
+
+/**
+ * What one file contributes to the domain index, extracted from its syntax tree once.
+ * Plain data (JSON-serialisable), so it can come from a worker thread or the on-disk cache,
+ * and it never holds the file's contents.
+ */
+export interface FileFacts {
+  path: string;
+  /** Syntax errors (at most a few dozen). */
+  errors: Span[];
+  /** The file's value with functions, `let`, `with` and `assert` peeled off. */
+  value: Val;
+  /** The formals of the function the file evaluates to (`{ lib, stdenv, ... }:`), if any. */
+  formals?: Formal[];
+  /** Facts of the derivation the file builds (`mkDerivation { pname = …; }`), if any. */
+  drv?: DrvFacts;
+  /** Files (or folders) the file imports by a path literal anywhere in it (`import ../build-support/packages.nix`). */
+  imports?: string[];
+  /**
+   * Names the file's overlays bind or take from another stage (`self: super: { inherit
+   * (prevStage) zlib; perl = super.perl.override …; }`, `cc = prevStage.gcc-unwrapped;`): in a
+   * stdenv's files, what its bootstrap stages build and bring forward.
+   */
+  stageNames?: string[];
+  /**
+   * The file's function returns a function (`{ lib, fetchurl }: { url, … }@args: …`): what
+   * callPackage makes of it is a function (a fetcher, a builder), not a derivation.
+   */
+  curried?: true;
+  /** The file sets `outputHash`: it makes fixed-output derivations (fetchurl, fetchgit). */
+  fixedOutput?: true;
+  /** Set when the file was too large to parse; only a chunked scan was made. */
+  large?: boolean;
+  /** Why the file could not be indexed, when it could not (shown as a diagnostic on its first line). */
+  problem?: string;
+}
+
+/** A static summary of a Nix value: enough to follow package definitions across files. */
+export type Val =
+  /**
+   * `also`: the other operands of `a // b // { … }`, searched for names the set itself lacks.
+   * `argOf`: the function the set is given to (`wrapRustcWith { … }`); when that function calls a
+   * file (`wrapRustcWith = { … }@args: callPackage ../rustc-wrapper args;`), the value is there.
+   */
+  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
+  /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
+  /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
+  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[] }
+  /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
+  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
+  /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */
+  | { k: 'sel'; span: Span; of: Val; path: string[] }
+  /** `packagesFromDirectoryRecursive { directory = ./dir; }`. */
+  | { k: 'dir'; span: Span; dir: string }
+  /** A derivation written in place (`foo = stdenv.mkDerivation { … };`). */
+  | { k: 'inline'; span: Span; drv: DrvFacts }
+  | { k: 'path'; span: Span; target: string }
+  | { k: 'fn'; span: Span; doc?: string }
+  | { k: 'other'; span: Span };
+
+/** One attribute of a set: its name, the span of the name, its value. */
+/** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
+export interface Attr {
+  name: string;
+  span: Span;
+  val: Val;
+  doc?: string;
+  recurse?: true;
+}
+
+/** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */
+export interface Formal {
+  name: string;
+  span: Span;
+  hasDefault: boolean;
+  use?: 'maybe' | 'none';
+}
+
+export type CallVal = Extract<Val, { k: 'call' }>;
+
+/**
+ * The call a value makes: the value itself, or the call a decorating update keeps
+ * (`callPackage ./21.nix { … } // { headless = …; }`).
+ */
+export function callOf(val: Val): CallVal | undefined {
+  if (val.k === 'call') return val;
+  if (val.k !== 'set' || !val.also) return undefined;
+  const call = val.also.find((v): v is CallVal => v.k === 'call');
+  return call && decorates(val, call) ? call : undefined;
+}
+
+/**
+ * Whether `x // { … }` is still the package x: the set adds no package, or only variants of x
+ * (`openjdk // { headless = openjdk.override { headless = true; }; }`).
+ */
+export function decorates(set: Extract<Val, { k: 'set' }>, base: Val): boolean {
+  return set.attrs.every((a) => !isPackageVal(a.val) || (a.val.k === 'call' && base.k === 'call' && a.val.target === base.target));
+}
+
+/** Whether a value makes a package, or a set with packages in it. */
+function isPackageVal(val: Val, depth = 0): boolean {
+  if (val.k === 'call' || val.k === 'inline' || val.k === 'dir') return true;
+  return val.k === 'set' && depth < 3 && val.attrs.some((a) => isPackageVal(a.val, depth + 1));
+}
+
+const SUBSTANCE: Record<Val['k'], number> = { call: 6, inline: 6, dir: 5, set: 4, sel: 3, ref: 2, path: 2, fn: 1, other: 0 };
+
+function substance(v: Val): number {
+  // A call whose target is unknown (`import file` inside a helper) says less than a plain path.
+  return v.k === 'call' && v.target === undefined ? 1 : SUBSTANCE[v.k];
+}
+
+export function preferSubstantial(a: Val, b: Val): Val {
+  return substance(b) > substance(a) ? b : a;
+}
+
+/**
+ * The most substantial of several candidate values (a package over a reference over anything
+ * else). Among equals the first (the function of `f x`), or with `last` the last (a wrapper
+ * returns its last argument: `lib.extends overlay (self: { … })`).
+ */
+export function principal(values: Val[], span: Span, last = false): Val {
+  let best: Val = { k: 'other', span };
+  for (const v of values) if (last ? substance(v) >= substance(best) : substance(v) > substance(best)) best = v;
+  return best;
+}
