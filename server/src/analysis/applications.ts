@@ -268,6 +268,17 @@ export abstract class ApplicationReader extends ValueReader {
   protected derivationOfFunction(name: string): DrvFacts | undefined {
     const bound = this.lookupLet(name);
     if (!bound || unparen(bound).type !== 'function_expression' || this.inlined.has(bound.id)) return undefined;
+    // Read once per function: a file applies its helper many times (`common { … }` per version).
+    const known = this.derivationsMade.get(bound.id);
+    if (known !== undefined) return known ?? undefined;
+    const made = this.readDerivationOfFunction(bound);
+    this.derivationsMade.set(bound.id, made ?? null);
+    return made;
+  }
+
+  private readonly derivationsMade = new Map<number, DrvFacts | null>();
+
+  private readDerivationOfFunction(bound: Node): DrvFacts | undefined {
     const depth = this.scopes.length;
     this.inlined.add(bound.id);
     try {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { callOf, type FileFacts, type Val } from './facts';
 import { Interner } from './intern';
+import { TOP_LEVEL_DIR } from './fileTraits';
 import { structureHash, type ReadFacts } from './structure';
 import type { Span } from './syntax';
 
@@ -26,8 +27,6 @@ export interface ByNamePackage {
   name: string;
   file: string;
 }
-
-const TOP_LEVEL_DIR = /(^|\/)top-level\//;
 
 export const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
 import { decorates, type FileFacts, type Val } from './factTypes';
-import { importedPaths, mentionsOutputHash, returnsFunction, stageNames } from './fileTraits';
+import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames, TOP_LEVEL_DIR } from './fileTraits';
 import { formalUses } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './values';
@@ -15,7 +15,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 8;
+export const FACTS_VERSION = 9;
 
 const MAX_ERRORS = 50;
 
@@ -57,7 +57,10 @@ class Extractor extends ApplicationReader {
         }
       });
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
-    if (mentionsOutputHash(root)) facts.fixedOutput = true;
+    // The whole-tree walks below cost more than the rest of the extraction: each runs only where
+    // its answer is read (a cheap look at the text first).
+    const text = root.text;
+    if (text.includes('outputHash') && mentionsOutputHash(root)) facts.fixedOutput = true;
     if (body) facts.value = this.valueOf(body);
     // A flake's package set is its `packages.<system>` (what `nix build .#name` selects from);
     // a flake without one defines no packages (its `tests`, `lib`, `checks` are none).
@@ -72,9 +75,11 @@ class Extractor extends ApplicationReader {
     // The value already summarised the derivation when the file's value is one; search only otherwise.
     const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
-    const imports = importedPaths(root, this.file);
+    // Imports matter where the top-level set is composed (DomainIndex.isTopLevelFile).
+    const imports = TOP_LEVEL_DIR.test(this.file) && text.includes('import') ? importedPaths(root, this.file) : [];
     if (imports.length > 0) facts.imports = imports;
-    const stages = stageNames(root);
+    // What bootstrap stages name matters in stdenv's own files (impact/stdenv.ts).
+    const stages = STDENV_FILES.test(this.file) ? stageNames(root) : [];
     if (stages.length > 0) facts.stageNames = stages;
     return facts;
   }

@@ -48,6 +48,12 @@ export function mentionsOutputHash(root: Node): boolean {
   return found;
 }
 
+/** The files of nixpkgs' stdenv whose bootstrap stages say what stdenv is built from. */
+export const STDENV_FILES = /(^|\/)pkgs\/stdenv\/((default|booter)\.nix$|generic\/|linux\/)/;
+
+/** The folder of the files that compose the top-level package set (stage.nix, all-packages.nix). */
+export const TOP_LEVEL_DIR = /(^|\/)top-level\//;
+
 const STAGES = new Set(['prevStage', 'super', 'self', 'prev', 'final']);
 
 /**

@@ -11,6 +11,7 @@ import type { DomainGraph } from '../dependencyGraph';
 import { packageId } from '../dependencyGraph';
 import { markDependants, markDependencies } from '../waves/graph';
 import { PACKAGE_SET_NAMES, type Target } from '../resolve';
+import { STDENV_FILES } from '../fileTraits';
 
 /** How stdenv is modelled in one index generation. */
 export interface StdenvModel {
@@ -35,7 +36,6 @@ export interface StdenvModel {
  * The files of a bootstrapped stdenv, read for x86_64-linux: nixpkgs' entry (`pkgs/stdenv/default.nix`,
  * `booter.nix`), its generic builder and the Linux stages.
  */
-const STDENV_FILES = /(^|\/)pkgs\/stdenv\/((default|booter)\.nix$|generic\/|linux\/)/;
 
 /** What the top-level `stdenv` is bound to in the domain, when a top-level file binds it (the example universe's `stdenv = callPackage ./stdenv { … }`). */
 function topLevelStdenv(analyzer: Analyzer): Target | undefined {
