@@ -3,7 +3,7 @@
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
-import { callOf } from './facts';
+import { callOf, type Formal } from './facts';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -93,7 +93,7 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
 export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs'): Target[] {
-  const { catalog, resolver, index } = analyzer;
+  const { catalog, resolver } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
   const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && MAYBE_COUNTS);
@@ -101,11 +101,29 @@ export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind =
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: Target[] = [];
-  for (const formal of index.files.get(pkg.target.file)?.formals ?? []) {
+  for (const formal of calledFormals(analyzer, pkg) ?? []) {
     if (!counts(formal.use)) continue;
     const arg = args.find((a) => a.name === formal.name);
     const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
     if (target) out.push(target);
   }
   return out;
+}
+
+/**
+ * The formals callPackage fills for a package: the file's, or those of the function the file
+ * returns when callPackage is given the file applied to arguments (`callPackage (import
+ * ./common.nix { version = …; }) { }`).
+ */
+export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal[] | undefined {
+  const facts = analyzer.index.files.get(pkg.target.file);
+  const call = pkg.binding && callOf(pkg.binding.val);
+  if (call?.kind === 'callPackage' && call.applied && facts?.innerFormals) return facts.innerFormals;
+  return facts?.formals;
+}
+
+/** Whether a package is what callPackage makes of a file applied to arguments (a derivation, though the file is curried). */
+export function calledApplied(pkg: Package): boolean {
+  const call = pkg.binding && callOf(pkg.binding.val);
+  return call?.kind === 'callPackage' && call.applied === true;
 }

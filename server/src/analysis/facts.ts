@@ -35,6 +35,12 @@ export interface FileFacts {
    * callPackage makes of it is a function (a fetcher, a builder), not a derivation.
    */
   curried?: true;
+  /**
+   * The formals of the function the file's function returns (`{ version, hash }: { stdenv, zlib }: …`):
+   * what callPackage fills when it is given the file applied to arguments (`callPackage (import
+   * ./common.nix args) { }`).
+   */
+  innerFormals?: Formal[];
   /** The file sets `outputHash`: it makes fixed-output derivations (fetchurl, fetchgit). */
   fixedOutput?: true;
   /** Set when the file was too large to parse; only a chunked scan was made. */
@@ -53,7 +59,8 @@ export type Val =
   | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
-  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[] }
+  /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals. */
+  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[]; applied?: true }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
   | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */
@@ -89,7 +96,7 @@ export interface DrvFacts {
 }
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 7;
+export const FACTS_VERSION = 8;
 
 const MAX_ERRORS = 50;
 const MAX_INLINE_DEPTH = 8;
@@ -101,6 +108,17 @@ const WRAPPERS = new Set([
   'makeScopeWithSplicing', 'makeScopeWithSplicing\'', 'makeExtensible', 'addMetaAttrs', 'dontDistribute',
   'optionalAttrs', 'warn', 'warnIf', 'extends', 'toFunction', 'callPackageWith', 'toPythonApplication', 'toPythonModule', 'getBin', 'getDev', 'getLib', 'getOutput',
 ]);
+
+/** Whether an expression is a file imported and applied to arguments (`import ./common.nix args`). */
+function importApplied(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type !== 'apply_expression') return false;
+  const fn = n.childForFieldName('function');
+  const inner = fn && unparen(fn);
+  if (inner?.type !== 'apply_expression') return false;
+  const head = inner.childForFieldName('function');
+  return head !== null && unparen(head).type === 'variable_expression' && unparen(head).text === 'import';
+}
 
 /** Resolves a path literal against the file's folder into a domain-relative path, or undefined. */
 export function resolvePathLiteral(fromFile: string, literal: string): string | undefined {
@@ -141,14 +159,16 @@ class Extractor {
     body = body && this.peel(body, (fn) => {
       functions++;
       const formals = fn.childForFieldName('formals');
-      if (formals && !facts.formals) {
-        facts.formals = formalsOf(formals);
-        const uses = formalUses(fn, facts.formals.map((f) => f.name));
-        for (const formal of facts.formals) {
+      const withUses = (list: Formal[]) => {
+        const uses = formalUses(fn, list.map((f) => f.name));
+        for (const formal of list) {
           const use = uses.get(formal.name);
           if (use === 'maybe' || use === 'none') formal.use = use;
         }
-      }
+        return list;
+      };
+      if (formals && !facts.formals) facts.formals = withUses(formalsOf(formals));
+      else if (formals && functions === 2) facts.innerFormals = withUses(formalsOf(formals));
     });
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
     if (mentionsOutputHash(root)) facts.fixedOutput = true;
@@ -391,6 +411,7 @@ class Extractor {
         args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
+      if (last !== 'import' && what && importApplied(what)) call.applied = true;
       if (headPath!.length > 1) call.via = headPath!.slice(0, -1);
       const scope = headPath!.length === 1 ? this.newScopeAttrs(headPath![0]!) : undefined;
       if (scope && scope.length > 0) call.scope = scope;

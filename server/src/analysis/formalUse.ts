@@ -12,6 +12,8 @@ export type FormalUse = 'build' | 'maybe' | 'none';
 /** Bindings whose value is not part of the derivation Nix builds (or only when tests run). */
 const NOT_BUILT = new Set(['passthru', 'meta', 'nativeCheckInputs', 'checkInputs', 'nativeInstallCheckInputs', 'installCheckInputs']);
 const OPTIONAL = new Set(['optional', 'optionals', 'optionalString', 'optionalAttrs', 'mkIf']);
+/** `lib.withFeatureAs cond "name" value`: the value is only read when the condition holds. */
+const FEATURE_AS = new Set(['withFeatureAs', 'enableFeatureAs', 'optionalDrvAttr']);
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
@@ -54,6 +56,7 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
     const b = platformCondition(right, flags, depth + 1);
     if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
     if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+    if (op === '->') return a === false || b === true ? true : a === true && b === false ? false : undefined;
     return undefined;
   }
   const names = referencePath(n);
@@ -110,6 +113,19 @@ function visitOne(node: Node, mode: FormalUse, push: (node: Node, mode: FormalUs
     const first = attrpath && attrPathNames(attrpath)?.[0];
     if (first && NOT_BUILT.has(first)) return;
   }
+  // `a -> b` and `a && b` read b only when a holds, `a || b` only when it does not.
+  if (node.type === 'binary_expression') {
+    const op = node.childForFieldName('operator')?.text;
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if ((op === '->' || op === '&&' || op === '||') && left && right) {
+      const known = platformCondition(left, flags);
+      push(left, mode);
+      const reads = known === undefined ? undefined : op === '||' ? !known : known;
+      push(right, reads === undefined ? weaker(mode) : reads ? mode : 'none');
+      return;
+    }
+  }
   if (node.type === 'if_expression') {
     const condition = node.childForFieldName('condition');
     const known = condition ? platformCondition(condition, flags) : undefined;
@@ -132,16 +148,26 @@ function visitOne(node: Node, mode: FormalUse, push: (node: Node, mode: FormalUs
   for (const child of node.namedChildren) if (child) push(child, mode);
 }
 
-/** `lib.optionals cond [ … ]` (also `optional`, `optionalString`, `optionalAttrs`, `mkIf`): its condition and value. */
+/**
+ * `lib.optionals cond [ … ]` (also `optional`, `optionalString`, `optionalAttrs`, `mkIf`), and
+ * `lib.withFeatureAs cond "name" value` (also `enableFeatureAs`): its condition and the value
+ * that is only evaluated when the condition holds.
+ */
 function optionalCall(node: Node): { condition: Node; value: Node } | undefined {
-  const fn = node.childForFieldName('function');
-  const value = node.childForFieldName('argument');
-  const inner = fn && unparen(fn);
-  if (!inner || inner.type !== 'apply_expression' || !value) return undefined;
-  const head = inner.childForFieldName('function');
-  const condition = inner.childForFieldName('argument');
-  const name = head && referencePath(unparen(head))?.at(-1);
-  return name && OPTIONAL.has(name) && condition ? { condition, value } : undefined;
+  const args: Node[] = [];
+  let head: Node = node;
+  while (head.type === 'apply_expression' && args.length < 4) {
+    const argument = head.childForFieldName('argument');
+    const fn = head.childForFieldName('function');
+    if (!argument || !fn) return undefined;
+    args.unshift(argument);
+    head = unparen(fn);
+  }
+  const name = referencePath(head)?.at(-1);
+  if (!name) return undefined;
+  if (OPTIONAL.has(name) && args.length === 2) return { condition: args[0]!, value: args[1]! };
+  if (FEATURE_AS.has(name) && args.length === 3) return { condition: args[0]!, value: args[2]! };
+  return undefined;
 }
 
 function rank(use: FormalUse): number {

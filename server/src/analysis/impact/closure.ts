@@ -3,7 +3,7 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { domainGraph, packageId, type DomainGraph } from '../dependencyGraph';
+import { calledApplied, calledFormals, domainGraph, packageId, type DomainGraph } from '../dependencyGraph';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import { markDependants } from '../waves/graph';
@@ -172,7 +172,7 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
   packages.forEach((pkg, at) => {
     // What the file says about itself counts only for a package that is the file (called by path).
     const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
-    if (facts?.curried) functions[at] = 1;
+    if (facts?.curried && !calledApplied(pkg)) functions[at] = 1;
     if (facts?.fixedOutput) fixedOutput[at] = 1;
   });
   // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
@@ -201,7 +201,7 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
     const call = pkg.binding && callOf(pkg.binding.val);
     const direct = pkg.binding ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file : pkg.target.whole;
     if (!direct) return;
-    const missing = (index.files.get(file)?.formals ?? []).some((f) => !f.hasDefault && !PROVIDED_NAMES.has(f.name)
+    const missing = (calledFormals(analyzer, pkg) ?? []).some((f) => !f.hasDefault && !PROVIDED_NAMES.has(f.name)
       && !resolver.isProvided(file, f.name) && !resolver.resolveInput(file, f.name, pkg.binding));
     if (missing) broken[at] = 1;
   });

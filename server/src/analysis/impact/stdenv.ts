@@ -8,7 +8,7 @@
 // implicit edge (that would make stdenv depend on itself).
 import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
-import { packageId } from '../dependencyGraph';
+import { calledFormals, packageId } from '../dependencyGraph';
 import { markDependants, markDependencies } from '../waves/graph';
 import { PACKAGE_SET_NAMES, type Target } from '../resolve';
 
@@ -128,7 +128,7 @@ export function stdenvModel(analyzer: Analyzer, domainGraph: DomainGraph, declar
     packages.forEach((pkg, at) => {
       if (closure[at]) return;
       const inline = pkg.binding?.val.k === 'inline';
-      const formals = inline ? [] : index.files.get(pkg.target.file)?.formals ?? [];
+      const formals = inline ? [] : calledFormals(analyzer, pkg) ?? [];
       if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
     });
   }
