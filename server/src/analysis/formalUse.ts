@@ -26,6 +26,8 @@ const PLATFORM: Record<string, boolean> = {
   isArmv7: false, isM68k: false, isOr1k: false, isAvr: false, isRedox: false, isNone: false, isx86_32: false,
 };
 const PLATFORMS = /^(host|build|target)Platform$/;
+/** Outputs of a derivation (`zlib.dev`): selecting one builds with the derivation. */
+const OUTPUTS = new Set(['out', 'dev', 'lib', 'bin', 'man', 'doc', 'info', 'devdoc', 'debug', 'static', 'outPath', 'drvPath', 'all', 'py', 'python']);
 
 /**
  * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
@@ -70,10 +72,37 @@ export function literalFlags(formals: Node): Map<string, boolean> {
   const flags = new Map<string, boolean>();
   for (const formal of formals.childrenForFieldName('formal')) {
     const name = formal?.childForFieldName('name')?.text;
-    const value = formal?.childForFieldName('default')?.text;
-    if (name && (value === 'true' || value === 'false')) flags.set(name, value === 'true');
+    const value = formal?.childForFieldName('default');
+    if (!name || !value) continue;
+    // `doCheck ? (interactive && stdenv.isLinux)`: a default computed from flags before it and the platform.
+    const known = value.text === 'true' || value.text === 'false' ? value.text === 'true' : platformCondition(value, flags);
+    if (known !== undefined) flags.set(name, known);
   }
   return flags;
+}
+
+/** The `let` bindings of a body whose value is a known condition (`darwinCodeSign = stdenv.targetPlatform.isDarwin && …;`), added to the flags. */
+function letFlags(body: Node, flags: Map<string, boolean>): void {
+  let node: Node | null = unparen(body);
+  for (let depth = 0; node && depth < 4; depth++) {
+    if (node.type === 'with_expression' || node.type === 'assert_expression') {
+      node = node.childForFieldName('body');
+    } else if (node.type === 'let_expression') {
+      const bindings = node.namedChildren.find((c) => c?.type === 'binding_set');
+      for (const binding of bindings?.namedChildren ?? []) {
+        if (binding?.type !== 'binding') continue;
+        const names = attrPathNames(binding.childForFieldName('attrpath')!);
+        const expression = binding.childForFieldName('expression');
+        if (names?.length !== 1 || !expression || flags.has(names[0]!)) continue;
+        const known = platformCondition(expression, flags);
+        if (known !== undefined) flags.set(names[0]!, known);
+      }
+      node = node.childForFieldName('body');
+    } else {
+      return;
+    }
+    node = node && unparen(node);
+  }
 }
 
 /** How each formal of a file's function is used in its body. */
@@ -83,6 +112,7 @@ export function formalUses(fn: Node, names: readonly string[]): Map<string, Form
   const flags = formals ? literalFlags(formals) : new Map<string, boolean>();
   const body = fn.childForFieldName('body');
   if (!body) return uses;
+  letFlags(body, flags);
   // The strongest use reachable on the way down: `none` under a false condition or in a binding
   // Nix does not build with, `maybe` under a condition the index cannot read. A stack, not
   // recursion: bodies nest deep.
@@ -103,6 +133,18 @@ function visitOne(node: Node, mode: FormalUse, push: (node: Node, mode: FormalUs
     if (current !== undefined && rank(mode) > rank(current)) uses.set(name, mode);
   };
   if (node.type === 'variable_expression') return use(node.text);
+  // `glib.flattenInclude`, `python3.pkgs.x`: an attribute of the value, not its derivation (unless
+  // it is one of its outputs): weaker than building with it.
+  if (node.type === 'select_expression') {
+    const expression = node.childForFieldName('expression');
+    const first = node.childForFieldName('attrpath')?.namedChildren[0];
+    if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
+      push(expression, weaker(mode));
+      const fallback = node.childForFieldName('default');
+      if (fallback) push(fallback, mode);
+      return;
+    }
+  }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
   if (node.type === 'inherit') {
     for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(attr.text);
