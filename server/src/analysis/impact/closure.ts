@@ -149,10 +149,15 @@ export class RebuildModel {
       if (!marked[at]) continue;
       const pkg = packages[at]!;
       canonical.push(pkg.attrPath);
-      if (this.fixedOutput[at] || this.functions[at] || this.broken[at]) continue;
+      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
       const own = attributes.byPackage.get(targetKey(pkg.target));
-      if (own && own.length > 0) for (const name of own) names.add(name);
-      else members.push(pkg.attrPath);
+      // A failure carried on from an input holds for the flags the file defaults to, not for a
+      // variant that overrides them (`imagemagick_light`): that may evaluate.
+      if (own && own.length > 0) {
+        for (const name of own) if (!this.broken[at] || attributes.variants.has(name)) names.add(name);
+      } else if (!this.broken[at]) {
+        members.push(pkg.attrPath);
+      }
     }
     if (touched) for (const name of attributes.stdenvs) names.add(name);
     const local = [...names].sort(compare);
