@@ -72,4 +72,4 @@ test('rebuild impact against Nix on every edit with a dependant', corpusTest(), 
 });
 
 /** The share of edits meeting both bars, as measured when this test was last updated. */
-const MEETS_BOTH = 0;
+const MEETS_BOTH = 0.017;

@@ -45,6 +45,17 @@ const WRAPPERS = new Set([
   'getOutput',
 ]);
 
+/** Whether an expression is a file imported and applied to arguments (`import ./common.nix args`). */
+function importApplied(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type !== 'apply_expression') return false;
+  const fn = n.childForFieldName('function');
+  const inner = fn && unparen(fn);
+  if (inner?.type !== 'apply_expression') return false;
+  const head = inner.childForFieldName('function');
+  return head !== null && unparen(head).type === 'variable_expression' && unparen(head).text === 'import';
+}
+
 export abstract class ApplicationReader extends ValueReader {
   protected application(node: Node): Val {
     const span = spanOf(node);
@@ -75,6 +86,7 @@ export abstract class ApplicationReader extends ValueReader {
         args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
+      if (last !== 'import' && what && importApplied(what)) call.applied = true;
       // `(x).callPackage …` selects from something that is no name: no `via`, no scope.
       if (headPath && headPath.length > 1) call.via = headPath.slice(0, -1);
       const scope = headPath?.length === 1 ? this.newScopeAttrs(headPath[0]!) : undefined;

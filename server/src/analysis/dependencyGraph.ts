@@ -3,10 +3,11 @@
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
-import { callOf } from './facts';
+import { callOf, type Formal } from './facts';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
+import { PROVIDED_NAMES } from './features/diagnostics';
 
 /** The graph of one index structure generation, with the package behind each node index. */
 export interface DomainGraph {
@@ -95,20 +96,81 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
  * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
-function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs'): Target[] {
-  const { catalog, resolver, index } = analyzer;
+export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs', strict = false): Target[] {
+  const { catalog, resolver } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
-  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && MAYBE_COUNTS);
-  if (!binding || !call) return catalog.inputsOf(pkg).flatMap((input) => (input.target && counts(input.formal.use) ? [input.target] : []));
+  // `strict`: only inputs the derivation is surely built with (not under a condition the index cannot read).
+  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && MAYBE_COUNTS && !strict);
+  if (!binding || !call) {
+    // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
+    const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();
+    return catalog
+      .inputsOf(pkg)
+      .flatMap((input) =>
+        input.target &&
+        counts(input.formal.use) &&
+        !(
+          strict &&
+          ((input.formal.hasDefault && !passed.has(input.formal.name)) ||
+            PROVIDED_NAMES.has(input.formal.name) ||
+            overridden(analyzer, input.formal.name, undefined))
+        )
+          ? [input.target]
+          : [],
+      );
+  }
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: Target[] = [];
-  for (const formal of index.files.get(pkg.target.file)?.formals ?? []) {
+  for (const formal of calledFormals(analyzer, pkg) ?? []) {
     if (!counts(formal.use)) continue;
     const arg = args.find((a) => a.name === formal.name);
+    // Strict, a formal with a default (`libc ? null`) counts only when the call passes it, and
+    // what the package set provides (`config`, `lib`, `stdenv`) is no package.
+    if (strict && ((formal.hasDefault && !arg) || PROVIDED_NAMES.has(formal.name) || overridden(analyzer, formal.name, arg))) continue;
     const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
     if (target) out.push(target);
   }
   return out;
+}
+
+/**
+ * The formals callPackage fills for a package: the file's, or those of the function the file
+ * returns when callPackage is given the file applied to arguments (`callPackage (import
+ * ./common.nix { version = …; }) { }`).
+ */
+export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal[] | undefined {
+  const facts = analyzer.index.files.get(pkg.target.file);
+  const call = pkg.binding && callOf(pkg.binding.val);
+  if (call?.kind === 'callPackage' && call.applied && facts?.innerFormals) return facts.innerFormals;
+  return facts?.formals;
+}
+
+/** Whether a package is what callPackage makes of a file applied to arguments (a derivation, though the file is curried). */
+export function calledApplied(pkg: Package): boolean {
+  const call = pkg.binding && callOf(pkg.binding.val);
+  return call?.kind === 'callPackage' && call.applied === true;
+}
+
+/**
+ * Whether an input is a variant made by `.override { … }` (`imagemagick_light = imagemagick.override
+ * { libX11Support = false; }`): its flags are not the file's defaults, which the use of its own
+ * inputs is read with, so what it is surely built with is unknown.
+ */
+function overridden(
+  analyzer: Analyzer,
+  name: string,
+  arg: { val: { k: string; overrides?: unknown[]; path?: string[] } } | undefined,
+): boolean {
+  if (arg) {
+    if (arg.val.k !== 'ref') return false;
+    if ((arg.val.overrides?.length ?? 0) > 0) return true;
+    // `{ w3m = w3m-batch; }`: the name it passes may be a variant.
+    return arg.val.path?.length === 1 && arg.val.path[0] !== name ? overridden(analyzer, arg.val.path[0]!, undefined) : false;
+  }
+  const { index } = analyzer;
+  return (index.bindingsByName.get(name) ?? []).some(
+    (b) => b.pathInFile.length === 1 && index.isTopLevelFile(b.file) && b.val.k === 'ref' && (b.val.overrides?.length ?? 0) > 0,
+  );
 }

@@ -32,6 +32,12 @@ export interface FileFacts {
    * callPackage makes of it is a function (a fetcher, a builder), not a derivation.
    */
   curried?: true;
+  /**
+   * The formals of the function the file's function returns (`{ version, hash }: { stdenv, zlib }: …`):
+   * what callPackage fills when it is given the file applied to arguments (`callPackage (import
+   * ./common.nix args) { }`).
+   */
+  innerFormals?: Formal[];
   /** The file sets `outputHash`: it makes fixed-output derivations (fetchurl, fetchgit). */
   fixedOutput?: true;
   /** Set when the file was too large to parse; only a chunked scan was made. */
@@ -50,7 +56,8 @@ export type Val =
   | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
-  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[] }
+  /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals. */
+  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[]; applied?: true }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
   | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */

@@ -5,7 +5,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import path from 'node:path';
 import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
-import { decorates, type FileFacts, type Val } from './factTypes';
+import { decorates, type FileFacts, type Formal, type Val } from './factTypes';
 import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames, TOP_LEVEL_DIR } from './fileTraits';
 import { formalUses } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
@@ -15,7 +15,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 9;
+export const FACTS_VERSION = 10;
 
 const MAX_ERRORS = 50;
 
@@ -44,17 +44,19 @@ class Extractor extends ApplicationReader {
       this.peel(body, (fn) => {
         functions++;
         const formals = fn.childForFieldName('formals');
-        if (formals && !facts.formals) {
-          facts.formals = formalsOf(formals);
+        const withUses = (list: Formal[]) => {
           const uses = formalUses(
             fn,
-            facts.formals.map((f) => f.name),
+            list.map((f) => f.name),
           );
-          for (const formal of facts.formals) {
+          for (const formal of list) {
             const use = uses.get(formal.name);
             if (use === 'maybe' || use === 'none') formal.use = use;
           }
-        }
+          return list;
+        };
+        if (formals && !facts.formals) facts.formals = withUses(formalsOf(formals));
+        else if (formals && functions === 2) facts.innerFormals = withUses(formalsOf(formals));
       });
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
     // The whole-tree walks below cost more than the rest of the extraction: each runs only where

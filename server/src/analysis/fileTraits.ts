@@ -30,9 +30,16 @@ export function returnsFunction(node: Node, depth = 0): boolean {
   const fn = n.childForFieldName('function');
   const last = fn && referencePath(unparen(fn))?.at(-1);
   const argument = n.childForFieldName('argument');
-  if (!argument || (last && (DERIVATION_BUILDER.test(last) || TRIVIAL_BUILDER.test(last)))) return false;
+  if (!argument || (last && (DERIVATION_BUILDER.test(last) || TRIVIAL_BUILDER.test(last) || NOT_WRAPPING.test(last)))) return false;
   return returnsFunction(argument, depth + 1);
 }
+
+/**
+ * Helpers that take a function and return what it computes, not a function: `drv.overrideAttrs
+ * (old: …)`, `self.overridePythonAttrs (o: …)`, `lib.fix (self: …)`, `lib.makeExtensible (self: …)`.
+ */
+const NOT_WRAPPING =
+  /^(override\w*|fix'?|makeExtensible\w*|makeScope\w*|extend|callPackage\w*|map\w*|filter\w*|genAttrs|listToAttrs|foldl'?|foldr)$/;
 
 /** Whether `outputHash` is bound, inherited or a formal anywhere in the file. */
 export function mentionsOutputHash(root: Node): boolean {

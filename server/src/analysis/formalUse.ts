@@ -12,6 +12,8 @@ export type FormalUse = 'build' | 'maybe' | 'none';
 /** Bindings whose value is not part of the derivation Nix builds (or only when tests run). */
 const NOT_BUILT = new Set(['passthru', 'meta', 'nativeCheckInputs', 'checkInputs', 'nativeInstallCheckInputs', 'installCheckInputs']);
 const OPTIONAL = new Set(['optional', 'optionals', 'optionalString', 'optionalAttrs', 'mkIf']);
+/** `lib.withFeatureAs cond "name" value`: the value is only read when the condition holds. */
+const FEATURE_AS = new Set(['withFeatureAs', 'enableFeatureAs', 'optionalDrvAttr']);
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
@@ -65,6 +67,24 @@ const PLATFORM: Record<string, boolean> = {
   isx86_32: false,
 };
 const PLATFORMS = /^(host|build|target)Platform$/;
+/** Outputs of a derivation (`zlib.dev`): selecting one builds with the derivation. */
+const OUTPUTS = new Set([
+  'out',
+  'dev',
+  'lib',
+  'bin',
+  'man',
+  'doc',
+  'info',
+  'devdoc',
+  'debug',
+  'static',
+  'outPath',
+  'drvPath',
+  'all',
+  'py',
+  'python',
+]);
 
 /**
  * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
@@ -95,6 +115,7 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
     const b = platformCondition(right, flags, depth + 1);
     if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
     if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+    if (op === '->') return a === false || b === true ? true : a === true && b === false ? false : undefined;
     return undefined;
   }
   const names = referencePath(n);
@@ -110,10 +131,37 @@ function literalFlags(formals: Node): Map<string, boolean> {
   const flags = new Map<string, boolean>();
   for (const formal of formals.childrenForFieldName('formal')) {
     const name = formal?.childForFieldName('name')?.text;
-    const value = formal?.childForFieldName('default')?.text;
-    if (name && (value === 'true' || value === 'false')) flags.set(name, value === 'true');
+    const value = formal?.childForFieldName('default');
+    if (!name || !value) continue;
+    // `doCheck ? (interactive && stdenv.isLinux)`: a default computed from flags before it and the platform.
+    const known = value.text === 'true' || value.text === 'false' ? value.text === 'true' : platformCondition(value, flags);
+    if (known !== undefined) flags.set(name, known);
   }
   return flags;
+}
+
+/** The `let` bindings of a body whose value is a known condition (`darwinCodeSign = stdenv.targetPlatform.isDarwin && …;`), added to the flags. */
+function letFlags(body: Node, flags: Map<string, boolean>): void {
+  let node: Node | null = unparen(body);
+  for (let depth = 0; node && depth < 4; depth++) {
+    if (node.type === 'with_expression' || node.type === 'assert_expression') {
+      node = node.childForFieldName('body');
+    } else if (node.type === 'let_expression') {
+      const bindings = node.namedChildren.find((c) => c?.type === 'binding_set');
+      for (const binding of bindings?.namedChildren ?? []) {
+        if (binding?.type !== 'binding') continue;
+        const names = attrPathNames(binding.childForFieldName('attrpath')!);
+        const expression = binding.childForFieldName('expression');
+        if (names?.length !== 1 || !expression || flags.has(names[0]!)) continue;
+        const known = platformCondition(expression, flags);
+        if (known !== undefined) flags.set(names[0]!, known);
+      }
+      node = node.childForFieldName('body');
+    } else {
+      return;
+    }
+    node = node && unparen(node);
+  }
 }
 
 /** How each formal of a file's function is used in its body. */
@@ -123,6 +171,7 @@ export function formalUses(fn: Node, names: readonly string[]): Map<string, Form
   const flags = formals ? literalFlags(formals) : new Map<string, boolean>();
   const body = fn.childForFieldName('body');
   if (!body) return uses;
+  letFlags(body, flags);
   // The strongest use reachable on the way down: `none` under a false condition or in a binding
   // Nix does not build with, `maybe` under a condition the index cannot read. A stack, not
   // recursion: bodies nest deep.
@@ -152,6 +201,18 @@ function visitOne(
     use(node.text);
     return;
   }
+  // `glib.flattenInclude`, `python3.pkgs.x`: an attribute of the value, not its derivation (unless
+  // it is one of its outputs): weaker than building with it.
+  if (node.type === 'select_expression') {
+    const expression = node.childForFieldName('expression');
+    const first = node.childForFieldName('attrpath')?.namedChildren[0];
+    if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
+      push(expression, weaker(mode));
+      const fallback = node.childForFieldName('default');
+      if (fallback) push(fallback, mode);
+      return;
+    }
+  }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
   if (node.type === 'inherit') {
     for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(attr.text);
@@ -161,6 +222,19 @@ function visitOne(
     const attrpath = node.childForFieldName('attrpath');
     const first = attrpath && attrPathNames(attrpath)?.[0];
     if (first && NOT_BUILT.has(first)) return;
+  }
+  // `a -> b` and `a && b` read b only when a holds, `a || b` only when it does not.
+  if (node.type === 'binary_expression') {
+    const op = node.childForFieldName('operator')?.text;
+    const left = node.childForFieldName('left');
+    const right = node.childForFieldName('right');
+    if ((op === '->' || op === '&&' || op === '||') && left && right) {
+      const known = platformCondition(left, flags);
+      push(left, mode);
+      const reads = known === undefined ? undefined : op === '||' ? !known : known;
+      push(right, reads === undefined ? weaker(mode) : reads ? mode : 'none');
+      return;
+    }
   }
   if (node.type === 'if_expression') {
     const condition = node.childForFieldName('condition');
@@ -184,16 +258,26 @@ function visitOne(
   for (const child of node.namedChildren) if (child) push(child, mode);
 }
 
-/** `lib.optionals cond [ … ]` (also `optional`, `optionalString`, `optionalAttrs`, `mkIf`): its condition and value. */
+/**
+ * `lib.optionals cond [ … ]` (also `optional`, `optionalString`, `optionalAttrs`, `mkIf`), and
+ * `lib.withFeatureAs cond "name" value` (also `enableFeatureAs`): its condition and the value
+ * that is only evaluated when the condition holds.
+ */
 function optionalCall(node: Node): { condition: Node; value: Node } | undefined {
-  const fn = node.childForFieldName('function');
-  const value = node.childForFieldName('argument');
-  const inner = fn && unparen(fn);
-  if (inner?.type !== 'apply_expression' || !value) return undefined;
-  const head = inner.childForFieldName('function');
-  const condition = inner.childForFieldName('argument');
-  const name = head && referencePath(unparen(head))?.at(-1);
-  return name && OPTIONAL.has(name) && condition ? { condition, value } : undefined;
+  const args: Node[] = [];
+  let head: Node = node;
+  while (head.type === 'apply_expression' && args.length < 4) {
+    const argument = head.childForFieldName('argument');
+    const fn = head.childForFieldName('function');
+    if (!argument || !fn) return undefined;
+    args.unshift(argument);
+    head = unparen(fn);
+  }
+  const name = referencePath(head)?.at(-1);
+  if (!name) return undefined;
+  if (OPTIONAL.has(name) && args.length === 2) return { condition: args[0]!, value: args[1]! };
+  if (FEATURE_AS.has(name) && args.length === 3) return { condition: args[0]!, value: args[2]! };
+  return undefined;
 }
 
 function rank(use: FormalUse): number {

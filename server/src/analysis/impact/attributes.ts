@@ -17,6 +17,11 @@ export interface TopLevelAttributes {
    * derivations that rebuild with stdenv, though the index knows them as no package.
    */
   stdenvs: string[];
+  /**
+   * Names bound to a variant made by `.override { … }` (`imagemagick_light = imagemagick.override
+   * { libX11Support = false; … }`): the same package to the index, built with other flags.
+   */
+  variants: Set<string>;
 }
 
 /** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
@@ -25,9 +30,11 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const { index, resolver, catalog } = analyzer;
     const names = new Set<string>(index.byNameByName.keys());
     const recursive = new Set<string>();
+    const variants = new Set<string>();
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
+      if (binding.val.k === 'ref' && (binding.val.overrides?.length ?? 0) > 0) variants.add(binding.name);
       if (binding.recurse) recursive.add(binding.name);
     }
     // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,
@@ -55,6 +62,6 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     }
     // The top-level set's own stdenv comes from the stage that builds it, not from a binding.
     if (!names.has('stdenv')) stdenvs.unshift('stdenv');
-    return { byPackage, stdenvs };
+    return { byPackage, stdenvs, variants };
   });
 }

@@ -3,7 +3,7 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { domainGraph, packageId, type DomainGraph } from '../dependencyGraph';
+import { calledApplied, calledFormals, domainGraph, inputTargets, packageId, type DomainGraph } from '../dependencyGraph';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import { markDependants } from '../waves/graph';
@@ -70,6 +70,8 @@ export class RebuildModel {
    * diagnostic reports). Nix builds nothing for them, so they are not counted.
    */
   readonly broken: Uint8Array;
+  /** Of those, the packages whose own call lacks a required input (the unknown-input diagnostic). */
+  private readonly unevaluable: Uint8Array;
 
   private constructor(
     readonly analyzer: Analyzer,
@@ -80,12 +82,13 @@ export class RebuildModel {
     const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
     this.order = Int32Array.from(indices);
     ({ fixedOutput: this.fixedOutput, functions: this.functions } = fixedOutputMakers(analyzer, graph));
-    this.broken = unevaluable(analyzer, graph);
+    ({ direct: this.unevaluable, carried: this.broken } = unevaluable(analyzer, graph));
     this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
     // A change goes no further than a fixed output, nor through a package that cannot evaluate
     // (its dependants cannot either), nor (bootstrapped) into what the stages build.
+    // Only where the index is sure of the cause: what is carried on may have other dependants.
     this.barrier = this.fixedOutput.map((fixed, at) =>
-      fixed || this.broken[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0,
+      fixed || this.unevaluable[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0,
     );
   }
 
@@ -134,7 +137,8 @@ export class RebuildModel {
     let viaStdenv = 0;
     if (touched) {
       for (let at = 0; at < marked.length; at++) {
-        if ((rebuilds[at] || (this.stdenv.bootstrapped && closure[at])) && !marked[at]) {
+        // Bootstrapped (nixpkgs), every derivation is built with stdenv, or with what is.
+        if ((rebuilds[at] || (this.stdenv.bootstrapped && (EVERYTHING || closure[at]))) && !marked[at]) {
           marked[at] = 1;
           viaStdenv++;
         }
@@ -151,10 +155,15 @@ export class RebuildModel {
       if (!marked[at]) continue;
       const pkg = packages[at]!;
       canonical.push(pkg.attrPath);
-      if (this.fixedOutput[at] || this.functions[at] || this.broken[at]) continue;
+      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
       const own = attributes.byPackage.get(targetKey(pkg.target));
-      if (own && own.length > 0) for (const name of own) names.add(name);
-      else members.push(pkg.attrPath);
+      // A failure carried on from an input holds for the flags the file defaults to, not for a
+      // variant that overrides them (`imagemagick_light`): that may evaluate.
+      if (own && own.length > 0) {
+        for (const name of own) if (!this.broken[at] || attributes.variants.has(name)) names.add(name);
+      } else if (!this.broken[at]) {
+        members.push(pkg.attrPath);
+      }
     }
     if (touched) for (const name of attributes.stdenvs) names.add(name);
     const local = [...names].sort(compare);
@@ -179,7 +188,7 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
   packages.forEach((pkg, at) => {
     // What the file says about itself counts only for a package that is the file (called by path).
     const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
-    if (facts?.curried) functions[at] = 1;
+    if (facts?.curried && !calledApplied(pkg)) functions[at] = 1;
     if (facts?.fixedOutput) fixedOutput[at] = 1;
   });
   // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
@@ -197,7 +206,7 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
 }
 
 /** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
-function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
+function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): { direct: Uint8Array; carried: Uint8Array } {
   const { packages } = domainGraph;
   const { index, resolver } = analyzer;
   const broken = new Uint8Array(packages.length);
@@ -210,7 +219,7 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
       ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file
       : pkg.target.whole;
     if (!direct) return;
-    const missing = (index.files.get(file)?.formals ?? []).some(
+    const missing = (calledFormals(analyzer, pkg) ?? []).some(
       (f) =>
         !f.hasDefault &&
         !PROVIDED_NAMES.has(f.name) &&
@@ -219,11 +228,29 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Uint8Array {
     );
     if (missing) broken[at] = 1;
   });
-  // Not carried on to what takes them: on the real core, the formals that have no default include
-  // many a package does not use (or the index resolves wrongly), and carrying it marked half of what
-  // Nix evaluates. As a barrier to rebuilds it does the same where it is right.
-  return broken;
+  const direct = broken.slice();
+  if (!CARRY) return { direct, carried: broken };
+  // Carried on to what is surely built with one (a required input the derivation uses, or one the
+  // call passes): evaluating the derivation forces it, and the error aborts that too.
+  const { graph } = domainGraph;
+  const domain = index.domain;
+  const dependants: number[][] = packages.map(() => []);
+  packages.forEach((pkg, at) => {
+    for (const target of inputTargets(analyzer, pkg, 'built', true)) {
+      const dep = analyzer.catalog.packageAt(target);
+      const to = dep ? graph.indexOf(packageId(domain, dep)) : -1;
+      if (to >= 0 && to !== at) dependants[to]!.push(at);
+    }
+  });
+  const queue = [...broken.keys()].filter((at) => broken[at]);
+  for (let head = 0; head < queue.length; head++) {
+    for (const up of dependants[queue[head]!]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+  }
+  return { direct, carried: broken };
 }
+
+const EVERYTHING = process.env.ND_EVERYTHING !== '0';
+const CARRY = process.env.ND_CARRY !== '0';
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -8,10 +8,11 @@
 // implicit edge (that would make stdenv depend on itself).
 import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
-import { packageId } from '../dependencyGraph';
+import { calledFormals, inputTargets, packageId } from '../dependencyGraph';
 import { markDependants, markDependencies } from '../waves/graph';
 import { PACKAGE_SET_NAMES, type Target } from '../resolve';
 import { STDENV_FILES } from '../fileTraits';
+import { PROVIDED_NAMES } from '../features/diagnostics';
 
 /** How stdenv is modelled in one index generation. */
 export interface StdenvModel {
@@ -77,6 +78,8 @@ export function stdenvModel(
       // The tarballs of bootstrap tools are built by hand, not by the stages.
       if (/make-bootstrap-tools/.test(file)) continue;
       for (const name of facts.stageNames ?? []) {
+        // `config`, `lib`, `stdenv`: what the package set provides, no package a stage builds.
+        if (PROVIDED_NAMES.has(name)) continue;
         const target = resolver.lookupGlobal(name);
         const at = target && !target.missing && !target.global ? indexOfTarget(target) : -1;
         if (at >= 0) derivedSeeds.push(at);
@@ -125,7 +128,7 @@ export function stdenvModel(
   // from that package's dependencies. Derived from bootstrap stages, from what they name only: the
   // stages pass most inputs of what they build themselves, or leave them out, and a package's
   // formals (flags, platform-specific inputs) say little about what the stage really uses.
-  const closure = root || declared ? markDependencies(graph, seeds) : new Uint8Array(graph.size);
+  const closure = root || declared ? markDependencies(graph, seeds) : builtFrom(analyzer, domainGraph, seeds, fixedOutput);
   for (const at of seeds) closure[at] = 1;
 
   const users: number[] = [];
@@ -133,11 +136,43 @@ export function stdenvModel(
     packages.forEach((pkg, at) => {
       if (closure[at]) return;
       const inline = pkg.binding?.val.k === 'inline';
-      const formals = inline ? [] : (index.files.get(pkg.target.file)?.formals ?? []);
+      const formals = inline ? [] : (calledFormals(analyzer, pkg) ?? []);
       if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
     });
   }
   const rebuilds = markDependants(graph, users, fixedOutput);
   for (const at of users) rebuilds[at] = 1;
   return { source, closure, files, rebuilds, problems, bootstrapped: !root && !declared && source === 'derived' };
+}
+
+/**
+ * What the packages the stages build are built from, transitively: the stages call the same
+ * package files, with the inputs the derivations are built with ('built' edges). A fixed output
+ * (a fetcher, the sources it fetches) keeps its output whatever it is built with: not followed.
+ */
+function builtFrom(analyzer: Analyzer, domainGraph: DomainGraph, seeds: Iterable<number>, fixedOutput?: Uint8Array): Uint8Array {
+  const { graph, packages } = domainGraph;
+  const domain = analyzer.index.domain;
+  const marked = new Uint8Array(graph.size);
+  const queue: number[] = [];
+  for (const at of seeds) {
+    if (marked[at]) continue;
+    marked[at] = 1;
+    // What a fetcher is built with (curl for fetchurl) does not change its outputs.
+    if (!fixedOutput?.[at]) queue.push(at);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    // Only the inputs a derivation is surely built with: the stages build for one platform, with
+    // the flags left at their defaults; an input under a condition the index cannot read is left out.
+    const deps = inputTargets(analyzer, packages[queue[head]!]!, 'built', true).map((target) => {
+      const dep = analyzer.catalog.packageAt(target);
+      return dep ? graph.indexOf(packageId(domain, dep)) : -1;
+    });
+    for (const dep of deps) {
+      if (dep < 0 || marked[dep] || fixedOutput?.[dep]) continue;
+      marked[dep] = 1;
+      queue.push(dep);
+    }
+  }
+  return marked;
 }
