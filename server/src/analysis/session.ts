@@ -1,6 +1,7 @@
 import { Analyzer, type AnalyzerOptions } from './analyzer';
 import type { Budget } from './budget';
 import { prepareDomainGraph } from './dependencyGraph';
+import { prepareRebuildModel } from './impact/closure';
 import { DomainWaves } from './features/waves';
 import type { ImpactSettings } from './impact/manifest';
 import { readManifest, type Manifest } from './manifest';
@@ -110,7 +111,8 @@ export class DomainSession {
       return false;
     const parts = needs.filter((n): n is CatalogPart => n !== 'graph');
     if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
-    return needs.includes('graph') ? prepareDomainGraph(this.analyzer, budget) : true;
+    if (!needs.includes('graph')) return true;
+    return (await prepareDomainGraph(this.analyzer, budget)) && prepareRebuildModel(this.analyzer, budget);
   }
 
   /**

@@ -3,6 +3,7 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
+import { SteppedValue, type Budget, type Steps } from '../budget';
 import { calledApplied, calledFormals, domainGraph, inputTargets, packageId, type DomainGraph } from '../dependencyGraph';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
@@ -82,7 +83,7 @@ export class RebuildModel {
     const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
     this.order = Int32Array.from(indices);
     ({ fixedOutput: this.fixedOutput, functions: this.functions } = fixedOutputMakers(analyzer, graph));
-    ({ direct: this.unevaluable, carried: this.broken } = unevaluable(analyzer, graph));
+    ({ direct: this.unevaluable, carried: this.broken } = unevaluableValue(analyzer, graph).get());
     this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
     // A change goes no further than a fixed output, nor through a package that cannot evaluate
     // (its dependants cannot either), nor (bootstrapped) into what the stages build.
@@ -106,6 +107,17 @@ export class RebuildModel {
     return model;
   }
 
+  /** The top-level names of the package at a node (looked up once per node, not per query). */
+  private namesAt(at: number, byPackage: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined {
+    const known = this.names[at];
+    if (known !== undefined) return known ?? undefined;
+    const own = byPackage.get(targetKey(this.graph.packages[at]!.target));
+    this.names[at] = own ?? null;
+    return own;
+  }
+
+  private readonly names: (readonly string[] | null | undefined)[] = [];
+
   /** The node index of a package, or -1 when it is not in the graph. */
   indexOf(pkg: Package): number {
     return this.graph.graph.indexOf(packageId(this.analyzer.index.domain, pkg));
@@ -115,6 +127,36 @@ export class RebuildModel {
   inStdenvClosure(pkg: Package): boolean {
     const at = this.indexOf(pkg);
     return at >= 0 && this.stdenv.closure[at] === 1;
+  }
+
+  private everything?: { local: string[]; members: string[] };
+
+  /**
+   * Counted by attribute name: every top-level name of a package that rebuilds (and, when stdenv
+   * changes, the stdenvs themselves); a fixed output or a function rebuilds nothing of its own.
+   */
+  private countNames(
+    marked: Uint8Array,
+    touched: boolean,
+    attributes: ReturnType<typeof topLevelAttributes>,
+  ): { local: string[]; members: string[] } {
+    const { packages } = this.graph;
+    const names = new Set<string>();
+    const members: string[] = [];
+    for (const at of this.order) {
+      if (!marked[at]) continue;
+      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
+      const own = this.namesAt(at, attributes.byPackage);
+      // A failure carried on from an input holds for the flags the file defaults to, not for a
+      // variant that overrides them (`imagemagick_light`): that may evaluate.
+      if (own && own.length > 0) {
+        for (const name of own) if (!this.broken[at] || attributes.variants.has(name)) names.add(name);
+      } else if (!this.broken[at]) {
+        members.push(packages[at]!.attrPath);
+      }
+    }
+    if (touched) for (const name of attributes.stdenvs) names.add(name);
+    return { local: [...names].sort(compare), members };
   }
 
   /** What rebuilds when these packages change. */
@@ -148,25 +190,14 @@ export class RebuildModel {
     // Counted by attribute name: every top-level name of a package that rebuilds (and, when stdenv
     // changes, the stdenvs themselves); a fixed output or a function rebuilds nothing of its own.
     const attributes = topLevelAttributes(this.analyzer);
-    const names = new Set<string>();
-    const members: string[] = [];
-    const canonical: string[] = [];
-    for (const at of this.order) {
-      if (!marked[at]) continue;
-      const pkg = packages[at]!;
-      canonical.push(pkg.attrPath);
-      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
-      const own = attributes.byPackage.get(targetKey(pkg.target));
-      // A failure carried on from an input holds for the flags the file defaults to, not for a
-      // variant that overrides them (`imagemagick_light`): that may evaluate.
-      if (own && own.length > 0) {
-        for (const name of own) if (!this.broken[at] || attributes.variants.has(name)) names.add(name);
-      } else if (!this.broken[at]) {
-        members.push(pkg.attrPath);
-      }
-    }
-    if (touched) for (const name of attributes.stdenvs) names.add(name);
-    const local = [...names].sort(compare);
+    // When the change reaches everything (stdenv), the names are the same for every such change:
+    // counted once per model, not per hover.
+    const everything = touched && marked.every((m) => m === 1);
+    const counted = (everything && this.everything) || this.countNames(marked, touched, attributes);
+    if (everything) this.everything = counted;
+    const local = [...counted.local];
+    const members = [...counted.members];
+    const canonical = options.foreign ? [...this.order].filter((at) => marked[at]).map((at) => packages[at]!.attrPath) : [];
     const domains: DomainRebuilds[] = [];
     if (local.length > 0 || members.length > 0)
       domains.push({ domain, count: local.length, packages: local, ...(members.length > 0 ? { members } : {}) });
@@ -206,11 +237,33 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
 }
 
 /** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
-function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): { direct: Uint8Array; carried: Uint8Array } {
+type Unevaluable = { direct: Uint8Array; carried: Uint8Array };
+const unevaluables = new WeakMap<DomainGraph, SteppedValue<Unevaluable>>();
+
+/** What cannot evaluate in a graph, computed once, in steps when prepared ahead (it resolves every input). */
+function unevaluableValue(analyzer: Analyzer, graph: DomainGraph): SteppedValue<Unevaluable> {
+  let value = unevaluables.get(graph);
+  if (!value) {
+    value = new SteppedValue(
+      () => unevaluable(analyzer, graph),
+      () => analyzer.index.structureGeneration !== graph.generation,
+    );
+    unevaluables.set(graph, value);
+  }
+  return value;
+}
+
+/** Prepares the rebuild model's costly part within a budget (the warm-up does, so no request waits for it). */
+export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): Promise<boolean> {
+  return unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget);
+}
+
+function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
   const { packages } = domainGraph;
   const { index, resolver } = analyzer;
   const broken = new Uint8Array(packages.length);
-  packages.forEach((pkg, at) => {
+  for (const [at, pkg] of packages.entries()) {
+    yield;
     const file = pkg.target.file;
     // Only a file callPackage calls itself has its formals filled by it (not generic.nix, which
     // boost/1.83.nix imports with arguments of its own, nor a file a helper calls).
@@ -218,7 +271,7 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): { direct: Ui
     const direct = pkg.binding
       ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file
       : pkg.target.whole;
-    if (!direct) return;
+    if (!direct) continue;
     const missing = (calledFormals(analyzer, pkg) ?? []).some(
       (f) =>
         !f.hasDefault &&
@@ -227,7 +280,7 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): { direct: Ui
         !resolver.resolveInput(file, f.name, pkg.binding),
     );
     if (missing) broken[at] = 1;
-  });
+  }
   const direct = broken.slice();
   if (!CARRY) return { direct, carried: broken };
   // Carried on to what is surely built with one (a required input the derivation uses, or one the
@@ -235,13 +288,14 @@ function unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): { direct: Ui
   const { graph } = domainGraph;
   const domain = index.domain;
   const dependants: number[][] = packages.map(() => []);
-  packages.forEach((pkg, at) => {
+  for (const [at, pkg] of packages.entries()) {
+    yield;
     for (const target of inputTargets(analyzer, pkg, 'built', true)) {
       const dep = analyzer.catalog.packageAt(target);
       const to = dep ? graph.indexOf(packageId(domain, dep)) : -1;
       if (to >= 0 && to !== at) dependants[to]!.push(at);
     }
-  });
+  }
   const queue = [...broken.keys()].filter((at) => broken[at]);
   for (let head = 0; head < queue.length; head++) {
     for (const up of dependants[queue[head]!]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
