@@ -163,21 +163,24 @@ export class PackageCatalog {
    * finds (a calling binding, or a by-name folder); a package known by several attribute paths
    * may be named by another of them, and members of folder sets are not told.
    */
+  /** The package a binding defines, named by its attribute path. */
+  private boundPackage(binding: Binding, target: Target): Package {
+    const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
+    return {
+      attrPath,
+      name: binding.name,
+      declFile: binding.file,
+      declSpan: binding.span,
+      target,
+      binding,
+      ...this.drvOf(target, binding),
+    };
+  }
+
   private packageFor(target: Target): Package | undefined {
     if (target.missing || target.set || target.dir !== undefined) return undefined;
     const binding = target.binding;
-    if (binding && (binding.val.k === 'call' || binding.val.k === 'inline')) {
-      const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
-      return {
-        attrPath,
-        name: binding.name,
-        declFile: binding.file,
-        declSpan: binding.span,
-        target,
-        binding,
-        ...this.drvOf(target, binding),
-      };
-    }
+    if (binding && (binding.val.k === 'call' || binding.val.k === 'inline')) return this.boundPackage(binding, target);
     const byName = BY_NAME.exec(target.file);
     if (!target.whole || !byName || this.index.byNameByName.get(byName[1]!)?.file !== target.file) return undefined;
     return { attrPath: byName[1]!, name: byName[1]!, declFile: target.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) };
@@ -212,16 +215,7 @@ export class PackageCatalog {
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
-      const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
-      add({
-        attrPath,
-        name: binding.name,
-        declFile: binding.file,
-        declSpan: binding.span,
-        target,
-        binding,
-        ...this.drvOf(target, binding),
-      });
+      add(this.boundPackage(binding, target));
     }
     for (const pkg of this.index.byNameByName.values()) {
       const target = this.resolver.fileTarget(pkg.file);

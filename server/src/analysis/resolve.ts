@@ -35,14 +35,8 @@ export interface Scope {
   parents: SetVal[];
 }
 
-/** Names that stand for the whole package set. */
-export const PACKAGE_SET_NAMES = new Set([
-  'pkgs',
-  'self',
-  'super',
-  'final',
-  'prev',
-  'res',
+/** The package set for the build and target platforms (splicing), by the names callPackage gives it. */
+export const SPLICED_SETS = [
   'buildPackages',
   'pkgsBuildBuild',
   'pkgsBuildHost',
@@ -52,6 +46,17 @@ export const PACKAGE_SET_NAMES = new Set([
   'pkgsTargetTarget',
   'targetPackages',
   '__splicedPackages',
+];
+
+/** Names that stand for the whole package set. */
+export const PACKAGE_SET_NAMES = new Set([
+  'pkgs',
+  'self',
+  'super',
+  'final',
+  'prev',
+  'res',
+  ...SPLICED_SETS,
   // The same collection for another platform or libc (stage.nix's otherPackageSets): same files, same names.
   'pkgsi686Linux',
   'pkgsMusl',

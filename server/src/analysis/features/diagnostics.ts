@@ -1,5 +1,6 @@
 import type { Analyzer } from '../analyzer';
 import { callOf } from '../facts';
+import { SPLICED_SETS } from '../resolve';
 import type { Span } from '../syntax';
 
 export interface Diagnostic {
@@ -22,15 +23,7 @@ export const PROVIDED_NAMES = new Set([
   'callPackages',
   'newScope',
   'overrideScope',
-  'buildPackages',
-  'pkgsBuildBuild',
-  'pkgsBuildHost',
-  'pkgsBuildTarget',
-  'pkgsHostHost',
-  'pkgsHostTarget',
-  'pkgsTargetTarget',
-  'targetPackages',
-  '__splicedPackages',
+  ...SPLICED_SETS,
   'self',
   'super',
   'system',
