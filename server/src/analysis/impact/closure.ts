@@ -141,22 +141,36 @@ export class RebuildModel {
     attributes: ReturnType<typeof topLevelAttributes>,
   ): { local: string[]; members: string[] } {
     const { packages } = this.graph;
-    const names = new Set<string>();
-    const members: string[] = [];
-    for (const at of this.order) {
-      if (!marked[at]) continue;
-      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
-      const own = this.namesAt(at, attributes.byPackage);
+    // Every (name, node) pair of the model sorted by name once: a query keeps the pairs whose node
+    // rebuilds, already in order, instead of sorting 30,000 names per hover.
+    this.byName ??= this.sortedNames(attributes);
+    const local: string[] = [];
+    for (const { name, at } of this.byName) {
+      if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
       // A failure carried on from an input holds for the flags the file defaults to, not for a
       // variant that overrides them (`imagemagick_light`): that may evaluate.
-      if (own && own.length > 0) {
-        for (const name of own) if (!this.broken[at] || attributes.variants.has(name)) names.add(name);
-      } else if (!this.broken[at]) {
-        members.push(packages[at]!.attrPath);
-      }
+      if (this.broken[at] && !attributes.variants.has(name)) continue;
+      if (local[local.length - 1] !== name) local.push(name);
     }
-    if (touched) for (const name of attributes.stdenvs) names.add(name);
-    return { local: [...names].sort(compare), members };
+    const members: string[] = [];
+    for (const at of this.order) {
+      if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || this.broken[at]) continue;
+      if (!this.namesAt(at, attributes.byPackage)?.length) members.push(packages[at]!.attrPath);
+    }
+    if (!touched) return { local, members };
+    const present = new Set(local);
+    const stdenvs = attributes.stdenvs.filter((name) => !present.has(name));
+    return { local: stdenvs.length === 0 ? local : [...local, ...stdenvs].sort(compare), members };
+  }
+
+  private byName?: { name: string; at: number }[];
+
+  private sortedNames(attributes: ReturnType<typeof topLevelAttributes>): { name: string; at: number }[] {
+    const pairs: { name: string; at: number }[] = [];
+    for (let at = 0; at < this.graph.packages.length; at++) {
+      for (const name of this.namesAt(at, attributes.byPackage) ?? []) pairs.push({ name, at });
+    }
+    return pairs.sort((x, y) => compare(x.name, y.name));
   }
 
   /** What rebuilds when these packages change. */
@@ -174,8 +188,11 @@ export class RebuildModel {
     // A fixed output the change reaches (fetchurl, when curl changes) keeps its output: no stdenv change.
     // A bootstrapped stdenv changes when what its stages build changes, not through the other inputs
     // of those packages (coreutils' optional openssl): their formals say little about what is used.
-    const reaching = this.stdenv.bootstrapped ? seeds : [...marked.keys()].filter((at) => marked[at]);
-    for (const at of reaching) if (closure[at] && !this.fixedOutput[at]) touched = true;
+    if (this.stdenv.bootstrapped) {
+      for (const at of seeds) if (closure[at] && !this.fixedOutput[at]) touched = true;
+    } else {
+      for (let at = 0; at < marked.length && !touched; at++) if (marked[at] && closure[at] && !this.fixedOutput[at]) touched = true;
+    }
     let viaStdenv = 0;
     if (touched) {
       for (let at = 0; at < marked.length; at++) {
