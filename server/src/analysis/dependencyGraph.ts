@@ -20,9 +20,6 @@ export interface DomainGraph {
 type Cached = { generation: number; value: SteppedValue<DomainGraph> };
 const caches: Record<EdgeKind, WeakMap<Analyzer, Cached>> = { inputs: new WeakMap(), built: new WeakMap() };
 
-/** Whether an input used only under a condition the index cannot read counts for rebuilds. */
-const MAYBE_COUNTS = process.env.NIX_DOMAINS_MAYBE !== '0';
-
 /**
  * Which inputs make an edge: all of them (what a package takes, for waves), or only those its
  * derivation is built with (for rebuilds: not tests, passthru, meta, or a flag left off).
@@ -101,7 +98,7 @@ export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind =
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
   // `strict`: only inputs the derivation is surely built with (not under a condition the index cannot read).
-  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && MAYBE_COUNTS && !strict);
+  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && !strict);
   if (!binding || !call) {
     // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();

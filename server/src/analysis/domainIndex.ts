@@ -267,9 +267,9 @@ export class DomainIndex {
    */
   isTopLevelFile(file: string): boolean {
     if (this.groupFiles.has(file) || TOP_LEVEL_DIR.test(file)) return true;
-    const folder = file.endsWith('/default.nix') ? file.slice(0, -'/default.nix'.length) : undefined;
-    const importers = [...(this.importersByTarget.get(file) ?? []), ...(folder ? (this.importersByTarget.get(folder) ?? []) : [])];
-    return importers.some((f) => TOP_LEVEL_DIR.test(f));
+    // Asked for every candidate of every name resolved: no arrays made here.
+    const byTopLevel = (target: string) => this.importersByTarget.get(target)?.some((f) => TOP_LEVEL_DIR.test(f)) === true;
+    return byTopLevel(file) || (file.endsWith('/default.nix') && byTopLevel(file.slice(0, -'/default.nix'.length)));
   }
 
   /** The binding of a name in one package set, if the set belongs to a package-set file. */

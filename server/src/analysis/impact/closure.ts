@@ -197,7 +197,7 @@ export class RebuildModel {
     if (touched) {
       for (let at = 0; at < marked.length; at++) {
         // Bootstrapped (nixpkgs), every derivation is built with stdenv, or with what is.
-        if ((rebuilds[at] || (this.stdenv.bootstrapped && (EVERYTHING || closure[at]))) && !marked[at]) {
+        if ((rebuilds[at] || this.stdenv.bootstrapped) && !marked[at]) {
           marked[at] = 1;
           viaStdenv++;
         }
@@ -299,7 +299,6 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     if (missing) broken[at] = 1;
   }
   const direct = broken.slice();
-  if (!CARRY) return { direct, carried: broken };
   // Carried on to what is surely built with one (a required input the derivation uses, or one the
   // call passes): evaluating the derivation forces it, and the error aborts that too.
   const { graph } = domainGraph;
@@ -319,9 +318,6 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   }
   return { direct, carried: broken };
 }
-
-const EVERYTHING = process.env.ND_EVERYTHING !== '0';
-const CARRY = process.env.ND_CARRY !== '0';
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
