@@ -23,6 +23,14 @@ export interface Package {
 }
 
 /** An input of a package: one formal of its function, and what it resolves to. */
+/**
+ * Whether a binding's value makes a package: a call of a file, a derivation written in place, or
+ * `x = drv // { … }` when the update decorates one (see Resolver.decoratedPackage).
+ */
+function makesPackage(val: Val): boolean {
+  return val.k === 'call' || val.k === 'inline' || (val.k === 'set' && (val.also !== undefined || val.argOf !== undefined));
+}
+
 export interface PackageInput {
   formal: Formal;
   target?: Target;
@@ -35,8 +43,7 @@ export interface PackageInput {
  */
 export function targetKey(target: Target): string {
   const b = target.binding;
-  if (b && (b.val.k === 'call' || b.val.k === 'inline' || (b.val.k === 'set' && (b.val.also || b.val.argOf))))
-    return `${b.file}#${b.pathInFile.join('.')}`;
+  if (b && makesPackage(b.val)) return `${b.file}#${b.pathInFile.join('.')}`;
   // A whole file is keyed by its path alone, so the key survives edits that move its lines.
   return target.whole ? target.file : `${target.file}@${target.span[0]}:${target.span[1]}`;
 }
@@ -205,13 +212,10 @@ export class PackageCatalog {
     };
     const aliases: Binding[] = [];
     for (const binding of this.index.allBindings()) {
-      // `x = drv // { … }` is a package when the update decorates one (see Resolver.decoratedPackage);
-      // a top-level alias or variant (`openssl = openssl_3;`, `curl = curlMinimal.override { … };`)
-      // is a name of the package it leads to, and the shortest such name names it.
-      const made =
-        binding.val.k === 'call' || binding.val.k === 'inline' || (binding.val.k === 'set' && (binding.val.also || binding.val.argOf));
+      // A top-level alias or variant (`openssl = openssl_3;`, `curl = curlMinimal.override { … };`)
+      // is a name of the package it leads to (below, once every package is known).
       if (binding.val.k === 'ref' && binding.pathInFile.length === 1 && this.index.isTopLevelFile(binding.file)) aliases.push(binding);
-      if (!made) continue;
+      if (!makesPackage(binding.val)) continue;
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
