@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blankTrailingCommas, defaultParseBudgetMs, NixParser } from '../../server/src/analysis/parser';
+import { blankTrailingCommas, defaultParseBudgetMs, fastTransferInstalled, NixParser } from '../../server/src/analysis/parser';
 
 /** The rewrite keeps the length, blanks exactly the trailing commas of formals, and the result parses. */
 async function check(source: string, expected: string, parses = true) {
@@ -37,6 +37,30 @@ test('positions stay exact after the rewrite', async () => {
   assert.equal(node.text, 'openssl');
   assert.deepEqual(node.startPosition, { row: 4, column: 2 });
   tree.delete();
+});
+
+test('nodes are read through the direct 32-bit path, and stay right after the WASM memory grows', async () => {
+  const parser = await NixParser.create();
+  // Without it, indexing a large domain costs a fifth more CPU: its loss must not go unnoticed.
+  assert.equal(fastTransferInstalled(), true);
+  // About 8 MB of bindings: the parser's memory grows past its initial 32 MB while parsing it.
+  const count = 150_000;
+  const lines = Array.from({ length: count }, (_, i) => `  a${i} = f${i} { x = ${i}; };`);
+  const source = `{\n${lines.join('\n')}\n}`;
+  const tree = parser.parse(source);
+  try {
+    const bindings = tree.rootNode.namedChildren[0]!.childForFieldName('body') ?? tree.rootNode.namedChildren[0]!;
+    const set = bindings.type === 'binding_set' ? bindings : bindings.namedChildren.find((c) => c?.type === 'binding_set')!;
+    assert.equal(set.namedChildCount, count);
+    for (const i of [0, 77_777, count - 1]) {
+      const binding = set.namedChild(i)!;
+      assert.equal(binding.text, lines[i]!.trim());
+      assert.deepEqual(binding.startPosition, { row: i + 1, column: 2 });
+      assert.equal(binding.childForFieldName('attrpath')!.text, `a${i}`);
+    }
+  } finally {
+    tree.delete();
+  }
 });
 
 test('parsing never fails: broken input still gives a tree of the whole text, with its errors marked', async () => {

@@ -193,17 +193,15 @@ function visitOne(
   flags: ReadonlyMap<string, boolean>,
 ): void {
   if (mode === 'none') return;
-  const use = (name: string) => {
-    const current = uses.get(name);
-    if (current !== undefined && rank(mode) > rank(current)) uses.set(name, mode);
-  };
-  if (node.type === 'variable_expression') {
-    use(node.text);
+  // Every node of the body comes through here: its type is read once (each read is a call into the parser).
+  const type = node.type;
+  if (type === 'variable_expression') {
+    use(uses, node.text, mode);
     return;
   }
   // `glib.flattenInclude`, `python3.pkgs.x`: an attribute of the value, not its derivation (unless
   // it is one of its outputs): weaker than building with it.
-  if (node.type === 'select_expression') {
+  if (type === 'select_expression') {
     const expression = node.childForFieldName('expression');
     const first = node.childForFieldName('attrpath')?.namedChildren[0];
     if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
@@ -214,17 +212,17 @@ function visitOne(
     }
   }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
-  if (node.type === 'inherit') {
-    for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(attr.text);
+  if (type === 'inherit') {
+    for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(uses, attr.text, mode);
     return;
   }
-  if (node.type === 'binding') {
+  if (type === 'binding') {
     const attrpath = node.childForFieldName('attrpath');
     const first = attrpath && attrPathNames(attrpath)?.[0];
     if (first && NOT_BUILT.has(first)) return;
   }
   // `a -> b` and `a && b` read b only when a holds, `a || b` only when it does not.
-  if (node.type === 'binary_expression') {
+  if (type === 'binary_expression') {
     const op = node.childForFieldName('operator')?.text;
     const left = node.childForFieldName('left');
     const right = node.childForFieldName('right');
@@ -236,7 +234,7 @@ function visitOne(
       return;
     }
   }
-  if (node.type === 'if_expression') {
+  if (type === 'if_expression') {
     const condition = node.childForFieldName('condition');
     const known = condition ? platformCondition(condition, flags) : undefined;
     if (condition) push(condition, mode);
@@ -246,7 +244,7 @@ function visitOne(
     if (alternative) push(alternative, known === undefined ? weaker(mode) : known ? 'none' : mode);
     return;
   }
-  if (node.type === 'apply_expression') {
+  if (type === 'apply_expression') {
     const call = optionalCall(node);
     if (call) {
       const known = platformCondition(call.condition, flags);
@@ -278,6 +276,12 @@ function optionalCall(node: Node): { condition: Node; value: Node } | undefined 
   if (OPTIONAL.has(name) && args.length === 2) return { condition: args[0]!, value: args[1]! };
   if (FEATURE_AS.has(name) && args.length === 3) return { condition: args[0]!, value: args[2]! };
   return undefined;
+}
+
+/** Records that `name` is used at least as strongly as `mode`. */
+function use(uses: Map<string, FormalUse>, name: string, mode: FormalUse): void {
+  const current = uses.get(name);
+  if (current !== undefined && rank(mode) > rank(current)) uses.set(name, mode);
 }
 
 function rank(use: FormalUse): number {

@@ -41,14 +41,17 @@ export class Interner {
 
   private value(value: unknown): unknown {
     if (typeof value === 'string') return value.length <= MAX_SHARED_STRING ? this.string(value) : value;
+    if (typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) {
       if (isSpan(value)) return this.span(value);
       for (let i = 0; i < value.length; i++) value[i] = this.value(value[i]);
       return value;
     }
-    if (typeof value === 'object' && value !== null) {
-      const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) record[key] = this.value(record[key]);
+    // Indexing reads every fact of every file through here: no array of keys per object.
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const piece = record[key];
+      if (typeof piece === 'string' || (typeof piece === 'object' && piece !== null)) record[key] = this.value(piece);
     }
     return value;
   }
@@ -71,7 +74,12 @@ export class Interner {
 }
 
 function isSpan(value: unknown[]): value is Span {
-  return value.length === 4 && value.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= 0);
+  if (value.length !== 4) return false;
+  for (let i = 0; i < 4; i++) {
+    const n = value[i];
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) return false;
+  }
+  return true;
 }
 
 /** One number for a span, or -1 when one of its parts is too large to key. */

@@ -23,10 +23,56 @@ export interface ParserOptions {
 }
 
 async function loadLanguage(): Promise<Language> {
-  await Parser.init({
+  const binding: Record<string, unknown> = {
     locateFile: () => locateWasm('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'),
-  });
+  };
+  await Parser.init(binding);
+  fastTransfer(binding);
   return Language.load(locateWasm('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'));
+}
+
+/** Whether the parser's binding reads and writes 32-bit values directly (see `fastTransfer`). */
+let transferIsFast = false;
+
+/** Whether `fastTransfer` took effect in this process (a test keeps it from silently going away). */
+export function fastTransferInstalled(): boolean {
+  return transferIsFast;
+}
+
+type SetValue = (ptr: number, value: number, type?: string) => void;
+type GetValue = (ptr: number, type?: string) => number;
+
+/**
+ * web-tree-sitter passes every node between JavaScript and WASM through `setValue`/`getValue`,
+ * which look at their type string and then go through a DataView: most of the time indexing
+ * spends outside the parse itself. The binding object given to `Parser.init` is the module
+ * those functions live on, so their 32-bit case is replaced with a direct typed-array access
+ * (read from the binding on every call, since the views are replaced when memory grows), after
+ * checking on a scratch word that both paths agree. Anything unexpected leaves the originals.
+ */
+function fastTransfer(binding: Record<string, unknown>): void {
+  const set = binding.setValue as SetValue | undefined;
+  const get = binding.getValue as GetValue | undefined;
+  const malloc = binding._malloc as ((size: number) => number) | undefined;
+  const free = binding._free as ((ptr: number) => void) | undefined;
+  if (!set || !get || !malloc || !free || !(binding.HEAP32 instanceof Int32Array)) return;
+  if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) return; // WASM memory is little-endian
+  const fastSet: SetValue = (ptr, value, type) => {
+    if (type === 'i32') (binding.HEAP32 as Int32Array)[ptr >> 2] = value;
+    else set(ptr, value, type);
+  };
+  const fastGet: GetValue = (ptr, type) => (type === 'i32' ? (binding.HEAP32 as Int32Array)[ptr >> 2]! : get(ptr, type));
+  const scratch = malloc(8);
+  try {
+    fastSet(scratch, -123456789, 'i32');
+    set(scratch + 4, 987654321, 'i32');
+    if (get(scratch, 'i32') !== -123456789 || fastGet(scratch + 4, 'i32') !== 987654321) return;
+  } finally {
+    free(scratch);
+  }
+  binding.setValue = fastSet;
+  binding.getValue = fastGet;
+  transferIsFast = true;
 }
 
 /** A Nix parser. Parsing never fails: a file with syntax errors still yields a tree with ERROR nodes. */

@@ -70,8 +70,9 @@ function parentChain(node: Node): Node[] {
 
 /** The name of one attribute in an attrpath: an identifier or a plain string; undefined when interpolated. */
 export function attrName(node: Node): string | undefined {
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'string_expression') {
+  const type = node.type;
+  if (type === 'identifier') return node.text;
+  if (type === 'string_expression') {
     const parts = node.namedChildren;
     if (parts.length === 0) return '';
     if (parts.length === 1 && parts[0]!.type === 'string_fragment') return parts[0]!.text;
@@ -96,22 +97,24 @@ export function attrPathNames(attrpath: Node): string[] | undefined {
 /** The literal text of a string without interpolation, or undefined. */
 export function literalString(node: Node | null): string | undefined {
   if (!node) return undefined;
-  if (node.type === 'string_expression' || node.type === 'indented_string_expression') {
+  const type = node.type;
+  if (type === 'string_expression' || type === 'indented_string_expression') {
     const parts = node.namedChildren;
     if (parts.some((p) => p!.type !== 'string_fragment' && p!.type !== 'escape_sequence')) return undefined;
     return parts.map((p) => p!.text).join('');
   }
-  if (node.type === 'uri_expression') return node.text;
+  if (type === 'uri_expression') return node.text;
   return undefined;
 }
 
 /** A variable or a chain of selections on one (`lib.strings.foo`) as names; undefined otherwise. */
 export function referencePath(node: Node): string[] | undefined {
-  if (node.type === 'variable_expression') {
+  const type = node.type;
+  if (type === 'variable_expression') {
     const name = node.childForFieldName('name');
     return name ? [name.text] : undefined;
   }
-  if (node.type === 'select_expression' && !node.childForFieldName('default')) {
+  if (type === 'select_expression' && !node.childForFieldName('default')) {
     const base = node.childForFieldName('expression');
     const attrpath = node.childForFieldName('attrpath');
     if (!base || !attrpath) return undefined;
