@@ -148,6 +148,24 @@ test('references on a quoted handle list the packages naming it, from the packag
   );
 });
 
+test('references on a handle follow edits: a package that starts naming it is listed in the next answer', async () => {
+  const analyzer = await domain(UNBOUND);
+  const at = (a: Analyzer) => a.withDocument(PKG, (doc) => references(a, doc, cursor(root(a), PKG, '"0x4|A6F"'), false));
+  assert.deepEqual(
+    (await at(analyzer))?.map((p) => p.file),
+    [PKG],
+  );
+  const added = 'pkgs/by-name/he/hello/package.nix';
+  const text = '{ lib, stdenv }:\nstdenv.mkDerivation {\n  pname = "hello";\n  meta.maintainers = [ lib.maintainers."0x4A6F" ];\n}\n';
+  analyzer.openDocument(added, text, 1);
+  assert.deepEqual((await at(analyzer))?.map((p) => p.file).sort(), [added, PKG]);
+  analyzer.openDocument(added, text.replace('"0x4A6F"', 'pSub'), 2);
+  assert.deepEqual(
+    (await at(analyzer))?.map((p) => p.file),
+    [PKG],
+  );
+});
+
 test('an unknown quoted handle is a diagnostic naming it; a handle no list has is left for other domains', async () => {
   const analyzer = await domain(UNBOUND, {
     [PKG]: POTRACE.replace('lib.maintainers."0x4A6F"', 'lib.maintainers."0xDEAD" maintainers.nobody'),

@@ -155,6 +155,13 @@ export class DomainIndex {
     this.deliver(file, this.expected.load(file));
   }
 
+  /** The by-name package a file makes, if it is one (looked up by the folder name its path gives). */
+  byNameAt(file: string): ByNamePackage | undefined {
+    const name = BY_NAME.exec(file)?.[1];
+    const pkg = name === undefined ? undefined : this.byNameByName.get(name);
+    return pkg?.file === file ? pkg : undefined;
+  }
+
   /** A listed file that turned out unreadable: its by-name entry goes. */
   private forgetExpected(file: string): void {
     const byName = BY_NAME.exec(file);

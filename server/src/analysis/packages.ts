@@ -329,7 +329,8 @@ export class PackageCatalog {
     this.fresh();
     const key = targetKey(target);
     const names = new Set(this.namesValue.get().get(key) ?? []);
-    for (const pkg of this.index.byNameByName.values()) if (pkg.file === target.file) names.add(pkg.name);
+    const byName = this.index.byNameAt(target.file);
+    if (byName) names.add(byName.name);
     const occurrences = this.occurrencesValue.get();
     for (const name of names) yield* occurrences.placesSteps(name, key, this.keyOf, out);
     return out;
