@@ -65,6 +65,10 @@ const PLATFORM: Record<string, boolean> = {
   isRedox: false,
   isNone: false,
   isx86_32: false,
+  // The Python package set's flags, as they are for CPython 3 (python3Packages).
+  isPyPy: false,
+  isPy3k: true,
+  isPy27: false,
 };
 const PLATFORMS = /^(host|build|target)Platform$/;
 /** Outputs of a derivation (`zlib.dev`): selecting one builds with the derivation. */
@@ -252,8 +256,85 @@ function visitOne(
       push(call.value, known === undefined ? weaker(mode) : known ? mode : 'none');
       return;
     }
+    if (builderCall(node, mode, push, flags)) return;
   }
   for (const child of node.namedChildren) if (child) push(child, mode);
+}
+
+/** Builders whose tests run unless told not to (`doCheck ? true`): their check inputs are built with. */
+const CHECKED_BY_DEFAULT = new Set(['buildPythonPackage', 'buildPythonApplication', 'buildPerlPackage', 'buildPerlModule']);
+/** Python's builder runs its tests in the install check, switched by `doCheck`. */
+const PYTHON_BUILDERS = new Set(['buildPythonPackage', 'buildPythonApplication']);
+const BUILDERS = new Set([...CHECKED_BY_DEFAULT, 'mkDerivation']);
+/** The inputs only a check phase uses, and the flag that runs that phase. */
+const CHECK_INPUTS: Record<string, 'doCheck' | 'doInstallCheck'> = {
+  nativeCheckInputs: 'doCheck',
+  checkInputs: 'doCheck',
+  nativeInstallCheckInputs: 'doInstallCheck',
+  installCheckInputs: 'doInstallCheck',
+};
+
+/**
+ * A derivation builder applied to its attributes (`stdenv.mkDerivation { … }`, `buildPythonPackage
+ * rec { … }`, `mkDerivation (finalAttrs: { … })`): its check inputs are built with when the
+ * phase that uses them runs — `doCheck = true;` for mkDerivation, unless `doCheck = false;` for
+ * the Python and Perl builders, which test by default (Nix rebuilds sphinx when one of its test
+ * inputs changes). Pushes the parts with their modes; false when the node is no such call.
+ */
+function builderCall(
+  node: Node,
+  mode: FormalUse,
+  push: (node: Node, mode: FormalUse) => void,
+  flags: ReadonlyMap<string, boolean>,
+): boolean {
+  const fn = node.childForFieldName('function');
+  const argument = node.childForFieldName('argument');
+  const builder = fn && referencePath(unparen(fn))?.at(-1);
+  if (!fn || !argument || !builder || !BUILDERS.has(builder)) return false;
+  let set: Node | null = unparen(argument);
+  if (set.type === 'function_expression') set = set.childForFieldName('body') && unparen(set.childForFieldName('body')!);
+  if (!set || (set.type !== 'attrset_expression' && set.type !== 'rec_attrset_expression')) return false;
+  const bindings = set.namedChildren.find((c) => c?.type === 'binding_set');
+  push(fn, mode);
+  const children = bindings?.namedChildren ?? [];
+  const checks = new Map<string, boolean | undefined>();
+  const phase = (flag: 'doCheck' | 'doInstallCheck'): boolean | undefined => {
+    const name = PYTHON_BUILDERS.has(builder) ? 'doCheck' : flag;
+    if (!checks.has(name)) checks.set(name, phaseRuns(children, name, CHECKED_BY_DEFAULT.has(builder) && name === 'doCheck', flags));
+    return checks.get(name);
+  };
+  for (const child of children) {
+    if (!child || child.type === 'comment') continue;
+    const names = child.type === 'binding' ? attrPathNames(child.childForFieldName('attrpath')!) : undefined;
+    const flag = names?.length === 1 ? CHECK_INPUTS[names[0]!] : undefined;
+    const expression = flag && child.childForFieldName('expression');
+    if (!flag || !expression) {
+      push(child, mode);
+      continue;
+    }
+    // Even when the phase runs, `maybe`: a check input is built with, but a failure is not carried through it.
+    const runs = phase(flag);
+    push(expression, runs === false ? 'none' : weaker(mode));
+  }
+  return true;
+}
+
+/** Whether a builder's attributes run a phase (`doCheck = …;`): a literal or a known condition, the default when unset, undefined when unknown. */
+function phaseRuns(
+  bindings: readonly (Node | null)[],
+  flag: string,
+  byDefault: boolean,
+  flags: ReadonlyMap<string, boolean>,
+): boolean | undefined {
+  for (const binding of bindings) {
+    if (binding?.type !== 'binding') continue;
+    const names = attrPathNames(binding.childForFieldName('attrpath')!);
+    if (names?.length !== 1 || names[0] !== flag) continue;
+    const value = binding.childForFieldName('expression');
+    if (!value) return undefined;
+    return value.text === 'true' ? true : value.text === 'false' ? false : platformCondition(value, flags);
+  }
+  return byDefault;
 }
 
 /**

@@ -269,8 +269,15 @@ export class PackageCatalog {
 
   /** The inputs of a package: the formals of the function its file evaluates to, resolved. */
   inputsOf(pkg: Package): PackageInput[] {
-    if (pkg.binding?.val.k === 'inline') return [];
     const facts = this.index.files.get(pkg.target.file);
+    // A derivation written in place in a package set takes no formals; one that a package file
+    // returns among others (`fmt_10 = generic { … };`, the file called by `callPackages ./. { }`)
+    // takes the file's.
+    if (
+      pkg.binding?.val.k === 'inline' &&
+      !(pkg.binding.file === pkg.target.file && facts?.formals && !this.index.isTopLevelFile(pkg.target.file))
+    )
+      return [];
     const inputs = (facts?.formals ?? []).map((formal): PackageInput => {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };

@@ -247,7 +247,10 @@ export abstract class ValueReader {
         const span = spanOf(attr);
         const name = attr.text;
         let val: Val;
-        if (fromVal) val = { k: 'sel', span, of: fromVal, path: [name] };
+        // `inherit ({ libtiff = callPackage ./. { }; }) libtiff;` is `libtiff = callPackage ./. { };`.
+        const literal = fromVal?.k === 'set' ? fromVal.attrs.find((a) => a.name === name) : undefined;
+        if (literal) val = literal.val;
+        else if (fromVal) val = { k: 'sel', span, of: fromVal, path: [name] };
         else if (fromPath && fromPath.length > 0) val = { k: 'ref', span, path: [...fromPath, name] };
         else {
           // `inherit x;` takes x from the enclosing scope, never from the set being defined.

@@ -1,0 +1,85 @@
+// Shapes of the real core the rebuild model reads (each found missing against Nix's oracle): a
+// package inherited from a literal set, the derivations a callPackages'd file returns, and test
+// inputs of the builders that run their tests.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Analyzer } from '../../server/src/analysis/analyzer';
+import { rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { NixParser } from '../../server/src/analysis/parser';
+import { extractFacts } from '../../server/src/analysis/facts';
+
+const temps: string[] = [];
+after(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+async function domain(files: Record<string, string>): Promise<Analyzer> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-shapes-'));
+  temps.push(root);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  const analyzer = await Analyzer.create(root, 'core', { cacheDir: null, indexWorkers: 0, useGit: false });
+  await analyzer.indexAll();
+  return analyzer;
+}
+
+const GROUP = '{ ... }:\nres: pkgs: super:\n\nwith pkgs;\n';
+
+test('a package inherited from a literal set, and the derivations of a file callPackages calls, rebuild with their inputs', async () => {
+  const analyzer = await domain({
+    'pkgs/by-name/cm/cmake/package.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "cmake"; version = "3"; }\n',
+    // libtiff's group: `inherit ({ … }) libtiff;` is `libtiff = callPackage ./. { };`.
+    'pkgs/by-name/li/libtiff/packages.nix': `${GROUP}{\n  inherit ({ libtiff = callPackage ./. { }; }) libtiff;\n}\n`,
+    'pkgs/by-name/li/libtiff/default.nix':
+      '{ stdenv, cmake }:\nstdenv.mkDerivation { pname = "libtiff"; version = "4"; nativeBuildInputs = [ cmake ]; }\n',
+    // fmt's group: a file returning several derivations of a let-bound builder, each taking the file's formals.
+    'pkgs/by-name/fm/fmt/packages.nix': `${GROUP}{\n  inherit (callPackages ./. { }) fmt_9 fmt_10;\n  fmt = fmt_10;\n}\n`,
+    'pkgs/by-name/fm/fmt/default.nix': [
+      '{ stdenv, cmake }:',
+      'let',
+      '  generic = { version }: stdenv.mkDerivation { pname = "fmt"; inherit version; nativeBuildInputs = [ cmake ]; };',
+      'in',
+      '{',
+      '  fmt_9 = generic { version = "9"; };',
+      '  fmt_10 = generic { version = "10"; };',
+      '}',
+      '',
+    ].join('\n'),
+  });
+  const libtiff = analyzer.catalog.all().find((p) => p.attrPath === 'libtiff');
+  assert.equal(libtiff?.target.file, 'pkgs/by-name/li/libtiff/default.nix', 'libtiff is the package its group inherits');
+  const cmake = analyzer.catalog.all().find((p) => p.attrPath === 'cmake')!;
+  assert.deepEqual(rebuildImpact(analyzer, cmake).domains[0]?.packages, ['cmake', 'fmt', 'fmt_10', 'fmt_9', 'libtiff']);
+});
+
+/** How a package file uses each input, as its facts say (undefined: built with). */
+async function uses(source: string): Promise<Record<string, string>> {
+  const parser = await NixParser.create();
+  const tree = parser.parse(source);
+  try {
+    const facts = extractFacts('pkgs/by-name/x/x/package.nix', tree, false);
+    return Object.fromEntries((facts.formals ?? []).map((f) => [f.name, f.use ?? 'build']));
+  } finally {
+    tree.delete();
+  }
+}
+
+test('test inputs are built with when the builder runs its tests: Python and Perl by default, mkDerivation when doCheck is set', async () => {
+  const mk = (extra: string) =>
+    `{ stdenv, zlib, pytest }:\nstdenv.mkDerivation { pname = "x"; version = "1"; buildInputs = [ zlib ]; nativeCheckInputs = [ pytest ];${extra} }\n`;
+  assert.deepEqual(await uses(mk('')), { stdenv: 'maybe', zlib: 'build', pytest: 'none' });
+  assert.deepEqual(await uses(mk(' doCheck = true;')), { stdenv: 'maybe', zlib: 'build', pytest: 'maybe' });
+  const py = (extra: string) =>
+    `{ buildPythonPackage, isPyPy, six, pytest }:\nbuildPythonPackage rec { pname = "x"; version = "1"; propagatedBuildInputs = [ six ]; nativeCheckInputs = [ pytest ];${extra} }\n`;
+  assert.equal((await uses(py(''))).pytest, 'maybe', 'Python packages run their tests unless told not to');
+  assert.equal((await uses(py(' doCheck = !isPyPy;'))).pytest, 'maybe', 'CPython is no PyPy');
+  assert.equal((await uses(py(' doCheck = false;'))).pytest, 'none');
+  assert.equal((await uses(py(''))).six, 'build');
+  const perl = '{ buildPerlPackage, TestMore }:\nbuildPerlPackage { pname = "x"; version = "1"; checkInputs = [ TestMore ]; }\n';
+  assert.equal((await uses(perl)).TestMore, 'maybe');
+});
