@@ -72,8 +72,8 @@ async function uses(source: string): Promise<Record<string, string>> {
 test('test inputs are built with when the builder runs its tests: Python and Perl by default, mkDerivation when doCheck is set', async () => {
   const mk = (extra: string) =>
     `{ stdenv, zlib, pytest }:\nstdenv.mkDerivation { pname = "x"; version = "1"; buildInputs = [ zlib ]; nativeCheckInputs = [ pytest ];${extra} }\n`;
-  assert.deepEqual(await uses(mk('')), { stdenv: 'maybe', zlib: 'build', pytest: 'none' });
-  assert.deepEqual(await uses(mk(' doCheck = true;')), { stdenv: 'maybe', zlib: 'build', pytest: 'maybe' });
+  assert.deepEqual(await uses(mk('')), { stdenv: 'forced', zlib: 'build', pytest: 'none' });
+  assert.deepEqual(await uses(mk(' doCheck = true;')), { stdenv: 'forced', zlib: 'build', pytest: 'maybe' });
   const py = (extra: string) =>
     `{ buildPythonPackage, isPyPy, six, pytest }:\nbuildPythonPackage rec { pname = "x"; version = "1"; propagatedBuildInputs = [ six ]; nativeCheckInputs = [ pytest ];${extra} }\n`;
   assert.equal((await uses(py(''))).pytest, 'maybe', 'Python packages run their tests unless told not to');
@@ -82,4 +82,30 @@ test('test inputs are built with when the builder runs its tests: Python and Per
   assert.equal((await uses(py(''))).six, 'build');
   const perl = '{ buildPerlPackage, TestMore }:\nbuildPerlPackage { pname = "x"; version = "1"; checkInputs = [ TestMore ]; }\n';
   assert.equal((await uses(perl)).TestMore, 'maybe');
+});
+
+test('an attribute of an input in a string is built with; elsewhere it is evaluated, and carries only a failure of its call', async () => {
+  const used = await uses(
+    '{ stdenv, glib, dejavu_fonts }:\nstdenv.mkDerivation { pname = "x"; version = "1"; postInstall = glib.flattenInclude; configureFlags = [ "--fonts=${dejavu_fonts.minimal}" ]; }\n',
+  );
+  assert.deepEqual(used, { stdenv: 'forced', glib: 'forced', dejavu_fonts: 'build' });
+  const pkg = (name: string, formals: string, attrs: string) =>
+    `{ stdenv, ${formals} }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; ${attrs} }\n`;
+  const analyzer = await domain({
+    'pkgs/by-name/zl/zlib/package.nix': pkg('zlib', 'fetchurl ? null', ''),
+    // gtk3 is no package of the domain: callPackage fails on fonts (Nix: "called without required argument").
+    'pkgs/by-name/fo/fonts/package.nix': pkg('fonts', 'zlib, gtk3', 'buildInputs = [ zlib ];'),
+    'pkgs/by-name/fo/fontconfig/package.nix': pkg(
+      'fontconfig',
+      'zlib, fonts',
+      'buildInputs = [ zlib ]; configureFlags = [ "${fonts.minimal}" ];',
+    ),
+    'pkgs/by-name/vi/viewer/package.nix': pkg('viewer', 'zlib, fonts', 'buildInputs = [ zlib ]; postInstall = fonts.version;'),
+    'pkgs/by-name/gl/glib/package.nix': pkg('glib', 'zlib, fonts', 'buildInputs = [ zlib fonts ];'),
+    'pkgs/by-name/fr/freetype/package.nix': pkg('freetype', 'zlib, glib', 'buildInputs = [ zlib ]; postInstall = glib.flattenInclude;'),
+  });
+  const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
+  // fonts cannot be called; fontconfig builds with its output, viewer evaluates its call, glib is
+  // built with it: none evaluates. freetype only selects from glib, whose call is fine.
+  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['freetype', 'zlib']);
 });

@@ -78,4 +78,4 @@ test('rebuild impact against Nix on every edit with a dependant', corpusTest(), 
 /** The share of edits meeting both bars, and the medians, as measured when this test was last updated. */
 const MEETS_BOTH = 0.017;
 const RECALL_MEDIAN = 0.79;
-const PRECISION_MEDIAN = 0.58;
+const PRECISION_MEDIAN = 0.585;

@@ -89,16 +89,26 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
 }
 
 /**
+ * Which inputs count as sure: none asked (false: every input that may be built with), those the
+ * derivation is surely built with ('built'), or also those it surely evaluates ('evaluated': what
+ * makes it fail when they cannot be evaluated).
+ */
+export type Sureness = false | 'built' | 'evaluated';
+
+/**
  * What a package's inputs resolve to. A file called by several bindings with different
  * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
-export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs', strict = false): Target[] {
+export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs', sure: Sureness = false): Target[] {
   const { catalog, resolver } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
-  // `strict`: only inputs the derivation is surely built with (not under a condition the index cannot read).
-  const counts = (use: string | undefined) => edges === 'inputs' || use === undefined || (use === 'maybe' && !strict);
+  const strict = sure !== false;
+  // `sure`: only inputs the derivation is surely built with (not under a condition the index cannot
+  // read), or ('evaluated') also those it surely evaluates (`dejavu_fonts.minimal` in a build flag).
+  const counts = (use: string | undefined) =>
+    edges === 'inputs' || use === undefined || (use === 'maybe' && !strict) || (use === 'forced' && sure !== 'built');
   if (!binding || !call) {
     // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();

@@ -85,7 +85,7 @@ export interface Formal {
   name: string;
   span: Span;
   hasDefault: boolean;
-  use?: 'maybe' | 'none';
+  use?: 'forced' | 'maybe' | 'none';
 }
 
 export type CallVal = Extract<Val, { k: 'call' }>;

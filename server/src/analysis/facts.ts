@@ -15,7 +15,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 12;
+export const FACTS_VERSION = 13;
 
 const MAX_ERRORS = 50;
 
@@ -51,7 +51,7 @@ class Extractor extends ApplicationReader {
           );
           for (const formal of list) {
             const use = uses.get(formal.name);
-            if (use === 'maybe' || use === 'none') formal.use = use;
+            if (use !== undefined && use !== 'build') formal.use = use;
           }
           return list;
         };

@@ -6,8 +6,13 @@
 import type { Node } from 'web-tree-sitter';
 import { attrPathNames, referencePath, unparen } from './syntax';
 
-/** How a formal is used: in the derivation (`build`), only under a condition the index cannot read (`maybe`), or not at all (`none`). */
-export type FormalUse = 'build' | 'maybe' | 'none';
+/**
+ * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
+ * `dejavu_fonts.minimal`) where the derivation surely evaluates it, which need not be its output
+ * (`forced`: its failure is the package's, a change to it may rebuild nothing); only under a
+ * condition the index cannot read (`maybe`); or not at all (`none`).
+ */
+export type FormalUse = 'build' | 'forced' | 'maybe' | 'none';
 
 /** Bindings whose value is not part of the derivation Nix builds (or only when tests run). */
 const NOT_BUILT = new Set(['passthru', 'meta', 'nativeCheckInputs', 'checkInputs', 'nativeInstallCheckInputs', 'installCheckInputs']);
@@ -208,8 +213,14 @@ function visitOne(
   if (type === 'select_expression') {
     const expression = node.childForFieldName('expression');
     const first = node.childForFieldName('attrpath')?.namedChildren[0];
-    if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
-      push(expression, weaker(mode));
+    // In a string (`"${dejavu_fonts.minimal}"`) the attribute is a derivation whose output is built with.
+    if (
+      expression?.type === 'variable_expression' &&
+      first?.type === 'identifier' &&
+      !OUTPUTS.has(first.text) &&
+      node.parent?.type !== 'interpolation'
+    ) {
+      push(expression, mode === 'build' ? 'forced' : mode);
       const fallback = node.childForFieldName('default');
       if (fallback) push(fallback, mode);
       return;
@@ -366,9 +377,9 @@ function use(uses: Map<string, FormalUse>, name: string, mode: FormalUse): void 
 }
 
 function rank(use: FormalUse): number {
-  return use === 'build' ? 2 : use === 'maybe' ? 1 : 0;
+  return use === 'build' ? 3 : use === 'forced' ? 2 : use === 'maybe' ? 1 : 0;
 }
 
 function weaker(mode: FormalUse): FormalUse {
-  return mode === 'build' ? 'maybe' : mode;
+  return mode === 'build' || mode === 'forced' ? 'maybe' : mode;
 }

@@ -7,6 +7,7 @@ import { SteppedValue, type Budget, type Steps } from '../budget';
 import { calledApplied, calledFormals, domainGraph, inputTargets, packageId, type DomainGraph } from '../dependencyGraph';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
+import type { Target } from '../resolve';
 import { markDependants } from '../waves/graph';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 import { topLevelAttributes } from './attributes';
@@ -300,21 +301,31 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   }
   const direct = broken.slice();
   // Carried on to what is surely built with one (a required input the derivation uses, or one the
-  // call passes): evaluating the derivation forces it, and the error aborts that too.
+  // call passes): evaluating the derivation forces it, and the error aborts that too. An input the
+  // derivation only selects an attribute of (`glib.flattenInclude`) carries only a failure of its
+  // own call (a missing argument): selecting from it evaluates the call, not its derivation.
   const { graph } = domainGraph;
   const domain = index.domain;
-  const dependants: number[][] = packages.map(() => []);
+  const builtBy: number[][] = packages.map(() => []);
+  const selectedBy: number[][] = packages.map(() => []);
+  const nodeOf = (target: Target) => {
+    const dep = analyzer.catalog.packageAt(target);
+    return dep ? graph.indexOf(packageId(domain, dep)) : -1;
+  };
   for (const [at, pkg] of packages.entries()) {
     yield;
-    for (const target of inputTargets(analyzer, pkg, 'built', true)) {
-      const dep = analyzer.catalog.packageAt(target);
-      const to = dep ? graph.indexOf(packageId(domain, dep)) : -1;
-      if (to >= 0 && to !== at) dependants[to]!.push(at);
+    const built = new Set(inputTargets(analyzer, pkg, 'built', 'built').map(nodeOf));
+    for (const to of built) if (to >= 0 && to !== at) builtBy[to]!.push(at);
+    for (const target of inputTargets(analyzer, pkg, 'built', 'evaluated')) {
+      const to = nodeOf(target);
+      if (to >= 0 && to !== at && !built.has(to)) selectedBy[to]!.push(at);
     }
   }
   const queue = [...broken.keys()].filter((at) => broken[at]);
   for (let head = 0; head < queue.length; head++) {
-    for (const up of dependants[queue[head]!]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+    const at = queue[head]!;
+    for (const up of builtBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+    if (direct[at]) for (const up of selectedBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
   }
   return { direct, carried: broken };
 }

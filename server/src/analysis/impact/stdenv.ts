@@ -164,7 +164,7 @@ function builtFrom(analyzer: Analyzer, domainGraph: DomainGraph, seeds: Iterable
   for (let head = 0; head < queue.length; head++) {
     // Only the inputs a derivation is surely built with: the stages build for one platform, with
     // the flags left at their defaults; an input under a condition the index cannot read is left out.
-    const deps = inputTargets(analyzer, packages[queue[head]!]!, 'built', true).map((target) => {
+    const deps = inputTargets(analyzer, packages[queue[head]!]!, 'built', 'built').map((target) => {
       const dep = analyzer.catalog.packageAt(target);
       return dep ? graph.indexOf(packageId(domain, dep)) : -1;
     });
