@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Analyzer } from '../server/src/analysis/analyzer';
 
@@ -16,6 +17,22 @@ export function fixtureAnalyzer(root = FIXTURE): Promise<Analyzer> {
     });
     analyzers.set(root, analyzer);
   }
+  return analyzer;
+}
+
+/**
+ * A domain written into a new temporary folder (pushed on `temps`, for the test file to remove),
+ * indexed in process without a cache or git: for tests that need a few files of their own.
+ */
+export async function tempDomain(files: Record<string, string>, temps: string[], prefix = 'nd-domain-'): Promise<Analyzer> {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(root);
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+  const analyzer = await Analyzer.create(root, 'core', { cacheDir: null, indexWorkers: 0, useGit: false });
+  await analyzer.indexAll();
   return analyzer;
 }
 

@@ -3,17 +3,15 @@
 // leads to (a `lib` without `maintainers = import …`, or no `lib` at all), found by convention.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Analyzer } from '../../server/src/analysis/analyzer';
+import { rmSync } from 'node:fs';
+import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { completion } from '../../server/src/analysis/features/completion';
 import { definition } from '../../server/src/analysis/features/definition';
 import { diagnostics } from '../../server/src/analysis/features/diagnostics';
 import { hover } from '../../server/src/analysis/features/hover';
 import { maintainerHandleAt } from '../../server/src/analysis/features/locate';
 import { references } from '../../server/src/analysis/features/references';
-import { cursor } from '../helpers';
+import { cursor, tempDomain } from '../helpers';
 
 const LIST = 'maintainers/maintainer-list.nix';
 const TEAMS = 'maintainers/team-list.nix';
@@ -66,8 +64,6 @@ makeSetupHook {
 
 /** A domain with the list, a package naming handles three ways, and the given `lib/default.nix` (none when undefined). */
 async function domain(lib: string | undefined, extra: Record<string, string> = {}): Promise<Analyzer> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-handles-'));
-  temps.push(root);
   const files: Record<string, string> = {
     [LIST]: MAINTAINERS,
     [PKG]: POTRACE,
@@ -76,13 +72,7 @@ async function domain(lib: string | undefined, extra: Record<string, string> = {
     ...extra,
   };
   if (lib !== undefined) files['lib/default.nix'] = lib;
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  const analyzer = await Analyzer.create(root, 'core', { cacheDir: null, indexWorkers: 0, useGit: false });
-  await analyzer.indexAll();
-  return analyzer;
+  return tempDomain(files, temps, 'nd-handles-');
 }
 
 const BOUND = '{ maintainers = import ../maintainers/maintainer-list.nix; teams = import ../maintainers/team-list.nix; strings = { }; }\n';

@@ -3,30 +3,18 @@
 // inputs of the builders that run their tests.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Analyzer } from '../../server/src/analysis/analyzer';
+import { rmSync } from 'node:fs';
 import { rebuildImpact } from '../../server/src/analysis/impact/closure';
 import { NixParser } from '../../server/src/analysis/parser';
 import { extractFacts } from '../../server/src/analysis/facts';
+import { tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
-async function domain(files: Record<string, string>): Promise<Analyzer> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-shapes-'));
-  temps.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
-  const analyzer = await Analyzer.create(root, 'core', { cacheDir: null, indexWorkers: 0, useGit: false });
-  await analyzer.indexAll();
-  return analyzer;
-}
+const domain = (files: Record<string, string>) => tempDomain(files, temps, 'nd-shapes-');
 
 const GROUP = '{ ... }:\nres: pkgs: super:\n\nwith pkgs;\n';
 
