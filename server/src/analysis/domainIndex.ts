@@ -386,3 +386,16 @@ function collectBindings(facts: FileFacts): Binding[] {
 export function isEntryFile(file: string): boolean {
   return /(^|\/)flake\.nix$/.test(file) || /^(default|shell|release[\w-]*)\.nix$/.test(file);
 }
+
+const namesBySet = new WeakMap<SetVal, Set<string>>();
+
+/**
+ * Whether a set has an attribute of that name, from its names made once per set (facts are never
+ * mutated): `isProvided` asks it of a caller's set for every input of every package file, and the
+ * top-level set has thousands.
+ */
+export function setHasAttr(set: SetVal, name: string): boolean {
+  let names = namesBySet.get(set);
+  if (!names) namesBySet.set(set, (names = new Set(set.attrs.map((a) => a.name))));
+  return names.has(name);
+}

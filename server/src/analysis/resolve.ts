@@ -2,7 +2,7 @@
 // (and place) that really defines it.
 import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
-import type { Binding, DomainIndex, SetVal } from './domainIndex';
+import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { rankBindings, rankOf } from './ranking';
 import { ZERO_SPAN, type Span } from './syntax';
 
@@ -233,7 +233,7 @@ export class Resolver {
       const call = callOf(caller.val);
       if (call && [...call.args, ...(call.scope ?? [])].some((a) => a.name === name)) return true;
       for (const set of [caller.set, ...caller.parentSets]) {
-        if (this.index.bindingIn(set, name) || attrNames(set).has(name)) return true;
+        if (this.index.bindingIn(set, name) || setHasAttr(set, name)) return true;
         if (this.selectFromOthers(set, { file: caller.file, set, parents: caller.parentSets }, name)) return true;
       }
     }
@@ -416,16 +416,4 @@ export class Resolver {
 
 function isLibFile(file: string): boolean {
   return file.startsWith('lib/');
-}
-
-const namesBySet = new WeakMap<SetVal, Set<string>>();
-
-/**
- * The attribute names of a set, made once per set (facts are never mutated): `isProvided` asks
- * for every input of every package file a caller's set, and the top-level set has thousands.
- */
-function attrNames(set: SetVal): Set<string> {
-  let names = namesBySet.get(set);
-  if (!names) namesBySet.set(set, (names = new Set(set.attrs.map((a) => a.name))));
-  return names;
 }
