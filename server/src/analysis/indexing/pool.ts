@@ -13,12 +13,10 @@ export interface BatchRequest {
 export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
 
 /**
- * A worker keeps one batch's facts at a time, and every megabyte of its young generation is
- * resident while the domain is indexed (one worker per core). 4 MB made the workers spend a
- * tenth of their time collecting garbage on the generated 40,000-file core; 16 MB halves that
- * for about 2 MB more peak RSS (README, Performance).
+ * A worker keeps one batch's facts at a time: a small young generation is enough, and every
+ * megabyte of it is resident while the domain is indexed (one per core).
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_FILES = 64;
