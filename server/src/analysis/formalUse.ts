@@ -1,8 +1,8 @@
-// How a package file uses each of its inputs. A formal that only tests use (`nativeCheckInputs`),
-// only `passthru` or `meta` name, or only a flag left at its default switches on
-// (`lib.optionals withDocs [ doxygen ]`), is no input of the derivation Nix builds: a change to it
-// rebuilds nothing. On the real core, such inputs chained the rebuild closure of a leaf into a few
-// hundred packages Nix does not rebuild.
+// How a package file uses each of its inputs. A formal that only `passthru` or `meta` name, or
+// only a flag left at its default switches on (`lib.optionals withDocs [ doxygen ]`), is no input
+// of the derivation Nix builds: a change to it rebuilds nothing. Test inputs (`nativeCheckInputs`)
+// count only when the builder runs its tests. On the real core, such inputs chained the rebuild
+// closure of a leaf into a few hundred packages Nix does not rebuild.
 import type { Node } from 'web-tree-sitter';
 import { attrPathNames, referencePath, unparen } from './syntax';
 
@@ -209,22 +209,30 @@ function visitOne(
     return;
   }
   // `glib.flattenInclude`, `python3.pkgs.x`: an attribute of the value, not its derivation (unless
-  // it is one of its outputs): weaker than building with it.
+  // it is one of its outputs): evaluated, which need not mean built with.
   if (type === 'select_expression') {
     const expression = node.childForFieldName('expression');
     const first = node.childForFieldName('attrpath')?.namedChildren[0];
-    // In a string (`"${dejavu_fonts.minimal}"`) the attribute is a derivation whose output is built with.
-    if (
-      expression?.type === 'variable_expression' &&
-      first?.type === 'identifier' &&
-      !OUTPUTS.has(first.text) &&
-      node.parent?.type !== 'interpolation'
-    ) {
+    if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
       push(expression, mode === 'build' ? 'forced' : mode);
       const fallback = node.childForFieldName('default');
       if (fallback) push(fallback, mode);
       return;
     }
+  }
+  // In a string (`"--fonts=${dejavu_fonts.minimal}"`) an attribute is a derivation whose output is built with.
+  if (type === 'interpolation') {
+    for (const child of node.namedChildren) {
+      const base = child?.type === 'select_expression' ? child.childForFieldName('expression') : null;
+      if (base?.type !== 'variable_expression') {
+        if (child) push(child, mode);
+        continue;
+      }
+      push(base, mode);
+      const fallback = child!.childForFieldName('default');
+      if (fallback) push(fallback, mode);
+    }
+    return;
   }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
   if (type === 'inherit') {
