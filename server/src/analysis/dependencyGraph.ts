@@ -101,6 +101,16 @@ export type Sureness = false | 'built' | 'evaluated';
  * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
  */
 export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs', sure: Sureness = false): Target[] {
+  return usedInputs(analyzer, pkg, edges, sure).map((input) => input.target);
+}
+
+/** The same, each with how the derivation uses it (the formal's `use`; undefined: built with). */
+export function usedInputs(
+  analyzer: Analyzer,
+  pkg: Package,
+  edges: EdgeKind = 'inputs',
+  sure: Sureness = false,
+): { target: Target; use: Formal['use'] }[] {
   const { catalog, resolver } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
@@ -123,13 +133,13 @@ export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind =
             PROVIDED_NAMES.has(input.formal.name) ||
             overridden(analyzer, input.formal.name, undefined))
         )
-          ? [input.target]
+          ? [{ target: input.target, use: input.formal.use }]
           : [],
       );
   }
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-  const out: Target[] = [];
+  const out: { target: Target; use: Formal['use'] }[] = [];
   for (const formal of calledFormals(analyzer, pkg) ?? []) {
     if (!counts(formal.use)) continue;
     const arg = args.find((a) => a.name === formal.name);
@@ -137,7 +147,7 @@ export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind =
     // what the package set provides (`config`, `lib`, `stdenv`) is no package.
     if (strict && ((formal.hasDefault && !arg) || PROVIDED_NAMES.has(formal.name) || overridden(analyzer, formal.name, arg))) continue;
     const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
-    if (target) out.push(target);
+    if (target) out.push({ target, use: formal.use });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
-import { calledApplied, calledFormals, domainGraph, inputTargets, packageId, type DomainGraph } from '../dependencyGraph';
+import { calledApplied, calledFormals, domainGraph, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
@@ -314,10 +314,11 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   };
   for (const [at, pkg] of packages.entries()) {
     yield;
-    const built = new Set(inputTargets(analyzer, pkg, 'built', 'built').map(nodeOf));
+    const inputs = usedInputs(analyzer, pkg, 'built', 'evaluated');
+    const built = new Set(inputs.filter((input) => input.use !== 'forced').map((input) => nodeOf(input.target)));
     for (const to of built) if (to >= 0 && to !== at) builtBy[to]!.push(at);
-    for (const target of inputTargets(analyzer, pkg, 'built', 'evaluated')) {
-      const to = nodeOf(target);
+    for (const input of inputs) {
+      const to = input.use === 'forced' ? nodeOf(input.target) : -1;
       if (to >= 0 && to !== at && !built.has(to)) selectedBy[to]!.push(at);
     }
   }
