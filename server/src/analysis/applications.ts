@@ -14,7 +14,7 @@ import {
   TRIVIAL_BUILDER,
 } from './derivationFacts';
 import { principal, type Attr, type Val } from './factTypes';
-import { referencePath, spanOf, unparen, type Span } from './syntax';
+import { applicationParts, referencePath, spanOf, unparen, type Span } from './syntax';
 import { MAX_INLINE_DEPTH, ValueReader } from './values';
 
 /** Functions that return (a variant of) their last substantial argument. */
@@ -59,15 +59,7 @@ function importApplied(node: Node): boolean {
 export abstract class ApplicationReader extends ValueReader {
   protected application(node: Node): Val {
     const span = spanOf(node);
-    const args: Node[] = [];
-    let head: Node = node;
-    while (head.type === 'apply_expression') {
-      const argument = head.childForFieldName('argument');
-      if (argument) args.unshift(unparen(argument));
-      const fn = head.childForFieldName('function');
-      if (!fn) break;
-      head = unparen(fn);
-    }
+    const { head, args } = applicationParts(node);
     const headPath = referencePath(head);
     // `(callPackage ./common.nix { … }).overrideAttrs (…)`: the selected name also without a plain path.
     const selected =

@@ -88,6 +88,12 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
   return { graph, packages, generation };
 }
 
+/** The node of the package a target defines, or -1 when it is none (or not in the graph). */
+export function nodeOfTarget(analyzer: Analyzer, domainGraph: DomainGraph, target: Target): number {
+  const pkg = analyzer.catalog.packageAt(target);
+  return pkg ? domainGraph.graph.indexOf(packageId(analyzer.index.domain, pkg)) : -1;
+}
+
 /**
  * Which inputs count as sure: none asked (false: every input that may be built with), those the
  * derivation is surely built with ('built'), or also those it surely evaluates ('evaluated': what

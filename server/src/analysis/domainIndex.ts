@@ -28,7 +28,7 @@ export interface ByNamePackage {
   file: string;
 }
 
-export const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
+const BY_NAME = /^(?:.*\/)?pkgs\/by-name\/[^/]+\/([^/]+)\/(package|default|packages)\.nix$/;
 
 /**
  * The facts of every file. While a domain is being indexed, files it lists but has not read yet
@@ -164,9 +164,9 @@ export class DomainIndex {
 
   /** A listed file that turned out unreadable: its by-name entry goes. */
   private forgetExpected(file: string): void {
-    const byName = BY_NAME.exec(file);
-    if (!byName || this.byNameByName.get(byName[1]!)?.file !== file) return;
-    this.byNameByName.delete(byName[1]!);
+    const byName = this.byNameAt(file);
+    if (!byName) return;
+    this.byNameByName.delete(byName.name);
     this.generation++;
     this.structureGeneration++;
   }

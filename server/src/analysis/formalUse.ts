@@ -4,7 +4,8 @@
 // count only when the builder runs its tests. On the real core, such inputs chained the rebuild
 // closure of a leaf into a few hundred packages Nix does not rebuild.
 import type { Node } from 'web-tree-sitter';
-import { attrPathNames, referencePath, unparen } from './syntax';
+import { isAttrset, topBindings } from './derivationFacts';
+import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 
 /**
  * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
@@ -310,50 +311,37 @@ function builderCall(
   const argument = node.childForFieldName('argument');
   const builder = fn && referencePath(unparen(fn))?.at(-1);
   if (!fn || !argument || !builder || !BUILDERS.has(builder)) return false;
-  let set: Node | null = unparen(argument);
-  if (set.type === 'function_expression') set = set.childForFieldName('body') && unparen(set.childForFieldName('body')!);
-  if (!set || (set.type !== 'attrset_expression' && set.type !== 'rec_attrset_expression')) return false;
-  const bindings = set.namedChildren.find((c) => c?.type === 'binding_set');
+  let set = unparen(argument);
+  if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set); // finalAttrs: { … }
+  if (!isAttrset(set)) return false;
   push(fn, mode);
-  const children = bindings?.namedChildren ?? [];
-  const checks = new Map<string, boolean | undefined>();
-  const phase = (flag: 'doCheck' | 'doInstallCheck'): boolean | undefined => {
+  const bindings = topBindings(set);
+  // Whether the phase a flag names runs: `doCheck = …;` (a literal or a known condition), else the builder's default.
+  const runs = (flag: 'doCheck' | 'doInstallCheck'): boolean | undefined => {
     const name = PYTHON_BUILDERS.has(builder) ? 'doCheck' : flag;
-    if (!checks.has(name)) checks.set(name, phaseRuns(children, name, CHECKED_BY_DEFAULT.has(builder) && name === 'doCheck', flags));
-    return checks.get(name);
+    const binding = bindings.get(name);
+    if (binding?.type !== 'binding') return CHECKED_BY_DEFAULT.has(builder) && name === 'doCheck';
+    const value = binding.childForFieldName('expression');
+    if (!value) return undefined;
+    return value.text === 'true' ? true : value.text === 'false' ? false : platformCondition(value, flags);
   };
-  for (const child of children) {
+  const checkInputs = new Map<number, 'doCheck' | 'doInstallCheck'>();
+  for (const [name, flag] of Object.entries(CHECK_INPUTS)) {
+    const binding = bindings.get(name);
+    if (binding?.type === 'binding') checkInputs.set(binding.id, flag);
+  }
+  for (const child of set.namedChildren.find((c) => c?.type === 'binding_set')?.namedChildren ?? []) {
     if (!child || child.type === 'comment') continue;
-    const names = child.type === 'binding' ? attrPathNames(child.childForFieldName('attrpath')!) : undefined;
-    const flag = names?.length === 1 ? CHECK_INPUTS[names[0]!] : undefined;
+    const flag = checkInputs.get(child.id);
     const expression = flag && child.childForFieldName('expression');
     if (!flag || !expression) {
       push(child, mode);
       continue;
     }
     // Even when the phase runs, `maybe`: a check input is built with, but a failure is not carried through it.
-    const runs = phase(flag);
-    push(expression, runs === false ? 'none' : weaker(mode));
+    push(expression, runs(flag) === false ? 'none' : weaker(mode));
   }
   return true;
-}
-
-/** Whether a builder's attributes run a phase (`doCheck = …;`): a literal or a known condition, the default when unset, undefined when unknown. */
-function phaseRuns(
-  bindings: readonly (Node | null)[],
-  flag: string,
-  byDefault: boolean,
-  flags: ReadonlyMap<string, boolean>,
-): boolean | undefined {
-  for (const binding of bindings) {
-    if (binding?.type !== 'binding') continue;
-    const names = attrPathNames(binding.childForFieldName('attrpath')!);
-    if (names?.length !== 1 || names[0] !== flag) continue;
-    const value = binding.childForFieldName('expression');
-    if (!value) return undefined;
-    return value.text === 'true' ? true : value.text === 'false' ? false : platformCondition(value, flags);
-  }
-  return byDefault;
 }
 
 /**
@@ -362,15 +350,9 @@ function phaseRuns(
  * that is only evaluated when the condition holds.
  */
 function optionalCall(node: Node): { condition: Node; value: Node } | undefined {
-  const args: Node[] = [];
-  let head: Node = node;
-  while (head.type === 'apply_expression' && args.length < 4) {
-    const argument = head.childForFieldName('argument');
-    const fn = head.childForFieldName('function');
-    if (!argument || !fn) return undefined;
-    args.unshift(argument);
-    head = unparen(fn);
-  }
+  // At most 4 arguments: a 100,000-long application is visited at every level.
+  const { head, args, complete, gaps } = applicationParts(node, 4);
+  if (!complete || gaps) return undefined;
   const name = referencePath(head)?.at(-1);
   if (!name) return undefined;
   if (OPTIONAL.has(name) && args.length === 2) return { condition: args[0]!, value: args[1]! };

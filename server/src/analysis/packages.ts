@@ -1,6 +1,6 @@
 // The domain's packages, one per definition, and what is derived from all of them at once:
 // inputs, dependants, the names a definition is known by, references (PackageCatalog).
-import { BY_NAME, type Binding, type DomainIndex } from './domainIndex';
+import type { Binding, DomainIndex } from './domainIndex';
 import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
@@ -22,7 +22,6 @@ export interface Package {
   aliases?: string[];
 }
 
-/** An input of a package: one formal of its function, and what it resolves to. */
 /**
  * Whether a binding's value makes a package: a call of a file, a derivation written in place, or
  * `x = drv // { … }` when the update decorates one (see Resolver.decoratedPackage).
@@ -31,6 +30,7 @@ function makesPackage(val: Val): boolean {
   return val.k === 'call' || val.k === 'inline' || (val.k === 'set' && (val.also !== undefined || val.argOf !== undefined));
 }
 
+/** An input of a package: one formal of its function, and what it resolves to. */
 export interface PackageInput {
   formal: Formal;
   target?: Target;
@@ -164,12 +164,6 @@ export class PackageCatalog {
     return this.packagesValue.get().byKey.get(targetKey(target));
   }
 
-  /**
-   * The package a target defines, from that target alone: what a request answered from the
-   * partial index sees, before the catalog can be built. The definition is the one the catalog
-   * finds (a calling binding, or a by-name folder); a package known by several attribute paths
-   * may be named by another of them, and members of folder sets are not told.
-   */
   /** The package a binding defines, named by its attribute path. */
   private boundPackage(binding: Binding, target: Target): Package {
     const attrPath = [...this.prefixOf(binding.file), ...binding.pathInFile].join('.');
@@ -184,13 +178,19 @@ export class PackageCatalog {
     };
   }
 
+  /**
+   * The package a target defines, from that target alone: what a request answered from the
+   * partial index sees, before the catalog can be built. The definition is the one the catalog
+   * finds (a calling binding, or a by-name folder); a package known by several attribute paths
+   * may be named by another of them, and members of folder sets are not told.
+   */
   private packageFor(target: Target): Package | undefined {
     if (target.missing || target.set || target.dir !== undefined) return undefined;
     const binding = target.binding;
     if (binding && (binding.val.k === 'call' || binding.val.k === 'inline')) return this.boundPackage(binding, target);
-    const byName = BY_NAME.exec(target.file);
-    if (!target.whole || !byName || this.index.byNameByName.get(byName[1]!)?.file !== target.file) return undefined;
-    return { attrPath: byName[1]!, name: byName[1]!, declFile: target.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) };
+    const byName = target.whole ? this.index.byNameAt(target.file) : undefined;
+    if (!byName) return undefined;
+    return { attrPath: byName.name, name: byName.name, declFile: target.file, declSpan: [0, 0, 0, 0], target, ...this.drvOf(target) };
   }
 
   private *collect(): Steps<{ packages: Package[]; byKey: Map<string, Package> }> {

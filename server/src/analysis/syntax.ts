@@ -68,6 +68,28 @@ function parentChain(node: Node): Node[] {
   return chain;
 }
 
+/**
+ * A function application taken apart: `f a b c` is the head `f` and the arguments `[a, b, c]`,
+ * each unparenthesised. At most `maxArgs` arguments are taken (a head still applied then is
+ * returned as it is). In a tree with syntax errors an application may lack a part: `gaps` says
+ * an argument was missing (the others are kept), and a missing function stops there (`complete`
+ * is false and head is that application).
+ */
+export function applicationParts(node: Node, maxArgs = Infinity): { head: Node; args: Node[]; complete: boolean; gaps: boolean } {
+  const args: Node[] = [];
+  let head = node;
+  let gaps = false;
+  while (head.type === 'apply_expression' && args.length < maxArgs) {
+    const argument = head.childForFieldName('argument');
+    if (argument) args.unshift(unparen(argument));
+    else gaps = true;
+    const fn = head.childForFieldName('function');
+    if (!fn) return { head, args, complete: false, gaps };
+    head = unparen(fn);
+  }
+  return { head, args, complete: true, gaps };
+}
+
 /** The name of one attribute in an attrpath: an identifier or a plain string; undefined when interpolated. */
 export function attrName(node: Node): string | undefined {
   const type = node.type;

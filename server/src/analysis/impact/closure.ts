@@ -4,7 +4,7 @@
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
-import { calledApplied, calledFormals, domainGraph, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
+import { calledApplied, calledFormals, domainGraph, nodeOfTarget, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
@@ -304,14 +304,9 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   // call passes): evaluating the derivation forces it, and the error aborts that too. An input the
   // derivation only selects an attribute of (`glib.flattenInclude`) carries only a failure of its
   // own call (a missing argument): selecting from it evaluates the call, not its derivation.
-  const { graph } = domainGraph;
-  const domain = index.domain;
   const builtBy: number[][] = packages.map(() => []);
   const selectedBy: number[][] = packages.map(() => []);
-  const nodeOf = (target: Target) => {
-    const dep = analyzer.catalog.packageAt(target);
-    return dep ? graph.indexOf(packageId(domain, dep)) : -1;
-  };
+  const nodeOf = (target: Target) => nodeOfTarget(analyzer, domainGraph, target);
   for (const [at, pkg] of packages.entries()) {
     yield;
     const inputs = usedInputs(analyzer, pkg, 'built', 'evaluated');

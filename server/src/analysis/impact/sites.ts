@@ -5,7 +5,7 @@ import { resolveAt } from '../features/locate';
 import type { Package } from '../packages';
 import { targetKey } from '../packages';
 import { PACKAGE_SET_NAMES, type Target } from '../resolve';
-import { attrPathNames, forEach, referencePath, spanOf, unparen, type Span } from '../syntax';
+import { applicationParts, attrPathNames, forEach, referencePath, spanOf, unparen, type Span } from '../syntax';
 
 /** What kind of place a site is. */
 type SiteKind =
@@ -114,15 +114,8 @@ function overlaySites(analyzer: Analyzer, fn: Node, add: Add): void {
 
 // `callPackage ./y { X = …; }`: each argument changes the package the call builds.
 function callPackageSites(analyzer: Analyzer, doc: NixDocument, apply: Node, add: Add): void {
-  const args: Node[] = [];
-  let head: Node = apply;
-  while (head.type === 'apply_expression') {
-    const argument = head.childForFieldName('argument');
-    if (argument) args.unshift(unparen(argument));
-    const fn = head.childForFieldName('function');
-    if (!fn) return;
-    head = unparen(fn);
-  }
+  const { head, args, complete } = applicationParts(apply);
+  if (!complete) return;
   const headPath = referencePath(head);
   const name = headPath?.[headPath.length - 1];
   if ((name !== 'callPackage' && name !== 'callPackages') || args.length < 2 || !SET.has(args[1]!.type)) return;

@@ -8,7 +8,7 @@
 // implicit edge (that would make stdenv depend on itself).
 import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
-import { calledFormals, inputTargets, packageId } from '../dependencyGraph';
+import { calledFormals, inputTargets, nodeOfTarget } from '../dependencyGraph';
 import { markDependants, markDependencies } from '../waves/graph';
 import { PACKAGE_SET_NAMES, type Target } from '../resolve';
 import { STDENV_FILES } from '../fileTraits';
@@ -33,11 +33,6 @@ export interface StdenvModel {
   bootstrapped: boolean;
 }
 
-/**
- * The files of a bootstrapped stdenv, read for x86_64-linux: nixpkgs' entry (`pkgs/stdenv/default.nix`,
- * `booter.nix`), its generic builder and the Linux stages.
- */
-
 /** What the top-level `stdenv` is bound to in the domain, when a top-level file binds it (the example universe's `stdenv = callPackage ./stdenv { … }`). */
 function topLevelStdenv(analyzer: Analyzer): Target | undefined {
   const { index, resolver } = analyzer;
@@ -56,14 +51,11 @@ export function stdenvModel(
   fixedOutput?: Uint8Array,
 ): StdenvModel {
   const { graph, packages } = domainGraph;
-  const { catalog, resolver, index } = analyzer;
+  const { resolver, index } = analyzer;
   const domain = index.domain;
   const problems: string[] = [];
   const seeds = new Set<number>();
-  const indexOfTarget = (target: Target): number => {
-    const pkg = catalog.packageAt(target);
-    return pkg ? graph.indexOf(packageId(domain, pkg)) : -1;
-  };
+  const indexOfTarget = (target: Target): number => nodeOfTarget(analyzer, domainGraph, target);
 
   // The files of stdenv itself: the definition `stdenv` resolves to and the non-package files it takes in.
   const files = new Set<string>();
@@ -152,7 +144,6 @@ export function stdenvModel(
  */
 function builtFrom(analyzer: Analyzer, domainGraph: DomainGraph, seeds: Iterable<number>, fixedOutput?: Uint8Array): Uint8Array {
   const { graph, packages } = domainGraph;
-  const domain = analyzer.index.domain;
   const marked = new Uint8Array(graph.size);
   const queue: number[] = [];
   for (const at of seeds) {
@@ -164,10 +155,9 @@ function builtFrom(analyzer: Analyzer, domainGraph: DomainGraph, seeds: Iterable
   for (let head = 0; head < queue.length; head++) {
     // Only the inputs a derivation is surely built with: the stages build for one platform, with
     // the flags left at their defaults; an input under a condition the index cannot read is left out.
-    const deps = inputTargets(analyzer, packages[queue[head]!]!, 'built', 'built').map((target) => {
-      const dep = analyzer.catalog.packageAt(target);
-      return dep ? graph.indexOf(packageId(domain, dep)) : -1;
-    });
+    const deps = inputTargets(analyzer, packages[queue[head]!]!, 'built', 'built').map((target) =>
+      nodeOfTarget(analyzer, domainGraph, target),
+    );
     for (const dep of deps) {
       if (dep < 0 || marked[dep] || fixedOutput?.[dep]) continue;
       marked[dep] = 1;
