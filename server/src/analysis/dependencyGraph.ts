@@ -3,7 +3,9 @@
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
-import { callOf, type Formal } from './facts';
+import type { Binding } from './domainIndex';
+import { callOf, type Attr, type Formal } from './facts';
+import { formalsUnder } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -116,58 +118,120 @@ export function usedInputs(
   pkg: Package,
   edges: EdgeKind = 'inputs',
   sure: Sureness = false,
+  variant?: Binding,
 ): { target: Target; use: Formal['use'] }[] {
   const { catalog, resolver } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
   const strict = sure !== false;
+  // A variant (`cmakeCurses = cmake.override { uiToolkits = [ "ncurses" ]; }`): its arguments come
+  // first, and the flags among them decide how the file uses its inputs.
+  const overrides = variant ? variantArgs(analyzer, variant) : [];
+  const variantScope = variant && { file: variant.file, set: variant.set, parents: variant.parentSets };
+  const overridden = (name: string) => overrides.find((a) => a.name === name);
+  const formals = formalsUnder(analyzer, pkg, [...overrides, ...(call?.args ?? [])]);
+  const useOf = new Map((formals ?? []).map((f) => [f.name, f]));
   // `sure`: only inputs the derivation is surely built with (not under a condition the index cannot
   // read), or ('evaluated') also those it surely evaluates (`dejavu_fonts.minimal` in a build flag).
   const counts = (use: string | undefined) =>
-    edges === 'inputs' || use === undefined || (use === 'maybe' && !strict) || (use === 'forced' && sure !== 'built');
+    edges === 'inputs' || use === undefined || (use === 'maybe' && !strict) || (use === 'forced' && sure === 'evaluated');
   if (!binding || !call) {
     // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();
+    for (const a of overrides) passed.add(a.name);
+    const members = edges === 'built' ? catalog.inputsOf(pkg).flatMap((input) => memberInputs(analyzer, input.formal, counts)) : [];
     return catalog
       .inputsOf(pkg)
-      .flatMap((input) =>
-        input.target &&
-        counts(input.formal.use) &&
-        !(
-          strict &&
-          ((input.formal.hasDefault && !passed.has(input.formal.name)) ||
-            PROVIDED_NAMES.has(input.formal.name) ||
-            overridden(analyzer, input.formal.name, undefined))
-        )
-          ? [{ target: input.target, use: input.formal.use }]
-          : [],
-      );
+      .flatMap((input) => {
+        const use = variant ? useOf.get(input.formal.name)?.use : input.formal.use;
+        const over = overridden(input.formal.name);
+        const target = over ? resolver.resolveVal(over.val, variantScope!, variant) : input.target;
+        return target &&
+          counts(use) &&
+          !(
+            strict &&
+            ((input.formal.hasDefault && !passed.has(input.formal.name)) ||
+              PROVIDED_NAMES.has(input.formal.name) ||
+              isVariant(analyzer, input.formal.name, over))
+          )
+          ? [{ target, use }]
+          : [];
+      })
+      .concat(members);
   }
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: { target: Target; use: Formal['use'] }[] = [];
-  for (const formal of calledFormals(analyzer, pkg) ?? []) {
+  for (const formal of formals ?? []) {
+    if (edges === 'built') out.push(...memberInputs(analyzer, formal, counts));
     if (!counts(formal.use)) continue;
-    const arg = args.find((a) => a.name === formal.name);
+    const over = overridden(formal.name);
+    const arg = over ?? args.find((a) => a.name === formal.name);
     // Strict, a formal with a default (`libc ? null`) counts only when the call passes it, and
     // what the package set provides (`config`, `lib`, `stdenv`) is no package.
-    if (strict && ((formal.hasDefault && !arg) || PROVIDED_NAMES.has(formal.name) || overridden(analyzer, formal.name, arg))) continue;
-    const target = (arg && resolver.resolveVal(arg.val, scope, binding)) ?? resolver.resolveName(formal.name, scope, binding);
+    if (strict && ((formal.hasDefault && !arg) || PROVIDED_NAMES.has(formal.name) || isVariant(analyzer, formal.name, arg))) continue;
+    const target =
+      (over && resolver.resolveVal(over.val, variantScope!, variant)) ??
+      (arg && !over && resolver.resolveVal(arg.val, scope, binding)) ??
+      resolver.resolveName(formal.name, scope, binding);
     if (target) out.push({ target, use: formal.use });
   }
   return out;
 }
 
 /**
- * The formals callPackage fills for a package: the file's, or those of the function the file
- * returns when callPackage is given the file applied to arguments (`callPackage (import
- * ./common.nix { version = …; }) { }`).
+ * The members of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`): the
+ * package of that name the set's own files define, with the member's use.
  */
-export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal[] | undefined {
-  const facts = analyzer.index.files.get(pkg.target.file);
-  const call = pkg.binding && callOf(pkg.binding.val);
-  if (call?.kind === 'callPackage' && call.applied && facts?.innerFormals) return facts.innerFormals;
-  return facts?.formals;
+function memberInputs(
+  analyzer: Analyzer,
+  formal: Formal,
+  counts: (use: Formal['use']) => boolean,
+): { target: Target; use: Formal['use'] }[] {
+  if (!formal.members) return [];
+  const members = setMembersByName(analyzer);
+  const out: { target: Target; use: Formal['use'] }[] = [];
+  for (const [name, named] of Object.entries(formal.members)) {
+    const use = named === 'build' ? undefined : named;
+    const pkg = counts(use) ? members.get(name) : undefined;
+    if (pkg) out.push({ target: pkg.target, use });
+  }
+  return out;
+}
+
+/** Packages bound in a package set's files (not the top-level ones), by attribute name. */
+function setMembersByName(analyzer: Analyzer): Map<string, Package> {
+  return analyzer.catalog.memo('setMembersByName', () => {
+    const byName = new Map<string, Package>();
+    for (const pkg of analyzer.catalog.all()) {
+      const binding = pkg.binding;
+      if (binding && !analyzer.index.isTopLevelFile(binding.file) && !byName.has(binding.name)) byName.set(binding.name, pkg);
+    }
+    return byName;
+  });
+}
+
+/**
+ * The arguments a variant passes, its own first, then those of the variants it is made from
+ * (`curlFull = curl.override { … }` where `curl = curlMinimal.override { … }`).
+ */
+function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
+  const args: Attr[] = [];
+  let at: Binding | undefined = variant;
+  for (let depth = 0; at && at.val.k === 'ref' && depth < 4; depth++) {
+    args.push(...(at.val.overrides ?? []));
+    const base: string | undefined = at.val.path.length === 1 ? at.val.path[0] : undefined;
+    at = base === undefined || base === at.name ? undefined : topLevelVariant(analyzer, base);
+  }
+  return args;
+}
+
+/** The top-level binding of a name when it is a variant made by `.override { … }`. */
+function topLevelVariant(analyzer: Analyzer, name: string): Binding | undefined {
+  const { index } = analyzer;
+  return (index.bindingsByName.get(name) ?? []).find(
+    (b) => b.pathInFile.length === 1 && index.isTopLevelFile(b.file) && b.val.k === 'ref' && (b.val.overrides?.length ?? 0) > 0,
+  );
 }
 
 /** Whether a package is what callPackage makes of a file applied to arguments (a derivation, though the file is curried). */
@@ -181,7 +245,7 @@ export function calledApplied(pkg: Package): boolean {
  * { libX11Support = false; }`): its flags are not the file's defaults, which the use of its own
  * inputs is read with, so what it is surely built with is unknown.
  */
-function overridden(
+function isVariant(
   analyzer: Analyzer,
   name: string,
   arg: { val: { k: string; overrides?: unknown[]; path?: string[] } } | undefined,
@@ -190,10 +254,7 @@ function overridden(
     if (arg.val.k !== 'ref') return false;
     if ((arg.val.overrides?.length ?? 0) > 0) return true;
     // `{ w3m = w3m-batch; }`: the name it passes may be a variant.
-    return arg.val.path?.length === 1 && arg.val.path[0] !== name ? overridden(analyzer, arg.val.path[0]!, undefined) : false;
+    return arg.val.path?.length === 1 && arg.val.path[0] !== name ? isVariant(analyzer, arg.val.path[0]!, undefined) : false;
   }
-  const { index } = analyzer;
-  return (index.bindingsByName.get(name) ?? []).some(
-    (b) => b.pathInFile.length === 1 && index.isTopLevelFile(b.file) && b.val.k === 'ref' && (b.val.overrides?.length ?? 0) > 0,
-  );
+  return topLevelVariant(analyzer, name) !== undefined;
 }

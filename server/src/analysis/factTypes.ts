@@ -68,7 +68,8 @@ export type Val =
   | { k: 'inline'; span: Span; drv: DrvFacts }
   | { k: 'path'; span: Span; target: string }
   | { k: 'fn'; span: Span; doc?: string }
-  | { k: 'other'; span: Span };
+  /** `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`). */
+  | { k: 'other'; span: Span; list?: 'empty' | 'items' };
 
 /** One attribute of a set: its name, the span of the name, its value. */
 /** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
@@ -86,6 +87,11 @@ export interface Formal {
   span: Span;
   hasDefault: boolean;
   use?: 'forced' | 'maybe' | 'none';
+  /**
+   * Members of the package set the input is that the body names (`perlPackages.LWP`,
+   * `python3.pkgs.pytest`, `pytest` under `with python3.pkgs;`), each with how it is used.
+   */
+  members?: Record<string, 'build' | 'forced' | 'maybe'>;
 }
 
 export type CallVal = Extract<Val, { k: 'call' }>;

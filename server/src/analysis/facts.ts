@@ -7,7 +7,7 @@ import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
 import { decorates, type FileFacts, type Formal, type Val } from './factTypes';
 import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames, TOP_LEVEL_DIR } from './fileTraits';
-import { formalUses } from './formalUse';
+import { formalUses, type FormalUse } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './values';
 
@@ -15,7 +15,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 14;
+export const FACTS_VERSION = 15;
 
 const MAX_ERRORS = 50;
 
@@ -45,13 +45,18 @@ class Extractor extends ApplicationReader {
         functions++;
         const formals = fn.childForFieldName('formals');
         const withUses = (list: Formal[]) => {
+          const members = new Map<string, Map<string, FormalUse>>();
           const uses = formalUses(
             fn,
             list.map((f) => f.name),
+            undefined,
+            members,
           );
           for (const formal of list) {
             const use = uses.get(formal.name);
             if (use !== undefined && use !== 'build') formal.use = use;
+            const named = members.get(formal.name);
+            if (named && named.size > 0) formal.members = Object.fromEntries(named) as Formal['members'];
           }
           return list;
         };

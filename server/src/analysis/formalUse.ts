@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isAttrset, topBindings } from './derivationFacts';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
+import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
 
 /**
  * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
@@ -21,62 +22,6 @@ const OPTIONAL = new Set(['optional', 'optionals', 'optionalString', 'optionalAt
 /** `lib.withFeatureAs cond "name" value`: the value is only read when the condition holds. */
 const FEATURE_AS = new Set(['withFeatureAs', 'enableFeatureAs', 'optionalDrvAttr']);
 
-/** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
-const PLATFORM: Record<string, boolean> = {
-  isLinux: true,
-  isx86: true,
-  isx86_64: true,
-  is64bit: true,
-  isGnu: true,
-  isElf: true,
-  isUnix: true,
-  hasCC: true,
-  isDarwin: false,
-  isAarch64: false,
-  isAarch32: false,
-  isAarch: false,
-  isAarch64Darwin: false,
-  isStatic: false,
-  isMusl: false,
-  isFreeBSD: false,
-  isOpenBSD: false,
-  isNetBSD: false,
-  isBSD: false,
-  isCygwin: false,
-  isWindows: false,
-  isMinGW: false,
-  isi686: false,
-  is32bit: false,
-  isRiscV: false,
-  isRiscV64: false,
-  isPower: false,
-  isPower64: false,
-  isMips: false,
-  isMips64: false,
-  isWasm: false,
-  isWasi: false,
-  isiOS: false,
-  isMacOS: false,
-  isSunOS: false,
-  isAndroid: false,
-  useLLVM: false,
-  isGhcjs: false,
-  isS390: false,
-  isLoongArch64: false,
-  isMicroBlaze: false,
-  isArmv7: false,
-  isM68k: false,
-  isOr1k: false,
-  isAvr: false,
-  isRedox: false,
-  isNone: false,
-  isx86_32: false,
-  // The Python package set's flags, as they are for CPython 3 (python3Packages).
-  isPyPy: false,
-  isPy3k: true,
-  isPy27: false,
-};
-const PLATFORMS = /^(host|build|target)Platform$/;
 /** Outputs of a derivation (`zlib.dev`): selecting one builds with the derivation. */
 const OUTPUTS = new Set([
   'out',
@@ -96,89 +41,16 @@ const OUTPUTS = new Set([
   'python',
 ]);
 
-/**
- * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
- * isLinux && isStatic`, `stdenv.hostPlatform != stdenv.buildPlatform`) or on flags with a literal
- * default (`flags`: `withDocs ? false`), or undefined when it depends on anything else.
- */
-export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean> = new Map(), depth = 0): boolean | undefined {
-  const n = unparen(node);
-  if (depth > 24) return undefined;
-  if (n.type === 'with_expression') return platformCondition(n.childForFieldName('body') ?? n, flags, depth + 1);
-  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
-    const inner = platformCondition(n.childForFieldName('argument') ?? n, flags, depth + 1);
-    return inner === undefined ? undefined : !inner;
-  }
-  if (n.type === 'binary_expression') {
-    const op = n.childForFieldName('operator')?.text;
-    const left = n.childForFieldName('left');
-    const right = n.childForFieldName('right');
-    if (!left || !right) return undefined;
-    if (op === '==' || op === '!=') {
-      // Native builds: every platform of the stdenv is the same one.
-      const l = referencePath(unparen(left))?.at(-1);
-      const r = referencePath(unparen(right))?.at(-1);
-      if (!l || !r || !PLATFORMS.test(l) || !PLATFORMS.test(r)) return undefined;
-      return op === '==';
-    }
-    const a = platformCondition(left, flags, depth + 1);
-    const b = platformCondition(right, flags, depth + 1);
-    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
-    if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
-    if (op === '->') return a === false || b === true ? true : a === true && b === false ? false : undefined;
-    return undefined;
-  }
-  const names = referencePath(n);
-  if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
-  const flag = names?.at(-1);
-  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.')))
-    ? PLATFORM[flag]
-    : undefined;
-}
-
-/** The formals with a literal boolean default (`withDocs ? false`). */
-function literalFlags(formals: Node): Map<string, boolean> {
-  const flags = new Map<string, boolean>();
-  for (const formal of formals.childrenForFieldName('formal')) {
-    const name = formal?.childForFieldName('name')?.text;
-    const value = formal?.childForFieldName('default');
-    if (!name || !value) continue;
-    // `doCheck ? (interactive && stdenv.isLinux)`: a default computed from flags before it and the platform.
-    const known = value.text === 'true' || value.text === 'false' ? value.text === 'true' : platformCondition(value, flags);
-    if (known !== undefined) flags.set(name, known);
-  }
-  return flags;
-}
-
-/** The `let` bindings of a body whose value is a known condition (`darwinCodeSign = stdenv.targetPlatform.isDarwin && …;`), added to the flags. */
-function letFlags(body: Node, flags: Map<string, boolean>): void {
-  let node: Node | null = unparen(body);
-  for (let depth = 0; node && depth < 4; depth++) {
-    if (node.type === 'with_expression' || node.type === 'assert_expression') {
-      node = node.childForFieldName('body');
-    } else if (node.type === 'let_expression') {
-      const bindings = node.namedChildren.find((c) => c?.type === 'binding_set');
-      for (const binding of bindings?.namedChildren ?? []) {
-        if (binding?.type !== 'binding') continue;
-        const names = attrPathNames(binding.childForFieldName('attrpath')!);
-        const expression = binding.childForFieldName('expression');
-        if (names?.length !== 1 || !expression || flags.has(names[0]!)) continue;
-        const known = platformCondition(expression, flags);
-        if (known !== undefined) flags.set(names[0]!, known);
-      }
-      node = node.childForFieldName('body');
-    } else {
-      return;
-    }
-    node = node && unparen(node);
-  }
-}
-
 /** How each formal of a file's function is used in its body. */
-export function formalUses(fn: Node, names: readonly string[]): Map<string, FormalUse> {
+export function formalUses(
+  fn: Node,
+  names: readonly string[],
+  passed?: ReadonlyMap<string, Flag>,
+  members?: Map<string, Map<string, FormalUse>>,
+): Map<string, FormalUse> {
   const uses = new Map<string, FormalUse>(names.map((n) => [n, 'none']));
   const formals = fn.childForFieldName('formals');
-  const flags = formals ? literalFlags(formals) : new Map<string, boolean>();
+  const flags = formals ? literalFlags(formals, passed) : new Map<string, boolean>();
   const body = fn.childForFieldName('body');
   if (!body) return uses;
   letFlags(body, flags);
@@ -188,11 +60,32 @@ export function formalUses(fn: Node, names: readonly string[]): Map<string, Form
   const stack: Array<[Node, FormalUse]> = [[body, 'build']];
   let steps = 0;
   const push = (node: Node, mode: FormalUse) => stack.push([node, mode]);
+  const seen = members ?? new Map<string, Map<string, FormalUse>>();
   while (stack.length > 0 && steps++ < 200_000) {
     const [node, mode] = stack.pop()!;
-    visitOne(node, mode, push, uses, flags);
+    visitOne(node, mode, push, uses, flags, undefined, seen);
   }
   return uses;
+}
+
+/**
+ * A member of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`, or
+ * `pytest` under `with python3.pkgs;`): recorded with its use under the input's name.
+ */
+function member(members: Map<string, Map<string, FormalUse>>, path: readonly string[], mode: FormalUse): void {
+  const [formal, ...rest] = path;
+  const name = memberName(formal!, rest);
+  if (!name || mode === 'none') return;
+  let of = members.get(formal!);
+  if (!of) members.set(formal!, (of = new Map()));
+  const current = of.get(name);
+  if (current === undefined || rank(mode) > rank(current)) of.set(name, mode);
+}
+
+/** The member a selection names when the input is a package set: `perlPackages.X`, `python3.pkgs.X`. */
+function memberName(formal: string, rest: readonly string[]): string | undefined {
+  if (rest.length === 1 && /Packages$/.test(formal)) return rest[0];
+  return rest.length === 2 && rest[0] === 'pkgs' ? rest[1] : undefined;
 }
 
 function visitOne(
@@ -201,13 +94,28 @@ function visitOne(
   push: (node: Node, mode: FormalUse) => void,
   uses: Map<string, FormalUse>,
   flags: ReadonlyMap<string, boolean>,
+  env: readonly string[] | undefined,
+  members: Map<string, Map<string, FormalUse>>,
 ): void {
   if (mode === 'none') return;
   // Every node of the body comes through here: its type is read once (each read is a call into the parser).
   const type = node.type;
   if (type === 'variable_expression') {
-    use(uses, node.text, mode);
+    const name = node.text;
+    if (uses.has(name)) use(uses, name, mode);
+    else if (env) member(members, [...env, name], mode);
     return;
+  }
+  // `with python3.pkgs; [ pytest ]`: the names the body does not bind come from the set.
+  if (type === 'with_expression' && !env) {
+    const environment = node.childForFieldName('environment');
+    const path = environment && referencePath(unparen(environment));
+    const body = node.childForFieldName('body');
+    if (environment && body && path && uses.has(path[0]!) && memberName(path[0]!, [...path.slice(1), 'x'])) {
+      push(environment, mode === 'build' ? 'forced' : mode);
+      visitWith(body, mode, path, uses, flags, members);
+      return;
+    }
   }
   // `glib.flattenInclude`, `python3.pkgs.x`: an attribute of the value, not its derivation (unless
   // it is one of its outputs): evaluated, which need not mean built with.
@@ -215,6 +123,8 @@ function visitOne(
     const expression = node.childForFieldName('expression');
     const first = node.childForFieldName('attrpath')?.namedChildren[0];
     if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
+      const names = uses.has(expression.text) && attrPathNames(node.childForFieldName('attrpath')!);
+      if (names) member(members, [expression.text, ...names], mode);
       push(expression, mode === 'build' ? 'forced' : mode);
       const fallback = node.childForFieldName('default');
       if (fallback) push(fallback, mode);
@@ -234,6 +144,15 @@ function visitOne(
       if (fallback) push(fallback, mode);
     }
     return;
+  }
+  // `inherit (flit) src version;`: attributes of the value, as a selection takes them.
+  if (type === 'inherit_from') {
+    const expression = node.childForFieldName('expression');
+    const from = expression && unparen(expression);
+    if (from?.type === 'variable_expression') {
+      push(from, mode === 'build' ? 'forced' : mode);
+      return;
+    }
   }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
   if (type === 'inherit') {
@@ -279,6 +198,23 @@ function visitOne(
     if (builderCall(node, mode, push, flags)) return;
   }
   for (const child of node.namedChildren) if (child) push(child, mode);
+}
+
+/** The body of a `with` over a package set, walked with that set as where unbound names come from. */
+function visitWith(
+  body: Node,
+  mode: FormalUse,
+  env: readonly string[],
+  uses: Map<string, FormalUse>,
+  flags: ReadonlyMap<string, boolean>,
+  members: Map<string, Map<string, FormalUse>>,
+): void {
+  const stack: Array<[Node, FormalUse]> = [[body, mode]];
+  const push = (node: Node, nodeMode: FormalUse) => stack.push([node, nodeMode]);
+  for (let steps = 0; stack.length > 0 && steps < 50_000; steps++) {
+    const [node, nodeMode] = stack.pop()!;
+    visitOne(node, nodeMode, push, uses, flags, env, members);
+  }
 }
 
 /** Builders whose tests run unless told not to (`doCheck ? true`): their check inputs are built with. */

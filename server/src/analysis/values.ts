@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
-import { platformCondition } from './formalUse';
+import { platformCondition } from './conditions';
 import { attrPathNames, docCommentBefore, literalString, referencePath, resolvePathLiteral, spanOf, unparen, type Span } from './syntax';
 import path from 'node:path';
 
@@ -119,6 +119,12 @@ export abstract class ValueReader {
         const right = node.childForFieldName('right');
         if (op !== '//' || !left || !right) return { k: 'other', span };
         return this.update(node, span);
+      }
+      case 'list_expression': {
+        // Children one by one: a list may be long, and only whether it has an item matters.
+        let items = false;
+        for (let i = 0; i < node.namedChildCount && !items; i++) items = node.namedChild(i)?.type !== 'comment';
+        return { k: 'other', span, list: items ? 'items' : 'empty' };
       }
       default:
         return { k: 'other', span };

@@ -5,6 +5,7 @@
 // recurseIntoAttrs count as CI counts them (`xorg.libX11`), where the index can see the set;
 // sets made at evaluation time (`python311Packages = recurseIntoAttrs python311.pkgs`) it cannot.
 import type { Analyzer } from '../analyzer';
+import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
 import { STDENV_INPUT } from './stdenv';
 
@@ -21,7 +22,7 @@ export interface TopLevelAttributes {
    * Names bound to a variant made by `.override { … }` (`imagemagick_light = imagemagick.override
    * { libX11Support = false; … }`): the same package to the index, built with other flags.
    */
-  variants: Set<string>;
+  variants: Map<string, Binding>;
 }
 
 /** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
@@ -30,11 +31,11 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const { index, resolver, catalog } = analyzer;
     const names = new Set<string>(index.byNameByName.keys());
     const recursive = new Set<string>();
-    const variants = new Set<string>();
+    const variants = new Map<string, Binding>();
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
-      if (binding.val.k === 'ref' && (binding.val.overrides?.length ?? 0) > 0) variants.add(binding.name);
+      if (binding.val.k === 'ref' && (binding.val.overrides?.length ?? 0) > 0) variants.set(binding.name, binding);
       if (binding.recurse) recursive.add(binding.name);
     }
     // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,

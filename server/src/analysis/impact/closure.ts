@@ -4,7 +4,8 @@
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
-import { calledApplied, calledFormals, domainGraph, nodeOfTarget, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
+import { calledApplied, domainGraph, nodeOfTarget, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
+import { calledFormals } from '../flaggedFormals';
 import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
@@ -138,6 +139,7 @@ export class RebuildModel {
    */
   private countNames(
     marked: Uint8Array,
+    seeds: Uint8Array,
     touched: boolean,
     attributes: ReturnType<typeof topLevelAttributes>,
   ): { local: string[]; members: string[] } {
@@ -147,10 +149,13 @@ export class RebuildModel {
     this.byName ??= this.sortedNames(attributes);
     const local: string[] = [];
     for (const { name, at } of this.byName) {
-      if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
-      // A failure carried on from an input holds for the flags the file defaults to, not for a
-      // variant that overrides them (`imagemagick_light`): that may evaluate.
-      if (this.broken[at] && !attributes.variants.has(name)) continue;
+      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
+      // A variant (`cmakeCurses = cmake.override { … }`) is built with its own flags: it rebuilds
+      // when its package's own file changes, or one of the inputs it is built with.
+      const variant = attributes.variants.has(name) ? this.variant(name, attributes) : undefined;
+      if (variant) {
+        if (variant.broken || !(seeds[at] || (touched && marked[at]) || variant.inputs.some((input) => marked[input]))) continue;
+      } else if (!marked[at] || this.broken[at]) continue;
       if (local[local.length - 1] !== name) local.push(name);
     }
     const members: string[] = [];
@@ -165,6 +170,33 @@ export class RebuildModel {
   }
 
   private byName?: { name: string; at: number }[];
+
+  private readonly variants = new Map<string, { inputs: number[]; broken: boolean } | null>();
+
+  /**
+   * A variant's inputs as its flags make them (the nodes it is built with), and whether it cannot
+   * evaluate: an input it is surely built with cannot (`gitFull`'s `svnSupport`). Undefined when
+   * the index cannot tell which package it varies.
+   */
+  private variant(name: string, attributes: ReturnType<typeof topLevelAttributes>): { inputs: number[]; broken: boolean } | undefined {
+    const known = this.variants.get(name);
+    if (known !== undefined) return known ?? undefined;
+    const binding = attributes.variants.get(name)!;
+    const { analyzer } = this;
+    const target = analyzer.resolver.resolveBinding(binding);
+    const pkg = target && !target.missing ? analyzer.catalog.packageAt(target) : undefined;
+    if (!pkg) {
+      this.variants.set(name, null);
+      return undefined;
+    }
+    const nodeOf = (input: { target: Target }) => nodeOfTarget(analyzer, this.graph, input.target);
+    const inputs = usedInputs(analyzer, pkg, 'built', false, binding).map(nodeOf);
+    const sure = usedInputs(analyzer, pkg, 'built', 'evaluated', binding).filter((input) => input.use !== 'forced');
+    const broken = sure.map(nodeOf).some((at) => at >= 0 && (this.broken[at] === 1 || this.unevaluable[at] === 1));
+    const value = { inputs: inputs.filter((at) => at >= 0), broken };
+    this.variants.set(name, value);
+    return value;
+  }
 
   private sortedNames(attributes: ReturnType<typeof topLevelAttributes>): { name: string; at: number }[] {
     const pairs: { name: string; at: number }[] = [];
@@ -211,7 +243,9 @@ export class RebuildModel {
     // When the change reaches everything (stdenv), the names are the same for every such change:
     // counted once per model, not per hover.
     const everything = touched && marked.every((m) => m === 1);
-    const counted = (everything && this.everything) || this.countNames(marked, touched, attributes);
+    const seeded = new Uint8Array(marked.length);
+    for (const at of seeds) seeded[at] = 1;
+    const counted = (everything && this.everything) || this.countNames(marked, seeded, touched, attributes);
     if (everything) this.everything = counted;
     const local = [...counted.local];
     const members = [...counted.members];

@@ -8,7 +8,8 @@
 // implicit edge (that would make stdenv depend on itself).
 import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
-import { calledFormals, inputTargets, nodeOfTarget } from '../dependencyGraph';
+import { inputTargets, nodeOfTarget } from '../dependencyGraph';
+import { calledFormals } from '../flaggedFormals';
 import { markDependants, markDependencies } from '../waves/graph';
 import { PACKAGE_SET_NAMES, type Target } from '../resolve';
 import { STDENV_FILES } from '../fileTraits';

@@ -1,0 +1,196 @@
+// Conditions a package file's inputs are used under, read for the platform contributors and CI
+// build for (x86_64-linux) and the flags the file defaults to or its caller passes
+// (`withDocs ? false`, `uiToolkits ? [ ]`, `cmake.override { uiToolkits = [ "ncurses" ]; }`).
+import type { Node } from 'web-tree-sitter';
+import { attrPathNames, referencePath, unparen } from './syntax';
+
+/** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
+const PLATFORM: Record<string, boolean> = {
+  isLinux: true,
+  isx86: true,
+  isx86_64: true,
+  is64bit: true,
+  isGnu: true,
+  isElf: true,
+  isUnix: true,
+  hasCC: true,
+  isDarwin: false,
+  isAarch64: false,
+  isAarch32: false,
+  isAarch: false,
+  isAarch64Darwin: false,
+  isStatic: false,
+  isMusl: false,
+  isFreeBSD: false,
+  isOpenBSD: false,
+  isNetBSD: false,
+  isBSD: false,
+  isCygwin: false,
+  isWindows: false,
+  isMinGW: false,
+  isi686: false,
+  is32bit: false,
+  isRiscV: false,
+  isRiscV64: false,
+  isPower: false,
+  isPower64: false,
+  isMips: false,
+  isMips64: false,
+  isWasm: false,
+  isWasi: false,
+  isiOS: false,
+  isMacOS: false,
+  isSunOS: false,
+  isAndroid: false,
+  useLLVM: false,
+  isGhcjs: false,
+  isS390: false,
+  isLoongArch64: false,
+  isMicroBlaze: false,
+  isArmv7: false,
+  isM68k: false,
+  isOr1k: false,
+  isAvr: false,
+  isRedox: false,
+  isNone: false,
+  isx86_32: false,
+  // The Python package set's flags, as they are for CPython 3 (python3Packages).
+  isPyPy: false,
+  isPy3k: true,
+  isPy27: false,
+};
+const PLATFORMS = /^(host|build|target)Platform$/;
+
+/**
+ * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
+ * isLinux && isStatic`, `stdenv.hostPlatform != stdenv.buildPlatform`) or on flags with a literal
+ * default (`flags`: `withDocs ? false`), or undefined when it depends on anything else.
+ */
+export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean> = new Map(), depth = 0): boolean | undefined {
+  const n = unparen(node);
+  if (depth > 24) return undefined;
+  if (n.type === 'with_expression') return platformCondition(n.childForFieldName('body') ?? n, flags, depth + 1);
+  // `if isBootstrap != null then … else false` (a flag's default computed from another).
+  if (n.type === 'if_expression') {
+    const condition = n.childForFieldName('condition');
+    const known = condition && platformCondition(condition, flags, depth + 1);
+    const branch = known === undefined || known === null ? null : n.childForFieldName(known ? 'consequence' : 'alternative');
+    return branch ? platformCondition(branch, flags, depth + 1) : undefined;
+  }
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') {
+    const inner = platformCondition(n.childForFieldName('argument') ?? n, flags, depth + 1);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (n.type === 'binary_expression') {
+    const op = n.childForFieldName('operator')?.text;
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return undefined;
+    if (op === '==' || op === '!=') {
+      // `uiToolkits == []`, `isBootstrap != null`: a flag's list (or null) compared with the literal.
+      const literal = comparedLiteral(unparen(left), unparen(right)) ?? comparedLiteral(unparen(right), unparen(left));
+      if (literal !== undefined) {
+        const known = flags.get(literal);
+        return known === undefined ? undefined : known === (op === '==');
+      }
+      // Native builds: every platform of the stdenv is the same one.
+      const l = referencePath(unparen(left))?.at(-1);
+      const r = referencePath(unparen(right))?.at(-1);
+      if (!l || !r || !PLATFORMS.test(l) || !PLATFORMS.test(r)) return undefined;
+      return op === '==';
+    }
+    const a = platformCondition(left, flags, depth + 1);
+    const b = platformCondition(right, flags, depth + 1);
+    if (op === '&&') return a === false || b === false ? false : a === true && b === true ? true : undefined;
+    if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
+    if (op === '->') return a === false || b === true ? true : a === true && b === false ? false : undefined;
+    return undefined;
+  }
+  const names = referencePath(n);
+  if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
+  if (n.type === 'variable_expression' && (n.text === 'true' || n.text === 'false')) return n.text === 'true';
+  const flag = names?.at(-1);
+  return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.')))
+    ? PLATFORM[flag]
+    : undefined;
+}
+
+/**
+ * A flag's value as a caller passes it (`{ withDocs = true; }`, `cmake.override { uiToolkits =
+ * [ "ncurses" ]; }`): a boolean, or a list that is empty or not.
+ */
+export type Flag = boolean | 'empty' | 'items';
+
+/** The key under which a flag's comparison with a literal is known: `uiToolkits == []`, `isBootstrap == null`. */
+function comparedLiteral(literal: Node, other: Node): string | undefined {
+  const names = referencePath(other);
+  if (names?.length !== 1) return undefined;
+  if (literal.type === 'list_expression') return isEmptyList(literal) ? `${names[0]}==[]` : undefined;
+  return literal.type === 'variable_expression' && literal.text === 'null' ? `${names[0]}==null` : undefined;
+}
+
+function isEmptyList(node: Node): boolean {
+  return node.namedChildren.every((c) => c?.type === 'comment');
+}
+
+/**
+ * The formals with a known value: passed by the caller (`passed`), or a literal default (`withDocs
+ * ? false`, `uiToolkits ? [ ]`), or a default computed from those and the platform.
+ */
+export function literalFlags(formals: Node, passed?: ReadonlyMap<string, Flag>): Map<string, boolean> {
+  const flags = new Map<string, boolean>();
+  // Whether a formal is null is known only while defaults are computed (`isBootstrap ? null`):
+  // in the body, `x != null` is how a file asks whether its caller gave an optional input.
+  const nulls: string[] = [];
+  for (const formal of formals.childrenForFieldName('formal')) {
+    const name = formal?.childForFieldName('name')?.text;
+    if (!name) continue;
+    const given = passed?.get(name);
+    if (given !== undefined) {
+      if (typeof given === 'boolean') flags.set(name, given);
+      else flags.set(`${name}==[]`, given === 'empty');
+      continue;
+    }
+    const value = formal?.childForFieldName('default');
+    if (!value) continue;
+    const literal = unparen(value);
+    if (literal.type === 'list_expression') {
+      flags.set(`${name}==[]`, isEmptyList(literal));
+      continue;
+    }
+    if (literal.type === 'variable_expression' && literal.text === 'null') {
+      flags.set(`${name}==null`, true);
+      nulls.push(`${name}==null`);
+      continue;
+    }
+    // `doCheck ? (interactive && stdenv.isLinux)`: a default computed from flags before it and the platform.
+    const known = value.text === 'true' || value.text === 'false' ? value.text === 'true' : platformCondition(value, flags);
+    if (known !== undefined) flags.set(name, known);
+  }
+  for (const key of nulls) flags.delete(key);
+  return flags;
+}
+
+/** The `let` bindings of a body whose value is a known condition (`darwinCodeSign = stdenv.targetPlatform.isDarwin && …;`), added to the flags. */
+export function letFlags(body: Node, flags: Map<string, boolean>): void {
+  let node: Node | null = unparen(body);
+  for (let depth = 0; node && depth < 4; depth++) {
+    if (node.type === 'with_expression' || node.type === 'assert_expression') {
+      node = node.childForFieldName('body');
+    } else if (node.type === 'let_expression') {
+      const bindings = node.namedChildren.find((c) => c?.type === 'binding_set');
+      for (const binding of bindings?.namedChildren ?? []) {
+        if (binding?.type !== 'binding') continue;
+        const names = attrPathNames(binding.childForFieldName('attrpath')!);
+        const expression = binding.childForFieldName('expression');
+        if (names?.length !== 1 || !expression || flags.has(names[0]!)) continue;
+        const known = platformCondition(expression, flags);
+        if (known !== undefined) flags.set(names[0]!, known);
+      }
+      node = node.childForFieldName('body');
+    } else {
+      return;
+    }
+    node = node && unparen(node);
+  }
+}

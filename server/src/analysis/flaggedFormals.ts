@@ -1,0 +1,93 @@
+// How a package file uses its inputs under the flags its caller passes. The facts keep each
+// formal's use under the file's own defaults; a call that passes flags (`cmakeMinimal =
+// callPackage ./. { isMinimalBuild = true; }`, `cmakeCurses = cmake.override { uiToolkits =
+// [ "ncurses" ]; }`) builds another derivation, with other inputs: sphinx builds cmakeCurses'
+// manual, not cmake's. The file is parsed again for such a call (a few hundred on a real core),
+// once per file version and set of flags.
+import { readFileSync } from 'node:fs';
+import type { Analyzer } from './analyzer';
+import { callOf } from './facts';
+import type { Attr, FileFacts, Formal } from './facts';
+import type { Flag } from './conditions';
+import { formalUses } from './formalUse';
+import type { Package } from './packages';
+import { unparen } from './syntax';
+
+/** Per file version (its facts object), the formals under each set of flags asked for. */
+const cache = new WeakMap<FileFacts, Map<string, readonly Formal[]>>();
+
+/**
+ * The formals callPackage fills for a package, each with its use under the flags `args` pass
+ * (the first argument of a name wins); the facts' formals when they pass none.
+ */
+export function formalsUnder(analyzer: Analyzer, pkg: Package, args: readonly Attr[]): readonly Formal[] | undefined {
+  const formals = calledFormals(analyzer, pkg);
+  const facts = analyzer.index.files.get(pkg.target.file);
+  if (!formals || !facts || facts.large || formals !== facts.formals) return formals;
+  const flags = passedFlags(args, formals);
+  if (flags.size === 0) return formals;
+  const key = [...flags].map(([name, value]) => `${name}=${value}`).join(';');
+  let byFlags = cache.get(facts);
+  if (!byFlags) cache.set(facts, (byFlags = new Map()));
+  let under = byFlags.get(key);
+  if (!under) {
+    under = reread(analyzer, pkg.target.file, formals, flags) ?? formals;
+    byFlags.set(key, under);
+  }
+  return under;
+}
+
+/** The flags among the arguments: a boolean or a list literal given to a formal with a default. */
+function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<string, Flag> {
+  const flags = new Map<string, Flag>();
+  for (const arg of args) {
+    if (flags.has(arg.name) || !formals.some((f) => f.name === arg.name && f.hasDefault)) continue;
+    const val = arg.val;
+    if (val.k === 'ref' && val.path.length === 1 && (val.path[0] === 'true' || val.path[0] === 'false') && !val.overrides) {
+      flags.set(arg.name, val.path[0] === 'true');
+    } else if (val.k === 'other' && val.list) {
+      flags.set(arg.name, val.list);
+    }
+  }
+  return new Map([...flags].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The file's formals with their uses under the flags, from its text parsed again (undefined when it cannot be). */
+function reread(analyzer: Analyzer, file: string, formals: readonly Formal[], flags: ReadonlyMap<string, Flag>): Formal[] | undefined {
+  let text = analyzer.openDocumentFor(file)?.text;
+  try {
+    text ??= readFileSync(analyzer.index.absolute(file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const tree = analyzer.parser.parse(text);
+  try {
+    const first = tree.rootNode.namedChildren.find((c) => c?.type !== 'comment');
+    const fn = first && unparen(first);
+    if (fn?.type !== 'function_expression' || !fn.childForFieldName('formals')) return undefined;
+    const uses = formalUses(
+      fn,
+      formals.map((f) => f.name),
+      flags,
+    );
+    return formals.map((formal) => {
+      const { use: _, ...rest } = formal;
+      const use = uses.get(formal.name);
+      return use === undefined || use === 'build' ? rest : { ...rest, use };
+    });
+  } finally {
+    tree.delete();
+  }
+}
+
+/**
+ * The formals callPackage fills for a package: the file's, or those of the function the file
+ * returns when callPackage is given the file applied to arguments (`callPackage (import
+ * ./common.nix { version = …; }) { }`).
+ */
+export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal[] | undefined {
+  const facts = analyzer.index.files.get(pkg.target.file);
+  const call = pkg.binding && callOf(pkg.binding.val);
+  if (call?.kind === 'callPackage' && call.applied && facts?.innerFormals) return facts.innerFormals;
+  return facts?.formals;
+}

@@ -1,0 +1,133 @@
+// Variants a caller makes with flags (`cmakeCurses = cmake.override { uiToolkits = [ "ncurses" ]; }`,
+// `cmakeMinimal = callPackage ./. { isMinimalBuild = true; }`) are built with the inputs their flags
+// switch on, not with those of the file's defaults. On the real core, sphinx (which builds only
+// cmakeCurses' manual) chained everything built with cmake into the rebuilds of some 70 edits.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { NixParser } from '../../server/src/analysis/parser';
+import { extractFacts } from '../../server/src/analysis/facts';
+import { formalUses } from '../../server/src/analysis/formalUse';
+import { tempDomain } from '../helpers';
+
+const temps: string[] = [];
+after(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+const GROUP = '{ ... }:\nres: pkgs: super:\n\nwith pkgs;\n';
+
+// cmake's own formals, as the real core writes them.
+const CMAKE = [
+  '{ lib, stdenv, zlib, sphinx, ncurses, svn',
+  ', isBootstrap ? null',
+  ', isMinimalBuild ? (if isBootstrap != null then lib.warn "deprecated" isBootstrap else false)',
+  ', uiToolkits ? [] # can contain "ncurses"',
+  ', buildDocs ? !(isMinimalBuild || (uiToolkits == []))',
+  ', svnSupport ? false',
+  '}:',
+  'stdenv.mkDerivation {',
+  '  pname = "cmake"; version = "3";',
+  '  buildInputs = lib.optionals (!isMinimalBuild) [ zlib ] ++ lib.optionals svnSupport [ svn ];',
+  '  nativeBuildInputs = lib.optionals buildDocs [ sphinx ];',
+  '}',
+  '',
+].join('\n');
+
+test('flags a caller passes decide how the file uses its inputs: booleans, lists compared with [ ], defaults computed from them', async () => {
+  const parser = await NixParser.create();
+  const tree = parser.parse(CMAKE);
+  try {
+    const fn = tree.rootNode.namedChildren[0]!;
+    const names = ['zlib', 'sphinx', 'svn'];
+    const under = (passed: [string, boolean | 'empty' | 'items'][]) => Object.fromEntries(formalUses(fn, names, new Map(passed)));
+    // The defaults: no toolkit, so no manual; `isMinimalBuild` is false (isBootstrap is null).
+    assert.deepEqual(under([]), { zlib: 'build', sphinx: 'none', svn: 'none' });
+    assert.deepEqual(under([['uiToolkits', 'items']]), { zlib: 'build', sphinx: 'build', svn: 'none' });
+    assert.deepEqual(under([['isMinimalBuild', true]]), { zlib: 'none', sphinx: 'none', svn: 'none' });
+    assert.deepEqual(under([['svnSupport', true]]), { zlib: 'build', sphinx: 'none', svn: 'build' });
+    // What the facts keep is the use under the defaults.
+    const facts = extractFacts('pkgs/by-name/cm/cmake/default.nix', tree, false);
+    assert.equal(facts.formals?.find((f) => f.name === 'sphinx')?.use, 'none');
+  } finally {
+    tree.delete();
+  }
+});
+
+test('a variant rebuilds with the inputs its flags switch on, and is left out when one of them cannot evaluate', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/by-name/cm/cmake/default.nix': CMAKE,
+      'pkgs/by-name/cm/cmake/packages.nix': [
+        GROUP,
+        '{',
+        '  cmake = callPackage ./. { };',
+        '  cmakeMinimal = callPackage ./. { isMinimalBuild = true; };',
+        '  cmakeCurses = cmake.override { uiToolkits = [ "ncurses" ]; };',
+        '  cmakeSvn = cmake.override { svnSupport = true; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/zl/zlib/package.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/by-name/nc/ncurses/package.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "ncurses"; version = "6"; }\n',
+      'pkgs/by-name/sp/sphinx/package.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "sphinx"; version = "7"; }\n',
+      // svn takes an input nothing provides: it cannot evaluate, nor can what is built with it.
+      'pkgs/by-name/sv/svn/package.nix':
+        '{ stdenv, apr-missing }:\nstdenv.mkDerivation { pname = "svn"; version = "1"; buildInputs = [ apr-missing ]; }\n',
+    },
+    temps,
+    'nd-variants-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  assert.deepEqual(names('sphinx'), ['cmakeCurses', 'sphinx'], 'only the variant with a toolkit builds its manual');
+  // cmakeSvn is never counted: svn, which its flag switches on, cannot evaluate.
+  assert.deepEqual(names('zlib'), ['cmake', 'cmakeCurses', 'zlib'], 'cmakeMinimal is built without zlib');
+  assert.deepEqual(names('cmake'), ['cmake', 'cmakeCurses'], "a change to cmake's file rebuilds its variants");
+  assert.deepEqual(names('svn'), []);
+});
+
+test('members of a package set an input names are built with; attributes inherited from an input are only evaluated', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  perlPackages = callPackage ../development/perl-packages.nix { };',
+        '  git = callPackage ../applications/git { };',
+        '  docs = callPackage ../applications/docs { };',
+        '  flit = callPackage ../applications/flit { };',
+        '  flit-core = callPackage ../applications/flit-core { };',
+        '  zlib = callPackage ../applications/zlib { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/development/perl-packages.nix': [
+        '{ lib, stdenv, fetchurl }:',
+        'self: with self; {',
+        '  LWP = stdenv.mkDerivation { pname = "LWP"; version = "6"; };',
+        '  URI = stdenv.mkDerivation { pname = "URI"; version = "5"; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/applications/git/default.nix':
+        '{ stdenv, perlPackages }:\nstdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = [ perlPackages.LWP ]; }\n',
+      'pkgs/applications/docs/default.nix':
+        '{ stdenv, perlPackages }:\nstdenv.mkDerivation { pname = "docs"; version = "1"; buildInputs = with perlPackages; [ URI ]; }\n',
+      'pkgs/applications/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/applications/flit/default.nix':
+        '{ stdenv, zlib }:\nstdenv.mkDerivation { pname = "flit"; version = "3"; buildInputs = [ zlib ]; }\n',
+      // flit-core takes flit's source and version, not its derivation: a change to flit's inputs reaches neither.
+      'pkgs/applications/flit-core/default.nix':
+        '{ stdenv, flit }:\nstdenv.mkDerivation { pname = "flit-core"; inherit (flit) version src; }\n',
+    },
+    temps,
+    'nd-members-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  // The members themselves are no top-level attributes: the counted names are their dependants.
+  assert.deepEqual(names('perlPackages.LWP'), ['git']);
+  assert.deepEqual(names('perlPackages.URI'), ['docs'], 'a name under `with perlPackages;` is its member');
+  assert.deepEqual(names('zlib'), ['flit', 'zlib']);
+});
