@@ -105,7 +105,8 @@ test('members of a package set an input names are built with; attributes inherit
       'pkgs/development/perl-packages.nix': [
         '{ lib, stdenv, fetchurl }:',
         'self: with self; {',
-        '  LWP = stdenv.mkDerivation { pname = "LWP"; version = "6"; };',
+        '  LWP = stdenv.mkDerivation { pname = "LWP"; version = "6"; propagatedBuildInputs = [ HTTPDate ]; };',
+        '  HTTPDate = stdenv.mkDerivation { pname = "HTTPDate"; version = "6"; };',
         '  URI = stdenv.mkDerivation { pname = "URI"; version = "5"; };',
         '}',
         '',
@@ -128,6 +129,37 @@ test('members of a package set an input names are built with; attributes inherit
   const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
   // The members themselves are no top-level attributes: the counted names are their dependants.
   assert.deepEqual(names('perlPackages.LWP'), ['git']);
+  assert.deepEqual(names('perlPackages.HTTPDate'), ['git'], 'a module written in the set names its siblings by bare name');
   assert.deepEqual(names('perlPackages.URI'), ['docs'], 'a name under `with perlPackages;` is its member');
   assert.deepEqual(names('zlib'), ['flit', 'zlib']);
+});
+
+test('a package that surely builds with a set member no file binds, or with a file that does not exist, is not counted', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  python3Packages = callPackage ../development/python-packages.nix { };',
+        '  zlib = callPackage ../applications/zlib { };',
+        '  scripts = callPackage ../applications/scripts { };',
+        '  viewer = callPackage ../applications/viewer { };',
+        '  librsvg = callPackage ../development/libraries/librsvg { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/development/python-packages.nix':
+        '{ lib, stdenv }:\nself: with self; {\n  six = stdenv.mkDerivation { pname = "six"; version = "1"; };\n}\n',
+      'pkgs/applications/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      // `beautifulsoup4` is bound nowhere: Nix says "attribute 'beautifulsoup4' missing".
+      'pkgs/applications/scripts/default.nix':
+        '{ stdenv, zlib, python3Packages }:\nstdenv.mkDerivation { pname = "scripts"; version = "1"; buildInputs = [ zlib python3Packages.six python3Packages.beautifulsoup4 ]; }\n',
+      // librsvg's folder does not exist.
+      'pkgs/applications/viewer/default.nix':
+        '{ stdenv, zlib, librsvg }:\nstdenv.mkDerivation { pname = "viewer"; version = "1"; buildInputs = [ zlib librsvg ]; }\n',
+    },
+    temps,
+    'nd-failing-',
+  );
+  const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
+  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['zlib']);
 });

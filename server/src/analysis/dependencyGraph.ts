@@ -139,7 +139,11 @@ export function usedInputs(
     // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();
     for (const a of overrides) passed.add(a.name);
-    const members = edges === 'built' ? catalog.inputsOf(pkg).flatMap((input) => memberInputs(analyzer, input.formal, counts)) : [];
+    const members =
+      edges === 'built'
+        ? catalog.inputsOf(pkg).flatMap((input) => memberInputs(analyzer, useOf.get(input.formal.name) ?? input.formal, counts))
+        : [];
+    if (edges === 'built' && binding?.val.k === 'inline') members.push(...namedInputs(analyzer, binding, counts));
     return catalog
       .inputsOf(pkg)
       .flatMap((input) => {
@@ -195,6 +199,28 @@ function memberInputs(
     const use = named === 'build' ? undefined : named;
     const pkg = counts(use) ? members.get(name) : undefined;
     if (pkg) out.push({ target: pkg.target, use });
+  }
+  return out;
+}
+
+/**
+ * The inputs a derivation written in a package set names (`propagatedBuildInputs = [ HTMLParser ];`
+ * in perl-packages.nix): the packages those names resolve to from where it is bound.
+ */
+function namedInputs(
+  analyzer: Analyzer,
+  binding: Binding,
+  counts: (use: Formal['use']) => boolean,
+): { target: Target; use: Formal['use'] }[] {
+  if (binding.val.k !== 'inline' || !binding.val.drv.uses) return [];
+  const { resolver, catalog } = analyzer;
+  const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
+  const out: { target: Target; use: Formal['use'] }[] = [];
+  for (const [name, named] of Object.entries(binding.val.drv.uses)) {
+    const use = named === 'build' ? undefined : named;
+    if (!counts(use) || name === binding.name) continue;
+    const target = resolver.resolveName(name, scope, binding);
+    if (target && !target.missing && !target.set && catalog.packageAt(target)) out.push({ target, use });
   }
   return out;
 }

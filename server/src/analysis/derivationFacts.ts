@@ -16,6 +16,11 @@ export interface DrvFacts {
   metaOf?: string[];
   /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
   metaFile?: string;
+  /**
+   * A derivation written in a package set: the names it takes from around it (its siblings,
+   * `propagatedBuildInputs = [ HTMLParser ];`), each with how it is used (see formalUse.ts).
+   */
+  uses?: Record<string, 'build' | 'forced' | 'maybe'>;
 }
 
 /** A set literal (`{ … }` or `rec { … }`). */

@@ -57,15 +57,50 @@ export function formalUses(
   // The strongest use reachable on the way down: `none` under a false condition or in a binding
   // Nix does not build with, `maybe` under a condition the index cannot read. A stack, not
   // recursion: bodies nest deep.
+  walk(body, uses, flags, members ?? new Map());
+  return uses;
+}
+
+function walk(
+  body: Node,
+  uses: Map<string, FormalUse>,
+  flags: ReadonlyMap<string, boolean>,
+  members: Map<string, Map<string, FormalUse>>,
+): void {
   const stack: Array<[Node, FormalUse]> = [[body, 'build']];
   let steps = 0;
   const push = (node: Node, mode: FormalUse) => stack.push([node, mode]);
-  const seen = members ?? new Map<string, Map<string, FormalUse>>();
   while (stack.length > 0 && steps++ < 200_000) {
     const [node, mode] = stack.pop()!;
-    visitOne(node, mode, push, uses, flags, undefined, seen);
+    visitOne(node, mode, push, uses, flags, undefined, members);
   }
-  return uses;
+}
+
+/** Every name counts: what a derivation written in place names, whatever binds it. */
+class AnyName extends Map<string, FormalUse> {
+  override has(): boolean {
+    return true;
+  }
+  override get(name: string): FormalUse {
+    return super.get(name) ?? 'none';
+  }
+}
+
+const NOT_NAMES = new Set(['true', 'false', 'null', 'builtins', 'lib', 'stdenv', 'self', 'super', 'pkgs']);
+
+/**
+ * How a derivation written in a package set (`LWP = buildPerlPackage { propagatedBuildInputs =
+ * [ HTMLParser ]; … };`) uses the names it takes from around it, its siblings among them.
+ */
+export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'maybe'> | undefined {
+  const uses = new AnyName();
+  walk(node, uses, new Map(), new Map());
+  let out: Record<string, 'build' | 'forced' | 'maybe'> | undefined;
+  for (const [name, use] of Map.prototype.entries.call(uses) as IterableIterator<[string, FormalUse]>) {
+    if (use === 'none' || NOT_NAMES.has(name)) continue;
+    (out ??= {})[name] = use;
+  }
+  return out;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
 import { platformCondition } from './conditions';
+import { nameUses } from './formalUse';
 import { attrPathNames, docCommentBefore, literalString, referencePath, resolvePathLiteral, spanOf, unparen, type Span } from './syntax';
 import path from 'node:path';
 
@@ -242,6 +243,11 @@ export abstract class ValueReader {
       const parts = attrpath.childrenForFieldName('attr');
       const first = parts[0]!;
       let val = this.valueOf(expression);
+      // A derivation written in a set takes its inputs from around it by name.
+      if (val.k === 'inline' && names.length === 1 && !val.drv.uses) {
+        const uses = nameUses(expression);
+        if (uses) val = { ...val, drv: { ...val.drv, uses } };
+      }
       const doc = this.readsDocs ? docCommentBefore(binding, siblings, index) : undefined;
       if (doc && val.k === 'fn') val = { ...val, doc };
       // `a.b.c = v;` is `a = { b = { c = v; }; };`, merged with other `a.…` bindings.

@@ -314,6 +314,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   const { packages } = domainGraph;
   const { index, resolver } = analyzer;
   const broken = new Uint8Array(packages.length);
+  const failing = new Uint8Array(packages.length);
   for (const [at, pkg] of packages.entries()) {
     yield;
     const file = pkg.target.file;
@@ -324,16 +325,32 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
       ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file
       : pkg.target.whole;
     if (!direct) continue;
-    const missing = (calledFormals(analyzer, pkg) ?? []).some(
+    const formals = calledFormals(analyzer, pkg) ?? [];
+    const missing = formals.some(
       (f) =>
         !f.hasDefault &&
         !PROVIDED_NAMES.has(f.name) &&
         !resolver.isProvided(file, f.name) &&
         !resolver.resolveInput(file, f.name, pkg.binding),
     );
+    // A member of a package set it surely builds with that no file of the domain binds
+    // (`python3Packages.beautifulsoup4`, commented out of the set): "attribute missing".
+    const missingMember = formals.some(
+      (f) =>
+        f.members !== undefined &&
+        Object.entries(f.members).some(
+          ([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name),
+        ),
+    );
+    // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
+    // where that folder is gone): "getting status of …: No such file or directory".
+    const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
+    // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
+    if (missingMember || missingFile) failing[at] = 1;
     if (missing) broken[at] = 1;
   }
   const direct = broken.slice();
+  for (let at = 0; at < failing.length; at++) if (failing[at]) broken[at] = 1;
   // Carried on to what is surely built with one (a required input the derivation uses, or one the
   // call passes): evaluating the derivation forces it, and the error aborts that too. An input the
   // derivation only selects an attribute of (`glib.flattenInclude`) carries only a failure of its
