@@ -163,3 +163,30 @@ test('a package that surely builds with a set member no file binds, or with a fi
   const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
   assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['zlib']);
 });
+
+test('a function written in place in callPackage takes its own inputs; a variant of an input made in the file is built with', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  libtool = callPackage ../tools/libtool { };',
+        '  svn = callPackage ../tools/svn { };',
+        '  autoreconfHook = callPackage ({ makeSetupHook, libtool }: makeSetupHook { name = "autoreconf-hook"; propagatedBuildInputs = [ libtool ]; } ./autoreconf.sh) { };',
+        '  git = callPackage ../tools/git { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/libtool/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "libtool"; version = "2"; }\n',
+      'pkgs/tools/svn/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "svn"; version = "1"; }\n',
+      // `svn.override { … }` is a variant of svn: git is built with it.
+      'pkgs/tools/git/default.nix':
+        '{ stdenv, svn }:\nlet\n  client = svn.override { perlBindings = true; };\nin\nstdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = [ client ]; }\n',
+    },
+    temps,
+    'nd-lambda-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  assert.deepEqual(names('libtool'), ['autoreconfHook', 'libtool']);
+  assert.deepEqual(names('svn'), ['git', 'svn']);
+});

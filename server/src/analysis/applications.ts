@@ -15,7 +15,8 @@ import {
 } from './derivationFacts';
 import { principal, type Attr, type Val } from './factTypes';
 import { applicationParts, referencePath, spanOf, unparen, type Span } from './syntax';
-import { MAX_INLINE_DEPTH, ValueReader } from './values';
+import { formalsOf, MAX_INLINE_DEPTH, ValueReader } from './values';
+import { lambdaFormals } from './formalUse';
 
 /** Functions that return (a variant of) their last substantial argument. */
 const WRAPPERS = new Set([
@@ -79,6 +80,10 @@ export abstract class ApplicationReader extends ValueReader {
       };
       if (target !== undefined) call.target = target;
       if (last !== 'import' && what && importApplied(what)) call.applied = true;
+      // `callPackage ({ makeSetupHook, autoconf }: makeSetupHook { … }) { }`: the function's own inputs.
+      const lambda = what && unparen(what);
+      const formals = lambda?.type === 'function_expression' ? lambda.childForFieldName('formals') : null;
+      if (last !== 'import' && lambda && formals) call.formals = lambdaFormals(lambda, formalsOf(formals));
       // `(x).callPackage …` selects from something that is no name: no `via`, no scope.
       if (headPath && headPath.length > 1) call.via = headPath.slice(0, -1);
       const scope = headPath?.length === 1 ? this.newScopeAttrs(headPath[0]!) : undefined;

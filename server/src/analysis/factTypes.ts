@@ -57,7 +57,18 @@ export type Val =
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
   /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals. */
-  | { k: 'call'; span: Span; target?: string; args: Attr[]; via?: string[]; kind: 'callPackage' | 'import'; scope?: Attr[]; applied?: true }
+  /** `formals`: the function written in place that callPackage calls (`callPackage ({ autoconf, … }: …) { }`), with its inputs. */
+  | {
+      k: 'call';
+      span: Span;
+      target?: string;
+      args: Attr[];
+      via?: string[];
+      kind: 'callPackage' | 'import';
+      scope?: Attr[];
+      applied?: true;
+      formals?: Formal[];
+    }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
   | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */

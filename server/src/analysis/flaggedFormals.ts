@@ -94,6 +94,7 @@ function reread(analyzer: Analyzer, file: string, formals: readonly Formal[], fl
 export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal[] | undefined {
   const facts = analyzer.index.files.get(pkg.target.file);
   const call = pkg.binding && callOf(pkg.binding.val);
+  if (call?.kind === 'callPackage' && call.formals) return call.formals;
   if (call?.kind === 'callPackage' && call.applied && facts?.innerFormals) return facts.innerFormals;
   return facts?.formals;
 }

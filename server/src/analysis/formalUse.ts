@@ -5,6 +5,7 @@
 // closure of a leaf into a few hundred packages Nix does not rebuild.
 import type { Node } from 'web-tree-sitter';
 import { isAttrset, topBindings } from './derivationFacts';
+import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
 
@@ -104,6 +105,33 @@ export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'maybe
 }
 
 /**
+ * The inputs of a function written in place in `callPackage (…) { }` (`sphinxHook = callPackage
+ * ({ makePythonHook }: makePythonHook { propagatedBuildInputs = [ pythonOnBuildForHost.pkgs.sphinx ]; … }) { }`):
+ * its formals with their uses, and for a set it takes from around it (`pythonOnBuildForHost`), an
+ * entry with only the members it names (no use of its own, and a default: callPackage does not fill it).
+ */
+export function lambdaFormals(fn: Node, formals: readonly Formal[]): Formal[] {
+  const uses = new AnyName();
+  const members = new Map<string, Map<string, FormalUse>>();
+  walk(fn.childForFieldName('body') ?? fn, uses, new Map(), members);
+  const declared = new Set(formals.map((f) => f.name));
+  const out: Formal[] = formals.map((formal) => {
+    const use = uses.get(formal.name);
+    const named = members.get(formal.name);
+    return {
+      ...formal,
+      ...(use === 'build' ? {} : { use }),
+      ...(named && named.size > 0 ? { members: Object.fromEntries(named) as Formal['members'] } : {}),
+    };
+  });
+  for (const [name, named] of members) {
+    if (declared.has(name) || named.size === 0) continue;
+    out.push({ name, span: [0, 0, 0, 0], hasDefault: true, use: 'none', members: Object.fromEntries(named) as Formal['members'] });
+  }
+  return out;
+}
+
+/**
  * A member of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`, or
  * `pytest` under `with python3.pkgs;`): recorded with its use under the input's name.
  */
@@ -157,7 +185,13 @@ function visitOne(
   if (type === 'select_expression') {
     const expression = node.childForFieldName('expression');
     const first = node.childForFieldName('attrpath')?.namedChildren[0];
-    if (expression?.type === 'variable_expression' && first?.type === 'identifier' && !OUTPUTS.has(first.text)) {
+    // `subversionClient.override { … }`, `x.overrideAttrs …`: a variant of the input, built with like it.
+    if (
+      expression?.type === 'variable_expression' &&
+      first?.type === 'identifier' &&
+      !OUTPUTS.has(first.text) &&
+      !/^override/.test(first.text)
+    ) {
       const names = uses.has(expression.text) && attrPathNames(node.childForFieldName('attrpath')!);
       if (names) member(members, [expression.text, ...names], mode);
       push(expression, mode === 'build' ? 'forced' : mode);

@@ -1,7 +1,7 @@
 import { Analyzer, type AnalyzerOptions } from './analyzer';
 import type { Budget } from './budget';
 import { prepareDomainGraph } from './dependencyGraph';
-import { prepareRebuildModel } from './impact/closure';
+import { prepareRebuildModel } from './impact/failures';
 import { DomainWaves } from './features/waves';
 import type { ImpactSettings } from './impact/manifest';
 import { readManifest, type Manifest } from './manifest';

@@ -3,15 +3,12 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { SteppedValue, type Budget, type Steps } from '../budget';
 import { calledApplied, domainGraph, nodeOfTarget, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
-import { calledFormals } from '../flaggedFormals';
-import { callOf } from '../facts';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
 import { markDependants } from '../waves/graph';
-import { PROVIDED_NAMES } from '../features/diagnostics';
 import { topLevelAttributes } from './attributes';
+import { unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
 
@@ -190,9 +187,14 @@ export class RebuildModel {
       return undefined;
     }
     const nodeOf = (input: { target: Target }) => nodeOfTarget(analyzer, this.graph, input.target);
-    const inputs = usedInputs(analyzer, pkg, 'built', false, binding).map(nodeOf);
+    const used = usedInputs(analyzer, pkg, 'built', false, binding);
+    const inputs = used.map(nodeOf);
     const sure = usedInputs(analyzer, pkg, 'built', 'evaluated', binding).filter((input) => input.use !== 'forced');
-    const broken = sure.map(nodeOf).some((at) => at >= 0 && (this.broken[at] === 1 || this.unevaluable[at] === 1));
+    // Also an input built with that is itself a variant (`subversionClient`, which `gitSVN`'s flag
+    // switches on) of a package whose call lacks a required input: that fails whatever the flags.
+    const broken =
+      sure.map(nodeOf).some((at) => at >= 0 && (this.broken[at] === 1 || this.unevaluable[at] === 1)) ||
+      used.some((input) => input.use === undefined && this.unevaluable[nodeOf(input)] === 1);
     const value = { inputs: inputs.filter((at) => at >= 0), broken };
     this.variants.set(name, value);
     return value;
@@ -286,95 +288,6 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
     });
   }
   return { fixedOutput, functions };
-}
-
-/** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
-type Unevaluable = { direct: Uint8Array; carried: Uint8Array };
-const unevaluables = new WeakMap<DomainGraph, SteppedValue<Unevaluable>>();
-
-/** What cannot evaluate in a graph, computed once, in steps when prepared ahead (it resolves every input). */
-function unevaluableValue(analyzer: Analyzer, graph: DomainGraph): SteppedValue<Unevaluable> {
-  let value = unevaluables.get(graph);
-  if (!value) {
-    value = new SteppedValue(
-      () => unevaluable(analyzer, graph),
-      () => analyzer.index.structureGeneration !== graph.generation,
-    );
-    unevaluables.set(graph, value);
-  }
-  return value;
-}
-
-/** Prepares the rebuild model's costly part within a budget (the warm-up does, so no request waits for it). */
-export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): Promise<boolean> {
-  return unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget);
-}
-
-function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
-  const { packages } = domainGraph;
-  const { index, resolver } = analyzer;
-  const broken = new Uint8Array(packages.length);
-  const failing = new Uint8Array(packages.length);
-  for (const [at, pkg] of packages.entries()) {
-    yield;
-    const file = pkg.target.file;
-    // Only a file callPackage calls itself has its formals filled by it (not generic.nix, which
-    // boost/1.83.nix imports with arguments of its own, nor a file a helper calls).
-    const call = pkg.binding && callOf(pkg.binding.val);
-    const direct = pkg.binding
-      ? call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file
-      : pkg.target.whole;
-    if (!direct) continue;
-    const formals = calledFormals(analyzer, pkg) ?? [];
-    const missing = formals.some(
-      (f) =>
-        !f.hasDefault &&
-        !PROVIDED_NAMES.has(f.name) &&
-        !resolver.isProvided(file, f.name) &&
-        !resolver.resolveInput(file, f.name, pkg.binding),
-    );
-    // A member of a package set it surely builds with that no file of the domain binds
-    // (`python3Packages.beautifulsoup4`, commented out of the set): "attribute missing".
-    const missingMember = formals.some(
-      (f) =>
-        f.members !== undefined &&
-        Object.entries(f.members).some(
-          ([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name),
-        ),
-    );
-    // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
-    // where that folder is gone): "getting status of …: No such file or directory".
-    const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
-    // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
-    if (missingMember || missingFile) failing[at] = 1;
-    if (missing) broken[at] = 1;
-  }
-  const direct = broken.slice();
-  for (let at = 0; at < failing.length; at++) if (failing[at]) broken[at] = 1;
-  // Carried on to what is surely built with one (a required input the derivation uses, or one the
-  // call passes): evaluating the derivation forces it, and the error aborts that too. An input the
-  // derivation only selects an attribute of (`glib.flattenInclude`) carries only a failure of its
-  // own call (a missing argument): selecting from it evaluates the call, not its derivation.
-  const builtBy: number[][] = packages.map(() => []);
-  const selectedBy: number[][] = packages.map(() => []);
-  const nodeOf = (target: Target) => nodeOfTarget(analyzer, domainGraph, target);
-  for (const [at, pkg] of packages.entries()) {
-    yield;
-    const inputs = usedInputs(analyzer, pkg, 'built', 'evaluated');
-    const built = new Set(inputs.filter((input) => input.use !== 'forced').map((input) => nodeOf(input.target)));
-    for (const to of built) if (to >= 0 && to !== at) builtBy[to]!.push(at);
-    for (const input of inputs) {
-      const to = input.use === 'forced' ? nodeOf(input.target) : -1;
-      if (to >= 0 && to !== at && !built.has(to)) selectedBy[to]!.push(at);
-    }
-  }
-  const queue = [...broken.keys()].filter((at) => broken[at]);
-  for (let head = 0; head < queue.length; head++) {
-    const at = queue[head]!;
-    for (const up of builtBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
-    if (direct[at]) for (const up of selectedBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
-  }
-  return { direct, carried: broken };
 }
 
 function compare(a: string, b: string): number {

@@ -1,0 +1,111 @@
+// What cannot evaluate in a domain, for the rebuild model: a package whose call lacks a required
+// input (what the unknown-input diagnostic reports), and what is surely built with one, or with a
+// set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
+import type { Analyzer } from '../analyzer';
+import { SteppedValue, type Budget, type Steps } from '../budget';
+import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
+import { calledFormals } from '../flaggedFormals';
+import { callOf } from '../facts';
+import type { Target } from '../resolve';
+import { PROVIDED_NAMES } from '../features/diagnostics';
+
+/** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
+type Unevaluable = { direct: Uint8Array; carried: Uint8Array };
+const unevaluables = new WeakMap<DomainGraph, SteppedValue<Unevaluable>>();
+
+/** What cannot evaluate in a graph, computed once, in steps when prepared ahead (it resolves every input). */
+export function unevaluableValue(analyzer: Analyzer, graph: DomainGraph): SteppedValue<Unevaluable> {
+  let value = unevaluables.get(graph);
+  if (!value) {
+    value = new SteppedValue(
+      () => unevaluable(analyzer, graph),
+      () => analyzer.index.structureGeneration !== graph.generation,
+    );
+    unevaluables.set(graph, value);
+  }
+  return value;
+}
+
+/** Prepares the rebuild model's costly part within a budget (the warm-up does, so no request waits for it). */
+export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): Promise<boolean> {
+  return unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget);
+}
+
+function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
+  const { packages } = domainGraph;
+  const { index, resolver } = analyzer;
+  const broken = new Uint8Array(packages.length);
+  const failing = new Uint8Array(packages.length);
+  // Files some binding selects from a callPackages call of (`inherit (callPackages ./. { }) subversion;`).
+  const called = new Set<string>();
+  for (const binding of index.allBindings()) {
+    const val = binding.val;
+    const of = val.k === 'sel' && val.of.k === 'call' && val.of.kind === 'callPackage' ? val.of : undefined;
+    const target = of?.target !== undefined ? index.resolveFile(of.target) : undefined;
+    if (target) called.add(target);
+  }
+  for (const [at, pkg] of packages.entries()) {
+    yield;
+    const file = pkg.target.file;
+    // Only a file callPackage calls itself has its formals filled by it (not generic.nix, which
+    // boost/1.83.nix imports with arguments of its own, nor a file a helper calls).
+    const call = pkg.binding && callOf(pkg.binding.val);
+    // Also a derivation a package file returns among others (`subversion = common { … };` in the
+    // file that `inherit (callPackages ./. { … }) subversion;` calls): callPackages fills the file's formals.
+    const returned =
+      pkg.binding?.val.k === 'inline' && pkg.binding.file === file && pkg.binding.pathInFile.length === 1 && called.has(file);
+    const direct = pkg.binding
+      ? returned || (call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file)
+      : pkg.target.whole;
+    if (!direct) continue;
+    const formals = calledFormals(analyzer, pkg) ?? [];
+    const missing = formals.some(
+      (f) =>
+        !f.hasDefault &&
+        !PROVIDED_NAMES.has(f.name) &&
+        !resolver.isProvided(file, f.name) &&
+        !resolver.resolveInput(file, f.name, pkg.binding),
+    );
+    // A member of a package set it surely builds with that no file of the domain binds
+    // (`python3Packages.beautifulsoup4`, commented out of the set): "attribute missing".
+    const missingMember = formals.some(
+      (f) =>
+        f.members !== undefined &&
+        Object.entries(f.members).some(
+          ([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name),
+        ),
+    );
+    // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
+    // where that folder is gone): "getting status of …: No such file or directory".
+    const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
+    // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
+    if (missingMember || missingFile) failing[at] = 1;
+    if (missing) broken[at] = 1;
+  }
+  const direct = broken.slice();
+  for (let at = 0; at < failing.length; at++) if (failing[at]) broken[at] = 1;
+  // Carried on to what is surely built with one (a required input the derivation uses, or one the
+  // call passes): evaluating the derivation forces it, and the error aborts that too. An input the
+  // derivation only selects an attribute of (`glib.flattenInclude`) carries only a failure of its
+  // own call (a missing argument): selecting from it evaluates the call, not its derivation.
+  const builtBy: number[][] = packages.map(() => []);
+  const selectedBy: number[][] = packages.map(() => []);
+  const nodeOf = (target: Target) => nodeOfTarget(analyzer, domainGraph, target);
+  for (const [at, pkg] of packages.entries()) {
+    yield;
+    const inputs = usedInputs(analyzer, pkg, 'built', 'evaluated');
+    const built = new Set(inputs.filter((input) => input.use !== 'forced').map((input) => nodeOf(input.target)));
+    for (const to of built) if (to >= 0 && to !== at) builtBy[to]!.push(at);
+    for (const input of inputs) {
+      const to = input.use === 'forced' ? nodeOf(input.target) : -1;
+      if (to >= 0 && to !== at && !built.has(to)) selectedBy[to]!.push(at);
+    }
+  }
+  const queue = [...broken.keys()].filter((at) => broken[at]);
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head]!;
+    for (const up of builtBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+    if (direct[at]) for (const up of selectedBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+  }
+  return { direct, carried: broken };
+}
