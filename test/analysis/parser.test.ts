@@ -40,7 +40,8 @@ test('positions stay exact after the rewrite', async () => {
 });
 
 test('nodes are read through the direct 32-bit path, and stay right after the WASM memory grows', async () => {
-  const parser = await NixParser.create();
+  // A budget far above the parse's few seconds: on a loaded machine the default 5 s cuts it off.
+  const parser = await NixParser.create({ budgetMs: 120_000 });
   // Without it, indexing a large domain costs a fifth more CPU: its loss must not go unnoticed.
   assert.equal(fastTransferInstalled(), true);
   // About 8 MB of bindings: the parser's memory grows past its initial 32 MB while parsing it.

@@ -188,5 +188,10 @@ test('a function written in place in callPackage takes its own inputs; a variant
   const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
   const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
   assert.deepEqual(names('libtool'), ['autoreconfHook', 'libtool']);
+  // Hover lists the function's own inputs, not the file's.
+  assert.deepEqual(
+    analyzer.catalog.inputsOf(pkg('autoreconfHook')).map((input) => input.formal.name),
+    ['makeSetupHook', 'libtool'],
+  );
   assert.deepEqual(names('svn'), ['git', 'svn']);
 });

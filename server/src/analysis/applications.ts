@@ -16,7 +16,7 @@ import {
 import { principal, type Attr, type Val } from './factTypes';
 import { applicationParts, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf, MAX_INLINE_DEPTH, ValueReader } from './values';
-import { lambdaFormals } from './formalUse';
+import { lambdaFormals } from './namedInputs';
 
 /** Functions that return (a variant of) their last substantial argument. */
 const WRAPPERS = new Set([

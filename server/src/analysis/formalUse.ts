@@ -5,7 +5,6 @@
 // closure of a leaf into a few hundred packages Nix does not rebuild.
 import type { Node } from 'web-tree-sitter';
 import { isAttrset, topBindings } from './derivationFacts';
-import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
 
@@ -58,77 +57,62 @@ export function formalUses(
   // The strongest use reachable on the way down: `none` under a false condition or in a binding
   // Nix does not build with, `maybe` under a condition the index cannot read. A stack, not
   // recursion: bodies nest deep.
-  walk(body, uses, flags, members ?? new Map());
+  walk(body, uses, flags, members ?? new Map(), new Lets(uses));
   return uses;
 }
 
-function walk(
+export function walk(
   body: Node,
   uses: Map<string, FormalUse>,
   flags: ReadonlyMap<string, boolean>,
   members: Map<string, Map<string, FormalUse>>,
+  lets?: Lets,
 ): void {
   const stack: Array<[Node, FormalUse]> = [[body, 'build']];
   let steps = 0;
   const push = (node: Node, mode: FormalUse) => stack.push([node, mode]);
   while (stack.length > 0 && steps++ < 200_000) {
     const [node, mode] = stack.pop()!;
-    visitOne(node, mode, push, uses, flags, undefined, members);
+    visitOne(node, mode, push, uses, flags, undefined, members, lets);
   }
-}
-
-/** Every name counts: what a derivation written in place names, whatever binds it. */
-class AnyName extends Map<string, FormalUse> {
-  override has(): boolean {
-    return true;
-  }
-  override get(name: string): FormalUse {
-    return super.get(name) ?? 'none';
-  }
-}
-
-const NOT_NAMES = new Set(['true', 'false', 'null', 'builtins', 'lib', 'stdenv', 'self', 'super', 'pkgs']);
-
-/**
- * How a derivation written in a package set (`LWP = buildPerlPackage { propagatedBuildInputs =
- * [ HTMLParser ]; … };`) uses the names it takes from around it, its siblings among them.
- */
-export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'maybe'> | undefined {
-  const uses = new AnyName();
-  walk(node, uses, new Map(), new Map());
-  let out: Record<string, 'build' | 'forced' | 'maybe'> | undefined;
-  for (const [name, use] of Map.prototype.entries.call(uses) as IterableIterator<[string, FormalUse]>) {
-    if (use === 'none' || NOT_NAMES.has(name)) continue;
-    (out ??= {})[name] = use;
-  }
-  return out;
 }
 
 /**
- * The inputs of a function written in place in `callPackage (…) { }` (`sphinxHook = callPackage
- * ({ makePythonHook }: makePythonHook { propagatedBuildInputs = [ pythonOnBuildForHost.pkgs.sphinx ]; … }) { }`):
- * its formals with their uses, and for a set it takes from around it (`pythonOnBuildForHost`), an
- * entry with only the members it names (no use of its own, and a default: callPackage does not fill it).
+ * The `let` bindings of a body, read where they are used (git's `svn = subversionClient.override
+ * { … }` only where `svnSupport` holds): a binding is walked with the strongest mode a use of its
+ * name reaches. Scopes are not told apart: a name that is also a formal stays the formal's.
  */
-export function lambdaFormals(fn: Node, formals: readonly Formal[]): Formal[] {
-  const uses = new AnyName();
-  const members = new Map<string, Map<string, FormalUse>>();
-  walk(fn.childForFieldName('body') ?? fn, uses, new Map(), members);
-  const declared = new Set(formals.map((f) => f.name));
-  const out: Formal[] = formals.map((formal) => {
-    const use = uses.get(formal.name);
-    const named = members.get(formal.name);
-    return {
-      ...formal,
-      ...(use === 'build' ? {} : { use }),
-      ...(named && named.size > 0 ? { members: Object.fromEntries(named) as Formal['members'] } : {}),
-    };
-  });
-  for (const [name, named] of members) {
-    if (declared.has(name) || named.size === 0) continue;
-    out.push({ name, span: [0, 0, 0, 0], hasDefault: true, use: 'none', members: Object.fromEntries(named) as Formal['members'] });
+class Lets {
+  private readonly bound = new Map<string, Node>();
+  private readonly modes = new Map<string, FormalUse>();
+
+  constructor(private readonly formals: ReadonlyMap<string, FormalUse>) {}
+
+  /** Registers a `let`'s bindings; its body is walked as usual. */
+  add(letExpression: Node): void {
+    const bindings = letExpression.namedChildren.find((c) => c?.type === 'binding_set');
+    for (const binding of bindings?.namedChildren ?? []) {
+      if (binding?.type === 'binding') {
+        const names = attrPathNames(binding.childForFieldName('attrpath')!);
+        const expression = binding.childForFieldName('expression');
+        if (names?.length === 1 && expression && !this.formals.has(names[0]!)) this.bound.set(names[0]!, expression);
+      } else if (binding?.type === 'inherit_from') {
+        for (const attr of binding.childForFieldName('attrs')?.namedChildren ?? []) {
+          if (attr && !this.formals.has(attr.text)) this.bound.set(attr.text, binding);
+        }
+      }
+    }
   }
-  return out;
+
+  /** What to walk for a use of `name` in `mode`: its binding, null when walked as strongly already, undefined when not let-bound. */
+  reach(name: string, mode: FormalUse): Node | null | undefined {
+    const bound = this.bound.get(name);
+    if (!bound) return undefined;
+    const was = this.modes.get(name);
+    if (was !== undefined && rank(was) >= rank(mode)) return null;
+    this.modes.set(name, mode);
+    return bound;
+  }
 }
 
 /**
@@ -159,14 +143,24 @@ function visitOne(
   flags: ReadonlyMap<string, boolean>,
   env: readonly string[] | undefined,
   members: Map<string, Map<string, FormalUse>>,
+  lets?: Lets,
 ): void {
   if (mode === 'none') return;
   // Every node of the body comes through here: its type is read once (each read is a call into the parser).
   const type = node.type;
   if (type === 'variable_expression') {
     const name = node.text;
-    if (uses.has(name)) use(uses, name, mode);
+    const bound = lets?.reach(name, mode);
+    if (bound) push(bound, mode);
+    else if (bound === null) return;
+    else if (uses.has(name)) use(uses, name, mode);
     else if (env) member(members, [...env, name], mode);
+    return;
+  }
+  if (type === 'let_expression' && lets) {
+    lets.add(node);
+    const body = node.childForFieldName('body');
+    if (body) push(body, mode);
     return;
   }
   // `with python3.pkgs; [ pytest ]`: the names the body does not bind come from the set.
@@ -176,7 +170,7 @@ function visitOne(
     const body = node.childForFieldName('body');
     if (environment && body && path && uses.has(path[0]!) && memberName(path[0]!, [...path.slice(1), 'x'])) {
       push(environment, mode === 'build' ? 'forced' : mode);
-      visitWith(body, mode, path, uses, flags, members);
+      visitWith(body, mode, path, uses, flags, members, lets);
       return;
     }
   }
@@ -225,7 +219,13 @@ function visitOne(
   }
   // `inherit zlib;` (not `inherit (x) zlib;`) passes the formal on.
   if (type === 'inherit') {
-    for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) use(uses, attr.text, mode);
+    for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) {
+      // `inherit passthru;`: what only passthru or meta hold is not built with.
+      if (!attr || NOT_BUILT.has(attr.text)) continue;
+      const bound = lets?.reach(attr.text, mode);
+      if (bound) push(bound, mode);
+      else if (bound === undefined) use(uses, attr.text, mode);
+    }
     return;
   }
   if (type === 'binding') {
@@ -265,6 +265,13 @@ function visitOne(
       return;
     }
     if (builderCall(node, mode, push, flags)) return;
+    // `extendDerivation cond passthru drv`: the passthru attributes are not built with.
+    const { head, args, complete } = applicationParts(node, 3);
+    if (complete && args.length === 3 && referencePath(head)?.at(-1) === 'extendDerivation') {
+      push(args[0]!, mode);
+      push(args[2]!, mode);
+      return;
+    }
   }
   for (const child of node.namedChildren) if (child) push(child, mode);
 }
@@ -277,12 +284,13 @@ function visitWith(
   uses: Map<string, FormalUse>,
   flags: ReadonlyMap<string, boolean>,
   members: Map<string, Map<string, FormalUse>>,
+  lets?: Lets,
 ): void {
   const stack: Array<[Node, FormalUse]> = [[body, mode]];
   const push = (node: Node, nodeMode: FormalUse) => stack.push([node, nodeMode]);
   for (let steps = 0; stack.length > 0 && steps < 50_000; steps++) {
     const [node, nodeMode] = stack.pop()!;
-    visitOne(node, nodeMode, push, uses, flags, env, members);
+    visitOne(node, nodeMode, push, uses, flags, env, members, lets);
   }
 }
 

@@ -1,7 +1,7 @@
 // The domain's packages, one per definition, and what is derived from all of them at once:
 // inputs, dependants, the names a definition is known by, references (PackageCatalog).
 import type { Binding, DomainIndex } from './domainIndex';
-import type { DrvFacts, Formal, Val } from './facts';
+import { callOf, type DrvFacts, type Formal, type Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
@@ -278,7 +278,11 @@ export class PackageCatalog {
       !(pkg.binding.file === pkg.target.file && facts?.formals && !this.index.isTopLevelFile(pkg.target.file))
     )
       return [];
-    const inputs = (facts?.formals ?? []).map((formal): PackageInput => {
+    // `callPackage ({ makeSetupHook, libtool }: …) { }`: the function written in place has the
+    // formals (not the entries for sets it only selects members from, which have no span).
+    const call = pkg.binding && callOf(pkg.binding.val);
+    const formals = call?.kind === 'callPackage' && call.formals ? call.formals.filter((f) => f.span.some((n) => n !== 0)) : facts?.formals;
+    const inputs = (formals ?? []).map((formal): PackageInput => {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };
     });

@@ -5,7 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
 import { platformCondition } from './conditions';
-import { nameUses } from './formalUse';
+import { nameUses } from './namedInputs';
 import { attrPathNames, docCommentBefore, literalString, referencePath, resolvePathLiteral, spanOf, unparen, type Span } from './syntax';
 import path from 'node:path';
 

@@ -1,0 +1,60 @@
+// The inputs of code that is no package file's function: a derivation written in a package set
+// (`LWP = buildPerlPackage { propagatedBuildInputs = [ HTMLParser ]; … };`), which takes names from
+// around it, and a function written in place in `callPackage (…) { }`. Read with formal use's walk.
+import type { Node } from 'web-tree-sitter';
+import type { Formal } from './factTypes';
+import { walk, type FormalUse } from './formalUse';
+
+/** Every name counts: what a derivation written in place names, whatever binds it. */
+class AnyName extends Map<string, FormalUse> {
+  override has(): boolean {
+    return true;
+  }
+  override get(name: string): FormalUse {
+    return super.get(name) ?? 'none';
+  }
+}
+
+const NOT_NAMES = new Set(['true', 'false', 'null', 'builtins', 'lib', 'stdenv', 'self', 'super', 'pkgs']);
+
+/**
+ * How a derivation written in a package set (`LWP = buildPerlPackage { propagatedBuildInputs =
+ * [ HTMLParser ]; … };`) uses the names it takes from around it, its siblings among them.
+ */
+export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'maybe'> | undefined {
+  const uses = new AnyName();
+  walk(node, uses, new Map(), new Map());
+  let out: Record<string, 'build' | 'forced' | 'maybe'> | undefined;
+  for (const [name, use] of Map.prototype.entries.call(uses) as IterableIterator<[string, FormalUse]>) {
+    if (use === 'none' || NOT_NAMES.has(name)) continue;
+    (out ??= {})[name] = use;
+  }
+  return out;
+}
+
+/**
+ * The inputs of a function written in place in `callPackage (…) { }` (`sphinxHook = callPackage
+ * ({ makePythonHook }: makePythonHook { propagatedBuildInputs = [ pythonOnBuildForHost.pkgs.sphinx ]; … }) { }`):
+ * its formals with their uses, and for a set it takes from around it (`pythonOnBuildForHost`), an
+ * entry with only the members it names (no use of its own, and a default: callPackage does not fill it).
+ */
+export function lambdaFormals(fn: Node, formals: readonly Formal[]): Formal[] {
+  const uses = new AnyName();
+  const members = new Map<string, Map<string, FormalUse>>();
+  walk(fn.childForFieldName('body') ?? fn, uses, new Map(), members);
+  const declared = new Set(formals.map((f) => f.name));
+  const out: Formal[] = formals.map((formal) => {
+    const use = uses.get(formal.name);
+    const named = members.get(formal.name);
+    return {
+      ...formal,
+      ...(use === 'build' ? {} : { use }),
+      ...(named && named.size > 0 ? { members: Object.fromEntries(named) as Formal['members'] } : {}),
+    };
+  });
+  for (const [name, named] of members) {
+    if (declared.has(name) || named.size === 0) continue;
+    out.push({ name, span: [0, 0, 0, 0], hasDefault: true, use: 'none', members: Object.fromEntries(named) as Formal['members'] });
+  }
+  return out;
+}
