@@ -195,3 +195,33 @@ test('a function written in place in callPackage takes its own inputs; a variant
   );
   assert.deepEqual(names('svn'), ['git', 'svn']);
 });
+
+test('a package given a variant rebuilds through it only when the variant does', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  imlib2 = callPackage ../tools/imlib2 { };',
+        '  ncurses = callPackage ../tools/ncurses { };',
+        '  w3m = callPackage ../tools/w3m { };',
+        '  w3m-batch = w3m.override { graphicsSupport = false; };',
+        '  xmlto = callPackage ../tools/xmlto { w3m = w3m-batch; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/imlib2/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "imlib2"; version = "1"; }\n',
+      'pkgs/tools/ncurses/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "ncurses"; version = "6"; }\n',
+      'pkgs/tools/w3m/default.nix':
+        '{ lib, stdenv, ncurses, imlib2, graphicsSupport ? true }:\nstdenv.mkDerivation { pname = "w3m"; version = "0.5"; buildInputs = [ ncurses ] ++ lib.optional graphicsSupport imlib2; }\n',
+      'pkgs/tools/xmlto/default.nix':
+        '{ stdenv, w3m }:\nstdenv.mkDerivation { pname = "xmlto"; version = "0.0.28"; buildInputs = [ w3m ]; }\n',
+    },
+    temps,
+    'nd-gate-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  assert.deepEqual(names('imlib2'), ['imlib2', 'w3m'], 'w3m-batch is built without graphics');
+  assert.deepEqual(names('ncurses'), ['ncurses', 'w3m', 'w3m-batch', 'xmlto']);
+  assert.deepEqual(names('w3m'), ['w3m', 'w3m-batch', 'xmlto']);
+});

@@ -196,6 +196,34 @@ test('the cache runs git only after HEAD or the refs change, or after invalidate
   assert.equal(await a, await b, 'concurrent calls share one read');
 });
 
+test('a call made while a read is in flight sees a checkout made before the call', async () => {
+  const r = await repo();
+  await branches(r, 'WIP-Wave1.1');
+  // The first read of HEAD is held after git answered, until the checkout below is done.
+  let reached!: () => void;
+  let release!: () => void;
+  const readHead = new Promise<void>((resolve) => (reached = resolve));
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let first = true;
+  const slow: GitRunner = async (args, cwd) => {
+    const out = await runGit(args, cwd);
+    if (first && args[0] === 'symbolic-ref') {
+      first = false;
+      reached();
+      await held;
+    }
+    return out;
+  };
+  const cache = new BranchCache(r.dir, { run: slow });
+  const before = cache.get();
+  await readHead;
+  await r.git('checkout', '-q', 'WIP-Wave1.1');
+  const after = cache.get();
+  release();
+  assert.equal((await before).current, 'main');
+  assert.equal((await after).current, 'WIP-Wave1.1', 'not the answer of the read that began before the checkout');
+});
+
 test('patterns from the manifest drive the hover and the known waves', async () => {
   const r = await repo();
   await branches(r, 'waves/1-1', 'waves/1-2-wip', 'Wave1.1');

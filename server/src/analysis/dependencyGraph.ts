@@ -17,6 +17,11 @@ export interface DomainGraph {
   /** The package at each node index. */
   packages: readonly Package[];
   generation: number;
+  /**
+   * Edges to a package given as a variant (`xmlto = callPackage ./. { w3m = w3m-batch; }`), keyed
+   * `from * size + to`: the variant, whose flags decide which of the package's inputs it is built with.
+   */
+  variantEdges: ReadonlyMap<number, Binding>;
 }
 
 type Cached = { generation: number; value: SteppedValue<DomainGraph> };
@@ -71,23 +76,34 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
   const domain = analyzer.index.domain;
   const all = catalog.all();
   const deps = new Map<string, string[]>();
+  const viaVariant: [string, string, Binding][] = [];
   for (const pkg of all) {
     const inputs: string[] = [];
-    for (const target of inputTargets(analyzer, pkg, edges)) {
-      const dep = catalog.packageAt(target);
-      if (dep && dep !== pkg) inputs.push(packageId(domain, dep));
+    const id = packageId(domain, pkg);
+    // Per input package, the variant it is given as, or null when it is also given plainly.
+    const given = new Map<string, Binding | null>();
+    for (const input of usedInputs(analyzer, pkg, edges)) {
+      const dep = catalog.packageAt(input.target);
+      if (!dep || dep === pkg) continue;
+      const depId = packageId(domain, dep);
+      inputs.push(depId);
+      const via = edges === 'built' ? input.via : undefined;
+      given.set(depId, via && given.get(depId) !== null ? via : null);
     }
-    deps.set(packageId(domain, pkg), inputs);
+    for (const [depId, via] of given) if (via) viaVariant.push([id, depId, via]);
+    deps.set(id, inputs);
     yield;
   }
   const graph = DependencyGraph.fromDependencies(deps, { attrOf: stepAttrOf });
+  const variantEdges = new Map<number, Binding>();
+  for (const [from, to, via] of viaVariant) variantEdges.set(graph.indexOf(from) * graph.size + graph.indexOf(to), via);
   // Two definitions may share an attribute path (a by-name folder and a binding): the first names the node.
   const packages: Package[] = new Array<Package>(graph.size);
   for (const pkg of all) {
     const index = graph.indexOf(packageId(domain, pkg));
     packages[index] ??= pkg;
   }
-  return { graph, packages, generation };
+  return { graph, packages, generation, variantEdges };
 }
 
 /** The node of the package a target defines, or -1 when it is none (or not in the graph). */
@@ -119,7 +135,7 @@ export function usedInputs(
   edges: EdgeKind = 'inputs',
   sure: Sureness = false,
   variant?: Binding,
-): { target: Target; use: Formal['use'] }[] {
+): UsedInput[] {
   const { catalog, resolver } = analyzer;
   const binding = pkg.binding;
   const call = binding && callOf(binding.val);
@@ -150,6 +166,7 @@ export function usedInputs(
         const use = variant ? useOf.get(input.formal.name)?.use : input.formal.use;
         const over = overridden(input.formal.name);
         const target = over ? resolver.resolveVal(over.val, variantScope!, variant) : input.target;
+        const via = over ? undefined : topLevelVariant(analyzer, input.formal.name);
         return target &&
           counts(use) &&
           !(
@@ -158,14 +175,14 @@ export function usedInputs(
               PROVIDED_NAMES.has(input.formal.name) ||
               isVariant(analyzer, input.formal.name, over))
           )
-          ? [{ target, use }]
+          ? [via ? { target, use, via } : { target, use }]
           : [];
       })
       .concat(members);
   }
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-  const out: { target: Target; use: Formal['use'] }[] = [];
+  const out: UsedInput[] = [];
   for (const formal of formals ?? []) {
     if (edges === 'built') out.push(...memberInputs(analyzer, formal, counts));
     if (!counts(formal.use)) continue;
@@ -178,9 +195,20 @@ export function usedInputs(
       (over && resolver.resolveVal(over.val, variantScope!, variant)) ??
       (arg && !over && resolver.resolveVal(arg.val, scope, binding)) ??
       resolver.resolveName(formal.name, scope, binding);
-    if (target) out.push({ target, use: formal.use });
+    if (!target) continue;
+    // `{ w3m = w3m-batch; }` (or a formal named after a variant): built with the variant.
+    const name = arg ? (arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0] : undefined) : formal.name;
+    const via = name !== undefined ? topLevelVariant(analyzer, name) : undefined;
+    out.push(via ? { target, use: formal.use, via } : { target, use: formal.use });
   }
   return out;
+}
+
+/** An input as the derivation uses it; `via`: the variant made by `.override` it is given, when it is one. */
+export interface UsedInput {
+  target: Target;
+  use: Formal['use'];
+  via?: Binding;
 }
 
 /**

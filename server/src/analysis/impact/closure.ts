@@ -6,7 +6,7 @@ import type { Analyzer } from '../analyzer';
 import { calledApplied, domainGraph, nodeOfTarget, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
-import { markDependants } from '../waves/graph';
+import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
 import { unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
@@ -187,14 +187,23 @@ export class RebuildModel {
       return undefined;
     }
     const nodeOf = (input: { target: Target }) => nodeOfTarget(analyzer, this.graph, input.target);
+    this.variants.set(name, { inputs: [], broken: false }); // what a cycle of variants sees
     const used = usedInputs(analyzer, pkg, 'built', false, binding);
     const inputs = used.map(nodeOf);
     const sure = usedInputs(analyzer, pkg, 'built', 'evaluated', binding).filter((input) => input.use !== 'forced');
-    // Also an input built with that is itself a variant (`subversionClient`, which `gitSVN`'s flag
-    // switches on) of a package whose call lacks a required input: that fails whatever the flags.
+    // Also an input built with that is itself a variant: one of a package whose call lacks a
+    // required input (`subversionClient`, which `gitSVN`'s flag switches on) fails whatever the
+    // flags; another fails as its own inputs do (`w3m-nox` is given `imlib2-nox`, built with libwebp).
     const broken =
       sure.map(nodeOf).some((at) => at >= 0 && (this.broken[at] === 1 || this.unevaluable[at] === 1)) ||
-      used.some((input) => input.use === undefined && this.unevaluable[nodeOf(input)] === 1);
+      used.some(
+        (input) =>
+          input.use === undefined &&
+          (this.unevaluable[nodeOf(input)] === 1 ||
+            (input.via !== undefined &&
+              attributes.variants.has(input.via.name) &&
+              this.variant(input.via.name, attributes)?.broken === true)),
+      );
     const value = { inputs: inputs.filter((at) => at >= 0), broken };
     this.variants.set(name, value);
     return value;
@@ -213,7 +222,21 @@ export class RebuildModel {
     const { graph, packages } = this.graph;
     const domain = this.analyzer.index.domain;
     const seeds = changed.map((pkg) => this.indexOf(pkg)).filter((at) => at >= 0);
-    const marked = markDependants(graph, seeds, this.barrier);
+    // A package given a variant (`{ w3m = w3m-batch; }`) rebuilds through it when the variant
+    // does: its package's file changed, or an input its flags switch on.
+    const { variantEdges } = this.graph;
+    const size = graph.size;
+    const attributes = topLevelAttributes(this.analyzer);
+    const gate: Gate = {
+      gated: (from, to) => variantEdges.has(to * size + from),
+      open: (from, to, marked) => {
+        if (seeds.includes(from)) return true;
+        const variant = this.variant(variantEdges.get(to * size + from)!.name, attributes);
+        // The walk marks what the seeds reach, not the seeds themselves.
+        return variant === undefined || variant.inputs.some((input) => marked[input] === 1 || seeds.includes(input));
+      },
+    };
+    const marked = markDependants(graph, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
     // What the bootstrap stages build takes its inputs from the stages, not from the package set.
     if (this.stdenv.bootstrapped) for (let at = 0; at < marked.length; at++) if (this.stdenv.closure[at]) marked[at] = 0;
     for (const at of seeds) marked[at] = 1;
@@ -241,7 +264,6 @@ export class RebuildModel {
 
     // Counted by attribute name: every top-level name of a package that rebuilds (and, when stdenv
     // changes, the stdenvs themselves); a fixed output or a function rebuilds nothing of its own.
-    const attributes = topLevelAttributes(this.analyzer);
     // When the change reaches everything (stdenv), the names are the same for every such change:
     // counted once per model, not per hover.
     const everything = touched && marked.every((m) => m === 1);

@@ -109,6 +109,9 @@ export class BranchCache {
 
   /** The current snapshot; costs a few `stat` calls when nothing changed, git processes only when something did. */
   async get(): Promise<BranchSnapshot> {
+    // A read already in flight may have looked at HEAD before this call (a checkout just now):
+    // wait for it, then look again (a few stat calls when nothing changed since).
+    if (this.pending) await this.pending.catch(() => undefined);
     if (this.pending) return this.pending;
     this.pending = this.refresh().finally(() => {
       this.pending = null;

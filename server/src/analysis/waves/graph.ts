@@ -2,6 +2,7 @@
 // Ids are opaque strings (the caller uses domain-qualified names like `core:glibc`); an edge
 // runs from a package to one of its dependencies. Everything is index-based and iterative:
 // graphs have 20,000+ nodes and dependency chains deep enough to overflow a recursive walk.
+import { walk, type Gate } from './walk';
 
 /** The bare attribute name of a domain-qualified id: `core:python3Packages.numpy` → `python3Packages.numpy`. */
 function bareAttr(id: string): string {
@@ -320,8 +321,10 @@ function computeLevels(graph: DependencyGraph): GraphLevels {
 }
 
 /** Marks every node that depends, directly or transitively, on one of the seeds (a seed is marked only if it depends on a seed itself). */
-export function markDependants(graph: DependencyGraph, seeds: Iterable<number>, stop?: Uint8Array): Uint8Array {
-  return walk(graph.size, graph.packedEdges().reverse, seeds, stop);
+export type { Gate } from './walk';
+
+export function markDependants(graph: DependencyGraph, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Uint8Array {
+  return walk(graph.size, graph.packedEdges().reverse, seeds, stop, gate);
 }
 
 /** Marks every node a seed depends on, directly or transitively. */
@@ -361,25 +364,6 @@ export function dependencyPath(graph: DependencyGraph, from: number, isTarget: (
 }
 
 /** Marks what the seeds reach; a node marked in `stop` is reached but not walked through. */
-function walk(n: number, { offsets, targets }: PackedEdges, seeds: Iterable<number>, stop?: Uint8Array): Uint8Array {
-  const marked = new Uint8Array(n);
-  const seedList = [...seeds];
-  // Each node enters the queue at most once after being marked, plus the seeds once each.
-  const queue = new Int32Array(n + seedList.length);
-  let tail = 0;
-  for (const seed of seedList) queue[tail++] = seed;
-  for (let head = 0; head < tail; head++) {
-    const v = queue[head]!;
-    if (stop?.[v]) continue;
-    for (let e = offsets[v]!, end = offsets[v + 1]!; e < end; e++) {
-      const w = targets[e]!;
-      if (marked[w]) continue;
-      marked[w] = 1;
-      queue[tail++] = w;
-    }
-  }
-  return marked;
-}
 
 function indicesOf(graph: DependencyGraph, ids: Iterable<string>): number[] {
   const out: number[] = [];

@@ -1,0 +1,55 @@
+// The walk over packed edges that marks what a set of seeds reaches (dependants or dependencies),
+// with edges that can be stopped at a node (`stop`) or crossed only under a condition (`Gate`).
+
+/** Edges as flat arrays: the targets of node v are `targets[offsets[v]]` to `targets[offsets[v + 1] - 1]`. */
+interface Edges {
+  offsets: Int32Array;
+  targets: Int32Array;
+}
+
+/**
+ * Edges a walk crosses only under a condition (`xmlto` takes `w3m-batch`, a variant of w3m: a
+ * change reaches it through w3m only when it reaches the variant): `gated` says which, `open`
+ * whether one is crossed, asked again once the walk has marked all it can without them.
+ */
+export interface Gate {
+  gated(from: number, to: number): boolean;
+  open(from: number, to: number, marked: Uint8Array): boolean;
+}
+
+export function walk(n: number, { offsets, targets }: Edges, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Uint8Array {
+  const marked = new Uint8Array(n);
+  const seedList = [...seeds];
+  // Each node enters the queue at most once after being marked, plus the seeds once each.
+  const queue = new Int32Array(n + seedList.length);
+  let tail = 0;
+  let head = 0;
+  for (const seed of seedList) queue[tail++] = seed;
+  // Gated edges met on the way, as from/to pairs, crossed once their condition holds.
+  const pending: number[] = [];
+  for (;;) {
+    for (; head < tail; head++) {
+      const v = queue[head]!;
+      if (stop?.[v]) continue;
+      for (let e = offsets[v]!, end = offsets[v + 1]!; e < end; e++) {
+        const w = targets[e]!;
+        if (marked[w]) continue;
+        if (gate?.gated(v, w)) {
+          pending.push(v, w);
+          continue;
+        }
+        marked[w] = 1;
+        queue[tail++] = w;
+      }
+    }
+    let crossed = false;
+    for (let i = 0; i < pending.length; i += 2) {
+      const w = pending[i + 1]!;
+      if (marked[w] || !gate!.open(pending[i]!, w, marked)) continue;
+      marked[w] = 1;
+      queue[tail++] = w;
+      crossed = true;
+    }
+    if (!crossed) return marked;
+  }
+}
