@@ -7,7 +7,7 @@ import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
 import { decorates, type FileFacts, type Formal, type Val } from './factTypes';
 import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames, TOP_LEVEL_DIR } from './fileTraits';
-import { formalUses, type FormalUse } from './formalUse';
+import { usedFormals } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './values';
 
@@ -44,22 +44,7 @@ class Extractor extends ApplicationReader {
       this.peel(body, (fn) => {
         functions++;
         const formals = fn.childForFieldName('formals');
-        const withUses = (list: Formal[]) => {
-          const members = new Map<string, Map<string, FormalUse>>();
-          const uses = formalUses(
-            fn,
-            list.map((f) => f.name),
-            undefined,
-            members,
-          );
-          for (const formal of list) {
-            const use = uses.get(formal.name);
-            if (use !== undefined && use !== 'build') formal.use = use;
-            const named = members.get(formal.name);
-            if (named && named.size > 0) formal.members = Object.fromEntries(named) as Formal['members'];
-          }
-          return list;
-        };
+        const withUses = (list: Formal[]) => usedFormals(fn, list);
         if (formals && !facts.formals) facts.formals = withUses(formalsOf(formals));
         else if (formals && functions === 2) facts.innerFormals = withUses(formalsOf(formals));
       });

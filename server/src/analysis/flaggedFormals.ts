@@ -9,7 +9,7 @@ import type { Analyzer } from './analyzer';
 import { callOf } from './facts';
 import type { Attr, FileFacts, Formal } from './facts';
 import type { Flag } from './conditions';
-import { formalUses, type FormalUse } from './formalUse';
+import { usedFormals } from './formalUse';
 import type { Package } from './packages';
 import { unparen } from './syntax';
 
@@ -65,22 +65,8 @@ function reread(analyzer: Analyzer, file: string, formals: readonly Formal[], fl
     const first = tree.rootNode.namedChildren.find((c) => c?.type !== 'comment');
     const fn = first && unparen(first);
     if (fn?.type !== 'function_expression' || !fn.childForFieldName('formals')) return undefined;
-    const members = new Map<string, Map<string, FormalUse>>();
-    const uses = formalUses(
-      fn,
-      formals.map((f) => f.name),
-      flags,
-      members,
-    );
-    return formals.map((formal) => {
-      const { use: _, members: __, ...rest } = formal;
-      const use = uses.get(formal.name);
-      const named = members.get(formal.name);
-      const under: Formal = use === undefined || use === 'build' ? rest : { ...rest, use };
-      // The members it names under these flags (`perlPackages.LWP` only `perlSupport`).
-      if (named && named.size > 0) under.members = Object.fromEntries(named) as Formal['members'];
-      return under;
-    });
+    // Uses and the set members named under these flags (`perlPackages.LWP` only with `perlSupport`).
+    return usedFormals(fn, formals, flags);
   } finally {
     tree.delete();
   }

@@ -5,6 +5,7 @@
 // closure of a leaf into a few hundred packages Nix does not rebuild.
 import type { Node } from 'web-tree-sitter';
 import { isAttrset, topBindings } from './derivationFacts';
+import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
 
@@ -59,6 +60,28 @@ export function formalUses(
   // recursion: bodies nest deep.
   walk(body, uses, flags, members ?? new Map(), new Lets(uses));
   return uses;
+}
+
+/**
+ * The formals with their uses in a function's body, and the set members each names, under the
+ * flags a caller passes (none: the file's own defaults).
+ */
+export function usedFormals(fn: Node, formals: readonly Formal[], passed?: ReadonlyMap<string, Flag>): Formal[] {
+  const members = new Map<string, Map<string, FormalUse>>();
+  const uses = formalUses(
+    fn,
+    formals.map((f) => f.name),
+    passed,
+    members,
+  );
+  return formals.map((formal) => {
+    const { use: _, members: __, ...rest } = formal;
+    const use = uses.get(formal.name);
+    const named = members.get(formal.name);
+    const out: Formal = use === undefined || use === 'build' ? rest : { ...rest, use };
+    if (named && named.size > 0) out.members = Object.fromEntries(named) as Formal['members'];
+    return out;
+  });
 }
 
 export function walk(
