@@ -225,3 +225,69 @@ test('a package given a variant rebuilds through it only when the variant does',
   assert.deepEqual(names('ncurses'), ['ncurses', 'w3m', 'w3m-batch', 'xmlto']);
   assert.deepEqual(names('w3m'), ['w3m', 'w3m-batch', 'xmlto']);
 });
+
+test('let bindings count where they are used: an input a let binds is used only as the let is', async () => {
+  const parser = await NixParser.create();
+  const tree = parser.parse(
+    [
+      '{ lib, stdenv, zlib, svn, svnSupport ? false }:',
+      'let',
+      '  client = svn.override { perlBindings = true; };',
+      '  unused = zlib;',
+      'in',
+      'stdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = lib.optional svnSupport client; }',
+      '',
+    ].join('\n'),
+  );
+  try {
+    const fn = tree.rootNode.namedChildren[0]!;
+    const under = (passed: [string, boolean][]) => Object.fromEntries(formalUses(fn, ['zlib', 'svn'], new Map(passed)));
+    assert.deepEqual(under([]), { zlib: 'none', svn: 'none' });
+    assert.deepEqual(under([['svnSupport', true]]), { zlib: 'none', svn: 'build' });
+  } finally {
+    tree.delete();
+  }
+});
+
+test('what cannot evaluate: a missing argument of a file callPackages calls, and a variant given a variant that fails', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  ncurses = callPackage ../tools/ncurses { };',
+        '  inherit (callPackages ../tools/svn { }) svn;',
+        '  webp = callPackage ../tools/webp { };',
+        '  imlib2 = callPackage ../tools/imlib2 { };',
+        '  imlib2Nox = imlib2.override { x11Support = false; };',
+        '  w3m = callPackage ../tools/w3m { };',
+        '  w3mNox = w3m.override { imlib2 = imlib2Nox; };',
+        '  svnClient = svn.override { perlBindings = true; };',
+        '  git = callPackage ../tools/git { };',
+        '  gitSVN = git.override { svnSupport = true; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/tools/ncurses/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "ncurses"; version = "6"; }\n',
+      // `lz4` and `freeglut` are provided by nothing: svn's and webp's calls fail.
+      'pkgs/tools/svn/default.nix':
+        '{ stdenv, zlib, lz4 }:\n{\n  svn = stdenv.mkDerivation { pname = "svn"; version = "1"; buildInputs = [ zlib lz4 ]; };\n}\n',
+      'pkgs/tools/webp/default.nix':
+        '{ stdenv, ncurses, freeglut }:\nstdenv.mkDerivation { pname = "webp"; version = "1"; buildInputs = [ ncurses freeglut ]; }\n',
+      'pkgs/tools/imlib2/default.nix':
+        '{ stdenv, webp, x11Support ? true }:\nstdenv.mkDerivation { pname = "imlib2"; version = "1"; buildInputs = [ webp ]; }\n',
+      'pkgs/tools/w3m/default.nix':
+        '{ stdenv, ncurses, imlib2 }:\nstdenv.mkDerivation { pname = "w3m"; version = "0.5"; buildInputs = [ ncurses imlib2 ]; }\n',
+      'pkgs/tools/git/default.nix':
+        '{ lib, stdenv, zlib, svnClient, svnSupport ? false }:\nstdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = [ zlib ] ++ lib.optional svnSupport svnClient; }\n',
+    },
+    temps,
+    'nd-fails-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  // gitSVN's flag switches on svnClient, a variant of svn, whose call fails whatever the flags.
+  assert.deepEqual(names('zlib'), ['git', 'zlib'], 'svn, which callPackages makes, lacks lz4');
+  assert.deepEqual(names('ncurses'), ['ncurses'], 'w3m and w3mNox are built with imlib2, built with webp, which lacks freeglut');
+});
