@@ -151,22 +151,22 @@ export function usedInputs(
   // read), or ('evaluated') also those it surely evaluates (`dejavu_fonts.minimal` in a build flag).
   const counts = (use: string | undefined) =>
     edges === 'inputs' || use === undefined || (use === 'maybe' && !strict) || (use === 'forced' && sure === 'evaluated');
+  // Which variant an input is given as matters to the rebuild graph's gated edges only.
+  const gated = edges === 'built' && !strict;
   if (!binding || !call) {
     // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();
     for (const a of overrides) passed.add(a.name);
+    const inputs = catalog.inputsOf(pkg);
     const members =
-      edges === 'built'
-        ? catalog.inputsOf(pkg).flatMap((input) => memberInputs(analyzer, useOf.get(input.formal.name) ?? input.formal, counts))
-        : [];
+      edges === 'built' ? inputs.flatMap((input) => memberInputs(analyzer, useOf.get(input.formal.name) ?? input.formal, counts)) : [];
     if (edges === 'built' && binding?.val.k === 'inline') members.push(...namedInputs(analyzer, binding, counts));
-    return catalog
-      .inputsOf(pkg)
+    return inputs
       .flatMap((input) => {
         const use = variant ? useOf.get(input.formal.name)?.use : input.formal.use;
         const over = overridden(input.formal.name);
         const target = over ? resolver.resolveVal(over.val, variantScope!, variant) : input.target;
-        const via = over ? undefined : topLevelVariant(analyzer, input.formal.name);
+        const via = over || !gated ? undefined : topLevelVariant(analyzer, input.formal.name);
         return target &&
           counts(use) &&
           !(
@@ -198,7 +198,7 @@ export function usedInputs(
     if (!target) continue;
     // `{ w3m = w3m-batch; }` (or a formal named after a variant): built with the variant.
     const name = arg ? (arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0] : undefined) : formal.name;
-    const via = name !== undefined ? topLevelVariant(analyzer, name) : undefined;
+    const via = gated && name !== undefined ? topLevelVariant(analyzer, name) : undefined;
     out.push(via ? { target, use: formal.use, via } : { target, use: formal.use });
   }
   return out;
@@ -215,14 +215,10 @@ export interface UsedInput {
  * The members of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`): the
  * package of that name the set's own files define, with the member's use.
  */
-function memberInputs(
-  analyzer: Analyzer,
-  formal: Formal,
-  counts: (use: Formal['use']) => boolean,
-): { target: Target; use: Formal['use'] }[] {
+function memberInputs(analyzer: Analyzer, formal: Formal, counts: (use: Formal['use']) => boolean): UsedInput[] {
   if (!formal.members) return [];
   const members = setMembersByName(analyzer);
-  const out: { target: Target; use: Formal['use'] }[] = [];
+  const out: UsedInput[] = [];
   for (const [name, named] of Object.entries(formal.members)) {
     const use = named === 'build' ? undefined : named;
     const pkg = counts(use) ? members.get(name) : undefined;
@@ -235,15 +231,11 @@ function memberInputs(
  * The inputs a derivation written in a package set names (`propagatedBuildInputs = [ HTMLParser ];`
  * in perl-packages.nix): the packages those names resolve to from where it is bound.
  */
-function namedInputs(
-  analyzer: Analyzer,
-  binding: Binding,
-  counts: (use: Formal['use']) => boolean,
-): { target: Target; use: Formal['use'] }[] {
+function namedInputs(analyzer: Analyzer, binding: Binding, counts: (use: Formal['use']) => boolean): UsedInput[] {
   if (binding.val.k !== 'inline' || !binding.val.drv.uses) return [];
   const { resolver, catalog } = analyzer;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-  const out: { target: Target; use: Formal['use'] }[] = [];
+  const out: UsedInput[] = [];
   for (const [name, named] of Object.entries(binding.val.drv.uses)) {
     const use = named === 'build' ? undefined : named;
     if (!counts(use) || name === binding.name) continue;
@@ -282,9 +274,14 @@ function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
 
 /** The top-level binding of a name when it is a variant made by `.override { … }`. */
 function topLevelVariant(analyzer: Analyzer, name: string): Binding | undefined {
-  const { index } = analyzer;
-  return (index.bindingsByName.get(name) ?? []).find(
-    (b) => b.pathInFile.length === 1 && index.isTopLevelFile(b.file) && b.val.k === 'ref' && (b.val.overrides?.length ?? 0) > 0,
+  return (analyzer.index.bindingsByName.get(name) ?? []).find((b) => isTopLevelVariant(analyzer, b));
+}
+
+/** Whether a binding is a top-level variant made by `.override { … }` (`cmakeCurses = cmake.override { … };`). */
+export function isTopLevelVariant(analyzer: Analyzer, binding: Binding): boolean {
+  const { val } = binding;
+  return (
+    binding.pathInFile.length === 1 && analyzer.index.isTopLevelFile(binding.file) && val.k === 'ref' && (val.overrides?.length ?? 0) > 0
   );
 }
 

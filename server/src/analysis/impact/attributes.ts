@@ -5,6 +5,7 @@
 // recurseIntoAttrs count as CI counts them (`xorg.libX11`), where the index can see the set;
 // sets made at evaluation time (`python311Packages = recurseIntoAttrs python311.pkgs`) it cannot.
 import type { Analyzer } from '../analyzer';
+import { isTopLevelVariant } from '../dependencyGraph';
 import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
 import { STDENV_INPUT } from './stdenv';
@@ -35,7 +36,7 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
-      if (binding.val.k === 'ref' && (binding.val.overrides?.length ?? 0) > 0) variants.set(binding.name, binding);
+      if (isTopLevelVariant(analyzer, binding)) variants.set(binding.name, binding);
       if (binding.recurse) recursive.add(binding.name);
     }
     // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,

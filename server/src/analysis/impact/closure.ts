@@ -151,7 +151,8 @@ export class RebuildModel {
       // when its package's own file changes, or one of the inputs it is built with.
       const variant = attributes.variants.has(name) ? this.variant(name, attributes) : undefined;
       if (variant) {
-        if (variant.broken || !(seeds[at] || (touched && marked[at]) || variant.inputs.some((input) => marked[input]))) continue;
+        if (variant.broken || !variantRebuilds(variant, seeds[at] === 1 || (touched && marked[at] === 1), (input) => marked[input] === 1))
+          continue;
       } else if (!marked[at] || this.broken[at]) continue;
       if (local[local.length - 1] !== name) local.push(name);
     }
@@ -230,10 +231,11 @@ export class RebuildModel {
     const gate: Gate = {
       gated: (from, to) => variantEdges.has(to * size + from),
       open: (from, to, marked) => {
-        if (seeds.includes(from)) return true;
         const variant = this.variant(variantEdges.get(to * size + from)!.name, attributes);
         // The walk marks what the seeds reach, not the seeds themselves.
-        return variant === undefined || variant.inputs.some((input) => marked[input] === 1 || seeds.includes(input));
+        return (
+          variant === undefined || variantRebuilds(variant, seeds.includes(from), (input) => marked[input] === 1 || seeds.includes(input))
+        );
       },
     };
     const marked = markDependants(graph, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
@@ -310,6 +312,11 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
     });
   }
   return { fixedOutput, functions };
+}
+
+/** Whether a variant rebuilds: its package's own file changed, or an input its flags switch on rebuilds. */
+function variantRebuilds(variant: { inputs: readonly number[] }, ownFileChanged: boolean, changed: (input: number) => boolean): boolean {
+  return ownFileChanged || variant.inputs.some(changed);
 }
 
 function compare(a: string, b: string): number {
