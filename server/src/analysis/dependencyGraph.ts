@@ -272,6 +272,12 @@ function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
   return args;
 }
 
+/** The formals callPackage fills for a package, with their uses under a variant's flags (its arguments, then its call's). */
+export function variantFormals(analyzer: Analyzer, pkg: Package, variant: Binding): readonly Formal[] | undefined {
+  const call = pkg.binding && callOf(pkg.binding.val);
+  return formalsUnder(analyzer, pkg, [...variantArgs(analyzer, variant), ...(call?.args ?? [])]);
+}
+
 /** The top-level binding of a name when it is a variant made by `.override { … }`. */
 function topLevelVariant(analyzer: Analyzer, name: string): Binding | undefined {
   return (analyzer.index.bindingsByName.get(name) ?? []).find((b) => isTopLevelVariant(analyzer, b));

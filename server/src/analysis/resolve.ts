@@ -200,10 +200,10 @@ export class Resolver {
         }
       }
     }
-    const global = this.lookupGlobal(name, exclude);
-    if (global) return global;
+    // `pkgs.llvmPackages_17` in an overlay is the whole set's member, not a set some file binds
+    // to `pkgs` (`python-packages-base.nix`'s own `pkgs`).
     if (PACKAGE_SET_NAMES.has(name)) return { file: scope.file, span: ZERO_SPAN, global: true };
-    return undefined;
+    return this.lookupGlobal(name, exclude);
   }
 
   /** Resolves a name in the top-level package set: top-level bindings, then by-name packages, then any set. */

@@ -5,8 +5,19 @@ import type { Node } from 'web-tree-sitter';
 import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
 import { platformCondition } from './conditions';
+import { constantOf } from './constants';
 import { nameUses } from './namedInputs';
-import { attrPathNames, docCommentBefore, literalString, referencePath, resolvePathLiteral, spanOf, unparen, type Span } from './syntax';
+import {
+  attrName,
+  attrPathNames,
+  docCommentBefore,
+  literalString,
+  referencePath,
+  resolvePathLiteral,
+  spanOf,
+  unparen,
+  type Span,
+} from './syntax';
 import path from 'node:path';
 
 export const MAX_INLINE_DEPTH = 8;
@@ -167,7 +178,7 @@ export abstract class ValueReader {
 
   protected reference(node: Node): Val {
     const span = spanOf(node);
-    const names = referencePath(node);
+    const names = referencePath(node) ?? this.chosenPath(node);
     if (names) {
       const bound = this.lookupLet(names[0]!);
       if (!bound) return { k: 'ref', span, path: names };
@@ -184,6 +195,27 @@ export abstract class ValueReader {
       if (base && rest) return { k: 'sel', span, of: this.valueOf(base), path: rest };
     }
     return { k: 'other', span };
+  }
+
+  /**
+   * A selection whose name is computed from constants and the platform, as names
+   * (`pkgs.${"llvmPackages_${minSupported}"}` is `pkgs.llvmPackages_17` on x86_64-linux).
+   */
+  private chosenPath(node: Node): string[] | undefined {
+    if (node.type !== 'select_expression' || node.childForFieldName('default')) return undefined;
+    const base = node.childForFieldName('expression');
+    const attrpath = node.childForFieldName('attrpath');
+    const head = base && referencePath(unparen(base));
+    if (!head || !attrpath || attrpath.namedChildCount > 4) return undefined;
+    const names = [...head];
+    const lookup = (name: string) => this.lookupLet(name);
+    for (const part of attrpath.childrenForFieldName('attr')) {
+      const inner = part?.type === 'interpolation' ? part.childForFieldName('expression') : undefined;
+      const name = part && (inner ? constantOf(inner, lookup) : attrName(part));
+      if (typeof name !== 'string') return undefined;
+      names.push(name);
+    }
+    return names;
   }
 
   /** The value of a let-bound expression, guarding against self-reference (`let self = f self; in self`). */

@@ -21,7 +21,10 @@ export interface TopLevelAttributes {
   stdenvs: string[];
   /**
    * Names bound to a variant made by `.override { … }` (`imagemagick_light = imagemagick.override
-   * { libX11Support = false; … }`): the same package to the index, built with other flags.
+   * { libX11Support = false; … }`): the same package to the index, built with other flags. A
+   * name bound to a variant made in a package set (`clang-manpages = llvmPackages.clang-manpages`,
+   * `clang-manpages = lowPrio (tools.libclang.override { enableManpages = true; })` in the set) is
+   * given that set's binding.
    */
   variants: Map<string, Binding>;
 }
@@ -36,7 +39,8 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
-      if (isTopLevelVariant(analyzer, binding)) variants.set(binding.name, binding);
+      const variant = isTopLevelVariant(analyzer, binding) ? binding : aliasedVariant(analyzer, binding);
+      if (variant) variants.set(binding.name, variant);
       if (binding.recurse) recursive.add(binding.name);
     }
     // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,
@@ -66,4 +70,14 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     if (!names.has('stdenv')) stdenvs.unshift('stdenv');
     return { byPackage, stdenvs, variants };
   });
+}
+
+/** The binding of a package set's member a top-level alias names, when it is a variant (`llvmPackages.clang-manpages`). */
+function aliasedVariant(analyzer: Analyzer, alias: Binding): Binding | undefined {
+  const { val } = alias;
+  if (val.k !== 'ref' || val.overrides || val.path.length < 2) return undefined;
+  const scope = { file: alias.file, set: alias.set, parents: alias.parentSets };
+  const set = analyzer.resolver.resolveVal({ k: 'ref', span: val.span, path: val.path.slice(0, -1) }, scope, alias)?.set;
+  const member = set && analyzer.index.bindingIn(set, val.path.at(-1)!);
+  return member?.val.k === 'ref' && (member.val.overrides?.length ?? 0) > 0 ? member : undefined;
 }

@@ -3,12 +3,12 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { calledApplied, domainGraph, nodeOfTarget, packageId, usedInputs, type DomainGraph } from '../dependencyGraph';
+import { calledApplied, domainGraph, nodeOfTarget, packageId, usedInputs, variantFormals, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
 import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
-import { unevaluableValue } from './failures';
+import { lacksMember, unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
 
@@ -205,7 +205,9 @@ export class RebuildModel {
               attributes.variants.has(input.via.name) &&
               this.variant(input.via.name, attributes)?.broken === true)),
       );
-    const value = { inputs: inputs.filter((at) => at >= 0), broken };
+    // Or a set member its flags switch on that no file binds (`llvm-manpages`' `python3Packages.recommonmark`).
+    const lacking = lacksMember(analyzer, variantFormals(analyzer, pkg, binding) ?? []);
+    const value = { inputs: inputs.filter((at) => at >= 0), broken: broken || lacking };
     this.variants.set(name, value);
     return value;
   }

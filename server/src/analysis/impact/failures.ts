@@ -6,6 +6,7 @@ import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { calledFormals } from '../flaggedFormals';
 import { callOf } from '../facts';
+import type { Formal } from '../factTypes';
 import type { Target } from '../resolve';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 
@@ -29,6 +30,19 @@ export function unevaluableValue(analyzer: Analyzer, graph: DomainGraph): Steppe
 /** Prepares the rebuild model's costly part within a budget (the warm-up does, so no request waits for it). */
 export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): Promise<boolean> {
   return unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget);
+}
+
+/**
+ * Whether a package surely builds with a member of a package set that no file of the domain binds
+ * (`python3Packages.beautifulsoup4`, commented out of the set): "attribute missing".
+ */
+export function lacksMember(analyzer: Analyzer, formals: readonly Formal[]): boolean {
+  const { index } = analyzer;
+  return formals.some(
+    (f) =>
+      f.members !== undefined &&
+      Object.entries(f.members).some(([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name)),
+  );
 }
 
 function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
@@ -66,15 +80,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
         !resolver.isProvided(file, f.name) &&
         !resolver.resolveInput(file, f.name, pkg.binding),
     );
-    // A member of a package set it surely builds with that no file of the domain binds
-    // (`python3Packages.beautifulsoup4`, commented out of the set): "attribute missing".
-    const missingMember = formals.some(
-      (f) =>
-        f.members !== undefined &&
-        Object.entries(f.members).some(
-          ([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name),
-        ),
-    );
+    const missingMember = lacksMember(analyzer, formals);
     // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
     // where that folder is gone): "getting status of …: No such file or directory".
     const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
