@@ -14,7 +14,7 @@ import {
   TRIVIAL_BUILDER,
 } from './derivationFacts';
 import { principal, type Attr, type Val } from './factTypes';
-import { applicationParts, referencePath, spanOf, unparen, type Span } from './syntax';
+import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf, MAX_INLINE_DEPTH, ValueReader } from './values';
 import { lambdaFormals } from './namedInputs';
 
@@ -79,7 +79,11 @@ export abstract class ApplicationReader extends ValueReader {
         args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
-      if (last !== 'import' && what && importApplied(what)) call.applied = true;
+      if (last !== 'import' && what && importApplied(what)) {
+        call.applied = true;
+        const versions = this.literalVersions(unparen(what).childForFieldName('argument'));
+        if (versions) call.versions = versions;
+      }
       // `callPackage ({ makeSetupHook, autoconf }: makeSetupHook { … }) { }`: the function's own inputs.
       const lambda = what && unparen(what);
       const formals = lambda?.type === 'function_expression' ? lambda.childForFieldName('formals') : null;
@@ -222,12 +226,41 @@ export abstract class ApplicationReader extends ValueReader {
         return anonymous ? { k: 'inline', span, drv: { ...value.drv, span: [span[0], span[1], span[0], span[1]] } } : value;
       }
       // `drv // { headless = …; }` keeps the call among the update's operands.
-      return value.k === 'set' && value.also?.some((v) => v.k === 'call' || v.k === 'inline') ? value : undefined;
+      // So does a helper that decorates the package it is given (`addFallbackPathsCheck = pkg:
+      // addTestsShallowly { … } pkg;`, `pkg // { tests = …; }`): the set keeps the argument.
+      return value.k === 'set' && value.also?.some((v) => v.k === 'call' || v.k === 'inline' || v.k === 'ref' || v.k === 'sel')
+        ? value
+        : undefined;
     } finally {
       this.inlined.delete(bound.id);
       this.inlining--;
       this.scopes.length = depth;
     }
+  }
+
+  /**
+   * The attributes of a set that are literal versions (`{ version = "2.18.2"; }`), through `//`
+   * and the names a `let` or a helper's parameter binds (`({ inherit lib; } // args)`).
+   */
+  protected literalVersions(node: Node | null, depth = 0): Record<string, string> | undefined {
+    const n = node && unparen(node);
+    if (!n || depth > MAX_INLINE_DEPTH) return undefined;
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
+      const left = this.literalVersions(n.childForFieldName('left'), depth + 1);
+      const right = this.literalVersions(n.childForFieldName('right'), depth + 1);
+      return left || right ? { ...left, ...right } : undefined;
+    }
+    if (n.type === 'variable_expression') {
+      const bound = this.lookupLet(n.text);
+      return bound && bound !== n ? this.literalVersions(bound, depth + 1) : undefined;
+    }
+    if (!isAttrset(n)) return undefined;
+    let versions: Record<string, string> | undefined;
+    for (const [name, binding] of topBindings(n)) {
+      const value = binding.type === 'binding' ? literalString(unparen(binding.childForFieldName('expression')!)) : undefined;
+      if (value !== undefined && /^version$|Version$/.test(name) && /^\d[\w.+-]{0,40}$/.test(value)) (versions ??= {})[name] = value;
+    }
+    return versions;
   }
 
   /**

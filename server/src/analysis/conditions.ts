@@ -137,8 +137,12 @@ function isEmptyList(node: Node): boolean {
  * The formals with a known value: passed by the caller (`passed`), or a literal default (`withDocs
  * ? false`, `uiToolkits ? [ ]`), or a default computed from those and the platform.
  */
-export function literalFlags(formals: Node, passed?: ReadonlyMap<string, Flag>): Map<string, boolean> {
-  const flags = new Map<string, boolean>();
+export function literalFlags(
+  formals: Node,
+  passed?: ReadonlyMap<string, Flag>,
+  outer?: ReadonlyMap<string, boolean>,
+): Map<string, boolean> {
+  const flags = new Map<string, boolean>(outer);
   // Whether a formal is null is known only while defaults are computed (`isBootstrap ? null`):
   // in the body, `x != null` is how a file asks whether its caller gave an optional input.
   const nulls: string[] = [];
@@ -171,8 +175,12 @@ export function literalFlags(formals: Node, passed?: ReadonlyMap<string, Flag>):
   return flags;
 }
 
-/** The `let` bindings of a body whose value is a known condition (`darwinCodeSign = stdenv.targetPlatform.isDarwin && …;`), added to the flags. */
-export function letFlags(body: Node, flags: Map<string, boolean>): void {
+/**
+ * The `let` bindings of a body whose value is a known condition (`darwinCodeSign =
+ * stdenv.targetPlatform.isDarwin && …;`), added to the flags; with the versions a caller passes
+ * (`version`), also comparisons of them (`atLeast221 = lib.versionAtLeast version "2.21pre";`).
+ */
+export function letFlags(body: Node, flags: Map<string, boolean>, versions?: ReadonlyMap<string, string>): void {
   let node: Node | null = unparen(body);
   for (let depth = 0; node && depth < 4; depth++) {
     if (node.type === 'with_expression' || node.type === 'assert_expression') {
@@ -184,7 +192,7 @@ export function letFlags(body: Node, flags: Map<string, boolean>): void {
         const names = attrPathNames(binding.childForFieldName('attrpath')!);
         const expression = binding.childForFieldName('expression');
         if (names?.length !== 1 || !expression || flags.has(names[0]!)) continue;
-        const known = platformCondition(expression, flags);
+        const known = platformCondition(expression, flags) ?? (versions && versionCondition(expression, versions));
         if (known !== undefined) flags.set(names[0]!, known);
       }
       node = node.childForFieldName('body');
@@ -193,4 +201,53 @@ export function letFlags(body: Node, flags: Map<string, boolean>): void {
     }
     node = node && unparen(node);
   }
+}
+
+/** `lib.versionAtLeast version "2.21pre"` or `lib.versionOlder …` of a known version and a literal, else undefined. */
+function versionCondition(node: Node, versions: ReadonlyMap<string, string>): boolean | undefined {
+  const n = unparen(node);
+  const inner = n.type === 'apply_expression' ? n.childForFieldName('function') : null;
+  const head = inner?.type === 'apply_expression' ? inner.childForFieldName('function') : null;
+  const name = head && referencePath(unparen(head))?.at(-1);
+  if (name !== 'versionAtLeast' && name !== 'versionOlder') return undefined;
+  const operand = (arg: Node | null) => {
+    const a = arg && unparen(arg);
+    const path = a && referencePath(a);
+    return path?.length === 1 ? versions.get(path[0]!) : a?.type === 'string_expression' ? literalText(a) : undefined;
+  };
+  const a = operand(inner!.childForFieldName('argument'));
+  const b = operand(n.childForFieldName('argument'));
+  if (a === undefined || b === undefined) return undefined;
+  return name === 'versionAtLeast' ? compareVersions(a, b) >= 0 : compareVersions(a, b) < 0;
+}
+
+function literalText(node: Node): string | undefined {
+  const parts = node.namedChildren;
+  return parts.every((p) => p?.type === 'string_fragment') ? parts.map((p) => p!.text).join('') : undefined;
+}
+
+/** Nix's `builtins.compareVersions`: components split at dots, dashes and digit boundaries; "pre" sorts first. */
+export function compareVersions(a: string, b: string): number {
+  const split = (v: string) => v.split(/[.-]/).flatMap((part) => part.match(/\d+|\D+/g) ?? ['']);
+  const x = split(a);
+  const y = split(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i] ?? '';
+    const q = y[i] ?? '';
+    if (p === q) continue;
+    return componentLess(p, q) ? -1 : componentLess(q, p) ? 1 : 0;
+  }
+  return 0;
+}
+
+function componentLess(p: string, q: string): boolean {
+  const pn = /^\d+$/.test(p);
+  const qn = /^\d+$/.test(q);
+  if (pn && qn) return Number(p) < Number(q);
+  if (p === '' && qn) return true;
+  if (p === 'pre' && q !== 'pre') return true;
+  if (q === 'pre') return false;
+  if (pn) return false;
+  if (qn) return true;
+  return p < q;
 }

@@ -5,10 +5,11 @@
 // manual, not cmake's. The file is parsed again for such a call (a few hundred on a real core),
 // once per file version and set of flags.
 import { readFileSync } from 'node:fs';
+import type { Node } from 'web-tree-sitter';
 import type { Analyzer } from './analyzer';
 import { callOf } from './facts';
 import type { Attr, FileFacts, Formal } from './facts';
-import type { Flag } from './conditions';
+import { letFlags, type Flag } from './conditions';
 import { usedFormals } from './formalUse';
 import type { Package } from './packages';
 import { unparen } from './syntax';
@@ -23,15 +24,19 @@ const cache = new WeakMap<FileFacts, Map<string, readonly Formal[]>>();
 export function formalsUnder(analyzer: Analyzer, pkg: Package, args: readonly Attr[]): readonly Formal[] | undefined {
   const formals = calledFormals(analyzer, pkg);
   const facts = analyzer.index.files.get(pkg.target.file);
-  if (!formals || !facts || facts.large || formals !== facts.formals) return formals;
+  if (!formals || !facts || facts.large) return formals;
+  // A file applied to versions (`common { version = "2.18.2"; }`) uses its inner inputs as they make them.
+  const call = pkg.binding && callOf(pkg.binding.val);
+  const versions = call?.applied && formals === facts.innerFormals && call.versions ? new Map(Object.entries(call.versions)) : undefined;
+  if (formals !== facts.formals && !versions) return formals;
   const flags = passedFlags(args, formals);
-  if (flags.size === 0) return formals;
-  const key = [...flags].map(([name, value]) => `${name}=${value}`).join(';');
+  if (flags.size === 0 && !versions) return formals;
+  const key = [...flags, ...(versions ?? [])].map(([name, value]) => `${name}=${value}`).join(';');
   let byFlags = cache.get(facts);
   if (!byFlags) cache.set(facts, (byFlags = new Map()));
   let under = byFlags.get(key);
   if (!under) {
-    under = reread(analyzer, pkg.target.file, formals, flags) ?? formals;
+    under = reread(analyzer, pkg.target.file, formals, flags, versions) ?? formals;
     byFlags.set(key, under);
   }
   return under;
@@ -53,7 +58,13 @@ function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<str
 }
 
 /** The file's formals with their uses under the flags, from its text parsed again (undefined when it cannot be). */
-function reread(analyzer: Analyzer, file: string, formals: readonly Formal[], flags: ReadonlyMap<string, Flag>): Formal[] | undefined {
+function reread(
+  analyzer: Analyzer,
+  file: string,
+  formals: readonly Formal[],
+  flags: ReadonlyMap<string, Flag>,
+  versions?: ReadonlyMap<string, string>,
+): Formal[] | undefined {
   let text = analyzer.openDocumentFor(file)?.text;
   try {
     text ??= readFileSync(analyzer.index.absolute(file), 'utf8');
@@ -65,11 +76,36 @@ function reread(analyzer: Analyzer, file: string, formals: readonly Formal[], fl
     const first = tree.rootNode.namedChildren.find((c) => c?.type !== 'comment');
     const fn = first && unparen(first);
     if (fn?.type !== 'function_expression' || !fn.childForFieldName('formals')) return undefined;
+    if (versions) return appliedFormals(fn, formals, flags, versions);
     // Uses and the set members named under these flags (`perlPackages.LWP` only with `perlSupport`).
     return usedFormals(fn, formals, flags);
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The inner function's formals of a file applied to versions (`{ version, … }@args: let atLeast221
+ * = lib.versionAtLeast version "2.21pre"; in { git, … }: …`), with the outer `let`'s flags known.
+ */
+function appliedFormals(
+  outer: Node,
+  formals: readonly Formal[],
+  flags: ReadonlyMap<string, Flag>,
+  versions: ReadonlyMap<string, string>,
+): Formal[] | undefined {
+  const known = new Map<string, boolean>();
+  let node: Node | null = outer.childForFieldName('body');
+  for (let depth = 0; node && depth < 6; depth++) {
+    node = unparen(node);
+    if (node.type === 'function_expression') return usedFormals(node, formals, flags, known);
+    if (node.type === 'let_expression') letFlags(node, known, versions);
+    node =
+      node.type === 'let_expression' || node.type === 'assert_expression' || node.type === 'with_expression'
+        ? node.childForFieldName('body')
+        : null;
+  }
+  return undefined;
 }
 
 /**

@@ -8,14 +8,9 @@ import { isAttrset, topBindings } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
+import { builderMember, member, memberName, rank, SET_BUILDER, weaker, type FormalUse } from './memberUses';
 
-/**
- * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
- * `dejavu_fonts.minimal`) where the derivation surely evaluates it, which need not be its output
- * (`forced`: its failure is the package's, a change to it may rebuild nothing); only under a
- * condition the index cannot read (`maybe`); or not at all (`none`).
- */
-export type FormalUse = 'build' | 'forced' | 'maybe' | 'none';
+export type { FormalUse };
 
 /** Bindings whose value is not part of the derivation Nix builds (or only when tests run). */
 const NOT_BUILT = new Set(['passthru', 'meta', 'nativeCheckInputs', 'checkInputs', 'nativeInstallCheckInputs', 'installCheckInputs']);
@@ -48,10 +43,12 @@ export function formalUses(
   names: readonly string[],
   passed?: ReadonlyMap<string, Flag>,
   members?: Map<string, Map<string, FormalUse>>,
+  outer?: ReadonlyMap<string, boolean>,
 ): Map<string, FormalUse> {
   const uses = new Map<string, FormalUse>(names.map((n) => [n, 'none']));
   const formals = fn.childForFieldName('formals');
-  const flags = formals ? literalFlags(formals, passed) : new Map<string, boolean>();
+  // `outer`: flags known around the function (the file's outer function, applied by its caller).
+  const flags = formals ? literalFlags(formals, passed, outer) : new Map<string, boolean>(outer);
   const body = fn.childForFieldName('body');
   if (!body) return uses;
   letFlags(body, flags);
@@ -66,13 +63,19 @@ export function formalUses(
  * The formals with their uses in a function's body, and the set members each names, under the
  * flags a caller passes (none: the file's own defaults).
  */
-export function usedFormals(fn: Node, formals: readonly Formal[], passed?: ReadonlyMap<string, Flag>): Formal[] {
+export function usedFormals(
+  fn: Node,
+  formals: readonly Formal[],
+  passed?: ReadonlyMap<string, Flag>,
+  outer?: ReadonlyMap<string, boolean>,
+): Formal[] {
   const members = new Map<string, Map<string, FormalUse>>();
   const uses = formalUses(
     fn,
     formals.map((f) => f.name),
     passed,
     members,
+    outer,
   );
   return formals.map((formal) => {
     const { use: _, members: __, ...rest } = formal;
@@ -138,26 +141,6 @@ class Lets {
   }
 }
 
-/**
- * A member of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`, or
- * `pytest` under `with python3.pkgs;`): recorded with its use under the input's name.
- */
-function member(members: Map<string, Map<string, FormalUse>>, path: readonly string[], mode: FormalUse): void {
-  const [formal, ...rest] = path;
-  const name = memberName(formal!, rest);
-  if (!name || mode === 'none') return;
-  let of = members.get(formal!);
-  if (!of) members.set(formal!, (of = new Map()));
-  const current = of.get(name);
-  if (current === undefined || rank(mode) > rank(current)) of.set(name, mode);
-}
-
-/** The member a selection names when the input is a package set: `perlPackages.X`, `python3.pkgs.X`. */
-function memberName(formal: string, rest: readonly string[]): string | undefined {
-  if (rest.length === 1 && /Packages$/.test(formal)) return rest[0];
-  return rest.length === 2 && rest[0] === 'pkgs' ? rest[1] : undefined;
-}
-
 function visitOne(
   node: Node,
   mode: FormalUse,
@@ -211,6 +194,10 @@ function visitOne(
     ) {
       const names = uses.has(expression.text) && attrPathNames(node.childForFieldName('attrpath')!);
       if (names) member(members, [expression.text, ...names], mode);
+      // `rustPlatform.buildRustPackage { … }`: the derivation is the builder's, built with its inputs.
+      if (names && names.length === 1 && SET_BUILDER.test(first.text) && node.parent?.type === 'apply_expression') {
+        if (node.parent.childForFieldName('function')?.id === node.id) builderMember(members, expression.text, first.text, mode);
+      }
       push(expression, mode === 'build' ? 'forced' : mode);
       const fallback = node.childForFieldName('default');
       if (fallback) push(fallback, mode);
@@ -400,12 +387,4 @@ function optionalCall(node: Node): { condition: Node; value: Node } | undefined 
 function use(uses: Map<string, FormalUse>, name: string, mode: FormalUse): void {
   const current = uses.get(name);
   if (current !== undefined && rank(mode) > rank(current)) uses.set(name, mode);
-}
-
-function rank(use: FormalUse): number {
-  return use === 'build' ? 3 : use === 'forced' ? 2 : use === 'maybe' ? 1 : 0;
-}
-
-function weaker(mode: FormalUse): FormalUse {
-  return mode === 'build' || mode === 'forced' ? 'maybe' : mode;
 }

@@ -200,7 +200,9 @@ export class PackageCatalog {
       const key = targetKey(pkg.target);
       const existing = byKey.get(key);
       // One entry per definition; the shortest attribute path names it, the others are its aliases.
-      if (existing && existing.attrPath.length <= pkg.attrPath.length) {
+      // A binding that makes it is kept over a member of a set that only names it (`stable =
+      // addFallbackPathsCheck self.nix_2_18` in an extensible set): the binding has its inputs.
+      if (existing && (existing.attrPath.length <= pkg.attrPath.length || (existing.binding && !pkg.binding))) {
         if (existing.attrPath !== pkg.attrPath) (existing.aliases ??= []).push(pkg.attrPath);
         return;
       }
@@ -211,6 +213,7 @@ export class PackageCatalog {
       byKey.set(key, pkg);
     };
     const aliases: Binding[] = [];
+    const decorated: [Binding, Target][] = [];
     for (const binding of this.index.allBindings()) {
       // A top-level alias or variant (`openssl = openssl_3;`, `curl = curlMinimal.override { … };`)
       // is a name of the package it leads to (below, once every package is known).
@@ -219,7 +222,17 @@ export class PackageCatalog {
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
-      add(this.boundPackage(binding, target));
+      // `stable = addFallbackPathsCheck self.nix_2_18`: a package named by reference and decorated
+      // with tests is another name of it, which keeps its own binding (and inputs).
+      if (target.decoration?.also?.every((v) => v.k !== 'call' && v.k !== 'inline')) decorated.push([binding, target]);
+      else add(this.boundPackage(binding, target));
+    }
+    for (const [binding, target] of decorated) {
+      const pkg = this.boundPackage(binding, target);
+      const existing = byKey.get(targetKey(target));
+      if (!existing) add(pkg);
+      else if (existing.attrPath !== pkg.attrPath && !existing.aliases?.includes(pkg.attrPath))
+        (existing.aliases ??= []).push(pkg.attrPath);
     }
     for (const pkg of this.index.byNameByName.values()) {
       const target = this.resolver.fileTarget(pkg.file);

@@ -4,6 +4,7 @@ import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
 import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { rankBindings, rankOf } from './ranking';
+import { PACKAGE_SET_NAMES } from './setNames';
 import { ZERO_SPAN, type Span } from './syntax';
 
 /** Where a name or value leads: a file and the place in it, plus what can be selected from it. */
@@ -26,6 +27,8 @@ export interface Target {
   /** `drv // { headless = …; }`: the attributes added to the derivation, selectable from it. */
   decoration?: SetVal;
   decorationScope?: Scope;
+  /** `stable = addFallbackPathsCheck self.nix_2_18`: the binding that names the package and decorates it with tests. */
+  decoratedAt?: Binding;
 }
 
 /** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */
@@ -34,38 +37,6 @@ export interface Scope {
   set?: SetVal;
   parents: SetVal[];
 }
-
-/** The package set for the build and target platforms (splicing), by the names callPackage gives it. */
-export const SPLICED_SETS = [
-  'buildPackages',
-  'pkgsBuildBuild',
-  'pkgsBuildHost',
-  'pkgsBuildTarget',
-  'pkgsHostHost',
-  'pkgsHostTarget',
-  'pkgsTargetTarget',
-  'targetPackages',
-  '__splicedPackages',
-];
-
-/** Names that stand for the whole package set. */
-export const PACKAGE_SET_NAMES = new Set([
-  'pkgs',
-  'self',
-  'super',
-  'final',
-  'prev',
-  'res',
-  ...SPLICED_SETS,
-  // The same collection for another platform or libc (stage.nix's otherPackageSets): same files, same names.
-  'pkgsi686Linux',
-  'pkgsMusl',
-  'pkgsStatic',
-  'pkgsLLVM',
-  'pkgsLinux',
-  'pkgsx86_64Darwin',
-  'pkgsExtraHardening',
-]);
 
 /** How deep resolution follows bindings before it gives up (a chain of aliases in real trees is < 10). */
 const MAX_DEPTH = 40;
@@ -291,7 +262,7 @@ export class Resolver {
       case 'set':
         return (
           this.appliedFile(val, scope, self) ??
-          this.decoratedPackage(val, scope) ?? {
+          this.decoratedPackage(val, scope, self) ?? {
             file: scope.file,
             span: val.span,
             set: val,
@@ -379,13 +350,16 @@ export class Resolver {
    * `openjdk // { headless = …; }`: a derivation updated with attributes that are no packages is
    * still that derivation (where `impure-cmds // { … }`, a set of packages, stays a set).
    */
-  private decoratedPackage(set: SetVal, scope: Scope): Target | undefined {
+  private decoratedPackage(set: SetVal, scope: Scope, self?: Binding): Target | undefined {
     if (!set.also) return undefined;
+    // A package named by reference is decorated only with tests (`pkg // { tests = …; passthru.tests = …; }`).
+    const testsOnly = set.attrs.every((a) => a.name === 'tests' || a.name === 'passthru');
     for (const other of set.also) {
-      if ((other.k !== 'call' && other.k !== 'inline') || !decorates(set, other)) continue;
+      const named = (other.k === 'ref' || other.k === 'sel') && testsOnly;
+      if ((other.k !== 'call' && other.k !== 'inline' && !named) || (!named && !decorates(set, other))) continue;
       const target = this.resolveVal(other, scope);
       if (target && !target.set && target.dir === undefined && !target.global)
-        return { ...target, decoration: set, decorationScope: scope };
+        return { ...target, decoration: set, decorationScope: scope, ...(named && self ? { decoratedAt: self } : {}) };
     }
     return undefined;
   }

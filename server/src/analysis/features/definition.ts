@@ -24,6 +24,8 @@ export function definition(analyzer: Analyzer, doc: NixDocument, pos: Position, 
  * package (`inherit (xcbuild) meta;` in a wrapper), that package's, as Nix's meta.position does.
  */
 function metaPlace(analyzer: Analyzer, target: Target): Place {
+  // `nix` is `nixVersions.stable = addFallbackPathsCheck self.nix_2_18`: that binding says which.
+  if (target.decoratedAt) return { file: target.decoratedAt.file, span: target.decoratedAt.span };
   const drv = target.whole ? analyzer.index.files.get(target.file)?.drv : undefined;
   if (drv?.metaFile !== undefined) {
     const from = analyzer.resolver.fileTarget(drv.metaFile);

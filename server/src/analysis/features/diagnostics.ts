@@ -1,6 +1,6 @@
 import type { Analyzer } from '../analyzer';
 import { callOf } from '../facts';
-import { SPLICED_SETS } from '../resolve';
+import { SPLICED_SETS } from '../setNames';
 import type { Span } from '../syntax';
 
 export interface Diagnostic {

@@ -4,7 +4,8 @@ import type { Analyzer, NixDocument } from '../analyzer';
 import { resolveAt } from '../features/locate';
 import type { Package } from '../packages';
 import { targetKey } from '../packages';
-import { PACKAGE_SET_NAMES, type Target } from '../resolve';
+import type { Target } from '../resolve';
+import { PACKAGE_SET_NAMES } from '../setNames';
 import { applicationParts, attrPathNames, forEach, referencePath, spanOf, unparen, type Span } from '../syntax';
 
 /** What kind of place a site is. */

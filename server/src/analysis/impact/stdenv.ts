@@ -11,7 +11,8 @@ import type { DomainGraph } from '../dependencyGraph';
 import { inputTargets, nodeOfTarget } from '../dependencyGraph';
 import { calledFormals } from '../flaggedFormals';
 import { markDependants, markDependencies } from '../waves/graph';
-import { PACKAGE_SET_NAMES, type Target } from '../resolve';
+import type { Target } from '../resolve';
+import { PACKAGE_SET_NAMES } from '../setNames';
 import { STDENV_FILES } from '../fileTraits';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 

@@ -1,0 +1,47 @@
+// How a body uses a formal, and the members of package sets it names (`perlPackages.LWP`,
+// `rustPlatform.buildRustPackage`): the vocabulary formalUse.ts walks with.
+
+/**
+ * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
+ * `dejavu_fonts.minimal`) where the derivation surely evaluates it, which need not be its output
+ * (`forced`: its failure is the package's, a change to it may rebuild nothing); only under a
+ * condition the index cannot read (`maybe`); or not at all (`none`).
+ */
+export type FormalUse = 'build' | 'forced' | 'maybe' | 'none';
+
+/**
+ * A member of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`, or
+ * `pytest` under `with python3.pkgs;`): recorded with its use under the input's name.
+ */
+export function member(members: Map<string, Map<string, FormalUse>>, path: readonly string[], mode: FormalUse): void {
+  const [formal, ...rest] = path;
+  const name = memberName(formal!, rest);
+  if (name && mode !== 'none') builderMember(members, formal!, name, mode);
+}
+
+/** Builders a package set provides (`rustPlatform.buildRustPackage`, `python3Packages.buildPythonPackage`). */
+export const SET_BUILDER = /^build\w*(Package|Application|Module|Crate)$/;
+
+/** Records a member under its input's name with the strongest use seen (a builder whatever the input's name). */
+export function builderMember(members: Map<string, Map<string, FormalUse>>, formal: string, name: string, mode: FormalUse): void {
+  let of = members.get(formal);
+  if (!of) members.set(formal, (of = new Map()));
+  const current = of.get(name);
+  if (current === undefined || rank(mode) > rank(current)) of.set(name, mode);
+}
+
+/** The member a selection names when the input is a package set: `perlPackages.X`, `python3.pkgs.X`. */
+export function memberName(formal: string, rest: readonly string[]): string | undefined {
+  if (rest.length === 1 && /Packages$/.test(formal)) return rest[0];
+  return rest.length === 2 && rest[0] === 'pkgs' ? rest[1] : undefined;
+}
+
+/** Uses ordered by strength: a use reached by several paths keeps the strongest. */
+export function rank(use: FormalUse): number {
+  return use === 'build' ? 3 : use === 'forced' ? 2 : use === 'maybe' ? 1 : 0;
+}
+
+/** The use under a condition the index cannot read. */
+export function weaker(mode: FormalUse): FormalUse {
+  return mode === 'build' || mode === 'forced' ? 'maybe' : mode;
+}

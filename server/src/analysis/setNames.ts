@@ -1,0 +1,33 @@
+// The names a package file or an overlay gives the whole package set.
+
+/** The package set for the build and target platforms (splicing), by the names callPackage gives it. */
+export const SPLICED_SETS = [
+  'buildPackages',
+  'pkgsBuildBuild',
+  'pkgsBuildHost',
+  'pkgsBuildTarget',
+  'pkgsHostHost',
+  'pkgsHostTarget',
+  'pkgsTargetTarget',
+  'targetPackages',
+  '__splicedPackages',
+];
+
+/** Names that stand for the whole package set. */
+export const PACKAGE_SET_NAMES = new Set([
+  'pkgs',
+  'self',
+  'super',
+  'final',
+  'prev',
+  'res',
+  ...SPLICED_SETS,
+  // The same collection for another platform or libc (stage.nix's otherPackageSets): same files, same names.
+  'pkgsi686Linux',
+  'pkgsMusl',
+  'pkgsStatic',
+  'pkgsLLVM',
+  'pkgsLinux',
+  'pkgsx86_64Darwin',
+  'pkgsExtraHardening',
+]);

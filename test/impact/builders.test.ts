@@ -1,0 +1,103 @@
+// Packages built by a set's builder (`rustPlatform.buildRustPackage { … }`) and packages a set
+// makes from a shared file applied to versions (`nix_2_18 = common { version = "2.18.2"; }`,
+// `stable = addFallbackPathsCheck self.nix_2_18`, `nix = nixVersions.stable`). On the real core the
+// index saw neither the rust tools' cargo and rustc nor that `nix` is `nix_2_18`.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { definition } from '../../server/src/analysis/features/definition';
+import { compareVersions } from '../../server/src/analysis/conditions';
+import { tempDomain } from '../helpers';
+
+const temps: string[] = [];
+after(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+const GROUP = '{ ... }:\nres: pkgs: super:\n\nwith pkgs;\n';
+const leaf = (name: string) => `{ stdenv }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; }\n`;
+
+test("a derivation a set's builder makes is built with the builder's inputs", async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/by-name/ru/rust/packages.nix': `${GROUP}{\n  rustc = callPackage ./rustc.nix { };\n  rustPlatform = callPackage ./platform.nix { };\n}\n`,
+      'pkgs/by-name/ru/rust/rustc.nix': leaf('rustc'),
+      'pkgs/by-name/ru/rust/platform.nix': '{ callPackage }:\n{\n  buildRustPackage = callPackage ./build-rust-package.nix { };\n}\n',
+      'pkgs/by-name/ru/rust/build-rust-package.nix':
+        '{ stdenv, rustc }:\nargs: stdenv.mkDerivation (args // { nativeBuildInputs = [ rustc ]; })\n',
+      'pkgs/by-name/md/mdbook/package.nix': '{ rustPlatform }:\nrustPlatform.buildRustPackage { pname = "mdbook"; version = "1"; }\n',
+      // Only an attribute of the platform: no builder, no rebuild.
+      'pkgs/by-name/ot/other/package.nix':
+        '{ stdenv, rustPlatform }:\nstdenv.mkDerivation { pname = "other"; version = "1"; passthru.platform = rustPlatform.buildRustPackage; }\n',
+    },
+    temps,
+    'nd-builders-',
+  );
+  const rustc = analyzer.catalog.all().find((p) => p.attrPath === 'rustc')!;
+  assert.deepEqual(rebuildImpact(analyzer, rustc).domains[0]?.packages, ['mdbook', 'rustc']);
+});
+
+test('a file applied to versions uses its inputs as the version makes them; a package decorated with tests keeps its name', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/by-name/ni/nix/packages.nix': `${GROUP}{\n  nixVersions = callPackage ./. { };\n  nix = nixVersions.stable;\n  nixLatest = nixVersions.nix_2_22;\n}\n`,
+      'pkgs/by-name/ni/nix/default.nix': [
+        '{ lib, config, callPackage }:',
+        'let',
+        '  common = args: callPackage (import ./common.nix ({ inherit lib; } // args)) { };',
+        '  addTests = pkg: pkg // { tests = { }; passthru.tests = { }; };',
+        'in lib.makeExtensible (self: ({',
+        '  nix_2_18 = common { version = "2.18.2"; };',
+        '  nix_2_22 = common { version = "2.22.0"; };',
+        '  stable = addTests self.nix_2_18;',
+        // Removed versions, as the real file lists them: the set is also over what this makes.
+        '} // lib.optionalAttrs config.allowAliases (lib.listToAttrs (map (minor: lib.nameValuePair "nix_2_${toString minor}" (throw "removed")) (lib.range 4 17))))',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/ni/nix/common.nix': [
+        '{ lib, version }:',
+        'let',
+        '  atLeast221 = lib.versionAtLeast version "2.21pre";',
+        'in',
+        '{ lib, stdenv, editline, git }:',
+        'stdenv.mkDerivation {',
+        '  pname = "nix"; inherit version;',
+        '  buildInputs = [ editline ] ++ lib.optionals atLeast221 [ git ];',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/ed/editline/package.nix': leaf('editline'),
+      'pkgs/by-name/gi/git/package.nix': leaf('git'),
+      'pkgs/by-name/us/user/package.nix':
+        '{ stdenv, nix }:\nstdenv.mkDerivation { pname = "user"; version = "1"; buildInputs = [ nix ]; }\n',
+    },
+    temps,
+    'nd-applied-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  assert.deepEqual(names('editline'), ['editline', 'nix', 'nixLatest', 'user'], '`nix` is nix_2_18, with its inputs');
+  assert.deepEqual(names('git'), ['git', 'nixLatest'], 'only 2.21 and later build with git');
+  // F12 on the input `nix` lands on the binding that says which version it is.
+  const places = await analyzer.withDocument('pkgs/by-name/us/user/package.nix', (doc) =>
+    definition(analyzer, doc, { line: 0, character: 11 }),
+  );
+  assert.deepEqual(
+    places?.map((p) => `${p.file}:${p.span[0]}`),
+    ['pkgs/by-name/ni/nix/default.nix:7'],
+  );
+});
+
+test("versions compare as Nix's compareVersions does", () => {
+  const cases: [string, string, number][] = [
+    ['2.18.2', '2.21pre', -1],
+    ['2.21.2', '2.21pre', 1],
+    ['2.4', '2.4pre', 1],
+    ['1.0', '1.0.1', -1],
+    ['1.0', '1.0a', -1],
+    ['2.23.0pre20240502', '2.21pre', 1],
+    ['17', '17', 0],
+  ];
+  for (const [a, b, expected] of cases) assert.equal(compareVersions(a, b), expected, `${a} vs ${b}`);
+});
