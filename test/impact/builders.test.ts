@@ -101,3 +101,43 @@ test("versions compare as Nix's compareVersions does", () => {
   ];
   for (const [a, b, expected] of cases) assert.equal(compareVersions(a, b), expected, `${a} vs ${b}`);
 });
+
+test('each binding that applies a wrapper function is a package of its own, built with what it passes', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/build-support/packages.nix': [
+        GROUP,
+        '{',
+        '  wrapCCWith = { cc, bintools ? pkgs.bintools, ... }@extraArgs:',
+        '    callPackage ./cc-wrapper (let self = { inherit cc bintools; } // extraArgs; in self);',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/cc-wrapper/default.nix':
+        '{ stdenv, cc, bintools }:\nstdenv.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc bintools ]; }\n',
+      'pkgs/by-name/cc/compilers/packages.nix': [
+        GROUP,
+        '{',
+        '  gcc = wrapCCWith { cc = gcc-unwrapped; };',
+        '  clang = if stdenv.targetPlatform.useLLVM or false then clangUseLLVM else clangGNU;',
+        '  clangUseLLVM = wrapCCWith { cc = clang-unwrapped; bintools = lld; };',
+        '  clangGNU = wrapCCWith { cc = clang-unwrapped; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/bi/bintools/package.nix': leaf('bintools'),
+      'pkgs/by-name/ll/lld/package.nix': leaf('lld'),
+      'pkgs/by-name/gc/gcc-unwrapped/package.nix': leaf('gcc'),
+      'pkgs/by-name/cm/cmake/package.nix': leaf('cmake'),
+      'pkgs/by-name/cl/clang-unwrapped/package.nix':
+        '{ stdenv, cmake }:\nstdenv.mkDerivation { pname = "clang"; version = "17"; nativeBuildInputs = [ cmake ]; }\n',
+    },
+    temps,
+    'nd-wrappers-',
+  );
+  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
+  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  assert.deepEqual(names('cmake'), ['clang', 'clang-unwrapped', 'clangGNU', 'clangUseLLVM', 'cmake']);
+  assert.deepEqual(names('gcc-unwrapped'), ['gcc', 'gcc-unwrapped']);
+  assert.deepEqual(names('lld'), ['clangUseLLVM', 'lld'], 'x86_64-linux does not use LLVM: clang is clangGNU');
+});

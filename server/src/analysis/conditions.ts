@@ -60,6 +60,8 @@ const PLATFORM: Record<string, boolean> = {
   isPy27: false,
 };
 const PLATFORMS = /^(host|build|target)Platform$/;
+/** The platform's string attributes a condition compares (`stdenv.targetPlatform.linker == "lld"`). */
+const PLATFORM_STRINGS: Record<string, string> = { linker: 'bfd', libc: 'glibc', system: 'x86_64-linux' };
 
 /**
  * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
@@ -93,6 +95,9 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
         const known = flags.get(literal);
         return known === undefined ? undefined : known === (op === '==');
       }
+      // `linker == "lld"`, with `inherit (stdenv.targetPlatform) linker;` or the whole path.
+      const text = platformString(unparen(left), unparen(right)) ?? platformString(unparen(right), unparen(left));
+      if (text) return (text.actual === text.compared) === (op === '==');
       // Native builds: every platform of the stdenv is the same one.
       const l = referencePath(unparen(left))?.at(-1);
       const r = referencePath(unparen(right))?.at(-1);
@@ -106,7 +111,15 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
     if (op === '->') return a === false || b === true ? true : a === true && b === false ? false : undefined;
     return undefined;
   }
-  const names = referencePath(n);
+  // `stdenv.targetPlatform.useLLVM or false`: the platform has every flag, so the default is not taken.
+  const fallback = n.type === 'select_expression' ? n.childForFieldName('default') : null;
+  const base = fallback && n.childForFieldName('expression');
+  const attrs = base && n.childForFieldName('attrpath');
+  const names = fallback
+    ? base && attrs
+      ? [...(referencePath(unparen(base)) ?? []), ...(attrPathNames(attrs) ?? [])]
+      : undefined
+    : referencePath(n);
   if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
   if (n.type === 'variable_expression' && (n.text === 'true' || n.text === 'false')) return n.text === 'true';
   const flag = names?.at(-1);
@@ -127,6 +140,18 @@ function comparedLiteral(literal: Node, other: Node): string | undefined {
   if (names?.length !== 1) return undefined;
   if (literal.type === 'list_expression') return isEmptyList(literal) ? `${names[0]}==[]` : undefined;
   return literal.type === 'variable_expression' && literal.text === 'null' ? `${names[0]}==null` : undefined;
+}
+
+/** A platform string attribute (`linker`, `stdenv.targetPlatform.libc`) compared with a string literal or null. */
+function platformString(attribute: Node, literal: Node): { actual: string; compared: string | null } | undefined {
+  const isNull = literal.type === 'variable_expression' && literal.text === 'null';
+  if (literal.type !== 'string_expression' && !isNull) return undefined;
+  const names = referencePath(attribute);
+  const name = names?.at(-1);
+  if (!names || !name || !(name in PLATFORM_STRINGS)) return undefined;
+  if (names.length === 1 ? name !== 'linker' : !/Platform|platform/.test(names.join('.'))) return undefined;
+  const compared = isNull ? null : literalText(literal);
+  return compared === undefined ? undefined : { actual: PLATFORM_STRINGS[name]!, compared };
 }
 
 function isEmptyList(node: Node): boolean {

@@ -104,6 +104,12 @@ export class Resolver {
       via && callOf(via.val)
         ? { scope: { file: via.file, set: via.set, parents: via.parentSets } as Scope, caller: via }
         : this.scopeOfPackageFile(file);
+    // `wrapCCWith { cc = tools.clang-unwrapped; … }`: the set given to the function passes these.
+    const given = via?.val.k === 'set' && via.val.argOf ? via.val.attrs.find((a) => a.name === name) : undefined;
+    if (given)
+      return (
+        this.resolveVal(given.val, { file: via!.file, set: via!.set, parents: via!.parentSets }) ?? { file: via!.file, span: given.span }
+      );
     const call = caller && callOf(caller.val);
     if (caller && call) {
       const override = call.args.find((a) => a.name === name) ?? call.scope?.find((a) => a.name === name);
@@ -343,7 +349,10 @@ export class Resolver {
   private appliedFile(set: SetVal, scope: Scope, self?: Binding): Target | undefined {
     if (!set.argOf) return undefined;
     const fn = this.resolveVal(set.argOf, scope, self);
-    return fn?.whole && !fn.set && !fn.missing ? fn : undefined;
+    if (!fn?.whole || fn.set || fn.missing) return undefined;
+    // Each binding that applies the function is a package of its own (`libstdcxxClang = wrapCCWith
+    // { cc = tools.clang-unwrapped; … }` is not `gccgo = wrapCC …`): the binding keys it.
+    return self && self.val === set ? { ...fn, binding: self } : fn;
   }
 
   /**
