@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { rebuildImpact } from '../../server/src/analysis/impact/closure';
 import { definition } from '../../server/src/analysis/features/definition';
-import { compareVersions } from '../../server/src/analysis/conditions';
+import { compareVersions, platformCondition } from '../../server/src/analysis/conditions';
+import { NixParser } from '../../server/src/analysis/parser';
 import { tempDomain } from '../helpers';
 
 const temps: string[] = [];
@@ -122,6 +123,8 @@ test('each binding that applies a wrapper function is a package of its own, buil
         '  clang = if stdenv.targetPlatform.useLLVM or false then clangUseLLVM else clangGNU;',
         '  clangUseLLVM = wrapCCWith { cc = clang-unwrapped; bintools = lld; };',
         '  clangGNU = wrapCCWith { cc = clang-unwrapped; };',
+        // A stdenv is no package to the index; one made with a compiler rebuilds with it.
+        '  clangStdenv = overrideCC stdenv clang;',
         '}',
         '',
       ].join('\n'),
@@ -137,7 +140,27 @@ test('each binding that applies a wrapper function is a package of its own, buil
   );
   const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
   const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
-  assert.deepEqual(names('cmake'), ['clang', 'clang-unwrapped', 'clangGNU', 'clangUseLLVM', 'cmake']);
+  assert.deepEqual(names('cmake'), ['clang', 'clang-unwrapped', 'clangGNU', 'clangStdenv', 'clangUseLLVM', 'cmake']);
   assert.deepEqual(names('gcc-unwrapped'), ['gcc', 'gcc-unwrapped']);
   assert.deepEqual(names('lld'), ['clangUseLLVM', 'lld'], 'x86_64-linux does not use LLVM: clang is clangGNU');
+});
+
+test("platform conditions read the platform's linker and libc as x86_64-linux has them", async () => {
+  const parser = await NixParser.create();
+  const read = (text: string) => {
+    const tree = parser.parse(text);
+    try {
+      return platformCondition(tree.rootNode.namedChildren[0]!);
+    } finally {
+      tree.delete();
+    }
+  };
+  assert.equal(read('stdenv.targetPlatform.linker == "lld"'), false);
+  assert.equal(read('linker == "bfd"'), true, '`inherit (stdenv.targetPlatform) linker;` in a let');
+  assert.equal(read('stdenv.targetPlatform.libc == null'), false);
+  assert.equal(read('stdenv.hostPlatform.libc != "musl"'), true);
+  assert.equal(read('stdenv.targetPlatform.useLLVM or false'), false);
+  assert.equal(read('stdenv.cc.isClang'), false, "the stdenv's compiler is GCC");
+  assert.equal(read('cc.isClang'), undefined, 'a compiler given as an input may be any');
+  assert.equal(read('libc == "glibc"'), undefined, 'a name alone may be an input');
 });

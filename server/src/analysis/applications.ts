@@ -98,6 +98,11 @@ export abstract class ApplicationReader extends ValueReader {
       const directory = this.attrsOf(args[0]).find((a) => a.name === 'directory');
       if (directory?.val.k === 'path') return { k: 'dir', span, dir: directory.val.target };
     }
+    // `overrideCC stdenv clang`: a stdenv whose compiler is the second argument, selectable as `cc`.
+    if (last === 'overrideCC' && headPath?.length === 1 && args.length === 2) {
+      const cc: Attr = { name: 'cc', span: spanOf(args[1]!), val: this.valueOf(args[1]!) };
+      return { k: 'set', span, attrs: [cc], also: [this.valueOf(args[0]!)] };
+    }
     // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
     if (
       headPath &&

@@ -54,6 +54,9 @@ const PLATFORM: Record<string, boolean> = {
   isRedox: false,
   isNone: false,
   isx86_32: false,
+  // The compiler of the stdenv (`stdenv.cc.isClang`): GCC on x86_64-linux.
+  isGNU: true,
+  isClang: false,
   // The Python package set's flags, as they are for CPython 3 (python3Packages).
   isPyPy: false,
   isPy3k: true,

@@ -8,6 +8,7 @@ import type { Analyzer } from '../analyzer';
 import { isTopLevelVariant } from '../dependencyGraph';
 import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
+import type { Target } from '../resolve';
 import { STDENV_INPUT } from './stdenv';
 
 /** The top-level attribute names of a domain. */
@@ -27,6 +28,8 @@ export interface TopLevelAttributes {
    * given that set's binding.
    */
   variants: Map<string, Binding>;
+  /** The compiler of each stdenv made by `overrideCC stdenv cc` (`clangStdenv`, `gcc49Stdenv`): the stdenv rebuilds with it. */
+  stdenvCompilers: Map<string, Target>;
 }
 
 /** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
@@ -68,7 +71,13 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     }
     // The top-level set's own stdenv comes from the stage that builds it, not from a binding.
     if (!names.has('stdenv')) stdenvs.unshift('stdenv');
-    return { byPackage, stdenvs, variants };
+    const stdenvCompilers = new Map<string, Target>();
+    for (const name of stdenvs) {
+      const found = resolver.lookupGlobal(name);
+      const cc = found?.set ? resolver.select(found, 'cc') : undefined;
+      if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
+    }
+    return { byPackage, stdenvs, variants, stdenvCompilers };
   });
 }
 

@@ -161,10 +161,16 @@ export class RebuildModel {
       if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || this.broken[at]) continue;
       if (!this.namesAt(at, attributes.byPackage)?.length) members.push(packages[at]!.attrPath);
     }
-    if (!touched) return { local, members };
+    // A stdenv made by `overrideCC stdenv clang` rebuilds with its compiler.
+    const compilerChanged = (name: string) => {
+      const cc = attributes.stdenvCompilers.get(name);
+      const at = cc ? nodeOfTarget(this.analyzer, this.graph, cc) : -1;
+      return at >= 0 && (marked[at] === 1 || seeds[at] === 1);
+    };
     const present = new Set(local);
-    const stdenvs = attributes.stdenvs.filter((name) => !present.has(name));
-    return { local: stdenvs.length === 0 ? local : [...local, ...stdenvs].sort(compare), members };
+    const stdenvs = attributes.stdenvs.filter((name) => !present.has(name) && (touched || compilerChanged(name)));
+    if (stdenvs.length === 0) return { local, members };
+    return { local: [...local, ...stdenvs].sort(compare), members };
   }
 
   private byName?: { name: string; at: number }[];
