@@ -145,7 +145,7 @@ export function usedInputs(
   const overrides = variant ? variantArgs(analyzer, variant) : [];
   const variantScope = variant && { file: variant.file, set: variant.set, parents: variant.parentSets };
   const overridden = (name: string) => overrides.find((a) => a.name === name);
-  const formals = formalsUnder(analyzer, pkg, [...overrides, ...(call?.args ?? [])]);
+  const formals = variant ? variantFormals(analyzer, pkg, variant) : formalsUnder(analyzer, pkg, call?.args ?? []);
   const useOf = new Map((formals ?? []).map((f) => [f.name, f]));
   // `sure`: only inputs the derivation is surely built with (not under a condition the index cannot
   // read), or ('evaluated') also those it surely evaluates (`dejavu_fonts.minimal` in a build flag).

@@ -20,6 +20,8 @@ export interface Binding {
   parentSets: SetVal[];
   /** The value is marked `recurseIntoAttrs`. */
   recurse?: true;
+  /** The value is a function (`wrapCC = cc: …`). */
+  lambda?: true;
 }
 
 /** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
@@ -374,6 +376,7 @@ function collectBindings(facts: FileFacts): Binding[] {
         set,
         parentSets: parents,
         ...(attr.recurse ? { recurse: attr.recurse } : {}),
+        ...(attr.lambda ? { lambda: attr.lambda } : {}),
       });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
     }

@@ -85,13 +85,15 @@ export type Val =
   | { k: 'other'; span: Span; list?: 'empty' | 'items' };
 
 /** One attribute of a set: its name, the span of the name, its value. */
-/** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. */
+/** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. `lambda`: it is a function. */
 export interface Attr {
   name: string;
   span: Span;
   val: Val;
   doc?: string;
   recurse?: true;
+  /** The value is a function (`wrapCC = cc: wrapCCWith { inherit cc; };`): no derivation of its own. */
+  lambda?: true;
 }
 
 /** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */

@@ -287,7 +287,15 @@ export abstract class ValueReader {
         val = { k: 'set', span: spanOf(binding), attrs: [{ name: names[i]!, span: spanOf(parts[i]!), val }] };
       }
       const recurse = names.length === 1 && recursedInto(expression);
-      mergeAttr(attrs, { name: names[0]!, span: spanOf(first), val, ...(doc ? { doc } : {}), ...(recurse ? { recurse } : {}) });
+      const lambda = names.length === 1 && unparen(expression).type === 'function_expression';
+      mergeAttr(attrs, {
+        name: names[0]!,
+        span: spanOf(first),
+        val,
+        ...(doc ? { doc } : {}),
+        ...(recurse ? { recurse } : {}),
+        ...(lambda ? { lambda } : {}),
+      });
       return;
     }
     if (binding.type === 'inherit' || binding.type === 'inherit_from') {

@@ -30,6 +30,8 @@ export interface TopLevelAttributes {
   variants: Map<string, Binding>;
   /** The compiler of each stdenv made by `overrideCC stdenv cc` (`clangStdenv`, `gcc49Stdenv`): the stdenv rebuilds with it. */
   stdenvCompilers: Map<string, Target>;
+  /** Names bound to functions (`wrapCC = cc: wrapCCWith { … };`): no derivation, though the index follows them to a file. */
+  functions: Set<string>;
 }
 
 /** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
@@ -39,9 +41,11 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const names = new Set<string>(index.byNameByName.keys());
     const recursive = new Set<string>();
     const variants = new Map<string, Binding>();
+    const functions = new Set<string>();
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
+      if (binding.lambda) functions.add(binding.name);
       const variant = isTopLevelVariant(analyzer, binding) ? binding : aliasedVariant(analyzer, binding);
       if (variant) variants.set(binding.name, variant);
       if (binding.recurse) recursive.add(binding.name);
@@ -77,7 +81,7 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
       const cc = found?.set ? resolver.select(found, 'cc') : undefined;
       if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
     }
-    return { byPackage, stdenvs, variants, stdenvCompilers };
+    return { byPackage, stdenvs, variants, stdenvCompilers, functions };
   });
 }
 

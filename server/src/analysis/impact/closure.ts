@@ -8,7 +8,7 @@ import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
 import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
-import { lacksMember, unevaluableValue } from './failures';
+import { lacksMember, namesNothing, unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
 
@@ -146,7 +146,7 @@ export class RebuildModel {
     this.byName ??= this.sortedNames(attributes);
     const local: string[] = [];
     for (const { name, at } of this.byName) {
-      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at]) continue;
+      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || attributes.functions.has(name)) continue;
       // A variant (`cmakeCurses = cmake.override { … }`) is built with its own flags: it rebuilds
       // when its package's own file changes, or one of the inputs it is built with.
       const variant = attributes.variants.has(name) ? this.variant(name, attributes) : undefined;
@@ -212,7 +212,10 @@ export class RebuildModel {
               this.variant(input.via.name, attributes)?.broken === true)),
       );
     // Or a set member its flags switch on that no file binds (`llvm-manpages`' `python3Packages.recommonmark`).
-    const lacking = lacksMember(analyzer, variantFormals(analyzer, pkg, binding) ?? []);
+    // Or one whose arguments name what nothing binds (`doxygen_gui`'s `inherit qt5;`).
+    const flagged = variantFormals(analyzer, pkg, binding) ?? [];
+    const lacking =
+      lacksMember(analyzer, flagged) || (binding.val.k === 'ref' && namesNothing(analyzer, binding, binding.val.overrides ?? [], flagged));
     const value = { inputs: inputs.filter((at) => at >= 0), broken: broken || lacking };
     this.variants.set(name, value);
     return value;

@@ -4,9 +4,11 @@
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
-import { calledFormals } from '../flaggedFormals';
+import { calledFormals, formalsUnder } from '../flaggedFormals';
 import { callOf } from '../facts';
-import type { Formal } from '../factTypes';
+import type { Attr, Formal } from '../factTypes';
+import type { Binding } from '../domainIndex';
+import { PACKAGE_SET_NAMES } from '../setNames';
 import type { Target } from '../resolve';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 
@@ -43,6 +45,34 @@ export function lacksMember(analyzer: Analyzer, formals: readonly Formal[]): boo
       f.members !== undefined &&
       Object.entries(f.members).some(([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name)),
   );
+}
+
+/** What a top-level file's `with pkgs;` cannot give but Nix knows anyway. */
+const LANGUAGE_NAMES = new Set(['true', 'false', 'null', 'builtins', 'import', 'toString', 'throw', 'abort', 'derivation', 'map']);
+
+/**
+ * Whether an argument a top-level binding passes names what nothing binds (`doxygen_gui =
+ * doxygen.override { inherit qt5; }` where no file binds `qt5`) and the package surely evaluates it
+ * (`used`: the package's formals, under its flags): "undefined variable". Under `with pkgs;` the name is
+ * looked up only when the argument is evaluated, so an unused one fails nothing.
+ */
+export function namesNothing(analyzer: Analyzer, binding: Binding, args: readonly Attr[], used: readonly Formal[]): boolean {
+  const { index } = analyzer;
+  if (!index.isTopLevelFile(binding.file)) return false;
+  const formals = index.files.get(binding.file)?.formals;
+  return args.some((arg) => {
+    const name = arg.val.k === 'ref' && arg.val.path.length === 1 ? arg.val.path[0]! : undefined;
+    return (
+      name !== undefined &&
+      used.some((f) => f.name === arg.name && (f.use === undefined || f.use === 'forced')) &&
+      !index.bindingsByName.has(name) &&
+      !index.byNameByName.has(name) &&
+      !PROVIDED_NAMES.has(name) &&
+      !PACKAGE_SET_NAMES.has(name) &&
+      !LANGUAGE_NAMES.has(name) &&
+      !formals?.some((f) => f.name === name)
+    );
+  });
 }
 
 function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
@@ -86,7 +116,8 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
     if (missingMember || missingFile) failing[at] = 1;
-    if (missing) broken[at] = 1;
+    // An argument the call passes that names nothing fails the call, as a missing one does.
+    if (missing || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? []))) broken[at] = 1;
   }
   const direct = broken.slice();
   for (let at = 0; at < failing.length; at++) if (failing[at]) broken[at] = 1;

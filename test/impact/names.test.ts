@@ -1,0 +1,56 @@
+// Top-level names Nix does not count as derivations that rebuild: functions (`wrapCC = cc: …`),
+// and packages whose call or override passes, and uses, a name nothing binds (`doxygen_gui =
+// doxygen.override { inherit qt5; }`: "undefined variable 'qt5'"). On the real core these were
+// predicted by some 130 edits each.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { tempDomain } from '../helpers';
+
+const temps: string[] = [];
+after(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+test('functions and packages that pass a name nothing binds are not counted', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../applications/zlib { };',
+        '  lua = callPackage ../applications/lua { };',
+        '  wrapZ = z: callPackage ../applications/wrapper { };',
+        '  wrapped = callPackage ../applications/wrapper { };',
+        '  doxygen = callPackage ../applications/doxygen { };',
+        // qt5 is bound nowhere: the variant fails, doxygen (which leaves it null) does not.
+        '  doxygen_gui = doxygen.override { inherit qt5; };',
+        // lua5 is bound nowhere: highlight uses its lua, so it fails; lint only names it in passthru.
+        '  highlight = callPackage ../applications/highlight { lua = lua5; };',
+        '  lint = callPackage ../applications/lint { lua = lua5; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/applications/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/applications/lua/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "lua"; version = "5"; }\n',
+      'pkgs/applications/wrapper/default.nix':
+        '{ stdenv, zlib }:\nstdenv.mkDerivation { pname = "wrapper"; version = "1"; buildInputs = [ zlib ]; }\n',
+      'pkgs/applications/doxygen/default.nix': [
+        '{ lib, stdenv, zlib, qt5 ? null }:',
+        'stdenv.mkDerivation {',
+        '  pname = "doxygen"; version = "1";',
+        '  buildInputs = [ zlib ] ++ lib.optionals (qt5 != null) [ qt5.qtbase ];',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/applications/highlight/default.nix':
+        '{ stdenv, zlib, lua }:\nstdenv.mkDerivation { pname = "highlight"; version = "4"; buildInputs = [ zlib lua ]; }\n',
+      'pkgs/applications/lint/default.nix':
+        '{ stdenv, zlib, lua }:\nstdenv.mkDerivation { pname = "lint"; version = "1"; buildInputs = [ zlib ]; passthru.lua = lua; }\n',
+    },
+    temps,
+    'nd-names-',
+  );
+  const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
+  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['doxygen', 'lint', 'wrapped', 'zlib']);
+});
