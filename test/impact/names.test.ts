@@ -1,7 +1,8 @@
 // Top-level names Nix does not count as derivations that rebuild: functions (`wrapCC = cc: …`),
-// and packages whose call or override passes, and uses, a name nothing binds (`doxygen_gui =
-// doxygen.override { inherit qt5; }`: "undefined variable 'qt5'"). On the real core these were
-// predicted by some 130 edits each.
+// packages whose call or override passes, and uses, a name nothing binds (`doxygen_gui =
+// doxygen.override { inherit qt5; }`: "undefined variable 'qt5'"), and packages of the static set
+// that are broken there (`lixStatic = pkgsStatic.lix`). On the real core these were predicted by
+// some 130 edits each (lixStatic by 239).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -28,6 +29,11 @@ test('functions and packages that pass a name nothing binds are not counted', as
         // lua5 is bound nowhere: highlight uses its lua, so it fails; lint only names it in passthru.
         '  highlight = callPackage ../applications/highlight { lua = lua5; };',
         '  lint = callPackage ../applications/lint { lua = lua5; };',
+        // The static set's lix is broken (`broken = enableStatic;`); its nix is not.
+        '  lix = callPackage ../applications/lix { };',
+        '  lixStatic = pkgsStatic.lix;',
+        '  nix = callPackage ../applications/nix { };',
+        '  nixStatic = pkgsStatic.nix;',
         '}',
         '',
       ].join('\n'),
@@ -45,6 +51,16 @@ test('functions and packages that pass a name nothing binds are not counted', as
       ].join('\n'),
       'pkgs/applications/highlight/default.nix':
         '{ stdenv, zlib, lua }:\nstdenv.mkDerivation { pname = "highlight"; version = "4"; buildInputs = [ zlib lua ]; }\n',
+      'pkgs/applications/lix/default.nix': [
+        '{ stdenv, zlib, enableStatic ? stdenv.hostPlatform.isStatic }:',
+        'stdenv.mkDerivation { pname = "lix"; version = "2"; buildInputs = [ zlib ]; meta = { broken = enableStatic; }; }',
+        '',
+      ].join('\n'),
+      'pkgs/applications/nix/default.nix': [
+        '{ stdenv, zlib, enableStatic ? stdenv.hostPlatform.isStatic }:',
+        'stdenv.mkDerivation { pname = "nix"; version = "2"; buildInputs = [ zlib ]; meta = { broken = !enableStatic && false; }; }',
+        '',
+      ].join('\n'),
       'pkgs/applications/lint/default.nix':
         '{ stdenv, zlib, lua }:\nstdenv.mkDerivation { pname = "lint"; version = "1"; buildInputs = [ zlib ]; passthru.lua = lua; }\n',
     },
@@ -52,5 +68,5 @@ test('functions and packages that pass a name nothing binds are not counted', as
     'nd-names-',
   );
   const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
-  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['doxygen', 'lint', 'wrapped', 'zlib']);
+  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['doxygen', 'lint', 'lix', 'nix', 'nixStatic', 'wrapped', 'zlib']);
 });

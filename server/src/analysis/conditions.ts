@@ -126,8 +126,9 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
   if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
   if (n.type === 'variable_expression' && (n.text === 'true' || n.text === 'false')) return n.text === 'true';
   const flag = names?.at(-1);
+  // `@isStatic` among the flags: the platform of another package set (`pkgsStatic`).
   return flag !== undefined && flag in PLATFORM && (names!.length === 1 || /stdenv|Platform|platform/.test(names!.join('.')))
-    ? PLATFORM[flag]
+    ? (flags.get(`@${flag}`) ?? PLATFORM[flag])
     : undefined;
 }
 

@@ -65,6 +65,19 @@ function reread(
   flags: ReadonlyMap<string, Flag>,
   versions?: ReadonlyMap<string, string>,
 ): Formal[] | undefined {
+  return withFileFunction(analyzer, file, (fn) => {
+    if (!fn.childForFieldName('formals')) return undefined;
+    if (versions) return appliedFormals(fn, formals, flags, versions);
+    // Uses and the set members named under these flags (`perlPackages.LWP` only with `perlSupport`).
+    return usedFormals(fn, formals, flags);
+  });
+}
+
+/**
+ * Parses a file again (the editor's text when it is open) and hands its top-level function to
+ * `read`; undefined when the file cannot be read or is no function.
+ */
+export function withFileFunction<T>(analyzer: Analyzer, file: string, read: (fn: Node) => T | undefined): T | undefined {
   let text = analyzer.openDocumentFor(file)?.text;
   try {
     text ??= readFileSync(analyzer.index.absolute(file), 'utf8');
@@ -75,10 +88,7 @@ function reread(
   try {
     const first = tree.rootNode.namedChildren.find((c) => c?.type !== 'comment');
     const fn = first && unparen(first);
-    if (fn?.type !== 'function_expression' || !fn.childForFieldName('formals')) return undefined;
-    if (versions) return appliedFormals(fn, formals, flags, versions);
-    // Uses and the set members named under these flags (`perlPackages.LWP` only with `perlSupport`).
-    return usedFormals(fn, formals, flags);
+    return fn?.type === 'function_expression' ? read(fn) : undefined;
   } finally {
     tree.delete();
   }
@@ -95,17 +105,23 @@ function appliedFormals(
   versions: ReadonlyMap<string, string>,
 ): Formal[] | undefined {
   const known = new Map<string, boolean>();
-  let node: Node | null = outer.childForFieldName('body');
+  const inner = innerFunction(outer, (let_) => letFlags(let_, known, versions));
+  return inner ? usedFormals(inner, formals, flags, known) : undefined;
+}
+
+/** The function an outer function returns past its `let`s, `assert`s and `with`s (each `let` handed to `onLet`). */
+export function innerFunction(outer: Node, onLet: (letExpression: Node) => void): Node | null {
+  let node: Node | null = outer.type === 'function_expression' ? outer.childForFieldName('body') : null;
   for (let depth = 0; node && depth < 6; depth++) {
     node = unparen(node);
-    if (node.type === 'function_expression') return usedFormals(node, formals, flags, known);
-    if (node.type === 'let_expression') letFlags(node, known, versions);
+    if (node.type === 'function_expression') return node;
+    if (node.type === 'let_expression') onLet(node);
     node =
       node.type === 'let_expression' || node.type === 'assert_expression' || node.type === 'with_expression'
         ? node.childForFieldName('body')
         : null;
   }
-  return undefined;
+  return null;
 }
 
 /**

@@ -9,6 +9,7 @@ import { isTopLevelVariant } from '../dependencyGraph';
 import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
 import type { Target } from '../resolve';
+import { brokenWhenStatic } from './staticSet';
 import { STDENV_INPUT } from './stdenv';
 
 /** The top-level attribute names of a domain. */
@@ -32,6 +33,8 @@ export interface TopLevelAttributes {
   stdenvCompilers: Map<string, Target>;
   /** Names bound to functions (`wrapCC = cc: wrapCCWith { … };`): no derivation, though the index follows them to a file. */
   functions: Set<string>;
+  /** Names of the static set's packages Nix refuses there (`lixStatic = pkgsStatic.lix`, broken when static). */
+  refused: Set<string>;
 }
 
 /** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
@@ -42,10 +45,12 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const recursive = new Set<string>();
     const variants = new Map<string, Binding>();
     const functions = new Set<string>();
+    const statics: Binding[] = [];
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
       if (binding.lambda) functions.add(binding.name);
+      if (binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1) statics.push(binding);
       const variant = isTopLevelVariant(analyzer, binding) ? binding : aliasedVariant(analyzer, binding);
       if (variant) variants.set(binding.name, variant);
       if (binding.recurse) recursive.add(binding.name);
@@ -81,7 +86,13 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
       const cc = found?.set ? resolver.select(found, 'cc') : undefined;
       if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
     }
-    return { byPackage, stdenvs, variants, stdenvCompilers, functions };
+    const refused = new Set<string>();
+    for (const binding of statics) {
+      const target = resolver.resolveBinding(binding);
+      const pkg = target && !target.missing ? catalog.packageAt(target) : undefined;
+      if (pkg && brokenWhenStatic(analyzer, pkg)) refused.add(binding.name);
+    }
+    return { byPackage, stdenvs, variants, stdenvCompilers, functions, refused };
   });
 }
 

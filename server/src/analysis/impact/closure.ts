@@ -146,7 +146,14 @@ export class RebuildModel {
     this.byName ??= this.sortedNames(attributes);
     const local: string[] = [];
     for (const { name, at } of this.byName) {
-      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || attributes.functions.has(name)) continue;
+      if (
+        this.fixedOutput[at] ||
+        this.functions[at] ||
+        this.unevaluable[at] ||
+        attributes.functions.has(name) ||
+        attributes.refused.has(name)
+      )
+        continue;
       // A variant (`cmakeCurses = cmake.override { … }`) is built with its own flags: it rebuilds
       // when its package's own file changes, or one of the inputs it is built with.
       const variant = attributes.variants.has(name) ? this.variant(name, attributes) : undefined;
