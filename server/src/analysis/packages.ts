@@ -56,6 +56,10 @@ export type CatalogPart = 'packages' | 'dependants' | 'names' | 'occurrences';
  * changes. Each map is computed in steps: asked for synchronously it is finished at once (the CLI),
  * prepared for a request it is built in slices that let other requests through.
  */
+/** How many places a package's references must have to be kept, and how many packages' are kept. */
+const PLACES_CACHED_FROM = 1000;
+const PLACES_CACHE_SIZE = 8;
+
 export class PackageCatalog {
   private generation = -1;
   private packagesValue!: SteppedValue<{ packages: Package[]; byKey: Map<string, Package> }>;
@@ -352,12 +356,30 @@ export class PackageCatalog {
   *referencesSteps(target: Target, out: Place[]): Steps<Place[]> {
     this.fresh();
     const key = targetKey(target);
+    // The places of a much-used package (`stdenv`, `fetchurl`: tens of thousands) are kept until
+    // the next edit: finding them again cost more than answering with them.
+    const cached = this.placesCache.generation === this.index.generation ? this.placesCache.byKey.get(key) : undefined;
+    if (cached) {
+      for (const place of cached) out.push(place);
+      return out;
+    }
+    const start = out.length;
     const names = new Set(this.namesValue.get().get(key) ?? []);
     const byName = this.index.byNameAt(target.file);
     if (byName) names.add(byName.name);
     const occurrences = this.occurrencesValue.get();
     for (const name of names) yield* occurrences.placesSteps(name, key, this.keyOf, out);
+    if (out.length - start >= PLACES_CACHED_FROM) this.cachePlaces(key, out.slice(start));
     return out;
+  }
+
+  private placesCache = { generation: -1, byKey: new Map<string, Place[]>() };
+
+  private cachePlaces(key: string, places: Place[]): void {
+    if (this.placesCache.generation !== this.index.generation) this.placesCache = { generation: this.index.generation, byKey: new Map() };
+    const { byKey } = this.placesCache;
+    if (byKey.size >= PLACES_CACHE_SIZE) byKey.delete(byKey.keys().next().value!);
+    byKey.set(key, places);
   }
 
   /**

@@ -27,17 +27,14 @@ export function referencesSteps(
   const found = resolveAt(analyzer, doc, pos);
   return (function* () {
     if (!found?.target || found.target.global || found.target.missing) return out;
-    if (includeDeclaration) out.push({ file: found.target.file, span: found.target.span });
-    const seen = new Set(out.map(placeKey));
+    const declaration = includeDeclaration ? { file: found.target.file, span: found.target.span } : undefined;
+    if (declaration) out.push(declaration);
+    // Each occurrence is a place of its own: only the declaration can come twice. (A set of keys
+    // for tens of thousands of places, `stdenv`'s, cost more than finding them.)
     const sink: Place[] = [];
     const flush = () => {
-      for (const place of sink.splice(0)) {
-        const key = placeKey(place);
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push(place);
-        }
-      }
+      for (const place of sink) if (!declaration || !samePlace(place, declaration)) out.push(place);
+      sink.length = 0;
     };
     if (isMaintainerList(found.target.file)) sink.push(...analyzer.maintainers.packagesMaintainedBy(found.name));
     else {
@@ -52,6 +49,6 @@ export function referencesSteps(
   })();
 }
 
-function placeKey(place: Place): string {
-  return `${place.file}:${place.span.join(',')}`;
+function samePlace(a: Place, b: Place): boolean {
+  return a.file === b.file && a.span.every((n, i) => n === b.span[i]);
 }
