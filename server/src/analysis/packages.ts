@@ -58,7 +58,7 @@ export type CatalogPart = 'packages' | 'dependants' | 'names' | 'occurrences';
  */
 /** How many places a package's references must have to be kept, and how many packages' are kept. */
 const PLACES_CACHED_FROM = 1000;
-const PLACES_CACHE_SIZE = 8;
+const PLACES_CACHE_SIZE = 4;
 
 export class PackageCatalog {
   private generation = -1;
@@ -360,7 +360,7 @@ export class PackageCatalog {
     // the next edit: finding them again cost more than answering with them.
     const cached = this.placesCache.generation === this.index.generation ? this.placesCache.byKey.get(key) : undefined;
     if (cached) {
-      for (const place of cached) out.push(place);
+      for (let i = 0; i < cached.length; i += 2) out.push({ file: cached[i] as string, span: cached[i + 1] as Span });
       return out;
     }
     const start = out.length;
@@ -369,17 +369,20 @@ export class PackageCatalog {
     if (byName) names.add(byName.name);
     const occurrences = this.occurrencesValue.get();
     for (const name of names) yield* occurrences.placesSteps(name, key, this.keyOf, out);
-    if (out.length - start >= PLACES_CACHED_FROM) this.cachePlaces(key, out.slice(start));
+    if (out.length - start >= PLACES_CACHED_FROM) this.cachePlaces(key, out, start);
     return out;
   }
 
-  private placesCache = { generation: -1, byKey: new Map<string, Place[]>() };
+  /** Kept places, two slots each (the file, the span: both shared with the facts), by definition key. */
+  private placesCache = { generation: -1, byKey: new Map<string, (string | Span)[]>() };
 
-  private cachePlaces(key: string, places: Place[]): void {
+  private cachePlaces(key: string, places: readonly Place[], start: number): void {
     if (this.placesCache.generation !== this.index.generation) this.placesCache = { generation: this.index.generation, byKey: new Map() };
     const { byKey } = this.placesCache;
     if (byKey.size >= PLACES_CACHE_SIZE) byKey.delete(byKey.keys().next().value!);
-    byKey.set(key, places);
+    const flat: (string | Span)[] = [];
+    for (let i = start; i < places.length; i++) flat.push(places[i]!.file, places[i]!.span);
+    byKey.set(key, flat);
   }
 
   /**
