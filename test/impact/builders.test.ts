@@ -125,6 +125,7 @@ test('each binding that applies a wrapper function is a package of its own, buil
         '  clangGNU = wrapCCWith { cc = clang-unwrapped; };',
         // A stdenv is no package to the index; one made with a compiler rebuilds with it.
         '  clangStdenv = overrideCC stdenv clang;',
+        '  clangStdenvNoLibs = mkStdenvNoLibs clangStdenv;',
         '}',
         '',
       ].join('\n'),
@@ -140,7 +141,7 @@ test('each binding that applies a wrapper function is a package of its own, buil
   );
   const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
   const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
-  assert.deepEqual(names('cmake'), ['clang', 'clang-unwrapped', 'clangGNU', 'clangStdenv', 'clangUseLLVM', 'cmake']);
+  assert.deepEqual(names('cmake'), ['clang', 'clang-unwrapped', 'clangGNU', 'clangStdenv', 'clangStdenvNoLibs', 'clangUseLLVM', 'cmake']);
   assert.deepEqual(names('gcc-unwrapped'), ['gcc', 'gcc-unwrapped']);
   assert.deepEqual(names('lld'), ['clangUseLLVM', 'lld'], 'x86_64-linux does not use LLVM: clang is clangGNU');
 });

@@ -46,6 +46,10 @@ const WRAPPERS = new Set([
   'getOutput',
 ]);
 
+/** A function named for the stdenv it makes (`mkStdenvNoLibs`), and a name of one (`clangStdenv`). */
+const STDENV_MAKER = /Stdenv/;
+const STDENV_NAME = /^(stdenv\w*|\w*Stdenv\w*)$/;
+
 /** Whether an expression is a file imported and applied to arguments (`import ./common.nix args`). */
 function importApplied(node: Node): boolean {
   const n = unparen(node);
@@ -102,6 +106,11 @@ export abstract class ApplicationReader extends ValueReader {
     if (last === 'overrideCC' && headPath?.length === 1 && args.length === 2) {
       const cc: Attr = { name: 'cc', span: spanOf(args[1]!), val: this.valueOf(args[1]!) };
       return { k: 'set', span, attrs: [cc], also: [this.valueOf(args[0]!)] };
+    }
+    // `mkStdenvNoLibs clangStdenv`: a stdenv made from another keeps its compiler (selectable as `cc`).
+    if (last && STDENV_MAKER.test(last) && headPath?.length === 1 && args.length === 1) {
+      const base = referencePath(args[0]!)?.at(-1);
+      if (base && STDENV_NAME.test(base)) return { k: 'set', span, attrs: [], also: [this.valueOf(args[0]!)] };
     }
     // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
     if (
