@@ -34,6 +34,9 @@ test('functions and packages that pass a name nothing binds are not counted', as
         '  lixStatic = pkgsStatic.lix;',
         '  nix = callPackage ../applications/nix { };',
         '  nixStatic = pkgsStatic.nix;',
+        // Derivations, not functions: a file that applies a curried one, and an overrideAttrs of a call.
+        '  isl = callPackage ../applications/isl/0.20.nix { };',
+        '  glibc = callPackage ../applications/glibc { };',
         '}',
         '',
       ].join('\n'),
@@ -61,6 +64,11 @@ test('functions and packages that pass a name nothing binds are not counted', as
         'stdenv.mkDerivation { pname = "nix"; version = "2"; buildInputs = [ zlib ]; meta = { broken = !enableStatic && false; }; }',
         '',
       ].join('\n'),
+      'pkgs/applications/isl/0.20.nix': 'import ./generic.nix { version = "0.20"; }\n',
+      'pkgs/applications/isl/generic.nix':
+        '{ version }:\n{ stdenv, zlib }:\nstdenv.mkDerivation { pname = "isl"; inherit version; buildInputs = [ zlib ]; }\n',
+      'pkgs/applications/glibc/default.nix':
+        '{ stdenv, zlib }:\n(stdenv.mkDerivation { pname = "glibc"; version = "2"; buildInputs = [ zlib ]; }).overrideAttrs (old: { })\n',
       'pkgs/applications/lint/default.nix':
         '{ stdenv, zlib, lua }:\nstdenv.mkDerivation { pname = "lint"; version = "1"; buildInputs = [ zlib ]; passthru.lua = lua; }\n',
     },
@@ -68,5 +76,15 @@ test('functions and packages that pass a name nothing binds are not counted', as
     'nd-names-',
   );
   const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
-  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['doxygen', 'lint', 'lix', 'nix', 'nixStatic', 'wrapped', 'zlib']);
+  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, [
+    'doxygen',
+    'glibc',
+    'isl',
+    'lint',
+    'lix',
+    'nix',
+    'nixStatic',
+    'wrapped',
+    'zlib',
+  ]);
 });

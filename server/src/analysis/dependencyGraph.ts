@@ -291,12 +291,6 @@ export function isTopLevelVariant(analyzer: Analyzer, binding: Binding): boolean
   );
 }
 
-/** Whether a package is what callPackage makes of a file applied to arguments (a derivation, though the file is curried). */
-export function calledApplied(pkg: Package): boolean {
-  const call = pkg.binding && callOf(pkg.binding.val);
-  return call?.kind === 'callPackage' && call.applied === true;
-}
-
 /**
  * Whether an input is a variant made by `.override { … }` (`imagemagick_light = imagemagick.override
  * { libX11Support = false; }`): its flags are not the file's defaults, which the use of its own

@@ -28,7 +28,11 @@ export function returnsFunction(node: Node, depth = 0): boolean {
   if (n.type === 'function_expression') return true;
   if (n.type !== 'apply_expression' || depth > 4) return false;
   const fn = n.childForFieldName('function');
-  const last = fn && referencePath(unparen(fn))?.at(-1);
+  const head = fn && unparen(fn);
+  // `(callPackage ./common.nix { … }).overrideAttrs (old: …)`: the name selected from a value that is no name.
+  const selected =
+    head?.type === 'select_expression' ? head.childForFieldName('attrpath')?.childrenForFieldName('attr').at(-1)?.text : undefined;
+  const last = head && (referencePath(head)?.at(-1) ?? selected);
   const argument = n.childForFieldName('argument');
   if (!argument || (last && (DERIVATION_BUILDER.test(last) || TRIVIAL_BUILDER.test(last) || NOT_WRAPPING.test(last)))) return false;
   return returnsFunction(argument, depth + 1);

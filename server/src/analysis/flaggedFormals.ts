@@ -133,6 +133,17 @@ export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal
   const facts = analyzer.index.files.get(pkg.target.file);
   const call = pkg.binding && callOf(pkg.binding.val);
   if (call?.kind === 'callPackage' && call.formals) return call.formals;
-  if (call?.kind === 'callPackage' && call.applied && facts?.innerFormals) return facts.innerFormals;
+  if (facts?.innerFormals && calledApplied(analyzer, pkg)) return facts.innerFormals;
   return facts?.formals;
+}
+
+/** Whether a package is what callPackage makes of a file applied to arguments (a derivation, though the file is curried). */
+export function calledApplied(analyzer: Analyzer, pkg: Package): boolean {
+  const call = pkg.binding && callOf(pkg.binding.val);
+  if (call?.kind !== 'callPackage') return false;
+  if (call.applied) return true;
+  // `isl_0_20 = callPackage ./0.20.0.nix { }`, where that file is `import ./generic.nix { version = …; }`.
+  const file = call.target !== undefined ? analyzer.index.resolveFile(call.target) : undefined;
+  const value = file !== undefined && file !== pkg.target.file ? analyzer.index.files.get(file)?.value : undefined;
+  return value?.k === 'call' && value.kind === 'import' && value.args.length > 0;
 }

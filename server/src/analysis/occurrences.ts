@@ -9,7 +9,7 @@
 import type { Steps } from './budget';
 import type { Binding, DomainIndex } from './domainIndex';
 import type { Val } from './facts';
-import type { Place } from './syntax';
+import type { Place, Span } from './syntax';
 
 /**
  * The occurrences of one name, flat: (file path, formal index) for an input, (binding, value
@@ -108,4 +108,38 @@ export class Occurrences {
 /** The values of a binding that may be references: its own value, and a call's arguments. */
 function valsOf(binding: Binding): Val[] {
   return binding.val.k === 'call' ? [binding.val, ...binding.val.args.map((a) => a.val)] : [binding.val];
+}
+
+/** How many places a definition's references must have to be kept, and how many definitions' are kept. */
+const KEPT_FROM = 1000;
+const KEPT_AT_MOST = 4;
+
+/**
+ * The places of much-used definitions (`stdenv`, `fetchurl`: tens of thousands), kept until the next
+ * edit (the index generation), two slots each: the file and the span, both shared with the facts.
+ */
+export class KeptPlaces {
+  private generation = -1;
+  private byKey = new Map<string, (string | Span)[]>();
+
+  /** Adds the kept places of a definition to `out`; false when none are kept for this generation. */
+  give(key: string, generation: number, out: Place[]): boolean {
+    const kept = this.generation === generation ? this.byKey.get(key) : undefined;
+    if (!kept) return false;
+    for (let i = 0; i < kept.length; i += 2) out.push({ file: kept[i] as string, span: kept[i + 1] as Span });
+    return true;
+  }
+
+  /** Keeps `places` from `start` on, when they are many. */
+  keep(key: string, generation: number, places: readonly Place[], start: number): void {
+    if (places.length - start < KEPT_FROM) return;
+    if (this.generation !== generation) {
+      this.generation = generation;
+      this.byKey = new Map();
+    }
+    if (this.byKey.size >= KEPT_AT_MOST) this.byKey.delete(this.byKey.keys().next().value!);
+    const flat: (string | Span)[] = [];
+    for (let i = start; i < places.length; i++) flat.push(places[i]!.file, places[i]!.span);
+    this.byKey.set(key, flat);
+  }
 }

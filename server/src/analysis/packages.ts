@@ -5,7 +5,7 @@ import { callOf, type DrvFacts, type Formal, type Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
-import { Occurrences, type Occurrence } from './occurrences';
+import { KeptPlaces, Occurrences, type Occurrence } from './occurrences';
 import { overOthers, setMembers } from './setMembers';
 
 /** A package of the domain: an attribute path and the file (and place) that builds it. */
@@ -56,10 +56,6 @@ export type CatalogPart = 'packages' | 'dependants' | 'names' | 'occurrences';
  * changes. Each map is computed in steps: asked for synchronously it is finished at once (the CLI),
  * prepared for a request it is built in slices that let other requests through.
  */
-/** How many places a package's references must have to be kept, and how many packages' are kept. */
-const PLACES_CACHED_FROM = 1000;
-const PLACES_CACHE_SIZE = 4;
-
 export class PackageCatalog {
   private generation = -1;
   private packagesValue!: SteppedValue<{ packages: Package[]; byKey: Map<string, Package> }>;
@@ -358,32 +354,18 @@ export class PackageCatalog {
     const key = targetKey(target);
     // The places of a much-used package (`stdenv`, `fetchurl`: tens of thousands) are kept until
     // the next edit: finding them again cost more than answering with them.
-    const cached = this.placesCache.generation === this.index.generation ? this.placesCache.byKey.get(key) : undefined;
-    if (cached) {
-      for (let i = 0; i < cached.length; i += 2) out.push({ file: cached[i] as string, span: cached[i + 1] as Span });
-      return out;
-    }
+    if (this.kept.give(key, this.index.generation, out)) return out;
     const start = out.length;
     const names = new Set(this.namesValue.get().get(key) ?? []);
     const byName = this.index.byNameAt(target.file);
     if (byName) names.add(byName.name);
     const occurrences = this.occurrencesValue.get();
     for (const name of names) yield* occurrences.placesSteps(name, key, this.keyOf, out);
-    if (out.length - start >= PLACES_CACHED_FROM) this.cachePlaces(key, out, start);
+    this.kept.keep(key, this.index.generation, out, start);
     return out;
   }
 
-  /** Kept places, two slots each (the file, the span: both shared with the facts), by definition key. */
-  private placesCache = { generation: -1, byKey: new Map<string, (string | Span)[]>() };
-
-  private cachePlaces(key: string, places: readonly Place[], start: number): void {
-    if (this.placesCache.generation !== this.index.generation) this.placesCache = { generation: this.index.generation, byKey: new Map() };
-    const { byKey } = this.placesCache;
-    if (byKey.size >= PLACES_CACHE_SIZE) byKey.delete(byKey.keys().next().value!);
-    const flat: (string | Span)[] = [];
-    for (let i = start; i < places.length; i++) flat.push(places[i]!.file, places[i]!.span);
-    byKey.set(key, flat);
-  }
+  private readonly kept = new KeptPlaces();
 
   /**
    * The places that take a name nothing in this domain defines (a package of another domain):

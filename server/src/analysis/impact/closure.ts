@@ -3,11 +3,12 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { calledApplied, domainGraph, nodeOfTarget, packageId, usedInputs, variantFormals, type DomainGraph } from '../dependencyGraph';
+import { domainGraph, nodeOfTarget, packageId, usedInputs, variantFormals, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
 import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
+import { calledApplied } from '../flaggedFormals';
 import { lacksMember, namesNothing, unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
@@ -315,7 +316,7 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
   packages.forEach((pkg, at) => {
     // What the file says about itself counts only for a package that is the file (called by path).
     const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
-    if (facts?.curried && !calledApplied(pkg)) functions[at] = 1;
+    if (facts?.curried && !calledApplied(analyzer, pkg)) functions[at] = 1;
     if (facts?.fixedOutput) fixedOutput[at] = 1;
   });
   // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
