@@ -37,6 +37,9 @@ test('functions and packages that pass a name nothing binds are not counted', as
         // Derivations, not functions: a file that applies a curried one, and an overrideAttrs of a call.
         '  isl = callPackage ../applications/isl/0.20.nix { };',
         '  glibc = callPackage ../applications/glibc { };',
+        // So is what a helper importing a curried file makes once applied (`make-icu { version = …; }`).
+        '  icu-versions = callPackages ../applications/icu { };',
+        '  inherit (icu-versions) icu74;',
         '}',
         '',
       ].join('\n'),
@@ -67,6 +70,14 @@ test('functions and packages that pass a name nothing binds are not counted', as
       'pkgs/applications/isl/0.20.nix': 'import ./generic.nix { version = "0.20"; }\n',
       'pkgs/applications/isl/generic.nix':
         '{ version }:\n{ stdenv, zlib }:\nstdenv.mkDerivation { pname = "isl"; inherit version; buildInputs = [ zlib ]; }\n',
+      'pkgs/applications/icu/default.nix': [
+        '{ stdenv, zlib }:',
+        'let make-icu = (import ./make-icu.nix) { inherit stdenv zlib; };',
+        'in { icu74 = make-icu { version = "74.2"; }; }',
+        '',
+      ].join('\n'),
+      'pkgs/applications/icu/make-icu.nix':
+        '{ stdenv, zlib }:\n{ version }:\nstdenv.mkDerivation { pname = "icu4c"; inherit version; buildInputs = [ zlib ]; }\n',
       'pkgs/applications/glibc/default.nix':
         '{ stdenv, zlib }:\n(stdenv.mkDerivation { pname = "glibc"; version = "2"; buildInputs = [ zlib ]; }).overrideAttrs (old: { })\n',
       'pkgs/applications/lint/default.nix':
@@ -79,6 +90,7 @@ test('functions and packages that pass a name nothing binds are not counted', as
   assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, [
     'doxygen',
     'glibc',
+    'icu74',
     'isl',
     'lint',
     'lix',

@@ -224,14 +224,20 @@ export abstract class ApplicationReader extends ValueReader {
     this.inlining++;
     try {
       let body: Node = unparen(bound);
+      let consumed = 0;
       for (const arg of args) {
         if (body.type !== 'function_expression') break;
         const param = body.childForFieldName('universal');
         if (!param || body.childForFieldName('formals')) return undefined;
         this.scopes.push(new Map([[param.text, this.argumentNode(arg)]]));
         body = unparen(body.childForFieldName('body') ?? body);
+        consumed++;
       }
       const value = this.valueOf(body);
+      // `make-icu = (import ./make-icu.nix) { … }; icu74 = make-icu { version = …; }`: the imported
+      // file's function is applied again, so what it makes is no function.
+      if (value.k === 'call' && value.kind === 'import' && value.target !== undefined && consumed < args.length)
+        return { ...value, applied: true };
       if (value.k === 'call' && value.target !== undefined) return value;
       // A helper around a fetcher or trivial builder (`fetch = name: sha256: fetchurl { … }`) makes
       // an anonymous derivation: it is this application's own, so that is where it is.

@@ -56,7 +56,7 @@ export type Val =
   | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
-  /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals; `versions`, the literal versions among those arguments. */
+  /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals; `versions`, the literal versions among those arguments. For `import`, the file's function is applied once more (`make-icu { version = …; }`). */
   /** `formals`: the function written in place that callPackage calls (`callPackage ({ autoconf, … }: …) { }`), with its inputs. */
   | {
       k: 'call';

@@ -8,6 +8,7 @@ import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
 import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
+import { callOf } from '../facts';
 import { calledApplied } from '../flaggedFormals';
 import { lacksMember, namesNothing, unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
@@ -316,7 +317,8 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
   packages.forEach((pkg, at) => {
     // What the file says about itself counts only for a package that is the file (called by path).
     const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
-    if (facts?.curried && !calledApplied(analyzer, pkg)) functions[at] = 1;
+    const call = pkg.binding && callOf(pkg.binding.val);
+    if (facts?.curried && !calledApplied(analyzer, pkg) && !(call?.kind === 'import' && call.applied)) functions[at] = 1;
     if (facts?.fixedOutput) fixedOutput[at] = 1;
   });
   // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
