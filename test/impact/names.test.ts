@@ -40,6 +40,8 @@ test('functions and packages that pass a name nothing binds are not counted', as
         // So is what a helper importing a curried file makes once applied (`make-icu { version = …; }`).
         '  icu-versions = callPackages ../applications/icu { };',
         '  inherit (icu-versions) icu74;',
+        // And a derivation made by a let-bound name for the builder (guile's `builder rec { … }`).
+        '  guile = callPackage ../applications/guile { };',
         '}',
         '',
       ].join('\n'),
@@ -78,6 +80,12 @@ test('functions and packages that pass a name nothing binds are not counted', as
       ].join('\n'),
       'pkgs/applications/icu/make-icu.nix':
         '{ stdenv, zlib }:\n{ version }:\nstdenv.mkDerivation { pname = "icu4c"; inherit version; buildInputs = [ zlib ]; }\n',
+      'pkgs/applications/guile/default.nix': [
+        '{ stdenv, zlib, coverageAnalysis ? null }:',
+        'let builder = if coverageAnalysis != null then coverageAnalysis else stdenv.mkDerivation;',
+        'in builder rec { pname = "guile"; version = "3.0"; buildInputs = [ zlib ]; }',
+        '',
+      ].join('\n'),
       'pkgs/applications/glibc/default.nix':
         '{ stdenv, zlib }:\n(stdenv.mkDerivation { pname = "glibc"; version = "2"; buildInputs = [ zlib ]; }).overrideAttrs (old: { })\n',
       'pkgs/applications/lint/default.nix':
@@ -90,6 +98,7 @@ test('functions and packages that pass a name nothing binds are not counted', as
   assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, [
     'doxygen',
     'glibc',
+    'guile',
     'icu74',
     'isl',
     'lint',

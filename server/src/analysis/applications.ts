@@ -169,7 +169,7 @@ export abstract class ApplicationReader extends ValueReader {
         return names.length === 2 ? of : { k: 'sel', span, of, path: names.slice(1, -1) };
       }
     }
-    if (last && DERIVATION_BUILDER.test(last)) {
+    if (last && (DERIVATION_BUILDER.test(last) || (headPath?.length === 1 && this.namesBuilder(last)))) {
       // A derivation builder makes a derivation even when its attributes say little (`derivation { name; … }`).
       const attrs = args.map(derivationAttrs).find((d) => d) ?? args.map(looseAttrs).find((d) => d) ?? new Map<string, Node>();
       return { k: 'inline', span, drv: drvFacts(attrs, span) };
@@ -210,6 +210,19 @@ export abstract class ApplicationReader extends ValueReader {
     const fn = this.valueOf(head);
     const best = principal([fn, ...args.map((a) => this.valueOf(a))], span);
     return fn.k === 'ref' && best.k === 'set' ? { ...best, argOf: fn } : best;
+  }
+
+  /** A `let`-bound name for a derivation builder (guile's `builder = if … then coverageAnalysis else stdenv.mkDerivation;`). */
+  protected namesBuilder(name: string): boolean {
+    const bound = this.lookupLet(name);
+    const node = bound && unparen(bound);
+    if (!node) return false;
+    const branches =
+      node.type === 'if_expression' ? [node.childForFieldName('consequence'), node.childForFieldName('alternative')] : [node];
+    return branches.some((b) => {
+      const last = b ? referencePath(unparen(b))?.at(-1) : undefined;
+      return last !== undefined && DERIVATION_BUILDER.test(last);
+    });
   }
 
   /**
