@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Analyzer } from '../server/src/analysis/analyzer';
+import { rebuildImpact } from '../server/src/analysis/impact/closure';
 
 export const FIXTURE = path.join(__dirname, 'fixtures', 'nixpkgs-domain');
 
@@ -49,4 +50,11 @@ export function cursor(root: string, file: string, marked: string): { line: numb
   const offset = at + bar;
   const before = text.slice(0, offset).split('\n');
   return { line: before.length - 1, character: before[before.length - 1]!.length };
+}
+
+/** The top-level names a change to a package (by attribute path) rebuilds, as the lens lists them. */
+export function rebuildNames(analyzer: Analyzer, attrPath: string): string[] {
+  const pkg = analyzer.catalog.all().find((p) => p.attrPath === attrPath);
+  if (!pkg) throw new Error(`no package ${attrPath} in the domain`);
+  return rebuildImpact(analyzer, pkg).domains[0]?.packages ?? [];
 }

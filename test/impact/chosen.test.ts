@@ -6,8 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { rebuildImpact } from '../../server/src/analysis/impact/closure';
-import { tempDomain } from '../helpers';
+import { rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
@@ -89,8 +88,7 @@ test('a package set chosen by the platform is the one Nix chooses, and a variant
   );
   const chosen = analyzer.resolver.lookupGlobal('llvmPackages');
   assert.equal(chosen?.file, 'pkgs/by-name/ll/llvm/17/default.nix', 'x86_64-linux takes llvmPackages_17');
-  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name);
-  const names = (name: string) => rebuildImpact(analyzer, pkg(name)!).domains[0]?.packages ?? [];
+  const names = (name: string) => rebuildNames(analyzer, name);
   const sphinx = names('python3Packages.sphinx');
   assert.ok(sphinx.includes('clang-manpages'), `clang-manpages is built with sphinx: ${sphinx.join(', ')}`);
   assert.ok(!sphinx.includes('llvm-manpages'), `llvm-manpages cannot evaluate: ${sphinx.join(', ')}`);

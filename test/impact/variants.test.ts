@@ -5,11 +5,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { rebuildImpact } from '../../server/src/analysis/impact/closure';
 import { NixParser } from '../../server/src/analysis/parser';
 import { extractFacts } from '../../server/src/analysis/facts';
 import { formalUses } from '../../server/src/analysis/formalUse';
-import { tempDomain } from '../helpers';
+import { rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
@@ -79,8 +78,7 @@ test('a variant rebuilds with the inputs its flags switch on, and is left out wh
     temps,
     'nd-variants-',
   );
-  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
-  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  const names = (name: string) => rebuildNames(analyzer, name);
   assert.deepEqual(names('sphinx'), ['cmakeCurses', 'sphinx'], 'only the variant with a toolkit builds its manual');
   // cmakeSvn is never counted: svn, which its flag switches on, cannot evaluate.
   assert.deepEqual(names('zlib'), ['cmake', 'cmakeCurses', 'zlib'], 'cmakeMinimal is built without zlib');
@@ -125,8 +123,7 @@ test('members of a package set an input names are built with; attributes inherit
     temps,
     'nd-members-',
   );
-  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
-  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  const names = (name: string) => rebuildNames(analyzer, name);
   // The members themselves are no top-level attributes: the counted names are their dependants.
   assert.deepEqual(names('perlPackages.LWP'), ['git']);
   assert.deepEqual(names('perlPackages.HTTPDate'), ['git'], 'a module written in the set names its siblings by bare name');
@@ -160,8 +157,7 @@ test('a package that surely builds with a set member no file binds, or with a fi
     temps,
     'nd-failing-',
   );
-  const zlib = analyzer.catalog.all().find((p) => p.attrPath === 'zlib')!;
-  assert.deepEqual(rebuildImpact(analyzer, zlib).domains[0]?.packages, ['zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['zlib']);
 });
 
 test('a function written in place in callPackage takes its own inputs; a variant of an input made in the file is built with', async () => {
@@ -185,12 +181,11 @@ test('a function written in place in callPackage takes its own inputs; a variant
     temps,
     'nd-lambda-',
   );
-  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
-  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  const names = (name: string) => rebuildNames(analyzer, name);
   assert.deepEqual(names('libtool'), ['autoreconfHook', 'libtool']);
   // Hover lists the function's own inputs, not the file's.
   assert.deepEqual(
-    analyzer.catalog.inputsOf(pkg('autoreconfHook')).map((input) => input.formal.name),
+    analyzer.catalog.inputsOf(analyzer.catalog.all().find((p) => p.attrPath === 'autoreconfHook')!).map((input) => input.formal.name),
     ['makeSetupHook', 'libtool'],
   );
   assert.deepEqual(names('svn'), ['git', 'svn']);
@@ -219,8 +214,7 @@ test('a package given a variant rebuilds through it only when the variant does',
     temps,
     'nd-gate-',
   );
-  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
-  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  const names = (name: string) => rebuildNames(analyzer, name);
   assert.deepEqual(names('imlib2'), ['imlib2', 'w3m'], 'w3m-batch is built without graphics');
   assert.deepEqual(names('ncurses'), ['ncurses', 'w3m', 'w3m-batch', 'xmlto']);
   assert.deepEqual(names('w3m'), ['w3m', 'w3m-batch', 'xmlto']);
@@ -285,8 +279,7 @@ test('what cannot evaluate: a missing argument of a file callPackages calls, and
     temps,
     'nd-fails-',
   );
-  const pkg = (name: string) => analyzer.catalog.all().find((p) => p.attrPath === name)!;
-  const names = (name: string) => rebuildImpact(analyzer, pkg(name)).domains[0]?.packages ?? [];
+  const names = (name: string) => rebuildNames(analyzer, name);
   // gitSVN's flag switches on svnClient, a variant of svn, whose call fails whatever the flags.
   assert.deepEqual(names('zlib'), ['git', 'zlib'], 'svn, which callPackages makes, lacks lz4');
   assert.deepEqual(names('ncurses'), ['ncurses'], 'w3m and w3mNox are built with imlib2, built with webp, which lacks freeglut');

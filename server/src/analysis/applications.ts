@@ -14,6 +14,7 @@ import {
   TRIVIAL_BUILDER,
 } from './derivationFacts';
 import { principal, type Attr, type Val } from './factTypes';
+import { STDENV_INPUT } from './setNames';
 import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf, MAX_INLINE_DEPTH, ValueReader } from './values';
 import { lambdaFormals } from './namedInputs';
@@ -46,9 +47,8 @@ const WRAPPERS = new Set([
   'getOutput',
 ]);
 
-/** A function named for the stdenv it makes (`mkStdenvNoLibs`), and a name of one (`clangStdenv`). */
+/** A function named for the stdenv it makes (`mkStdenvNoLibs`). */
 const STDENV_MAKER = /Stdenv/;
-const STDENV_NAME = /^(stdenv\w*|\w*Stdenv\w*)$/;
 
 /** Whether an expression is a file imported and applied to arguments (`import ./common.nix args`). */
 function importApplied(node: Node): boolean {
@@ -110,7 +110,7 @@ export abstract class ApplicationReader extends ValueReader {
     // `mkStdenvNoLibs clangStdenv`: a stdenv made from another keeps its compiler (selectable as `cc`).
     if (last && STDENV_MAKER.test(last) && headPath?.length === 1 && args.length === 1) {
       const base = referencePath(args[0]!)?.at(-1);
-      if (base && STDENV_NAME.test(base)) return { k: 'set', span, attrs: [], also: [this.valueOf(args[0]!)] };
+      if (base && STDENV_INPUT.test(base)) return { k: 'set', span, attrs: [], also: [this.valueOf(args[0]!)] };
     }
     // `lib.overrideDerivation drv f` is a variant of drv, its first argument.
     if (

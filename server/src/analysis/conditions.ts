@@ -2,7 +2,7 @@
 // build for (x86_64-linux) and the flags the file defaults to or its caller passes
 // (`withDocs ? false`, `uiToolkits ? [ ]`, `cmake.override { uiToolkits = [ "ncurses" ]; }`).
 import type { Node } from 'web-tree-sitter';
-import { attrPathNames, referencePath, unparen } from './syntax';
+import { attrPathNames, literalString, referencePath, unparen } from './syntax';
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
@@ -154,7 +154,7 @@ function platformString(attribute: Node, literal: Node): { actual: string; compa
   const name = names?.at(-1);
   if (!names || !name || !(name in PLATFORM_STRINGS)) return undefined;
   if (names.length === 1 ? name !== 'linker' : !/Platform|platform/.test(names.join('.'))) return undefined;
-  const compared = isNull ? null : literalText(literal);
+  const compared = isNull ? null : literalString(literal);
   return compared === undefined ? undefined : { actual: PLATFORM_STRINGS[name]!, compared };
 }
 
@@ -242,17 +242,12 @@ function versionCondition(node: Node, versions: ReadonlyMap<string, string>): bo
   const operand = (arg: Node | null) => {
     const a = arg && unparen(arg);
     const path = a && referencePath(a);
-    return path?.length === 1 ? versions.get(path[0]!) : a?.type === 'string_expression' ? literalText(a) : undefined;
+    return path?.length === 1 ? versions.get(path[0]!) : a ? literalString(a) : undefined;
   };
   const a = operand(inner!.childForFieldName('argument'));
   const b = operand(n.childForFieldName('argument'));
   if (a === undefined || b === undefined) return undefined;
   return name === 'versionAtLeast' ? compareVersions(a, b) >= 0 : compareVersions(a, b) < 0;
-}
-
-function literalText(node: Node): string | undefined {
-  const parts = node.namedChildren;
-  return parts.every((p) => p?.type === 'string_fragment') ? parts.map((p) => p!.text).join('') : undefined;
 }
 
 /** Nix's `builtins.compareVersions`: components split at dots, dashes and digit boundaries; "pre" sorts first. */

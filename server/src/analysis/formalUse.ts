@@ -8,7 +8,7 @@ import { isAttrset, topBindings } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
-import { builderMember, member, memberName, rank, SET_BUILDER, weaker, type FormalUse } from './memberUses';
+import { recordMember, member, memberName, rank, SET_BUILDER, weaker, type FormalUse } from './memberUses';
 
 export type { FormalUse };
 
@@ -196,7 +196,7 @@ function visitOne(
       if (names) member(members, [expression.text, ...names], mode);
       // `rustPlatform.buildRustPackage { … }`: the derivation is the builder's, built with its inputs.
       if (names && names.length === 1 && SET_BUILDER.test(first.text) && node.parent?.type === 'apply_expression') {
-        if (node.parent.childForFieldName('function')?.id === node.id) builderMember(members, expression.text, first.text, mode);
+        if (node.parent.childForFieldName('function')?.id === node.id) recordMember(members, expression.text, first.text, mode);
       }
       push(expression, mode === 'build' ? 'forced' : mode);
       const fallback = node.childForFieldName('default');

@@ -16,14 +16,14 @@ export type FormalUse = 'build' | 'forced' | 'maybe' | 'none';
 export function member(members: Map<string, Map<string, FormalUse>>, path: readonly string[], mode: FormalUse): void {
   const [formal, ...rest] = path;
   const name = memberName(formal!, rest);
-  if (name && mode !== 'none') builderMember(members, formal!, name, mode);
+  if (name && mode !== 'none') recordMember(members, formal!, name, mode);
 }
 
 /** Builders a package set provides (`rustPlatform.buildRustPackage`, `python3Packages.buildPythonPackage`). */
 export const SET_BUILDER = /^build\w*(Package|Application|Module|Crate)$/;
 
 /** Records a member under its input's name with the strongest use seen (a builder whatever the input's name). */
-export function builderMember(members: Map<string, Map<string, FormalUse>>, formal: string, name: string, mode: FormalUse): void {
+export function recordMember(members: Map<string, Map<string, FormalUse>>, formal: string, name: string, mode: FormalUse): void {
   let of = members.get(formal);
   if (!of) members.set(formal, (of = new Map()));
   const current = of.get(name);

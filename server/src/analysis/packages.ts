@@ -224,7 +224,7 @@ export class PackageCatalog {
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
       // `stable = addFallbackPathsCheck self.nix_2_18`: a package named by reference and decorated
       // with tests is another name of it, which keeps its own binding (and inputs).
-      if (target.decoration?.also?.every((v) => v.k !== 'call' && v.k !== 'inline')) decorated.push([binding, target]);
+      if (target.decoratedAt) decorated.push([binding, target]);
       else add(this.boundPackage(binding, target));
     }
     for (const [binding, target] of decorated) {

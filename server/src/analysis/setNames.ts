@@ -31,3 +31,6 @@ export const PACKAGE_SET_NAMES = new Set([
   'pkgsx86_64Darwin',
   'pkgsExtraHardening',
 ]);
+
+/** A name that stands for a standard environment (`stdenv`, `clangStdenv`, `gcc13Stdenv`). */
+export const STDENV_INPUT = /^(stdenv\w*|\w*Stdenv\w*)$/;

@@ -10,7 +10,7 @@ import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
 import type { Target } from '../resolve';
 import { brokenWhenStatic } from './staticSet';
-import { STDENV_INPUT } from './stdenv';
+import { STDENV_INPUT } from '../setNames';
 
 /** The top-level attribute names of a domain. */
 export interface TopLevelAttributes {

@@ -39,12 +39,14 @@ export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): P
  * (`python3Packages.beautifulsoup4`, commented out of the set): "attribute missing".
  */
 export function lacksMember(analyzer: Analyzer, formals: readonly Formal[]): boolean {
-  const { index } = analyzer;
   return formals.some(
-    (f) =>
-      f.members !== undefined &&
-      Object.entries(f.members).some(([name, use]) => use === 'build' && !index.bindingsByName.has(name) && !index.byNameByName.has(name)),
+    (f) => f.members !== undefined && Object.entries(f.members).some(([name, use]) => use === 'build' && boundNowhere(analyzer, name)),
   );
+}
+
+/** Whether no file of the domain binds a name, in any set, nor is it a by-name package. */
+function boundNowhere(analyzer: Analyzer, name: string): boolean {
+  return !analyzer.index.bindingsByName.has(name) && !analyzer.index.byNameByName.has(name);
 }
 
 /** What a top-level file's `with pkgs;` cannot give but Nix knows anyway. */
@@ -65,8 +67,7 @@ export function namesNothing(analyzer: Analyzer, binding: Binding, args: readonl
     return (
       name !== undefined &&
       used.some((f) => f.name === arg.name && (f.use === undefined || f.use === 'forced')) &&
-      !index.bindingsByName.has(name) &&
-      !index.byNameByName.has(name) &&
+      boundNowhere(analyzer, name) &&
       !PROVIDED_NAMES.has(name) &&
       !PACKAGE_SET_NAMES.has(name) &&
       !LANGUAGE_NAMES.has(name) &&

@@ -12,7 +12,7 @@ import { inputTargets, nodeOfTarget } from '../dependencyGraph';
 import { calledFormals } from '../flaggedFormals';
 import { markDependants, markDependencies } from '../waves/graph';
 import type { Target } from '../resolve';
-import { PACKAGE_SET_NAMES } from '../setNames';
+import { PACKAGE_SET_NAMES, STDENV_INPUT } from '../setNames';
 import { STDENV_FILES } from '../fileTraits';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 
@@ -41,9 +41,6 @@ function topLevelStdenv(analyzer: Analyzer): Target | undefined {
   const bound = (index.bindingsByName.get('stdenv') ?? []).some((b) => b.pathInFile.length === 1 && index.isTopLevelFile(b.file));
   return bound || index.byNameByName.has('stdenv') ? resolver.lookupGlobal('stdenv') : undefined;
 }
-
-/** A formal that stands for a standard environment. */
-export const STDENV_INPUT = /^(stdenv\w*|\w*Stdenv\w*)$/;
 
 /** Derives the stdenv model of a domain graph (or takes the manifest's list instead). */
 export function stdenvModel(
