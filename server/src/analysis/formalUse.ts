@@ -9,6 +9,7 @@ import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
 import { recordMember, member, memberName, rank, SET_BUILDER, weaker, type FormalUse } from './memberUses';
+import { OUTPUTS } from './setNames';
 
 export type { FormalUse };
 
@@ -17,25 +18,6 @@ const NOT_BUILT = new Set(['passthru', 'meta', 'nativeCheckInputs', 'checkInputs
 const OPTIONAL = new Set(['optional', 'optionals', 'optionalString', 'optionalAttrs', 'mkIf']);
 /** `lib.withFeatureAs cond "name" value`: the value is only read when the condition holds. */
 const FEATURE_AS = new Set(['withFeatureAs', 'enableFeatureAs', 'optionalDrvAttr']);
-
-/** Outputs of a derivation (`zlib.dev`): selecting one builds with the derivation. */
-const OUTPUTS = new Set([
-  'out',
-  'dev',
-  'lib',
-  'bin',
-  'man',
-  'doc',
-  'info',
-  'devdoc',
-  'debug',
-  'static',
-  'outPath',
-  'drvPath',
-  'all',
-  'py',
-  'python',
-]);
 
 /** How each formal of a file's function is used in its body. */
 export function formalUses(

@@ -23,11 +23,17 @@ export interface Package {
 }
 
 /**
- * Whether a binding's value makes a package: a call of a file, a derivation written in place, or
+ * Whether a binding's value makes a package: a call of a file, a derivation written in place, a
+ * member selected from a call (`inherit (callPackage ./all.nix { }) gcc13;`), or
  * `x = drv // { … }` when the update decorates one (see Resolver.decoratedPackage).
  */
 function makesPackage(val: Val): boolean {
-  return val.k === 'call' || val.k === 'inline' || (val.k === 'set' && (val.also !== undefined || val.argOf !== undefined));
+  return (
+    val.k === 'call' ||
+    val.k === 'inline' ||
+    (val.k === 'set' && (val.also !== undefined || val.argOf !== undefined)) ||
+    (val.k === 'sel' && val.of.k === 'call')
+  );
 }
 
 /** An input of a package: one formal of its function, and what it resolves to. */
@@ -222,6 +228,9 @@ export class PackageCatalog {
       const target = this.resolver.resolveBinding(binding);
       yield;
       if (!target || target.missing || target.set || target.dir !== undefined) continue;
+      // `inherit (callPackage ./all.nix { }) gcc13;` is a package of its own only where the file
+      // makes it at evaluation (a member the index sees is that member's package).
+      if (binding.val.k === 'sel' && (target.binding !== binding || !target.whole)) continue;
       // `stable = addFallbackPathsCheck self.nix_2_18`: a package named by reference and decorated
       // with tests is another name of it, which keeps its own binding (and inputs).
       if (target.decoratedAt) decorated.push([binding, target]);
@@ -301,7 +310,12 @@ export class PackageCatalog {
     });
     // A file that hands its package to a builder (`callPackage ../nodejs.nix { inherit openssl; }`, `callPackage ./generic.nix { … }`)
     // also takes what callPackage fills in for that builder's formals; the ones the call passes are the file's own.
-    const builder = facts?.value.k === 'call' && facts.value.kind === 'callPackage' ? this.builderOf(facts.value) : undefined;
+    // Not for a member of what the file makes at evaluation (`inherit (callPackage ./all.nix { }) gcc13;`):
+    // which of the builder's inputs it is built with depends on the arguments the index cannot see.
+    const builder =
+      facts?.value.k === 'call' && facts.value.kind === 'callPackage' && pkg.binding?.val.k !== 'sel'
+        ? this.builderOf(facts.value)
+        : undefined;
     if (builder && facts?.value.k === 'call') {
       const given = new Set([...inputs.map((i) => i.formal.name), ...facts.value.args.map((a) => a.name)]);
       for (const formal of this.index.files.get(builder)?.formals ?? []) {

@@ -4,7 +4,7 @@ import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
 import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { rankBindings, rankOf } from './ranking';
-import { PACKAGE_SET_NAMES } from './setNames';
+import { OUTPUTS, PACKAGE_SET_NAMES } from './setNames';
 import { ZERO_SPAN, type Span } from './syntax';
 
 /** Where a name or value leads: a file and the place in it, plus what can be selected from it. */
@@ -262,7 +262,8 @@ export class Resolver {
       }
       case 'sel': {
         let target = this.resolveVal(val.of, scope, self);
-        for (const name of val.path) target = target && this.select(target, name);
+        const made = target && this.madeAtEvaluation(val.of);
+        for (const name of val.path) target = target && (this.select(target, name) ?? made);
         return target;
       }
       case 'set':
@@ -341,8 +342,24 @@ export class Resolver {
       for (const file of this.index.files.keys()) {
         if (file.startsWith(prefix)) return { file: target.file, span: target.span, dir: base };
       }
+      return undefined;
     }
+    // An output of a derivation (`libnghttp2 = nghttp2.lib`, `(sqlite.override { … }).bin`) is
+    // built by that derivation: it is the same package, and rebuilds with it.
+    if (OUTPUTS.has(name) && !target.missing) return target;
     return undefined;
+  }
+
+  /**
+   * A member of what a file makes at evaluation, out of the index's sight (`inherit (callPackage
+   * ./all.nix { }) gcc13;`, where all.nix is `lib.listToAttrs (map … versions)`): that file makes
+   * it, with its inputs (not followed to the file it calls for each version: a member is no set).
+   */
+  private madeAtEvaluation(of: Val): Target | undefined {
+    const file = of.k === 'call' && of.target !== undefined ? this.index.resolveFile(of.target) : undefined;
+    const facts = file === undefined ? undefined : this.index.files.get(file);
+    if (!facts || facts.drv || facts.curried || (facts.value.k !== 'call' && facts.value.k !== 'other')) return undefined;
+    return { file: facts.path, span: ZERO_SPAN, whole: true };
   }
 
   /** `wrapRustcWith { … }` where the function calls a file: that file's package. */

@@ -34,3 +34,22 @@ export const PACKAGE_SET_NAMES = new Set([
 
 /** A name that stands for a standard environment (`stdenv`, `clangStdenv`, `gcc13Stdenv`). */
 export const STDENV_INPUT = /^(stdenv\w*|\w*Stdenv\w*)$/;
+
+/** Outputs of a derivation (`zlib.dev`): selecting one builds with the derivation. */
+export const OUTPUTS = new Set([
+  'out',
+  'dev',
+  'lib',
+  'bin',
+  'man',
+  'doc',
+  'info',
+  'devdoc',
+  'debug',
+  'static',
+  'outPath',
+  'drvPath',
+  'all',
+  'py',
+  'python',
+]);

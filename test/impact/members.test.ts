@@ -1,0 +1,72 @@
+// Top-level names that select from something: an output of a derivation (`libnghttp2 =
+// nghttp2.lib`, `sqlite-interactive = (sqlite.override { interactive = true; }).bin`) rebuilds
+// with it, and a member of what a file makes at evaluation (`inherit (callPackage ./all.nix { })
+// gcc13;`, where all.nix is `lib.listToAttrs (map … versions)`) is a package the file makes. On
+// the real core the gcc attributes were missed by every edit that rebuilds the whole set.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { rebuildNames, tempDomain } from '../helpers';
+
+const temps: string[] = [];
+after(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+const drv = (name: string, inputs: string[]) =>
+  `{ stdenv${inputs.map((i) => `, ${i}`).join('')} }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; buildInputs = [ ${inputs.join(' ')} ]; }\n`;
+
+test('outputs and members made at evaluation rebuild with what they are made of', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  isl = callPackage ../tools/isl { };',
+        '  gnat = callPackage ../tools/gnat { };',
+        '  nghttp2 = callPackage ../tools/nghttp2 { };',
+        '  libnghttp2 = nghttp2.lib;',
+        '  sqlite = callPackage ../tools/sqlite { };',
+        '  sqlite-interactive = (sqlite.override { interactive = true; }).bin;',
+        '  inherit (callPackage ../tools/gcc/all.nix { }) gcc12 gcc13;',
+        '  gcc_latest = gcc13;',
+        '  plugins = (callPackage ../tools/plugins.nix { }).plugins;',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': drv('zlib', []),
+      'pkgs/tools/isl/default.nix': drv('isl', []),
+      'pkgs/tools/gnat/default.nix': drv('gnat', []),
+      'pkgs/tools/nghttp2/default.nix': drv('nghttp2', ['zlib']),
+      'pkgs/tools/sqlite/default.nix': [
+        '{ lib, stdenv, zlib, interactive ? false }:',
+        'stdenv.mkDerivation { pname = "sqlite"; version = "3"; outputs = [ "bin" "out" ]; buildInputs = [ zlib ]; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/gcc/all.nix': [
+        '{ lib, stdenv, callPackage, isl }:',
+        'let',
+        '  versions = [ "12" "13" ];',
+        '  gccFor = v: lib.nameValuePair "gcc${v}" (callPackage ./default.nix { inherit isl; majorMinorVersion = v; });',
+        'in lib.listToAttrs (map gccFor versions)',
+        '',
+      ].join('\n'),
+      // The file each version calls hands gnat to a helper that uses it only for Ada, which no
+      // version turns on: the index cannot see that, so the file is not followed for its inputs.
+      'pkgs/tools/gcc/default.nix': [
+        '{ lib, stdenv, callPackage, isl, majorMinorVersion, langAda ? false, gnat ? null }:',
+        'let deps = callPackage ./deps.nix { inherit langAda gnat; };',
+        'in stdenv.mkDerivation { pname = "gcc"; version = majorMinorVersion; buildInputs = [ isl ] ++ deps; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/gcc/deps.nix': '{ lib, langAda, gnat }:\nlib.optional langAda gnat\n',
+      // A set the index can read: its member is a function, no package.
+      'pkgs/tools/plugins.nix': '{ lib, zlib }:\n{ plugins = names: map (n: zlib) names; }\n',
+    },
+    temps,
+    'nd-members-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['libnghttp2', 'nghttp2', 'sqlite', 'sqlite-interactive', 'zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'isl'), ['gcc12', 'gcc13', 'gcc_latest', 'isl']);
+  assert.deepEqual(rebuildNames(analyzer, 'gnat'), ['gnat']);
+});
