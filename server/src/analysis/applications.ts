@@ -148,7 +148,11 @@ export abstract class ApplicationReader extends ValueReader {
         : [...(attrs?.keys() ?? [])].some((k) => k.startsWith('meta.'));
       if (attrs && ownMeta) {
         const drv = drvFacts(attrs, spanOf(args[0]));
-        if (drv.description !== undefined || attrs.has('pname') || attrs.has('name')) return { k: 'inline', span, drv };
+        // The call it overrides builds it, with the inputs callPackage fills for that file (glibc's common.nix).
+        const base = head.childForFieldName('expression');
+        const over = base ? this.valueOf(base) : undefined;
+        if (drv.description !== undefined || attrs.has('pname') || attrs.has('name'))
+          return over?.k === 'call' && over.target !== undefined ? { k: 'inline', span, drv, over } : { k: 'inline', span, drv };
       }
     }
     if (last && /^override(Attrs|\w*Attrs|Scope|Derivation)?$/.test(last) && head.type === 'select_expression') {

@@ -67,6 +67,17 @@ const PLATFORMS = /^(host|build|target)Platform$/;
 const PLATFORM_STRINGS: Record<string, string> = { linker: 'bfd', libc: 'glibc', system: 'x86_64-linux' };
 
 /**
+ * An attribute name made from a platform string (`${localSystem.libc} = getLibc prevStage;` in a
+ * bootstrap stage): the name it has on x86_64-linux (`glibc`), or undefined for any other name.
+ */
+export function platformNamed(text: string): string | undefined {
+  const names = /^"?\$\{\s*([\w.]+)\s*\}"?$/.exec(text)?.[1]?.split('.');
+  const name = names?.at(-1);
+  if (!names || names.length < 2 || !name || !(name in PLATFORM_STRINGS)) return undefined;
+  return /Platform|platform|System|system/.test(names.slice(0, -1).join('.')) ? PLATFORM_STRINGS[name] : undefined;
+}
+
+/**
  * The value of a condition on the platform (`stdenv.isDarwin`, `with stdenv.hostPlatform;
  * isLinux && isStatic`, `stdenv.hostPlatform != stdenv.buildPlatform`) or on flags with a literal
  * default (`flags`: `withDocs ? false`), or undefined when it depends on anything else.

@@ -183,6 +183,13 @@ export function usedInputs(
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: UsedInput[] = [];
+  // The builder the file hands its package to, or whose derivation it overrides, takes its own inputs.
+  const own = new Set((formals ?? []).map((f) => f.name));
+  for (const input of catalog.builderInputs(pkg, own)) {
+    if (!input.target || !counts(input.formal.use)) continue;
+    if (strict && (input.formal.hasDefault || PROVIDED_NAMES.has(input.formal.name))) continue;
+    out.push({ target: input.target, use: input.formal.use });
+  }
   for (const formal of formals ?? []) {
     if (edges === 'built') out.push(...memberInputs(analyzer, formal, counts));
     if (!counts(formal.use)) continue;
@@ -191,6 +198,8 @@ export function usedInputs(
     // Strict, a formal with a default (`libc ? null`) counts only when the call passes it, and
     // what the package set provides (`config`, `lib`, `stdenv`) is no package.
     if (strict && ((formal.hasDefault && !arg) || PROVIDED_NAMES.has(formal.name) || isVariant(analyzer, formal.name, arg))) continue;
+    // `openssl = null;` (python3Minimal): built without it.
+    if (arg?.val.k === 'ref' && arg.val.path.length === 1 && arg.val.path[0] === 'null') continue;
     const target =
       (over && resolver.resolveVal(over.val, variantScope!, variant)) ??
       (arg && !over && resolver.resolveVal(arg.val, scope, binding)) ??

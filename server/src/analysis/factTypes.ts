@@ -77,8 +77,11 @@ export type Val =
   | { k: 'sel'; span: Span; of: Val; path: string[] }
   /** `packagesFromDirectoryRecursive { directory = ./dir; }`. */
   | { k: 'dir'; span: Span; dir: string }
-  /** A derivation written in place (`foo = stdenv.mkDerivation { … };`). */
-  | { k: 'inline'; span: Span; drv: DrvFacts }
+  /**
+   * A derivation written in place (`foo = stdenv.mkDerivation { … };`). `over`: the call whose
+   * derivation it overrides (`(callPackage ./common.nix { … } { … }).overrideAttrs (…)`).
+   */
+  | { k: 'inline'; span: Span; drv: DrvFacts; over?: CallVal }
   | { k: 'path'; span: Span; target: string }
   | { k: 'fn'; span: Span; doc?: string }
   /** `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`). */

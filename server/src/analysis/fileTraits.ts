@@ -5,6 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
 import { resolvePathLiteral } from './syntax';
 import { forEach, referencePath, unparen } from './syntax';
+import { platformNamed } from './conditions';
 
 /** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
 export function importedPaths(root: Node, file: string): string[] {
@@ -93,7 +94,13 @@ export function stageNames(root: Node): string[] {
     const sets = body.type === 'binary_expression' ? [body.childForFieldName('left'), body.childForFieldName('right')] : [body];
     for (const set of sets) {
       const current = set && unparen(set);
-      if (current && isAttrset(current)) for (const name of topBindings(current).keys()) out.add(name.split('.')[0]!);
+      if (!current || !isAttrset(current)) continue;
+      for (const name of topBindings(current).keys()) out.add(name.split('.')[0]!);
+      // `${localSystem.libc} = getLibc prevStage;` brings the platform's libc forward (glibc).
+      for (const binding of current.namedChildren.find((c) => c?.type === 'binding_set')?.namedChildren ?? []) {
+        const named = binding?.type === 'binding' ? platformNamed(binding.childForFieldName('attrpath')?.text ?? '') : undefined;
+        if (named) out.add(named);
+      }
     }
     return true;
   });

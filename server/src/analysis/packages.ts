@@ -308,29 +308,29 @@ export class PackageCatalog {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };
     });
-    // A file that hands its package to a builder (`callPackage ../nodejs.nix { inherit openssl; }`, `callPackage ./generic.nix { … }`)
-    // also takes what callPackage fills in for that builder's formals; the ones the call passes are the file's own.
-    // Not for a member of what the file makes at evaluation (`inherit (callPackage ./all.nix { }) gcc13;`):
-    // which of the builder's inputs it is built with depends on the arguments the index cannot see.
-    const builder =
-      facts?.value.k === 'call' && facts.value.kind === 'callPackage' && pkg.binding?.val.k !== 'sel'
-        ? this.builderOf(facts.value)
-        : undefined;
-    if (builder && facts?.value.k === 'call') {
-      const given = new Set([...inputs.map((i) => i.formal.name), ...facts.value.args.map((a) => a.name)]);
-      for (const formal of this.index.files.get(builder)?.formals ?? []) {
-        if (given.has(formal.name)) continue;
-        const target = this.resolver.resolveInput(builder, formal.name);
-        inputs.push(target ? { formal, target } : { formal });
-      }
-    }
-    return inputs;
+    return inputs.concat(this.builderInputs(pkg, new Set(inputs.map((i) => i.formal.name))));
   }
 
-  /** The file a package file's value calls, when it is another file of the domain. */
-  private builderOf(call: Extract<Val, { k: 'call' }>): string | undefined {
-    const file = call.target === undefined ? undefined : this.index.resolveFile(call.target);
-    return file && this.index.files.get(file)?.formals ? file : undefined;
+  /**
+   * What callPackage fills in for the builder a package file hands its package to (`callPackage
+   * ../nodejs.nix { inherit openssl; }`, `callPackage ./generic.nix { … }`), or whose derivation
+   * it overrides (glibc: `(callPackage ./common.nix { … } { … }).overrideAttrs (…)`): the builder's
+   * formals that neither the file's own formals (`own`) nor the call pass. Not for a member of
+   * what a file makes at evaluation (`inherit (callPackage ./all.nix { }) gcc13;`): which of the
+   * builder's inputs it is built with depends on arguments the index cannot see.
+   */
+  builderInputs(pkg: Package, own: ReadonlySet<string>): PackageInput[] {
+    const facts = this.index.files.get(pkg.target.file);
+    const value = facts?.value.k === 'inline' ? facts.value.over : facts?.value;
+    if (value?.k !== 'call' || value.kind !== 'callPackage' || pkg.binding?.val.k === 'sel' || value.target === undefined) return [];
+    const builder = this.index.resolveFile(value.target);
+    const given = new Set([...own, ...value.args.map((a) => a.name)]);
+    return (builder === undefined ? [] : (this.index.files.get(builder)?.formals ?? []))
+      .filter((formal) => !given.has(formal.name))
+      .map((formal) => {
+        const target = this.resolver.resolveInput(builder!, formal.name);
+        return target ? { formal, target } : { formal };
+      });
   }
 
   /** The packages that take this one as a direct input. */
