@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { rebuildNames, tempDomain } from '../helpers';
+import { diagnostics } from '../../server/src/analysis/features/diagnostics';
 
 const temps: string[] = [];
 after(() => {
@@ -106,4 +107,58 @@ test('functions and packages that pass a name nothing binds are not counted', as
     'wrapped',
     'zlib',
   ]);
+});
+
+test('a package whose meta selects the members of a team no list has is not counted, nor what is built with it', async () => {
+  const analyzer = await tempDomain(
+    {
+      'maintainers/maintainer-list.nix': '{\n  hexa = { name = "Hexa"; };\n}\n',
+      'maintainers/team-list.nix': '{ lib }:\n{\n  gnome = { members = [ ]; };\n}\n',
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  openldap = callPackage ../tools/openldap { };',
+        '  serf = callPackage ../tools/serf { };',
+        '  xz = callPackage ../tools/xz { };',
+        '  glib = callPackage ../tools/glib { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      // Evaluating the list forces `teams.helsinki-systems`: "attribute 'helsinki-systems' missing".
+      'pkgs/tools/openldap/default.nix': [
+        '{ lib, stdenv, zlib }:',
+        'stdenv.mkDerivation {',
+        '  pname = "openldap"; version = "2"; buildInputs = [ zlib ];',
+        '  meta = with lib; { maintainers = with maintainers; [ hexa ] ++ teams.helsinki-systems.members; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/serf/default.nix':
+        '{ stdenv, openldap }:\nstdenv.mkDerivation { pname = "serf"; version = "1"; buildInputs = [ openldap ]; }\n',
+      // An unknown handle in a list is never forced: xz evaluates. So does a known team.
+      'pkgs/tools/xz/default.nix': [
+        '{ lib, stdenv, zlib }:',
+        'stdenv.mkDerivation { pname = "xz"; version = "5"; buildInputs = [ zlib ]; meta.maintainers = with lib.maintainers; [ sander ]; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/glib/default.nix': [
+        '{ lib, stdenv, zlib }:',
+        'stdenv.mkDerivation { pname = "glib"; version = "2"; buildInputs = [ zlib ]; meta.maintainers = lib.teams.gnome.members; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-teams-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['glib', 'xz', 'zlib']);
+  // The unknown team is reported where it is named, as an unknown maintainer is.
+  const unknown = (file: string) =>
+    diagnostics(analyzer, file)
+      .filter((d) => d.code === 'unknown-maintainer')
+      .map((d) => d.message);
+  assert.deepEqual(unknown('pkgs/tools/openldap/default.nix'), [
+    '`helsinki-systems` is not in maintainers/maintainer-list.nix (or team-list.nix) of domain `core`.',
+  ]);
+  assert.deepEqual(unknown('pkgs/tools/glib/default.nix'), []);
 });

@@ -11,7 +11,8 @@ export interface DrvFacts {
   description?: string;
   homepage?: string;
   license?: string;
-  maintainers: { handle: string; span: Span }[];
+  /** `team`: a team whose members are selected (`teams.x.members`), which evaluating meta forces. */
+  maintainers: { handle: string; span: Span; team?: true }[];
   /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
   metaOf?: string[];
   /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
@@ -157,8 +158,8 @@ function licenseText(node: Node): string | undefined {
 }
 
 /** Maintainer handles named in `with lib.maintainers; [ a b ]`, `[ maintainers.a ]`, `teams.x.members`. */
-function maintainerHandles(node: Node): { handle: string; span: Span }[] {
-  const handles: { handle: string; span: Span }[] = [];
+function maintainerHandles(node: Node): DrvFacts['maintainers'] {
+  const handles: DrvFacts['maintainers'] = [];
   forEach(node, (n) => {
     if (n.type === 'variable_expression') {
       const name = n.childForFieldName('name')!;
@@ -172,6 +173,8 @@ function maintainerHandles(node: Node): { handle: string; span: Span }[] {
       if (names && at >= 0 && at === names.length - 2) {
         handles.push({ handle: names[names.length - 1]!, span: spanOf(attrs[attrs.length - 1]!) });
       }
+      const team = teamHandle(n);
+      if (team) handles.push(team);
       return false;
     }
     if (n.type === 'with_expression') {
@@ -183,6 +186,8 @@ function maintainerHandles(node: Node): { handle: string; span: Span }[] {
             handles.push({ handle: name.text, span: spanOf(name) });
             return false;
           }
+          const team = inner.type === 'select_expression' ? teamHandle(inner) : undefined;
+          if (team) handles.push(team);
           return inner.type !== 'select_expression';
         });
       return false;
@@ -190,4 +195,13 @@ function maintainerHandles(node: Node): { handle: string; span: Span }[] {
     return true;
   });
   return handles;
+}
+
+/** The team a selection names (`teams.helsinki-systems.members`, `lib.teams.x`). */
+function teamHandle(n: Node): { handle: string; span: Span; team: true } | undefined {
+  const names = referencePath(n);
+  const at = names ? names.lastIndexOf('teams') : -1;
+  if (!names || at < 0 || !(at === names.length - 2 || (at === names.length - 3 && names.at(-1) === 'members'))) return undefined;
+  const attr = n.childForFieldName('attrpath')?.childrenForFieldName('attr')[at];
+  return { handle: names[at + 1]!, span: spanOf(attr ?? n), team: true };
 }

@@ -159,10 +159,14 @@ export class DomainMaintainers {
 
   /** Handles named by the packages of a file that exist in no list of the domain. */
   unknownHandles(file: string): { handle: string; span: Span }[] {
+    return this.unknownOf(this.index.files.get(file)?.drv?.maintainers ?? []);
+  }
+
+  /** The handles among some that exist in no list of the domain (none while the list is not read). */
+  unknownOf(handles: readonly { handle: string; span: Span }[]): { handle: string; span: Span }[] {
     const list = 'maintainers/maintainer-list.nix';
     if (!this.lists.has(list)) return [];
-    const drv = this.index.files.get(file)?.drv;
-    return (drv?.maintainers ?? []).filter((m) => !this.entry(list, m.handle) && !this.entry('maintainers/team-list.nix', m.handle));
+    return handles.filter((m) => !this.entry(list, m.handle) && !this.entry('maintainers/team-list.nix', m.handle));
   }
 
   /** The places where packages name a handle as their maintainer. */

@@ -1,6 +1,6 @@
 // What cannot evaluate in a domain, for the rebuild model: a package whose call lacks a required
-// input (what the unknown-input diagnostic reports), and what is surely built with one, or with a
-// set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
+// input (what the unknown-input diagnostic reports) or whose meta selects an unknown team, and
+// what is surely built with one, or with a set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
@@ -115,8 +115,12 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
     // where that folder is gone): "getting status of …: No such file or directory".
     const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
+    // A team no list has whose members are selected (`[ hexa ] ++ teams.helsinki-systems.members`):
+    // evaluating the list forces the selection, "attribute 'helsinki-systems' missing". An unknown
+    // handle in a list (`[ sander ]`) is never forced.
+    const unknownTeam = analyzer.maintainers.unknownOf(pkg.drv?.maintainers.filter((m) => m.team) ?? []).length > 0;
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
-    if (missingMember || missingFile) failing[at] = 1;
+    if (missingMember || missingFile || unknownTeam) failing[at] = 1;
     // An argument the call passes that names nothing fails the call, as a missing one does.
     if (missing || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? []))) broken[at] = 1;
   }
