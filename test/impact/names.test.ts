@@ -23,6 +23,9 @@ test('functions and packages that pass a name nothing binds are not counted', as
         '  lua = callPackage ../applications/lua { };',
         '  wrapZ = z: callPackage ../applications/wrapper { };',
         '  wrapped = callPackage ../applications/wrapper { };',
+        // A wrapper applied to a set: a package of its own, unless the set calls a file that is gone.
+        '  goodCC = wrapZ { cc = lua; };',
+        '  goneCC = wrapZ { cc = callPackage ../applications/gone { }; };',
         '  doxygen = callPackage ../applications/doxygen { };',
         // qt5 is bound nowhere: the variant fails, doxygen (which leaves it null) does not.
         '  doxygen_gui = doxygen.override { inherit qt5; };',
@@ -97,6 +100,7 @@ test('functions and packages that pass a name nothing binds are not counted', as
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), [
     'doxygen',
     'glibc',
+    'goodCC',
     'guile',
     'icu74',
     'isl',

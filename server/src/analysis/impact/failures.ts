@@ -102,6 +102,10 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     const direct = pkg.binding
       ? returned || (call?.kind === 'callPackage' && call.target !== undefined && index.resolveFile(call.target) === file)
       : pkg.target.whole;
+    // A wrapper applied to a set that calls a file that does not exist (`gnat-bootstrap12 = wrapCCWith
+    // { cc = callPackage ../development/compilers/gnat-bootstrap { … }; }`): "getting status of …".
+    const given = pkg.binding?.val.k === 'set' && pkg.binding.val.argOf ? pkg.binding.val.attrs : [];
+    if (given.some((a) => a.val.k === 'call' && a.val.target !== undefined && !index.resolveFile(a.val.target))) failing[at] = 1;
     if (!direct) continue;
     const formals = calledFormals(analyzer, pkg) ?? [];
     const missing = formals.some(
