@@ -166,3 +166,37 @@ test('a package whose meta selects the members of a team no list has is not coun
   ]);
   assert.deepEqual(unknown('pkgs/tools/glib/default.nix'), []);
 });
+
+test("a default that asks whether an input is available evaluates that input's call, unless the flag is passed", async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        // kbd is bound nowhere: systemd's call lacks a required input.
+        '  systemd = callPackage ../tools/systemd { };',
+        '  util-linux = callPackage ../tools/util-linux { };',
+        '  util-linuxMinimal = util-linux.override { systemdSupport = false; };',
+        '  libuuid = if stdenv.isLinux then util-linuxMinimal else null;',
+        '  e2fsprogs = callPackage ../tools/e2fsprogs { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/tools/systemd/default.nix':
+        '{ stdenv, zlib, kbd }:\nstdenv.mkDerivation { pname = "systemd"; version = "255"; buildInputs = [ zlib kbd ]; }\n',
+      'pkgs/tools/util-linux/default.nix': [
+        '{ lib, stdenv, zlib, systemd, systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd }:',
+        'stdenv.mkDerivation { pname = "util-linux"; version = "2"; buildInputs = [ zlib ] ++ lib.optional systemdSupport systemd; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/e2fsprogs/default.nix':
+        '{ stdenv, libuuid }:\nstdenv.mkDerivation { pname = "e2fsprogs"; version = "1"; buildInputs = [ libuuid ]; }\n',
+    },
+    temps,
+    'nd-available-',
+  );
+  // util-linux fails (its default evaluates systemd's call); the variant that passes the flag, the
+  // name for it, and what is built with them do not.
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['e2fsprogs', 'libuuid', 'util-linuxMinimal', 'zlib']);
+});

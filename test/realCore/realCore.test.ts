@@ -85,9 +85,9 @@ function mean(values: number[]): number {
 }
 
 /** The share of edits meeting both bars, the medians and the means, as measured when this test was last updated. */
-const MEETS_BOTH = 0.73;
+const MEETS_BOTH = 0.74;
 const RECALL_MEDIAN = 0.99;
-const PRECISION_MEDIAN = 0.92;
+const PRECISION_MEDIAN = 0.94;
 const RECALL_MEAN = 0.9;
 const PRECISION_MEAN = 0.86;
 const F1_MEAN = 0.84;

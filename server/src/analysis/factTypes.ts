@@ -105,6 +105,8 @@ export interface Formal {
   span: Span;
   hasDefault: boolean;
   use?: 'forced' | 'maybe' | 'none';
+  /** The formal the default asks about (`systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd`): evaluating it evaluates that one. */
+  availableOn?: string;
   /**
    * Members of the package set the input is that the body names (`perlPackages.LWP`,
    * `python3.pkgs.pytest`, `pytest` under `with python3.pkgs;`), each with how it is used.

@@ -8,6 +8,7 @@ import { platformCondition } from './conditions';
 import { constantOf } from './constants';
 import { nameUses } from './namedInputs';
 import {
+  applicationParts,
   attrName,
   attrPathNames,
   docCommentBefore,
@@ -375,8 +376,21 @@ function parametersOf(fn: Node): Map<string, null> {
 }
 
 export function formalsOf(node: Node): Formal[] {
-  return node.childrenForFieldName('formal').flatMap((formal) => {
+  return node.childrenForFieldName('formal').flatMap((formal): Formal[] => {
     const name = formal?.childForFieldName('name');
-    return name ? [{ name: name.text, span: spanOf(name), hasDefault: formal!.childForFieldName('default') !== null }] : [];
+    if (!name) return [];
+    const fallback = formal!.childForFieldName('default');
+    const available = fallback ? availableOn(fallback) : undefined;
+    const out: Formal = { name: name.text, span: spanOf(name), hasDefault: fallback !== null };
+    return [available ? { ...out, availableOn: available } : out];
   });
+}
+
+/** The name a default asks about (`systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd`). */
+function availableOn(node: Node): string | undefined {
+  const n = unparen(node);
+  if (n.type !== 'apply_expression') return undefined;
+  const { head, args } = applicationParts(n);
+  const last = args.length === 2 ? referencePath(unparen(args[1]!)) : undefined;
+  return referencePath(head)?.at(-1) === 'availableOn' && last?.length === 1 ? last[0] : undefined;
 }

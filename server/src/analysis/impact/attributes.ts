@@ -96,10 +96,15 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
   });
 }
 
-/** The binding of a package set's member a top-level alias names, when it is a variant (`llvmPackages.clang-manpages`). */
+/** The variant a top-level alias names: a package set's member (`llvmPackages.clang-manpages`) or a top-level variant (`libuuid`). */
 function aliasedVariant(analyzer: Analyzer, alias: Binding): Binding | undefined {
   const { val } = alias;
-  if (val.k !== 'ref' || val.overrides || val.path.length < 2) return undefined;
+  if (val.k !== 'ref' || val.overrides) return undefined;
+  // `libuuid = if stdenv.isLinux then util-linuxMinimal else null;`: a top-level variant under another name.
+  if (val.path.length === 1)
+    return val.path[0] === alias.name
+      ? undefined
+      : analyzer.index.bindingsByName.get(val.path[0]!)?.find((b) => b !== alias && isTopLevelVariant(analyzer, b));
   const scope = { file: alias.file, set: alias.set, parents: alias.parentSets };
   const set = analyzer.resolver.resolveVal({ k: 'ref', span: val.span, path: val.path.slice(0, -1) }, scope, alias)?.set;
   const member = set && analyzer.index.bindingIn(set, val.path.at(-1)!);

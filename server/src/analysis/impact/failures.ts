@@ -81,6 +81,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   const { index, resolver } = analyzer;
   const broken = new Uint8Array(packages.length);
   const failing = new Uint8Array(packages.length);
+  const evaluatesFailing: [number, string[]][] = [];
   // Files some binding selects from a callPackages call of (`inherit (callPackages ./. { }) subversion;`).
   const called = new Set<string>();
   for (const binding of index.allBindings()) {
@@ -123,6 +124,10 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // evaluating the list forces the selection, "attribute 'helsinki-systems' missing". An unknown
     // handle in a list (`[ sander ]`) is never forced.
     const unknownTeam = analyzer.maintainers.unknownOf(pkg.drv?.maintainers.filter((m) => m.team) ?? []).length > 0;
+    // A default that asks about an input whose own call lacks a required input (`systemdSupport ?
+    // lib.meta.availableOn stdenv.hostPlatform systemd`) evaluates that call, when the call here does not pass the flag.
+    if (formals.some((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name)))
+      evaluatesFailing.push([at, formals.filter((f) => f.availableOn !== undefined).map((f) => f.availableOn!)]);
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
     if (missingMember || missingFile || unknownTeam) failing[at] = 1;
     // An argument the call passes that names nothing fails the call, as a missing one does.
@@ -152,6 +157,13 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     const at = queue[head]!;
     for (const up of builtBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
     if (direct[at]) for (const up of selectedBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+  }
+  // Not carried: the variants that pass the flag (`util-linuxMinimal`) share the package's node, and
+  // what is built with them evaluates.
+  for (const [at, names] of evaluatesFailing) {
+    const pkg = packages[at]!;
+    const targets = names.map((name) => resolver.resolveInput(pkg.target.file, name, pkg.binding));
+    if (targets.some((t) => t && direct[nodeOf(t)] === 1)) broken[at] = 1;
   }
   return { direct, carried: broken };
 }
