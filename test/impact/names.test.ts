@@ -200,3 +200,36 @@ test("a default that asks whether an input is available evaluates that input's c
   // name for it, and what is built with them do not.
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['e2fsprogs', 'libuuid', 'util-linuxMinimal', 'zlib']);
 });
+
+test('a flag whose default reads a flag written after it is known, so a variant built with a failing input is not counted', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  openssl = callPackage ../tools/openssl { };',
+        // cryptodev is bound nowhere: quictls cannot evaluate, nor what is surely built with it.
+        '  quictls = callPackage ../tools/quictls { };',
+        '  curl = callPackage ../tools/curl { };',
+        '  curlHTTP3 = curl.override { openssl = quictls; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/tools/openssl/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "openssl"; version = "3"; }\n',
+      'pkgs/tools/quictls/default.nix':
+        '{ stdenv, cryptodev }:\nstdenv.mkDerivation { pname = "quictls"; version = "3"; buildInputs = [ cryptodev ]; }\n',
+      'pkgs/tools/curl/default.nix': [
+        '{ lib, stdenv, opensslSupport ? zlibSupport, openssl, zlibSupport ? true, zlib }:',
+        'stdenv.mkDerivation {',
+        '  pname = "curl"; version = "8";',
+        '  buildInputs = lib.optional opensslSupport openssl ++ lib.optional zlibSupport zlib;',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-lazy-flags-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['curl', 'zlib']);
+});

@@ -186,9 +186,29 @@ export function literalFlags(
   // Whether a formal is null is known only while defaults are computed (`isBootstrap ? null`):
   // in the body, `x != null` is how a file asks whether its caller gave an optional input.
   const nulls: string[] = [];
+  // Defaults are lazy: `opensslSupport ? zlibSupport` reads a flag written after it (curl), so a
+  // default left unknown is read again once the others are.
+  const unknown = new Set<string>();
+  for (let pass = 0; pass < 3; pass++) {
+    const before = unknown.size;
+    readDefaults(formals, flags, nulls, unknown, pass === 0, passed);
+    if (pass > 0 && unknown.size === before) break;
+  }
+  for (const key of nulls) flags.delete(key);
+  return flags;
+}
+
+function readDefaults(
+  formals: Node,
+  flags: Map<string, boolean>,
+  nulls: string[],
+  unknown: Set<string>,
+  first: boolean,
+  passed?: ReadonlyMap<string, Flag>,
+): void {
   for (const formal of formals.childrenForFieldName('formal')) {
     const name = formal?.childForFieldName('name')?.text;
-    if (!name) continue;
+    if (!name || (!first && !unknown.has(name))) continue;
     const given = passed?.get(name);
     if (given !== undefined) {
       if (typeof given === 'boolean') flags.set(name, given);
@@ -207,12 +227,13 @@ export function literalFlags(
       nulls.push(`${name}==null`);
       continue;
     }
-    // `doCheck ? (interactive && stdenv.isLinux)`: a default computed from flags before it and the platform.
+    // `doCheck ? (interactive && stdenv.isLinux)`: a default computed from other flags and the platform.
     const known = value.text === 'true' || value.text === 'false' ? value.text === 'true' : platformCondition(value, flags);
-    if (known !== undefined) flags.set(name, known);
+    if (known !== undefined) {
+      flags.set(name, known);
+      unknown.delete(name);
+    } else unknown.add(name);
   }
-  for (const key of nulls) flags.delete(key);
-  return flags;
 }
 
 /**
