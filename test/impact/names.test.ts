@@ -177,6 +177,8 @@ test("a default that asks whether an input is available evaluates that input's c
         '  systemd = callPackage ../tools/systemd { };',
         '  util-linux = callPackage ../tools/util-linux { };',
         '  util-linuxMinimal = util-linux.override { systemdSupport = false; };',
+        // A variant that leaves the flag at its default fails as the package does.
+        '  util-linuxStatic = util-linux.override { static = true; };',
         '  libuuid = if stdenv.isLinux then util-linuxMinimal else null;',
         '  e2fsprogs = callPackage ../tools/e2fsprogs { };',
         '}',
@@ -186,7 +188,7 @@ test("a default that asks whether an input is available evaluates that input's c
       'pkgs/tools/systemd/default.nix':
         '{ stdenv, zlib, kbd }:\nstdenv.mkDerivation { pname = "systemd"; version = "255"; buildInputs = [ zlib kbd ]; }\n',
       'pkgs/tools/util-linux/default.nix': [
-        '{ lib, stdenv, zlib, systemd, systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd }:',
+        '{ lib, stdenv, zlib, systemd, systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd, static ? false }:',
         'stdenv.mkDerivation { pname = "util-linux"; version = "2"; buildInputs = [ zlib ] ++ lib.optional systemdSupport systemd; }',
         '',
       ].join('\n'),

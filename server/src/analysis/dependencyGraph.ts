@@ -270,7 +270,7 @@ function setMembersByName(analyzer: Analyzer): Map<string, Package> {
  * The arguments a variant passes, its own first, then those of the variants it is made from
  * (`curlFull = curl.override { … }` where `curl = curlMinimal.override { … }`).
  */
-function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
+export function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
   const args: Attr[] = [];
   let at: Binding | undefined = variant;
   for (let depth = 0; at && at.val.k === 'ref' && depth < 4; depth++) {

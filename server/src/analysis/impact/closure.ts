@@ -3,7 +3,7 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { domainGraph, nodeOfTarget, packageId, usedInputs, variantFormals, type DomainGraph } from '../dependencyGraph';
+import { domainGraph, nodeOfTarget, packageId, usedInputs, variantArgs, variantFormals, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
 import type { Target } from '../resolve';
 import { markDependants, type Gate } from '../waves/graph';
@@ -74,6 +74,7 @@ export class RebuildModel {
   readonly broken: Uint8Array;
   /** Of those, the packages whose own call lacks a required input (the unknown-input diagnostic). */
   private readonly unevaluable: Uint8Array;
+  private readonly unlessPassed: Map<number, string[]>;
 
   private constructor(
     readonly analyzer: Analyzer,
@@ -84,7 +85,7 @@ export class RebuildModel {
     const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
     this.order = Int32Array.from(indices);
     ({ fixedOutput: this.fixedOutput, functions: this.functions } = fixedOutputMakers(analyzer, graph));
-    ({ direct: this.unevaluable, carried: this.broken } = unevaluableValue(analyzer, graph).get());
+    ({ direct: this.unevaluable, carried: this.broken, unlessPassed: this.unlessPassed } = unevaluableValue(analyzer, graph).get());
     this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
     // A change goes no further than a fixed output, nor through a package that cannot evaluate
     // (its dependants cannot either), nor (bootstrapped) into what the stages build.
@@ -225,7 +226,10 @@ export class RebuildModel {
     const flagged = variantFormals(analyzer, pkg, binding) ?? [];
     const lacking =
       lacksMember(analyzer, flagged) || (binding.val.k === 'ref' && namesNothing(analyzer, binding, binding.val.overrides ?? [], flagged));
-    const value = { inputs: inputs.filter((at) => at >= 0), broken: broken || lacking };
+    // Or it leaves a flag at a default that fails its package (`gdbHostCpuOnly` keeps gdb's `enableDebuginfod`).
+    const passed = variantArgs(analyzer, binding);
+    const defaulted = this.unlessPassed.get(nodeOf(pkg))?.some((flag) => !passed.some((a) => a.name === flag)) === true;
+    const value = { inputs: inputs.filter((at) => at >= 0), broken: broken || lacking || defaulted };
     this.variants.set(name, value);
     return value;
   }

@@ -13,7 +13,8 @@ import type { Target } from '../resolve';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 
 /** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
-type Unevaluable = { direct: Uint8Array; carried: Uint8Array };
+/** `unlessPassed`: the flags whose defaults fail a package (`systemdSupport`), by node: a variant that passes them evaluates. */
+type Unevaluable = { direct: Uint8Array; carried: Uint8Array; unlessPassed: Map<number, string[]> };
 const unevaluables = new WeakMap<DomainGraph, SteppedValue<Unevaluable>>();
 
 /** What cannot evaluate in a graph, computed once, in steps when prepared ahead (it resolves every input). */
@@ -81,7 +82,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   const { index, resolver } = analyzer;
   const broken = new Uint8Array(packages.length);
   const failing = new Uint8Array(packages.length);
-  const evaluatesFailing: [number, string[]][] = [];
+  const evaluatesFailing: [number, Formal[]][] = [];
   // Files some binding selects from a callPackages call of (`inherit (callPackages ./. { }) subversion;`).
   const called = new Set<string>();
   for (const binding of index.allBindings()) {
@@ -126,8 +127,8 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     const unknownTeam = analyzer.maintainers.unknownOf(pkg.drv?.maintainers.filter((m) => m.team) ?? []).length > 0;
     // A default that asks about an input whose own call lacks a required input (`systemdSupport ?
     // lib.meta.availableOn stdenv.hostPlatform systemd`) evaluates that call, when the call here does not pass the flag.
-    if (formals.some((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name)))
-      evaluatesFailing.push([at, formals.filter((f) => f.availableOn !== undefined).map((f) => f.availableOn!)]);
+    const asking = formals.filter((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name));
+    if (asking.length > 0) evaluatesFailing.push([at, asking]);
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
     if (missingMember || missingFile || unknownTeam) failing[at] = 1;
     // An argument the call passes that names nothing fails the call, as a missing one does.
@@ -160,10 +161,19 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   }
   // Not carried: the variants that pass the flag (`util-linuxMinimal`) share the package's node, and
   // what is built with them evaluates.
-  for (const [at, names] of evaluatesFailing) {
+  const unlessPassed = new Map<number, string[]>();
+  for (const [at, asking] of evaluatesFailing) {
     const pkg = packages[at]!;
-    const targets = names.map((name) => resolver.resolveInput(pkg.target.file, name, pkg.binding));
-    if (targets.some((t) => t && direct[nodeOf(t)] === 1)) broken[at] = 1;
+    const fails = asking.filter((f) => {
+      const target = resolver.resolveInput(pkg.target.file, f.availableOn!, pkg.binding);
+      return target !== undefined && direct[nodeOf(target)] === 1;
+    });
+    if (fails.length === 0) continue;
+    broken[at] = 1;
+    unlessPassed.set(
+      at,
+      fails.map((f) => f.name),
+    );
   }
-  return { direct, carried: broken };
+  return { direct, carried: broken, unlessPassed };
 }
