@@ -70,3 +70,31 @@ test('outputs and members made at evaluation rebuild with what they are made of'
   assert.deepEqual(rebuildNames(analyzer, 'isl'), ['gcc12', 'gcc13', 'gcc_latest', 'isl']);
   assert.deepEqual(rebuildNames(analyzer, 'gnat'), ['gnat']);
 });
+
+test('a set member a `let` inherits is built with as the name is used', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  python3Packages = callPackage ../tools/python-packages.nix { };',
+        '  mercurial = callPackage ../tools/mercurial { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/python-packages.nix':
+        '{ callPackage }:\n{\n  docutils = callPackage ./docutils { };\n  pygments = callPackage ./pygments { };\n}\n',
+      'pkgs/tools/docutils/default.nix': drv('docutils', []),
+      'pkgs/tools/pygments/default.nix': drv('pygments', []),
+      'pkgs/tools/mercurial/default.nix': [
+        '{ lib, stdenv, python3Packages }:',
+        'let inherit (python3Packages) docutils pygments;',
+        'in stdenv.mkDerivation { pname = "mercurial"; version = "6"; buildInputs = [ docutils ]; passthru.tests = pygments; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-let-members-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'python3Packages.docutils'), ['mercurial']);
+  assert.deepEqual(rebuildNames(analyzer, 'python3Packages.pygments'), []);
+});

@@ -139,8 +139,13 @@ function visitOne(
   if (type === 'variable_expression') {
     const name = node.text;
     const bound = lets?.reach(name, mode);
-    if (bound) push(bound, mode);
-    else if (bound === null) return;
+    if (bound) {
+      push(bound, mode);
+      // `inherit (python3Packages) docutils;` in a `let` (mercurial): a member of that set, used as the name is.
+      const from = bound.type === 'inherit_from' ? bound.childForFieldName('expression') : null;
+      const path = from && referencePath(unparen(from));
+      if (path && uses.has(path[0]!)) member(members, [...path, name], mode);
+    } else if (bound === null) return;
     else if (uses.has(name)) use(uses, name, mode);
     else if (env) member(members, [...env, name], mode);
     return;
