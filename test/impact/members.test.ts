@@ -26,6 +26,7 @@ test('outputs and members made at evaluation rebuild with what they are made of'
         '  gnat = callPackage ../tools/gnat { };',
         '  nghttp2 = callPackage ../tools/nghttp2 { };',
         '  libnghttp2 = nghttp2.lib;',
+        '  nghttp2-common = nghttp2.common;',
         '  sqlite = callPackage ../tools/sqlite { };',
         '  sqlite-interactive = (sqlite.override { interactive = true; }).bin;',
         '  inherit (callPackage ../tools/gcc/all.nix { }) gcc12 gcc13;',
@@ -37,7 +38,15 @@ test('outputs and members made at evaluation rebuild with what they are made of'
       'pkgs/tools/zlib/default.nix': drv('zlib', []),
       'pkgs/tools/isl/default.nix': drv('isl', []),
       'pkgs/tools/gnat/default.nix': drv('gnat', []),
-      'pkgs/tools/nghttp2/default.nix': drv('nghttp2', ['zlib']),
+      // An output only this derivation has, as `outputs` names it.
+      'pkgs/tools/nghttp2/default.nix': [
+        '{ lib, stdenv, zlib }:',
+        'stdenv.mkDerivation {',
+        '  pname = "nghttp2"; version = "1"; buildInputs = [ zlib ];',
+        '  outputs = [ "out" "lib" ] ++ lib.optional true "common";',
+        '}',
+        '',
+      ].join('\n'),
       'pkgs/tools/sqlite/default.nix': [
         '{ lib, stdenv, zlib, interactive ? false }:',
         'stdenv.mkDerivation { pname = "sqlite"; version = "3"; outputs = [ "bin" "out" ]; buildInputs = [ zlib ]; }',
@@ -66,7 +75,7 @@ test('outputs and members made at evaluation rebuild with what they are made of'
     temps,
     'nd-members-',
   );
-  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['libnghttp2', 'nghttp2', 'sqlite', 'sqlite-interactive', 'zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['libnghttp2', 'nghttp2', 'nghttp2-common', 'sqlite', 'sqlite-interactive', 'zlib']);
   assert.deepEqual(rebuildNames(analyzer, 'isl'), ['gcc12', 'gcc13', 'gcc_latest', 'isl']);
   assert.deepEqual(rebuildNames(analyzer, 'gnat'), ['gnat']);
 });

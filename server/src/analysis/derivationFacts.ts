@@ -15,6 +15,8 @@ export interface DrvFacts {
   maintainers: { handle: string; span: Span; team?: true }[];
   /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
   metaOf?: string[];
+  /** The output names written in `outputs` (`[ "out" ] ++ lib.optional isFuse3 "common"`), each built by the derivation. */
+  outputs?: string[];
   /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
   metaFile?: string;
   /**
@@ -96,6 +98,17 @@ export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts 
   if (pname !== undefined) facts.pname = pname;
   else if (name !== undefined) facts.pname = name;
   if (version !== undefined) facts.version = version;
+
+  const outputs = value(bindings.get('outputs'));
+  if (outputs) {
+    const names = new Set<string>();
+    forEach(outputs, (n) => {
+      const text = n.type === 'string_expression' ? literalString(n) : undefined;
+      if (text && /^[\w-]+$/.test(text)) names.add(text);
+      return n.type !== 'string_expression';
+    });
+    if (names.size > 0) facts.outputs = [...names];
+  }
 
   const metaSet = new Map<string, Node>();
   const metaBinding = bindings.get('meta');

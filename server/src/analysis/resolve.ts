@@ -346,7 +346,7 @@ export class Resolver {
     }
     // An output of a derivation (`libnghttp2 = nghttp2.lib`, `(sqlite.override { … }).bin`) is
     // built by that derivation: it is the same package, and rebuilds with it.
-    if (OUTPUTS.has(name) && !target.missing) return target;
+    if ((OUTPUTS.has(name) || this.index.files.get(target.file)?.drv?.outputs?.includes(name)) && !target.missing) return target;
     return undefined;
   }
 
