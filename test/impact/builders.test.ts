@@ -159,5 +159,6 @@ test("platform conditions read the platform's linker and libc as x86_64-linux ha
   assert.equal(read('stdenv.targetPlatform.useLLVM or false'), false);
   assert.equal(read('stdenv.cc.isClang'), false, "the stdenv's compiler is GCC");
   assert.equal(read('cc.isClang'), undefined, 'a compiler given as an input may be any');
-  assert.equal(read('libc == "glibc"'), undefined, 'a name alone may be an input');
+  assert.equal(read('libc == "glibc"'), true, 'a name compared with a string is the platform string: a package never equals one');
+  assert.equal(read('libc != null'), undefined, 'a name alone compared with null may be an input');
 });

@@ -26,6 +26,9 @@ test('functions and packages that pass a name nothing binds are not counted', as
         // A wrapper applied to a set: a package of its own, unless the set calls a file that is gone.
         '  goodCC = wrapZ { cc = lua; };',
         '  goneCC = wrapZ { cc = callPackage ../applications/gone { }; };',
+        // A bare libc compared with a string is the platform's (glibc); an assert that fails on it throws.
+        '  libcHeaders = let inherit (stdenv.targetPlatform) libc; in if libc == "nblibc" then lua else zlib;',
+        '  crossWrapped = assert stdenv.targetPlatform != stdenv.hostPlatform; callPackage ../applications/wrapper { };',
         '  doxygen = callPackage ../applications/doxygen { };',
         // qt5 is bound nowhere: the variant fails, doxygen (which leaves it null) does not.
         '  doxygen_gui = doxygen.override { inherit qt5; };',
@@ -104,6 +107,7 @@ test('functions and packages that pass a name nothing binds are not counted', as
     'guile',
     'icu74',
     'isl',
+    'libcHeaders',
     'lint',
     'lix',
     'nix',

@@ -164,7 +164,9 @@ function platformString(attribute: Node, literal: Node): { actual: string; compa
   const names = referencePath(attribute);
   const name = names?.at(-1);
   if (!names || !name || !(name in PLATFORM_STRINGS)) return undefined;
-  if (names.length === 1 ? name !== 'linker' : !/Platform|platform/.test(names.join('.'))) return undefined;
+  // A bare name is the platform's when compared with a string (`let inherit (stdenv.targetPlatform) libc;
+  // in libc == "nblibc"`): a package would never equal one. `libc != null` asks about a package.
+  if (names.length === 1 ? name !== 'linker' && isNull : !/Platform|platform/.test(names.join('.'))) return undefined;
   const compared = isNull ? null : literalString(literal);
   return compared === undefined ? undefined : { actual: PLATFORM_STRINGS[name]!, compared };
 }

@@ -22,6 +22,8 @@ export interface Binding {
   recurse?: true;
   /** The value is a function (`wrapCC = cc: …`). */
   lambda?: true;
+  /** The value asserts what does not hold on x86_64-linux: it throws. */
+  throws?: true;
 }
 
 /** A package defined by its folder: `pkgs/by-name/<xx>/<name>/package.nix` (or default.nix). */
@@ -377,6 +379,7 @@ function collectBindings(facts: FileFacts): Binding[] {
         parentSets: parents,
         ...(attr.recurse ? { recurse: attr.recurse } : {}),
         ...(attr.lambda ? { lambda: attr.lambda } : {}),
+        ...(attr.throws ? { throws: attr.throws } : {}),
       });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);
     }

@@ -97,6 +97,8 @@ export interface Attr {
   recurse?: true;
   /** The value is a function (`wrapCC = cc: wrapCCWith { inherit cc; };`): no derivation of its own. */
   lambda?: true;
+  /** The value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform;`): it throws. */
+  throws?: true;
 }
 
 /** `use`: how the file's body uses the input, when it is not plainly in the derivation (see formalUse.ts). */

@@ -289,6 +289,7 @@ export abstract class ValueReader {
       }
       const recurse = names.length === 1 && recursedInto(expression);
       const lambda = names.length === 1 && unparen(expression).type === 'function_expression';
+      const throws = names.length === 1 && failsAssert(expression);
       mergeAttr(attrs, {
         name: names[0]!,
         span: spanOf(first),
@@ -296,6 +297,7 @@ export abstract class ValueReader {
         ...(doc ? { doc } : {}),
         ...(recurse ? { recurse } : {}),
         ...(lambda ? { lambda } : {}),
+        ...(throws ? { throws } : {}),
       });
       return;
     }
@@ -393,4 +395,18 @@ function availableOn(node: Node): string | undefined {
   const { head, args } = applicationParts(n);
   const last = args.length === 2 ? referencePath(unparen(args[1]!)) : undefined;
   return referencePath(head)?.at(-1) === 'availableOn' && last?.length === 1 ? last[0] : undefined;
+}
+
+/** Whether a value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform; …`). */
+function failsAssert(node: Node): true | undefined {
+  let current: Node | null = unparen(node);
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (current.type === 'assert_expression') {
+      const condition = current.childForFieldName('condition');
+      if (condition && platformCondition(condition) === false) return true;
+    } else if (current.type !== 'let_expression' && current.type !== 'with_expression') return undefined;
+    current = current.childForFieldName('body');
+    current = current && unparen(current);
+  }
+  return undefined;
 }

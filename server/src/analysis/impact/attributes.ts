@@ -33,7 +33,10 @@ export interface TopLevelAttributes {
   stdenvCompilers: Map<string, Target>;
   /** Names bound to functions (`wrapCC = cc: wrapCCWith { … };`): no derivation, though the index follows them to a file. */
   functions: Set<string>;
-  /** Names of the static set's packages Nix refuses there (`lixStatic = pkgsStatic.lix`, broken when static). */
+  /**
+   * Names Nix refuses: the static set's packages broken there (`lixStatic = pkgsStatic.lix`), and values
+   * that assert what does not hold on x86_64-linux (`gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`).
+   */
   refused: Set<string>;
 }
 
@@ -46,10 +49,13 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const variants = new Map<string, Binding>();
     const functions = new Set<string>();
     const statics: Binding[] = [];
+    const refusedNames = new Set<string>();
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
       if (binding.lambda) functions.add(binding.name);
+      // `gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`: it throws, as a function evaluates to no derivation.
+      if (binding.throws) refusedNames.add(binding.name);
       if (binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1) statics.push(binding);
       const variant = isTopLevelVariant(analyzer, binding) ? binding : aliasedVariant(analyzer, binding);
       if (variant) variants.set(binding.name, variant);
@@ -86,7 +92,7 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
       const cc = found?.set ? resolver.select(found, 'cc') : undefined;
       if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
     }
-    const refused = new Set<string>();
+    const refused = refusedNames;
     for (const binding of statics) {
       const target = resolver.resolveBinding(binding);
       const pkg = target && !target.missing ? catalog.packageAt(target) : undefined;
