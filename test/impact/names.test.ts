@@ -239,3 +239,30 @@ test('a flag whose default reads a flag written after it is known, so a variant 
   );
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['curl', 'zlib']);
 });
+
+test('a package of the static set is built with the inputs its file uses on a static platform', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  aws-sdk-cpp = callPackage ../tools/aws { };',
+        '  nix = callPackage ../tools/nix { };',
+        '  nixStatic = pkgsStatic.nix;',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/tools/aws/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "aws-sdk-cpp"; version = "1"; }\n',
+      'pkgs/tools/nix/default.nix': [
+        '{ lib, stdenv, zlib, aws-sdk-cpp, enableStatic ? stdenv.hostPlatform.isStatic, withAWS ? !enableStatic }:',
+        'stdenv.mkDerivation { pname = "nix"; version = "2"; buildInputs = [ zlib ] ++ lib.optional withAWS aws-sdk-cpp; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-static-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['nix', 'nixStatic', 'zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'aws-sdk-cpp'), ['aws-sdk-cpp', 'nix']);
+});

@@ -5,7 +5,7 @@ import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
 import { callOf, type Attr, type Formal } from './facts';
-import { formalsUnder } from './flaggedFormals';
+import { formalsUnder, STATIC_PLATFORM } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -284,7 +284,9 @@ export function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
 /** The formals callPackage fills for a package, with their uses under a variant's flags (its arguments, then its call's). */
 export function variantFormals(analyzer: Analyzer, pkg: Package, variant: Binding): readonly Formal[] | undefined {
   const call = pkg.binding && callOf(pkg.binding.val);
-  return formalsUnder(analyzer, pkg, [...variantArgs(analyzer, variant), ...(call?.args ?? [])]);
+  // `nixStatic = pkgsStatic.nix`: the same file on a static platform.
+  const platform = variant.val.k === 'ref' && variant.val.path[0] === 'pkgsStatic' ? STATIC_PLATFORM : undefined;
+  return formalsUnder(analyzer, pkg, [...variantArgs(analyzer, variant), ...(call?.args ?? [])], platform);
 }
 
 /** The top-level binding of a name when it is a variant made by `.override { … }`. */

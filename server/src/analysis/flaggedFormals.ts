@@ -21,7 +21,12 @@ const cache = new WeakMap<FileFacts, Map<string, readonly Formal[]>>();
  * The formals callPackage fills for a package, each with its use under the flags `args` pass
  * (the first argument of a name wins); the facts' formals when they pass none.
  */
-export function formalsUnder(analyzer: Analyzer, pkg: Package, args: readonly Attr[]): readonly Formal[] | undefined {
+export function formalsUnder(
+  analyzer: Analyzer,
+  pkg: Package,
+  args: readonly Attr[],
+  platform?: ReadonlyMap<string, boolean>,
+): readonly Formal[] | undefined {
   const formals = calledFormals(analyzer, pkg);
   const facts = analyzer.index.files.get(pkg.target.file);
   if (!formals || !facts || facts.large) return formals;
@@ -30,17 +35,20 @@ export function formalsUnder(analyzer: Analyzer, pkg: Package, args: readonly At
   const versions = call?.applied && formals === facts.innerFormals && call.versions ? new Map(Object.entries(call.versions)) : undefined;
   if (formals !== facts.formals && !versions) return formals;
   const flags = passedFlags(args, formals);
-  if (flags.size === 0 && !versions) return formals;
-  const key = [...flags, ...(versions ?? [])].map(([name, value]) => `${name}=${value}`).join(';');
+  if (flags.size === 0 && !versions && !platform) return formals;
+  const key = [...flags, ...(versions ?? []), ...(platform ?? [])].map(([name, value]) => `${name}=${value}`).join(';');
   let byFlags = cache.get(facts);
   if (!byFlags) cache.set(facts, (byFlags = new Map()));
   let under = byFlags.get(key);
   if (!under) {
-    under = reread(analyzer, pkg.target.file, formals, flags, versions) ?? formals;
+    under = reread(analyzer, pkg.target.file, formals, flags, versions, platform) ?? formals;
     byFlags.set(key, under);
   }
   return under;
 }
+
+/** The platform of the static package set (`nixStatic = pkgsStatic.nix`: `withAWS ? !enableStatic && …`). */
+export const STATIC_PLATFORM: ReadonlyMap<string, boolean> = new Map([['@isStatic', true]]);
 
 /** The flags among the arguments: a boolean or a list literal given to a formal with a default. */
 function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<string, Flag> {
@@ -64,12 +72,13 @@ function reread(
   formals: readonly Formal[],
   flags: ReadonlyMap<string, Flag>,
   versions?: ReadonlyMap<string, string>,
+  platform?: ReadonlyMap<string, boolean>,
 ): Formal[] | undefined {
   return withFileFunction(analyzer, file, (fn) => {
     if (!fn.childForFieldName('formals')) return undefined;
-    if (versions) return appliedFormals(fn, formals, flags, versions);
+    if (versions) return appliedFormals(fn, formals, flags, versions, platform);
     // Uses and the set members named under these flags (`perlPackages.LWP` only with `perlSupport`).
-    return usedFormals(fn, formals, flags);
+    return usedFormals(fn, formals, flags, platform);
   });
 }
 
@@ -103,8 +112,9 @@ function appliedFormals(
   formals: readonly Formal[],
   flags: ReadonlyMap<string, Flag>,
   versions: ReadonlyMap<string, string>,
+  platform?: ReadonlyMap<string, boolean>,
 ): Formal[] | undefined {
-  const known = new Map<string, boolean>();
+  const known = new Map<string, boolean>(platform);
   const inner = innerFunction(outer, (let_) => letFlags(let_, known, versions));
   return inner ? usedFormals(inner, formals, flags, known) : undefined;
 }

@@ -56,8 +56,10 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
       if (binding.lambda) functions.add(binding.name);
       // `gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`: it throws, as a function evaluates to no derivation.
       if (binding.throws) refusedNames.add(binding.name);
-      if (binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1) statics.push(binding);
-      const variant = isTopLevelVariant(analyzer, binding) ? binding : aliasedVariant(analyzer, binding);
+      const isStatic = binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1;
+      if (isStatic) statics.push(binding);
+      // A package of the static set is built with the inputs its file uses on a static platform.
+      const variant = isTopLevelVariant(analyzer, binding) || isStatic ? binding : aliasedVariant(analyzer, binding);
       if (variant) variants.set(binding.name, variant);
       if (binding.recurse) recursive.add(binding.name);
     }
