@@ -107,3 +107,41 @@ test('a set member a `let` inherits is built with as the name is used', async ()
   assert.deepEqual(rebuildNames(analyzer, 'python3Packages.docutils'), ['mercurial']);
   assert.deepEqual(rebuildNames(analyzer, 'python3Packages.pygments'), []);
 });
+
+test('a list of packages a call passes is built with, each member of it', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        // The set the list selects from is made at evaluation (`perl.pkgs`): its members are found by name.
+        '  perlSet = callPackage ../tools/perl-packages.nix { };',
+        '  perl = callPackage ../tools/perl { };',
+        '  perlPackages = perl.pkgs;',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  git = callPackage ../tools/git {',
+        '    smtpPerlLibs = [ perlPackages.libnet perlPackages.IOSocketSSL ];',
+        '    libs = [ zlib ];',
+        '  };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/perl-packages.nix':
+        '{ callPackage }:\n{\n  libnet = callPackage ./libnet { };\n  IOSocketSSL = callPackage ./iosocketssl { };\n  URI = callPackage ./uri { };\n}\n',
+      'pkgs/tools/libnet/default.nix': drv('libnet', []),
+      'pkgs/tools/iosocketssl/default.nix': drv('IO-Socket-SSL', []),
+      'pkgs/tools/uri/default.nix': drv('URI', []),
+      'pkgs/tools/zlib/default.nix': drv('zlib', []),
+      'pkgs/tools/perl/default.nix': drv('perl', []),
+      'pkgs/tools/git/default.nix': [
+        '{ lib, stdenv, smtpPerlLibs, libs }:',
+        'stdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = smtpPerlLibs ++ libs; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-list-args-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'perlSet.IOSocketSSL'), ['git']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['git', 'zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'perlSet.URI'), []);
+});

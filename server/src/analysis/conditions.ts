@@ -309,3 +309,17 @@ function componentLess(p: string, q: string): boolean {
   if (qn) return true;
   return p < q;
 }
+
+/** Whether a value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform; …`). */
+export function failsAssert(node: Node): true | undefined {
+  let current: Node | null = unparen(node);
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (current.type === 'assert_expression') {
+      const condition = current.childForFieldName('condition');
+      if (condition && platformCondition(condition) === false) return true;
+    } else if (current.type !== 'let_expression' && current.type !== 'with_expression') return undefined;
+    current = current.childForFieldName('body');
+    current = current && unparen(current);
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
 import { PROVIDED_NAMES } from './features/diagnostics';
+import { memberName } from './memberUses';
 
 /** The graph of one index structure generation, with the package behind each node index. */
 export interface DomainGraph {
@@ -200,6 +201,16 @@ export function usedInputs(
     if (strict && ((formal.hasDefault && !arg) || PROVIDED_NAMES.has(formal.name) || isVariant(analyzer, formal.name, arg))) continue;
     // `openssl = null;` (python3Minimal): built without it.
     if (arg?.val.k === 'ref' && arg.val.path.length === 1 && arg.val.path[0] === 'null') continue;
+    // `smtpPerlLibs = [ perlPackages.libnet perlPackages.IOSocketSSL ]`: each package the list names.
+    if (arg && !over && arg.val.k === 'other' && arg.val.items) {
+      for (const item of arg.val.items) {
+        // A member of a package set the index cannot follow (`perlPackages.libnet`) by its name, as a formal's members are.
+        const member = item.k === 'ref' && item.path.length > 1 ? memberName(item.path[0]!, item.path.slice(1)) : undefined;
+        const listed = resolver.resolveVal(item, scope, binding) ?? (member ? setMembersByName(analyzer).get(member)?.target : undefined);
+        if (listed) out.push({ target: listed, use: formal.use });
+      }
+      continue;
+    }
     const target =
       (over && resolver.resolveVal(over.val, variantScope!, variant)) ??
       (arg && !over && resolver.resolveVal(arg.val, scope, binding)) ??

@@ -84,8 +84,11 @@ export type Val =
   | { k: 'inline'; span: Span; drv: DrvFacts; over?: CallVal }
   | { k: 'path'; span: Span; target: string }
   | { k: 'fn'; span: Span; doc?: string }
-  /** `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`). */
-  | { k: 'other'; span: Span; list?: 'empty' | 'items' };
+  /**
+   * `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`);
+   * `items`: the names a short one holds (`smtpPerlLibs = [ perlPackages.libnet … ]`: packages a caller passes).
+   */
+  | { k: 'other'; span: Span; list?: 'empty' | 'items'; items?: Val[] };
 
 /** One attribute of a set: its name, the span of the name, its value. */
 /** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. `lambda`: it is a function. */

@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
-import { platformCondition } from './conditions';
+import { failsAssert, platformCondition } from './conditions';
 import { constantOf } from './constants';
 import { nameUses } from './namedInputs';
 import {
@@ -137,7 +137,9 @@ export abstract class ValueReader {
         // Children one by one: a list may be long, and only whether it has an item matters.
         let items = false;
         for (let i = 0; i < node.namedChildCount && !items; i++) items = node.namedChild(i)?.type !== 'comment';
-        return { k: 'other', span, list: items ? 'items' : 'empty' };
+        // A short list of names (`smtpPerlLibs = [ perlPackages.libnet perlPackages.IOSocketSSL ]`): packages a caller passes.
+        const refs = items && node.namedChildCount <= 16 ? listedRefs(node) : undefined;
+        return refs ? { k: 'other', span, list: 'items', items: refs } : { k: 'other', span, list: items ? 'items' : 'empty' };
       }
       default:
         return { k: 'other', span };
@@ -397,16 +399,13 @@ function availableOn(node: Node): string | undefined {
   return referencePath(head)?.at(-1) === 'availableOn' && last?.length === 1 ? last[0] : undefined;
 }
 
-/** Whether a value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform; …`). */
-function failsAssert(node: Node): true | undefined {
-  let current: Node | null = unparen(node);
-  for (let depth = 0; current && depth < 8; depth++) {
-    if (current.type === 'assert_expression') {
-      const condition = current.childForFieldName('condition');
-      if (condition && platformCondition(condition) === false) return true;
-    } else if (current.type !== 'let_expression' && current.type !== 'with_expression') return undefined;
-    current = current.childForFieldName('body');
-    current = current && unparen(current);
+/** The names a list literal holds (`[ perlPackages.libnet perlPackages.IOSocketSSL ]`), if any. */
+function listedRefs(list: Node): Val[] | undefined {
+  const refs: Val[] = [];
+  for (const child of list.namedChildren) {
+    const item = child && unparen(child);
+    const path = item && (item.type === 'variable_expression' || item.type === 'select_expression') ? referencePath(item) : undefined;
+    if (path) refs.push({ k: 'ref', span: spanOf(item!), path });
   }
-  return undefined;
+  return refs.length > 0 ? refs : undefined;
 }
