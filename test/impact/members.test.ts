@@ -145,3 +145,42 @@ test('a list of packages a call passes is built with, each member of it', async 
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['git', 'zlib']);
   assert.deepEqual(rebuildNames(analyzer, 'perlSet.URI'), []);
 });
+
+test('an override given sets joined by // passes what each set holds', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  libpsl = callPackage ../tools/libpsl { };',
+        '  brotli = callPackage ../tools/brotli { };',
+        '  curlMinimal = callPackage ../tools/curl { };',
+        '  curl = curlMinimal.override ({',
+        '    pslSupport = true;',
+        '  } // lib.optionalAttrs (!stdenv.hostPlatform.isStatic) {',
+        '    brotliSupport = true;',
+        '  } // lib.optionalAttrs stdenv.hostPlatform.isStatic {',
+        '    zlibSupport = false;',
+        '  });',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': drv('zlib', []),
+      'pkgs/tools/libpsl/default.nix': drv('libpsl', []),
+      'pkgs/tools/brotli/default.nix': drv('brotli', []),
+      'pkgs/tools/curl/default.nix': [
+        '{ lib, stdenv, zlib, libpsl, brotli, pslSupport ? false, brotliSupport ? false, zlibSupport ? true }:',
+        'stdenv.mkDerivation {',
+        '  pname = "curl"; version = "8";',
+        '  buildInputs = lib.optional zlibSupport zlib ++ lib.optional pslSupport libpsl ++ lib.optional brotliSupport brotli;',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-override-update-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'libpsl'), ['curl', 'libpsl']);
+  assert.deepEqual(rebuildNames(analyzer, 'brotli'), ['brotli', 'curl']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['curl', 'curlMinimal', 'zlib']);
+});

@@ -15,6 +15,7 @@ import {
 } from './derivationFacts';
 import { principal, type Attr, type Val } from './factTypes';
 import { STDENV_INPUT } from './setNames';
+import { platformCondition } from './conditions';
 import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf, MAX_INLINE_DEPTH, ValueReader } from './values';
 import { lambdaFormals } from './namedInputs';
@@ -164,7 +165,7 @@ export abstract class ApplicationReader extends ValueReader {
         // A let-bound base (`openjdk.override { … }` inside a helper) is followed like any name.
         const bound = this.lookupLet(names[0]!);
         // `libguestfs.override { appliance = …; }` fills inputs the plain call leaves to their defaults.
-        const given = last === 'override' && args[0] && isAttrset(args[0]) ? this.attrsOf(args[0]) : [];
+        const given = last === 'override' && args[0] ? this.overrideArgs(args[0]) : [];
         if (!bound)
           return given.length > 0
             ? { k: 'ref', span, path: names.slice(0, -1), overrides: given }
@@ -369,5 +370,24 @@ export abstract class ApplicationReader extends ValueReader {
       this.inlined.delete(bound.id);
       this.scopes.length = depth;
     }
+  }
+
+  /**
+   * The arguments an override passes: a set, or sets joined by `//` (`curl = curlMinimal.override ({
+   * pslSupport = true; } // lib.optionalAttrs (!stdenv.hostPlatform.isStatic) { brotliSupport = true; })`),
+   * where `optionalAttrs` adds its set when the platform condition holds on x86_64-linux.
+   */
+  private overrideArgs(node: Node, depth = 0): Attr[] {
+    const n = unparen(node);
+    if (isAttrset(n)) return this.attrsOf(n);
+    if (depth > 4) return [];
+    if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === '//') {
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      return [...(left ? this.overrideArgs(left, depth + 1) : []), ...(right ? this.overrideArgs(right, depth + 1) : [])];
+    }
+    const { head, args } = n.type === 'apply_expression' ? applicationParts(n) : { head: n, args: [] };
+    if (referencePath(head)?.at(-1) !== 'optionalAttrs' || args.length !== 2) return [];
+    return platformCondition(args[0]!) === true ? this.overrideArgs(args[1]!, depth + 1) : [];
   }
 }
