@@ -58,3 +58,9 @@ export function rebuildNames(analyzer: Analyzer, attrPath: string): string[] {
   if (!pkg) throw new Error(`no package ${attrPath} in the domain`);
   return rebuildImpact(analyzer, pkg).domains[0]?.packages ?? [];
 }
+
+/** A package file that builds `name` with stdenv and the given inputs, for the domains tests write. */
+export function packageFile(name: string, inputs: readonly string[] = []): string {
+  const formals = inputs.map((i) => `, ${i}`).join('');
+  return `{ stdenv${formals} }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; buildInputs = [ ${inputs.join(' ')} ]; }\n`;
+}

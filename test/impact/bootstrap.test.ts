@@ -7,15 +7,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { rebuildNames, tempDomain } from '../helpers';
+import { packageFile as drv, rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
-
-const drv = (name: string, inputs: string[]) =>
-  `{ stdenv${inputs.map((i) => `, ${i}`).join('')} }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; buildInputs = [ ${inputs.join(' ')} ]; }\n`;
 
 test("the bootstrap stages' libc and what its builder is built with make stdenv", async () => {
   const analyzer = await tempDomain(

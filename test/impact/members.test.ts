@@ -6,15 +6,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { rebuildNames, tempDomain } from '../helpers';
+import { packageFile as drv, rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
   for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
-
-const drv = (name: string, inputs: string[]) =>
-  `{ stdenv${inputs.map((i) => `, ${i}`).join('')} }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; buildInputs = [ ${inputs.join(' ')} ]; }\n`;
 
 test('outputs and members made at evaluation rebuild with what they are made of', async () => {
   const analyzer = await tempDomain(

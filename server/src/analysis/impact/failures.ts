@@ -1,6 +1,7 @@
 // What cannot evaluate in a domain, for the rebuild model: a package whose call lacks a required
-// input (what the unknown-input diagnostic reports) or whose meta selects an unknown team, and
-// what is surely built with one, or with a set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
+// input (what the unknown-input diagnostic reports), whose meta selects an unknown team, or whose
+// default asks about an input that cannot evaluate; and what is surely built with one, or with a
+// set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
@@ -12,8 +13,11 @@ import { PACKAGE_SET_NAMES } from '../setNames';
 import type { Target } from '../resolve';
 import { PROVIDED_NAMES } from '../features/diagnostics';
 
-/** Packages that cannot evaluate: a required input (no default) that nothing provides and the index cannot follow. */
-/** `unlessPassed`: the flags whose defaults fail a package (`systemdSupport`), by node: a variant that passes them evaluates. */
+/**
+ * Packages that cannot evaluate: `direct`, their call fails (a required input nothing provides);
+ * `carried`, those and what fails with them; `unlessPassed`, by node, the flags whose defaults
+ * fail a package (`systemdSupport`): a variant that passes them evaluates.
+ */
 type Unevaluable = { direct: Uint8Array; carried: Uint8Array; unlessPassed: Map<number, string[]> };
 const unevaluables = new WeakMap<DomainGraph, SteppedValue<Unevaluable>>();
 
