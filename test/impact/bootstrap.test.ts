@@ -3,7 +3,9 @@
 // (`${localSystem.libc} = getLibc prevStage;`: glibc on x86_64-linux), and glibc's file overrides
 // what its builder makes (`(callPackage ./common.nix { … } { … }).overrideAttrs (…)`), so it is
 // built with the builder's inputs (`python3Minimal`), without those a call passes as null. On the
-// real core, editing cpython, expat, libffi or pkg-config rebuilt a third of what Nix rebuilds.
+// real core, editing cpython, expat, libffi or pkg-config rebuilt a third of what Nix rebuilds. What
+// a stage overrides for its own builds (`dejagnu = super.dejagnu.overrideAttrs …`) is not what
+// stdenv is made of; what the last stdenv names under `with prevStage;` is (gnumake).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -26,6 +28,9 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
         '  python3Minimal = callPackage ../tools/python { openssl = null; };',
         '  glibc = callPackage ../tools/glibc { };',
         '  hello = callPackage ../tools/hello { };',
+        '  gnumake = callPackage ../tools/gnumake { };',
+        '  dejagnu = callPackage ../tools/dejagnu { };',
+        '  libffi = callPackage ../tools/libffi { };',
         '}',
         '',
       ].join('\n'),
@@ -37,7 +42,11 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
         '    inherit (prevStage) coreutils;',
         '    ${localSystem.libc} = getLibc prevStage;',
         '  };',
-        'in [ stage1 ]',
+        // A stage's own package, changed for what that stage builds: not what stdenv is made of.
+        '  stage2 = prevStage: self: super: { dejagnu = super.dejagnu.overrideAttrs (a: { doCheck = false; }); };',
+        // What the last stdenv may refer to, named under `with prevStage;`.
+        '  stage3 = prevStage: { allowedRequisites = with prevStage; with lib; map getBin [ gnumake ]; };',
+        'in [ stage1 stage2 stage3 ]',
         '',
       ].join('\n'),
       'pkgs/tools/zlib/default.nix': drv('zlib', []),
@@ -45,6 +54,14 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
       'pkgs/tools/bison/default.nix': drv('bison', []),
       'pkgs/tools/coreutils/default.nix': drv('coreutils', []),
       'pkgs/tools/hello/default.nix': drv('hello', []),
+      'pkgs/tools/gnumake/default.nix': drv('gnumake', []),
+      'pkgs/tools/dejagnu/default.nix': drv('dejagnu', []),
+      // Its tests run (`inherit doCheck;` with a default that holds): built with dejagnu.
+      'pkgs/tools/libffi/default.nix': [
+        '{ stdenv, doCheck ? !(stdenv.hostPlatform.isStatic), dejagnu }:',
+        'stdenv.mkDerivation { pname = "libffi"; version = "3"; inherit doCheck; nativeCheckInputs = [ dejagnu ]; }',
+        '',
+      ].join('\n'),
       'pkgs/tools/python/default.nix': [
         '{ lib, stdenv, zlib, openssl ? null }:',
         'stdenv.mkDerivation { pname = "python3"; version = "3"; buildInputs = [ zlib ] ++ lib.optional (openssl != null) openssl; }',
@@ -70,4 +87,6 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
   assert.ok(rebuildNames(analyzer, 'zlib').includes('hello'), `zlib rebuilds ${rebuildNames(analyzer, 'zlib').join(', ')}`);
   assert.ok(rebuildNames(analyzer, 'bison').includes('hello'), `bison rebuilds ${rebuildNames(analyzer, 'bison').join(', ')}`);
   assert.deepEqual(rebuildNames(analyzer, 'openssl'), ['openssl']);
+  assert.ok(rebuildNames(analyzer, 'gnumake').includes('hello'), `gnumake rebuilds ${rebuildNames(analyzer, 'gnumake').join(', ')}`);
+  assert.deepEqual(rebuildNames(analyzer, 'dejagnu'), ['dejagnu', 'libffi']);
 });

@@ -76,8 +76,21 @@ export function stageNames(root: Node): string[] {
   const out = new Set<string>();
   forEach(root, (node) => {
     if (node.type === 'select_expression') {
+      // Taken from the stage before (`prevStage.gcc-unwrapped`); `super.dejagnu.overrideAttrs …` is
+      // the stage's own package, changed for what the stage builds (see overridesOwn).
       const names = referencePath(node);
-      if (names && names.length > 1 && STAGES.has(names[0]!)) out.add(names[1]!);
+      if (names && names.length > 1 && STAGES.has(names[0]!) && names[0] !== 'super' && names[0] !== 'prev') out.add(names[1]!);
+      return true;
+    }
+    // What the stdenv is made of, under `with prevStage;` (`allowedRequisites = with prevStage;
+    // [ gzip … gnumake ed file ]`): a name that is no package (`getBin`, `p`) seeds nothing.
+    if (node.type === 'with_expression' && unparen(node.childForFieldName('environment') ?? node).text === 'prevStage') {
+      const body = node.childForFieldName('body');
+      if (body)
+        forEach(body, (n) => {
+          if (n.type === 'variable_expression') out.add(n.text);
+          return true;
+        });
       return true;
     }
     if (node.type === 'inherit_from') {
@@ -95,7 +108,7 @@ export function stageNames(root: Node): string[] {
     for (const set of sets) {
       const current = set && unparen(set);
       if (!current || !isAttrset(current)) continue;
-      for (const name of topBindings(current).keys()) out.add(name.split('.')[0]!);
+      for (const [name, binding] of topBindings(current)) if (!overridesOwn(name, binding)) out.add(name.split('.')[0]!);
       // `${localSystem.libc} = getLibc prevStage;` brings the platform's libc forward (glibc).
       for (const binding of current.namedChildren.find((c) => c?.type === 'binding_set')?.namedChildren ?? []) {
         const named = binding?.type === 'binding' ? platformNamed(binding.childForFieldName('attrpath')?.text ?? '') : undefined;
@@ -105,6 +118,15 @@ export function stageNames(root: Node): string[] {
     return true;
   });
   return [...out];
+}
+
+/** `dejagnu = super.dejagnu.overrideAttrs (…);`: a stage's own package, changed for what the stage builds. */
+function overridesOwn(name: string, binding: Node): boolean {
+  const value = binding.type === 'binding' ? binding.childForFieldName('expression') : null;
+  let head = value && unparen(value);
+  while (head?.type === 'apply_expression') head = unparen(head.childForFieldName('function') ?? head);
+  const names = head ? referencePath(head) : undefined;
+  return names !== undefined && (names[0] === 'super' || names[0] === 'prev') && names[1] === name;
 }
 
 /** Whether an expression is marked `recurseIntoAttrs` (also past `let`, and on either side of `//`). */

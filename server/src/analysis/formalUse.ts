@@ -330,6 +330,8 @@ function builderCall(
   const runs = (flag: 'doCheck' | 'doInstallCheck'): boolean | undefined => {
     const name = PYTHON_BUILDERS.has(builder) ? 'doCheck' : flag;
     const binding = bindings.get(name);
+    // `inherit doCheck;`: the formal's flag (libffi: `doCheck ? !(stdenv.hostPlatform.isStatic)`).
+    if (binding?.type === 'inherit') return flags.get(name);
     if (binding?.type !== 'binding') return CHECKED_BY_DEFAULT.has(builder) && name === 'doCheck';
     const value = binding.childForFieldName('expression');
     if (!value) return undefined;
