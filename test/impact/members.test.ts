@@ -181,3 +181,38 @@ test('an override given sets joined by // passes what each set holds', async () 
   assert.deepEqual(rebuildNames(analyzer, 'brotli'), ['brotli', 'curl']);
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['curl', 'curlMinimal', 'zlib']);
 });
+
+test('what passthru holds is no output of the derivation, even in a string', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  gnulib = callPackage ../tools/gnulib { };',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  texinfo = callPackage ../tools/texinfo { version = "6.5"; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/gnulib/default.nix': [
+        '{ stdenv, zlib }:',
+        'stdenv.mkDerivation { pname = "gnulib"; version = "1"; buildInputs = [ zlib ]; passthru.patch = ./fix.patch; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/gnulib/fix.patch': '',
+      'pkgs/tools/zlib/default.nix': drv('zlib', []),
+      // The patch is a file gnulib's passthru names: texinfo is not built with gnulib.
+      'pkgs/tools/texinfo/default.nix': [
+        '{ lib, stdenv, gnulib, version }:',
+        'stdenv.mkDerivation {',
+        '  pname = "texinfo"; inherit version;',
+        '  postPatch = lib.optionalString (version == "6.7") "patch -p1 < ${gnulib.passthru.patch}";',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-passthru-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'gnulib'), ['gnulib']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['gnulib', 'zlib']);
+});

@@ -199,7 +199,9 @@ function visitOne(
         if (child) push(child, mode);
         continue;
       }
-      push(base, mode);
+      // `${gnulib.passthru.longdouble-redirect-patch}` (texinfo): what passthru holds is no output.
+      const through = child!.childForFieldName('attrpath')?.namedChildren[0]?.text === 'passthru';
+      push(base, !through ? mode : mode === 'build' ? 'forced' : 'none');
       const fallback = child!.childForFieldName('default');
       if (fallback) push(fallback, mode);
     }
