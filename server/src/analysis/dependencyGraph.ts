@@ -5,7 +5,7 @@ import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
 import { callOf, type Attr, type Formal } from './facts';
-import { formalsUnder, STATIC_PLATFORM } from './flaggedFormals';
+import { formalsUnder, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -185,8 +185,7 @@ export function usedInputs(
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: UsedInput[] = [];
   // The builder the file hands its package to, or whose derivation it overrides, takes its own inputs.
-  const own = new Set((formals ?? []).map((f) => f.name));
-  for (const input of catalog.builderInputs(pkg, own)) {
+  for (const input of catalog.builderInputs(pkg, formals ?? [])) {
     if (!input.target || !counts(input.formal.use)) continue;
     if (strict && (input.formal.hasDefault || PROVIDED_NAMES.has(input.formal.name))) continue;
     out.push({ target: input.target, use: input.formal.use });
@@ -296,7 +295,7 @@ export function variantArgs(analyzer: Analyzer, variant: Binding): Attr[] {
 export function variantFormals(analyzer: Analyzer, pkg: Package, variant: Binding): readonly Formal[] | undefined {
   const call = pkg.binding && callOf(pkg.binding.val);
   // `nixStatic = pkgsStatic.nix`: the same file on a static platform.
-  const platform = variant.val.k === 'ref' && variant.val.path[0] === 'pkgsStatic' ? STATIC_PLATFORM : undefined;
+  const platform = fromStaticSet(variant) ? STATIC_PLATFORM : undefined;
   return formalsUnder(analyzer, pkg, [...variantArgs(analyzer, variant), ...(call?.args ?? [])], platform);
 }
 

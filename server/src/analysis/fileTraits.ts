@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
 import { resolvePathLiteral } from './syntax';
-import { forEach, referencePath, unparen } from './syntax';
+import { applicationParts, forEach, referencePath, unparen } from './syntax';
 import { platformNamed } from './conditions';
 
 /** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
@@ -123,9 +123,7 @@ export function stageNames(root: Node): string[] {
 /** `dejagnu = super.dejagnu.overrideAttrs (…);`: a stage's own package, changed for what the stage builds. */
 function overridesOwn(name: string, binding: Node): boolean {
   const value = binding.type === 'binding' ? binding.childForFieldName('expression') : null;
-  let head = value && unparen(value);
-  while (head?.type === 'apply_expression') head = unparen(head.childForFieldName('function') ?? head);
-  const names = head ? referencePath(head) : undefined;
+  const names = value ? referencePath(applicationParts(unparen(value)).head) : undefined;
   return names !== undefined && (names[0] === 'super' || names[0] === 'prev') && names[1] === name;
 }
 

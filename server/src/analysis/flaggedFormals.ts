@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { Node } from 'web-tree-sitter';
 import type { Analyzer } from './analyzer';
+import type { Binding } from './domainIndex';
 import { callOf } from './facts';
 import type { Attr, FileFacts, Formal } from './facts';
 import { letFlags, type Flag } from './conditions';
@@ -49,6 +50,11 @@ export function formalsUnder(
 
 /** The platform of the static package set (`nixStatic = pkgsStatic.nix`: `withAWS ? !enableStatic && …`). */
 export const STATIC_PLATFORM: ReadonlyMap<string, boolean> = new Map([['@isStatic', true]]);
+
+/** Whether a binding names a package of the static set (`nixStatic = pkgsStatic.nix`). */
+export function fromStaticSet(binding: Binding): boolean {
+  return binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1;
+}
 
 /** The flags among the arguments: a boolean or a list literal given to a formal with a default. */
 function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<string, Flag> {

@@ -308,24 +308,24 @@ export class PackageCatalog {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };
     });
-    return inputs.concat(this.builderInputs(pkg, new Set(inputs.map((i) => i.formal.name))));
+    return inputs.concat(this.builderInputs(pkg, formals ?? []));
   }
 
   /**
    * What callPackage fills in for the builder a package file hands its package to (`callPackage
-   * ../nodejs.nix { inherit openssl; }`, `callPackage ./generic.nix { … }`), or whose derivation
-   * it overrides (glibc: `(callPackage ./common.nix { … } { … }).overrideAttrs (…)`): the builder's
-   * formals that neither the file's own formals (`own`) nor the call pass. Not for a member of
-   * what a file makes at evaluation (`inherit (callPackage ./all.nix { }) gcc13;`): which of the
-   * builder's inputs it is built with depends on arguments the index cannot see.
+   * ./generic.nix { … }`), or whose derivation it overrides (glibc: `(callPackage ./common.nix
+   * { … } { … }).overrideAttrs (…)`): the builder's formals neither `own` nor the call pass. Not
+   * for a member of what a file makes at evaluation (`gcc13` of all.nix): its arguments are out of sight.
    */
-  builderInputs(pkg: Package, own: ReadonlySet<string>): PackageInput[] {
+  builderInputs(pkg: Package, own: readonly Formal[]): PackageInput[] {
     const facts = this.index.files.get(pkg.target.file);
     const value = facts?.value.k === 'inline' ? facts.value.over : facts?.value;
     if (value?.k !== 'call' || value.kind !== 'callPackage' || pkg.binding?.val.k === 'sel' || value.target === undefined) return [];
     const builder = this.index.resolveFile(value.target);
-    const given = new Set([...own, ...value.args.map((a) => a.name)]);
-    return (builder === undefined ? [] : (this.index.files.get(builder)?.formals ?? []))
+    const formals = builder === undefined ? undefined : this.index.files.get(builder)?.formals;
+    if (!formals) return []; // asked for every package's inputs: no set of names made without a builder
+    const given = new Set([...own.map((f) => f.name), ...value.args.map((a) => a.name)]);
+    return formals
       .filter((formal) => !given.has(formal.name))
       .map((formal) => {
         const target = this.resolver.resolveInput(builder!, formal.name);

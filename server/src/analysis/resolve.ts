@@ -261,9 +261,9 @@ export class Resolver {
         return target;
       }
       case 'sel': {
-        let target = this.resolveVal(val.of, scope, self);
-        const made = target && this.madeAtEvaluation(val.of);
-        for (const name of val.path) target = target && (this.select(target, name) ?? made);
+        const base = this.resolveVal(val.of, scope, self);
+        let target = base;
+        for (const name of val.path) target = target && (this.select(target, name) ?? (base && this.madeAtEvaluation(val.of)));
         return target;
       }
       case 'set':

@@ -10,6 +10,7 @@ import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
 import type { Target } from '../resolve';
 import { brokenWhenStatic } from './staticSet';
+import { fromStaticSet } from '../flaggedFormals';
 import { STDENV_INPUT } from '../setNames';
 
 /** The top-level attribute names of a domain. */
@@ -49,14 +50,14 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const variants = new Map<string, Binding>();
     const functions = new Set<string>();
     const statics: Binding[] = [];
-    const refusedNames = new Set<string>();
+    const refused = new Set<string>();
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
       names.add(binding.name);
       if (binding.lambda) functions.add(binding.name);
       // `gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`: it throws, as a function evaluates to no derivation.
-      if (binding.throws) refusedNames.add(binding.name);
-      const isStatic = binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1;
+      if (binding.throws) refused.add(binding.name);
+      const isStatic = fromStaticSet(binding);
       if (isStatic) statics.push(binding);
       // A package of the static set is built with the inputs its file uses on a static platform.
       const variant = isTopLevelVariant(analyzer, binding) || isStatic ? binding : aliasedVariant(analyzer, binding);
@@ -94,7 +95,6 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
       const cc = found?.set ? resolver.select(found, 'cc') : undefined;
       if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
     }
-    const refused = refusedNames;
     for (const binding of statics) {
       const target = resolver.resolveBinding(binding);
       const pkg = target && !target.missing ? catalog.packageAt(target) : undefined;
