@@ -17,6 +17,7 @@ import {
   type ServerStatus,
   type WavePlanParams,
 } from '../../shared/protocol';
+import { serverEnv } from '../../shared/serverEnv';
 
 /** Lists what rebuilds, grouped by domain; picking one opens it. */
 async function showImpact(list: ImpactList | null): Promise<void> {
@@ -57,8 +58,12 @@ function initializationOptions(trusted: boolean): InitializationOptions {
 export async function activate(context: vscode.ExtensionContext): Promise<NixDomainsApi> {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env: serverEnv(process.env) } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { env: serverEnv(process.env), execArgv: ['--nolazy', '--inspect=6009'] },
+    },
   };
   const output = vscode.window.createOutputChannel('Nix Domains', { log: true });
   const clientOptions: LanguageClientOptions = {

@@ -6,10 +6,11 @@
 // The .vsix is NIX_DOMAINS_E2E_VSIX when set, else `npm run package` builds it here.
 // With NIX_DOMAINS_E2E_SCREENSHOTS=docs/images the README's screenshots are refreshed too.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
+import { ALLOCATOR_ENV } from '../../shared/serverEnv';
 import { launch, scenarioWith, type Session } from './harness';
 import { at, extensionVsix, files, prepareUniverse } from './universeScenario';
 
@@ -56,6 +57,25 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     // is the check: it fails, naming the text it waited for, unless the item shows exactly this.
     await session.workbench.waitForStatusBarItem(/^core · Wave1\.3 · in progress$/);
     await screenshot('status-bar');
+  });
+
+  scenario('the extension starts its server with the allocator settings', async () => {
+    // The server is a child of the extension host: a Node process running the extension's
+    // dist/server.js over IPC. Its environment, as Linux shows it, carries the settings.
+    const servers = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map((pid) => {
+        try {
+          return { pid, args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') };
+        } catch {
+          return undefined; // gone meanwhile
+        }
+      })
+      .filter((p) => p?.args.some((a) => a.endsWith(path.join('dist', 'server.js'))) && p.args.some((a) => a.startsWith('--node-ipc')));
+    assert.equal(servers.length, 1, `one server process of the extension, found ${servers.length}`);
+    const environment = readFileSync(`/proc/${servers[0]!.pid}/environ`, 'utf8').split('\0');
+    for (const [name, value] of Object.entries(ALLOCATOR_ENV))
+      assert.ok(environment.includes(`${name}=${value}`), `the server has ${name}=${value}`);
   });
 
   scenario('hovers an input: the package card and its Waves section', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CompletionList, DocumentSymbol, Hover, Location, SymbolInformation } from 'vscode-languageserver-protocol';
 import { LspClient } from '../../server/src/cli/lspClient';
+import { ALLOCATOR_ENV, serverEnv } from '../../shared/serverEnv';
 import { cursor, FIXTURE } from '../helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
@@ -153,4 +154,12 @@ test('code lens: the top of a package file and override sites show what rebuilds
 test('hover on a package shows its rebuild impact', async () => {
   const hover = await at<Hover>('textDocument/hover', HELLO, '{ lib, stdenv, fetchurl, z|lib');
   assert.match((hover.contents as { value: string }).value, /\*\*Impact:\*\* changing it rebuilds \d+ package/);
+});
+
+test('the server runs with the allocator settings the VS Code extension starts it with; a setting of the user wins', () => {
+  const environment = readFileSync(`/proc/${client.process.pid}/environ`, 'utf8').split('\0');
+  for (const [name, value] of Object.entries(ALLOCATOR_ENV))
+    assert.ok(environment.includes(`${name}=${value}`), `the server has ${name}=${value}`);
+  assert.equal(serverEnv({ MALLOC_ARENA_MAX: '8', HOME: '/h' }).MALLOC_ARENA_MAX, '8');
+  assert.equal(serverEnv({ HOME: '/h' }).HOME, '/h');
 });

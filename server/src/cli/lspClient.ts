@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { STATUS_NOTIFICATION, STATUS_REQUEST } from '../../../shared/protocol';
+import { serverEnv } from '../../../shared/serverEnv';
 
 /** How long a wait on the server lasts, unless the caller gives its own bound, before it fails saying what did not arrive. */
 const DEFAULT_WAIT_MS = 60_000;
@@ -21,7 +22,7 @@ const DEFAULT_START_MS = 20_000;
 const STOP_MS = 10_000;
 
 export interface LspClientOptions {
-  /** The server's whole environment (default: this process's). */
+  /** The server's environment (default: this process's), with the allocator settings the VS Code extension starts it with unless it sets them itself. */
   env?: NodeJS.ProcessEnv;
   /** The bound of every wait that gives none: an answer, a notification, diagnostics, silence while indexing. */
   waitMs?: number;
@@ -104,7 +105,7 @@ export class LspClient {
     options: LspClientOptions = {},
   ): Promise<LspClient> {
     const [program, ...args] = options.command ?? [process.execPath, serverPath, '--stdio'];
-    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env: options.env });
+    const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'pipe'], env: serverEnv(options.env ?? process.env) });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection, options.waitMs ?? DEFAULT_WAIT_MS);
     child.stderr!.on('data', (chunk: Buffer) => {
