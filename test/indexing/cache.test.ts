@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
-import { cacheFileFor } from '../../server/src/analysis/indexing/cache';
+import { cacheFileFor, PACK_BUFFER_BYTES } from '../../server/src/analysis/indexing/cache';
 
 const FILES = 12;
 
@@ -181,4 +181,16 @@ test('the JSON cache of the earlier format is removed when the new one is writte
   assert.equal(first.stats.parsed, FILES);
   assert.ok(!existsSync(old), 'the old cache is gone');
   assert.ok(existsSync(cacheFile(d)));
+});
+
+test('writing a cache leaves msgpackr a small buffer to pack into, not one sized for the whole table', async () => {
+  const d = domain();
+  // Long paths make the table larger than the buffer is left at, so a buffer kept from it would show.
+  const deep = path.join(d.root, 'pkgs', 'x'.repeat(200), 'y'.repeat(200));
+  mkdirSync(deep, { recursive: true });
+  for (let i = 0; i < 200; i++) writeFileSync(path.join(deep, `${'z'.repeat(100)}${i}.nix`), `{ }: ${i}\n`);
+  await start(d);
+  assert.ok(readdirSync(d.cacheDir).length > 0, 'a cache was written');
+  // pack() answers with a view of the buffer it packed into.
+  assert.equal(pack(1).buffer.byteLength, PACK_BUFFER_BYTES);
 });
