@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateUniverse } from '../../scripts/bench-gen';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import type { FileFacts } from '../../server/src/analysis/facts';
-import { factsFromDisk } from '../../server/src/analysis/indexing/fileFacts';
+import { factsFromDisk, factsFromDiskSync } from '../../server/src/analysis/indexing/fileFacts';
 import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
 import { IndexPool } from '../../server/src/analysis/indexing/pool';
 import { NixParser } from '../../server/src/analysis/parser';
@@ -81,4 +82,22 @@ test('indexing with workers gives the same index as in process on a generated do
 
 test('no workers when the pool size is 0', () => {
   assert.equal(IndexPool.start(0), undefined);
+});
+
+test('a file read for its facts: a FIFO, a folder and a missing file have none (read without waiting); a regular file over the threshold is cut', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nd-read-'));
+  execFileSync('mkfifo', [path.join(dir, 'pipe.nix')]);
+  mkdirSync(path.join(dir, 'folder.nix'));
+  writeFileSync(path.join(dir, 'big.nix'), `{\n${Array.from({ length: 200 }, (_, i) => `  a${i} = ${i};`).join('\n')}\n}\n`);
+  writeFileSync(path.join(dir, 'small.nix'), '{ a = 1; }\n');
+  const parser = await NixParser.create();
+  for (const name of ['pipe.nix', 'folder.nix', 'gone.nix']) {
+    assert.deepEqual(factsFromDiskSync(name, path.join(dir, name), parser, 1024), {}, name);
+    assert.deepEqual(await factsFromDisk(name, path.join(dir, name), parser, 1024), {}, name);
+  }
+  const big = await factsFromDisk('big.nix', path.join(dir, 'big.nix'), parser, 1024);
+  assert.equal(big.blob, undefined, 'a large file is never held whole, so it has no blob id');
+  assert.ok(big.facts?.value.k === 'set', 'its bindings are read in pieces');
+  const small = factsFromDiskSync('small.nix', path.join(dir, 'small.nix'), parser, 1024);
+  assert.match(small.blob ?? '', /^[0-9a-f]{40}$/);
 });

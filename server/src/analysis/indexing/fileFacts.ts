@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { extractFacts, type FileFacts } from '../facts';
 import { factsOfLargeFile, factsOfLargeFileSync } from '../largeFile';
 import type { NixParser } from '../parser';
@@ -23,38 +23,55 @@ export interface FactsFromDisk {
  * indexes them), other large files are cut at their bindings, the rest is parsed whole.
  */
 export async function factsFromDisk(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): Promise<FactsFromDisk> {
-  const large = largeOrUndefined(file, absolute, largeFileThreshold);
-  if (large) return withStructure({ facts: large.maintainers ?? (await factsOfLargeFile(file, absolute, parser)) });
-  return withStructure(smallFacts(file, absolute, parser));
+  const bytes = readSmall(absolute, largeFileThreshold);
+  if (bytes === LARGE) return withStructure({ facts: maintainerPlaceholder(file) ?? (await factsOfLargeFile(file, absolute, parser)) });
+  return withStructure(smallFacts(file, bytes, parser));
 }
 
 /** The same, read and parsed synchronously: for a file a request needs before indexing has read it. */
 export function factsFromDiskSync(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): FactsFromDisk {
-  const large = largeOrUndefined(file, absolute, largeFileThreshold);
-  if (large) return withStructure({ facts: large.maintainers ?? factsOfLargeFileSync(file, absolute, parser) });
-  return withStructure(smallFacts(file, absolute, parser));
+  const bytes = readSmall(absolute, largeFileThreshold);
+  if (bytes === LARGE) return withStructure({ facts: maintainerPlaceholder(file) ?? factsOfLargeFileSync(file, absolute, parser) });
+  return withStructure(smallFacts(file, bytes, parser));
 }
 
 function withStructure(result: FactsFromDisk): FactsFromDisk {
   return result.facts ? { ...result, structure: structureHash(result.facts) } : result;
 }
 
+const LARGE = Symbol('large');
+
 /**
- * Whether a file is over the threshold (undefined: it is not, or it is no file); a large
- * maintainer list gets a placeholder, since its own scanner indexes it.
+ * The bytes of a regular file at most `threshold` long; LARGE when it is longer; undefined when it
+ * is gone, no regular file or unreadable. One open and one fstat: a stat by path before the read
+ * walked the path twice, a tenth of an index worker's file reading. Synchronous I/O: a file is at
+ * most the threshold, and in a worker a round trip through libuv's pool per call costs more than
+ * the read itself. Opened without blocking, so a FIFO is found to be no file instead of waited on.
  */
-function largeOrUndefined(file: string, absolute: string, largeFileThreshold: number): { maintainers?: FileFacts } | undefined {
-  // Synchronous I/O: a file is at most the large-file threshold, and in a worker a round trip
-  // through libuv's pool per call costs more than the read itself.
-  const stat = statOrUndefined(absolute);
-  if (!stat?.isFile() || stat.size <= largeFileThreshold) return undefined;
-  return /(^|\/)maintainers\//.test(file)
-    ? { maintainers: { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true } }
-    : {};
+function readSmall(absolute: string, threshold: number): Buffer | typeof LARGE | undefined {
+  let fd: number;
+  try {
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return undefined;
+    return stat.size > threshold ? LARGE : readFileSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
-function smallFacts(file: string, absolute: string, parser: NixParser): FactsFromDisk {
-  const bytes = readOrUndefined(absolute);
+/** A large maintainer list gets a placeholder: its own scanner indexes it. */
+function maintainerPlaceholder(file: string): FileFacts | undefined {
+  return /(^|\/)maintainers\//.test(file) ? { path: file, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, large: true } : undefined;
+}
+
+function smallFacts(file: string, bytes: Buffer | undefined, parser: NixParser): FactsFromDisk {
   const text = bytes && decodeNix(bytes);
   if (text === undefined) return {};
   const tree = parser.parse(text);
@@ -79,22 +96,6 @@ function shareDerivation(facts: FileFacts): FileFacts {
   )
     facts.drv = facts.value.drv;
   return facts;
-}
-
-function statOrUndefined(absolute: string): import('node:fs').Stats | undefined {
-  try {
-    return statSync(absolute);
-  } catch {
-    return undefined;
-  }
-}
-
-function readOrUndefined(absolute: string): Buffer | undefined {
-  try {
-    return readFileSync(absolute);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The id git gives a blob with this content (`git hash-object`): sha1 of a header and the bytes. */
