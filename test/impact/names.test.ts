@@ -266,3 +266,43 @@ test('a package of the static set is built with the inputs its file uses on a st
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['nix', 'nixStatic', 'zlib']);
   assert.deepEqual(rebuildNames(analyzer, 'aws-sdk-cpp'), ['aws-sdk-cpp', 'nix']);
 });
+
+test('what is made of a refused name is refused: its alias, a stdenv with it as the compiler, a package built with that stdenv', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  gcc = callPackage ../development/gcc { };',
+        // Throws on x86_64-linux, and so does everything below made of it.
+        '  gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; callPackage ../development/gcc { };',
+        '  gccStdenv = overrideCC stdenv buildPackages.gcc;',
+        '  gccCrossLibcStdenv = overrideCC stdenv buildPackages.gccWithoutTargetLibc;',
+        '  crossLibcStdenv = if stdenv.hostPlatform.isDarwin then gccStdenv else gccCrossLibcStdenv;',
+        '  darwinLibcStdenv = if stdenv.hostPlatform.isDarwin then gccCrossLibcStdenv else gccStdenv;',
+        '  musl = callPackage ../development/musl { };',
+        '  muslCross = musl.override { stdenv = crossLibcStdenv; };',
+        '  muslGcc = musl.override { stdenv = gccStdenv; };',
+        '  glibcCross = callPackage ../development/glibc { stdenv = gccCrossLibcStdenv; };',
+        '  glibc = callPackage ../development/glibc { stdenv = gccStdenv; };',
+        '  coreutils = callPackage ../development/coreutils { };',
+        '}',
+        '',
+      ].join('\n'),
+      // stdenv is built from coreutils: a change to it rebuilds every stdenv that evaluates.
+      'pkgs/stdenv/linux/default.nix': '{ lib }:\nlet stage1 = prevStage: self: super: { inherit (prevStage) coreutils; }; in [ stage1 ]\n',
+      'pkgs/development/coreutils/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "coreutils"; version = "9"; }\n',
+      'pkgs/development/gcc/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "gcc"; version = "13"; }\n',
+      'pkgs/development/musl/default.nix':
+        '{ stdenv, gcc }:\nstdenv.mkDerivation { pname = "musl"; version = "1"; buildInputs = [ gcc ]; }\n',
+      'pkgs/development/glibc/default.nix':
+        '{ stdenv, gcc }:\nstdenv.mkDerivation { pname = "glibc"; version = "2"; buildInputs = [ gcc ]; }\n',
+    },
+    temps,
+    'nd-names-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'gcc'), ['darwinLibcStdenv', 'gcc', 'gccStdenv', 'glibc', 'musl', 'muslGcc']);
+  const all = rebuildNames(analyzer, 'coreutils');
+  assert.ok(all.includes('stdenv') && all.includes('gccStdenv') && all.includes('darwinLibcStdenv'), all.join(' '));
+  for (const refused of ['gccWithoutTargetLibc', 'gccCrossLibcStdenv', 'crossLibcStdenv', 'glibcCross', 'muslCross'])
+    assert.ok(!all.includes(refused), `${refused} throws: not counted`);
+});

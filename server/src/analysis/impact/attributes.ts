@@ -11,7 +11,8 @@ import { targetKey } from '../packages';
 import type { Target } from '../resolve';
 import { brokenWhenStatic } from './staticSet';
 import { fromStaticSet } from '../flaggedFormals';
-import { STDENV_INPUT } from '../setNames';
+import type { Val } from '../factTypes';
+import { PACKAGE_SET_NAMES, STDENV_INPUT } from '../setNames';
 
 /** The top-level attribute names of a domain. */
 export interface TopLevelAttributes {
@@ -51,8 +52,10 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
     const functions = new Set<string>();
     const statics: Binding[] = [];
     const refused = new Set<string>();
+    const topLevel: Binding[] = [];
     for (const binding of index.allBindings()) {
       if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
+      topLevel.push(binding);
       names.add(binding.name);
       if (binding.lambda) functions.add(binding.name);
       // `gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`: it throws, as a function evaluates to no derivation.
@@ -100,8 +103,38 @@ export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
       const pkg = target && !target.missing ? catalog.packageAt(target) : undefined;
       if (pkg && brokenWhenStatic(analyzer, pkg)) refused.add(binding.name);
     }
+    refuseWhatIsMadeOfRefused(topLevel, refused);
     return { byPackage, stdenvs, variants, stdenvCompilers, functions, refused };
   });
+}
+
+/**
+ * Adds to `refused` the top-level names made of one it holds, to a fixed point: an alias
+ * (`crossLibcStdenv = gccCrossLibcStdenv` on x86_64-linux) or an override of a refused name; a
+ * stdenv whose compiler is (`gccCrossLibcStdenv = overrideCC stdenv buildPackages.gccWithoutTargetLibc`);
+ * and a package built with a refused stdenv (`glibcCross = callPackage ./. { stdenv = gccCrossLibcStdenv; }`,
+ * `muslCross = musl.override { stdenv = crossLibcStdenv; }`): evaluating each forces what throws.
+ */
+function refuseWhatIsMadeOfRefused(topLevel: readonly Binding[], refused: Set<string>): void {
+  const isRefused = (val: Val | undefined) => {
+    if (val?.k !== 'ref') return false;
+    const path = val.path.length === 2 && PACKAGE_SET_NAMES.has(val.path[0]!) ? val.path.slice(1) : val.path;
+    return path.length === 1 && refused.has(path[0]!);
+  };
+  const madeOfRefused = ({ val, name }: Binding): boolean => {
+    if (isRefused(val)) return true;
+    const args = val.k === 'call' ? val.args : val.k === 'ref' ? val.overrides : undefined;
+    if (args?.some((a) => STDENV_INPUT.test(a.name) && isRefused(a.val))) return true;
+    return STDENV_INPUT.test(name) && val.k === 'set' && val.attrs.some((a) => a.name === 'cc' && isRefused(a.val));
+  };
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const binding of topLevel) {
+      if (refused.has(binding.name) || !madeOfRefused(binding)) continue;
+      refused.add(binding.name);
+      grew = true;
+    }
+  }
 }
 
 /** The variant a top-level alias names: a package set's member (`llvmPackages.clang-manpages`) or a top-level variant (`libuuid`). */

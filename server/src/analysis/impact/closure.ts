@@ -178,7 +178,9 @@ export class RebuildModel {
       return at >= 0 && (marked[at] === 1 || seeds[at] === 1);
     };
     const present = new Set(local);
-    const stdenvs = attributes.stdenvs.filter((name) => !present.has(name) && (touched || compilerChanged(name)));
+    const stdenvs = attributes.stdenvs.filter(
+      (name) => !present.has(name) && !attributes.refused.has(name) && (touched || compilerChanged(name)),
+    );
     if (stdenvs.length === 0) return { local, members };
     return { local: [...local, ...stdenvs].sort(compare), members };
   }
