@@ -306,3 +306,41 @@ test('what is made of a refused name is refused: its alias, a stdenv with it as 
   for (const refused of ['gccWithoutTargetLibc', 'gccCrossLibcStdenv', 'crossLibcStdenv', 'glibcCross', 'muslCross'])
     assert.ok(!all.includes(refused), `${refused} throws: not counted`);
 });
+
+test('a derivation whose meta lists known vulnerabilities is refused with the default config, and so is what is built with it', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../development/zlib { };',
+        '  python27 = callPackage ../development/python27 { };',
+        '  python2 = python27;',
+        '  scons = callPackage ../development/scons { };',
+        '  fine = callPackage ../development/fine { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/development/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      // The attributes are written as an update (`{ … } // crossCompileEnv`), as cpython 2.7's are.
+      'pkgs/development/python27/default.nix': [
+        '{ lib, stdenv, zlib }:',
+        'let crossCompileEnv = lib.optionalAttrs (stdenv.hostPlatform != stdenv.buildPlatform) { A = "1"; };',
+        'in stdenv.mkDerivation ({',
+        '  pname = "python"; version = "2.7"; buildInputs = [ zlib ];',
+        '  meta = { knownVulnerabilities = [ "Python 2.7 has reached its end of life" ]; };',
+        '} // crossCompileEnv)',
+        '',
+      ].join('\n'),
+      'pkgs/development/scons/default.nix':
+        '{ stdenv, python27 }:\nstdenv.mkDerivation { pname = "scons"; version = "4"; nativeBuildInputs = [ python27 ]; }\n',
+      'pkgs/development/fine/default.nix': [
+        '{ stdenv, zlib }:',
+        'stdenv.mkDerivation { pname = "fine"; version = "1"; buildInputs = [ zlib ]; meta.knownVulnerabilities = [ ]; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-names-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fine', 'zlib']);
+});

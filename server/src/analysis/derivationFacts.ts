@@ -15,6 +15,11 @@ export interface DrvFacts {
   maintainers: { handle: string; span: Span; team?: true }[];
   /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
   metaOf?: string[];
+  /**
+   * `meta.knownVulnerabilities` is a list written with something in it: with the default config
+   * Nix refuses to evaluate the derivation ("marked as insecure"), and what is built with it.
+   */
+  insecure?: true;
   /** The output names written in `outputs` (`[ "out" ] ++ lib.optional isFuse3 "common"`), each built by the derivation. */
   outputs?: string[];
   /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
@@ -55,8 +60,11 @@ export function findDerivation(root: Node): DrvFacts | undefined {
 export function derivationAttrs(node: Node): Map<string, Node> | undefined {
   let set = unparen(node);
   if (set.type === 'function_expression') set = unparen(set.childForFieldName('body') ?? set); // finalAttrs: { … }
-  if (!isAttrset(set)) return undefined;
-  const bindings = topBindings(set);
+  // `stdenv.mkDerivation ({ pname = …; } // crossCompileEnv)`: the sets written on either side, the right winning.
+  const parts = isAttrset(set) ? [set] : updatedSets(set);
+  if (parts.length === 0) return undefined;
+  const bindings = topBindings(parts[0]!);
+  for (const part of parts.slice(1)) for (const [name, binding] of topBindings(part)) bindings.set(name, binding);
   if (bindings.has('pname')) return bindings;
   if (bindings.has('name') && (bindings.has('src') || bindings.has('version') || bindings.has('meta'))) return bindings;
   return undefined;
@@ -133,6 +141,9 @@ export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts 
   if (license) facts.license = licenseText(license);
   const maintainers = value(metaSet.get('maintainers'));
   if (maintainers) facts.maintainers = maintainerHandles(maintainers);
+  const vulnerabilities = value(metaSet.get('knownVulnerabilities'));
+  const listed = vulnerabilities && peelWith(vulnerabilities);
+  if (listed?.type === 'list_expression' && listed.namedChildren.some((n) => n && n.type !== 'comment')) facts.insecure = true;
 
   facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
   return facts;

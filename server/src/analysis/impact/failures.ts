@@ -1,5 +1,6 @@
 // What cannot evaluate in a domain, for the rebuild model: a package whose call lacks a required
-// input (what the unknown-input diagnostic reports), whose meta selects an unknown team, or whose
+// input (what the unknown-input diagnostic reports), whose meta selects an unknown team or lists
+// known vulnerabilities, or whose
 // default asks about an input that cannot evaluate; and what is surely built with one, or with a
 // set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
 import type { Analyzer } from '../analyzer';
@@ -133,8 +134,10 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // lib.meta.availableOn stdenv.hostPlatform systemd`) evaluates that call, when the call here does not pass the flag.
     const asking = formals.filter((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name));
     if (asking.length > 0) evaluatesFailing.push([at, asking]);
+    // A derivation whose meta lists known vulnerabilities (python27): "marked as insecure, refusing to evaluate".
+    const insecure = pkg.drv?.insecure === true;
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
-    if (missingMember || missingFile || unknownTeam) failing[at] = 1;
+    if (missingMember || missingFile || unknownTeam || insecure) failing[at] = 1;
     // An argument the call passes that names nothing fails the call, as a missing one does.
     if (missing || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? []))) broken[at] = 1;
   }
