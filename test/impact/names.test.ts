@@ -317,6 +317,7 @@ test('a derivation whose meta lists known vulnerabilities is refused with the de
         '  python2 = python27;',
         '  scons = callPackage ../development/scons { };',
         '  fine = callPackage ../development/fine { };',
+        '  inherit (callPackages ../development/openssl { }) openssl_1_1 openssl_3;',
         '}',
         '',
       ].join('\n'),
@@ -333,6 +334,20 @@ test('a derivation whose meta lists known vulnerabilities is refused with the de
       ].join('\n'),
       'pkgs/development/scons/default.nix':
         '{ stdenv, python27 }:\nstdenv.mkDerivation { pname = "scons"; version = "4"; nativeBuildInputs = [ python27 ]; }\n',
+      // A version made by the file's function, given its vulnerabilities as meta to add (`extraMeta`).
+      'pkgs/development/openssl/default.nix': [
+        '{ lib, stdenv, zlib }:',
+        'let',
+        '  common = { version, extraMeta ? { } }: stdenv.mkDerivation {',
+        '    pname = "openssl"; inherit version; buildInputs = [ zlib ];',
+        '    meta = with lib; { description = "TLS"; } // extraMeta;',
+        '  };',
+        'in {',
+        '  openssl_1_1 = common { version = "1.1.1w"; extraMeta = with lib; { knownVulnerabilities = [ "end of life" ]; }; };',
+        '  openssl_3 = common { version = "3.0.13"; extraMeta = { knownVulnerabilities = [ ]; }; };',
+        '}',
+        '',
+      ].join('\n'),
       'pkgs/development/fine/default.nix': [
         '{ stdenv, zlib }:',
         'stdenv.mkDerivation { pname = "fine"; version = "1"; buildInputs = [ zlib ]; meta.knownVulnerabilities = [ ]; }',
@@ -342,5 +357,5 @@ test('a derivation whose meta lists known vulnerabilities is refused with the de
     temps,
     'nd-names-',
   );
-  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fine', 'zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fine', 'openssl_3', 'zlib']);
 });

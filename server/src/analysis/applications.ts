@@ -9,7 +9,9 @@ import {
   drvFacts,
   type DrvFacts,
   isAttrset,
+  listsVulnerabilities,
   looseAttrs,
+  peelWith,
   topBindings,
   TRIVIAL_BUILDER,
 } from './derivationFacts';
@@ -199,7 +201,7 @@ export abstract class ApplicationReader extends ValueReader {
     // `common { version = …; }` where `common = { version, … }: stdenv.mkDerivation { … }` is let-bound
     // (openssl's versions): the application is that derivation, where Nix's meta.position points.
     const made = headPath?.length === 1 ? this.derivationOfFunction(headPath[0]!) : undefined;
-    if (made) return { k: 'inline', span, drv: made };
+    if (made) return { k: 'inline', span, drv: insecureBy(made, args) ? { ...made, insecure: true } : made };
     // `mkOpenjdk ../openjdk/21.nix { … }` where `mkOpenjdk = path: args: … callPackage path …` is
     // let-bound: its parameters stand for the arguments, so the call names the file.
     const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
@@ -390,4 +392,21 @@ export abstract class ApplicationReader extends ValueReader {
     if (referencePath(head)?.at(-1) !== 'optionalAttrs' || args.length !== 2) return [];
     return platformCondition(args[0]!) === true ? this.overrideArgs(args[1]!, depth + 1) : [];
   }
+}
+
+/**
+ * Whether a call of a function that makes a derivation passes, in an argument its meta is updated
+ * with, known vulnerabilities (openssl's `openssl_1_1 = common { …; extraMeta = { knownVulnerabilities = [ … ]; }; }`).
+ */
+function insecureBy(made: DrvFacts, args: readonly Node[]): boolean {
+  if (!made.metaFrom || made.insecure) return false;
+  return args.some((arg) => {
+    const given = looseAttrs(arg);
+    return made.metaFrom!.some((name) => {
+      const binding = given?.get(name);
+      const expression = binding?.type === 'binding' ? binding.childForFieldName('expression') : null;
+      const meta = expression ? looseAttrs(peelWith(expression)) : undefined;
+      return meta !== undefined && listsVulnerabilities(meta);
+    });
+  });
 }

@@ -20,6 +20,8 @@ export interface DrvFacts {
    * Nix refuses to evaluate the derivation ("marked as insecure"), and what is built with it.
    */
   insecure?: true;
+  /** Names the meta is updated with (`meta = { … } // extraMeta;`): what a call of the file's function may pass. */
+  metaFrom?: string[];
   /** The output names written in `outputs` (`[ "out" ] ++ lib.optional isFuse3 "common"`), each built by the derivation. */
   outputs?: string[];
   /** The file that package is called from, when the name is bound in the file (`xcbuild = callPackage ./default.nix { … }`). */
@@ -141,12 +143,33 @@ export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts 
   if (license) facts.license = licenseText(license);
   const maintainers = value(metaSet.get('maintainers'));
   if (maintainers) facts.maintainers = maintainerHandles(maintainers);
-  const vulnerabilities = value(metaSet.get('knownVulnerabilities'));
-  const listed = vulnerabilities && peelWith(vulnerabilities);
-  if (listed?.type === 'list_expression' && listed.namedChildren.some((n) => n && n.type !== 'comment')) facts.insecure = true;
+  if (listsVulnerabilities(metaSet)) facts.insecure = true;
+  const metaFrom = meta ? updatedNames(peelWith(meta)) : [];
+  if (metaFrom.length > 0) facts.metaFrom = metaFrom;
 
   facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
   return facts;
+}
+
+/**
+ * Whether a meta's bindings list known vulnerabilities, written with something in the list: with the
+ * default config Nix refuses to evaluate such a derivation ("marked as insecure").
+ */
+export function listsVulnerabilities(meta: ReadonlyMap<string, Node>): boolean {
+  const binding = meta.get('knownVulnerabilities');
+  const expression = binding?.type === 'binding' ? binding.childForFieldName('expression') : null;
+  const listed = expression && peelWith(expression);
+  return listed?.type === 'list_expression' && listed.namedChildren.some((n) => n && n.type !== 'comment');
+}
+
+/** The variables among the operands of `a // b // …` (`extraMeta` in `{ … } // extraMeta`). */
+function updatedNames(node: Node, depth = 0): string[] {
+  const current = unparen(node);
+  if (current.type === 'variable_expression') return [current.text];
+  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
+  const left = current.childForFieldName('left');
+  const right = current.childForFieldName('right');
+  return [...(left ? updatedNames(left, depth + 1) : []), ...(right ? updatedNames(right, depth + 1) : [])];
 }
 
 /** The attribute sets of `a // b // …` (or of one set), left to right; other operands are skipped. */
@@ -159,7 +182,7 @@ function updatedSets(node: Node, depth = 0): Node[] {
   return [...(left ? updatedSets(peelWith(left), depth + 1) : []), ...(right ? updatedSets(peelWith(right), depth + 1) : [])];
 }
 
-function peelWith(node: Node): Node {
+export function peelWith(node: Node): Node {
   let current = unparen(node);
   while (current.type === 'with_expression' || current.type === 'let_expression') {
     current = unparen(current.childForFieldName('body') ?? current);
