@@ -37,6 +37,26 @@ test("a derivation a set's builder makes is built with the builder's inputs", as
   assert.deepEqual(rebuildNames(analyzer, 'rustc'), ['mdbook', 'rustc']);
 });
 
+test("a derivation the builder of an interpreter's own set makes is built with the interpreter", async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/by-name/py/python3/package.nix': leaf('python3'),
+      // The interpreter's set (what `python3.pkgs` is at evaluation): its builders and a module.
+      'pkgs/development/python-packages.nix':
+        '{ callPackage }:\nself: {\n  buildPythonApplication = callPackage ./mk-python-derivation.nix { };\n  buildPythonPackage = self.buildPythonApplication;\n  six = 1;\n}\n',
+      'pkgs/development/mk-python-derivation.nix': '{ stdenv }:\nattrs: stdenv.mkDerivation attrs\n',
+      // scons: `python3.pkgs.buildPythonApplication { … }` builds with python3.
+      'pkgs/by-name/sc/scons/package.nix': '{ python3 }:\npython3.pkgs.buildPythonApplication { pname = "scons"; version = "4"; }\n',
+      // Only an attribute of the interpreter's set, or the builder not applied: evaluated, not built with.
+      'pkgs/by-name/ot/other/package.nix':
+        '{ stdenv, python3 }:\nstdenv.mkDerivation { pname = "other"; version = "1"; passthru = { six = python3.pkgs.six; b = python3.pkgs.buildPythonPackage; }; }\n',
+    },
+    temps,
+    'nd-builders-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'python3'), ['python3', 'scons']);
+});
+
 test('a file applied to versions uses its inputs as the version makes them; a package decorated with tests keeps its name', async () => {
   const analyzer = await tempDomain(
     {

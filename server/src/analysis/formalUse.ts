@@ -182,10 +182,12 @@ function visitOne(
       const names = uses.has(expression.text) && attrPathNames(node.childForFieldName('attrpath')!);
       if (names) member(members, [expression.text, ...names], mode);
       // `rustPlatform.buildRustPackage { … }`: the derivation is the builder's, built with its inputs.
-      if (names && names.length === 1 && SET_BUILDER.test(first.text) && node.parent?.type === 'apply_expression') {
-        if (node.parent.childForFieldName('function')?.id === node.id) recordMember(members, expression.text, first.text, mode);
-      }
-      push(expression, mode === 'build' ? 'forced' : mode);
+      const applied = node.parent?.type === 'apply_expression' && node.parent.childForFieldName('function')?.id === node.id;
+      if (names && names.length === 1 && SET_BUILDER.test(first.text) && applied) recordMember(members, expression.text, first.text, mode);
+      // `python3.pkgs.buildPythonApplication { … }`: the builder of the interpreter's own set builds
+      // with that interpreter (scons, docutils): the input is built with, not only evaluated.
+      const ownSetBuilder = names && names.length === 2 && names[0] === 'pkgs' && SET_BUILDER.test(names[1]!) && applied;
+      push(expression, mode === 'build' && !ownSetBuilder ? 'forced' : mode);
       const fallback = node.childForFieldName('default');
       if (fallback) push(fallback, mode);
       return;
