@@ -307,7 +307,7 @@ test('what is made of a refused name is refused: its alias, a stdenv with it as 
     assert.ok(!all.includes(refused), `${refused} throws: not counted`);
 });
 
-test('a derivation whose meta lists known vulnerabilities is refused with the default config, and so is what is built with it', async () => {
+test('a derivation whose meta lists known vulnerabilities, says broken or names only other kernels is refused with the default config, and so is what is built with it', async () => {
   const analyzer = await tempDomain(
     {
       'pkgs/top-level/all-packages.nix': [
@@ -318,6 +318,9 @@ test('a derivation whose meta lists known vulnerabilities is refused with the de
         '  scons = callPackage ../development/scons { };',
         '  fine = callPackage ../development/fine { };',
         '  inherit (callPackages ../development/openssl { }) openssl_1_1 openssl_3;',
+        '  brokenLib = callPackage ../development/broken { };',
+        '  darwinHook = makeSetupHook { name = "darwin-hook"; propagatedBuildInputs = [ zlib ]; meta.platforms = lib.platforms.darwin; } ./hook.sh;',
+        '  linuxHook = makeSetupHook { name = "linux-hook"; propagatedBuildInputs = [ zlib ]; meta.platforms = lib.platforms.linux; } ./hook.sh;',
         '}',
         '',
       ].join('\n'),
@@ -348,6 +351,8 @@ test('a derivation whose meta lists known vulnerabilities is refused with the de
         '}',
         '',
       ].join('\n'),
+      'pkgs/development/broken/default.nix':
+        '{ stdenv, zlib }:\nstdenv.mkDerivation { pname = "broken"; version = "0"; buildInputs = [ zlib ]; meta = { broken = true; }; }\n',
       'pkgs/development/fine/default.nix': [
         '{ stdenv, zlib }:',
         'stdenv.mkDerivation { pname = "fine"; version = "1"; buildInputs = [ zlib ]; meta.knownVulnerabilities = [ ]; }',
@@ -357,5 +362,5 @@ test('a derivation whose meta lists known vulnerabilities is refused with the de
     temps,
     'nd-names-',
   );
-  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fine', 'openssl_3', 'zlib']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fine', 'linuxHook', 'openssl_3', 'zlib']);
 });

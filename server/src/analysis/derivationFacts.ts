@@ -20,6 +20,12 @@ export interface DrvFacts {
    * Nix refuses to evaluate the derivation ("marked as insecure"), and what is built with it.
    */
   insecure?: true;
+  /**
+   * Nix refuses it on x86_64-linux with the default config: `meta.broken = true;`, or
+   * `meta.platforms` names only other kernels (`lib.platforms.darwin`): "not available on the
+   * requested hostPlatform".
+   */
+  refused?: 'broken' | 'unsupported';
   /** Names the meta is updated with (`meta = { … } // extraMeta;`): what a call of the file's function may pass. */
   metaFrom?: string[];
   /** The output names written in `outputs` (`[ "out" ] ++ lib.optional isFuse3 "common"`), each built by the derivation. */
@@ -144,6 +150,8 @@ export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts 
   const maintainers = value(metaSet.get('maintainers'));
   if (maintainers) facts.maintainers = maintainerHandles(maintainers);
   if (listsVulnerabilities(metaSet)) facts.insecure = true;
+  const refused = refusedOnLinux(value(metaSet.get('broken')), value(metaSet.get('platforms')));
+  if (refused) facts.refused = refused;
   const metaFrom = meta ? updatedNames(peelWith(meta)) : [];
   if (metaFrom.length > 0) facts.metaFrom = metaFrom;
 
@@ -160,6 +168,17 @@ export function listsVulnerabilities(meta: ReadonlyMap<string, Node>): boolean {
   const expression = binding?.type === 'binding' ? binding.childForFieldName('expression') : null;
   const listed = expression && peelWith(expression);
   return listed?.type === 'list_expression' && listed.namedChildren.some((n) => n && n.type !== 'comment');
+}
+
+/** Platform groups of `lib.platforms` without a Linux system. */
+const OTHER_KERNELS = new Set(['darwin', 'windows', 'cygwin', 'freebsd', 'openbsd', 'netbsd', 'illumos', 'wasi', 'redox', 'genode']);
+
+/** Why Nix refuses a derivation on x86_64-linux, from its meta's `broken` and `platforms` written as literals. */
+function refusedOnLinux(broken: Node | null | undefined, platforms: Node | null | undefined): DrvFacts['refused'] {
+  if (broken && unparen(broken).type === 'variable_expression' && unparen(broken).text === 'true') return 'broken';
+  const names = platforms && referencePath(unparen(peelWith(platforms)));
+  if (names && names.length >= 2 && names.at(-2) === 'platforms' && OTHER_KERNELS.has(names.at(-1)!)) return 'unsupported';
+  return undefined;
 }
 
 /** The variables among the operands of `a // b // …` (`extraMeta` in `{ … } // extraMeta`). */

@@ -113,6 +113,10 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // { cc = callPackage ../development/compilers/gnat-bootstrap { … }; }`): "getting status of …".
     const given = pkg.binding?.val.k === 'set' && pkg.binding.val.argOf ? pkg.binding.val.attrs : [];
     if (given.some((a) => a.val.k === 'call' && a.val.target !== undefined && !index.resolveFile(a.val.target))) failing[at] = 1;
+    // A derivation whose meta lists known vulnerabilities (python27): "marked as insecure, refusing to
+    // evaluate"; one marked broken, or for other kernels only (`meta.platforms = lib.platforms.darwin;`,
+    // fixDarwinDylibNames): "not available on the requested hostPlatform". Whoever builds it.
+    if (pkg.drv?.insecure || pkg.drv?.refused) failing[at] = 1;
     if (!direct) continue;
     const formals = calledFormals(analyzer, pkg) ?? [];
     const missing = formals.some(
@@ -134,10 +138,8 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // lib.meta.availableOn stdenv.hostPlatform systemd`) evaluates that call, when the call here does not pass the flag.
     const asking = formals.filter((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name));
     if (asking.length > 0) evaluatesFailing.push([at, asking]);
-    // A derivation whose meta lists known vulnerabilities (python27): "marked as insecure, refusing to evaluate".
-    const insecure = pkg.drv?.insecure === true;
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
-    if (missingMember || missingFile || unknownTeam || insecure) failing[at] = 1;
+    if (missingMember || missingFile || unknownTeam) failing[at] = 1;
     // An argument the call passes that names nothing fails the call, as a missing one does.
     if (missing || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? []))) broken[at] = 1;
   }
