@@ -364,3 +364,27 @@ test('a derivation whose meta lists known vulnerabilities, says broken or names 
   );
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fine', 'linuxHook', 'openssl_3', 'zlib']);
 });
+
+test('the static set is built for another platform than its build platform: what only a native build uses is not built with', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  mdbook = callPackage ../tools/mdbook { };',
+        '  nix = callPackage ../tools/nix { };',
+        '  nixStatic = pkgsStatic.nix;',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/mdbook/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "mdbook"; version = "1"; }\n',
+      'pkgs/tools/nix/default.nix': [
+        '{ lib, stdenv, mdbook, enableDocumentation ? stdenv.hostPlatform == stdenv.buildPlatform }:',
+        'stdenv.mkDerivation { pname = "nix"; version = "2.18"; nativeBuildInputs = lib.optionals enableDocumentation [ mdbook ]; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-names-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'mdbook'), ['mdbook', 'nix']);
+});

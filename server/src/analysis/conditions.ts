@@ -112,11 +112,13 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
       // `linker == "lld"`, with `inherit (stdenv.targetPlatform) linker;` or the whole path.
       const text = platformString(unparen(left), unparen(right)) ?? platformString(unparen(right), unparen(left));
       if (text) return (text.actual === text.compared) === (op === '==');
-      // Native builds: every platform of the stdenv is the same one.
+      // Native builds: every platform of the stdenv is the same one. The static set (`@isStatic`) is
+      // built on x86_64-linux for a static musl platform: its host and target are not its build platform.
       const l = referencePath(unparen(left))?.at(-1);
       const r = referencePath(unparen(right))?.at(-1);
       if (!l || !r || !PLATFORMS.test(l) || !PLATFORMS.test(r)) return undefined;
-      return op === '==';
+      const same = flags.get('@isStatic') === true ? (l === 'buildPlatform') === (r === 'buildPlatform') : true;
+      return same === (op === '==');
     }
     const a = platformCondition(left, flags, depth + 1);
     const b = platformCondition(right, flags, depth + 1);
