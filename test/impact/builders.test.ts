@@ -181,4 +181,19 @@ test("platform conditions read the platform's linker and libc as x86_64-linux ha
   assert.equal(read('cc.isClang'), undefined, 'a compiler given as an input may be any');
   assert.equal(read('libc == "glibc"'), true, 'a name compared with a string is the platform string: a package never equals one');
   assert.equal(read('libc != null'), undefined, 'a name alone compared with null may be an input');
+  assert.equal(read('stdenv.system == "x86_64-darwin"'), false, "the stdenv's system (util-linux's memstreamHook)");
+  assert.equal(read('stdenv.hostPlatform.system == "x86_64-linux"'), true);
+  // The static set: its host and target platforms are not its build platform.
+  const statics = new Map([['@isStatic', true]]);
+  const readStatic = (text: string) => {
+    const tree = parser.parse(text);
+    try {
+      return platformCondition(tree.rootNode.namedChildren[0]!, statics);
+    } finally {
+      tree.delete();
+    }
+  };
+  assert.equal(read('stdenv.hostPlatform == stdenv.buildPlatform'), true);
+  assert.equal(readStatic('stdenv.hostPlatform == stdenv.buildPlatform'), false);
+  assert.equal(readStatic('stdenv.hostPlatform != stdenv.targetPlatform'), false);
 });

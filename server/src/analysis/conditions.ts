@@ -168,7 +168,9 @@ function platformString(attribute: Node, literal: Node): { actual: string; compa
   if (!names || !name || !(name in PLATFORM_STRINGS)) return undefined;
   // A bare name is the platform's when compared with a string (`let inherit (stdenv.targetPlatform) libc;
   // in libc == "nblibc"`): a package would never equal one. `libc != null` asks about a package.
-  if (names.length === 1 ? name !== 'linker' && isNull : !/Platform|platform/.test(names.join('.'))) return undefined;
+  // `stdenv.system == "x86_64-darwin"` (util-linux): the stdenv's own system is its host platform's.
+  const ofStdenv = names.length === 2 && names[0] === 'stdenv' && name === 'system';
+  if (names.length === 1 ? name !== 'linker' && isNull : !ofStdenv && !/Platform|platform/.test(names.join('.'))) return undefined;
   const compared = isNull ? null : literalString(literal);
   return compared === undefined ? undefined : { actual: PLATFORM_STRINGS[name]!, compared };
 }
