@@ -6,6 +6,8 @@ import { impactTitle, RebuildModel, rebuildImpact } from '../../server/src/analy
 import { validateImpactManifest } from '../../server/src/analysis/impact/manifest';
 import { messagesOf } from '../../server/src/analysis/manifestValues';
 import { builtWithStdenv } from './fixturePackages';
+import { Budget } from '../../server/src/analysis/budget';
+import { domainGraph, prepareDomainGraph } from '../../server/src/analysis/dependencyGraph';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
 
@@ -110,4 +112,13 @@ test('other domains add their rebuilds through the foreign hook, grouped by doma
   );
   assert.equal(impact.total, 4);
   assert.equal(impactTitle(impact), 'rebuilds 4 packages (core 2 · extras 1 · rust 1)');
+});
+
+test("a domain's rebuild graph shares its input graph's id tables", async () => {
+  const analyzer = await fixtureAnalyzer(ROOT);
+  assert.ok(await prepareDomainGraph(analyzer, new Budget()));
+  const inputs = domainGraph(analyzer, 'inputs').graph;
+  const built = domainGraph(analyzer, 'built').graph;
+  assert.ok(inputs.size > 10);
+  assert.equal(built.ids(), inputs.ids());
 });

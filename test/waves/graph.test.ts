@@ -78,3 +78,21 @@ test('adding an edge refreshes levels and reverse edges', () => {
   assert.equal(graph.levels().levelOf('b'), 1);
   assert.deepEqual(graph.dependantsOf('a'), ['b']);
 });
+
+test('a graph over the same ids shares their tables, and either copies them before adding a node', () => {
+  const inputs = DependencyGraph.fromDependencies({ a: ['b', 'c'], b: ['c'], c: [] });
+  const built = DependencyGraph.fromDependencies({ a: ['c'], b: [], c: [] }, { sameNodesAs: inputs });
+  assert.equal(built.ids(), inputs.ids(), 'one id list');
+  assert.deepEqual(built.dependenciesOf('a'), ['c']);
+  assert.deepEqual(inputs.dependenciesOf('a'), ['b', 'c']);
+  // Other ids, or another order: tables of its own.
+  const other = DependencyGraph.fromDependencies({ b: [], a: [], c: [] }, { sameNodesAs: inputs });
+  assert.notEqual(other.ids(), inputs.ids());
+  built.addDependency('c', 'd');
+  assert.deepEqual([...built.ids()], ['a', 'b', 'c', 'd']);
+  assert.deepEqual([...inputs.ids()], ['a', 'b', 'c'], 'the other graph keeps its nodes');
+  assert.equal(inputs.indexOf('d'), -1);
+  inputs.addNode('e');
+  assert.equal(built.indexOf('e'), -1);
+  assert.deepEqual(inputs.dependantsOf('c'), ['a', 'b']);
+});

@@ -95,7 +95,10 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
     deps.set(id, inputs);
     yield;
   }
-  const graph = DependencyGraph.fromDependencies(deps, { attrOf: stepAttrOf });
+  // Both graphs have the same nodes: the second one built shares the first one's id tables.
+  const other = caches[edges === 'built' ? 'inputs' : 'built'].get(analyzer);
+  const sameNodesAs = other?.generation === generation && other.value.ready ? other.value.get().graph : undefined;
+  const graph = DependencyGraph.fromDependencies(deps, { attrOf: stepAttrOf, ...(sameNodesAs ? { sameNodesAs } : {}) });
   const variantEdges = new Map<number, Binding>();
   for (const [from, to, via] of viaVariant) variantEdges.set(graph.indexOf(from) * graph.size + graph.indexOf(to), via);
   // Two definitions may share an attribute path (a by-name folder and a binding): the first names the node.
