@@ -220,6 +220,35 @@ test('a package given a variant rebuilds through it only when the variant does',
   assert.deepEqual(names('w3m'), ['w3m', 'w3m-batch', 'xmlto']);
 });
 
+test('a string flag a caller passes decides how the file uses its inputs (`type = "lib"`, `libOnly = type == "lib"`)', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  libedit = callPackage ../tools/libedit { };',
+        '  krb5 = callPackage ../tools/krb5 { };',
+        '  libkrb5 = krb5.override { type = "lib"; };',
+        '  curl = callPackage ../tools/curl { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/libedit/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "libedit"; version = "1"; }\n',
+      'pkgs/tools/krb5/default.nix': [
+        '{ lib, stdenv, libedit, type ? "" }:',
+        'let libOnly = type == "lib"; in',
+        'stdenv.mkDerivation { pname = "${type}krb5"; version = "1.21"; buildInputs = lib.optionals (!libOnly) [ libedit ]; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/curl/default.nix':
+        '{ stdenv, libkrb5 }:\nstdenv.mkDerivation { pname = "curl"; version = "8"; buildInputs = [ libkrb5 ]; }\n',
+    },
+    temps,
+    'nd-gate-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'libedit'), ['krb5', 'libedit'], 'libkrb5, and curl with it, are built without libedit');
+  assert.deepEqual(rebuildNames(analyzer, 'krb5'), ['curl', 'krb5', 'libkrb5']);
+});
+
 test('let bindings count where they are used: an input a let binds is used only as the let is', async () => {
   const parser = await NixParser.create();
   const tree = parser.parse(

@@ -109,6 +109,9 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
         const known = flags.get(literal);
         return known === undefined ? undefined : known === (op === '==');
       }
+      // `type == "lib"` where the string flag's value is known (passed, or a literal default).
+      const flag = textFlag(unparen(left), unparen(right), flags) ?? textFlag(unparen(right), unparen(left), flags);
+      if (flag !== undefined) return flag === (op === '==');
       // `linker == "lld"`, with `inherit (stdenv.targetPlatform) linker;` or the whole path.
       const text = platformString(unparen(left), unparen(right)) ?? platformString(unparen(right), unparen(left));
       if (text) return (text.actual === text.compared) === (op === '==');
@@ -149,7 +152,13 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
  * A flag's value as a caller passes it (`{ withDocs = true; }`, `cmake.override { uiToolkits =
  * [ "ncurses" ]; }`): a boolean, or a list that is empty or not.
  */
-export type Flag = boolean | 'empty' | 'items';
+export type Flag = boolean | 'empty' | 'items' | { text: string };
+
+/** The flags that record a string flag's value (`type ? ""`, `type = "lib"`): whether it is known, and what it equals. */
+function setText(flags: Map<string, boolean>, name: string, text: string): void {
+  flags.set(`${name}:text`, true);
+  flags.set(`${name}==${JSON.stringify(text)}`, true);
+}
 
 /** The key under which a flag's comparison with a literal is known: `uiToolkits == []`, `isBootstrap == null`. */
 function comparedLiteral(literal: Node, other: Node): string | undefined {
@@ -157,6 +166,14 @@ function comparedLiteral(literal: Node, other: Node): string | undefined {
   if (names?.length !== 1) return undefined;
   if (literal.type === 'list_expression') return isEmptyList(literal) ? `${names[0]}==[]` : undefined;
   return literal.type === 'variable_expression' && literal.text === 'null' ? `${names[0]}==null` : undefined;
+}
+
+/** Whether a string flag (`type`) equals a string literal, when its value is known. */
+function textFlag(name: Node, literal: Node, flags: ReadonlyMap<string, boolean>): boolean | undefined {
+  const text = literal.type === 'string_expression' ? literalString(literal) : undefined;
+  const names = text === undefined ? undefined : referencePath(name);
+  if (names?.length !== 1 || !flags.has(`${names[0]}:text`)) return undefined;
+  return flags.has(`${names[0]}==${JSON.stringify(text)}`);
 }
 
 /** A platform string attribute (`linker`, `stdenv.targetPlatform.libc`) compared with a string literal or null. */
@@ -218,12 +235,18 @@ function readDefaults(
     const given = passed?.get(name);
     if (given !== undefined) {
       if (typeof given === 'boolean') flags.set(name, given);
+      else if (typeof given === 'object') setText(flags, name, given.text);
       else flags.set(`${name}==[]`, given === 'empty');
       continue;
     }
     const value = formal?.childForFieldName('default');
     if (!value) continue;
     const literal = unparen(value);
+    const text = literal.type === 'string_expression' ? literalString(literal) : undefined;
+    if (text !== undefined) {
+      setText(flags, name, text);
+      continue;
+    }
     if (literal.type === 'list_expression') {
       flags.set(`${name}==[]`, isEmptyList(literal));
       continue;

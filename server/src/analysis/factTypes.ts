@@ -87,8 +87,9 @@ export type Val =
   /**
    * `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`);
    * `items`: the names a short one holds (`smtpPerlLibs = [ perlPackages.libnet … ]`: packages a caller passes).
+   * `text`: the value is a string written without interpolation (a flag a caller passes: `type = "lib"`).
    */
-  | { k: 'other'; span: Span; list?: 'empty' | 'items'; items?: Val[] };
+  | { k: 'other'; span: Span; list?: 'empty' | 'items'; items?: Val[]; text?: string };
 
 /** One attribute of a set: its name, the span of the name, its value. */
 /** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. `lambda`: it is a function. */

@@ -37,7 +37,9 @@ export function formalsUnder(
   if (formals !== facts.formals && !versions) return formals;
   const flags = passedFlags(args, formals);
   if (flags.size === 0 && !versions && !platform) return formals;
-  const key = [...flags, ...(versions ?? []), ...(platform ?? [])].map(([name, value]) => `${name}=${value}`).join(';');
+  const key = [...flags, ...(versions ?? []), ...(platform ?? [])]
+    .map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : value}`)
+    .join(';');
   let byFlags = cache.get(facts);
   if (!byFlags) cache.set(facts, (byFlags = new Map()));
   let under = byFlags.get(key);
@@ -56,7 +58,7 @@ export function fromStaticSet(binding: Binding): boolean {
   return binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1;
 }
 
-/** The flags among the arguments: a boolean or a list literal given to a formal with a default. */
+/** The flags among the arguments: a boolean, a list literal or a string given to a formal with a default. */
 function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<string, Flag> {
   const flags = new Map<string, Flag>();
   for (const arg of args) {
@@ -66,6 +68,8 @@ function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<str
       flags.set(arg.name, val.path[0] === 'true');
     } else if (val.k === 'other' && val.list) {
       flags.set(arg.name, val.list);
+    } else if (val.k === 'other' && val.text !== undefined) {
+      flags.set(arg.name, { text: val.text });
     }
   }
   return new Map([...flags].sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -141,6 +141,11 @@ export abstract class ValueReader {
         const refs = items && node.namedChildCount <= 16 ? listedRefs(node) : undefined;
         return refs ? { k: 'other', span, list: 'items', items: refs } : { k: 'other', span, list: items ? 'items' : 'empty' };
       }
+      case 'string_expression': {
+        // `type = "lib"` in a call's arguments: a flag the callee compares (`libOnly = type == "lib";`).
+        const text = literalString(node);
+        return text === undefined || text.length > 64 ? { k: 'other', span } : { k: 'other', span, text };
+      }
       default:
         return { k: 'other', span };
     }
