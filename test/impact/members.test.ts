@@ -216,3 +216,36 @@ test('what passthru holds is no output of the derivation, even in a string', asy
   assert.deepEqual(rebuildNames(analyzer, 'gnulib'), ['gnulib']);
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['gnulib', 'zlib']);
 });
+
+test('of two definitions of one attribute path, the node is the one the package set reaches: a file nothing calls or imports binds none', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../development/zlib { };',
+        '  busybox = callPackage ../development/busybox { };',
+        '  build = callPackage ../development/build { };',
+        '  pip = callPackage ../development/pip { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/development/zlib/default.nix': drv('zlib'),
+      'pkgs/development/busybox/default.nix': drv('busybox'),
+      'pkgs/development/build/default.nix': drv('build', ['zlib']),
+      'pkgs/development/pip/default.nix': drv('pip', ['build']),
+      // stdenv's tools for making bootstrap tarballs: `nix-build make-bootstrap-tools.nix -A build`.
+      'pkgs/stdenv/linux/make-bootstrap-tools.nix': [
+        '{ pkgs ? import ../../.. { } }:',
+        'with pkgs;',
+        'rec {',
+        '  build = stdenv.mkDerivation { name = "stdenv-bootstrap-tools"; src = ./.; buildInputs = [ busybox ]; };',
+        '}',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-members-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'busybox'), ['busybox']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['build', 'pip', 'zlib']);
+});

@@ -72,15 +72,58 @@ function graphValue(analyzer: Analyzer, edges: EdgeKind): SteppedValue<DomainGra
   return value;
 }
 
+/**
+ * The files the top-level package set reaches: its own files (`pkgs/top-level/`, package groups),
+ * the by-name packages, and what they call or import, transitively. A package bound in a file
+ * nothing reaches (stdenv's `make-bootstrap-tools.nix` binds `build`) is no attribute of the set.
+ */
+function reachedFiles(analyzer: Analyzer): ReadonlySet<string> {
+  return analyzer.catalog.memo('reachedFiles', () => {
+    const { index } = analyzer;
+    const next = new Map<string, string[]>();
+    const link = (from: string, target: string) => {
+      const file = index.resolveFile(target);
+      if (file === undefined) return;
+      const list = next.get(from);
+      if (list) list.push(file);
+      else next.set(from, [file]);
+    };
+    for (const binding of index.allBindings()) {
+      const target = callOf(binding.val)?.target;
+      if (target !== undefined) link(binding.file, target);
+    }
+    const queue: string[] = [];
+    for (const [file, facts] of index.files) {
+      for (const target of facts.imports ?? []) link(file, target);
+      if (index.isTopLevelFile(file)) queue.push(file);
+    }
+    for (const byName of index.byNameByName.values()) queue.push(byName.file);
+    const reached = new Set(queue);
+    for (let i = 0; i < queue.length; i++) {
+      for (const file of next.get(queue[i]!) ?? []) {
+        if (reached.has(file)) continue;
+        reached.add(file);
+        queue.push(file);
+      }
+    }
+    return reached;
+  });
+}
+
 function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): Steps<DomainGraph> {
   const { catalog } = analyzer;
   const domain = analyzer.index.domain;
-  const all = catalog.all();
+  // Two definitions may share an attribute path (python's `build` module, and `build` in stdenv's
+  // make-bootstrap-tools.nix, which nothing reaches): the node is the one the set reaches.
+  const reached = reachedFiles(analyzer);
+  const isReached = (pkg: Package) => reached.has(pkg.binding?.file ?? pkg.target.file);
+  const all = [...catalog.all().filter(isReached), ...catalog.all().filter((pkg) => !isReached(pkg))];
   const deps = new Map<string, string[]>();
   const viaVariant: [string, string, Binding][] = [];
   for (const pkg of all) {
     const inputs: string[] = [];
     const id = packageId(domain, pkg);
+    if (deps.has(id) && !isReached(pkg)) continue;
     // Per input package, the variant it is given as, or null when it is also given plainly.
     const given = new Map<string, Binding | null>();
     for (const input of usedInputs(analyzer, pkg, edges)) {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
 import { decorates, type FileFacts, type Formal, type Val } from './factTypes';
-import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames, TOP_LEVEL_DIR } from './fileTraits';
+import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames } from './fileTraits';
 import { usedFormals } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './values';
@@ -15,7 +15,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 43;
+export const FACTS_VERSION = 44;
 
 const MAX_ERRORS = 50;
 
@@ -67,8 +67,9 @@ class Extractor extends ApplicationReader {
     // The value already summarised the derivation when the file's value is one; search only otherwise.
     const drv = facts.value.k === 'inline' ? facts.value.drv : facts.value.k === 'set' ? undefined : findDerivation(root);
     if (drv) facts.drv = drv;
-    // Imports matter where the top-level set is composed (DomainIndex.isTopLevelFile).
-    const imports = TOP_LEVEL_DIR.test(this.file) && text.includes('import') ? importedPaths(root, this.file) : [];
+    // Imports matter where the top-level set is composed (DomainIndex.isTopLevelFile), and for which
+    // files the set reaches at all (dependencyGraph.ts, reachedFiles).
+    const imports = text.includes('import') ? importedPaths(root, this.file) : [];
     if (imports.length > 0) facts.imports = imports;
     // What bootstrap stages name matters in stdenv's own files (impact/stdenv.ts).
     const stages = STDENV_FILES.test(this.file) ? stageNames(root) : [];
