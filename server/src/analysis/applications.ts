@@ -201,7 +201,7 @@ export abstract class ApplicationReader extends ValueReader {
     // `common { version = …; }` where `common = { version, … }: stdenv.mkDerivation { … }` is let-bound
     // (openssl's versions): the application is that derivation, where Nix's meta.position points.
     const made = headPath?.length === 1 ? this.derivationOfFunction(headPath[0]!) : undefined;
-    if (made) return { k: 'inline', span, drv: insecureBy(made, args) ? { ...made, insecure: true } : made };
+    if (made) return { k: 'inline', span, drv: insecureBy(made, args) ? { ...made, refused: 'insecure' } : made };
     // `mkOpenjdk ../openjdk/21.nix { … }` where `mkOpenjdk = path: args: … callPackage path …` is
     // let-bound: its parameters stand for the arguments, so the call names the file.
     const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
@@ -399,7 +399,7 @@ export abstract class ApplicationReader extends ValueReader {
  * with, known vulnerabilities (openssl's `openssl_1_1 = common { …; extraMeta = { knownVulnerabilities = [ … ]; }; }`).
  */
 function insecureBy(made: DrvFacts, args: readonly Node[]): boolean {
-  if (!made.metaFrom || made.insecure) return false;
+  if (!made.metaFrom || made.refused) return false;
   return args.some((arg) => {
     const given = looseAttrs(arg);
     return made.metaFrom!.some((name) => {

@@ -88,10 +88,7 @@ function reachedFiles(analyzer: Analyzer): ReadonlySet<string> {
       if (list) list.push(file);
       else next.set(from, [file]);
     };
-    for (const binding of index.allBindings()) {
-      const target = callOf(binding.val)?.target;
-      if (target !== undefined) link(binding.file, target);
-    }
+    for (const [target, callers] of index.callersByTarget) for (const caller of callers) link(caller.file, target);
     const queue: string[] = [];
     for (const [file, facts] of index.files) {
       for (const target of facts.imports ?? []) link(file, target);
@@ -117,7 +114,8 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
   // make-bootstrap-tools.nix, which nothing reaches): the node is the one the set reaches.
   const reached = reachedFiles(analyzer);
   const isReached = (pkg: Package) => reached.has(pkg.binding?.file ?? pkg.target.file);
-  const all = [...catalog.all().filter(isReached), ...catalog.all().filter((pkg) => !isReached(pkg))];
+  const all = catalog.all().filter(isReached);
+  all.push(...catalog.all().filter((pkg) => !isReached(pkg)));
   const deps = new Map<string, string[]>();
   const viaVariant: [string, string, Binding][] = [];
   for (const pkg of all) {

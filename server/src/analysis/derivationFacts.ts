@@ -16,16 +16,12 @@ export interface DrvFacts {
   /** `inherit (xcbuild) meta;`: the meta (and Nix's meta.position) is that package's. */
   metaOf?: string[];
   /**
-   * `meta.knownVulnerabilities` is a list written with something in it: with the default config
-   * Nix refuses to evaluate the derivation ("marked as insecure"), and what is built with it.
+   * Why Nix refuses it on x86_64-linux with the default config, and what is built with it:
+   * `meta.knownVulnerabilities` written with something in it ("marked as insecure"), `meta.broken =
+   * true;`, or `meta.platforms` naming only other kernels (`lib.platforms.darwin`: "not available on
+   * the requested hostPlatform").
    */
-  insecure?: true;
-  /**
-   * Nix refuses it on x86_64-linux with the default config: `meta.broken = true;`, or
-   * `meta.platforms` names only other kernels (`lib.platforms.darwin`): "not available on the
-   * requested hostPlatform".
-   */
-  refused?: 'broken' | 'unsupported';
+  refused?: 'insecure' | 'broken' | 'unsupported';
   /** Names the meta is updated with (`meta = { … } // extraMeta;`): what a call of the file's function may pass. */
   metaFrom?: string[];
   /** The output names written in `outputs` (`[ "out" ] ++ lib.optional isFuse3 "common"`), each built by the derivation. */
@@ -149,10 +145,15 @@ export function drvFacts(bindings: Map<string, Node>, fallback: Span): DrvFacts 
   if (license) facts.license = licenseText(license);
   const maintainers = value(metaSet.get('maintainers'));
   if (maintainers) facts.maintainers = maintainerHandles(maintainers);
-  if (listsVulnerabilities(metaSet)) facts.insecure = true;
-  const refused = refusedOnLinux(value(metaSet.get('broken')), value(metaSet.get('platforms')));
+  const refused = listsVulnerabilities(metaSet)
+    ? 'insecure'
+    : refusedOnLinux(value(metaSet.get('broken')), value(metaSet.get('platforms')));
   if (refused) facts.refused = refused;
-  const metaFrom = meta ? updatedNames(peelWith(meta)) : [];
+  const metaFrom = meta
+    ? updateOperands(peelWith(meta))
+        .filter((n) => n.type === 'variable_expression')
+        .map((n) => n.text)
+    : [];
   if (metaFrom.length > 0) facts.metaFrom = metaFrom;
 
   facts.span = nameSpan(description) ?? nameSpan(bindings.get('pname')) ?? nameSpan(bindings.get('name')) ?? fallback;
@@ -174,31 +175,26 @@ export function listsVulnerabilities(meta: ReadonlyMap<string, Node>): boolean {
 const OTHER_KERNELS = new Set(['darwin', 'windows', 'cygwin', 'freebsd', 'openbsd', 'netbsd', 'illumos', 'wasi', 'redox', 'genode']);
 
 /** Why Nix refuses a derivation on x86_64-linux, from its meta's `broken` and `platforms` written as literals. */
-function refusedOnLinux(broken: Node | null | undefined, platforms: Node | null | undefined): DrvFacts['refused'] {
-  if (broken && unparen(broken).type === 'variable_expression' && unparen(broken).text === 'true') return 'broken';
+function refusedOnLinux(broken: Node | null | undefined, platforms: Node | null | undefined): 'broken' | 'unsupported' | undefined {
+  const isBroken = broken && unparen(broken);
+  if (isBroken?.type === 'variable_expression' && isBroken.text === 'true') return 'broken';
   const names = platforms && referencePath(unparen(peelWith(platforms)));
   if (names && names.length >= 2 && names.at(-2) === 'platforms' && OTHER_KERNELS.has(names.at(-1)!)) return 'unsupported';
   return undefined;
 }
 
-/** The variables among the operands of `a // b // …` (`extraMeta` in `{ … } // extraMeta`). */
-function updatedNames(node: Node, depth = 0): string[] {
-  const current = unparen(node);
-  if (current.type === 'variable_expression') return [current.text];
-  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
+/** The operands of `a // b // …` (or the one value), left to right, each operand past its `with` and `let`. */
+function updateOperands(node: Node, depth = 0): Node[] {
+  const current = depth === 0 ? unparen(node) : peelWith(node);
+  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [current];
   const left = current.childForFieldName('left');
   const right = current.childForFieldName('right');
-  return [...(left ? updatedNames(left, depth + 1) : []), ...(right ? updatedNames(right, depth + 1) : [])];
+  return [...(left ? updateOperands(left, depth + 1) : []), ...(right ? updateOperands(right, depth + 1) : [])];
 }
 
 /** The attribute sets of `a // b // …` (or of one set), left to right; other operands are skipped. */
-function updatedSets(node: Node, depth = 0): Node[] {
-  const current = unparen(node);
-  if (isAttrset(current)) return [current];
-  if (depth > 16 || current.type !== 'binary_expression' || current.childForFieldName('operator')?.text !== '//') return [];
-  const left = current.childForFieldName('left');
-  const right = current.childForFieldName('right');
-  return [...(left ? updatedSets(peelWith(left), depth + 1) : []), ...(right ? updatedSets(peelWith(right), depth + 1) : [])];
+function updatedSets(node: Node): Node[] {
+  return updateOperands(node).filter(isAttrset);
 }
 
 export function peelWith(node: Node): Node {

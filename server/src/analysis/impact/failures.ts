@@ -1,8 +1,8 @@
 // What cannot evaluate in a domain, for the rebuild model: a package whose call lacks a required
-// input (what the unknown-input diagnostic reports), whose meta selects an unknown team or lists
-// known vulnerabilities, or whose
-// default asks about an input that cannot evaluate; and what is surely built with one, or with a
-// set member or a file that does not exist. Nix builds nothing for them, so they are not counted.
+// input (what the unknown-input diagnostic reports), whose meta selects an unknown team, that Nix's
+// default config refuses (insecure, broken, other kernels only), or whose default asks about an
+// input that cannot evaluate; and what is surely built with one, or with a set member or a file
+// that does not exist. Nix builds nothing for them, so they are not counted.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
@@ -116,7 +116,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // A derivation whose meta lists known vulnerabilities (python27): "marked as insecure, refusing to
     // evaluate"; one marked broken, or for other kernels only (`meta.platforms = lib.platforms.darwin;`,
     // fixDarwinDylibNames): "not available on the requested hostPlatform". Whoever builds it.
-    if (pkg.drv?.insecure || pkg.drv?.refused) failing[at] = 1;
+    if (pkg.drv?.refused) failing[at] = 1;
     if (!direct) continue;
     const formals = calledFormals(analyzer, pkg) ?? [];
     const missing = formals.some(
