@@ -249,6 +249,40 @@ test('a string flag a caller passes decides how the file uses its inputs (`type 
   assert.deepEqual(rebuildNames(analyzer, 'krb5'), ['curl', 'krb5', 'libkrb5']);
 });
 
+test('a condition known on x86_64-linux, passed on from a let (`inherit fastCross;`), is a flag of a formal without a default', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  lndir = callPackage ../tools/lndir { };',
+        '  rust = callPackage ../development/rust { };',
+        '  rustc = rust.rustc;',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/lndir/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "lndir"; version = "1"; }\n',
+      // rust's set, as the real core writes it: native builds are no fast cross builds.
+      'pkgs/development/rust/default.nix': [
+        '{ stdenv, callPackage }:',
+        'let',
+        '  fastCross = (stdenv.buildPlatform == stdenv.hostPlatform) && (stdenv.hostPlatform != stdenv.targetPlatform);',
+        'in {',
+        '  rustc = callPackage ./rustc.nix { inherit fastCross; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/development/rust/rustc.nix': [
+        '{ lib, stdenv, lndir, fastCross }:',
+        'stdenv.mkDerivation { pname = "rustc"; version = "1.80"; nativeBuildInputs = lib.optionals fastCross [ lndir ]; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-fast-cross-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'lndir'), ['lndir'], 'rustc is built without lndir');
+});
+
 test('let bindings count where they are used: an input a let binds is used only as the let is', async () => {
   const parser = await NixParser.create();
   const tree = parser.parse(

@@ -2,7 +2,8 @@
 // build for (x86_64-linux) and the flags the file defaults to or its caller passes
 // (`withDocs ? false`, `uiToolkits ? [ ]`, `cmake.override { uiToolkits = [ "ncurses" ]; }`).
 import type { Node } from 'web-tree-sitter';
-import { attrPathNames, literalString, referencePath, unparen } from './syntax';
+import type { Val } from './factTypes';
+import { attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
@@ -75,6 +76,16 @@ export function platformNamed(text: string): string | undefined {
   const name = names?.at(-1);
   if (!names || names.length < 2 || !name || !(name in PLATFORM_STRINGS)) return undefined;
   return /Platform|platform|System|system/.test(names.slice(0, -1).join('.')) ? PLATFORM_STRINGS[name] : undefined;
+}
+
+/**
+ * The value of a condition, known on x86_64-linux or not (`fastCross = (stdenv.buildPlatform ==
+ * stdenv.hostPlatform) && (stdenv.hostPlatform != stdenv.targetPlatform);` in rust's set, passed on
+ * as `inherit fastCross;`): a flag the callee reads (rustc.nix: `optionals fastCross [ lndir ]`).
+ */
+export function conditionValue(node: Node, span: Span): Val {
+  const known = platformCondition(node);
+  return known === undefined ? { k: 'other', span } : { k: 'other', span, bool: known };
 }
 
 /**

@@ -88,8 +88,9 @@ export type Val =
    * `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`);
    * `items`: the names a short one holds (`smtpPerlLibs = [ perlPackages.libnet … ]`: packages a caller passes).
    * `text`: the value is a string written without interpolation (a flag a caller passes: `type = "lib"`).
+   * `bool`: the value is a condition known on x86_64-linux (`stdenv.hostPlatform != stdenv.targetPlatform`).
    */
-  | { k: 'other'; span: Span; list?: 'empty' | 'items'; items?: Val[]; text?: string };
+  | { k: 'other'; span: Span; list?: 'empty' | 'items'; items?: Val[]; text?: string; bool?: boolean };
 
 /** One attribute of a set: its name, the span of the name, its value. */
 /** `recurse`: the value is marked `recurseIntoAttrs`: nixpkgs' CI counts its members as attributes. `lambda`: it is a function. */

@@ -58,14 +58,17 @@ export function fromStaticSet(binding: Binding): boolean {
   return binding.val.k === 'ref' && binding.val.path[0] === 'pkgsStatic' && binding.val.path.length > 1;
 }
 
-/** The flags among the arguments: a boolean, a list literal or a string given to a formal with a default. */
+/** The flags among the arguments: a boolean (or a condition known on x86_64-linux), a list literal or a string given to a formal. */
 function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<string, Flag> {
   const flags = new Map<string, Flag>();
   for (const arg of args) {
-    if (flags.has(arg.name) || !formals.some((f) => f.name === arg.name && f.hasDefault)) continue;
+    // A formal without a default is a flag too when the caller passes one (rust's `inherit fastCross;`).
+    if (flags.has(arg.name) || !formals.some((f) => f.name === arg.name)) continue;
     const val = arg.val;
     if (val.k === 'ref' && val.path.length === 1 && (val.path[0] === 'true' || val.path[0] === 'false') && !val.overrides) {
       flags.set(arg.name, val.path[0] === 'true');
+    } else if (val.k === 'other' && val.bool !== undefined) {
+      flags.set(arg.name, val.bool);
     } else if (val.k === 'other' && val.list) {
       flags.set(arg.name, val.list);
     } else if (val.k === 'other' && val.text !== undefined) {

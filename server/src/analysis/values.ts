@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
-import { failsAssert, platformCondition } from './conditions';
+import { conditionValue, failsAssert, platformCondition } from './conditions';
 import { constantOf } from './constants';
 import { nameUses } from './namedInputs';
 import {
@@ -130,9 +130,11 @@ export abstract class ValueReader {
         const op = node.childForFieldName('operator')?.text;
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
-        if (op !== '//' || !left || !right) return { k: 'other', span };
+        if (op !== '//' || !left || !right) return conditionValue(node, span);
         return this.update(node, span);
       }
+      case 'unary_expression':
+        return conditionValue(node, span);
       case 'list_expression': {
         // Children one by one: a list may be long, and only whether it has an item matters.
         let items = false;
