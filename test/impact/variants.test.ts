@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { NixParser } from '../../server/src/analysis/parser';
 import { extractFacts } from '../../server/src/analysis/facts';
 import { formalUses } from '../../server/src/analysis/formalUse';
-import { rebuildNames, tempDomain } from '../helpers';
+import { packageFile, rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
@@ -281,6 +281,60 @@ test('a condition known on x86_64-linux, passed on from a let (`inherit fastCros
     'nd-fast-cross-',
   );
   assert.deepEqual(rebuildNames(analyzer, 'lndir'), ['lndir'], 'rustc is built without lndir');
+});
+
+test('a variant rebuilds when an input only its flags switch on changes, and what is given it with it; not through a fixed output', async () => {
+  // curl's shape in the real core: `curl = curlMinimal.override { pslSupport = true; }`, given to
+  // git and to fetchurl; curl takes `libkrb5`, a variant of krb5 built without libedit.
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  libpsl = callPackage ../tools/libpsl { };',
+        '  libedit = callPackage ../tools/libedit { };',
+        '  krb5 = callPackage ../tools/krb5 { };',
+        '  libkrb5 = krb5.override { type = "lib"; };',
+        '  curlMinimal = callPackage ../tools/curl { };',
+        '  curl = curlMinimal.override { pslSupport = true; };',
+        '  fetchurl = callPackage ../build-support/fetchurl { };',
+        '  git = callPackage ../tools/git { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/libpsl/default.nix': packageFile('libpsl'),
+      'pkgs/tools/libedit/default.nix': packageFile('libedit'),
+      'pkgs/tools/krb5/default.nix': [
+        '{ lib, stdenv, fetchurl, libedit, type ? "" }:',
+        'let libOnly = type == "lib"; in',
+        'stdenv.mkDerivation {',
+        '  pname = "${type}krb5"; version = "1.21";',
+        '  src = fetchurl { url = "https://example.org/krb5.tar.gz"; hash = "sha256-AAAA"; };',
+        '  buildInputs = lib.optionals (!libOnly) [ libedit ];',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/curl/default.nix': [
+        '{ lib, stdenv, libpsl, libkrb5, pslSupport ? false }:',
+        'stdenv.mkDerivation { pname = "curl"; version = "8"; buildInputs = [ libkrb5 ] ++ lib.optional pslSupport libpsl; }',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/fetchurl/default.nix': [
+        '{ lib, stdenvNoCC, curl }:',
+        '{ url, hash }:',
+        'stdenvNoCC.mkDerivation { name = baseNameOf url; nativeBuildInputs = [ curl ]; outputHash = hash; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/git/default.nix': packageFile('git', ['curl']),
+    },
+    temps,
+    'nd-variant-inputs-',
+  );
+  assert.deepEqual(
+    rebuildNames(analyzer, 'libpsl'),
+    ['curl', 'git', 'libpsl'],
+    'curl, and git built with it; fetchurl keeps its output, so libkrb5 and curlMinimal do not rebuild',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'libedit'), ['krb5', 'libedit'], 'curl is given libkrb5, which is built without libedit');
 });
 
 test('let bindings count where they are used: an input a let binds is used only as the let is', async () => {

@@ -3,16 +3,16 @@
 // changes), plus everything built with stdenv when the change reaches the stdenv closure,
 // plus what other domains add through their stubs.
 import type { Analyzer } from '../analyzer';
-import { domainGraph, nodeOfTarget, packageId, usedInputs, variantArgs, variantFormals, type DomainGraph } from '../dependencyGraph';
+import { domainGraph, nodeOfTarget, packageId, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
-import type { Target } from '../resolve';
 import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
 import { callOf } from '../facts';
 import { calledApplied } from '../flaggedFormals';
-import { lacksMember, namesNothing, unevaluableValue } from './failures';
+import { unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
+import { Variants } from './variants';
 
 /**
  * Packages of other domains that rebuild when `domain:attrName` changes, as domain-qualified ids
@@ -93,9 +93,16 @@ export class RebuildModel {
     this.barrier = this.fixedOutput.map((fixed, at) =>
       fixed || this.unevaluable[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0,
     );
+    this.variants = new Variants(analyzer, graph, {
+      broken: this.broken,
+      unevaluable: this.unevaluable,
+      unlessPassed: this.unlessPassed,
+      barrier: this.barrier,
+    });
   }
 
   private readonly barrier: Uint8Array;
+  private readonly variants: Variants;
 
   readonly stdenv: StdenvModel;
 
@@ -159,9 +166,10 @@ export class RebuildModel {
         continue;
       // A variant (`cmakeCurses = cmake.override { … }`) is built with its own flags: it rebuilds
       // when its package's own file changes, or one of the inputs it is built with.
-      const variant = attributes.variants.has(name) ? this.variant(name, attributes) : undefined;
+      const variant = attributes.variants.has(name) ? this.variants.variant(name) : undefined;
       if (variant) {
-        if (variant.broken || !variantRebuilds(variant, seeds[at] === 1 || (touched && marked[at] === 1), (input) => marked[input] === 1))
+        const own = (node: number) => seeds[node] === 1 || (touched && marked[node] === 1);
+        if (variant.broken || !this.variants.rebuilds(variant, own(at), own, (input) => this.variants.changes(input, marked, seeds)))
           continue;
       } else if (!marked[at] || this.broken[at]) continue;
       if (local[local.length - 1] !== name) local.push(name);
@@ -187,55 +195,6 @@ export class RebuildModel {
 
   private byName?: { name: string; at: number }[];
 
-  private readonly variants = new Map<string, { inputs: number[]; broken: boolean } | null>();
-
-  /**
-   * A variant's inputs as its flags make them (the nodes it is built with), and whether it cannot
-   * evaluate: an input it is surely built with cannot (`gitFull`'s `svnSupport`). Undefined when
-   * the index cannot tell which package it varies.
-   */
-  private variant(name: string, attributes: ReturnType<typeof topLevelAttributes>): { inputs: number[]; broken: boolean } | undefined {
-    const known = this.variants.get(name);
-    if (known !== undefined) return known ?? undefined;
-    const binding = attributes.variants.get(name)!;
-    const { analyzer } = this;
-    const target = analyzer.resolver.resolveBinding(binding);
-    const pkg = target && !target.missing ? analyzer.catalog.packageAt(target) : undefined;
-    if (!pkg) {
-      this.variants.set(name, null);
-      return undefined;
-    }
-    const nodeOf = (input: { target: Target }) => nodeOfTarget(analyzer, this.graph, input.target);
-    this.variants.set(name, { inputs: [], broken: false }); // what a cycle of variants sees
-    const used = usedInputs(analyzer, pkg, 'built', false, binding);
-    const inputs = used.map(nodeOf);
-    const sure = usedInputs(analyzer, pkg, 'built', 'evaluated', binding).filter((input) => input.use !== 'forced');
-    // Also an input built with that is itself a variant: one of a package whose call lacks a
-    // required input (`subversionClient`, which `gitSVN`'s flag switches on) fails whatever the
-    // flags; another fails as its own inputs do (`w3m-nox` is given `imlib2-nox`, built with libwebp).
-    const broken =
-      sure.map(nodeOf).some((at) => at >= 0 && (this.broken[at] === 1 || this.unevaluable[at] === 1)) ||
-      used.some(
-        (input) =>
-          input.use === undefined &&
-          (this.unevaluable[nodeOf(input)] === 1 ||
-            (input.via !== undefined &&
-              attributes.variants.has(input.via.name) &&
-              this.variant(input.via.name, attributes)?.broken === true)),
-      );
-    // Or a set member its flags switch on that no file binds (`llvm-manpages`' `python3Packages.recommonmark`).
-    // Or one whose arguments name what nothing binds (`doxygen_gui`'s `inherit qt5;`).
-    const flagged = variantFormals(analyzer, pkg, binding) ?? [];
-    const lacking =
-      lacksMember(analyzer, flagged) || (binding.val.k === 'ref' && namesNothing(analyzer, binding, binding.val.overrides ?? [], flagged));
-    // Or it leaves a flag at a default that fails its package (`gdbHostCpuOnly` keeps gdb's `enableDebuginfod`).
-    const passed = variantArgs(analyzer, binding);
-    const defaulted = this.unlessPassed.get(nodeOf(pkg))?.some((flag) => !passed.some((a) => a.name === flag)) === true;
-    const value = { inputs: inputs.filter((at) => at >= 0), broken: broken || lacking || defaulted };
-    this.variants.set(name, value);
-    return value;
-  }
-
   private sortedNames(attributes: ReturnType<typeof topLevelAttributes>): { name: string; at: number }[] {
     const pairs: { name: string; at: number }[] = [];
     for (let at = 0; at < this.graph.packages.length; at++) {
@@ -256,14 +215,23 @@ export class RebuildModel {
     const attributes = topLevelAttributes(this.analyzer);
     const gate: Gate = {
       gated: (from, to) => variantEdges.has(to * size + from),
+      always: this.variants.pairs(),
       open: (from, to, marked) => {
-        const variant = this.variant(variantEdges.get(to * size + from)!.name, attributes);
+        const variant = this.variants.variant(variantEdges.get(to * size + from)!.name);
         // The walk marks what the seeds reach, not the seeds themselves.
         return (
-          variant === undefined || variantRebuilds(variant, seeds.includes(from), (input) => marked[input] === 1 || seeds.includes(input))
+          variant === undefined ||
+          this.variants.rebuilds(
+            variant,
+            seeded[from] === 1,
+            (node) => seeded[node] === 1,
+            (input) => this.variants.changes(input, marked, seeded),
+          )
         );
       },
     };
+    const seeded = new Uint8Array(graph.size);
+    for (const at of seeds) seeded[at] = 1;
     const marked = markDependants(graph, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
     // What the bootstrap stages build takes its inputs from the stages, not from the package set.
     if (this.stdenv.bootstrapped) for (let at = 0; at < marked.length; at++) if (this.stdenv.closure[at]) marked[at] = 0;
@@ -295,8 +263,6 @@ export class RebuildModel {
     // When the change reaches everything (stdenv), the names are the same for every such change:
     // counted once per model, not per hover.
     const everything = touched && marked.every((m) => m === 1);
-    const seeded = new Uint8Array(marked.length);
-    for (const at of seeds) seeded[at] = 1;
     const counted = (everything && this.everything) || this.countNames(marked, seeded, touched, attributes);
     if (everything) this.everything = counted;
     const local = [...counted.local];
@@ -339,11 +305,6 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
     });
   }
   return { fixedOutput, functions };
-}
-
-/** Whether a variant rebuilds: its package's own file changed, or an input its flags switch on rebuilds. */
-function variantRebuilds(variant: { inputs: readonly number[] }, ownFileChanged: boolean, changed: (input: number) => boolean): boolean {
-  return ownFileChanged || variant.inputs.some(changed);
 }
 
 function compare(a: string, b: string): number {

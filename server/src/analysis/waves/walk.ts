@@ -15,6 +15,12 @@ interface Edges {
 export interface Gate {
   gated(from: number, to: number): boolean;
   open(from: number, to: number, marked: Uint8Array): boolean;
+  /**
+   * Gated edges asked about even when the walk does not reach their `from` node, as from/to pairs:
+   * a variant whose own flags switch on an input its package does not otherwise use (`curl =
+   * curlMinimal.override { pslSupport = true; }`) rebuilds when that input changes.
+   */
+  always?: readonly number[];
 }
 
 export function walk(n: number, { offsets, targets }: Edges, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Uint8Array {
@@ -26,7 +32,7 @@ export function walk(n: number, { offsets, targets }: Edges, seeds: Iterable<num
   let head = 0;
   for (const seed of seedList) queue[tail++] = seed;
   // Gated edges met on the way, as from/to pairs, crossed once their condition holds.
-  const pending: number[] = [];
+  const pending: number[] = gate?.always ? [...gate.always] : [];
   for (;;) {
     for (; head < tail; head++) {
       const v = queue[head]!;
