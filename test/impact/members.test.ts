@@ -6,6 +6,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { formalUses, type FormalUse } from '../../server/src/analysis/formalUse';
+import { NixParser } from '../../server/src/analysis/parser';
 import { packageFile as drv, rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
@@ -248,4 +250,61 @@ test('of two definitions of one attribute path, the node is the one the package 
   );
   assert.deepEqual(rebuildNames(analyzer, 'busybox'), ['busybox']);
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['build', 'pip', 'zlib']);
+});
+
+test('a platform a file makes for its builder, and a member it gives the builder, are built with (the rust tools)', async () => {
+  const parser = await NixParser.create();
+  const formalsOf = (text: string, names: string[]) => {
+    const tree = parser.parse(text);
+    try {
+      const members = new Map<string, Map<string, FormalUse>>();
+      const uses = formalUses(tree.rootNode.namedChildren[0]!, names, undefined, members);
+      return { uses: Object.fromEntries(uses), members: Object.fromEntries([...members].map(([k, v]) => [k, Object.fromEntries(v)])) };
+    } finally {
+      tree.delete();
+    }
+  };
+  // cargo-auditable.nix: a let-bound platform made of members of the build platform's set.
+  const auditable = formalsOf(
+    [
+      '{ lib, buildPackages, fetchFromGitHub, makeRustPlatform }:',
+      'let',
+      '  args = { pname = "cargo-auditable"; version = "0.6"; src = fetchFromGitHub { }; };',
+      '  rustPlatform = makeRustPlatform {',
+      '    inherit (buildPackages) rustc;',
+      '    cargo = buildPackages.cargo.override { auditable = false; };',
+      '  };',
+      '  bootstrap = rustPlatform.buildRustPackage (args // { auditable = false; });',
+      'in',
+      'rustPlatform.buildRustPackage.override { cargo-auditable = bootstrap; } args',
+      '',
+    ].join('\n'),
+    ['lib', 'buildPackages', 'fetchFromGitHub', 'makeRustPlatform'],
+  );
+  assert.deepEqual(auditable.members.buildPackages, { rustc: 'build', cargo: 'build' });
+  // cargo.nix: an attribute of an input, given to the builder in place of one of its inputs.
+  const cargo = formalsOf(
+    [
+      '{ lib, rustPlatform, cargo-auditable, glib }:',
+      'rustPlatform.buildRustPackage.override { cargo-auditable = cargo-auditable.bootstrap; } {',
+      '  pname = "cargo"; version = "1.77"; NIX_CFLAGS = glib.flattenInclude;',
+      '}',
+      '',
+    ].join('\n'),
+    ['lib', 'rustPlatform', 'cargo-auditable', 'glib'],
+  );
+  assert.equal(cargo.uses['cargo-auditable'], 'build');
+  assert.equal(cargo.uses.glib, 'forced', 'any other attribute of an input is only evaluated');
+  // In a `let`, an inherited member counts where it is used: mercurial's pygit2 only with gitSupport.
+  const mercurial = formalsOf(
+    [
+      '{ lib, python3Packages, gitSupport ? false }:',
+      'let inherit (python3Packages) docutils pygit2; in',
+      'python3Packages.buildPythonApplication { pname = "mercurial"; version = "6"; nativeBuildInputs = [ docutils ] ++ lib.optional gitSupport pygit2; }',
+      '',
+    ].join('\n'),
+    ['lib', 'python3Packages', 'gitSupport'],
+  );
+  assert.equal(mercurial.members.python3Packages?.docutils, 'build');
+  assert.equal(mercurial.members.python3Packages?.pygit2, undefined);
 });

@@ -112,6 +112,11 @@ class Lets {
     }
   }
 
+  /** Whether a `let` binds the name. */
+  has(name: string): boolean {
+    return this.bound.has(name);
+  }
+
   /** What to walk for a use of `name` in `mode`: its binding, null when walked as strongly already, undefined when not let-bound. */
   reach(name: string, mode: FormalUse): Node | null | undefined {
     const bound = this.bound.get(name);
@@ -187,7 +192,16 @@ function visitOne(
       // `python3.pkgs.buildPythonApplication { … }`: the builder of the interpreter's own set builds
       // with that interpreter (scons, docutils): the input is built with, not only evaluated.
       const ownSetBuilder = names && names.length === 2 && names[0] === 'pkgs' && SET_BUILDER.test(names[1]!) && applied;
-      push(expression, mode === 'build' && !ownSetBuilder ? 'forced' : mode);
+      // `rustPlatform.buildRustPackage.override { … } { … }` with a let-bound `rustPlatform =
+      // makeRustPlatform { inherit (buildPackages) rustc; cargo = …; }` (cargo-auditable): built
+      // with what the platform is made of.
+      const path = attrPathNames(node.childForFieldName('attrpath')!);
+      const letBuilder =
+        lets?.has(expression.text) &&
+        path &&
+        SET_BUILDER.test(path[0]!) &&
+        (path.length === 1 || (path.length === 2 && /^override/.test(path[1]!)));
+      push(expression, mode === 'build' && !ownSetBuilder && !letBuilder && !givenToOverride(node) ? 'forced' : mode);
       const fallback = node.childForFieldName('default');
       if (fallback) push(fallback, mode);
       return;
@@ -209,11 +223,17 @@ function visitOne(
     }
     return;
   }
-  // `inherit (flit) src version;`: attributes of the value, as a selection takes them.
+  // `inherit (flit) src version;`: attributes of the value, as a selection takes them; of a
+  // package set (`inherit (buildPackages) rustc;`), its members.
   if (type === 'inherit_from') {
     const expression = node.childForFieldName('expression');
     const from = expression && unparen(expression);
     if (from?.type === 'variable_expression') {
+      // In a `let`, each name counts where it is used (see Lets); in a set, all are the set's.
+      const inSet = node.parent?.parent && isAttrset(node.parent.parent);
+      if (inSet && uses.has(from.text)) {
+        for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr) member(members, [from.text, attr.text], mode);
+      }
       push(from, mode === 'build' ? 'forced' : mode);
       return;
     }
@@ -374,6 +394,18 @@ function optionalCall(node: Node): { condition: Node; value: Node } | undefined 
   if (OPTIONAL.has(name) && args.length === 2) return { condition: args[0]!, value: args[1]! };
   if (FEATURE_AS.has(name) && args.length === 3) return { condition: args[0]!, value: args[2]! };
   return undefined;
+}
+
+/**
+ * The value given for an input to `.override` (cargo's `rustPlatform.buildRustPackage.override {
+ * cargo-auditable = cargo-auditable.bootstrap; }`): a package the derivation is built with.
+ */
+function givenToOverride(node: Node): boolean {
+  const binding = node.parent;
+  const set = binding?.type === 'binding' && binding.childForFieldName('expression')?.id === node.id ? binding.parent?.parent : undefined;
+  const call = set && isAttrset(set) ? set.parent : undefined;
+  if (call?.type !== 'apply_expression' || call.childForFieldName('argument')?.id !== set!.id) return false;
+  return referencePath(call.childForFieldName('function')!)?.at(-1) === 'override';
 }
 
 /** Records that `name` is used at least as strongly as `mode`. */

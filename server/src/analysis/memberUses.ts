@@ -14,7 +14,9 @@ export type FormalUse = 'build' | 'forced' | 'maybe' | 'none';
  * `pytest` under `with python3.pkgs;`): recorded with its use under the input's name.
  */
 export function member(members: Map<string, Map<string, FormalUse>>, path: readonly string[], mode: FormalUse): void {
-  const [formal, ...rest] = path;
+  const [formal, ...whole] = path;
+  // `buildPackages.cargo.override { … }`: a variant of the member, built with like it.
+  const rest = whole.length > 1 && /^override/.test(whole[whole.length - 1]!) ? whole.slice(0, -1) : whole;
   const name = memberName(formal!, rest);
   if (name && mode !== 'none') recordMember(members, formal!, name, mode);
 }
