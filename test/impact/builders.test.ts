@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import { definition } from '../../server/src/analysis/features/definition';
 import { compareVersions, platformCondition } from '../../server/src/analysis/conditions';
 import { NixParser } from '../../server/src/analysis/parser';
-import { rebuildNames, tempDomain } from '../helpers';
+import { diagnostics } from '../../server/src/analysis/features/diagnostics';
+import { packageFile, rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
@@ -196,4 +197,43 @@ test("platform conditions read the platform's linker and libc as x86_64-linux ha
   assert.equal(read('stdenv.hostPlatform == stdenv.buildPlatform'), true);
   assert.equal(readStatic('stdenv.hostPlatform == stdenv.buildPlatform'), false);
   assert.equal(readStatic('stdenv.hostPlatform != stdenv.targetPlatform'), false);
+});
+
+test("a file imported with arguments takes its outer inputs from the importing file; callPackage's own call of it still lacks them", async () => {
+  // rust's shape in the real core: `1_77.nix` is `import ./default.nix { llvmShared = …; } args`,
+  // and default.nix hands `llvmShared` to the compiler's file. by-name also calls default.nix.
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  llvm_17 = callPackage ../tools/llvm { };',
+        '  toolchain_1_0 = callPackage ../by-name/to/toolchain/1_0.nix { };',
+        '  compiler = toolchain_1_0.packages.compiler;',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/llvm/default.nix': packageFile('llvm'),
+      'pkgs/by-name/to/toolchain/1_0.nix': [
+        '{ stdenv, callPackage, llvm_17 }@args:',
+        'import ./default.nix { llvmShared = llvm_17.override { enableSharedLibraries = true; }; } (builtins.removeAttrs args [ "llvm_17" ])',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/to/toolchain/default.nix': [
+        '{ llvmShared }:',
+        '{ stdenv, callPackage }:',
+        '{ packages = { compiler = callPackage ./compiler.nix { inherit llvmShared; }; }; }',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/to/toolchain/compiler.nix': packageFile('compiler', ['llvmShared']),
+    },
+    temps,
+    'nd-imported-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'llvm_17'), ['compiler', 'llvm_17']);
+  const unknown = diagnostics(analyzer, 'pkgs/by-name/to/toolchain/default.nix').filter((d) => d.code === 'unknown-input');
+  assert.deepEqual(
+    unknown.map((d) => d.name),
+    ['llvmShared'],
+    'by-name calls default.nix with callPackage, which has no llvmShared to give',
+  );
 });

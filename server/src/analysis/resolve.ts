@@ -3,6 +3,7 @@
 import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
 import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domainIndex';
+import { importedArg, importersOf, overrideArg } from './passedArgs';
 import { rankBindings, rankOf } from './ranking';
 import { OUTPUTS, PACKAGE_SET_NAMES } from './setNames';
 import { ZERO_SPAN, type Span } from './syntax';
@@ -98,7 +99,9 @@ export class Resolver {
         const found = this.resolveInput(file, name, caller);
         if (found) return found;
       }
-      if (callers.length > 0) return this.overriddenInput(file, name);
+      // No caller: what a file importing this one passes (rust's default.nix), if any.
+      const elsewhere = this.passedElsewhere(file, name, callers.length > 0 ? 'override' : 'import');
+      if (elsewhere || callers.length > 0) return elsewhere;
     }
     const { scope, caller } =
       via && callOf(via.val)
@@ -125,26 +128,25 @@ export class Resolver {
         return this.resolveName(name, scope) ?? { file: caller.file, span: override.span };
       }
     }
-    return this.resolveName(name, scope) ?? (via ? undefined : this.overriddenInput(file, name));
+    return this.resolveName(name, scope) ?? (via ? undefined : this.passedElsewhere(file, name, 'override'));
   }
 
-  /** An input only an override passes (`libguestfs.override { appliance = …; }`), where the override gives it. */
-  private overriddenInput(file: string, name: string): Target | undefined {
-    for (const binding of (this.index.overridesByArg.get(name) ?? []).slice(0, 16)) {
-      if (binding.val.k !== 'ref') continue;
-      const scope: Scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-      const base = this.resolveVal({ k: 'ref', span: binding.val.span, path: binding.val.path }, scope, binding);
-      if (base?.file !== file) continue;
-      const arg = binding.val.overrides!.find((a) => a.name === name)!;
-      return this.resolveVal(arg.val, scope) ?? { file: binding.file, span: arg.span };
-    }
-    return undefined;
+  /**
+   * An input passed where callPackage does not pass it (see passedArgs.ts): by an override
+   * (`libguestfs.override { appliance = …; }`), or by a file that imports this one.
+   */
+  private passedElsewhere(file: string, name: string, how: 'override' | 'import'): Target | undefined {
+    const passed =
+      how === 'import'
+        ? importedArg(this.index, file, name)
+        : overrideArg(this.index, file, name, (v, scope, self) => this.resolveVal(v, scope, self));
+    return passed && (this.resolveVal(passed.arg.val, passed.scope) ?? { file: passed.scope.file, span: passed.arg.span });
   }
 
   /** Resolves a variable name seen from a scope. */
   resolveName(name: string, scope: Scope, exclude?: Binding): Target | undefined {
     this.fresh();
-    if (name === 'lib' || (PACKAGE_SET_NAMES.has(name) && isLibFile(scope.file))) {
+    if (name === 'lib' || (PACKAGE_SET_NAMES.has(name) && scope.file.startsWith('lib/'))) {
       const lib = this.libRoot();
       if (lib) return lib;
     }
@@ -167,7 +169,10 @@ export class Resolver {
     // A formal of the file (`inherit targetLlvm;` in llvm/12/default.nix) is what its caller passes.
     if (scope.file && !PACKAGE_SET_NAMES.has(name) && this.index.files.get(scope.file)?.formals?.some((f) => f.name === name)) {
       const key = `${scope.file}#${name}`;
-      if (!this.fillingFormals.has(key) && this.index.callersOf(scope.file).length > 0) {
+      if (
+        !this.fillingFormals.has(key) &&
+        (this.index.callersOf(scope.file).length > 0 || importersOf(this.index, scope.file).length > 0)
+      ) {
         this.fillingFormals.add(key);
         try {
           const passed = this.resolveInput(scope.file, name);
@@ -412,8 +417,4 @@ export class Resolver {
     if (facts?.value.k !== 'set') return undefined;
     return { file: facts.path, span: ZERO_SPAN, set: facts.value, parents: [] };
   }
-}
-
-function isLibFile(file: string): boolean {
-  return file.startsWith('lib/');
 }

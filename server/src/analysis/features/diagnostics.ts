@@ -2,6 +2,7 @@ import type { Analyzer } from '../analyzer';
 import { callOf } from '../facts';
 import { SPLICED_SETS } from '../setNames';
 import type { Span } from '../syntax';
+import { importersOf } from '../passedArgs';
 
 export interface Diagnostic {
   span: Span;
@@ -67,10 +68,13 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
   const { caller } = analyzer.resolver.scopeOfPackageFile(file);
   const call = caller && callOf(caller.val);
   const overridden = new Set([...(call?.args ?? []), ...(call?.scope ?? [])].map((a) => a.name));
+  // What a file that imports this one passes (rust's `1_77.nix`: `import ./default.nix { llvmShared = …; }`)
+  // is no help to callPackage, which calls it without (by-name calls rust's default.nix too).
+  const imported = !caller && importersOf(analyzer.index, file).length > 0;
   for (const formal of facts.formals) {
     if (formal.hasDefault || PROVIDED_NAMES.has(formal.name) || overridden.has(formal.name)) continue;
     // Only a name nothing provides is reported: one the index cannot follow is no error.
-    if (analyzer.resolver.isProvided(file, formal.name) || analyzer.resolver.resolveInput(file, formal.name)) continue;
+    if (analyzer.resolver.isProvided(file, formal.name) || (!imported && analyzer.resolver.resolveInput(file, formal.name))) continue;
     out.push({
       span: formal.span,
       severity: 'warning',
