@@ -285,9 +285,15 @@ test('what is made of a refused name is refused: its alias, a stdenv with it as 
         '  glibcCross = callPackage ../development/glibc { stdenv = gccCrossLibcStdenv; };',
         '  glibc = callPackage ../development/glibc { stdenv = gccStdenv; };',
         '  coreutils = callPackage ../development/coreutils { };',
+        // libcxx's file takes an input nothing provides: the clang built with it, and its stdenv, fail.
+        '  libcxx = callPackage ../development/libcxx { };',
+        '  libcxxClang = callPackage ../development/clang { };',
+        '  libcxxStdenv = overrideCC stdenv libcxxClang;',
         '}',
         '',
       ].join('\n'),
+      'pkgs/development/libcxx/default.nix': '{ stdenv, libcxxrt }:\nstdenv.mkDerivation { pname = "libcxx"; version = "17"; buildInputs = [ libcxxrt ]; }\n',
+      'pkgs/development/clang/default.nix': '{ stdenv, libcxx }:\nstdenv.mkDerivation { pname = "clang"; version = "17"; buildInputs = [ libcxx ]; }\n',
       // stdenv is built from coreutils: a change to it rebuilds every stdenv that evaluates.
       'pkgs/stdenv/linux/default.nix': '{ lib }:\nlet stage1 = prevStage: self: super: { inherit (prevStage) coreutils; }; in [ stage1 ]\n',
       'pkgs/development/coreutils/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "coreutils"; version = "9"; }\n',
@@ -305,6 +311,7 @@ test('what is made of a refused name is refused: its alias, a stdenv with it as 
   assert.ok(all.includes('stdenv') && all.includes('gccStdenv') && all.includes('darwinLibcStdenv'), all.join(' '));
   for (const refused of ['gccWithoutTargetLibc', 'gccCrossLibcStdenv', 'crossLibcStdenv', 'glibcCross', 'muslCross'])
     assert.ok(!all.includes(refused), `${refused} throws: not counted`);
+  assert.ok(!all.includes('libcxxStdenv'), 'a stdenv whose compiler cannot evaluate is not counted');
 });
 
 test('a derivation whose meta lists known vulnerabilities, says broken or names only other kernels is refused with the default config, and so is what is built with it', async () => {

@@ -179,16 +179,18 @@ export class RebuildModel {
       if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || this.broken[at]) continue;
       if (!this.namesAt(at, attributes.byPackage)?.length) members.push(packages[at]!.attrPath);
     }
-    // A stdenv made by `overrideCC stdenv clang` rebuilds with its compiler.
-    const compilerChanged = (name: string) => {
+    // A stdenv made by `overrideCC stdenv clang` rebuilds with its compiler, and fails with it
+    // (`libcxxStdenv`: its libcxxClang is built with a libcxx callPackage cannot fill).
+    const compiler = (name: string) => {
       const cc = attributes.stdenvCompilers.get(name);
-      const at = cc ? nodeOfTarget(this.analyzer, this.graph, cc) : -1;
-      return at >= 0 && (marked[at] === 1 || seeds[at] === 1);
+      return cc ? nodeOfTarget(this.analyzer, this.graph, cc) : -1;
     };
     const present = new Set(local);
-    const stdenvs = attributes.stdenvs.filter(
-      (name) => !present.has(name) && !attributes.refused.has(name) && (touched || compilerChanged(name)),
-    );
+    const stdenvs = attributes.stdenvs.filter((name) => {
+      const cc = compiler(name);
+      if (present.has(name) || attributes.refused.has(name) || (cc >= 0 && this.broken[cc] === 1)) return false;
+      return touched || (cc >= 0 && (marked[cc] === 1 || seeds[cc] === 1));
+    });
     if (stdenvs.length === 0) return { local, members };
     return { local: [...local, ...stdenvs].sort(compare), members };
   }
