@@ -292,8 +292,10 @@ test('what is made of a refused name is refused: its alias, a stdenv with it as 
         '}',
         '',
       ].join('\n'),
-      'pkgs/development/libcxx/default.nix': '{ stdenv, libcxxrt }:\nstdenv.mkDerivation { pname = "libcxx"; version = "17"; buildInputs = [ libcxxrt ]; }\n',
-      'pkgs/development/clang/default.nix': '{ stdenv, libcxx }:\nstdenv.mkDerivation { pname = "clang"; version = "17"; buildInputs = [ libcxx ]; }\n',
+      'pkgs/development/libcxx/default.nix':
+        '{ stdenv, libcxxrt }:\nstdenv.mkDerivation { pname = "libcxx"; version = "17"; buildInputs = [ libcxxrt ]; }\n',
+      'pkgs/development/clang/default.nix':
+        '{ stdenv, libcxx }:\nstdenv.mkDerivation { pname = "clang"; version = "17"; buildInputs = [ libcxx ]; }\n',
       // stdenv is built from coreutils: a change to it rebuilds every stdenv that evaluates.
       'pkgs/stdenv/linux/default.nix': '{ lib }:\nlet stage1 = prevStage: self: super: { inherit (prevStage) coreutils; }; in [ stage1 ]\n',
       'pkgs/development/coreutils/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "coreutils"; version = "9"; }\n',
