@@ -31,6 +31,8 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
         '  gnumake = callPackage ../tools/gnumake { };',
         '  dejagnu = callPackage ../tools/dejagnu { };',
         '  libffi = callPackage ../tools/libffi { };',
+        '  locales = callPackage ../tools/locales { };',
+        '  unevaluable = callPackage ../tools/unevaluable { };',
         '}',
         '',
       ].join('\n'),
@@ -52,8 +54,14 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
       'pkgs/tools/zlib/default.nix': drv('zlib', []),
       'pkgs/tools/openssl/default.nix': drv('openssl', []),
       'pkgs/tools/bison/default.nix': drv('bison', []),
-      'pkgs/tools/coreutils/default.nix': drv('coreutils', []),
-      'pkgs/tools/hello/default.nix': drv('hello', []),
+      // A check input of what a stage builds, whose tests run: stdenv is built with it (gnugrep's glibcLocales).
+      'pkgs/tools/coreutils/default.nix':
+        '{ stdenv, locales }:\nstdenv.mkDerivation { pname = "coreutils"; version = "9"; doCheck = true; nativeCheckInputs = [ locales ]; }\n',
+      'pkgs/tools/locales/default.nix': drv('locales', []),
+      // A check input that cannot evaluate fails nothing: Nix evaluates hello all the same.
+      'pkgs/tools/hello/default.nix':
+        '{ stdenv, unevaluable }:\nstdenv.mkDerivation { pname = "hello"; version = "2"; doCheck = true; nativeCheckInputs = [ unevaluable ]; }\n',
+      'pkgs/tools/unevaluable/default.nix': drv('unevaluable', ['nothingBindsThis']),
       'pkgs/tools/gnumake/default.nix': drv('gnumake', []),
       'pkgs/tools/dejagnu/default.nix': drv('dejagnu', []),
       // Its tests run (`inherit doCheck;` with a default that holds): built with dejagnu.
@@ -89,4 +97,5 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
   assert.deepEqual(rebuildNames(analyzer, 'openssl'), ['openssl']);
   assert.ok(rebuildNames(analyzer, 'gnumake').includes('hello'), `gnumake rebuilds ${rebuildNames(analyzer, 'gnumake').join(', ')}`);
   assert.deepEqual(rebuildNames(analyzer, 'dejagnu'), ['dejagnu', 'libffi']);
+  assert.ok(rebuildNames(analyzer, 'locales').includes('hello'), `locales rebuilds ${rebuildNames(analyzer, 'locales').join(', ')}`);
 });

@@ -195,7 +195,11 @@ export function usedInputs(
   // `sure`: only inputs the derivation is surely built with (not under a condition the index cannot
   // read), or ('evaluated') also those it surely evaluates (`dejavu_fonts.minimal` in a build flag).
   const counts = (use: string | undefined) =>
-    edges === 'inputs' || use === undefined || (use === 'maybe' && !strict) || (use === 'forced' && sure === 'evaluated');
+    edges === 'inputs' ||
+    use === undefined ||
+    (use === 'maybe' && !strict) ||
+    (use === 'checked' && sure !== 'evaluated') ||
+    (use === 'forced' && sure === 'evaluated');
   // Which variant an input is given as matters to the rebuild graph's gated edges only.
   const gated = edges === 'built' && !strict;
   if (!binding || !call) {

@@ -32,7 +32,7 @@ export interface DrvFacts {
    * A derivation written in a package set: the names it takes from around it (its siblings,
    * `propagatedBuildInputs = [ HTMLParser ];`), each with how it is used (see formalUse.ts).
    */
-  uses?: Record<string, 'build' | 'forced' | 'maybe'>;
+  uses?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'>;
 }
 
 /** A set literal (`{ … }` or `rec { … }`). */

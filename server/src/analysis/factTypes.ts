@@ -111,14 +111,14 @@ export interface Formal {
   name: string;
   span: Span;
   hasDefault: boolean;
-  use?: 'forced' | 'maybe' | 'none';
+  use?: 'forced' | 'checked' | 'maybe' | 'none';
   /** The formal the default asks about (`systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd`): evaluating it evaluates that one. */
   availableOn?: string;
   /**
    * Members of the package set the input is that the body names (`perlPackages.LWP`,
    * `python3.pkgs.pytest`, `pytest` under `with python3.pkgs;`), each with how it is used.
    */
-  members?: Record<string, 'build' | 'forced' | 'maybe'>;
+  members?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'>;
 }
 
 export type CallVal = Extract<Val, { k: 'call' }>;

@@ -374,8 +374,9 @@ function builderCall(
       push(child, mode);
       continue;
     }
-    // Even when the phase runs, `maybe`: a check input is built with, but a failure is not carried through it.
-    push(expression, runs(flag) === false ? 'none' : weaker(mode));
+    // When the phase runs, `checked`: a check input is built with, but a failure is not carried through it.
+    const phase = runs(flag);
+    push(expression, phase === false ? 'none' : phase === true && mode === 'build' ? 'checked' : weaker(mode));
   }
   return true;
 }

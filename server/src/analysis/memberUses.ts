@@ -4,10 +4,11 @@
 /**
  * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
  * `dejavu_fonts.minimal`) where the derivation surely evaluates it, which need not be its output
- * (`forced`: its failure is the package's, a change to it may rebuild nothing); only under a
- * condition the index cannot read (`maybe`); or not at all (`none`).
+ * (`forced`: its failure is the package's, a change to it may rebuild nothing); in the inputs of
+ * a check phase that runs (`checked`: built with, but Nix evaluates the package whether or not the
+ * input can be); only under a condition the index cannot read (`maybe`); or not at all (`none`).
  */
-export type FormalUse = 'build' | 'forced' | 'maybe' | 'none';
+export type FormalUse = 'build' | 'forced' | 'checked' | 'maybe' | 'none';
 
 /**
  * A member of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`, or
@@ -40,10 +41,10 @@ export function memberName(formal: string, rest: readonly string[]): string | un
 
 /** Uses ordered by strength: a use reached by several paths keeps the strongest. */
 export function rank(use: FormalUse): number {
-  return use === 'build' ? 3 : use === 'forced' ? 2 : use === 'maybe' ? 1 : 0;
+  return use === 'build' ? 4 : use === 'forced' ? 3 : use === 'checked' ? 2 : use === 'maybe' ? 1 : 0;
 }
 
 /** The use under a condition the index cannot read. */
 export function weaker(mode: FormalUse): FormalUse {
-  return mode === 'build' || mode === 'forced' ? 'maybe' : mode;
+  return mode === 'build' || mode === 'forced' || mode === 'checked' ? 'maybe' : mode;
 }

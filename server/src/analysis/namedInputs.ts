@@ -21,10 +21,10 @@ const NOT_NAMES = new Set(['true', 'false', 'null', 'builtins', 'lib', 'stdenv',
  * How a derivation written in a package set (`LWP = buildPerlPackage { propagatedBuildInputs =
  * [ HTMLParser ]; … };`) uses the names it takes from around it, its siblings among them.
  */
-export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'maybe'> | undefined {
+export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'checked' | 'maybe'> | undefined {
   const uses = new AnyName();
   walk(node, uses, new Map(), new Map());
-  let out: Record<string, 'build' | 'forced' | 'maybe'> | undefined;
+  let out: Record<string, 'build' | 'forced' | 'checked' | 'maybe'> | undefined;
   for (const [name, use] of Map.prototype.entries.call(uses) as IterableIterator<[string, FormalUse]>) {
     if (use === 'none' || NOT_NAMES.has(name)) continue;
     (out ??= {})[name] = use;
