@@ -9,6 +9,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { changedPackages } from '../../server/src/analysis/impact/changes';
+import { RebuildModel } from '../../server/src/analysis/impact/closure';
 import { packageFile as drv, rebuildNames, tempDomain } from '../helpers';
 
 const temps: string[] = [];
@@ -98,4 +100,49 @@ test("the bootstrap stages' libc and what its builder is built with make stdenv"
   assert.ok(rebuildNames(analyzer, 'gnumake').includes('hello'), `gnumake rebuilds ${rebuildNames(analyzer, 'gnumake').join(', ')}`);
   assert.deepEqual(rebuildNames(analyzer, 'dejagnu'), ['dejagnu', 'libffi']);
   assert.ok(rebuildNames(analyzer, 'locales').includes('hello'), `locales rebuilds ${rebuildNames(analyzer, 'locales').join(', ')}`);
+});
+
+test('a file the bootstrap stages import to make a derivation (the compiler wrapper) is stdenv; a fetcher is not', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  coreutils = callPackage ../tools/coreutils { };',
+        '  hello = callPackage ../tools/hello { };',
+        '  gcc = wrapCC (callPackage ../tools/gcc { });',
+        '  wrapCC = cc: callPackage ../build-support/cc-wrapper { inherit cc; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/stdenv/linux/default.nix': [
+        '{ lib, localSystem }:',
+        'let',
+        '  fetchurlBoot = import ../../build-support/fetchurl/boot.nix { inherit (localSystem) system; };',
+        '  stage1 = prevStage: self: super: {',
+        '    inherit (prevStage) coreutils;',
+        '    cc = lib.makeOverridable (import ../../build-support/cc-wrapper) { cc = prevStage.gcc-unwrapped; };',
+        '  };',
+        'in [ stage1 ]',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/cc-wrapper/default.nix':
+        '{ stdenvNoCC, cc }:\nstdenvNoCC.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc ]; }\n',
+      'pkgs/build-support/fetchurl/boot.nix': '{ system }:\n{ url, hash }:\nimport <nix/fetchurl.nix> { inherit url hash system; }\n',
+      'pkgs/tools/coreutils/default.nix': drv('coreutils', []),
+      'pkgs/tools/hello/default.nix': drv('hello', []),
+      'pkgs/tools/gcc/default.nix': drv('gcc-unwrapped', []),
+    },
+    temps,
+    'nd-bootstrap-imports-',
+  );
+  const model = RebuildModel.of(analyzer);
+  assert.ok(model.stdenv.files.has('pkgs/build-support/cc-wrapper/default.nix'), [...model.stdenv.files].join(' '));
+  assert.ok(!model.stdenv.files.has('pkgs/build-support/fetchurl/boot.nix'));
+  const edit = (file: string) => changedPackages(analyzer, model, { files: [{ status: 'M', path: file }], lines: new Map() });
+  const wrapper = edit('pkgs/build-support/cc-wrapper/default.nix');
+  assert.equal(wrapper.stdenvChanged, true);
+  assert.ok(
+    model.rebuildClosure(wrapper.packages, { stdenvChanged: true }).domains[0]!.packages.includes('hello'),
+    'everything built with stdenv rebuilds',
+  );
 });

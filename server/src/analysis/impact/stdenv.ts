@@ -66,6 +66,13 @@ export function stdenvModel(
     for (const [file, facts] of index.files) {
       if (!STDENV_FILES.test(file)) continue;
       files.add(file);
+      // The derivations a stage makes from a file it imports (`import ../../build-support/cc-wrapper
+      // { … }`: the compiler wrapper stdenv is built with) are stdenv too; a fetcher keeps its outputs.
+      for (const imported of facts.imports ?? []) {
+        const target = index.resolveFile(imported);
+        const made = target === undefined ? undefined : index.files.get(target);
+        if (made?.drv && !made.fixedOutput && !STDENV_FILES.test(target!)) files.add(target!);
+      }
       // The tarballs of bootstrap tools are built by hand, not by the stages.
       if (/make-bootstrap-tools/.test(file)) continue;
       for (const name of facts.stageNames ?? []) {
