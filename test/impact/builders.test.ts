@@ -133,14 +133,15 @@ test('each binding that applies a wrapper function is a package of its own, buil
         '',
       ].join('\n'),
       'pkgs/build-support/cc-wrapper/default.nix':
-        '{ stdenv, cc, bintools }:\nstdenv.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc bintools ]; }\n',
+        '{ stdenv, cc, bintools, extraPackages ? [ ] }:\nstdenv.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc bintools ] ++ extraPackages; }\n',
       'pkgs/by-name/cc/compilers/packages.nix': [
         GROUP,
         '{',
         '  gcc = wrapCCWith { cc = gcc-unwrapped; };',
         '  clang = if stdenv.targetPlatform.useLLVM or false then clangUseLLVM else clangGNU;',
         '  clangUseLLVM = wrapCCWith { cc = clang-unwrapped; bintools = lld; };',
-        '  clangGNU = wrapCCWith { cc = clang-unwrapped; };',
+        // The packages a list given to the wrapper names are built with (clang's compiler-rt).
+        '  clangGNU = wrapCCWith { cc = clang-unwrapped; extraPackages = [ compiler-rt ]; };',
         // A stdenv is no package to the index; one made with a compiler rebuilds with it.
         '  clangStdenv = overrideCC stdenv clang;',
         '  clangStdenvNoLibs = mkStdenvNoLibs clangStdenv;',
@@ -149,6 +150,7 @@ test('each binding that applies a wrapper function is a package of its own, buil
       ].join('\n'),
       'pkgs/by-name/bi/bintools/package.nix': leaf('bintools'),
       'pkgs/by-name/ll/lld/package.nix': leaf('lld'),
+      'pkgs/by-name/co/compiler-rt/package.nix': leaf('compiler-rt'),
       'pkgs/by-name/gc/gcc-unwrapped/package.nix': leaf('gcc'),
       'pkgs/by-name/cm/cmake/package.nix': leaf('cmake'),
       'pkgs/by-name/cl/clang-unwrapped/package.nix':
@@ -161,6 +163,7 @@ test('each binding that applies a wrapper function is a package of its own, buil
   assert.deepEqual(names('cmake'), ['clang', 'clang-unwrapped', 'clangGNU', 'clangStdenv', 'clangStdenvNoLibs', 'clangUseLLVM', 'cmake']);
   assert.deepEqual(names('gcc-unwrapped'), ['gcc', 'gcc-unwrapped']);
   assert.deepEqual(names('lld'), ['clangUseLLVM', 'lld'], 'x86_64-linux does not use LLVM: clang is clangGNU');
+  assert.deepEqual(names('compiler-rt'), ['clang', 'clangGNU', 'clangStdenv', 'clangStdenvNoLibs', 'compiler-rt']);
 });
 
 test("platform conditions read the platform's linker and libc as x86_64-linux has them", async () => {

@@ -4,7 +4,7 @@
 import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
-import { callOf, type Attr, type Formal } from './facts';
+import { callOf, type Attr, type Formal, type Val } from './facts';
 import { formalsUnder, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
@@ -210,6 +210,14 @@ export function usedInputs(
     const members =
       edges === 'built' ? inputs.flatMap((input) => memberInputs(analyzer, useOf.get(input.formal.name) ?? input.formal, counts)) : [];
     if (edges === 'built' && binding?.val.k === 'inline') members.push(...namedInputs(analyzer, binding, counts));
+    // `wrapCCWith { extraPackages = [ targetLlvmLibraries.compiler-rt ]; }`: each package a list given to the function names.
+    if (binding?.val.k === 'set') {
+      for (const input of inputs) {
+        const given = binding.val.attrs.find((a) => a.name === input.formal.name);
+        if (given?.val.k !== 'other' || !given.val.items || !counts(input.formal.use)) continue;
+        for (const target of listedTargets(analyzer, given.val.items, binding)) members.push({ target, use: input.formal.use });
+      }
+    }
     return inputs
       .flatMap((input) => {
         const use = variant ? useOf.get(input.formal.name)?.use : input.formal.use;
@@ -250,12 +258,7 @@ export function usedInputs(
     if (arg?.val.k === 'ref' && arg.val.path.length === 1 && arg.val.path[0] === 'null') continue;
     // `smtpPerlLibs = [ perlPackages.libnet perlPackages.IOSocketSSL ]`: each package the list names.
     if (arg && !over && arg.val.k === 'other' && arg.val.items) {
-      for (const item of arg.val.items) {
-        // A member of a package set the index cannot follow (`perlPackages.libnet`) by its name, as a formal's members are.
-        const member = item.k === 'ref' && item.path.length > 1 ? memberName(item.path[0]!, item.path.slice(1)) : undefined;
-        const listed = resolver.resolveVal(item, scope, binding) ?? (member ? setMembersByName(analyzer).get(member)?.target : undefined);
-        if (listed) out.push({ target: listed, use: formal.use });
-      }
+      for (const target of listedTargets(analyzer, arg.val.items, binding)) out.push({ target, use: formal.use });
       continue;
     }
     const target =
@@ -267,6 +270,20 @@ export function usedInputs(
     const name = arg ? (arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0] : undefined) : formal.name;
     const via = gated && name !== undefined ? topLevelVariant(analyzer, name) : undefined;
     out.push(via ? { target, use: formal.use, via } : { target, use: formal.use });
+  }
+  return out;
+}
+
+/** The packages a short list names (`[ perlPackages.libnet perlPackages.IOSocketSSL ]`), from where `binding` is bound. */
+function listedTargets(analyzer: Analyzer, items: readonly Val[], binding: Binding): Target[] {
+  const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
+  const out: Target[] = [];
+  for (const item of items) {
+    // A member of a package set the index cannot follow (`perlPackages.libnet`) by its name, as a formal's members are.
+    const member = item.k === 'ref' && item.path.length > 1 ? memberName(item.path[0]!, item.path.slice(1)) : undefined;
+    const listed =
+      analyzer.resolver.resolveVal(item, scope, binding) ?? (member ? setMembersByName(analyzer).get(member)?.target : undefined);
+    if (listed) out.push(listed);
   }
   return out;
 }
