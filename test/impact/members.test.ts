@@ -308,3 +308,43 @@ test('a platform a file makes for its builder, and a member it gives the builder
   assert.equal(mercurial.members.python3Packages?.docutils, 'build');
   assert.equal(mercurial.members.python3Packages?.pygit2, undefined);
 });
+
+test("the packages an interpreter is given (`python3.withPackages (ps: [ ps.pyelftools ])`) are built with, as the set's members", async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  python3 = callPackage ../development/python { };',
+        '  python3Packages = callPackage ../development/python-packages.nix { };',
+        // autoPatchelfHook's shape in the real core: a hook written in the set.
+        '  autoPatchelfHook = makeSetupHook { name = "auto-patchelf-hook"; substitutions = { pythonInterpreter = "${python3.withPackages (ps: [ ps.pyelftools ])}/bin/python"; }; } ./hook.sh;',
+        '  llvm = callPackage ../development/llvm { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/development/python/default.nix': drv('python3', []),
+      'pkgs/development/python-packages.nix': [
+        '{ lib, stdenv }:',
+        'self: with self; {',
+        '  pyelftools = stdenv.mkDerivation { pname = "pyelftools"; version = "0.31"; };',
+        '  psutil = stdenv.mkDerivation { pname = "psutil"; version = "5"; };',
+        '}',
+        '',
+      ].join('\n'),
+      // llvm's: the packages are named by a let-bound function, under `with ps;`.
+      'pkgs/development/llvm/default.nix': [
+        '{ stdenv, python3, pkgsBuildBuild, doCheck ? true }:',
+        'let',
+        '  python = if doCheck then',
+        '    let checkDeps = ps: with ps; [ psutil ]; in pkgsBuildBuild.targetPackages.python3.withPackages checkDeps',
+        '  else python3;',
+        'in stdenv.mkDerivation { pname = "llvm"; version = "17"; nativeBuildInputs = [ python ]; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-with-packages-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'python3Packages.pyelftools'), ['autoPatchelfHook']);
+  assert.deepEqual(rebuildNames(analyzer, 'python3Packages.psutil'), ['llvm']);
+});

@@ -316,11 +316,16 @@ function memberInputs(analyzer: Analyzer, formal: Formal, counts: (use: Formal['
  * in perl-packages.nix): the packages those names resolve to from where it is bound.
  */
 function namedInputs(analyzer: Analyzer, binding: Binding, counts: (use: Formal['use']) => boolean): UsedInput[] {
-  if (binding.val.k !== 'inline' || !binding.val.drv.uses) return [];
+  if (binding.val.k !== 'inline' || (!binding.val.drv.uses && !binding.val.drv.members)) return [];
   const { resolver, catalog } = analyzer;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: UsedInput[] = [];
-  for (const [name, named] of Object.entries(binding.val.drv.uses)) {
+  for (const [name, named] of Object.entries(binding.val.drv.members ?? {})) {
+    const use = named === 'build' ? undefined : named;
+    const member = counts(use) ? setMembersByName(analyzer).get(name) : undefined;
+    if (member) out.push({ target: member.target, use });
+  }
+  for (const [name, named] of Object.entries(binding.val.drv.uses ?? {})) {
     const use = named === 'build' ? undefined : named;
     if (!counts(use) || name === binding.name) continue;
     const target = resolver.resolveName(name, scope, binding);

@@ -33,6 +33,8 @@ export interface DrvFacts {
    * `propagatedBuildInputs = [ HTMLParser ];`), each with how it is used (see formalUse.ts).
    */
   uses?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'>;
+  /** Members of package sets it names by a set's own name (`python3.withPackages (ps: [ ps.pyelftools ])`), each with its use. */
+  members?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'>;
 }
 
 /** A set literal (`{ … }` or `rec { … }`). */

@@ -8,8 +8,9 @@ import { isAttrset, topBindings } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
 import { letFlags, literalFlags, platformCondition, type Flag } from './conditions';
-import { recordMember, member, memberName, rank, SET_BUILDER, weaker, type FormalUse } from './memberUses';
+import { recordMember, member, memberName, rank, SET_BUILDER, weaker, withPackagesMembers, type FormalUse } from './memberUses';
 import { OUTPUTS } from './setNames';
+import { Lets } from './lets';
 
 export type { FormalUse };
 
@@ -82,49 +83,6 @@ export function walk(
   while (stack.length > 0 && steps++ < 200_000) {
     const [node, mode] = stack.pop()!;
     visitOne(node, mode, push, uses, flags, undefined, members, lets);
-  }
-}
-
-/**
- * The `let` bindings of a body, read where they are used (git's `svn = subversionClient.override
- * { … }` only where `svnSupport` holds): a binding is walked with the strongest mode a use of its
- * name reaches. Scopes are not told apart: a name that is also a formal stays the formal's.
- */
-class Lets {
-  private readonly bound = new Map<string, Node>();
-  private readonly modes = new Map<string, FormalUse>();
-
-  constructor(private readonly formals: ReadonlyMap<string, FormalUse>) {}
-
-  /** Registers a `let`'s bindings; its body is walked as usual. */
-  add(letExpression: Node): void {
-    const bindings = letExpression.namedChildren.find((c) => c?.type === 'binding_set');
-    for (const binding of bindings?.namedChildren ?? []) {
-      if (binding?.type === 'binding') {
-        const names = attrPathNames(binding.childForFieldName('attrpath')!);
-        const expression = binding.childForFieldName('expression');
-        if (names?.length === 1 && expression && !this.formals.has(names[0]!)) this.bound.set(names[0]!, expression);
-      } else if (binding?.type === 'inherit_from') {
-        for (const attr of binding.childForFieldName('attrs')?.namedChildren ?? []) {
-          if (attr && !this.formals.has(attr.text)) this.bound.set(attr.text, binding);
-        }
-      }
-    }
-  }
-
-  /** Whether a `let` binds the name. */
-  has(name: string): boolean {
-    return this.bound.has(name);
-  }
-
-  /** What to walk for a use of `name` in `mode`: its binding, null when walked as strongly already, undefined when not let-bound. */
-  reach(name: string, mode: FormalUse): Node | null | undefined {
-    const bound = this.bound.get(name);
-    if (!bound) return undefined;
-    const was = this.modes.get(name);
-    if (was !== undefined && rank(was) >= rank(mode)) return null;
-    this.modes.set(name, mode);
-    return bound;
   }
 }
 
@@ -278,6 +236,9 @@ function visitOne(
     return;
   }
   if (type === 'apply_expression') {
+    const interpreter = withPackagesMembers(node, (name) => lets?.lookup(name));
+    if (interpreter && uses.has(interpreter.root))
+      for (const name of interpreter.names) recordMember(members, interpreter.root, name, mode);
     const call = optionalCall(node);
     if (call) {
       const known = platformCondition(call.condition, flags);

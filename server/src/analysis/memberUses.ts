@@ -1,5 +1,7 @@
 // How a body uses a formal, and the members of package sets it names (`perlPackages.LWP`,
 // `rustPlatform.buildRustPackage`): the vocabulary formalUse.ts walks with.
+import type { Node } from 'web-tree-sitter';
+import { referencePath, unparen } from './syntax';
 
 /**
  * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
@@ -47,4 +49,34 @@ export function rank(use: FormalUse): number {
 /** The use under a condition the index cannot read. */
 export function weaker(mode: FormalUse): FormalUse {
   return mode === 'build' || mode === 'forced' || mode === 'checked' ? 'maybe' : mode;
+}
+
+/**
+ * `python3.withPackages (ps: [ ps.pyelftools ])`, or given a let-bound `checkDeps = ps: with ps;
+ * [ psutil ];` (`bound` looks a name up): the packages of the interpreter's set it names, under the
+ * name the interpreter is selected from (`python3`, `pkgsBuildBuild`).
+ */
+export function withPackagesMembers(node: Node, bound: (name: string) => Node | undefined): { root: string; names: string[] } | undefined {
+  const fn = node.childForFieldName('function');
+  const arg = node.childForFieldName('argument');
+  const path = fn && referencePath(unparen(fn));
+  if (!path || path.length < 2 || path[path.length - 1] !== 'withPackages' || !arg) return undefined;
+  let lambda: Node | undefined = unparen(arg);
+  if (lambda.type === 'variable_expression') lambda = bound(lambda.text) && unparen(bound(lambda.text)!);
+  const param = lambda?.type === 'function_expression' ? lambda.childForFieldName('universal')?.text : undefined;
+  const body = param ? lambda!.childForFieldName('body') : null;
+  if (!param || !body) return undefined;
+  const names = new Set<string>();
+  const stack: [Node, boolean][] = [[body, false]];
+  for (let steps = 0; stack.length > 0 && steps < 2000; steps++) {
+    const [at, within] = stack.pop()!;
+    const selected = at.type === 'select_expression' ? referencePath(at) : undefined;
+    if (selected && selected[0] === param && selected.length >= 2) names.add(selected[1]!);
+    else if (within && at.type === 'variable_expression' && at.text !== param) names.add(at.text);
+    else if (at.type === 'with_expression' && unparen(at.childForFieldName('environment') ?? at).text === param) {
+      const inner = at.childForFieldName('body');
+      if (inner) stack.push([inner, true]);
+    } else for (const child of at.namedChildren) if (child) stack.push([child, within]);
+  }
+  return { root: path[0]!, names: [...names] };
 }

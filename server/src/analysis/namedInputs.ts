@@ -2,6 +2,7 @@
 // (`LWP = buildPerlPackage { propagatedBuildInputs = [ HTMLParser ]; … };`), which takes names from
 // around it, and a function written in place in `callPackage (…) { }`. Read with formal use's walk.
 import type { Node } from 'web-tree-sitter';
+import type { DrvFacts } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { walk, type FormalUse } from './formalUse';
 
@@ -21,14 +22,17 @@ const NOT_NAMES = new Set(['true', 'false', 'null', 'builtins', 'lib', 'stdenv',
  * How a derivation written in a package set (`LWP = buildPerlPackage { propagatedBuildInputs =
  * [ HTMLParser ]; … };`) uses the names it takes from around it, its siblings among them.
  */
-export function nameUses(node: Node): Record<string, 'build' | 'forced' | 'checked' | 'maybe'> | undefined {
+export function nameUses(node: Node): Pick<DrvFacts, 'uses' | 'members'> {
   const uses = new AnyName();
-  walk(node, uses, new Map(), new Map());
-  let out: Record<string, 'build' | 'forced' | 'checked' | 'maybe'> | undefined;
+  const members = new Map<string, Map<string, FormalUse>>();
+  walk(node, uses, new Map(), members);
+  const out: Pick<DrvFacts, 'uses' | 'members'> = {};
   for (const [name, use] of Map.prototype.entries.call(uses) as IterableIterator<[string, FormalUse]>) {
     if (use === 'none' || NOT_NAMES.has(name)) continue;
-    (out ??= {})[name] = use;
+    (out.uses ??= {})[name] = use;
   }
+  // Only what no name reaches otherwise: the packages an interpreter is given (`python3.withPackages (ps: [ ps.pyelftools ])`).
+  for (const named of members.values()) for (const [name, use] of named) if (use !== 'none') (out.members ??= {})[name] = use;
   return out;
 }
 

@@ -287,8 +287,8 @@ export abstract class ValueReader {
       let val = this.valueOf(expression);
       // A derivation written in a set takes its inputs from around it by name.
       if (val.k === 'inline' && names.length === 1 && !val.drv.uses) {
-        const uses = nameUses(expression);
-        if (uses) val = { ...val, drv: { ...val.drv, uses } };
+        const named = nameUses(expression);
+        if (named.uses || named.members) val = { ...val, drv: { ...val.drv, ...named } };
       }
       const doc = this.readsDocs ? docCommentBefore(binding, siblings, index) : undefined;
       if (doc && val.k === 'fn') val = { ...val, doc };
