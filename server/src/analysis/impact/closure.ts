@@ -91,7 +91,7 @@ export class RebuildModel {
     // (its dependants cannot either), nor (bootstrapped) into what the stages build.
     // Only where the index is sure of the cause: what is carried on may have other dependants.
     this.barrier = this.fixedOutput.map((fixed, at) =>
-      fixed || this.unevaluable[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at]) ? 1 : 0,
+      fixed || this.unevaluable[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at] === 1) ? 1 : 0,
     );
     this.variants = new Variants(analyzer, graph, {
       broken: this.broken,
@@ -236,7 +236,7 @@ export class RebuildModel {
     for (const at of seeds) seeded[at] = 1;
     const marked = markDependants(graph, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
     // What the bootstrap stages build takes its inputs from the stages, not from the package set.
-    if (this.stdenv.bootstrapped) for (let at = 0; at < marked.length; at++) if (this.stdenv.closure[at]) marked[at] = 0;
+    if (this.stdenv.bootstrapped) for (let at = 0; at < marked.length; at++) if (this.stdenv.closure[at] === 1) marked[at] = 0;
     for (const at of seeds) marked[at] = 1;
 
     let touched = options.stdenvChanged === true;

@@ -8,7 +8,8 @@
 // implicit edge (that would make stdenv depend on itself).
 import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
-import { inputTargets, nodeOfTarget } from '../dependencyGraph';
+import { nodeOfTarget, usedInputs } from '../dependencyGraph';
+import type { Binding } from '../domainIndex';
 import { calledFormals } from '../flaggedFormals';
 import { markDependants, markDependencies } from '../waves/graph';
 import type { Target } from '../resolve';
@@ -20,7 +21,11 @@ import { PROVIDED_NAMES } from '../features/diagnostics';
 export interface StdenvModel {
   /** Where the closure came from: the manifest, the domain's `stdenv`, or nowhere (no stdenv in the domain). */
   source: 'manifest' | 'derived' | 'none';
-  /** Marks (by node index) the packages stdenv is built from, and their dependencies. */
+  /**
+   * Marks (by node index) the packages stdenv is built from, and their dependencies: 1, or 2 for a
+   * package the bootstrap stages build only as a variant (`libffiBoot = libffi.override { doCheck =
+   * false; }`): a change to its file changes stdenv, but the package itself is built as any other.
+   */
   closure: Uint8Array;
   /** Files that define stdenv itself (not packages): a change to one changes stdenv. */
   files: Set<string>;
@@ -132,7 +137,7 @@ export function stdenvModel(
   const users: number[] = [];
   if (source !== 'none') {
     packages.forEach((pkg, at) => {
-      if (closure[at]) return;
+      if (closure[at] === 1) return;
       const inline = pkg.binding?.val.k === 'inline';
       const formals = inline ? [] : (calledFormals(analyzer, pkg) ?? []);
       if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
@@ -151,23 +156,27 @@ export function stdenvModel(
 function builtFrom(analyzer: Analyzer, domainGraph: DomainGraph, seeds: Iterable<number>, fixedOutput?: Uint8Array): Uint8Array {
   const { graph, packages } = domainGraph;
   const marked = new Uint8Array(graph.size);
-  const queue: number[] = [];
-  for (const at of seeds) {
-    if (marked[at]) continue;
-    marked[at] = 1;
+  // Each node with the variant it is built as (python3Minimal's `libffi = libffiBoot`, libffi
+  // without its tests: its own flags say what it is built with), undefined for the package itself.
+  const queue: [number, Binding | undefined][] = [];
+  const visit = (at: number, variant?: Binding) => {
+    if (at < 0 || marked[at] === 1 || (variant && marked[at] === 2)) return;
+    // A package the stages build only as a variant is marked 2: its file is stdenv's, not its plain build.
+    marked[at] = variant ? 2 : 1;
     // What a fetcher is built with (curl for fetchurl) does not change its outputs.
-    if (!fixedOutput?.[at]) queue.push(at);
-  }
+    if (!fixedOutput?.[at]) queue.push([at, variant]);
+  };
+  for (const at of seeds) visit(at);
+  const nodeOf = (target: Target) => nodeOfTarget(analyzer, domainGraph, target);
   for (let head = 0; head < queue.length; head++) {
+    const [at, variant] = queue[head]!;
+    const pkg = packages[at]!;
     // Only the inputs a derivation is surely built with: the stages build for one platform, with
     // the flags left at their defaults; an input under a condition the index cannot read is left out.
-    const deps = inputTargets(analyzer, packages[queue[head]!]!, 'built', 'built').map((target) =>
-      nodeOfTarget(analyzer, domainGraph, target),
-    );
-    for (const dep of deps) {
-      if (dep < 0 || marked[dep] || fixedOutput?.[dep]) continue;
-      marked[dep] = 1;
-      queue.push(dep);
+    for (const input of usedInputs(analyzer, pkg, 'built', 'built', variant)) visit(nodeOf(input.target));
+    // And a variant it is given, with that variant's flags.
+    for (const input of usedInputs(analyzer, pkg, 'built', false, variant)) {
+      if (input.via !== undefined && input.use === undefined) visit(nodeOf(input.target), input.via);
     }
   }
   return marked;
