@@ -165,15 +165,11 @@ export function nodeOfTarget(analyzer: Analyzer, domainGraph: DomainGraph, targe
 export type Sureness = false | 'built' | 'evaluated';
 
 /**
- * What a package's inputs resolve to. A file called by several bindings with different
- * arguments (`sqlite` and `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets
- * each binding's own arguments, where the catalog's `inputsOf` looks at the file's first caller.
+ * What a package's inputs resolve to, each with how the derivation uses it (the formal's `use`;
+ * undefined: built with). A file called by several bindings with different arguments (`sqlite` and
+ * `sqlite-zlib-ng = callPackage ../sqlite { zlib = zlib-ng; }`) gets each binding's own arguments,
+ * where the catalog's `inputsOf` looks at the file's first caller.
  */
-export function inputTargets(analyzer: Analyzer, pkg: Package, edges: EdgeKind = 'inputs', sure: Sureness = false): Target[] {
-  return usedInputs(analyzer, pkg, edges, sure).map((input) => input.target);
-}
-
-/** The same, each with how the derivation uses it (the formal's `use`; undefined: built with). */
 export function usedInputs(
   analyzer: Analyzer,
   pkg: Package,
