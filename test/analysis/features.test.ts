@@ -122,6 +122,40 @@ describe('references', () => {
 
 describe('completion', () => {
   test('package names in the formals', () => checkCompletion(helloAt('curl }', 'curl, he| }'), ['hello']));
+  test('of many packages, the shortest few hundred that match, and the list says it is incomplete', async () => {
+    // 1,000 packages `lib0` … `lib999` beside the domain's own: `li` matches them all.
+    const bindings = Array.from({ length: 1000 }, (_, i) => `  lib${i} = callPackage ../development/zlib { };`).join('\n');
+    const top = domain()[TOP]!.replace('  libz = zlib;', `  libz = zlib;\n${bindings}`);
+    const at = (typed: string) => domain({ [TOP]: top, [HELLO]: domain()[HELLO]!.replace('curl }', `curl, ${typed}| }`) });
+    const s = await situation(at('li'));
+    const answer = await completionAcross(s.session, s.file, s.pos, unlimited());
+    const labels = answer?.items.map((i) => i.label) ?? [];
+    assert.equal(labels.length, 200);
+    assert.equal(answer?.isIncomplete, true);
+    // Shortest first, then by name: the `lib` input, lib0 … lib9, libz, lib10 … lib99, then lib100 … lib197.
+    const expected = [
+      'lib',
+      ...Array.from({ length: 10 }, (_, i) => `lib${i}`),
+      'libz',
+      ...Array.from({ length: 188 }, (_, i) => `lib${i + 10}`),
+    ];
+    assert.deepEqual(labels, expected);
+    const none = await situation(at('lib99'));
+    const few = await completionAcross(none.session, none.file, none.pos, unlimited());
+    assert.deepEqual(few?.items.map((i) => i.label).slice(0, 11), [
+      'lib99',
+      'lib990',
+      'lib991',
+      'lib992',
+      'lib993',
+      'lib994',
+      'lib995',
+      'lib996',
+      'lib997',
+      'lib998',
+      'lib999',
+    ]);
+  });
   test('members of the package set after self.', () =>
     checkCompletion(withCursor(TOP, domain()[TOP]!, '  libz = zlib;', '  libz = self.z|;'), ['zlib'], ['stdenv']));
 });

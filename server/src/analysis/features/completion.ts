@@ -37,6 +37,7 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
     const partial = dotted[2] ?? '';
     const node = nodeAt(doc, { line: pos.line, character: Math.max(0, pos.character - partial.length - 1) });
     const target = node && resolveBase(analyzer, doc, node, basePath);
+    if (target?.global && !isMaintainerList(target.file)) return { ...packagesFinished(analyzer, [], partial), kind: 'member' };
     return { ...finish(target ? members(analyzer, target) : [], partial), kind: 'member' };
   }
   const partial = NAME.exec(before)?.[0] ?? '';
@@ -54,12 +55,41 @@ export function completion(analyzer: Analyzer, doc: NixDocument, pos: Position):
         .map((label) => ({ label, kind: 'variable' as const })),
       partial,
     );
-  for (const name of packageNames(analyzer)) items.push({ label: name, kind: 'package' });
   if (inFormals) for (const name of PROVIDED_NAMES) items.push({ label: name, kind: 'input' });
-  return finish(items, partial);
+  return packagesFinished(analyzer, items, partial);
 }
 
-function finish(items: CompletionEntry[], partial: string): CompletionResult {
+/**
+ * `items` and the domain's packages that start with `partial`, finished: of the packages, only the
+ * shortest few hundred are made into items (a request on a 40,000-package domain made 40,000).
+ */
+function packagesFinished(analyzer: Analyzer, items: CompletionEntry[], partial: string): CompletionResult {
+  const sorted = packageNames(analyzer);
+  const total = lowerBound(sorted, `${partial}\uffff`) - lowerBound(sorted, partial);
+  let taken = 0;
+  for (const name of packagesByLength(analyzer)) {
+    if (taken === LIMIT) break;
+    if (!name.startsWith(partial)) continue;
+    items.push({ label: name, kind: 'package' });
+    taken++;
+  }
+  return finish(items, partial, total - taken);
+}
+
+/** The first index of a sorted list whose entry is not below `key`. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `more`: matching items left out before (the packages beyond the shortest few hundred). */
+function finish(items: CompletionEntry[], partial: string, more = 0): CompletionResult {
   const seen = new Set<string>();
   const matching: CompletionEntry[] = [];
   for (const item of items) {
@@ -70,7 +100,7 @@ function finish(items: CompletionEntry[], partial: string): CompletionResult {
   // Only the shortest few hundred are sent; the client asks again as the user types.
   const shortest = matching.length > LIMIT * 4 ? matching.filter((m) => m.label.length <= partial.length + 12) : matching;
   shortest.sort((a, b) => a.label.length - b.label.length || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
-  return { items: shortest.slice(0, LIMIT), isIncomplete: matching.length > LIMIT };
+  return { items: shortest.slice(0, LIMIT), isIncomplete: matching.length + more > LIMIT };
 }
 
 function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath: string[]): Target | undefined {
@@ -90,7 +120,6 @@ function resolveBase(analyzer: Analyzer, doc: NixDocument, node: Node, basePath:
 function members(analyzer: Analyzer, target: Target): CompletionEntry[] {
   if (isMaintainerList(target.file))
     return analyzer.maintainers.handles(target.file).map((h) => ({ label: handleAsAttr(h), kind: 'variable' as const }));
-  if (target.global) return packageNames(analyzer).map((label) => ({ label, kind: 'package' as const }));
   if (target.set) {
     return target.set.attrs.map((a) => ({
       label: a.name,
@@ -119,6 +148,13 @@ function packageNames(analyzer: Analyzer): string[] {
     }
     return [...names].sort();
   });
+}
+
+/** The same names, shortest first (then by name): the order completion offers them in. */
+function packagesByLength(analyzer: Analyzer): string[] {
+  return analyzer.catalog.memo('packagesByLength', () =>
+    [...packageNames(analyzer)].sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
 
 /** Inside `with lib.maintainers; [ … ]`: the maintainer list that `with` brings into scope. */
