@@ -401,3 +401,36 @@ test('what cannot evaluate: a missing argument of a file callPackages calls, and
   assert.deepEqual(names('zlib'), ['git', 'zlib'], 'svn, which callPackages makes, lacks lz4');
   assert.deepEqual(names('ncurses'), ['ncurses'], 'w3m and w3mNox are built with imlib2, built with webp, which lacks freeglut');
 });
+
+test('a package built with a variant that fails as its package does is not counted; one whose flags avoid the failure is', async () => {
+  // openssh's shape in the real core: `openssh = opensshPackages.openssh.override { etcDir = …; }`,
+  // built with ldns, whose call lacks `dns-root-data`; `ssh-copy-id` is built with the variant.
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  ldns = callPackage ../tools/ldns { };',
+        '  opensshBase = callPackage ../tools/openssh { };',
+        '  openssh = opensshBase.override { etcDir = "/etc/ssh"; };',
+        '  opensshNoDns = opensshBase.override { withLdns = false; };',
+        '  ssh-copy-id = callPackage ../tools/copyid { };',
+        '  sshfs = callPackage ../tools/sshfs { openssh = opensshNoDns; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': packageFile('zlib'),
+      'pkgs/tools/ldns/default.nix': packageFile('ldns', ['dns-root-data']),
+      'pkgs/tools/openssh/default.nix': [
+        '{ lib, stdenv, zlib, ldns, etcDir ? null, withLdns ? true }:',
+        'stdenv.mkDerivation { pname = "openssh"; version = "9"; buildInputs = [ zlib ] ++ lib.optional withLdns ldns; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/copyid/default.nix': packageFile('ssh-copy-id', ['openssh']),
+      'pkgs/tools/sshfs/default.nix': packageFile('sshfs', ['openssh']),
+    },
+    temps,
+    'nd-variant-fails-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['opensshNoDns', 'sshfs', 'zlib']);
+});

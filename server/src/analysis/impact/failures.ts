@@ -163,10 +163,43 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     }
   }
   const queue = [...broken.keys()].filter((at) => broken[at]);
-  for (let head = 0; head < queue.length; head++) {
-    const at = queue[head]!;
-    for (const up of builtBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
-    if (direct[at]) for (const up of selectedBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+  let head = 0;
+  const carry = () => {
+    for (; head < queue.length; head++) {
+      const at = queue[head]!;
+      for (const up of builtBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+      if (direct[at]) for (const up of selectedBy[at]!) if (!broken[up]) (broken[up] = 1), queue.push(up);
+    }
+  };
+  carry();
+  // A package surely built with a variant (`ssh-copy-id` takes `openssh = opensshPackages.openssh.override
+  // { etcDir = …; }`) fails when the variant does: when what its flags surely build it with fails.
+  const variantFails = new Map<Binding, boolean>();
+  const fails = (via: Binding, base: number): boolean => {
+    let known = variantFails.get(via);
+    if (known === undefined) {
+      known = usedInputs(analyzer, packages[base]!, 'built', 'evaluated', via).some(
+        (i) => i.use !== 'forced' && broken[nodeOf(i.target)] === 1,
+      );
+      variantFails.set(via, known);
+    }
+    return known;
+  };
+  const size = domainGraph.graph.size;
+  for (let changed = true; changed; ) {
+    changed = false;
+    variantFails.clear();
+    for (const [key, via] of domainGraph.variantEdges) {
+      const taker = Math.floor(key / size);
+      const base = key % size;
+      if (broken[taker] || !broken[base] || !fails(via, base)) continue;
+      if (!usedInputs(analyzer, packages[taker]!, 'built').some((i) => i.via === via && i.use === undefined)) continue;
+      broken[taker] = 1;
+      queue.push(taker);
+      changed = true;
+    }
+    carry();
+    yield;
   }
   // Not carried: the variants that pass the flag (`util-linuxMinimal`) share the package's node, and
   // what is built with them evaluates.
