@@ -131,35 +131,6 @@ test('members of a package set an input names are built with; attributes inherit
   assert.deepEqual(names('zlib'), ['flit', 'zlib']);
 });
 
-test('a package that surely builds with a set member no file binds, or with a file that does not exist, is not counted', async () => {
-  const analyzer = await tempDomain(
-    {
-      'pkgs/top-level/all-packages.nix': [
-        'self: super: with self; {',
-        '  python3Packages = callPackage ../development/python-packages.nix { };',
-        '  zlib = callPackage ../applications/zlib { };',
-        '  scripts = callPackage ../applications/scripts { };',
-        '  viewer = callPackage ../applications/viewer { };',
-        '  librsvg = callPackage ../development/libraries/librsvg { };',
-        '}',
-        '',
-      ].join('\n'),
-      'pkgs/development/python-packages.nix':
-        '{ lib, stdenv }:\nself: with self; {\n  six = stdenv.mkDerivation { pname = "six"; version = "1"; };\n}\n',
-      'pkgs/applications/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
-      // `beautifulsoup4` is bound nowhere: Nix says "attribute 'beautifulsoup4' missing".
-      'pkgs/applications/scripts/default.nix':
-        '{ stdenv, zlib, python3Packages }:\nstdenv.mkDerivation { pname = "scripts"; version = "1"; buildInputs = [ zlib python3Packages.six python3Packages.beautifulsoup4 ]; }\n',
-      // librsvg's folder does not exist.
-      'pkgs/applications/viewer/default.nix':
-        '{ stdenv, zlib, librsvg }:\nstdenv.mkDerivation { pname = "viewer"; version = "1"; buildInputs = [ zlib librsvg ]; }\n',
-    },
-    temps,
-    'nd-failing-',
-  );
-  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['zlib']);
-});
-
 test('a function written in place in callPackage takes its own inputs; a variant of an input made in the file is built with', async () => {
   const analyzer = await tempDomain(
     {
@@ -358,79 +329,4 @@ test('let bindings count where they are used: an input a let binds is used only 
   } finally {
     tree.delete();
   }
-});
-
-test('what cannot evaluate: a missing argument of a file callPackages calls, and a variant given a variant that fails', async () => {
-  const analyzer = await tempDomain(
-    {
-      'pkgs/top-level/all-packages.nix': [
-        'self: super: with self; {',
-        '  zlib = callPackage ../tools/zlib { };',
-        '  ncurses = callPackage ../tools/ncurses { };',
-        '  inherit (callPackages ../tools/svn { }) svn;',
-        '  webp = callPackage ../tools/webp { };',
-        '  imlib2 = callPackage ../tools/imlib2 { };',
-        '  imlib2Nox = imlib2.override { x11Support = false; };',
-        '  w3m = callPackage ../tools/w3m { };',
-        '  w3mNox = w3m.override { imlib2 = imlib2Nox; };',
-        '  svnClient = svn.override { perlBindings = true; };',
-        '  git = callPackage ../tools/git { };',
-        '  gitSVN = git.override { svnSupport = true; };',
-        '}',
-        '',
-      ].join('\n'),
-      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
-      'pkgs/tools/ncurses/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "ncurses"; version = "6"; }\n',
-      // `lz4` and `freeglut` are provided by nothing: svn's and webp's calls fail.
-      'pkgs/tools/svn/default.nix':
-        '{ stdenv, zlib, lz4 }:\n{\n  svn = stdenv.mkDerivation { pname = "svn"; version = "1"; buildInputs = [ zlib lz4 ]; };\n}\n',
-      'pkgs/tools/webp/default.nix':
-        '{ stdenv, ncurses, freeglut }:\nstdenv.mkDerivation { pname = "webp"; version = "1"; buildInputs = [ ncurses freeglut ]; }\n',
-      'pkgs/tools/imlib2/default.nix':
-        '{ stdenv, webp, x11Support ? true }:\nstdenv.mkDerivation { pname = "imlib2"; version = "1"; buildInputs = [ webp ]; }\n',
-      'pkgs/tools/w3m/default.nix':
-        '{ stdenv, ncurses, imlib2 }:\nstdenv.mkDerivation { pname = "w3m"; version = "0.5"; buildInputs = [ ncurses imlib2 ]; }\n',
-      'pkgs/tools/git/default.nix':
-        '{ lib, stdenv, zlib, svnClient, svnSupport ? false }:\nstdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = [ zlib ] ++ lib.optional svnSupport svnClient; }\n',
-    },
-    temps,
-    'nd-fails-',
-  );
-  const names = (name: string) => rebuildNames(analyzer, name);
-  // gitSVN's flag switches on svnClient, a variant of svn, whose call fails whatever the flags.
-  assert.deepEqual(names('zlib'), ['git', 'zlib'], 'svn, which callPackages makes, lacks lz4');
-  assert.deepEqual(names('ncurses'), ['ncurses'], 'w3m and w3mNox are built with imlib2, built with webp, which lacks freeglut');
-});
-
-test('a package built with a variant that fails as its package does is not counted; one whose flags avoid the failure is', async () => {
-  // openssh's shape in the real core: `openssh = opensshPackages.openssh.override { etcDir = …; }`,
-  // built with ldns, whose call lacks `dns-root-data`; `ssh-copy-id` is built with the variant.
-  const analyzer = await tempDomain(
-    {
-      'pkgs/top-level/all-packages.nix': [
-        'self: super: with self; {',
-        '  zlib = callPackage ../tools/zlib { };',
-        '  ldns = callPackage ../tools/ldns { };',
-        '  opensshBase = callPackage ../tools/openssh { };',
-        '  openssh = opensshBase.override { etcDir = "/etc/ssh"; };',
-        '  opensshNoDns = opensshBase.override { withLdns = false; };',
-        '  ssh-copy-id = callPackage ../tools/copyid { };',
-        '  sshfs = callPackage ../tools/sshfs { openssh = opensshNoDns; };',
-        '}',
-        '',
-      ].join('\n'),
-      'pkgs/tools/zlib/default.nix': packageFile('zlib'),
-      'pkgs/tools/ldns/default.nix': packageFile('ldns', ['dns-root-data']),
-      'pkgs/tools/openssh/default.nix': [
-        '{ lib, stdenv, zlib, ldns, etcDir ? null, withLdns ? true }:',
-        'stdenv.mkDerivation { pname = "openssh"; version = "9"; buildInputs = [ zlib ] ++ lib.optional withLdns ldns; }',
-        '',
-      ].join('\n'),
-      'pkgs/tools/copyid/default.nix': packageFile('ssh-copy-id', ['openssh']),
-      'pkgs/tools/sshfs/default.nix': packageFile('sshfs', ['openssh']),
-    },
-    temps,
-    'nd-variant-fails-',
-  );
-  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['opensshNoDns', 'sshfs', 'zlib']);
 });
