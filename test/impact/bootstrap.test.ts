@@ -113,6 +113,8 @@ test('a file the bootstrap stages import to make a derivation (the compiler wrap
         '  coreutils = callPackage ../tools/coreutils { };',
         '  hello = callPackage ../tools/hello { };',
         '  gcc = wrapCC (callPackage ../tools/gcc { });',
+        '  gcc-unwrapped = callPackage ../tools/gcc { };',
+        '  fortify-headers = callPackage ../tools/fortify-headers { };',
         '  wrapCC = cc: callPackage ../build-support/cc-wrapper { inherit cc; };',
         '}',
         '',
@@ -123,13 +125,20 @@ test('a file the bootstrap stages import to make a derivation (the compiler wrap
         '  fetchurlBoot = import ../../build-support/fetchurl/boot.nix { inherit (localSystem) system; };',
         '  stage1 = prevStage: self: super: {',
         '    inherit (prevStage) coreutils;',
-        '    cc = lib.makeOverridable (import ../../build-support/cc-wrapper) { cc = prevStage.gcc-unwrapped; };',
+        // The wrapper is built with its `cc`; `fortify-headers` it uses only for musl.
+        '    cc = lib.makeOverridable (import ../../build-support/cc-wrapper) { cc = prevStage.gcc-unwrapped; fortify-headers = prevStage.fortify-headers; };',
         '  };',
-        'in [ stage1 ]',
+        '  stage2 = prevStage: { allowedRequisites = with prevStage; [ coreutils ] ++ lib.optionals (localSystem.libc == "musl") [ fortify-headers ]; };',
+        'in [ stage1 stage2 ]',
         '',
       ].join('\n'),
-      'pkgs/build-support/cc-wrapper/default.nix':
-        '{ stdenvNoCC, cc }:\nstdenvNoCC.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc ]; }\n',
+      'pkgs/build-support/cc-wrapper/default.nix': [
+        '{ lib, stdenvNoCC, cc, fortify-headers ? null, includeFortifyHeaders ? null }:',
+        'let include = if includeFortifyHeaders != null then includeFortifyHeaders else stdenvNoCC.targetPlatform.libc == "musl"; in',
+        'stdenvNoCC.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc ] ++ lib.optional include fortify-headers; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/fortify-headers/default.nix': drv('fortify-headers', []),
       'pkgs/build-support/fetchurl/boot.nix': '{ system }:\n{ url, hash }:\nimport <nix/fetchurl.nix> { inherit url hash system; }\n',
       'pkgs/tools/coreutils/default.nix': drv('coreutils', []),
       'pkgs/tools/hello/default.nix': drv('hello', []),
@@ -148,4 +157,6 @@ test('a file the bootstrap stages import to make a derivation (the compiler wrap
     model.rebuildClosure(wrapper.packages, { stdenvChanged: true }).domains[0]!.packages.includes('hello'),
     'everything built with stdenv rebuilds',
   );
+  assert.ok(rebuildNames(analyzer, 'gcc-unwrapped').includes('hello'), 'the compiler the stages pass to the wrapper is stdenv');
+  assert.ok(!rebuildNames(analyzer, 'fortify-headers').includes('hello'), 'what the wrapper uses only for musl is not');
 });

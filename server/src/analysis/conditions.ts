@@ -198,7 +198,9 @@ function platformString(attribute: Node, literal: Node): { actual: string; compa
   // in libc == "nblibc"`): a package would never equal one. `libc != null` asks about a package.
   // `stdenv.system == "x86_64-darwin"` (util-linux): the stdenv's own system is its host platform's.
   const ofStdenv = names.length === 2 && names[0] === 'stdenv' && name === 'system';
-  if (names.length === 1 ? name !== 'linker' && isNull : !ofStdenv && !/Platform|platform/.test(names.join('.'))) return undefined;
+  // `localSystem.libc` (the stdenv stages' own platform) too.
+  if (names.length === 1 ? name !== 'linker' && isNull : !ofStdenv && !/Platform|platform|System$/.test(names.slice(0, -1).join('.')))
+    return undefined;
   const compared = isNull ? null : literalString(literal);
   return compared === undefined ? undefined : { actual: PLATFORM_STRINGS[name]!, compared };
 }

@@ -28,6 +28,12 @@ export interface FileFacts {
    */
   stageNames?: string[];
   /**
+   * What a stage takes from another and passes to a file it imports (`import
+   * ../../build-support/cc-wrapper { fortify-headers = prevStage.fortify-headers; }`): stdenv is
+   * built from it when that file's formal is.
+   */
+  stageArgs?: { name: string; formal: string; file: string }[];
+  /**
    * The file's function returns a function (`{ lib, fetchurl }: { url, … }@args: …`): what
    * callPackage makes of it is a function (a fetcher, a builder), not a derivation.
    */

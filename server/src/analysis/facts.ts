@@ -7,6 +7,7 @@ import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
 import { decorates, type FileFacts, type Formal, type Val } from './factTypes';
 import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames } from './fileTraits';
+import { resolvePathLiteral } from './syntax';
 import { usedFormals } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './values';
@@ -15,7 +16,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 49;
+export const FACTS_VERSION = 50;
 
 const MAX_ERRORS = 50;
 
@@ -72,8 +73,14 @@ class Extractor extends ApplicationReader {
     const imports = text.includes('import') ? importedPaths(root, this.file) : [];
     if (imports.length > 0) facts.imports = imports;
     // What bootstrap stages name matters in stdenv's own files (impact/stdenv.ts).
-    const stages = STDENV_FILES.test(this.file) ? stageNames(root) : [];
+    const passed: { name: string; formal: string; path: string }[] = [];
+    const stages = STDENV_FILES.test(this.file) ? stageNames(root, passed) : [];
     if (stages.length > 0) facts.stageNames = stages;
+    const stageArgs = passed.flatMap(({ name, formal, path }) => {
+      const file = resolvePathLiteral(this.file, path);
+      return file === undefined ? [] : [{ name, formal, file }];
+    });
+    if (stageArgs.length > 0) facts.stageArgs = stageArgs;
     return facts;
   }
 

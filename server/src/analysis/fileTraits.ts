@@ -4,8 +4,8 @@
 import type { Node } from 'web-tree-sitter';
 import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
 import { resolvePathLiteral } from './syntax';
-import { applicationParts, forEach, referencePath, unparen } from './syntax';
-import { platformNamed } from './conditions';
+import { applicationParts, attrPathNames, forEach, referencePath, unparen } from './syntax';
+import { platformCondition, platformNamed } from './conditions';
 
 /** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
 export function importedPaths(root: Node, file: string): string[] {
@@ -72,14 +72,20 @@ const STAGES = new Set(['prevStage', 'super', 'self', 'prev', 'final']);
  * The names bound by the sets that overlays (`self: super: { … }`, also `… // { … }`) return,
  * and the names taken from another stage (`prevStage.x`, `inherit (super) x y;`).
  */
-export function stageNames(root: Node): string[] {
+export function stageNames(root: Node, passed?: { name: string; formal: string; path: string }[]): string[] {
   const out = new Set<string>();
   forEach(root, (node) => {
     if (node.type === 'select_expression') {
       // Taken from the stage before (`prevStage.gcc-unwrapped`); `super.dejagnu.overrideAttrs …` is
       // the stage's own package, changed for what the stage builds (see overridesOwn).
       const names = referencePath(node);
-      if (names && names.length > 1 && STAGES.has(names[0]!) && names[0] !== 'super' && names[0] !== 'prev') out.add(names[1]!);
+      if (names && names.length > 1 && STAGES.has(names[0]!) && names[0] !== 'super' && names[0] !== 'prev') {
+        // Passed to a file the stage imports (`import ../../build-support/cc-wrapper { fortify-headers =
+        // prevStage.fortify-headers; … }`): what that file does with it decides (`passed`).
+        const to = names.length === 2 ? argumentOfImport(node) : undefined;
+        if (to && passed) passed.push({ name: names[1]!, ...to });
+        else out.add(names[1]!);
+      }
       return true;
     }
     // What the stdenv is made of, under `with prevStage;` (`allowedRequisites = with prevStage;
@@ -89,7 +95,8 @@ export function stageNames(root: Node): string[] {
       if (body)
         forEach(body, (n) => {
           if (n.type === 'variable_expression') out.add(n.text);
-          return true;
+          // `lib.optionals (localSystem.libc == "musl") [ fortify-headers ]`: not on x86_64-linux.
+          return !isOffHere(n);
         });
       return true;
     }
@@ -118,6 +125,35 @@ export function stageNames(root: Node): string[] {
     return true;
   });
   return [...out];
+}
+
+/**
+ * The formal a selection is given for, and the path literal of the imported file, when the selection
+ * is the whole value of an attribute of the set given to `import ./file` (or to
+ * `lib.makeOverridable (import ./file)`).
+ */
+function argumentOfImport(node: Node): { formal: string; path: string } | undefined {
+  const binding = node.parent;
+  if (binding?.type !== 'binding' || binding.childForFieldName('expression')?.id !== node.id) return undefined;
+  const formal = attrPathNames(binding.childForFieldName('attrpath')!);
+  const set = binding.parent?.parent;
+  const call = set && isAttrset(set) ? set.parent : undefined;
+  if (formal?.length !== 1 || call?.type !== 'apply_expression' || call.childForFieldName('argument')?.id !== set!.id) return undefined;
+  let fn = unparen(call.childForFieldName('function')!);
+  // `lib.makeOverridable (import ./file)`: the function is the import.
+  if (fn.type === 'apply_expression' && referencePath(unparen(fn.childForFieldName('function')!))?.at(-1) === 'makeOverridable')
+    fn = unparen(fn.childForFieldName('argument')!);
+  if (fn.type !== 'apply_expression' || referencePath(unparen(fn.childForFieldName('function')!))?.[0] !== 'import') return undefined;
+  const path = unparen(fn.childForFieldName('argument')!);
+  return path.type === 'path_expression' ? { formal: formal[0]!, path: path.text } : undefined;
+}
+
+/** `lib.optional(s) cond …` whose condition does not hold on x86_64-linux. */
+function isOffHere(node: Node): boolean {
+  if (node.type !== 'apply_expression') return false;
+  const { head, args, complete } = applicationParts(node, 2);
+  const name = referencePath(head)?.at(-1);
+  return complete && args.length === 2 && (name === 'optional' || name === 'optionals') && platformCondition(args[0]!) === false;
 }
 
 /** `dejagnu = super.dejagnu.overrideAttrs (…);`: a stage's own package, changed for what the stage builds. */

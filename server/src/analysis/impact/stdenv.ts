@@ -80,7 +80,14 @@ export function stdenvModel(
       }
       // The tarballs of bootstrap tools are built by hand, not by the stages.
       if (/make-bootstrap-tools/.test(file)) continue;
-      for (const name of facts.stageNames ?? []) {
+      // Passed to a file the stage imports: when that file is surely built with it (the compiler
+      // wrapper's `cc`, not its `fortify-headers`, which it uses only for musl).
+      const passed = (facts.stageArgs ?? []).filter((arg) => {
+        const callee = index.resolveFile(arg.file);
+        const formal = callee === undefined ? undefined : index.files.get(callee)?.formals?.find((f) => f.name === arg.formal);
+        return formal !== undefined && (formal.use === undefined || formal.use === 'checked');
+      });
+      for (const name of [...(facts.stageNames ?? []), ...passed.map((arg) => arg.name)]) {
         // `config`, `lib`, `stdenv`: what the package set provides, no package a stage builds.
         if (PROVIDED_NAMES.has(name)) continue;
         const target = resolver.lookupGlobal(name);
