@@ -106,13 +106,17 @@ test('members of a package set an input names are built with; attributes inherit
         '  LWP = stdenv.mkDerivation { pname = "LWP"; version = "6"; propagatedBuildInputs = [ HTTPDate ]; };',
         '  HTTPDate = stdenv.mkDerivation { pname = "HTTPDate"; version = "6"; };',
         '  URI = stdenv.mkDerivation { pname = "URI"; version = "5"; };',
+        // A builder the set makes: what it is built with, the modules it builds are.
+        '  buildPerlModule = args: stdenv.mkDerivation (args // { buildInputs = (args.buildInputs or [ ]) ++ [ ModuleBuild ]; });',
+        '  ModuleBuild = stdenv.mkDerivation { pname = "Module-Build"; version = "0.42"; };',
+        '  HTTPDaemon = buildPerlModule { pname = "HTTP-Daemon"; version = "6"; };',
         '}',
         '',
       ].join('\n'),
       'pkgs/applications/git/default.nix':
         '{ stdenv, perlPackages }:\nstdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = [ perlPackages.LWP ]; }\n',
       'pkgs/applications/docs/default.nix':
-        '{ stdenv, perlPackages }:\nstdenv.mkDerivation { pname = "docs"; version = "1"; buildInputs = with perlPackages; [ URI ]; }\n',
+        '{ stdenv, perlPackages }:\nstdenv.mkDerivation { pname = "docs"; version = "1"; buildInputs = with perlPackages; [ URI HTTPDaemon ]; }\n',
       'pkgs/applications/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
       'pkgs/applications/flit/default.nix':
         '{ stdenv, zlib }:\nstdenv.mkDerivation { pname = "flit"; version = "3"; buildInputs = [ zlib ]; }\n',
@@ -128,6 +132,7 @@ test('members of a package set an input names are built with; attributes inherit
   assert.deepEqual(names('perlPackages.LWP'), ['git']);
   assert.deepEqual(names('perlPackages.HTTPDate'), ['git'], 'a module written in the set names its siblings by bare name');
   assert.deepEqual(names('perlPackages.URI'), ['docs'], 'a name under `with perlPackages;` is its member');
+  assert.deepEqual(names('perlPackages.ModuleBuild'), ['docs'], 'HTTPDaemon is built by buildPerlModule, with ModuleBuild');
   assert.deepEqual(names('zlib'), ['flit', 'zlib']);
 });
 

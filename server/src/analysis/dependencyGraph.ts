@@ -321,7 +321,14 @@ function namedInputs(analyzer: Analyzer, binding: Binding, counts: (use: Formal[
     const member = counts(use) ? setMembersByName(analyzer).get(name) : undefined;
     if (member) out.push({ target: member.target, use });
   }
-  for (const [name, named] of Object.entries(binding.val.drv.uses ?? {})) {
+  const uses = Object.entries(binding.val.drv.uses ?? {});
+  // Made by a function bound beside it (`buildPerlModule { … }`): what that function takes from around it too.
+  for (const [name, named] of [...uses]) {
+    const helper = named === 'build' ? analyzer.index.bindingIn(binding.set, name) : undefined;
+    if (helper?.val.k === 'fn' && helper.val.uses)
+      for (const entry of Object.entries(helper.val.uses)) if (entry[0] !== name) uses.push(entry);
+  }
+  for (const [name, named] of uses) {
     const use = named === 'build' ? undefined : named;
     if (!counts(use) || name === binding.name) continue;
     const target = resolver.resolveName(name, scope, binding);

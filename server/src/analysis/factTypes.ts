@@ -89,7 +89,8 @@ export type Val =
    */
   | { k: 'inline'; span: Span; drv: DrvFacts; over?: CallVal }
   | { k: 'path'; span: Span; target: string }
-  | { k: 'fn'; span: Span; doc?: string }
+  /** `uses`: a function that makes a derivation, and the names it takes from around it (see DrvFacts.uses). */
+  | { k: 'fn'; span: Span; doc?: string; uses?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'> }
   /**
    * `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`);
    * `items`: the names a short one holds (`smtpPerlLibs = [ perlPackages.libnet … ]`: packages a caller passes).

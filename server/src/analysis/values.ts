@@ -91,7 +91,11 @@ export abstract class ValueReader {
       if (!node) return { k: 'other', span: spanOf(input) };
       if (unparen(input).type === 'function_expression') {
         const inner = this.valueOfPeeled(node);
-        return inner.k === 'set' || inner.k === 'call' ? inner : { k: 'fn', span: spanOf(input) };
+        if (inner.k === 'set' || inner.k === 'call') return inner;
+        // A function that makes a derivation (`buildPerlModule = args: buildPerlPackage ({ … } // args // {
+        // buildInputs = … ++ [ ModuleBuild ]; })`): what it takes from around it, its users are built with.
+        const uses = inner.k === 'inline' ? nameUses(node).uses : undefined;
+        return uses ? { k: 'fn', span: spanOf(input), uses } : { k: 'fn', span: spanOf(input) };
       }
       return this.valueOfPeeled(node);
     } finally {
