@@ -92,10 +92,9 @@ export abstract class ValueReader {
       if (unparen(input).type === 'function_expression') {
         const inner = this.valueOfPeeled(node);
         if (inner.k === 'set' || inner.k === 'call') return inner;
-        // A function that makes a derivation (`buildPerlModule = args: buildPerlPackage ({ … } // args // {
-        // buildInputs = … ++ [ ModuleBuild ]; })`): what it takes from around it, its users are built with.
+        // A function making a derivation (`buildPerlModule`): its users are built with what it takes from around it.
         const uses = inner.k === 'inline' ? nameUses(node).uses : undefined;
-        return uses ? { k: 'fn', span: spanOf(input), uses } : { k: 'fn', span: spanOf(input) };
+        return { k: 'fn', span: spanOf(input), ...(uses ? { uses } : {}) };
       }
       return this.valueOfPeeled(node);
     } finally {
