@@ -19,7 +19,8 @@ import { principal, type Attr, type Val } from './factTypes';
 import { STDENV_INPUT } from './setNames';
 import { platformCondition } from './conditions';
 import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
-import { formalsOf, MAX_INLINE_DEPTH, ValueReader } from './values';
+import { formalsOf } from './formalsOf';
+import { MAX_INLINE_DEPTH, ValueReader } from './values';
 import { lambdaFormals } from './namedInputs';
 
 /** Functions that return (a variant of) their last substantial argument. */

@@ -10,7 +10,7 @@ import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stage
 import { resolvePathLiteral } from './syntax';
 import { usedFormals } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
-import { formalsOf } from './values';
+import { formalsOf } from './formalsOf';
 
 export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';

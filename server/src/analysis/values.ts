@@ -2,13 +2,13 @@
 // functions, `with` and `assert` peeled off, sets with their attributes, `a // b` updates,
 // references and selections. Applications are read by `ApplicationReader` (applications.ts).
 import type { Node } from 'web-tree-sitter';
-import { preferSubstantial, type Attr, type Formal, type Val } from './factTypes';
+import { preferSubstantial, type Attr, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
 import { conditionValue, failsAssert, platformCondition } from './conditions';
 import { constantOf } from './constants';
 import { nameUses } from './namedInputs';
+import { formalsOf } from './formalsOf';
 import {
-  applicationParts,
   attrName,
   attrPathNames,
   docCommentBefore,
@@ -387,26 +387,6 @@ function parametersOf(fn: Node): Map<string, null> {
     if (at) names.set(at.text, null);
   }
   return names;
-}
-
-export function formalsOf(node: Node): Formal[] {
-  return node.childrenForFieldName('formal').flatMap((formal): Formal[] => {
-    const name = formal?.childForFieldName('name');
-    if (!name) return [];
-    const fallback = formal!.childForFieldName('default');
-    const available = fallback ? availableOn(fallback) : undefined;
-    const out: Formal = { name: name.text, span: spanOf(name), hasDefault: fallback !== null };
-    return [available ? { ...out, availableOn: available } : out];
-  });
-}
-
-/** The name a default asks about (`systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd`). */
-function availableOn(node: Node): string | undefined {
-  const n = unparen(node);
-  if (n.type !== 'apply_expression') return undefined;
-  const { head, args } = applicationParts(n);
-  const last = args.length === 2 ? referencePath(unparen(args[1]!)) : undefined;
-  return referencePath(head)?.at(-1) === 'availableOn' && last?.length === 1 ? last[0] : undefined;
 }
 
 /** The names a list literal holds (`[ perlPackages.libnet perlPackages.IOSocketSSL ]`), if any. */
