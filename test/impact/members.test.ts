@@ -348,3 +348,37 @@ test("the packages an interpreter is given (`python3.withPackages (ps: [ ps.pyel
   assert.deepEqual(rebuildNames(analyzer, 'python3Packages.pyelftools'), ['autoPatchelfHook']);
   assert.deepEqual(rebuildNames(analyzer, 'python3Packages.psutil'), ['llvm']);
 });
+
+test('a derivation written in a set is built with a package of the whole set it names (`${pkgs.cacert}`), not with what its own `let` binds', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  cacert = callPackage ../tools/cacert { };',
+        '  cross = callPackage ../tools/cross { };',
+        '  perlPackages = callPackage ../development/perl-packages.nix { };',
+        '  git = callPackage ../tools/git { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/cacert/default.nix': drv('cacert', []),
+      'pkgs/tools/cross/default.nix': drv('cross', []),
+      // perl's MozillaCA and TermReadKey, as the real core writes them.
+      'pkgs/development/perl-packages.nix': [
+        '{ lib, stdenv, pkgs }:',
+        'self: with self; {',
+        '  MozillaCA = stdenv.mkDerivation { pname = "Mozilla-CA"; version = "1"; postPatch = "ln -s ${pkgs.cacert}/etc/ssl/certs/ca-bundle.crt cacert.pem"; };',
+        '  TermReadKey = let cross = stdenv.hostPlatform != stdenv.buildPlatform; in',
+        '    stdenv.mkDerivation { pname = "TermReadKey"; version = "2"; postConfigure = lib.optionalString cross "sed -i …"; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/git/default.nix':
+        '{ stdenv, perlPackages }:\nstdenv.mkDerivation { pname = "git"; version = "2"; buildInputs = [ perlPackages.MozillaCA perlPackages.TermReadKey ]; }\n',
+    },
+    temps,
+    'nd-whole-set-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'cacert'), ['cacert', 'git']);
+  assert.deepEqual(rebuildNames(analyzer, 'cross'), ['cross'], "TermReadKey's `cross` is its own let's");
+});

@@ -175,6 +175,9 @@ function visitOne(
       }
       // `${gnulib.passthru.longdouble-redirect-patch}` (texinfo): what passthru holds is no output.
       const through = child!.childForFieldName('attrpath')?.namedChildren[0]?.text === 'passthru';
+      // `${pkgs.cacert}` (perl's MozillaCA): a package of the whole set, by its name.
+      const names = !through && uses.has(base.text) ? attrPathNames(child!.childForFieldName('attrpath')!) : undefined;
+      if (names) member(members, [base.text, ...names], mode);
       push(base, !through ? mode : mode === 'build' ? 'forced' : 'none');
       const fallback = child!.childForFieldName('default');
       if (fallback) push(fallback, mode);

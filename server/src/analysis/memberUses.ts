@@ -3,6 +3,9 @@
 import type { Node } from 'web-tree-sitter';
 import { referencePath, unparen } from './syntax';
 
+/** Names of the whole package set whose members a body selects (`pkgs.cacert`). */
+export const WHOLE_SET = new Set(['pkgs', 'self', 'final']);
+
 /**
  * How a formal is used: in the derivation (`build`); an attribute of it (`glib.flattenInclude`,
  * `dejavu_fonts.minimal`) where the derivation surely evaluates it, which need not be its output
@@ -37,7 +40,7 @@ export function recordMember(members: Map<string, Map<string, FormalUse>>, forma
 
 /** The member a selection names when the input is a package set: `perlPackages.X`, `python3.pkgs.X`. */
 export function memberName(formal: string, rest: readonly string[]): string | undefined {
-  if (rest.length === 1 && /Packages$/.test(formal)) return rest[0];
+  if (rest.length === 1 && (/Packages$/.test(formal) || WHOLE_SET.has(formal))) return rest[0];
   return rest.length === 2 && rest[0] === 'pkgs' ? rest[1] : undefined;
 }
 

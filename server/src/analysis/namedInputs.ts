@@ -5,6 +5,8 @@ import type { Node } from 'web-tree-sitter';
 import type { DrvFacts } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { walk, type FormalUse } from './formalUse';
+import { Lets } from './lets';
+import { rank, WHOLE_SET } from './memberUses';
 
 /** Every name counts: what a derivation written in place names, whatever binds it. */
 class AnyName extends Map<string, FormalUse> {
@@ -25,14 +27,22 @@ const NOT_NAMES = new Set(['true', 'false', 'null', 'builtins', 'lib', 'stdenv',
 export function nameUses(node: Node): Pick<DrvFacts, 'uses' | 'members'> {
   const uses = new AnyName();
   const members = new Map<string, Map<string, FormalUse>>();
-  walk(node, uses, new Map(), members);
+  // A name its own `let` binds is no name from around it (TermReadKey's `cross = stdenv.hostPlatform != …`).
+  walk(node, uses, new Map(), members, new Lets(new Map()));
   const out: Pick<DrvFacts, 'uses' | 'members'> = {};
   for (const [name, use] of Map.prototype.entries.call(uses) as IterableIterator<[string, FormalUse]>) {
     if (use === 'none' || NOT_NAMES.has(name)) continue;
     (out.uses ??= {})[name] = use;
   }
-  // Only what no name reaches otherwise: the packages an interpreter is given (`python3.withPackages (ps: [ ps.pyelftools ])`).
-  for (const named of members.values()) for (const [name, use] of named) if (use !== 'none') (out.members ??= {})[name] = use;
+  // Only what no name reaches otherwise: the packages an interpreter is given (`python3.withPackages (ps: [ ps.pyelftools ])`);
+  // a member of the whole set (`${pkgs.cacert}`) is a name like any other, looked up from where the derivation is bound.
+  for (const [root, named] of members) {
+    for (const [name, use] of named) {
+      if (use === 'none') continue;
+      if (WHOLE_SET.has(root)) (out.uses ??= {})[name] = rank(use) > rank((out.uses[name] ?? 'none') as FormalUse) ? use : out.uses[name]!;
+      else (out.members ??= {})[name] = use;
+    }
+  }
   return out;
 }
 
