@@ -54,6 +54,26 @@ test('flags a caller passes decide how the file uses its inputs: booleans, lists
   }
 });
 
+test('a list flag known empty has no element (`cursesUI = lib.elem "ncurses" uiToolkits;` with `uiToolkits ? [ ]`)', async () => {
+  const parser = await NixParser.create();
+  const tree = parser.parse(
+    [
+      '{ lib, stdenv, ncurses, uiToolkits ? [ ] }:',
+      'let cursesUI = lib.elem "ncurses" uiToolkits; in',
+      'stdenv.mkDerivation { pname = "cmake"; version = "3"; buildInputs = lib.optional cursesUI ncurses; }',
+      '',
+    ].join('\n'),
+  );
+  try {
+    const fn = tree.rootNode.namedChildren[0]!;
+    const under = (passed: [string, 'empty' | 'items'][]) => Object.fromEntries(formalUses(fn, ['ncurses'], new Map(passed)));
+    assert.deepEqual(under([]), { ncurses: 'none' }, 'cmake and cmakeMinimal: no toolkit');
+    assert.deepEqual(under([['uiToolkits', 'items']]), { ncurses: 'maybe' }, 'cmakeCurses: which toolkits is not read');
+  } finally {
+    tree.delete();
+  }
+});
+
 test('a variant rebuilds with the inputs its flags switch on, and is left out when one of them cannot evaluate', async () => {
   const analyzer = await tempDomain(
     {

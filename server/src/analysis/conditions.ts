@@ -3,7 +3,7 @@
 // (`withDocs ? false`, `uiToolkits ? [ ]`, `cmake.override { uiToolkits = [ "ncurses" ]; }`).
 import type { Node } from 'web-tree-sitter';
 import type { Val } from './factTypes';
-import { attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
+import { applicationParts, attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
@@ -140,6 +140,12 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
     if (op === '||') return a === true || b === true ? true : a === false && b === false ? false : undefined;
     if (op === '->') return a === false || b === true ? true : a === true && b === false ? false : undefined;
     return undefined;
+  }
+  // `lib.elem "ncurses" uiToolkits` with the list flag known empty (cmake's `uiToolkits ? [ ]`).
+  if (n.type === 'apply_expression') {
+    const { head, args, complete } = applicationParts(n, 2);
+    const list = complete && args.length === 2 && referencePath(head)?.at(-1) === 'elem' ? referencePath(unparen(args[1]!)) : undefined;
+    if (list?.length === 1 && flags.get(`${list[0]}==[]`) === true) return false;
   }
   // `stdenv.targetPlatform.useLLVM or false`: the platform has every flag, so the default is not taken.
   const fallback = n.type === 'select_expression' ? n.childForFieldName('default') : null;
