@@ -57,6 +57,21 @@ async function uses(source: string): Promise<Record<string, string>> {
   }
 }
 
+test("a formal's default is used as the formal is, as `maybe`: callPackage may give a package of that name instead", async () => {
+  // readline's: no package is named curses-library, so Nix uses ncurses.
+  const readline = await uses(
+    [
+      '{ lib, stdenv, ncurses, termcap, curses-library ? if stdenv.hostPlatform.isWindows then termcap else ncurses }:',
+      'stdenv.mkDerivation { pname = "readline"; version = "8.2"; propagatedBuildInputs = [ curses-library ]; }',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual(readline, { lib: 'none', stdenv: 'forced', ncurses: 'maybe', termcap: 'none', 'curses-library': 'build' });
+  // A default of a formal the body does not use is not read.
+  const unused = await uses('{ stdenv, zlib, z ? zlib }:\nstdenv.mkDerivation { pname = "x"; version = "1"; }\n');
+  assert.equal(unused.zlib, 'none');
+});
+
 test('test inputs are built with when the builder runs its tests: Python and Perl by default, mkDerivation when doCheck is set', async () => {
   const mk = (extra: string) =>
     `{ stdenv, zlib, pytest }:\nstdenv.mkDerivation { pname = "x"; version = "1"; buildInputs = [ zlib ]; nativeCheckInputs = [ pytest ];${extra} }\n`;

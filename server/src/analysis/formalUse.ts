@@ -38,7 +38,17 @@ export function formalUses(
   // The strongest use reachable on the way down: `none` under a false condition or in a binding
   // Nix does not build with, `maybe` under a condition the index cannot read. A stack, not
   // recursion: bodies nest deep.
-  walk(body, uses, flags, members ?? new Map(), new Lets(uses));
+  const lets = new Lets(uses);
+  walk(body, uses, flags, members ?? new Map(), lets);
+  // A formal's default is what the body uses when callPackage has no package of that name to give
+  // (readline's `curses-library ? if stdenv.hostPlatform.isWindows then termcap else ncurses`):
+  // `maybe`, since callPackage may give one.
+  for (const formal of formals?.childrenForFieldName('formal') ?? []) {
+    const name = formal?.childForFieldName('name')?.text;
+    const fallback = formal?.childForFieldName('default');
+    const use = name === undefined ? undefined : uses.get(name);
+    if (fallback && use !== undefined && use !== 'none') walk(fallback, uses, flags, members ?? new Map(), lets, weaker(use));
+  }
   return uses;
 }
 
@@ -76,8 +86,9 @@ export function walk(
   flags: ReadonlyMap<string, boolean>,
   members: Map<string, Map<string, FormalUse>>,
   lets?: Lets,
+  mode: FormalUse = 'build',
 ): void {
-  const stack: Array<[Node, FormalUse]> = [[body, 'build']];
+  const stack: Array<[Node, FormalUse]> = [[body, mode]];
   let steps = 0;
   const push = (node: Node, mode: FormalUse) => stack.push([node, mode]);
   while (stack.length > 0 && steps++ < 200_000) {
