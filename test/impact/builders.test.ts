@@ -240,3 +240,63 @@ test("a file imported with arguments takes its outer inputs from the importing f
     'by-name calls default.nix with callPackage, which has no llvmShared to give',
   );
 });
+
+test("an overlay that sets a package's attributes anew leaves out the inputs named only there; a function that makes a derivation is built with what it names", async () => {
+  // xorg's shape in the real core: generated packages written in place, an overlay beside them, and
+  // trivial-builders' symlinkJoin, whose script runs lndir.
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  inherit (xorg) lndir xorgproto;',
+        '  inherit (callPackage ../build-support/trivial-builders.nix { }) symlinkJoin emptyFile;',
+        '  fakeNss = callPackage ../build-support/fake-nss { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/xo/xorg/packages.nix': [
+        GROUP,
+        '{',
+        '  xorg = let',
+        '    overrides = lib.callPackageWith __splicedPackages ./overrides.nix { };',
+        '    generatedPackages = lib.callPackageWith __splicedPackages ./default.nix { };',
+        '    xorgPackages = makeScopeWithSplicing\' { otherSplices = generateSplicesForMkScope "xorg"; f = lib.extends overrides generatedPackages; };',
+        '  in recurseIntoAttrs xorgPackages;',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/xo/xorg/default.nix': [
+        '{ lib, newScope, stdenv }:',
+        'self: with self; {',
+        '  xorgproto = callPackage ({ stdenv }: stdenv.mkDerivation { pname = "xorgproto"; version = "2024"; }) { };',
+        '  lndir = callPackage ({ stdenv, xorgproto }: stdenv.mkDerivation { pname = "lndir"; version = "1.0.4"; buildInputs = [ xorgproto ]; }) { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/xo/xorg/overrides.nix': [
+        '{ lib, callPackage }:',
+        'self: super:',
+        '{',
+        '  lndir = super.lndir.overrideAttrs (attrs: { buildInputs = [ ]; meta = attrs.meta // { mainProgram = "lndir"; }; });',
+        // Besides the overrides, a package of its own (the real file has some): a set of packages.
+        '  wrapWithXFileSearchPathHook = callPackage ({ makeSetupHook }: makeSetupHook { name = "wrapWithXFileSearchPathHook"; } ./hook.sh) { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/trivial-builders.nix': [
+        '{ lib, stdenv, lndir, callPackage }:',
+        '{',
+        '  symlinkJoin = { name, paths }: stdenv.mkDerivation { inherit name; buildCommand = "${lndir}/bin/lndir"; };',
+        '  emptyFile = callPackage ./empty-file.nix { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/empty-file.nix': '{ stdenv }:\nstdenv.mkDerivation { name = "empty-file"; version = "1"; }\n',
+      'pkgs/build-support/fake-nss/default.nix': '{ symlinkJoin }:\nsymlinkJoin { name = "fake-nss"; paths = [ ]; }\n',
+    },
+    temps,
+    'nd-overlay-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'xorgproto'), ['xorgproto'], "lndir's buildInputs are set anew");
+  assert.deepEqual(rebuildNames(analyzer, 'lndir'), ['fakeNss', 'lndir'], 'fakeNss is made by symlinkJoin, which runs lndir');
+});

@@ -12,6 +12,7 @@ import {
   listsVulnerabilities,
   looseAttrs,
   peelWith,
+  replacedAttrs,
   topBindings,
   TRIVIAL_BUILDER,
 } from './derivationFacts';
@@ -21,7 +22,7 @@ import { platformCondition } from './conditions';
 import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './formalsOf';
 import { MAX_INLINE_DEPTH, ValueReader } from './values';
-import { lambdaFormals } from './namedInputs';
+import { attributesOfFormals, lambdaFormals } from './namedInputs';
 
 /** Functions that return (a variant of) their last substantial argument. */
 const WRAPPERS = new Set([
@@ -95,7 +96,7 @@ export abstract class ApplicationReader extends ValueReader {
       // `callPackage ({ makeSetupHook, autoconf }: makeSetupHook { … }) { }`: the function's own inputs.
       const lambda = what && unparen(what);
       const formals = lambda?.type === 'function_expression' ? lambda.childForFieldName('formals') : null;
-      if (last !== 'import' && lambda && formals) call.formals = lambdaFormals(lambda, formalsOf(formals));
+      if (last !== 'import' && lambda && formals) call.formals = attributesOfFormals(lambda, lambdaFormals(lambda, formalsOf(formals)));
       // `(x).callPackage …` selects from something that is no name: no `via`, no scope.
       if (headPath && headPath.length > 1) call.via = headPath.slice(0, -1);
       const scope = headPath?.length === 1 ? this.newScopeAttrs(headPath[0]!) : undefined;
@@ -169,10 +170,11 @@ export abstract class ApplicationReader extends ValueReader {
         const bound = this.lookupLet(names[0]!);
         // `libguestfs.override { appliance = …; }` fills inputs the plain call leaves to their defaults.
         const given = last === 'override' && args[0] ? this.overrideArgs(args[0]) : [];
-        if (!bound)
-          return given.length > 0
-            ? { k: 'ref', span, path: names.slice(0, -1), overrides: given }
-            : { k: 'ref', span, path: names.slice(0, -1) };
+        // `lndir = super.lndir.overrideAttrs (attrs: { buildInputs = [ ]; … })` (xorg's overrides): the
+        // attributes it sets anew, without the old value.
+        const replaces = last === 'overrideAttrs' && args[0] ? replacedAttrs(args[0]) : undefined;
+        const extra = { ...(given.length > 0 ? { overrides: given } : {}), ...(replaces?.length ? { replaces } : {}) };
+        if (!bound) return { k: 'ref', span, path: names.slice(0, -1), ...extra };
         const of = this.inline(bound);
         return names.length === 2 ? of : { k: 'sel', span, of, path: names.slice(1, -1) };
       }

@@ -4,13 +4,13 @@
 import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
-import { callOf, type Attr, type Formal, type Val } from './facts';
+import { callOf, type Attr, type Formal } from './facts';
 import { formalsUnder, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
 import { PROVIDED_NAMES } from './features/diagnostics';
-import { memberName } from './memberUses';
+import { helperInputs, listedTargets, memberInputs, namedInputs, overlayReplaced, type UsedInput } from './inputSources';
 
 /** The graph of one index structure generation, with the package behind each node index. */
 export interface DomainGraph {
@@ -164,6 +164,8 @@ export function nodeOfTarget(analyzer: Analyzer, domainGraph: DomainGraph, targe
  */
 export type Sureness = false | 'built' | 'evaluated';
 
+export type { UsedInput } from './inputSources';
+
 /**
  * What a package's inputs resolve to, each with how the derivation uses it (the formal's `use`;
  * undefined: built with). A file called by several bindings with different arguments (`sqlite` and
@@ -242,9 +244,12 @@ export function usedInputs(
     if (strict && (input.formal.hasDefault || PROVIDED_NAMES.has(input.formal.name))) continue;
     out.push({ target: input.target, use: input.formal.use });
   }
+  const replaced = edges === 'built' && binding ? overlayReplaced(analyzer, binding) : undefined;
   for (const formal of formals ?? []) {
     if (edges === 'built') out.push(...memberInputs(analyzer, formal, counts));
     if (!counts(formal.use)) continue;
+    // Named only in attributes an overlay sets anew (xorg's `buildInputs = [ ];` for lndir): not built with.
+    if (replaced && formal.in?.every((a) => replaced.has(a))) continue;
     const over = overridden(formal.name);
     const arg = over ?? args.find((a) => a.name === formal.name);
     // Strict, a formal with a default (`libc ? null`) counts only when the call passes it, and
@@ -262,91 +267,13 @@ export function usedInputs(
       (arg && !over && resolver.resolveVal(arg.val, scope, binding)) ??
       resolver.resolveName(formal.name, scope, binding);
     if (!target) continue;
+    if (edges === 'built' && formal.use === undefined) out.push(...helperInputs(analyzer, target, counts));
     // `{ w3m = w3m-batch; }` (or a formal named after a variant): built with the variant.
     const name = arg ? (arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0] : undefined) : formal.name;
     const via = gated && name !== undefined ? topLevelVariant(analyzer, name) : undefined;
     out.push(via ? { target, use: formal.use, via } : { target, use: formal.use });
   }
   return out;
-}
-
-/** The packages a short list names (`[ perlPackages.libnet perlPackages.IOSocketSSL ]`), from where `binding` is bound. */
-function listedTargets(analyzer: Analyzer, items: readonly Val[], binding: Binding): Target[] {
-  const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-  const out: Target[] = [];
-  for (const item of items) {
-    // A member of a package set the index cannot follow (`perlPackages.libnet`) by its name, as a formal's members are.
-    const member = item.k === 'ref' && item.path.length > 1 ? memberName(item.path[0]!, item.path.slice(1)) : undefined;
-    const listed =
-      analyzer.resolver.resolveVal(item, scope, binding) ?? (member ? setMembersByName(analyzer).get(member)?.target : undefined);
-    if (listed) out.push(listed);
-  }
-  return out;
-}
-
-/** An input as the derivation uses it; `via`: the variant made by `.override` it is given, when it is one. */
-export interface UsedInput {
-  target: Target;
-  use: Formal['use'];
-  via?: Binding;
-}
-
-/**
- * The members of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`): the
- * package of that name the set's own files define, with the member's use.
- */
-function memberInputs(analyzer: Analyzer, formal: Formal, counts: (use: Formal['use']) => boolean): UsedInput[] {
-  if (!formal.members) return [];
-  const members = setMembersByName(analyzer);
-  const out: UsedInput[] = [];
-  for (const [name, named] of Object.entries(formal.members)) {
-    const use = named === 'build' ? undefined : named;
-    const pkg = counts(use) ? members.get(name) : undefined;
-    if (pkg) out.push({ target: pkg.target, use });
-  }
-  return out;
-}
-
-/**
- * The inputs a derivation written in a package set names (`propagatedBuildInputs = [ HTMLParser ];`
- * in perl-packages.nix): the packages those names resolve to from where it is bound.
- */
-function namedInputs(analyzer: Analyzer, binding: Binding, counts: (use: Formal['use']) => boolean): UsedInput[] {
-  if (binding.val.k !== 'inline' || (!binding.val.drv.uses && !binding.val.drv.members)) return [];
-  const { resolver, catalog } = analyzer;
-  const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-  const out: UsedInput[] = [];
-  for (const [name, named] of Object.entries(binding.val.drv.members ?? {})) {
-    const use = named === 'build' ? undefined : named;
-    const member = counts(use) ? setMembersByName(analyzer).get(name) : undefined;
-    if (member) out.push({ target: member.target, use });
-  }
-  const uses = Object.entries(binding.val.drv.uses ?? {});
-  // Made by a function bound beside it (`buildPerlModule { … }`): what that function takes from around it too.
-  for (const [name, named] of [...uses]) {
-    const helper = named === 'build' ? analyzer.index.bindingIn(binding.set, name) : undefined;
-    if (helper?.val.k === 'fn' && helper.val.uses)
-      for (const entry of Object.entries(helper.val.uses)) if (entry[0] !== name) uses.push(entry);
-  }
-  for (const [name, named] of uses) {
-    const use = named === 'build' ? undefined : named;
-    if (!counts(use) || name === binding.name) continue;
-    const target = resolver.resolveName(name, scope, binding);
-    if (target && !target.missing && !target.set && catalog.packageAt(target)) out.push({ target, use });
-  }
-  return out;
-}
-
-/** Packages bound in a package set's files (not the top-level ones), by attribute name. */
-function setMembersByName(analyzer: Analyzer): Map<string, Package> {
-  return analyzer.catalog.memo('setMembersByName', () => {
-    const byName = new Map<string, Package>();
-    for (const pkg of analyzer.catalog.all()) {
-      const binding = pkg.binding;
-      if (binding && !analyzer.index.isTopLevelFile(binding.file) && !byName.has(binding.name)) byName.set(binding.name, pkg);
-    }
-    return byName;
-  });
 }
 
 /**

@@ -269,3 +269,27 @@ function teamHandle(n: Node): { handle: string; span: Span; team: true } | undef
   const attr = n.childForFieldName('attrpath')?.childrenForFieldName('attr')[at];
   return { handle: names[at + 1]!, span: spanOf(attr ?? n), team: true };
 }
+
+/** The attributes an `overrideAttrs` argument sets without reading the old ones (`attrs: { buildInputs = [ ]; }`). */
+export function replacedAttrs(arg: Node): string[] | undefined {
+  const fn = unparen(arg);
+  const param = fn.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+  const attrs = looseAttrs(arg);
+  if (!attrs) return undefined;
+  const out: string[] = [];
+  for (const [name, binding] of attrs) {
+    if (binding.type !== 'binding' || name.includes('.')) continue;
+    const value = binding.childForFieldName('expression');
+    if (value && (param === undefined || !mentions(value, param))) out.push(name);
+  }
+  return out.sort();
+}
+
+function mentions(node: Node, name: string): boolean {
+  let found = false;
+  forEach(node, (n) => {
+    if (n.type === 'variable_expression' && n.text === name) found = true;
+    return !found;
+  });
+  return found;
+}

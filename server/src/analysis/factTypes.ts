@@ -78,7 +78,8 @@ export type Val =
       formals?: Formal[];
     }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
-  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[] }
+  /** `replaces`: `x.overrideAttrs (a: { … })` sets these attributes anew (see attributesOfFormals). */
+  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[]; replaces?: string[] }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */
   | { k: 'sel'; span: Span; of: Val; path: string[] }
   /** `packagesFromDirectoryRecursive { directory = ./dir; }`. */
@@ -119,6 +120,8 @@ export interface Formal {
   span: Span;
   hasDefault: boolean;
   use?: 'forced' | 'checked' | 'maybe' | 'none';
+  /** A function written in place: the derivation attributes it is named in, when named nowhere else (see overridden). */
+  in?: string[];
   /** The formal the default asks about (`systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd`): evaluating it evaluates that one. */
   availableOn?: string;
   /**

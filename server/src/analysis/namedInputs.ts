@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { DrvFacts } from './derivationFacts';
 import type { Formal } from './factTypes';
+import { isAttrset, topBindings } from './derivationFacts';
 import { walk, type FormalUse } from './formalUse';
 import { Lets } from './lets';
 import { rank, WHOLE_SET } from './memberUses';
@@ -71,4 +72,58 @@ export function lambdaFormals(fn: Node, formals: readonly Formal[]): Formal[] {
     out.push({ name, span: [0, 0, 0, 0], hasDefault: true, use: 'none', members: Object.fromEntries(named) as Formal['members'] });
   }
   return out;
+}
+
+/**
+ * For the formals of a function written in place (xorg's generated `lndir = callPackage ({ stdenv,
+ * xorgproto, … }: stdenv.mkDerivation { buildInputs = [ xorgproto ]; … }) { };`), the derivation
+ * attributes each one is named in, when it is named nowhere else: an override that sets those
+ * attributes anew (`buildInputs = [ ];`) leaves the input out.
+ */
+export function attributesOfFormals(fn: Node, formals: Formal[]): Formal[] {
+  const body = fn.childForFieldName('body');
+  const set = body ? derivationSet(body) : undefined;
+  if (!body || !set) return formals;
+  const names = new Set(formals.map((f) => f.name));
+  const everywhere = countNames(body, names);
+  const within = new Map<string, Set<string>>();
+  const inside = new Map<string, number>();
+  for (const [attr, binding] of topBindings(set)) {
+    const counts = countNames(binding, names);
+    for (const [name, n] of counts) {
+      inside.set(name, (inside.get(name) ?? 0) + n);
+      if (!within.has(name)) within.set(name, new Set());
+      within.get(name)!.add(attr);
+    }
+  }
+  return formals.map((f) => {
+    const attrs = within.get(f.name);
+    return attrs && inside.get(f.name) === everywhere.get(f.name) ? { ...f, in: [...attrs].sort() } : f;
+  });
+}
+
+/** The set of the derivation a body makes: the outermost set with `pname` (or `name`), past `finalAttrs:`. */
+function derivationSet(body: Node): Node | undefined {
+  const queue: Node[] = [body];
+  for (let i = 0; i < queue.length && i < 2000; i++) {
+    const node = queue[i]!;
+    if (isAttrset(node) && (topBindings(node).has('pname') || topBindings(node).has('name'))) return node;
+    for (const child of node.namedChildren) if (child) queue.push(child);
+  }
+  return undefined;
+}
+
+/** How many times each of `names` is named as a variable under a node. */
+function countNames(root: Node, names: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  const stack: Node[] = [root];
+  for (let steps = 0; stack.length > 0 && steps < 50_000; steps++) {
+    const node = stack.pop()!;
+    if (node.type === 'variable_expression' && names.has(node.text)) counts.set(node.text, (counts.get(node.text) ?? 0) + 1);
+    else if (node.type === 'inherit') {
+      for (const attr of node.childForFieldName('attrs')?.namedChildren ?? [])
+        if (attr && names.has(attr.text)) counts.set(attr.text, (counts.get(attr.text) ?? 0) + 1);
+    } else for (const child of node.namedChildren) if (child) stack.push(child);
+  }
+  return counts;
 }
