@@ -57,9 +57,13 @@ const SLICE_MS = 8;
  * and the collection's entry files. With them (and by-name packages known from their paths)
  * a name resolves as it will once everything is read; the files it leads to are read on demand.
  */
+function isTopLevelFile(file: string): boolean {
+  return /(^|\/)pkgs\/top-level\//.test(file);
+}
+
 function isPriorityFile(file: string): boolean {
   return (
-    /(^|\/)pkgs\/top-level\//.test(file) ||
+    isTopLevelFile(file) ||
     /(^|\/)pkgs\/by-name\/[^/]+\/[^/]+\/packages\.nix$/.test(file) ||
     file === 'lib/default.nix' ||
     isEntryFile(file)
@@ -147,7 +151,9 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   // Priority files first, one per batch, so the first requests do not wait for the others.
   const toParse = (list: readonly string[]) =>
     list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
-  const first = toParse(priority);
+  // The top-level files first: the largest (all-packages.nix, a megabyte) takes a worker most of a
+  // second, and started last it would finish last.
+  const first = toParse(priority).sort((a, b) => Number(isTopLevelFile(b)) - Number(isTopLevelFile(a)));
   const firstSet = new Set(first);
   let workers = 0;
   const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length);
