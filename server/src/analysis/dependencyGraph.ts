@@ -267,7 +267,7 @@ export function usedInputs(
       (arg && !over && resolver.resolveVal(arg.val, scope, binding)) ??
       resolver.resolveName(formal.name, scope, binding);
     if (!target) continue;
-    if (edges === 'built' && formal.use === undefined) out.push(...helperInputs(analyzer, target, counts));
+    if (edges === 'built' && formal.use === undefined) out.push(...helperInputs(analyzer, target.binding, counts));
     // `{ w3m = w3m-batch; }` (or a formal named after a variant): built with the variant.
     const name = arg ? (arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0] : undefined) : formal.name;
     const via = gated && name !== undefined ? topLevelVariant(analyzer, name) : undefined;

@@ -1,7 +1,7 @@
 // What a file says about the derivation it builds: the attribute set given to a builder, and the
 // facts read from it (pname, version, meta, where Nix's meta.position points).
 import type { Node } from 'web-tree-sitter';
-import { attrPathNames, forEach, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
+import { attrPathNames, countVariables, forEach, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 
 export interface DrvFacts {
   /** Where Nix's meta.position points: meta.description, else pname, else name. */
@@ -51,12 +51,20 @@ export const TRIVIAL_BUILDER =
 
 /** The attribute set that describes the file's derivation: the outermost set with pname or name. */
 export function findDerivation(root: Node): DrvFacts | undefined {
-  // Breadth-first, so the outermost derivation wins over ones nested in passthru or tests.
+  const found = outermostDerivation(root);
+  return found && drvFacts(found.bindings, spanOf(found.set));
+}
+
+/**
+ * The outermost set under a node that looks like derivation attributes, with its bindings:
+ * breadth-first, so it wins over ones nested in passthru or tests.
+ */
+export function outermostDerivation(root: Node): { set: Node; bindings: Map<string, Node> } | undefined {
   const queue: Node[] = [root];
   for (let i = 0; i < queue.length && i < 20000; i++) {
     const node = queue[i]!;
     const bindings = isAttrset(node) ? derivationAttrs(node) : undefined;
-    if (bindings) return drvFacts(bindings, spanOf(node));
+    if (bindings) return { set: node, bindings };
     for (const child of node.namedChildren) if (child) queue.push(child);
   }
   return undefined;
@@ -280,16 +288,7 @@ export function replacedAttrs(arg: Node): string[] | undefined {
   for (const [name, binding] of attrs) {
     if (binding.type !== 'binding' || name.includes('.')) continue;
     const value = binding.childForFieldName('expression');
-    if (value && (param === undefined || !mentions(value, param))) out.push(name);
+    if (value && (param === undefined || !countVariables(value, new Set([param])).has(param))) out.push(name);
   }
   return out.sort();
-}
-
-function mentions(node: Node, name: string): boolean {
-  let found = false;
-  forEach(node, (n) => {
-    if (n.type === 'variable_expression' && n.text === name) found = true;
-    return !found;
-  });
-  return found;
 }

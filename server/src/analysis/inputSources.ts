@@ -39,24 +39,6 @@ export function overlayReplaced(analyzer: Analyzer, binding: Binding): Set<strin
   return undefined;
 }
 
-/**
- * What a function that makes a derivation takes from around it (trivial-builders' `symlinkJoin`,
- * whose script runs lndir): a package built by calling it is built with those.
- */
-export function helperInputs(analyzer: Analyzer, target: Target, counts: (use: Formal['use']) => boolean): UsedInput[] {
-  const helper = target.binding;
-  if (helper?.val.k !== 'fn' || !helper.val.uses) return [];
-  const scope = { file: helper.file, set: helper.set, parents: helper.parentSets };
-  const out: UsedInput[] = [];
-  for (const [name, named] of Object.entries(helper.val.uses)) {
-    const use = named === 'build' ? undefined : named;
-    if (!counts(use) || name === helper.name) continue;
-    const found = analyzer.resolver.resolveName(name, scope, helper);
-    if (found && !found.missing && !found.set && analyzer.catalog.packageAt(found)) out.push({ target: found, use });
-  }
-  return out;
-}
-
 /** An input as the derivation uses it; `via`: the variant made by `.override` it is given, when it is one. */
 export interface UsedInput {
   target: Target;
@@ -65,47 +47,63 @@ export interface UsedInput {
 }
 
 /**
+ * What a function that makes a derivation takes from around it (trivial-builders' `symlinkJoin`,
+ * whose script runs lndir; perl's `buildPerlModule`, with ModuleBuild): what it builds is built with those.
+ */
+export function helperInputs(analyzer: Analyzer, helper: Binding | undefined, counts: Counts): UsedInput[] {
+  return helper?.val.k === 'fn' && helper.val.uses ? namesAsInputs(analyzer, helper.val.uses, helper, counts) : [];
+}
+
+/**
  * The members of a package set an input names (`perlPackages.LWP`, `python3.pkgs.pytest`): the
  * package of that name the set's own files define, with the member's use.
  */
-export function memberInputs(analyzer: Analyzer, formal: Formal, counts: (use: Formal['use']) => boolean): UsedInput[] {
-  if (!formal.members) return [];
-  const members = setMembersByName(analyzer);
-  const out: UsedInput[] = [];
-  for (const [name, named] of Object.entries(formal.members)) {
-    const use = named === 'build' ? undefined : named;
-    const pkg = counts(use) ? members.get(name) : undefined;
-    if (pkg) out.push({ target: pkg.target, use });
-  }
-  return out;
+export function memberInputs(analyzer: Analyzer, formal: Formal, counts: Counts): UsedInput[] {
+  return formal.members ? membersAsInputs(analyzer, formal.members, counts) : [];
 }
 
 /**
  * The inputs a derivation written in a package set names (`propagatedBuildInputs = [ HTMLParser ];`
- * in perl-packages.nix): the packages those names resolve to from where it is bound.
+ * in perl-packages.nix): the packages those names resolve to from where it is bound, those of a
+ * function bound beside it that makes it (`buildPerlModule { … }`), and the set members it names.
  */
-export function namedInputs(analyzer: Analyzer, binding: Binding, counts: (use: Formal['use']) => boolean): UsedInput[] {
-  if (binding.val.k !== 'inline' || (!binding.val.drv.uses && !binding.val.drv.members)) return [];
-  const { resolver, catalog } = analyzer;
-  const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
+export function namedInputs(analyzer: Analyzer, binding: Binding, counts: Counts): UsedInput[] {
+  if (binding.val.k !== 'inline') return [];
+  const { uses, members } = binding.val.drv;
+  const out = [
+    ...(members ? membersAsInputs(analyzer, members, counts) : []),
+    ...(uses ? namesAsInputs(analyzer, uses, binding, counts) : []),
+  ];
+  for (const [name, use] of Object.entries(uses ?? {})) {
+    if (use === 'build') out.push(...helperInputs(analyzer, analyzer.index.bindingIn(binding.set, name), counts));
+  }
+  return out;
+}
+
+type Counts = (use: Formal['use']) => boolean;
+type Uses = Record<string, 'build' | 'forced' | 'checked' | 'maybe'>;
+
+/** The packages names resolve to from where `from` is bound (its own name left out), each with its use. */
+function namesAsInputs(analyzer: Analyzer, uses: Uses, from: Binding, counts: Counts): UsedInput[] {
+  const scope = { file: from.file, set: from.set, parents: from.parentSets };
   const out: UsedInput[] = [];
-  for (const [name, named] of Object.entries(binding.val.drv.members ?? {})) {
+  for (const [name, named] of Object.entries(uses)) {
     const use = named === 'build' ? undefined : named;
-    const member = counts(use) ? setMembersByName(analyzer).get(name) : undefined;
-    if (member) out.push({ target: member.target, use });
+    if (!counts(use) || name === from.name) continue;
+    const target = analyzer.resolver.resolveName(name, scope, from);
+    if (target && !target.missing && !target.set && analyzer.catalog.packageAt(target)) out.push({ target, use });
   }
-  const uses = Object.entries(binding.val.drv.uses ?? {});
-  // Made by a function bound beside it (`buildPerlModule { … }`): what that function takes from around it too.
-  for (const [name, named] of [...uses]) {
-    const helper = named === 'build' ? analyzer.index.bindingIn(binding.set, name) : undefined;
-    if (helper?.val.k === 'fn' && helper.val.uses)
-      for (const entry of Object.entries(helper.val.uses)) if (entry[0] !== name) uses.push(entry);
-  }
-  for (const [name, named] of uses) {
+  return out;
+}
+
+/** The packages of package sets' files that members name, by name, each with its use. */
+function membersAsInputs(analyzer: Analyzer, members: Uses, counts: Counts): UsedInput[] {
+  const byName = setMembersByName(analyzer);
+  const out: UsedInput[] = [];
+  for (const [name, named] of Object.entries(members)) {
     const use = named === 'build' ? undefined : named;
-    if (!counts(use) || name === binding.name) continue;
-    const target = resolver.resolveName(name, scope, binding);
-    if (target && !target.missing && !target.set && catalog.packageAt(target)) out.push({ target, use });
+    const pkg = counts(use) ? byName.get(name) : undefined;
+    if (pkg) out.push({ target: pkg.target, use });
   }
   return out;
 }

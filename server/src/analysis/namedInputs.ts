@@ -4,7 +4,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { DrvFacts } from './derivationFacts';
 import type { Formal } from './factTypes';
-import { isAttrset, topBindings } from './derivationFacts';
+import { outermostDerivation } from './derivationFacts';
+import { countVariables } from './syntax';
 import { walk, type FormalUse } from './formalUse';
 import { Lets } from './lets';
 import { rank, WHOLE_SET } from './memberUses';
@@ -82,14 +83,14 @@ export function lambdaFormals(fn: Node, formals: readonly Formal[]): Formal[] {
  */
 export function attributesOfFormals(fn: Node, formals: Formal[]): Formal[] {
   const body = fn.childForFieldName('body');
-  const set = body ? derivationSet(body) : undefined;
+  const set = body ? outermostDerivation(body) : undefined;
   if (!body || !set) return formals;
   const names = new Set(formals.map((f) => f.name));
-  const everywhere = countNames(body, names);
+  const everywhere = countVariables(body, names);
   const within = new Map<string, Set<string>>();
   const inside = new Map<string, number>();
-  for (const [attr, binding] of topBindings(set)) {
-    const counts = countNames(binding, names);
+  for (const [attr, binding] of set.bindings) {
+    const counts = countVariables(binding, names);
     for (const [name, n] of counts) {
       inside.set(name, (inside.get(name) ?? 0) + n);
       if (!within.has(name)) within.set(name, new Set());
@@ -100,30 +101,4 @@ export function attributesOfFormals(fn: Node, formals: Formal[]): Formal[] {
     const attrs = within.get(f.name);
     return attrs && inside.get(f.name) === everywhere.get(f.name) ? { ...f, in: [...attrs].sort() } : f;
   });
-}
-
-/** The set of the derivation a body makes: the outermost set with `pname` (or `name`), past `finalAttrs:`. */
-function derivationSet(body: Node): Node | undefined {
-  const queue: Node[] = [body];
-  for (let i = 0; i < queue.length && i < 2000; i++) {
-    const node = queue[i]!;
-    if (isAttrset(node) && (topBindings(node).has('pname') || topBindings(node).has('name'))) return node;
-    for (const child of node.namedChildren) if (child) queue.push(child);
-  }
-  return undefined;
-}
-
-/** How many times each of `names` is named as a variable under a node. */
-function countNames(root: Node, names: ReadonlySet<string>): Map<string, number> {
-  const counts = new Map<string, number>();
-  const stack: Node[] = [root];
-  for (let steps = 0; stack.length > 0 && steps < 50_000; steps++) {
-    const node = stack.pop()!;
-    if (node.type === 'variable_expression' && names.has(node.text)) counts.set(node.text, (counts.get(node.text) ?? 0) + 1);
-    else if (node.type === 'inherit') {
-      for (const attr of node.childForFieldName('attrs')?.namedChildren ?? [])
-        if (attr && names.has(attr.text)) counts.set(attr.text, (counts.get(attr.text) ?? 0) + 1);
-    } else for (const child of node.namedChildren) if (child) stack.push(child);
-  }
-  return counts;
 }

@@ -202,3 +202,19 @@ export function resolvePathLiteral(fromFile: string, literal: string): string | 
   if (joined.startsWith('../') || joined === '..') return undefined;
   return joined === '.' ? '' : joined.replace(/\/$/, '');
 }
+
+/** How many times each of `names` is named under a node: as a variable, or by `inherit name;`. */
+export function countVariables(root: Node, names: ReadonlySet<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
+  const stack: Node[] = [root];
+  for (let steps = 0; stack.length > 0 && steps < 50_000; steps++) {
+    const node = stack.pop()!;
+    if (node.type === 'variable_expression') {
+      if (names.has(node.text)) add(node.text);
+    } else if (node.type === 'inherit') {
+      for (const attr of node.childForFieldName('attrs')?.namedChildren ?? []) if (attr && names.has(attr.text)) add(attr.text);
+    } else for (const child of node.namedChildren) if (child) stack.push(child);
+  }
+  return counts;
+}

@@ -57,13 +57,13 @@ const SLICE_MS = 8;
  * and the collection's entry files. With them (and by-name packages known from their paths)
  * a name resolves as it will once everything is read; the files it leads to are read on demand.
  */
-function isTopLevelFile(file: string): boolean {
+function inTopLevelFolder(file: string): boolean {
   return /(^|\/)pkgs\/top-level\//.test(file);
 }
 
 function isPriorityFile(file: string): boolean {
   return (
-    isTopLevelFile(file) ||
+    inTopLevelFolder(file) ||
     /(^|\/)pkgs\/by-name\/[^/]+\/[^/]+\/packages\.nix$/.test(file) ||
     file === 'lib/default.nix' ||
     isEntryFile(file)
@@ -153,7 +153,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
   // The top-level files first: the largest (all-packages.nix, a megabyte) takes a worker most of a
   // second, and started last it would finish last.
-  const first = toParse(priority).sort((a, b) => Number(isTopLevelFile(b)) - Number(isTopLevelFile(a)));
+  const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
   const firstSet = new Set(first);
   let workers = 0;
   const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length);
