@@ -4,7 +4,7 @@
 // attribute there — "an attribute added to its mkDerivation call".
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../../server/src/analysis/syntaxTree';
 import { NixParser } from '../../server/src/analysis/parser';
 import { ancestors, attrPathNames, forEach } from '../../server/src/analysis/syntax';
 

@@ -2,7 +2,7 @@
 // `packagesFromDirectoryRecursive`, overrides (a variant of what they override), derivation
 // builders and trivial builders (a derivation made here), wrappers (`makeOverridable f`), and
 // let-bound helpers applied to arguments (`common { version = …; }`, `mkOpenjdk ../21.nix { … }`).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import {
   DERIVATION_BUILDER,
   derivationAttrs,

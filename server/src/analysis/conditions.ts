@@ -1,7 +1,7 @@
 // Conditions a package file's inputs are used under, read for the platform contributors and CI
 // build for (x86_64-linux) and the flags the file defaults to or its caller passes
 // (`withDocs ? false`, `uiToolkits ? [ ]`, `cmake.override { uiToolkits = [ "ncurses" ]; }`).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import type { Val } from './factTypes';
 import { applicationParts, attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
 

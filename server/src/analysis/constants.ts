@@ -2,7 +2,7 @@
 // `llvmPackages = pkgs.${"llvmPackages_${minSupported}"}`, where `minSupported` is the larger of
 // two platform choices (`choose stdenv.hostPlatform`, a `let`-bound function of `if`s on the
 // platform). Read for x86_64-linux, as conditions are (see conditions.ts).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { platformCondition } from './conditions';
 import { referencePath, unparen } from './syntax';
 

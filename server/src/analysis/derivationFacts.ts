@@ -1,6 +1,6 @@
 // What a file says about the derivation it builds: the attribute set given to a builder, and the
 // facts read from it (pname, version, meta, where Nix's meta.position points).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { attrPathNames, countVariables, forEach, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 
 export interface DrvFacts {

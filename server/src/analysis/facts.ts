@@ -1,7 +1,9 @@
 // What one file contributes to the index (`FileFacts`), extracted from its syntax tree once:
 // the file's value past its functions (a summarised `Val`: values.ts, applications.ts), its
 // formals and how they are used, its derivation's facts, what it imports, its syntax errors.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
+import { withFlatTree } from './treeReader';
 import path from 'node:path';
 import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
@@ -30,7 +32,7 @@ export function extractFacts(filePath: string, tree: Tree, timedOut = false): Fi
       problem: 'Parsing this file took too long (pathological nesting?); it is left out of the index.',
     };
   }
-  return new Extractor(filePath).run(tree.rootNode);
+  return withFlatTree(tree, (root) => new Extractor(filePath).run(root));
 }
 
 /** The reader of a whole file: its functions peeled, its value, and what else the index keeps. */

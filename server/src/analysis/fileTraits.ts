@@ -1,7 +1,7 @@
 // What a file says about itself beyond its value: what it imports, what its overlays and bootstrap
 // stages name, whether it makes fixed-output derivations, whether its function returns a function,
 // whether a binding is marked recurseIntoAttrs. Read by the index, the impact model and stdenv.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
 import { resolvePathLiteral } from './syntax';
 import { applicationParts, attrPathNames, forEach, referencePath, unparen } from './syntax';

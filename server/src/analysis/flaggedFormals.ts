@@ -5,7 +5,8 @@
 // manual, not cmake's. The file is parsed again for such a call (a few hundred on a real core),
 // once per file version and set of flags.
 import { readFileSync } from 'node:fs';
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
+import { withFlatTree } from './treeReader';
 import type { Analyzer } from './analyzer';
 import type { Binding } from './domainIndex';
 import { callOf } from './facts';
@@ -108,9 +109,11 @@ export function withFileFunction<T>(analyzer: Analyzer, file: string, read: (fn:
   }
   const tree = analyzer.parser.parse(text);
   try {
-    const first = tree.rootNode.namedChildren.find((c) => c?.type !== 'comment');
-    const fn = first && unparen(first);
-    return fn?.type === 'function_expression' ? read(fn) : undefined;
+    return withFlatTree(tree, (root) => {
+      const first = root.namedChildren.find((c) => c?.type !== 'comment');
+      const fn = first && unparen(first);
+      return fn?.type === 'function_expression' ? read(fn) : undefined;
+    });
   } finally {
     tree.delete();
   }

@@ -3,7 +3,7 @@
 // of the derivation Nix builds: a change to it rebuilds nothing. Test inputs (`nativeCheckInputs`)
 // count only when the builder runs its tests. On the real core, such inputs chained the rebuild
 // closure of a leaf into a few hundred packages Nix does not rebuild.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { isAttrset, topBindings } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';

@@ -1,6 +1,6 @@
 // The formals of a function as the facts keep them: each name, where it is written, whether it has
 // a default, and the input a default asks about (`systemdSupport ? lib.meta.availableOn … systemd`).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import type { Formal } from './factTypes';
 import { applicationParts, referencePath, spanOf, unparen } from './syntax';
 

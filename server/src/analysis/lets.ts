@@ -1,6 +1,6 @@
 // The `let` bindings of a body as formal use's walk reads them: where a name is used, at the
 // strongest use reached (see formalUse.ts).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { rank, type FormalUse } from './memberUses';
 import { attrPathNames } from './syntax';
 

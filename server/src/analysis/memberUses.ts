@@ -1,6 +1,6 @@
 // How a body uses a formal, and the members of package sets it names (`perlPackages.LWP`,
 // `rustPlatform.buildRustPackage`): the vocabulary formalUse.ts walks with.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { referencePath, unparen } from './syntax';
 
 /** Names of the whole package set whose members a body selects (`pkgs.cacert`). */

@@ -1,7 +1,7 @@
 // The inputs of code that is no package file's function: a derivation written in a package set
 // (`LWP = buildPerlPackage { propagatedBuildInputs = [ HTMLParser ]; … };`), which takes names from
 // around it, and a function written in place in `callPackage (…) { }`. Read with formal use's walk.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import type { DrvFacts } from './derivationFacts';
 import type { Formal } from './factTypes';
 import { outermostDerivation } from './derivationFacts';

@@ -1,6 +1,7 @@
 import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { installFastTreeReader } from './treeReader';
 
 /** Finds a WASM file next to the bundle (dist/) or, when run from source, in node_modules. */
 function locateWasm(fileName: string, packagePath: string): string {
@@ -28,7 +29,15 @@ async function loadLanguage(): Promise<Language> {
   };
   await Parser.init(binding);
   fastTransfer(binding);
-  return Language.load(locateWasm('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'));
+  const language = await Language.load(locateWasm('tree-sitter-nix.wasm', '@cursorless/tree-sitter-wasms/out/tree-sitter-nix.wasm'));
+  const parser = new Parser();
+  try {
+    parser.setLanguage(language);
+    installFastTreeReader(binding, parser);
+  } finally {
+    parser.delete();
+  }
+  return language;
 }
 
 /** Whether the parser's binding reads and writes 32-bit values directly (see `fastTransfer`). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Node } from 'web-tree-sitter';
+import type { Node as TreeSitterNode } from 'web-tree-sitter';
+import { FlatNode, type SyntaxNode as Node } from './syntaxTree';
 
 /** A range as [startLine, startCharacter, endLine, endCharacter]: zero-based, UTF-16 columns (LSP's default). */
 export type Span = [number, number, number, number];
@@ -37,12 +38,14 @@ export function findParent(node: Node, predicate: (node: Node) => boolean): Node
 }
 
 /**
- * The ancestors of a node, nearest first. `node.parent` descends from the root on every call,
- * so walking up with it is quadratic in the depth (100,000-deep nesting took minutes); one
- * cursor descent from the root finds the whole chain in linear time.
+ * The ancestors of a node, nearest first. In web-tree-sitter's tree `node.parent` descends from
+ * the root on every call, so walking up with it is quadratic in the depth (100,000-deep nesting
+ * took minutes); one cursor descent from the root finds the whole chain in linear time. A flat
+ * tree keeps each node's parent.
  */
 export function ancestors(node: Node): Node[] {
-  const cursor = node.tree.walk();
+  if (node instanceof FlatNode) return parentChain(node);
+  const cursor = (node as TreeSitterNode).tree.walk();
   const chain: Node[] = [];
   try {
     for (;;) {

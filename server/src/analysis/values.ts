@@ -1,7 +1,7 @@
 // Reading a Nix expression as a summarised value (`Val`): let-bound names followed and inlined,
 // functions, `with` and `assert` peeled off, sets with their attributes, `a // b` updates,
 // references and selections. Applications are read by `ApplicationReader` (applications.ts).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from './syntaxTree';
 import { preferSubstantial, type Attr, type Val } from './factTypes';
 import { recursedInto } from './fileTraits';
 import { conditionValue, failsAssert, platformCondition } from './conditions';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntaxTree';
 import type { Analyzer, NixDocument } from '../analyzer';
 import type { Target } from '../resolve';
 import { ancestors, findParent, referencePath } from '../syntax';

@@ -1,4 +1,4 @@
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntaxTree';
 import type { Analyzer, NixDocument } from '../analyzer';
 import type { Attr } from '../facts';
 import { attrPathNames, spanOf, unparen, type Span } from '../syntax';

@@ -1,5 +1,5 @@
 // Where the rebuild-impact lens goes in a file, and which package's closure each place shows.
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntaxTree';
 import type { Analyzer, NixDocument } from '../analyzer';
 import { resolveAt } from '../features/locate';
 import type { Package } from '../packages';

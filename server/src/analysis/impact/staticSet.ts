@@ -2,7 +2,7 @@
 // file, evaluated for a static platform. Nix refuses one whose `meta.broken` holds there (lix:
 // `broken = enableStatic;` with `enableStatic ? stdenv.hostPlatform.isStatic`), so it rebuilds
 // nothing. The file is parsed again for it (a few names on a real core).
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntaxTree';
 import type { Analyzer } from '../analyzer';
 import { letFlags, literalFlags, platformCondition } from '../conditions';
 import { derivationAttrs, looseAttrs } from '../derivationFacts';
