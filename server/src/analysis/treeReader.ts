@@ -23,6 +23,9 @@ export function fastTreeReaderInstalled(): boolean {
 /** Columns no flat tree in use holds: the next one read takes them (see `withFlatTree`). */
 let spare: FlatColumns | undefined;
 
+/** Columns for more nodes than this (26 bytes each) are not kept: a process that once read a very large file would hold them for good. */
+const KEEP_NODES = 1 << 16;
+
 /**
  * Hands the root of the tree's flat tree to `read`, which must not keep any of its nodes: the
  * columns are reused by the next tree read after it returns (one read in another's gets its own).
@@ -35,7 +38,7 @@ export function withFlatTree<T>(tree: Tree, read: (root: SyntaxNode) => T): T {
   try {
     return read(flat.rootNode);
   } finally {
-    spare = flat.columns;
+    if (flat.columns.types.length <= KEEP_NODES) spare = flat.columns;
   }
 }
 
