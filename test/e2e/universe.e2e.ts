@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
-import { ALLOCATOR_ENV } from '../../shared/serverEnv';
+import { ALLOCATOR_ENV, SERVER_NODE_OPTIONS } from '../../shared/serverEnv';
 import { launch, scenarioWith, type Session } from './harness';
 import { at, extensionVsix, files, prepareUniverse } from './universeScenario';
 
@@ -59,7 +59,7 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     await screenshot('status-bar');
   });
 
-  scenario('the extension starts its server with the allocator settings', async () => {
+  scenario('the extension starts its server with the allocator settings and young generation', async () => {
     // The server is a child of the extension host: a Node process running the extension's
     // dist/server.js over IPC. Its environment, as Linux shows it, carries the settings.
     const servers = readdirSync('/proc')
@@ -76,6 +76,10 @@ describe('the extension on the example universe (core at WIP-Wave1.3, real VS Co
     const environment = readFileSync(`/proc/${servers[0]!.pid}/environ`, 'utf8').split('\0');
     for (const [name, value] of Object.entries(ALLOCATOR_ENV))
       assert.ok(environment.includes(`${name}=${value}`), `the server has ${name}=${value}`);
+    assert.ok(
+      environment.some((v) => v.startsWith('NODE_OPTIONS=') && v.includes(SERVER_NODE_OPTIONS)),
+      `the server has ${SERVER_NODE_OPTIONS} in NODE_OPTIONS`,
+    );
   });
 
   scenario('hovers an input: the package card and its Waves section', async () => {

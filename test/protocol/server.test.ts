@@ -6,7 +6,7 @@ import path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { CompletionList, DocumentSymbol, Hover, Location, SymbolInformation } from 'vscode-languageserver-protocol';
 import { LspClient } from '../../server/src/cli/lspClient';
-import { ALLOCATOR_ENV, serverEnv } from '../../shared/serverEnv';
+import { ALLOCATOR_ENV, SERVER_NODE_OPTIONS, serverEnv } from '../../shared/serverEnv';
 import { cursor, FIXTURE } from '../helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
@@ -156,10 +156,16 @@ test('hover on a package shows its rebuild impact', async () => {
   assert.match((hover.contents as { value: string }).value, /\*\*Impact:\*\* changing it rebuilds \d+ package/);
 });
 
-test('the server runs with the allocator settings the VS Code extension starts it with; a setting of the user wins', () => {
+test('the server runs with the allocator settings and young generation the VS Code extension starts it with; a setting of the user wins', () => {
   const environment = readFileSync(`/proc/${client.process.pid}/environ`, 'utf8').split('\0');
   for (const [name, value] of Object.entries(ALLOCATOR_ENV))
     assert.ok(environment.includes(`${name}=${value}`), `the server has ${name}=${value}`);
+  assert.ok(
+    environment.some((v) => v.startsWith('NODE_OPTIONS=') && v.includes(SERVER_NODE_OPTIONS)),
+    `the server has ${SERVER_NODE_OPTIONS} in NODE_OPTIONS`,
+  );
   assert.equal(serverEnv({ MALLOC_ARENA_MAX: '8', HOME: '/h' }).MALLOC_ARENA_MAX, '8');
   assert.equal(serverEnv({ HOME: '/h' }).HOME, '/h');
+  assert.equal(serverEnv({ NODE_OPTIONS: '--max-old-space-size=900' }).NODE_OPTIONS, `--max-old-space-size=900 ${SERVER_NODE_OPTIONS}`);
+  assert.equal(serverEnv({ NODE_OPTIONS: '--max-semi-space-size=2' }).NODE_OPTIONS, '--max-semi-space-size=2');
 });
