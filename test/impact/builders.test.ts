@@ -108,6 +108,53 @@ test('a file applied to versions uses its inputs as the version makes them; a pa
   );
 });
 
+test("a package callPackage makes of a function named in its scope is that file's, built with its inner inputs", async () => {
+  // The shape of the real core's ed: `ed = callPackage (self.sources.ed) { }`, where the scope's
+  // `sources` is a file whose `ed` is `import ./generic.nix { … }` and generic.nix takes lzip.
+  const analyzer = await tempDomain(
+    {
+      'pkgs/by-name/xx/x/packages.nix': `${GROUP}{\n  inherit (recurseIntoAttrs (callPackage ./. { })) x;\n}\n`,
+      'pkgs/by-name/xx/x/default.nix': [
+        '{ lib, pkgs }:',
+        'lib.makeScope pkgs.newScope (self:',
+        '  let',
+        '    inherit (self) callPackage;',
+        '  in {',
+        '    sources = import ./sources.nix { inherit lib; };',
+        '    x = callPackage (self.sources.x) { };',
+        '  })',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/xx/x/sources.nix': [
+        '{ lib }:',
+        '{',
+        '  x = let',
+        '    version = "1.2";',
+        '  in import ./generic.nix {',
+        '    pname = "x"; inherit version;',
+        '  };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/xx/x/generic.nix':
+        '{ pname, version }:\n{ stdenv, lzip }:\nstdenv.mkDerivation { inherit pname version; nativeBuildInputs = [ lzip ]; }\n',
+      'pkgs/by-name/lz/lzip/package.nix': leaf('lzip'),
+      'pkgs/by-name/us/user/package.nix': packageFile('user', ['x']),
+    },
+    temps,
+    'nd-named-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'lzip'), ['lzip', 'user', 'x']);
+  // F12 on the input `x` lands on the binding that gives generic.nix x's version.
+  const places = await analyzer.withDocument('pkgs/by-name/us/user/package.nix', (doc) =>
+    definition(analyzer, doc, { line: 0, character: 11 }),
+  );
+  assert.deepEqual(
+    places?.map((p) => `${p.file}:${p.span[0]}`),
+    ['pkgs/by-name/xx/x/sources.nix:2'],
+  );
+});
+
 test("versions compare as Nix's compareVersions does", () => {
   const cases: [string, string, number][] = [
     ['2.18.2', '2.21pre', -1],

@@ -88,6 +88,9 @@ export abstract class ApplicationReader extends ValueReader {
         args: overrides?.k === 'set' ? overrides.attrs : [],
       };
       if (target !== undefined) call.target = target;
+      // `callPackage self.sources.ed { }`: a named function, followed where calls are resolved.
+      const named = target === undefined && last !== 'import' && what ? this.valueOf(what) : undefined;
+      if (named?.k === 'ref' || named?.k === 'sel') call.fn = named;
       if (last !== 'import' && what && importApplied(what)) {
         call.applied = true;
         const versions = this.literalVersions(unparen(what).childForFieldName('argument'));

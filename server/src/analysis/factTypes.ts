@@ -76,6 +76,8 @@ export type Val =
       /** The versions the applied file is given (`import ./common.nix ({ … } // { version = "2.18.2"; })`). */
       versions?: Record<string, string>;
       formals?: Formal[];
+      /** The function callPackage is given by name (`callPackage self.sources.ed { }`), when no file is in sight. */
+      fn?: Val;
     }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
   /** `replaces`: `x.overrideAttrs (a: { … })` sets these attributes anew (see attributesOfFormals). */

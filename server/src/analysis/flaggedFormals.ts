@@ -170,6 +170,8 @@ export function calledApplied(analyzer: Analyzer, pkg: Package): boolean {
   if (call.applied) return true;
   // `isl_0_20 = callPackage ./0.20.0.nix { }`, where that file is `import ./generic.nix { version = …; }`.
   const file = call.target !== undefined ? analyzer.index.resolveFile(call.target) : undefined;
-  const value = file !== undefined && file !== pkg.target.file ? analyzer.index.files.get(file)?.value : undefined;
+  // `ed = callPackage self.sources.ed { }`, where the scope's `sources.ed` is `import ./generic.nix { … }`.
+  const value =
+    pkg.target.appliedAt?.val ?? (file !== undefined && file !== pkg.target.file ? analyzer.index.files.get(file)?.value : undefined);
   return value?.k === 'call' && value.kind === 'import' && value.args.length > 0;
 }

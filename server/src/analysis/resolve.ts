@@ -6,38 +6,10 @@ import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domai
 import { importedArg, importersOf, overrideArg } from './passedArgs';
 import { rankBindings, rankOf } from './ranking';
 import { OUTPUTS, PACKAGE_SET_NAMES } from './setNames';
-import { ZERO_SPAN, type Span } from './syntax';
+import { ZERO_SPAN } from './syntax';
+import type { Scope, Target } from './target';
 
-/** Where a name or value leads: a file and the place in it, plus what can be selected from it. */
-export interface Target {
-  file: string;
-  span: Span;
-  /** The value is a set: its members can be selected. */
-  set?: SetVal;
-  parents?: SetVal[];
-  /** `packagesFromDirectoryRecursive`: members are files in this folder. */
-  dir?: string;
-  /** The top-level package set (`pkgs`, `self`, `final`, …). */
-  global?: true;
-  /** The last package-set binding followed on the way. */
-  binding?: Binding;
-  /** The value calls a file that is not in the domain. */
-  missing?: true;
-  /** The target is a file as a whole (what the file builds); its span is only where to land. */
-  whole?: true;
-  /** `drv // { headless = …; }`: the attributes added to the derivation, selectable from it. */
-  decoration?: SetVal;
-  decorationScope?: Scope;
-  /** `stable = addFallbackPathsCheck self.nix_2_18`: the binding that names the package and decorates it with tests. */
-  decoratedAt?: Binding;
-}
-
-/** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */
-export interface Scope {
-  file: string;
-  set?: SetVal;
-  parents: SetVal[];
-}
+export type { Scope, Target } from './target';
 
 /** How deep resolution follows bindings before it gives up (a chain of aliases in real trees is < 10). */
 const MAX_DEPTH = 40;
@@ -257,8 +229,11 @@ export class Resolver {
     switch (val.k) {
       case 'call':
       case 'path': {
-        if (val.target === undefined) return undefined;
-        return this.fileTarget(val.target);
+        if (val.target !== undefined) return this.fileTarget(val.target);
+        // `callPackage self.sources.ed { }`, `sources.ed` being `import ./generic.nix { … }`: that file (see calledApplied).
+        const fn = val.k === 'call' && val.fn ? this.resolveVal(val.fn, scope, self) : undefined;
+        if (!fn?.whole || fn.set || fn.missing || fn.binding?.val.k !== 'call' || fn.binding.val.kind !== 'import') return undefined;
+        return { ...fn, appliedAt: fn.binding, ...(self?.val === val ? { binding: self } : {}) };
       }
       case 'ref': {
         let target = this.resolveName(val.path[0]!, scope, self);

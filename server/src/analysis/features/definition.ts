@@ -25,7 +25,9 @@ export function definition(analyzer: Analyzer, doc: NixDocument, pos: Position, 
  */
 function metaPlace(analyzer: Analyzer, target: Target): Place {
   // `nix` is `nixVersions.stable = addFallbackPathsCheck self.nix_2_18`: that binding says which.
-  if (target.decoratedAt) return { file: target.decoratedAt.file, span: target.decoratedAt.span };
+  // `ed = callPackage self.sources.ed { }`: the binding that gives generic.nix ed's version and source.
+  const at = target.decoratedAt ?? target.appliedAt;
+  if (at) return { file: at.file, span: at.span };
   const drv = target.whole ? analyzer.index.files.get(target.file)?.drv : undefined;
   if (drv?.metaFile !== undefined) {
     const from = analyzer.resolver.fileTarget(drv.metaFile);
