@@ -145,6 +145,14 @@ test("a package callPackage makes of a function named in its scope is that file'
     'nd-named-',
   );
   assert.deepEqual(rebuildNames(analyzer, 'lzip'), ['lzip', 'user', 'x']);
+  // The catalog's inputs (hover's list, dependants) are the same formals.
+  const x = analyzer.catalog.all().find((p) => p.attrPath === 'x')!;
+  const inputs = analyzer.catalog.inputsOf(x);
+  assert.deepEqual(
+    inputs.map((i) => i.formal.name),
+    ['stdenv', 'lzip'],
+  );
+  assert.equal(inputs[1]?.target?.file, 'pkgs/by-name/lz/lzip/package.nix');
   // F12 on the input `x` lands on the binding that gives generic.nix x's version.
   const places = await analyzer.withDocument('pkgs/by-name/us/user/package.nix', (doc) =>
     definition(analyzer, doc, { line: 0, character: 11 }),

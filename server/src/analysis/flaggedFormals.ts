@@ -15,6 +15,7 @@ import { letFlags, type Flag } from './conditions';
 import { usedFormals } from './formalUse';
 import type { Package } from './packages';
 import { unparen } from './syntax';
+import { calledFormals } from './calledFormals';
 
 /** Per file version (its facts object), the formals under each set of flags asked for. */
 const cache = new WeakMap<FileFacts, Map<string, readonly Formal[]>>();
@@ -29,7 +30,7 @@ export function formalsUnder(
   args: readonly Attr[],
   platform?: ReadonlyMap<string, boolean>,
 ): readonly Formal[] | undefined {
-  const formals = calledFormals(analyzer, pkg);
+  const formals = calledFormals(analyzer.index, pkg);
   const facts = analyzer.index.files.get(pkg.target.file);
   if (!formals || !facts || facts.large) return formals;
   // A file applied to versions (`common { version = "2.18.2"; }`) uses its inner inputs as they make them.
@@ -148,30 +149,4 @@ export function innerFunction(outer: Node, onLet: (letExpression: Node) => void)
         : null;
   }
   return null;
-}
-
-/**
- * The formals callPackage fills for a package: the file's, or those of the function the file
- * returns when callPackage is given the file applied to arguments (`callPackage (import
- * ./common.nix { version = …; }) { }`).
- */
-export function calledFormals(analyzer: Analyzer, pkg: Package): readonly Formal[] | undefined {
-  const facts = analyzer.index.files.get(pkg.target.file);
-  const call = pkg.binding && callOf(pkg.binding.val);
-  if (call?.kind === 'callPackage' && call.formals) return call.formals;
-  if (facts?.innerFormals && calledApplied(analyzer, pkg)) return facts.innerFormals;
-  return facts?.formals;
-}
-
-/** Whether a package is what callPackage makes of a file applied to arguments (a derivation, though the file is curried). */
-export function calledApplied(analyzer: Analyzer, pkg: Package): boolean {
-  const call = pkg.binding && callOf(pkg.binding.val);
-  if (call?.kind !== 'callPackage') return false;
-  if (call.applied) return true;
-  // `isl_0_20 = callPackage ./0.20.0.nix { }`, where that file is `import ./generic.nix { version = …; }`.
-  const file = call.target !== undefined ? analyzer.index.resolveFile(call.target) : undefined;
-  // `ed = callPackage self.sources.ed { }`, where the scope's `sources.ed` is `import ./generic.nix { … }`.
-  const value =
-    pkg.target.appliedAt?.val ?? (file !== undefined && file !== pkg.target.file ? analyzer.index.files.get(file)?.value : undefined);
-  return value?.k === 'call' && value.kind === 'import' && value.args.length > 0;
 }

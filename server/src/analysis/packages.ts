@@ -1,12 +1,13 @@
 // The domain's packages, one per definition, and what is derived from all of them at once:
 // inputs, dependants, the names a definition is known by, references (PackageCatalog).
 import type { Binding, DomainIndex } from './domainIndex';
-import { callOf, type DrvFacts, type Formal, type Val } from './facts';
+import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
 import { KeptPlaces, Occurrences, type Occurrence } from './occurrences';
 import { overOthers, setMembers } from './setMembers';
+import { calledFormals } from './calledFormals';
 
 /** A package of the domain: an attribute path and the file (and place) that builds it. */
 export interface Package {
@@ -300,10 +301,9 @@ export class PackageCatalog {
       !(pkg.binding.file === pkg.target.file && facts?.formals && !this.index.isTopLevelFile(pkg.target.file))
     )
       return [];
-    // `callPackage ({ makeSetupHook, libtool }: …) { }`: the function written in place has the
-    // formals (not the entries for sets it only selects members from, which have no span).
-    const call = pkg.binding && callOf(pkg.binding.val);
-    const formals = call?.kind === 'callPackage' && call.formals ? call.formals.filter((f) => f.span.some((n) => n !== 0)) : facts?.formals;
+    // What callPackage fills (calledFormals.ts): a function written in place has the formals (not the entries
+    // for sets it only selects members from, which have no span), a file applied to arguments its inner function's.
+    const formals = calledFormals(this.index, pkg)?.filter((f) => f.span.some((n) => n !== 0));
     const inputs = (formals ?? []).map((formal): PackageInput => {
       const target = this.resolver.resolveInput(pkg.target.file, formal.name, pkg.binding);
       return target ? { formal, target } : { formal };

@@ -8,7 +8,7 @@ import { targetKey, type Package } from '../packages';
 import { markDependants, type Gate } from '../waves/graph';
 import { topLevelAttributes } from './attributes';
 import { callOf } from '../facts';
-import { calledApplied } from '../flaggedFormals';
+import { calledApplied } from '../calledFormals';
 import { unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
@@ -292,7 +292,7 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
     // What the file says about itself counts only for a package that is the file (called by path).
     const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
     const call = pkg.binding && callOf(pkg.binding.val);
-    if (facts?.curried && !calledApplied(analyzer, pkg) && !(call?.kind === 'import' && call.applied)) functions[at] = 1;
+    if (facts?.curried && !calledApplied(analyzer.index, pkg) && !(call?.kind === 'import' && call.applied)) functions[at] = 1;
     if (facts?.fixedOutput) fixedOutput[at] = 1;
   });
   // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.

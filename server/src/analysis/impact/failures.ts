@@ -6,7 +6,8 @@
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
-import { calledFormals, formalsUnder } from '../flaggedFormals';
+import { calledFormals } from '../calledFormals';
+import { formalsUnder } from '../flaggedFormals';
 import { callOf } from '../facts';
 import type { Attr, Formal } from '../factTypes';
 import type { Binding } from '../domainIndex';
@@ -118,7 +119,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // fixDarwinDylibNames): "not available on the requested hostPlatform". Whoever builds it.
     if (pkg.drv?.refused) failing[at] = 1;
     if (!direct) continue;
-    const formals = calledFormals(analyzer, pkg) ?? [];
+    const formals = calledFormals(analyzer.index, pkg) ?? [];
     const missing = formals.some(
       (f) =>
         !f.hasDefault &&

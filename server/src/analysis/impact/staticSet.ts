@@ -6,7 +6,8 @@ import type { SyntaxNode as Node } from '../syntaxTree';
 import type { Analyzer } from '../analyzer';
 import { letFlags, literalFlags, platformCondition } from '../conditions';
 import { derivationAttrs, looseAttrs } from '../derivationFacts';
-import { calledFormals, innerFunction, withFileFunction } from '../flaggedFormals';
+import { calledFormals } from '../calledFormals';
+import { innerFunction, withFileFunction } from '../flaggedFormals';
 import type { Package } from '../packages';
 import { unparen } from '../syntax';
 
@@ -20,7 +21,7 @@ export function brokenWhenStatic(analyzer: Analyzer, pkg: Package): boolean {
       let fn: Node | null = outer;
       let flags = new Map<string, boolean>([['@isStatic', true]]);
       // A file applied to arguments (`callPackage (import ./common.nix args) { }`): its inner function.
-      if (facts.innerFormals && calledFormals(analyzer, pkg) === facts.innerFormals)
+      if (facts.innerFormals && calledFormals(analyzer.index, pkg) === facts.innerFormals)
         fn = innerFunction(fn, (let_) => letFlags(let_, flags));
       if (fn?.type !== 'function_expression') return false;
       const formals = fn.childForFieldName('formals');

@@ -10,7 +10,7 @@ import type { Analyzer } from '../analyzer';
 import type { DomainGraph } from '../dependencyGraph';
 import { nodeOfTarget, usedInputs } from '../dependencyGraph';
 import type { Binding } from '../domainIndex';
-import { calledFormals } from '../flaggedFormals';
+import { calledFormals } from '../calledFormals';
 import { markDependants, markDependencies } from '../waves/graph';
 import type { Target } from '../resolve';
 import { PACKAGE_SET_NAMES, STDENV_INPUT } from '../setNames';
@@ -146,7 +146,7 @@ export function stdenvModel(
     packages.forEach((pkg, at) => {
       if (closure[at] === 1) return;
       const inline = pkg.binding?.val.k === 'inline';
-      const formals = inline ? [] : (calledFormals(analyzer, pkg) ?? []);
+      const formals = inline ? [] : (calledFormals(analyzer.index, pkg) ?? []);
       if (inline || formals.some((f) => STDENV_INPUT.test(f.name))) users.push(at);
     });
   }
