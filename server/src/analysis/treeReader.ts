@@ -5,8 +5,8 @@
 // buffer before every call and back after each move. A cursor made here by the binding's own
 // export stays in that buffer between calls (nothing else runs between them), so each move and
 // each read is one call, and no cursor object exists for web-tree-sitter's finalizer to free.
-// Installed only when it reads a sample tree exactly as `TreeCursor` does; otherwise every tree is
-// read through `TreeCursor`.
+// Installed only when it reads a sample tree exactly as web-tree-sitter's nodes do; otherwise
+// every tree is read through `TreeCursor`.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { flatten, publicCursor, type CursorOps, type FlatColumns, type OpenCursor, type SyntaxNode } from './syntaxTree';
 
@@ -48,7 +48,7 @@ export function withFlatTree<T>(tree: Tree, read: (root: SyntaxNode) => T): T {
  */
 const SAMPLE = `# a comment\n{ lib, stdenv, fetchurl ? null }:\nlet v = "1.0 \u{1F600}"; in\nstdenv.mkDerivation rec {\n  pname = "x\${v}";\n  src = fetchurl { url = "u"; };\n  b = [ 1 2 (a: a) ];\n  broken = { a = ; };\n  c = if x then y\n}\n`;
 
-/** Puts the binding's cursor exports in place of `TreeCursor`, if they read the sample as it does. */
+/** Puts the binding's cursor exports in place of `TreeCursor`, if they read the sample as web-tree-sitter's nodes do. */
 export function installFastTreeReader(binding: Record<string, unknown>, parser: Parser): void {
   const get = (name: string) => (typeof binding[name] === 'function' ? (binding[name] as Export) : undefined);
   const create = get('_ts_tree_cursor_new_wasm');
