@@ -10,7 +10,7 @@ import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
 import { PROVIDED_NAMES } from './features/diagnostics';
-import { helperInputs, listedTargets, memberInputs, namedInputs, overlayReplaced, type UsedInput } from './inputSources';
+import { helperInputs, libcInputs, listedTargets, memberInputs, namedInputs, overlayReplaced, type UsedInput } from './inputSources';
 
 /** The graph of one index structure generation, with the package behind each node index. */
 export interface DomainGraph {
@@ -200,6 +200,8 @@ export function usedInputs(
     (use === 'forced' && sure === 'evaluated');
   // Which variant an input is given as matters to the rebuild graph's gated edges only.
   const gated = edges === 'built' && !strict;
+  // `nixStatic = pkgsStatic.nix`: a member of a set made for another libc is built with that libc.
+  const libc = variant ? libcInputs(analyzer, variant.val, undefined) : [];
   if (!binding || !call) {
     // `wrapBintoolsWith { bintools = …; }`: the set given to the function passes some formals.
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();
@@ -233,11 +235,11 @@ export function usedInputs(
           ? [via ? { target, use, via } : { target, use }]
           : [];
       })
-      .concat(members);
+      .concat(members, libc);
   }
   const args = call.args;
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
-  const out: UsedInput[] = [];
+  const out: UsedInput[] = [...libc];
   // The builder the file hands its package to, or whose derivation it overrides, takes its own inputs.
   for (const input of catalog.builderInputs(pkg, formals ?? [])) {
     if (!input.target || !counts(input.formal.use)) continue;
@@ -272,6 +274,8 @@ export function usedInputs(
     const name = arg ? (arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0] : undefined) : formal.name;
     const via = gated && name !== undefined ? topLevelVariant(analyzer, name) : undefined;
     out.push(via ? { target, use: formal.use, via } : { target, use: formal.use });
+    // `{ busybox = pkgsStatic.busybox; }`: built with the static set's libc too.
+    out.push(...libcInputs(analyzer, (over ?? arg)?.val, formal.use));
   }
   return out;
 }

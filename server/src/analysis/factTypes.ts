@@ -44,6 +44,11 @@ export interface FileFacts {
    * ./common.nix args) { }`).
    */
   innerFormals?: Formal[];
+  /**
+   * Package sets the file makes for a platform with another C library (`pkgsStatic`, `pkgsMusl`:
+   * "musl"), by name, with that libc (see libcSets.ts): each member is built with it.
+   */
+  libcSets?: Record<string, string>;
   /** The file sets `outputHash`: it makes fixed-output derivations (fetchurl, fetchgit). */
   fixedOutput?: true;
   /** Set when the file was too large to parse; only a chunked scan was made. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ApplicationReader } from './applications';
 import { findDerivation, isAttrset, topBindings } from './derivationFacts';
 import { decorates, type FileFacts, type Formal, type Val } from './factTypes';
-import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames } from './fileTraits';
+import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stageNames, TOP_LEVEL_DIR } from './fileTraits';
+import { libcSets } from './libcSets';
 import { resolvePathLiteral } from './syntax';
 import { usedFormals } from './formalUse';
 import { forEach, spanOf, unparen, type Span } from './syntax';
@@ -18,7 +19,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 57;
+export const FACTS_VERSION = 58;
 
 const MAX_ERRORS = 50;
 
@@ -83,6 +84,9 @@ class Extractor extends ApplicationReader {
       return file === undefined ? [] : [{ name, formal, file }];
     });
     if (stageArgs.length > 0) facts.stageArgs = stageArgs;
+    // The package sets made for another libc matter where the top-level set is composed (stage.nix).
+    const sets = TOP_LEVEL_DIR.test(this.file) && text.includes('musl') ? libcSets(root) : undefined;
+    if (sets) facts.libcSets = sets;
     return facts;
   }
 

@@ -108,6 +108,32 @@ function membersAsInputs(analyzer: Analyzer, members: Uses, counts: Counts): Use
   return out;
 }
 
+/**
+ * What a member of a package set made for another libc is built with besides its own inputs
+ * (`busybox = pkgsStatic.busybox`, `nixStatic = pkgsStatic.nix`): that set's libc (`musl`), the
+ * package its libc string names. The sets are those the files make for such a platform
+ * (`FileFacts.libcSets`, read from stage.nix), not a list of names.
+ */
+export function libcInputs(analyzer: Analyzer, val: Val | undefined, use: Formal['use']): UsedInput[] {
+  if (val?.k !== 'ref' || val.path.length < 2) return [];
+  const libc = libcOfSets(analyzer).get(val.path[0]!);
+  return libc ? [{ target: libc, use }] : [];
+}
+
+/** The package sets made for another libc, each with the package its libc names (`pkgsStatic` → musl). */
+function libcOfSets(analyzer: Analyzer): Map<string, Target> {
+  return analyzer.catalog.memo('libcOfSets', () => {
+    const out = new Map<string, Target>();
+    for (const facts of analyzer.index.files.values()) {
+      for (const [set, libc] of Object.entries(facts.libcSets ?? {})) {
+        const target = analyzer.resolver.lookupGlobal(libc);
+        if (target && !target.missing && !target.set && analyzer.catalog.packageAt(target)) out.set(set, target);
+      }
+    }
+    return out;
+  });
+}
+
 /** Packages bound in a package set's files (not the top-level ones), by attribute name. */
 function setMembersByName(analyzer: Analyzer): Map<string, Package> {
   return analyzer.catalog.memo('setMembersByName', () => {

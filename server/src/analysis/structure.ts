@@ -14,7 +14,9 @@ export interface ReadFacts {
 /** A hash of what a file defines, ignoring positions and derivation literals (FNV-1a over a canonical walk). */
 export function structureHash(facts: FileFacts): number {
   hash = 0x811c9dc5;
-  walk([facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.imports, facts.large, facts.problem], 0);
+  const parts = [facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.imports, facts.large, facts.problem];
+  // The package sets made for another libc (stage.nix's `pkgsStatic`): what their members are built with.
+  walk(facts.libcSets ? [...parts, facts.libcSets] : parts, 0);
   return hash >>> 0;
 }
 
