@@ -52,7 +52,7 @@ test('the facts of stage.nix name the sets made for a musl platform', async () =
   }
 });
 
-test('a member of a set made for musl is built with musl: what takes it, and a name bound to it, rebuild with musl', async () => {
+test('a member of a set made for musl is built with musl and what its stdenv adds: what takes it, and a name bound to it, rebuild with them', async () => {
   const analyzer = await tempDomain(
     {
       'pkgs/top-level/stage.nix': STAGE,
@@ -60,6 +60,7 @@ test('a member of a set made for musl is built with musl: what takes it, and a n
         'self: super: with self; {',
         '  musl = callPackage ../os/musl { };',
         '  zlib = callPackage ../os/zlib { };',
+        '  fortify-headers = callPackage ../os/fortify-headers { };',
         '  busybox = callPackage ../os/busybox { };',
         '  busybox-sandbox-shell = callPackage ../os/sandbox-shell {',
         '    busybox = if !stdenv.hostPlatform.isRiscV then pkgsStatic.busybox else busybox;',
@@ -71,6 +72,15 @@ test('a member of a set made for musl is built with musl: what takes it, and a n
         '}',
         '',
       ].join('\n'),
+      // A bootstrap stage whose stdenv, on a musl platform, also has fortify-headers.
+      'pkgs/stdenv/linux/default.nix': [
+        '{ lib, localSystem, ... }:',
+        'prevStage: {',
+        '  allowedRequisites = with prevStage; [ zlib ] ++ lib.optionals (localSystem.libc == "musl") [ fortify-headers ];',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/os/fortify-headers/default.nix': packageFile('fortify-headers'),
       'pkgs/os/musl/default.nix': packageFile('musl'),
       'pkgs/os/zlib/default.nix': packageFile('zlib'),
       'pkgs/os/busybox/default.nix': packageFile('busybox', ['zlib']),
@@ -81,6 +91,8 @@ test('a member of a set made for musl is built with musl: what takes it, and a n
     'nd-musl-',
   );
   assert.deepEqual(rebuildNames(analyzer, 'musl'), ['busybox-sandbox-shell', 'musl', 'nix', 'nixMusl', 'nixStatic']);
+  // What the stdenv of a musl platform adds: the same names.
+  assert.deepEqual(rebuildNames(analyzer, 'fortify-headers'), ['busybox-sandbox-shell', 'fortify-headers', 'nix', 'nixMusl', 'nixStatic']);
   // The set for i686 keeps glibc; and the rest is as before.
   assert.deepEqual(rebuildNames(analyzer, 'busybox'), ['busybox', 'busybox-sandbox-shell', 'busybox32', 'nix', 'nixMusl', 'nixStatic']);
 });

@@ -28,6 +28,11 @@ export interface FileFacts {
    */
   stageNames?: string[];
   /**
+   * What the stages add only for a platform with another libc (`lib.optionals (localSystem.libc ==
+   * "musl") [ fortify-headers ]`), by libc: the stdenv of a set made for it is built with those too.
+   */
+  libcStageNames?: Record<string, string[]>;
+  /**
    * What a stage takes from another and passes to a file it imports (`import
    * ../../build-support/cc-wrapper { fortify-headers = prevStage.fortify-headers; }`): stdenv is
    * built from it when that file's formal is.

@@ -77,8 +77,10 @@ class Extractor extends ApplicationReader {
     if (imports.length > 0) facts.imports = imports;
     // What bootstrap stages name matters in stdenv's own files (impact/stdenv.ts).
     const passed: { name: string; formal: string; path: string }[] = [];
-    const stages = STDENV_FILES.test(this.file) ? stageNames(root, passed) : [];
+    const byLibc: Record<string, string[]> = {};
+    const stages = STDENV_FILES.test(this.file) ? stageNames(root, passed, byLibc) : [];
     if (stages.length > 0) facts.stageNames = stages;
+    if (Object.keys(byLibc).length > 0) facts.libcStageNames = byLibc;
     const stageArgs = passed.flatMap(({ name, formal, path }) => {
       const file = resolvePathLiteral(this.file, path);
       return file === undefined ? [] : [{ name, formal, file }];

@@ -4,7 +4,7 @@
 import type { SyntaxNode as Node } from './syntaxTree';
 import { DERIVATION_BUILDER, isAttrset, topBindings, TRIVIAL_BUILDER } from './derivationFacts';
 import { resolvePathLiteral } from './syntax';
-import { applicationParts, attrPathNames, forEach, referencePath, unparen } from './syntax';
+import { applicationParts, attrPathNames, forEach, literalString, referencePath, unparen } from './syntax';
 import { platformCondition, platformNamed } from './conditions';
 
 /** The targets of `import ./path …` anywhere in a file: how nixpkgs' stage.nix composes the top-level set. */
@@ -72,7 +72,11 @@ const STAGES = new Set(['prevStage', 'super', 'self', 'prev', 'final']);
  * The names bound by the sets that overlays (`self: super: { … }`, also `… // { … }`) return,
  * and the names taken from another stage (`prevStage.x`, `inherit (super) x y;`).
  */
-export function stageNames(root: Node, passed?: { name: string; formal: string; path: string }[]): string[] {
+export function stageNames(
+  root: Node,
+  passed?: { name: string; formal: string; path: string }[],
+  byLibc?: Record<string, string[]>,
+): string[] {
   const out = new Set<string>();
   forEach(root, (node) => {
     if (node.type === 'select_expression') {
@@ -95,7 +99,10 @@ export function stageNames(root: Node, passed?: { name: string; formal: string; 
       if (body)
         forEach(body, (n) => {
           if (n.type === 'variable_expression') out.add(n.text);
-          // `lib.optionals (localSystem.libc == "musl") [ fortify-headers ]`: not on x86_64-linux.
+          // `lib.optionals (localSystem.libc == "musl") [ fortify-headers ]`: not on x86_64-linux,
+          // but in the stdenv of a musl platform (`byLibc`).
+          const libc = byLibc && libcOnly(n);
+          if (libc) forEach(libc.list, (m) => void (m.type === 'variable_expression' && (byLibc[libc.libc] ??= []).push(m.text)));
           return !isOffHere(n);
         });
       return true;
@@ -154,6 +161,20 @@ function isOffHere(node: Node): boolean {
   const { head, args, complete } = applicationParts(node, 2);
   const name = referencePath(head)?.at(-1);
   return complete && args.length === 2 && (name === 'optional' || name === 'optionals') && platformCondition(args[0]!) === false;
+}
+
+/** `lib.optional(s) (localSystem.libc == "musl") list`: the libc it asks for, and the list. */
+function libcOnly(node: Node): { libc: string; list: Node } | undefined {
+  if (node.type !== 'apply_expression') return undefined;
+  const { head, args, complete } = applicationParts(node, 2);
+  const name = referencePath(head)?.at(-1);
+  if (!complete || args.length !== 2 || (name !== 'optional' && name !== 'optionals')) return undefined;
+  const condition = unparen(args[0]!);
+  if (condition.type !== 'binary_expression' || condition.childForFieldName('operator')?.text !== '==') return undefined;
+  const [left, right] = [condition.childForFieldName('left'), condition.childForFieldName('right')].map((n) => n && unparen(n));
+  const path = left && referencePath(left);
+  const libc = right ? literalString(right) : undefined;
+  return path && path.length > 1 && path.at(-1) === 'libc' && libc ? { libc, list: args[1]! } : undefined;
 }
 
 /** `dejagnu = super.dejagnu.overrideAttrs (…);`: a stage's own package, changed for what the stage builds. */

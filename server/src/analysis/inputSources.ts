@@ -116,19 +116,24 @@ function membersAsInputs(analyzer: Analyzer, members: Uses, counts: Counts): Use
  */
 export function libcInputs(analyzer: Analyzer, val: Val | undefined, use: Formal['use']): UsedInput[] {
   if (val?.k !== 'ref' || val.path.length < 2) return [];
-  const libc = libcOfSets(analyzer).get(val.path[0]!);
-  return libc ? [{ target: libc, use }] : [];
+  return (libcOfSets(analyzer).get(val.path[0]!) ?? []).map((target) => ({ target, use }));
 }
 
-/** The package sets made for another libc, each with the package its libc names (`pkgsStatic` → musl). */
-function libcOfSets(analyzer: Analyzer): Map<string, Target> {
+/**
+ * The package sets made for another libc, each with the packages its stdenv adds: the one its libc
+ * names (`pkgsStatic` → musl) and what the bootstrap stages add for that libc (fortify-headers).
+ */
+function libcOfSets(analyzer: Analyzer): Map<string, Target[]> {
   return analyzer.catalog.memo('libcOfSets', () => {
-    const out = new Map<string, Target>();
-    for (const facts of analyzer.index.files.values()) {
-      for (const [set, libc] of Object.entries(facts.libcSets ?? {})) {
-        const target = analyzer.resolver.lookupGlobal(libc);
-        if (target && !target.missing && !target.set && analyzer.catalog.packageAt(target)) out.set(set, target);
-      }
+    const files = [...analyzer.index.files.values()];
+    const out = new Map<string, Target[]>();
+    for (const [set, libc] of files.flatMap((facts) => Object.entries(facts.libcSets ?? {}))) {
+      const names = new Set([libc, ...files.flatMap((facts) => facts.libcStageNames?.[libc] ?? [])]);
+      const targets = [...names].map((name) => analyzer.resolver.lookupGlobal(name));
+      out.set(
+        set,
+        targets.filter((t): t is Target => t !== undefined && !t.missing && !t.set && analyzer.catalog.packageAt(t) !== undefined),
+      );
     }
     return out;
   });

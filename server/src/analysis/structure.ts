@@ -15,8 +15,8 @@ export interface ReadFacts {
 export function structureHash(facts: FileFacts): number {
   hash = 0x811c9dc5;
   const parts = [facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.imports, facts.large, facts.problem];
-  // The package sets made for another libc (stage.nix's `pkgsStatic`): what their members are built with.
-  walk(facts.libcSets ? [...parts, facts.libcSets] : parts, 0);
+  // The package sets made for another libc (stage.nix's `pkgsStatic`) and what their stdenv adds: what their members are built with.
+  walk(facts.libcSets || facts.libcStageNames ? [...parts, facts.libcSets, facts.libcStageNames] : parts, 0);
   return hash >>> 0;
 }
 
