@@ -87,7 +87,7 @@ class Extractor extends ApplicationReader {
     });
     if (stageArgs.length > 0) facts.stageArgs = stageArgs;
     // The package sets made for another libc matter where the top-level set is composed (stage.nix).
-    const sets = TOP_LEVEL_DIR.test(this.file) && text.includes('musl') ? libcSets(root) : undefined;
+    const sets = TOP_LEVEL_DIR.test(this.file) && /abis\.musl|libc\s*=\s*"musl"/.test(text) ? libcSets(root) : undefined;
     if (sets) facts.libcSets = sets;
     return facts;
   }
