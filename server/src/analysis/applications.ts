@@ -17,12 +17,13 @@ import {
   TRIVIAL_BUILDER,
 } from './derivationFacts';
 import { principal, type Attr, type Val } from './factTypes';
-import { STDENV_INPUT } from './setNames';
+import { PACKAGE_SET_NAMES, STDENV_INPUT } from './setNames';
 import { platformCondition } from './conditions';
 import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './formalsOf';
 import { MAX_INLINE_DEPTH, ValueReader } from './values';
 import { attributesOfFormals, lambdaFormals } from './namedInputs';
+import { scopedSet, scopeOverride } from './scopeOverride';
 
 /** Functions that return (a variant of) their last substantial argument. */
 const WRAPPERS = new Set([
@@ -81,12 +82,8 @@ export abstract class ApplicationReader extends ValueReader {
       const target = what ? this.pathTarget(what) : undefined;
       // The arguments: a literal set, or what `gnomeArgs // args` (sets the index can see) adds up to.
       const overrides = args[1] && this.valueOf(args[1]);
-      const call: Val = {
-        k: 'call',
-        span,
-        kind: last === 'import' ? 'import' : 'callPackage',
-        args: overrides?.k === 'set' ? overrides.attrs : [],
-      };
+      const kind = last === 'import' ? 'import' : 'callPackage';
+      const call: Val = { k: 'call', span, kind, args: overrides?.k === 'set' ? overrides.attrs : [] };
       if (target !== undefined) call.target = target;
       // `callPackage self.sources.ed { }`: a named function, followed where calls are resolved.
       const named = target === undefined && last !== 'import' && what ? this.valueOf(what) : undefined;
@@ -163,6 +160,9 @@ export abstract class ApplicationReader extends ValueReader {
           return over?.k === 'call' && over.target !== undefined ? { k: 'inline', span, drv, over } : { k: 'inline', span, drv };
       }
     }
+    // `s.overrideScope (_: _: x)`: a scope whose members x replaces (scopeOverride.ts).
+    const over = last === 'overrideScope' ? scopeOverride(head, args) : undefined;
+    if (over) return scopedSet(span, this.valueOf(over.base), over.set ? this.valueOf(over.set) : undefined);
     if (last && /^override(Attrs|\w*Attrs|Scope|Derivation)?$/.test(last) && head.type === 'select_expression') {
       // `x.override { … }` is a variant of x: its definition is x's.
       const base = head.childForFieldName('expression');
@@ -213,14 +213,14 @@ export abstract class ApplicationReader extends ValueReader {
     const applied = headPath?.length === 1 ? this.applyLetFunction(headPath[0]!, args, span) : undefined;
     if (applied) return applied;
     if (head.type === 'function_expression' || (last !== undefined && WRAPPERS.has(last))) {
-      return principal(
-        args.map((a) => this.selfNamed(a)),
-        span,
-        true,
-      );
+      const named = args.map((a) => this.selfNamed(a));
+      return principal(named, span, true);
     }
     if (last === 'import') return { k: 'other', span };
     const fn = this.valueOf(head);
+    // `selectRustPackage pkgsBuildHost`: a named function given the package set (see `selects`).
+    if (fn.k === 'ref' && headPath?.length === 1 && args.length === 1 && PACKAGE_SET_NAMES.has(args[0]!.text))
+      return { ...fn, onSet: true };
     const best = principal([fn, ...args.map((a) => this.valueOf(a))], span);
     return fn.k === 'ref' && best.k === 'set' ? { ...best, argOf: fn } : best;
   }

@@ -68,8 +68,10 @@ export type Val =
    * `also`: the other operands of `a // b // { … }`, searched for names the set itself lacks.
    * `argOf`: the function the set is given to (`wrapRustcWith { … }`); when that function calls a
    * file (`wrapRustcWith = { … }@args: callPackage ../rustc-wrapper args;`), the value is there.
+   * `scoped`: a scope overridden (`s.overrideScope (_: _: x)`): `also` is `[x, s]`, and a member of
+   * an `x` the index cannot read is not known to be the scope's own.
    */
-  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val }
+  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val; scoped?: true }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
   /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals; `versions`, the literal versions among those arguments. For `import`, the file's function is applied once more (`make-icu { version = …; }`). */
@@ -91,7 +93,8 @@ export type Val =
     }
   /** A variable, possibly with selections: `python311`, `pythonInterpreters.python311`. */
   /** `replaces`: `x.overrideAttrs (a: { … })` sets these attributes anew (see attributesOfFormals). */
-  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[]; replaces?: string[] }
+  /** `onSet`: the named function applied to a package set (`selectRustPackage pkgsBuildHost`). */
+  | { k: 'ref'; span: Span; path: string[]; overrides?: Attr[]; replaces?: string[]; onSet?: true }
   /** A selection from a value that is not a variable: `(callPackage ./x { }).foo`. */
   | { k: 'sel'; span: Span; of: Val; path: string[] }
   /** `packagesFromDirectoryRecursive { directory = ./dir; }`. */
@@ -103,7 +106,8 @@ export type Val =
   | { k: 'inline'; span: Span; drv: DrvFacts; over?: CallVal }
   | { k: 'path'; span: Span; target: string }
   /** `uses`: a function that makes a derivation, and the names it takes from around it (see DrvFacts.uses). */
-  | { k: 'fn'; span: Span; doc?: string; uses?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'> }
+  /** `selects`: a function returning a member of the package set it is given (`pkgs: pkgs.rust_1_77`). */
+  | { k: 'fn'; span: Span; doc?: string; uses?: Record<string, 'build' | 'forced' | 'checked' | 'maybe'>; selects?: string[] }
   /**
    * `list`: the value is a list literal, empty or not (a flag a caller passes: `uiToolkits = [ "ncurses" ]`);
    * `items`: the names a short one holds (`smtpPerlLibs = [ perlPackages.libnet … ]`: packages a caller passes).

@@ -112,7 +112,11 @@ export class Resolver {
       how === 'import'
         ? importedArg(this.index, file, name)
         : overrideArg(this.index, file, name, (v, scope, self) => this.resolveVal(v, scope, self));
-    return passed && (this.resolveVal(passed.arg.val, passed.scope) ?? { file: passed.scope.file, span: passed.arg.span });
+    const selects = passed?.arg.val.k === 'fn' ? passed.arg.val.selects : undefined;
+    return (
+      passed &&
+      (this.resolveVal(passed.arg.val, passed.scope) ?? { file: passed.scope.file, span: passed.arg.span, ...(selects ? { selects } : {}) })
+    );
   }
 
   /** Resolves a variable name seen from a scope. */
@@ -237,6 +241,11 @@ export class Resolver {
       }
       case 'ref': {
         let target = this.resolveName(val.path[0]!, scope, self);
+        // `selectRustPackage pkgsBuildHost`, where `selectRustPackage = pkgs: pkgs.rust_1_77`: that member of the whole set.
+        const selects = val.onSet
+          ? (target?.selects ?? (target?.binding?.val.k === 'fn' ? target.binding.val.selects : undefined))
+          : undefined;
+        if (selects) target = this.resolveVal({ k: 'ref', span: val.span, path: ['pkgs', ...selects] }, scope);
         for (const name of val.path.slice(1)) target = target && this.select(target, name);
         return target;
       }
@@ -357,7 +366,7 @@ export class Resolver {
    * still that derivation (where `impure-cmds // { … }`, a set of packages, stays a set).
    */
   private decoratedPackage(set: SetVal, scope: Scope, self?: Binding): Target | undefined {
-    if (!set.also) return undefined;
+    if (!set.also || set.scoped) return undefined;
     // A package named by reference is decorated only with tests (`pkg // { tests = …; passthru.tests = …; }`).
     const testsOnly = set.attrs.every((a) => a.name === 'tests' || a.name === 'passthru');
     for (const other of set.also) {
@@ -377,6 +386,8 @@ export class Resolver {
     try {
       for (const other of set.also) {
         const base = this.resolveVal(other, scope);
+        // A scope overridden with a set the index cannot follow: the member may be that set's (see scopeOverride.ts).
+        if (!base && set.scoped && other === set.also[0]) return { file: scope.file, span: other.span };
         const found = base && !base.global ? this.select(base, name) : undefined;
         if (found) return found;
       }

@@ -27,6 +27,8 @@ export interface Target {
   decoratedAt?: Binding;
   /** `ed = callPackage self.sources.ed { }`: the binding that applies the file (`ed = import ./generic.nix { version = …; }`), where F12 lands. */
   appliedAt?: Binding;
+  /** The value is a function returning this member of the package set it is given (`pkgs: pkgs.rust_1_77`). */
+  selects?: string[];
 }
 
 /** Where a name is looked up: a file, and the package set (and its enclosing sets) it sits in. */

@@ -8,6 +8,7 @@ import { conditionValue, failsAssert, platformCondition } from './conditions';
 import { constantOf } from './constants';
 import { nameUses } from './namedInputs';
 import { formalsOf } from './formalsOf';
+import { PACKAGE_SET_NAMES } from './setNames';
 import {
   attrName,
   attrPathNames,
@@ -94,7 +95,10 @@ export abstract class ValueReader {
         if (inner.k === 'set' || inner.k === 'call') return inner;
         // A function making a derivation (`buildPerlModule`): its users are built with what it takes from around it.
         const uses = inner.k === 'inline' ? nameUses(node).uses : undefined;
-        return { k: 'fn', span: spanOf(input), ...(uses ? { uses } : {}) };
+        // `pkgs: pkgs.rust_1_77`: a function returning a member of the package set it is given.
+        const param = unparen(input).childForFieldName('universal')?.text;
+        const selects = inner.k === 'ref' && param && PACKAGE_SET_NAMES.has(param) && inner.path[0] === param ? inner.path.slice(1) : [];
+        return { k: 'fn', span: spanOf(input), ...(uses ? { uses } : {}), ...(selects.length > 0 ? { selects } : {}) };
       }
       return this.valueOfPeeled(node);
     } finally {
@@ -327,8 +331,13 @@ export abstract class ValueReader {
         const literal = fromVal?.k === 'set' ? fromVal.attrs.find((a) => a.name === name) : undefined;
         if (literal) val = literal.val;
         else if (fromVal) val = { k: 'sel', span, of: fromVal, path: [name] };
-        else if (fromPath && fromPath.length > 0) val = { k: 'ref', span, path: [...fromPath, name] };
-        else {
+        else if (fromPath && fromPath.length > 0) {
+          // `inherit (bootstrapRustPackages) cargo;` of a let-bound set selects from its value, as `bootstrapRustPackages.cargo` does.
+          const bound = this.lookupLet(fromPath[0]!);
+          val = bound
+            ? { k: 'sel', span, of: this.inline(bound), path: [...fromPath.slice(1), name] }
+            : { k: 'ref', span, path: [...fromPath, name] };
+        } else {
           // `inherit x;` takes x from the enclosing scope, never from the set being defined.
           const bound = this.lookupLet(name);
           val = bound && !isWithin(attr, bound) ? this.inline(bound) : { k: 'ref', span, path: [name] };
