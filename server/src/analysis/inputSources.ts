@@ -7,6 +7,7 @@ import type { Analyzer } from './analyzer';
 import type { Binding } from './domainIndex';
 import type { Formal, Val } from './facts';
 import { memberName } from './memberUses';
+import { PACKAGE_SET_NAMES } from './setNames';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 
@@ -59,7 +60,9 @@ export function helperInputs(analyzer: Analyzer, helper: Binding | undefined, co
  * package of that name the set's own files define, with the member's use.
  */
 export function memberInputs(analyzer: Analyzer, formal: Formal, counts: Counts): UsedInput[] {
-  return formal.members ? membersAsInputs(analyzer, formal.members, counts) : [];
+  // `buildPackages.cargo`: a member of the whole package set is its top-level package, not a set's member of that name.
+  const whole = PACKAGE_SET_NAMES.has(formal.name);
+  return formal.members ? membersAsInputs(analyzer, formal.members, counts, whole) : [];
 }
 
 /**
@@ -97,13 +100,15 @@ function namesAsInputs(analyzer: Analyzer, uses: Uses, from: Binding, counts: Co
 }
 
 /** The packages of package sets' files that members name, by name, each with its use. */
-function membersAsInputs(analyzer: Analyzer, members: Uses, counts: Counts): UsedInput[] {
+function membersAsInputs(analyzer: Analyzer, members: Uses, counts: Counts, whole = false): UsedInput[] {
   const byName = setMembersByName(analyzer);
   const out: UsedInput[] = [];
   for (const [name, named] of Object.entries(members)) {
     const use = named === 'build' ? undefined : named;
-    const pkg = counts(use) ? byName.get(name) : undefined;
-    if (pkg) out.push({ target: pkg.target, use });
+    if (!counts(use)) continue;
+    const global = whole ? analyzer.resolver.lookupGlobal(name) : undefined;
+    const target = global && analyzer.catalog.packageAt(global) ? global : byName.get(name)?.target;
+    if (target) out.push({ target, use });
   }
   return out;
 }
