@@ -157,6 +157,7 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
       : undefined
     : referencePath(n);
   if (names?.length === 1 && flags.has(names[0]!)) return flags.get(names[0]!);
+  if (names && names.length > 1 && flags.has(names.join('.'))) return flags.get(names.join('.'));
   if (n.type === 'variable_expression' && (n.text === 'true' || n.text === 'false')) return n.text === 'true';
   const flag = names?.at(-1);
   // `@isStatic` among the flags: the platform of another package set (`pkgsStatic`).
@@ -306,10 +307,44 @@ export function letFlags(body: Node, flags: Map<string, boolean>, versions?: Rea
       }
       node = node.childForFieldName('body');
     } else {
+      selfFlags(node, flags);
       return;
     }
     node = node && unparen(node);
   }
+}
+
+/**
+ * What a derivation says of its own attributes through `finalAttrs` (rustc: `src = fetchurl { …;
+ * passthru.isReleaseTarball = true; }`, read as `finalAttrs.src.passthru.isReleaseTarball or
+ * false`): the literal booleans of the `passthru` given to a call an attribute is bound to.
+ */
+function selfFlags(node: Node, flags: Map<string, boolean>): void {
+  const fn = node.type === 'apply_expression' ? applicationParts(node).args.at(-1) : undefined;
+  const param = fn?.type === 'function_expression' ? fn.childForFieldName('universal')?.text : undefined;
+  const body = param ? fn!.childForFieldName('body') : null;
+  for (const [name, value] of body ? literalBindings(unparen(body)) : []) {
+    const call = unparen(value);
+    if (call.type !== 'apply_expression') continue;
+    for (const arg of applicationParts(call).args) {
+      for (const [path, literal] of literalBindings(arg)) {
+        const text = unparen(literal).text;
+        if (path.startsWith('passthru.') && (text === 'true' || text === 'false')) flags.set(`${param}.${name}.${path}`, text === 'true');
+      }
+    }
+  }
+}
+
+/** The bindings of an attribute set literal, by dotted path (none for any other expression). */
+function literalBindings(set: Node): [string, Node][] {
+  if (set.type !== 'attrset_expression' && set.type !== 'rec_attrset_expression') return [];
+  const out: [string, Node][] = [];
+  for (const binding of set.namedChildren.find((c) => c?.type === 'binding_set')?.namedChildren ?? []) {
+    const names = binding?.type === 'binding' ? attrPathNames(binding.childForFieldName('attrpath')!) : undefined;
+    const expression = binding?.childForFieldName('expression');
+    if (names && expression) out.push([names.join('.'), expression]);
+  }
+  return out;
 }
 
 /** `lib.versionAtLeast version "2.21pre"` or `lib.versionOlder …` of a known version and a literal, else undefined. */
