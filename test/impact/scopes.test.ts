@@ -16,12 +16,12 @@ after(() => {
 const GROUP = '{ ... }:\nres: pkgs: super:\n\nwith pkgs;\n';
 const leaf = (name: string) => `{ stdenv }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; }\n`;
 
-function rustDomain(condition: string): Record<string, string> {
+function rustDomain(condition: string, select = 'pkgs: pkgs.rust_1'): Record<string, string> {
   return {
     'pkgs/by-name/ru/rust/packages.nix': `${GROUP}{\n  rust_1 = callPackage ./1.nix { };\n  rustPackages = rust_1.packages.stable;\n  inherit (rustPackages) cargo rustc rustfmt;\n}\n`,
     'pkgs/by-name/ru/rust/1.nix': [
       '{ stdenv, lib, newScope, callPackage, pkgsBuildHost }@args:',
-      'import ./default.nix { selectRustPackage = pkgs: pkgs.rust_1; } args',
+      `import ./default.nix { selectRustPackage = ${select}; } args`,
       '',
     ].join('\n'),
     'pkgs/by-name/ru/rust/default.nix': [
@@ -75,4 +75,10 @@ test("a scope overridden with a set takes that set's members: rustc is built wit
 test('an override under a condition that does not hold on x86_64-linux replaces nothing', async () => {
   const analyzer = await tempDomain(rustDomain('stdenv.buildPlatform != stdenv.hostPlatform'), temps, 'nd-scopes-');
   assert.deepEqual(rebuildNames(analyzer, 'packages.stable.cargo'), ['auditable', 'cargo', 'rustc']);
+});
+
+test("a member of an overriding set the index cannot follow is not taken for the scope's own", async () => {
+  const files = rustDomain('stdenv.buildPlatform == stdenv.hostPlatform', 'pkgs: builtins.getAttr "rust_1" pkgs');
+  const analyzer = await tempDomain(files, temps, 'nd-scopes-');
+  assert.deepEqual(rebuildNames(analyzer, 'packages.stable.cargo'), ['auditable', 'cargo']);
 });
