@@ -89,7 +89,7 @@ function mean(values: number[]): number {
 }
 
 /** The share of edits meeting both bars, the medians and the means, as measured when this test was last updated. */
-const MEETS_BOTH = 0.97;
+const MEETS_BOTH = 0.98;
 const RECALL_MEDIAN = 0.99;
 const PRECISION_MEDIAN = 0.99;
 const RECALL_MEAN = 0.98;
