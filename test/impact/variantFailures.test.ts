@@ -115,3 +115,32 @@ test('a package built with a variant that fails as its package does is not count
   );
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['opensshNoDns', 'sshfs', 'zlib']);
 });
+
+test('a package whose file first asserts what its defaults fail on x86_64-linux is not counted, nor what is built with it', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        '  port = callPackage ../tools/port { inherit stdenv; };',
+        '  portGiven = callPackage ../tools/port { maloader = zlib; };',
+        '  tools = callPackage ../tools/tools { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      // Nothing binds maloader: the call leaves it null, and the assertion fails off Darwin.
+      'pkgs/tools/port/default.nix': [
+        '{ stdenv, zlib, maloader ? null }:',
+        'assert (!stdenv.hostPlatform.isDarwin) -> maloader != null;',
+        'stdenv.mkDerivation { pname = "port"; version = "1"; buildInputs = [ zlib ]; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/tools/default.nix':
+        '{ stdenv, port }:\nstdenv.mkDerivation { pname = "tools"; version = "1"; buildInputs = [ port ]; }\n',
+    },
+    temps,
+    'nd-asserts-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['portGiven', 'zlib']);
+});

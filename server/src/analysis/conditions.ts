@@ -393,11 +393,20 @@ function componentLess(p: string, q: string): boolean {
 
 /** Whether a value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform; …`). */
 export function failsAssert(node: Node): true | undefined {
+  return failingAssertion(node) ? true : undefined;
+}
+
+/**
+ * The condition of an `assert` a value makes before anything else (past `let`s and `with`s) that
+ * does not hold on x86_64-linux with these flags (`assert (!stdenv.hostPlatform.isDarwin) ->
+ * maloader != null;` where `maloader ? null`).
+ */
+export function failingAssertion(node: Node, flags?: ReadonlyMap<string, boolean>): Node | undefined {
   let current: Node | null = unparen(node);
   for (let depth = 0; current && depth < 8; depth++) {
     if (current.type === 'assert_expression') {
       const condition = current.childForFieldName('condition');
-      if (condition && platformCondition(condition) === false) return true;
+      if (condition && platformCondition(condition, flags) === false) return condition;
     } else if (current.type !== 'let_expression' && current.type !== 'with_expression') return undefined;
     current = current.childForFieldName('body');
     current = current && unparen(current);

@@ -17,6 +17,13 @@ export interface FileFacts {
   value: Val;
   /** The formals of the function the file evaluates to (`{ lib, stdenv, ... }:`), if any. */
   formals?: Formal[];
+  /**
+   * The function's body first asserts what does not hold on x86_64-linux under its defaults
+   * (port.nix: `assert (!stdenv.hostPlatform.isDarwin) -> maloader != null;` with `maloader ?
+   * null`): the formals with a default it reads, which a call that passes one, or a scope that binds
+   * it, may make hold.
+   */
+  failingAssert?: string[];
   /** Facts of the derivation the file builds (`mkDerivation { pname = …; }`), if any. */
   drv?: DrvFacts;
   /** Files (or folders) the file imports by a path literal anywhere in it (`import ../build-support/packages.nix`). */

@@ -12,6 +12,7 @@ import { importedPaths, mentionsOutputHash, returnsFunction, STDENV_FILES, stage
 import { libcSets } from './libcSets';
 import { resolvePathLiteral } from './syntax';
 import { usedFormals } from './formalUse';
+import { failingAssertion, literalFlags } from './conditions';
 import { forEach, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './formalsOf';
 
@@ -19,7 +20,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 60;
+export const FACTS_VERSION = 61;
 
 const MAX_ERRORS = 50;
 
@@ -49,8 +50,11 @@ class Extractor extends ApplicationReader {
         functions++;
         const formals = fn.childForFieldName('formals');
         const withUses = (list: Formal[]) => usedFormals(fn, list);
-        if (formals && !facts.formals) facts.formals = withUses(formalsOf(formals));
-        else if (formals && functions === 2) facts.innerFormals = withUses(formalsOf(formals));
+        if (formals && !facts.formals) {
+          facts.formals = withUses(formalsOf(formals));
+          const asserted = failingAssert(fn, formals);
+          if (asserted) facts.failingAssert = asserted;
+        } else if (formals && functions === 2) facts.innerFormals = withUses(formalsOf(formals));
       });
     if (facts.formals && (functions >= 2 || (body !== null && returnsFunction(body)))) facts.curried = true;
     // The whole-tree walks below cost more than the rest of the extraction: each runs only where
@@ -131,6 +135,33 @@ class Extractor extends ApplicationReader {
       this.scopes.length = depth;
     }
   }
+}
+
+/**
+ * The formals with a default that the condition reads of an `assert` the function's body makes
+ * first and that does not hold on x86_64-linux under its defaults (port.nix: `assert
+ * (!stdenv.hostPlatform.isDarwin) -> maloader != null;` with `maloader ? null`), or undefined.
+ */
+function failingAssert(fn: Node, formals: Node): string[] | undefined {
+  const body = fn.childForFieldName('body');
+  if (!body) return undefined;
+  const flags = literalFlags(formals);
+  const defaulted = new Set<string>();
+  for (const formal of formals.childrenForFieldName('formal')) {
+    const name = formal?.childForFieldName('name')?.text;
+    const fallback = formal?.childForFieldName('default');
+    if (!name || !fallback) continue;
+    defaulted.add(name);
+    // In the body a null default is what the call leaves null: `maloader != null` does not hold.
+    if (unparen(fallback).text === 'null') flags.set(`${name}==null`, true);
+  }
+  const condition = failingAssertion(body, flags);
+  if (!condition) return undefined;
+  const read = new Set<string>();
+  forEach(condition, (node) => {
+    if (node.type === 'variable_expression' && defaulted.has(node.text)) read.add(node.text);
+  });
+  return [...read];
 }
 
 function syntaxErrors(root: Node): Span[] {

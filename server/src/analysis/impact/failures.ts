@@ -1,5 +1,5 @@
 // What cannot evaluate in a domain, for the rebuild model: a package whose call lacks a required
-// input (what the unknown-input diagnostic reports), whose meta selects an unknown team, that Nix's
+// input (what the unknown-input diagnostic reports) or that asserts what does not hold, whose meta selects an unknown team, that Nix's
 // default config refuses (insecure, broken, other kernels only), or whose default asks about an
 // input that cannot evaluate; and what is surely built with one, or with a set member or a file
 // that does not exist. Nix builds nothing for them, so they are not counted.
@@ -141,8 +141,16 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     if (asking.length > 0) evaluatesFailing.push([at, asking]);
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
     if (missingMember || missingFile || unknownTeam) failing[at] = 1;
+    // An assertion the file makes first that fails under the defaults it reads (port.nix: `assert
+    // (!stdenv.hostPlatform.isDarwin) -> maloader != null;` with `maloader ? null`, which the call
+    // leaves null and no file binds): evaluating the call aborts, as a missing argument does.
+    const asserted = index.files.get(file)?.failingAssert;
+    const assertFails =
+      asserted !== undefined &&
+      !asserted.some((name) => call?.args.some((a) => a.name === name) || resolver.resolveInput(file, name, pkg.binding));
     // An argument the call passes that names nothing fails the call, as a missing one does.
-    if (missing || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? []))) broken[at] = 1;
+    if (missing || assertFails || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? [])))
+      broken[at] = 1;
   }
   const direct = broken.slice();
   for (let at = 0; at < failing.length; at++) if (failing[at]) broken[at] = 1;
