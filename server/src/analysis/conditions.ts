@@ -4,6 +4,9 @@
 import type { SyntaxNode as Node } from './syntaxTree';
 import type { Val } from './factTypes';
 import { applicationParts, attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
+import { appliedVersion, partialVersion, setText, versionCondition } from './versionConditions';
+
+export { compareVersions } from './versionConditions';
 
 /** Platform flags as they are on x86_64-linux (glibc), the platform contributors and CI build for. */
 const PLATFORM: Record<string, boolean> = {
@@ -143,6 +146,9 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
   }
   // `lib.elem "ncurses" uiToolkits` with the list flag known empty (cmake's `uiToolkits ? [ ]`).
   if (n.type === 'apply_expression') {
+    // `atLeast "6"`, `lib.versionAtLeast majorMinorVersion "6"` of a known version.
+    const version = appliedVersion(n, flags);
+    if (version !== undefined) return version;
     const { head, args, complete } = applicationParts(n, 2);
     const list = complete && args.length === 2 && referencePath(head)?.at(-1) === 'elem' ? referencePath(unparen(args[1]!)) : undefined;
     if (list?.length === 1 && flags.get(`${list[0]}==[]`) === true) return false;
@@ -171,12 +177,6 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
  * [ "ncurses" ]; }`): a boolean, or a list that is empty or not.
  */
 export type Flag = boolean | 'empty' | 'items' | { text: string };
-
-/** The flags that record a string flag's value (`type ? ""`, `type = "lib"`): whether it is known, and what it equals. */
-function setText(flags: Map<string, boolean>, name: string, text: string): void {
-  flags.set(`${name}:text`, true);
-  flags.set(`${name}==${JSON.stringify(text)}`, true);
-}
 
 /** The key under which a flag's comparison with a literal is known: `uiToolkits == []`, `isBootstrap == null`. */
 function comparedLiteral(literal: Node, other: Node): string | undefined {
@@ -302,6 +302,7 @@ export function letFlags(body: Node, flags: Map<string, boolean>, versions?: Rea
         const names = attrPathNames(binding.childForFieldName('attrpath')!);
         const expression = binding.childForFieldName('expression');
         if (names?.length !== 1 || !expression || flags.has(names[0]!)) continue;
+        if (partialVersion(names[0]!, expression, flags)) continue;
         const known = platformCondition(expression, flags) ?? (versions && versionCondition(expression, versions));
         if (known !== undefined) flags.set(names[0]!, known);
       }
@@ -345,50 +346,6 @@ function literalBindings(set: Node): [string, Node][] {
     if (names && expression) out.push([names.join('.'), expression]);
   }
   return out;
-}
-
-/** `lib.versionAtLeast version "2.21pre"` or `lib.versionOlder …` of a known version and a literal, else undefined. */
-function versionCondition(node: Node, versions: ReadonlyMap<string, string>): boolean | undefined {
-  const n = unparen(node);
-  const inner = n.type === 'apply_expression' ? n.childForFieldName('function') : null;
-  const head = inner?.type === 'apply_expression' ? inner.childForFieldName('function') : null;
-  const name = head && referencePath(unparen(head))?.at(-1);
-  if (name !== 'versionAtLeast' && name !== 'versionOlder') return undefined;
-  const operand = (arg: Node | null) => {
-    const a = arg && unparen(arg);
-    const path = a && referencePath(a);
-    return path?.length === 1 ? versions.get(path[0]!) : a ? literalString(a) : undefined;
-  };
-  const a = operand(inner!.childForFieldName('argument'));
-  const b = operand(n.childForFieldName('argument'));
-  if (a === undefined || b === undefined) return undefined;
-  return name === 'versionAtLeast' ? compareVersions(a, b) >= 0 : compareVersions(a, b) < 0;
-}
-
-/** Nix's `builtins.compareVersions`: components split at dots, dashes and digit boundaries; "pre" sorts first. */
-export function compareVersions(a: string, b: string): number {
-  const split = (v: string) => v.split(/[.-]/).flatMap((part) => part.match(/\d+|\D+/g) ?? ['']);
-  const x = split(a);
-  const y = split(b);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const p = x[i] ?? '';
-    const q = y[i] ?? '';
-    if (p === q) continue;
-    return componentLess(p, q) ? -1 : componentLess(q, p) ? 1 : 0;
-  }
-  return 0;
-}
-
-function componentLess(p: string, q: string): boolean {
-  const pn = /^\d+$/.test(p);
-  const qn = /^\d+$/.test(q);
-  if (pn && qn) return Number(p) < Number(q);
-  if (p === '' && qn) return true;
-  if (p === 'pre' && q !== 'pre') return true;
-  if (q === 'pre') return false;
-  if (pn) return false;
-  if (qn) return true;
-  return p < q;
 }
 
 /** Whether a value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform; …`). */

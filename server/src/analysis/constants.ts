@@ -8,8 +8,8 @@ import { referencePath, unparen } from './syntax';
 
 export type Constant = string | number | boolean;
 
-/** The expression a `let` binds a name to, or undefined (a parameter, or not bound here). */
-export type LetLookup = (name: string) => Node | undefined;
+/** The expression a `let` binds a name to, a parameter's known value, or undefined (not bound here). */
+export type LetLookup = (name: string) => Node | Constant | undefined;
 
 const MAX_DEPTH = 32;
 
@@ -36,6 +36,7 @@ export function constantOf(node: Node, lookup: LetLookup, depth = 0): Constant |
     case 'variable_expression': {
       if (n.text === 'true' || n.text === 'false') return n.text === 'true';
       const bound = lookup(n.text);
+      if (bound !== undefined && typeof bound !== 'object') return bound;
       return bound ? constantOf(bound, lookup, depth + 1) : undefined;
     }
     case 'if_expression': {
@@ -78,10 +79,32 @@ function applied(node: Node, lookup: LetLookup, depth: number): Constant | undef
   }
   // `choose stdenv.hostPlatform`, `choose = platform: if platform.isDarwin then 16 else …`: the
   // platform is the one conditions are read for, so the body is read as it is.
+  // `lib.replaceStrings [ "." ] [ "" ] majorMinorVersion` (gcc's `"gcc${…}"` attribute names).
+  if (builtin && name === 'replaceStrings' && args.length === 3) return replaced(args, lookup, depth);
   const bound = names.length === 1 ? lookup(name) : undefined;
-  const lambda = bound && unparen(bound);
+  const lambda = typeof bound === 'object' ? unparen(bound) : undefined;
   if (lambda?.type !== 'function_expression' || args.length !== 1 || !lambda.childForFieldName('universal')) return undefined;
   const platform = referencePath(unparen(args[0]!))?.at(-1);
   const body = lambda.childForFieldName('body');
   return platform && /Platform$/.test(platform) && body ? constantOf(body, lookup, depth + 1) : undefined;
+}
+
+/** `replaceStrings from to s` of string literals: at each place the first of `from` that matches is replaced. */
+function replaced(args: readonly Node[], lookup: LetLookup, depth: number): string | undefined {
+  const strings = (list: Node) => {
+    const items =
+      unparen(list).type === 'list_expression' ? unparen(list).namedChildren.map((c) => c && constantOf(c, lookup, depth + 1)) : [];
+    return items.every((i) => typeof i === 'string') ? (items as string[]) : undefined;
+  };
+  const from = strings(args[0]!);
+  const to = strings(args[1]!);
+  const text = constantOf(args[2]!, lookup, depth + 1);
+  if (!from || !to || from.length !== to.length || from.length === 0 || typeof text !== 'string') return undefined;
+  let out = '';
+  for (let at = 0; at < text.length; ) {
+    const i = from.findIndex((f) => f !== '' && text.startsWith(f, at));
+    out += i < 0 ? text[at] : to[i];
+    at += i < 0 ? 1 : from[i]!.length;
+  }
+  return out;
 }

@@ -220,7 +220,8 @@ export function usedInputs(
     }
     return inputs
       .flatMap((input) => {
-        const use = variant ? useOf.get(input.formal.name)?.use : input.formal.use;
+        // A variant's flags, or a member's own element (gcc's all.nix), decide the use.
+        const use = (variant || useOf.has(input.formal.name) ? useOf.get(input.formal.name) : input.formal)?.use;
         const over = overridden(input.formal.name);
         const target = over ? resolver.resolveVal(over.val, variantScope!, variant) : input.target;
         const via = over || !gated ? undefined : topLevelVariant(analyzer, input.formal.name);

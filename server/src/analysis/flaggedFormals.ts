@@ -12,6 +12,8 @@ import type { Binding } from './domainIndex';
 import { callOf } from './facts';
 import type { Attr, FileFacts, Formal } from './facts';
 import { letFlags, type Flag } from './conditions';
+import { mappedMember } from './mappedMembers';
+import { setText } from './versionConditions';
 import { usedFormals } from './formalUse';
 import type { Package } from './packages';
 import { unparen } from './syntax';
@@ -37,16 +39,19 @@ export function formalsUnder(
   const call = pkg.binding && callOf(pkg.binding.val);
   const versions = call?.applied && formals === facts.innerFormals && call.versions ? new Map(Object.entries(call.versions)) : undefined;
   if (formals !== facts.formals && !versions) return formals;
+  // A member of a set the file maps a function to make (gcc's all.nix): the member's own element.
+  const member = !versions && pkg.target.whole && !facts.drv && (facts.value.k === 'call' || facts.value.k === 'other');
+  const name = member ? pkg.attrPath.split('.').at(-1) : undefined;
   const flags = passedFlags(args, formals);
-  if (flags.size === 0 && !versions && !platform) return formals;
-  const key = [...flags, ...(versions ?? []), ...(platform ?? [])]
+  if (flags.size === 0 && !versions && !platform && !name) return formals;
+  const key = [...flags, ...(versions ?? []), ...(platform ?? []), ...(name ? [['@member', name] as const] : [])]
     .map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : value}`)
     .join(';');
   let byFlags = cache.get(facts);
   if (!byFlags) cache.set(facts, (byFlags = new Map()));
   let under = byFlags.get(key);
   if (!under) {
-    under = reread(analyzer, pkg.target.file, formals, flags, versions, platform) ?? formals;
+    under = reread(analyzer, pkg.target.file, formals, flags, versions, platform, name) ?? formals;
     byFlags.set(key, under);
   }
   return under;
@@ -88,10 +93,20 @@ function reread(
   flags: ReadonlyMap<string, Flag>,
   versions?: ReadonlyMap<string, string>,
   platform?: ReadonlyMap<string, boolean>,
+  member?: string,
 ): Formal[] | undefined {
   return withFileFunction(analyzer, file, (fn) => {
     if (!fn.childForFieldName('formals')) return undefined;
     if (versions) return appliedFormals(fn, formals, flags, versions, platform);
+    const mapped = member === undefined ? undefined : mappedMember(analyzer, file, fn.childForFieldName('body')!, member);
+    if (member !== undefined && !mapped && flags.size === 0 && !platform) return undefined;
+    if (mapped) {
+      // The element known to the function's conditions (`majorMinorVersion == "4.8"`, `atLeast "6"`).
+      const known = new Map<string, boolean>(platform);
+      setText(known, mapped.param, mapped.value);
+      letFlags(mapped.fn.childForFieldName('body')!, known);
+      return usedFormals(fn, formals, flags, known);
+    }
     // Uses and the set members named under these flags (`perlPackages.LWP` only with `perlSupport`).
     return usedFormals(fn, formals, flags, platform);
   });
