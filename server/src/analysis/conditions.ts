@@ -174,9 +174,11 @@ export function platformCondition(node: Node, flags: ReadonlyMap<string, boolean
 
 /**
  * A flag's value as a caller passes it (`{ withDocs = true; }`, `cmake.override { uiToolkits =
- * [ "ncurses" ]; }`): a boolean, or a list that is empty or not.
+ * [ "ncurses" ]; }`): a boolean, a list that is empty or not, a string; or `null`, a formal whose
+ * default is `null` that callPackage leaves to it (`includeFortifyHeaders ? null`, a name the
+ * domain binds nowhere and the call does not pass).
  */
-export type Flag = boolean | 'empty' | 'items' | { text: string };
+export type Flag = boolean | 'empty' | 'items' | { text: string } | null;
 
 /** The key under which a flag's comparison with a literal is known: `uiToolkits == []`, `isBootstrap == null`. */
 function comparedLiteral(literal: Node, other: Node): string | undefined {
@@ -254,7 +256,9 @@ function readDefaults(
     if (!name || (!first && !unknown.has(name))) continue;
     const given = passed?.get(name);
     if (given !== undefined) {
-      if (typeof given === 'boolean') flags.set(name, given);
+      // Null in the body too, not only while defaults are computed: `x != null` is known.
+      if (given === null) flags.set(`${name}==null`, true);
+      else if (typeof given === 'boolean') flags.set(name, given);
       else if (typeof given === 'object') setText(flags, name, given.text);
       else flags.set(`${name}==[]`, given === 'empty');
       continue;
@@ -292,7 +296,8 @@ function readDefaults(
  */
 export function letFlags(body: Node, flags: Map<string, boolean>, versions?: ReadonlyMap<string, string>): void {
   let node: Node | null = unparen(body);
-  for (let depth = 0; node && depth < 4; depth++) {
+  // Past a few `assert`s and `with`s (the compiler wrapper asserts four times before its `let`).
+  for (let depth = 0; node && depth < 8; depth++) {
     if (node.type === 'with_expression' || node.type === 'assert_expression') {
       node = node.childForFieldName('body');
     } else if (node.type === 'let_expression') {

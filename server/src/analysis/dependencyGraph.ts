@@ -5,7 +5,7 @@ import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
 import { callOf, type Attr, type Formal } from './facts';
-import { formalsUnder, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
+import { formalsUnder, wrapperFormals, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -207,6 +207,8 @@ export function usedInputs(
     const passed = binding?.val.k === 'set' ? new Set(binding.val.attrs.map((a) => a.name)) : new Set<string>();
     for (const a of overrides) passed.add(a.name);
     const inputs = catalog.inputsOf(pkg);
+    const applied = variant ? undefined : wrapperFormals(analyzer, pkg);
+    const appliedUse = applied && new Map(applied.map((f) => [f.name, f]));
     const members =
       edges === 'built' ? inputs.flatMap((input) => memberInputs(analyzer, useOf.get(input.formal.name) ?? input.formal, counts)) : [];
     if (edges === 'built' && binding?.val.k === 'inline') members.push(...namedInputs(analyzer, binding, counts));
@@ -220,8 +222,10 @@ export function usedInputs(
     }
     return inputs
       .flatMap((input) => {
-        // A variant's flags, or a member's own element (gcc's all.nix), decide the use.
-        const use = (variant || useOf.has(input.formal.name) ? useOf.get(input.formal.name) : input.formal)?.use;
+        // A variant's flags, a wrapper function's call, or a member's own element (gcc's all.nix), decide the use.
+        const use = (
+          variant ? useOf.get(input.formal.name) : (appliedUse?.get(input.formal.name) ?? useOf.get(input.formal.name) ?? input.formal)
+        )?.use;
         const over = overridden(input.formal.name);
         const target = over ? resolver.resolveVal(over.val, variantScope!, variant) : input.target;
         const via = over || !gated ? undefined : topLevelVariant(analyzer, input.formal.name);

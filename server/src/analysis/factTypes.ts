@@ -142,6 +142,8 @@ export interface Formal {
   name: string;
   span: Span;
   hasDefault: boolean;
+  /** The default is `null` (`includeFortifyHeaders ? null`). */
+  nullDefault?: true;
   use?: 'forced' | 'checked' | 'maybe' | 'none';
   /** A function written in place: the derivation attributes it is named in, when named nowhere else (see overridden). */
   in?: string[];

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { SyntaxNode as Node } from './syntaxTree';
 import { withFlatTree } from './treeReader';
 import type { Analyzer } from './analyzer';
-import type { Binding } from './domainIndex';
+import type { Binding, DomainIndex } from './domainIndex';
 import { callOf } from './facts';
 import type { Attr, FileFacts, Formal } from './facts';
 import { letFlags, type Flag } from './conditions';
@@ -31,6 +31,7 @@ export function formalsUnder(
   pkg: Package,
   args: readonly Attr[],
   platform?: ReadonlyMap<string, boolean>,
+  given: readonly Attr[] = [],
 ): readonly Formal[] | undefined {
   const formals = calledFormals(analyzer.index, pkg);
   const facts = analyzer.index.files.get(pkg.target.file);
@@ -43,6 +44,8 @@ export function formalsUnder(
   const member = !versions && pkg.target.whole && !facts.drv && (facts.value.k === 'call' || facts.value.k === 'other');
   const name = member ? pkg.attrPath.split('.').at(-1) : undefined;
   const flags = passedFlags(args, formals);
+  if (call?.kind === 'callPackage')
+    for (const unprovided of unprovidedNulls(analyzer.index, formals, [...args, ...given])) flags.set(unprovided, null);
   if (flags.size === 0 && !versions && !platform && !name) return formals;
   const key = [...flags, ...(versions ?? []), ...(platform ?? []), ...(name ? [['@member', name] as const] : [])]
     .map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : value}`)
@@ -55,6 +58,24 @@ export function formalsUnder(
     byFlags.set(key, under);
   }
   return under;
+}
+
+/**
+ * The formals of the file a function callPackages, applied to a set (`wrapCC = cc: wrapCCWith {
+ * inherit cc; }`, where `wrapCCWith` is `callPackage ./cc-wrapper (… // extraArgs)`): as the
+ * function's call uses them, a formal with a null default that neither passes null.
+ */
+export function wrapperFormals(analyzer: Analyzer, pkg: Package, given: readonly Attr[] = [], depth = 0): readonly Formal[] | undefined {
+  const binding = pkg.binding;
+  const set = binding?.val;
+  if (!binding || set?.k !== 'set' || !set.argOf || depth > 4) return undefined;
+  const fn = analyzer.resolver.resolveVal(set.argOf, { file: binding.file, set: binding.set, parents: binding.parentSets });
+  const called = fn && analyzer.catalog.packageAt(fn);
+  if (!called || called === pkg || called.target.file !== pkg.target.file) return undefined;
+  const call = called.binding && callOf(called.binding.val);
+  // `gccgo = wrapCC (…)`, where `wrapCC = cc: wrapCCWith { inherit cc; }`: the function's own set passes more.
+  if (!call) return wrapperFormals(analyzer, called, [...given, ...set.attrs], depth + 1);
+  return call.kind === 'callPackage' ? formalsUnder(analyzer, called, call.args, undefined, [...given, ...set.attrs]) : undefined;
 }
 
 /** The platform of the static package set (`nixStatic = pkgsStatic.nix`: `withAWS ? !enableStatic && …`). */
@@ -83,6 +104,20 @@ function passedFlags(args: readonly Attr[], formals: readonly Formal[]): Map<str
     }
   }
   return new Map([...flags].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The formals whose default is `null` that callPackage leaves to it (`includeFortifyHeaders ? null`
+ * in the compiler wrapper): not passed, and a name no package, set member or override of the domain
+ * binds. Only where the file uses an input under a condition it cannot read (else they change nothing).
+ */
+function unprovidedNulls(index: DomainIndex, formals: readonly Formal[], args: readonly Attr[]): string[] {
+  if (!formals.some((f) => f.use === 'maybe')) return [];
+  return formals
+    .filter((f) => f.nullDefault && !args.some((a) => a.name === f.name))
+    .map((f) => f.name)
+    .filter((name) => !index.bindingsByName.get(name)?.length && !index.byNameByName.has(name) && !index.overridesByArg.get(name)?.length)
+    .sort();
 }
 
 /** The file's formals with their uses under the flags, from its text parsed again (undefined when it cannot be). */

@@ -1,5 +1,5 @@
 // The formals of a function as the facts keep them: each name, where it is written, whether it has
-// a default, and the input a default asks about (`systemdSupport ? lib.meta.availableOn … systemd`).
+// a default (and whether it is `null`), and the input a default asks about (`systemdSupport ? lib.meta.availableOn … systemd`).
 import type { SyntaxNode as Node } from './syntaxTree';
 import type { Formal } from './factTypes';
 import { applicationParts, referencePath, spanOf, unparen } from './syntax';
@@ -11,6 +11,8 @@ export function formalsOf(node: Node): Formal[] {
     const fallback = formal!.childForFieldName('default');
     const available = fallback ? availableOn(fallback) : undefined;
     const out: Formal = { name: name.text, span: spanOf(name), hasDefault: fallback !== null };
+    // `includeFortifyHeaders ? null`: what the body reads when callPackage has nothing of that name to give.
+    if (fallback && unparen(fallback).type === 'variable_expression' && unparen(fallback).text === 'null') out.nullDefault = true;
     return [available ? { ...out, availableOn: available } : out];
   });
 }

@@ -14,7 +14,13 @@ export interface ReadFacts {
 /** A hash of what a file defines, ignoring positions and derivation literals (FNV-1a over a canonical walk). */
 export function structureHash(facts: FileFacts): number {
   hash = 0x811c9dc5;
-  const parts = [facts.value, facts.formals?.map((f) => [f.name, f.hasDefault]), facts.imports, facts.large, facts.problem];
+  const parts = [
+    facts.value,
+    facts.formals?.map((f) => (f.nullDefault ? [f.name, f.hasDefault, 1] : [f.name, f.hasDefault])),
+    facts.imports,
+    facts.large,
+    facts.problem,
+  ];
   // The package sets made for another libc (stage.nix's `pkgsStatic`) and what their stdenv adds: what their members are built with.
   walk(facts.libcSets || facts.libcStageNames ? [...parts, facts.libcSets, facts.libcStageNames] : parts, 0);
   return hash >>> 0;
