@@ -29,9 +29,10 @@ export class Interner {
 
   private formal(formal: Formal): Formal {
     // Only the fields a formal has today are keyed; one with more is kept as it is.
-    if (Object.keys(formal).length !== (formal.use === undefined ? 3 : 4)) return this.value(formal) as Formal;
+    if (Object.keys(formal).length !== 3 + (formal.use === undefined ? 0 : 1) + (formal.nullDefault ? 1 : 0))
+      return this.value(formal) as Formal;
     const span = this.span(formal.span);
-    const key = `${formal.name}\u0000${spanKey(span)}\u0000${formal.hasDefault ? 1 : 0}\u0000${formal.use ?? ''}`;
+    const key = `${formal.name}\u0000${spanKey(span)}\u0000${formal.hasDefault ? (formal.nullDefault ? 2 : 1) : 0}\u0000${formal.use ?? ''}`;
     const known = this.formals.get(key);
     if (known) return known;
     const shared = this.value(formal) as Formal;
