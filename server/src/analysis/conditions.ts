@@ -4,6 +4,7 @@
 import type { SyntaxNode as Node } from './syntaxTree';
 import type { Val } from './factTypes';
 import { applicationParts, attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
+import { topBindings } from './derivationFacts';
 import { appliedVersion, partialVersion, setText, versionCondition } from './versionConditions';
 
 export { compareVersions } from './versionConditions';
@@ -344,13 +345,10 @@ function selfFlags(node: Node, flags: Map<string, boolean>): void {
 /** The bindings of an attribute set literal, by dotted path (none for any other expression). */
 function literalBindings(set: Node): [string, Node][] {
   if (set.type !== 'attrset_expression' && set.type !== 'rec_attrset_expression') return [];
-  const out: [string, Node][] = [];
-  for (const binding of set.namedChildren.find((c) => c?.type === 'binding_set')?.namedChildren ?? []) {
-    const names = binding?.type === 'binding' ? attrPathNames(binding.childForFieldName('attrpath')!) : undefined;
-    const expression = binding?.childForFieldName('expression');
-    if (names && expression) out.push([names.join('.'), expression]);
-  }
-  return out;
+  return [...topBindings(set)].flatMap(([path, binding]) => {
+    const expression = binding.type === 'binding' ? binding.childForFieldName('expression') : null;
+    return expression ? [[path, expression] as [string, Node]] : [];
+  });
 }
 
 /** Whether a value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform; …`). */

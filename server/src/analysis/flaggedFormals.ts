@@ -4,9 +4,8 @@
 // [ "ncurses" ]; }`) builds another derivation, with other inputs: sphinx builds cmakeCurses'
 // manual, not cmake's. The file is parsed again for such a call (a few hundred on a real core),
 // once per file version and set of flags.
-import { readFileSync } from 'node:fs';
 import type { SyntaxNode as Node } from './syntaxTree';
-import { withFlatTree } from './treeReader';
+import { withFileValue } from './reparse';
 import type { Analyzer } from './analyzer';
 import type { Binding, DomainIndex } from './domainIndex';
 import { callOf } from './facts';
@@ -152,22 +151,10 @@ function reread(
  * `read`; undefined when the file cannot be read or is no function.
  */
 export function withFileFunction<T>(analyzer: Analyzer, file: string, read: (fn: Node) => T | undefined): T | undefined {
-  let text = analyzer.openDocumentFor(file)?.text;
-  try {
-    text ??= readFileSync(analyzer.index.absolute(file), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const tree = analyzer.parser.parse(text);
-  try {
-    return withFlatTree(tree, (root) => {
-      const first = root.namedChildren.find((c) => c?.type !== 'comment');
-      const fn = first && unparen(first);
-      return fn?.type === 'function_expression' ? read(fn) : undefined;
-    });
-  } finally {
-    tree.delete();
-  }
+  return withFileValue(analyzer, file, (value) => {
+    const fn = unparen(value);
+    return fn.type === 'function_expression' ? read(fn) : undefined;
+  });
 }
 
 /**

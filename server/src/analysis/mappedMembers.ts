@@ -5,10 +5,9 @@
 // with `atLeast = lib.versionAtLeast majorMinorVersion`, `majorMinorVersion == "4.8"`). The list
 // may come from a file the function's file imports (`versions = import ./versions.nix;`, whose
 // `allMajorVersions = builtins.attrNames majorMinorToVersionMap`).
-import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import type { SyntaxNode as Node } from './syntaxTree';
-import { withFlatTree } from './treeReader';
+import { withFileValue } from './reparse';
 import type { Analyzer } from './analyzer';
 import { constantOf } from './constants';
 import { applicationParts, attrPathNames, referencePath, unparen } from './syntax';
@@ -105,7 +104,7 @@ function listOf(analyzer: Analyzer, file: string, node: Node, lets: Lets, depth:
   });
 }
 
-/** The plain bindings of a set literal by name. */
+/** The bindings of a set literal by their one name (a quoted `"4.8"` too; `topBindings` joins a path with dots, so it cannot tell that from `a.b`). */
 function bindings(set: Node): Lets {
   const out: Lets = new Map();
   for (const binding of set.namedChildren.find((c) => c?.type === 'binding_set')?.namedChildren ?? []) {
@@ -114,23 +113,4 @@ function bindings(set: Node): Lets {
     if (names?.length === 1 && expression) out.set(names[0]!, expression);
   }
   return out;
-}
-
-/** Parses a file of the domain (the editor's text when it is open) and hands its value to `read`. */
-function withFileValue<T>(analyzer: Analyzer, file: string, read: (value: Node) => T | undefined): T | undefined {
-  let text = analyzer.openDocumentFor(file)?.text;
-  try {
-    text ??= readFileSync(analyzer.index.absolute(file), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const tree = analyzer.parser.parse(text);
-  try {
-    return withFlatTree(tree, (root) => {
-      const first = root.namedChildren.find((c) => c?.type !== 'comment');
-      return first ? read(first) : undefined;
-    });
-  } finally {
-    tree.delete();
-  }
 }
