@@ -22,13 +22,22 @@ export function spanOf(node: Node): Span {
   return [s.row, s.column, e.row, e.column];
 }
 
-/** Visits nodes depth-first; the callback returns false to skip a node's children. */
+/**
+ * Visits nodes depth-first; the callback returns false to skip a node's children. Each step goes to
+ * a first child or a next sibling, never to the i-th child: `child(i)` counts its way along the
+ * siblings, so asking it for each child was quadratic in their number (a top-level package set
+ * has tens of thousands), and a list of the children made one array per node.
+ */
 export function forEach(node: Node, visit: (node: Node) => boolean | void): void {
   const stack: Node[] = [node];
   while (stack.length > 0) {
     const current = stack.pop()!;
+    // The sibling waits under the children (pushed first): the start node's siblings are not its own.
+    const sibling = current === node ? null : current.nextSibling;
+    if (sibling) stack.push(sibling);
     if (visit(current) === false) continue;
-    for (let i = current.childCount - 1; i >= 0; i--) stack.push(current.child(i)!);
+    const first = current.firstChild;
+    if (first) stack.push(first);
   }
 }
 

@@ -26,6 +26,8 @@ export interface SyntaxNode {
   readonly childCount: number;
   readonly namedChildCount: number;
   readonly previousSibling: SyntaxNode | null;
+  readonly nextSibling: SyntaxNode | null;
+  readonly firstChild: SyntaxNode | null;
   readonly hasError: boolean;
   readonly isMissing: boolean;
   readonly isError: boolean;
@@ -277,6 +279,12 @@ export class FlatNode implements SyntaxNode {
     let previous = -1;
     for (let c = firstChildren[parent]!; c >= 0 && c !== this.id; c = nextSiblings[c]!) previous = c;
     return this.tree.node(previous);
+  }
+  get nextSibling(): FlatNode | null {
+    return this.tree.node(this.tree.columns.nextSiblings[this.id]!);
+  }
+  get firstChild(): FlatNode | null {
+    return this.tree.node(this.tree.columns.firstChildren[this.id]!);
   }
   get hasError(): boolean {
     return (this.tree.columns.flags[this.id]! & HAS_ERROR) !== 0;
