@@ -57,6 +57,34 @@ test('the pool extracts the same facts as the in-process path on the fixture dom
   }
 });
 
+test('a pool takes the workers started ahead of it, and those it does not take are stopped', async () => {
+  const { files } = await listDomainFiles(FIXTURE);
+  IndexPool.prestart(2);
+  assert.equal(IndexPool.prestartedCount, 2, 'two workers wait');
+  const pool = IndexPool.start(3);
+  assert.ok(pool);
+  assert.equal(pool.size, 3, 'the two prestarted and one new');
+  assert.equal(IndexPool.prestartedCount, 0, 'the pool took both');
+  const facts = new Map<string, FileFacts | undefined>();
+  const failed = await pool.run(
+    files.map((f) => [f, path.join(FIXTURE, f)]),
+    THRESHOLD,
+    (first, results) => {
+      for (const [k, r] of results.entries()) facts.set(files[first + k]!, r.facts);
+    },
+  );
+  await pool.close();
+  assert.deepEqual(failed, [], 'every batch answered, also by the workers that loaded the grammar ahead');
+  const parser = await NixParser.create();
+  for (const file of files)
+    assert.deepEqual(facts.get(file), (await factsFromDisk(file, path.join(FIXTURE, file), parser, THRESHOLD)).facts, file);
+
+  IndexPool.prestart(2);
+  assert.equal(IndexPool.prestartedCount, 2);
+  IndexPool.dropPrestarted();
+  assert.equal(IndexPool.prestartedCount, 0, 'no worker is left waiting');
+});
+
 test('indexing with workers gives the same index as in process on a generated domain', async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'nd-pool-'));
   await generateUniverse({ out, scale: 'small' });

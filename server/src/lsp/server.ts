@@ -34,6 +34,7 @@ import {
 } from '../../../shared/protocol';
 import { parseForeignUri, toDiagnostic, uriToPath } from './convert';
 import { RequestRunner } from './requests';
+import { prestartIndexWorkers } from '../analysis/indexing/indexDomain';
 import { startIndexing } from './indexing';
 import { registerFeatures } from './features';
 
@@ -177,6 +178,7 @@ export class NixDomainsServer {
 
   /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
   private startIndexing(): void {
+    prestartIndexWorkers(this.roots);
     this.indexed = startIndexing(
       this.connection,
       this.roots.map((root) => this.sessionForRoot(root)),

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { isEntryFile, type DomainIndex } from '../domainIndex';
 import { structureHash, type ReadFacts } from '../structure';
 import type { NixParser } from '../parser';
-import { cacheFileFor, IndexCache, writeIndexCache, type CacheEntry } from './cache';
+import { existsSync } from 'node:fs';
+import { cacheFileFor, defaultCacheDir, IndexCache, writeIndexCache, type CacheEntry } from './cache';
 import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFacts';
 import { listDomainFilesInTwo } from './listing';
-import { IndexPool } from './pool';
+import { defaultPoolSize, IndexPool } from './pool';
 
 export interface IndexProgress {
   done: number;
@@ -33,6 +34,16 @@ export interface IndexRun {
   useGit?: boolean;
   /** A pause after each file read in process once the priority files are in, in ms (tests: an index that stays partial a while). */
   pauseMs?: number;
+}
+
+/**
+ * Starts the index workers ahead of the first run when a domain about to be indexed has no index
+ * cache (a cold start: everything will be parsed), so they load the grammar while the domain is
+ * listed. With a cache they are not started: its files are decoded, not parsed, and the workers
+ * would only take the cores from that.
+ */
+export function prestartIndexWorkers(roots: readonly string[], cacheDir: string | null = defaultCacheDir()): void {
+  if (roots.some((root) => cacheDir === null || !existsSync(cacheFileFor(cacheDir, root)))) IndexPool.prestart(defaultPoolSize());
 }
 
 /** What a run did: tests count parses with it, the CLI reports it. */
@@ -180,6 +191,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   }
   run.index.settle();
   IndexCache.release();
+  IndexPool.dropPrestarted();
   if (!ready) {
     ready = true;
     run.onReady?.();

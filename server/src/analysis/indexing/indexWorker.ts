@@ -3,14 +3,20 @@
 import { parentPort } from 'node:worker_threads';
 import { NixParser } from '../parser';
 import { factsFromDisk, type FactsFromDisk } from './fileFacts';
-import type { BatchReply, BatchRequest } from './pool';
+import type { BatchReply, BatchRequest, WarmRequest } from './pool';
 
 const port = parentPort;
 if (!port) throw new Error('indexWorker must run in a worker thread');
 
 let parser: Promise<NixParser> | undefined;
 
-port.on('message', (request: BatchRequest) => {
+port.on('message', (request: BatchRequest | WarmRequest) => {
+  if ('warm' in request) {
+    // A failure is met again, and answered, by the first batch.
+    parser ??= NixParser.create();
+    parser.catch(() => undefined);
+    return;
+  }
   void (async (): Promise<BatchReply> => {
     try {
       parser ??= NixParser.create();

@@ -11,6 +11,10 @@ export interface BatchRequest {
   files: [string, string][];
 }
 export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
+/** Sent to a worker started ahead of its pool: load the grammar now, no reply. */
+export interface WarmRequest {
+  warm: true;
+}
 
 /**
  * A worker keeps one batch's facts at a time: a small young generation is enough, and every
@@ -47,6 +51,13 @@ interface Slot {
   batch?: number;
 }
 
+/** Workers started ahead of the first pool (`IndexPool.prestart`), loading the grammar meanwhile. */
+let prestarted: Worker[] = [];
+
+function newWorker(entry: { script: string; eval: boolean }): Worker {
+  return new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS });
+}
+
 /**
  * A pool of worker threads that read, parse and extract files. It never decides anything about
  * a file itself, and a batch a worker fails on is handed back so the caller can index it in
@@ -62,15 +73,54 @@ export class IndexPool {
   static start(size: number, log: (message: string) => void = () => undefined): IndexPool | undefined {
     const entry = size > 0 ? workerEntry() : undefined;
     if (!entry) return undefined;
-    const slots: Slot[] = [];
+    const slots: Slot[] = prestarted.splice(0, size).map((worker) => {
+      worker.removeAllListeners();
+      return { worker };
+    });
     try {
-      for (let i = 0; i < size; i++) slots.push({ worker: new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS }) });
+      while (slots.length < size) slots.push({ worker: newWorker(entry) });
     } catch (err) {
       log(`index workers unavailable, indexing in process: ${err instanceof Error ? err.message : String(err)}`);
       for (const slot of slots) void slot.worker.terminate();
       return undefined;
     }
     return new IndexPool(slots, log);
+  }
+
+  /**
+   * Starts `size` workers now, each loading the grammar, for the next pool to take: the server
+   * starts them as it starts, so the grammar loads while the domain is listed, not after. Those no
+   * pool takes are stopped by `dropPrestarted` (the end of an index run) or after `idleMs`.
+   */
+  static prestart(size: number, idleMs = 60_000): void {
+    const entry = size > 0 && prestarted.length === 0 ? workerEntry() : undefined;
+    if (!entry) return;
+    try {
+      for (let i = 0; i < size; i++) {
+        const worker = newWorker(entry);
+        // One that stops before a pool takes it is no longer offered.
+        worker.once('exit', () => (prestarted = prestarted.filter((w) => w !== worker)));
+        worker.once('error', () => undefined);
+        worker.postMessage({ warm: true } satisfies WarmRequest);
+        prestarted.push(worker);
+      }
+    } catch {
+      // Workers cannot be started here: the pool says so when it is asked for.
+    }
+    setTimeout(() => IndexPool.dropPrestarted(), idleMs).unref();
+  }
+
+  /** How many prestarted workers wait for a pool. */
+  static get prestartedCount(): number {
+    return prestarted.length;
+  }
+
+  /** Stops the prestarted workers no pool took. */
+  static dropPrestarted(): void {
+    for (const worker of prestarted.splice(0)) {
+      worker.removeAllListeners();
+      void worker.terminate();
+    }
   }
 
   get size(): number {
