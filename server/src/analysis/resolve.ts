@@ -6,7 +6,7 @@ import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domai
 import { importedArg, importersOf, overrideArg } from './passedArgs';
 import { rankBindings, rankOf } from './ranking';
 import { OUTPUTS, PACKAGE_SET_NAMES } from './setNames';
-import { ZERO_SPAN } from './syntax';
+import { sameSpan, ZERO_SPAN } from './syntax';
 import type { Scope, Target } from './target';
 
 export type { Scope, Target } from './target';
@@ -312,9 +312,13 @@ export class Resolver {
     const member = this.memberOfFile?.(target.file, name);
     if (member) return member;
     if (target.set) {
-      const binding = this.index.bindingIn(target.set, name);
-      if (binding) return this.resolveBinding(binding);
       const attr = target.set.attrs.find((a) => a.name === name);
+      // A copy of a set the file binds elsewhere (`inherit (libraries) libunwind;` of a let-bound
+      // `libraries = lib.makeExtensible (…: { libunwind = callPackage …; })`): the binding at the member's place.
+      const binding =
+        this.index.bindingIn(target.set, name) ??
+        (attr && this.index.bindingsOf(target.file).find((b) => b.name === name && sameSpan(b.span, attr.span)));
+      if (binding) return this.resolveBinding(binding);
       const scope: Scope = { file: target.file, set: target.set, parents: target.parents ?? [] };
       if (!attr) return this.selectFromOthers(target.set, scope, name);
       return this.resolveVal(attr.val, scope) ?? { file: target.file, span: attr.span };

@@ -5,6 +5,11 @@ import { FlatNode, type SyntaxNode as Node } from './syntaxTree';
 /** A range as [startLine, startCharacter, endLine, endCharacter]: zero-based, UTF-16 columns (LSP's default). */
 export type Span = [number, number, number, number];
 
+/** Whether two spans are the same place. */
+export function sameSpan(a: Span, b: Span): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
 export const ZERO_SPAN: Span = [0, 0, 0, 0];
 
 /** A place in the domain: a domain-relative file and a span in it. */

@@ -6,7 +6,7 @@ import type { Package } from '../packages';
 import { targetKey } from '../packages';
 import type { Target } from '../resolve';
 import { PACKAGE_SET_NAMES } from '../setNames';
-import { applicationParts, attrPathNames, forEach, referencePath, spanOf, unparen, type Span } from '../syntax';
+import { applicationParts, attrPathNames, forEach, referencePath, sameSpan, spanOf, unparen, type Span } from '../syntax';
 
 /** What kind of place a site is. */
 type SiteKind =
@@ -146,8 +146,4 @@ function calledPackage(analyzer: Analyzer, doc: NixDocument, apply: Node, what: 
   const file = resolution?.target?.file;
   const packages = file ? analyzer.catalog.packagesInFile(file) : [];
   return packages.length === 1 ? packages[0] : undefined;
-}
-
-function sameSpan(a: Span, b: Span): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
