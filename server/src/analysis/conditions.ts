@@ -5,7 +5,7 @@ import type { SyntaxNode as Node } from './syntaxTree';
 import type { Val } from './factTypes';
 import { applicationParts, attrPathNames, literalString, referencePath, unparen, type Span } from './syntax';
 import { topBindings } from './derivationFacts';
-import { appliedVersion, partialVersion, setText, versionCondition } from './versionConditions';
+import { appliedVersion, partialVersion, setText, versionCondition, versionPart } from './versionConditions';
 
 export { compareVersions } from './versionConditions';
 
@@ -189,9 +189,14 @@ function comparedLiteral(literal: Node, other: Node): string | undefined {
   return literal.type === 'variable_expression' && literal.text === 'null' ? `${names[0]}==null` : undefined;
 }
 
-/** Whether a string flag (`type`) equals a string literal, when its value is known. */
+/**
+ * Whether a string flag (`type`) equals a string literal, when its value is known; also a part of a
+ * known version (`lib.versions.major release_version == "12"`).
+ */
 function textFlag(name: Node, literal: Node, flags: ReadonlyMap<string, boolean>): boolean | undefined {
   const text = literal.type === 'string_expression' ? literalString(literal) : undefined;
+  const part = text === undefined ? undefined : versionPart(name, flags);
+  if (part !== undefined) return part === text;
   const names = text === undefined ? undefined : referencePath(name);
   if (names?.length !== 1 || !flags.has(`${names[0]}:text`)) return undefined;
   return flags.has(`${names[0]}==${JSON.stringify(text)}`);

@@ -42,7 +42,8 @@ export function formalsUnder(
   // A member of a set the file maps a function to make (gcc's all.nix): the member's own element.
   const member = !versions && pkg.target.whole && !facts.drv && (facts.value.k === 'call' || facts.value.k === 'other');
   const name = member ? pkg.attrPath.split('.').at(-1) : undefined;
-  const flags = passedFlags(args, formals);
+  // What the scope callPackage was made with adds (`newScope (… // { inherit release_version; })`), after the call's own.
+  const flags = passedFlags([...args, ...(call?.scope ?? [])], formals);
   if (call?.kind === 'callPackage')
     for (const unprovided of unprovidedNulls(analyzer.index, formals, [...args, ...given])) flags.set(unprovided, null);
   if (flags.size === 0 && !versions && !platform && !name) return formals;

@@ -65,6 +65,26 @@ export function partialVersion(name: string, expression: Node, flags: Map<string
   return true;
 }
 
+/** The parts of a version `lib.versions` names (`lib.versions.major release_version`: "12" of "12.0.1"). */
+const PARTS: Record<string, (c: string[]) => string | undefined> = {
+  major: (c) => c[0],
+  minor: (c) => c[1],
+  patch: (c) => c[2],
+  majorMinor: (c) => (c.length > 1 ? `${c[0]}.${c[1]}` : undefined),
+};
+
+/**
+ * A part of a known version (`lib.versions.major release_version`, where the caller's scope binds
+ * `release_version = "12.0.1"`): Nix's `splitVersion`, as `compareVersions` splits; else undefined.
+ */
+export function versionPart(node: Node, flags: ReadonlyMap<string, boolean>): string | undefined {
+  const { head, args, complete } = applicationParts(unparen(node), 1);
+  const path = complete && args.length === 1 ? referencePath(head) : undefined;
+  const part = path && path.length >= 2 && path.at(-2) === 'versions' ? PARTS[path.at(-1)!] : undefined;
+  const version = part && operand(args[0]!, (n) => textOf(flags, n));
+  return version === undefined ? undefined : part!(splitVersion(version));
+}
+
 /** `lib.versionAtLeast version "2.21pre"` or `lib.versionOlder …` of a known version and a literal, else undefined. */
 export function versionCondition(node: Node, versions: ReadonlyMap<string, string>): boolean | undefined {
   const n = unparen(node);
@@ -81,9 +101,8 @@ export function versionCondition(node: Node, versions: ReadonlyMap<string, strin
 
 /** Nix's `builtins.compareVersions`: components split at dots, dashes and digit boundaries; "pre" sorts first. */
 export function compareVersions(a: string, b: string): number {
-  const split = (v: string) => v.split(/[.-]/).flatMap((part) => part.match(/\d+|\D+/g) ?? ['']);
-  const x = split(a);
-  const y = split(b);
+  const x = splitVersion(a);
+  const y = splitVersion(b);
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const p = x[i] ?? '';
     const q = y[i] ?? '';
@@ -91,6 +110,11 @@ export function compareVersions(a: string, b: string): number {
     return componentLess(p, q) ? -1 : componentLess(q, p) ? 1 : 0;
   }
   return 0;
+}
+
+/** Nix's `builtins.splitVersion`: components split at dots, dashes and digit boundaries. */
+function splitVersion(v: string): string[] {
+  return v.split(/[.-]/).flatMap((part) => part.match(/\d+|\D+/g) ?? ['']);
 }
 
 function componentLess(p: string, q: string): boolean {
