@@ -28,8 +28,8 @@ function bindingsOf(analyzer: Analyzer): [string, string[]][] {
     .map(([name, list]) => [name, list.map((b) => `${b.file}#${b.pathInFile.join('.')}`).sort()]);
 }
 
-async function indexed(root: string, indexWorkers: number): Promise<Analyzer> {
-  const analyzer = await Analyzer.create(root, 'core', { indexWorkers, cacheDir: null });
+async function indexed(root: string, indexWorkers: number, largeFileThreshold = THRESHOLD): Promise<Analyzer> {
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers, cacheDir: null, largeFileThreshold });
   await analyzer.indexAll();
   return analyzer;
 }
@@ -106,6 +106,14 @@ test('indexing with workers gives the same index as in process on a generated do
   assert.deepEqual((await listDomainFiles(root)).files, listed);
   for (const file of listed) await oneByOne.indexFileFromDisk(file);
   assert.deepEqual(factsOf(inProcess), factsOf(oneByOne));
+
+  // With a threshold the top-level files pass, each is read by both workers at once, a part each.
+  const small = 16 * 1024;
+  const splitInProcess = await indexed(root, 0, small);
+  const split = await indexed(root, 2, small);
+  assert.equal(splitInProcess.lastIndex?.inParts, 0);
+  assert.ok((split.lastIndex?.inParts ?? 0) >= 1, 'a large file among the first was read in parts');
+  assert.deepEqual(factsOf(split), factsOf(splitInProcess));
 });
 
 test('no workers when the pool size is 0', () => {

@@ -24,11 +24,17 @@ enum Lex {
  * batches of whole bindings are parsed one at a time, positions shifted back into the file.
  * Memory stays bounded by one chunk plus one batch, whatever the file's size.
  */
-export async function factsOfLargeFile(file: string, absolute: string, parser: NixParser, chunkBytes = CHUNK_BYTES): Promise<FileFacts> {
+export async function factsOfLargeFile(
+  file: string,
+  absolute: string,
+  parser: NixParser,
+  chunkBytes = CHUNK_BYTES,
+  part?: LargeFilePart,
+): Promise<FileFacts> {
   const handle = await fs.open(absolute, 'r');
   try {
     const buffer = Buffer.alloc(chunkBytes);
-    const scan = scanLargeFile(file, parser, buffer);
+    const scan = scanLargeFile(file, parser, buffer, part && { ...part, size: (await handle.stat()).size });
     let next = scan.next();
     while (!next.done) next = scan.next((await handle.read(buffer, 0, chunkBytes, null)).bytesRead);
     return next.value;
@@ -54,8 +60,33 @@ export function factsOfLargeFileSync(file: string, absolute: string, parser: Nix
   }
 }
 
+/**
+ * One of `of` parts of a large file's facts, for `of` workers to read at once: each scans the whole
+ * file (the scan is cheap) but parses only the batches that start in its share of the file's bytes;
+ * `mergeLargeFileParts` puts the parts back together as one scan would have made them.
+ */
+export interface LargeFilePart {
+  index: number;
+  of: number;
+}
+
+/** The facts of a large file from its parts, in part order: the same as read in one piece. */
+export function mergeLargeFileParts(parts: readonly FileFacts[]): FileFacts {
+  const [first] = parts;
+  if (first?.value.k !== 'set') throw new Error('no parts of a large file to merge');
+  const attrs = parts.flatMap((p) => (p.value.k === 'set' ? p.value.attrs : []));
+  return { ...first, errors: parts.flatMap((p) => p.errors).slice(0, MAX_ERRORS), value: { ...first.value, attrs } };
+}
+
+const MAX_ERRORS = 50;
+
 /** The scan: yields `buffer` whenever it needs the next chunk, and is resumed with the bytes read into it (0 at the end). */
-function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Generator<Buffer, FileFacts, number> {
+function* scanLargeFile(
+  file: string,
+  parser: NixParser,
+  buffer: Buffer,
+  part?: LargeFilePart & { size: number },
+): Generator<Buffer, FileFacts, number> {
   const attrs: Attr[] = [];
   const errors: Span[] = [];
   const decoder = new StringDecoder('utf8');
@@ -73,9 +104,13 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
   let skipping = false;
   let prev = '';
   let first = true;
+  // Characters read, and where the batch being gathered starts: which part parses it.
+  let offset = 0;
+  let batchOffset = 0;
+  const mine = () => !part || Math.min(part.of - 1, Math.floor((batchOffset * part.of) / Math.max(1, part.size))) === part.index;
 
   const flushBatch = () => {
-    if (batch.trim().length === 0) {
+    if (batch.trim().length === 0 || !mine()) {
       batch = '';
       return;
     }
@@ -90,7 +125,7 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
         s[2] === 0 ? s[3] - 1 + batchAt[1] : s[3],
       ];
       if (facts.value.k === 'set') for (const attr of facts.value.attrs) attrs.push(shiftAttr(attr, shift));
-      for (const e of facts.errors) if (errors.length < 50) errors.push(shift(e));
+      for (const e of facts.errors) if (errors.length < MAX_ERRORS) errors.push(shift(e));
     } finally {
       tree.delete();
     }
@@ -108,7 +143,10 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
       const c = text[i]!;
       const mode = modes[modes.length - 1]!;
       if (setDepth >= 0 && depth >= setDepth) {
-        if (binding.length === 0) batchAt = batch.length === 0 ? [line, col] : batchAt;
+        if (binding.length === 0 && batch.length === 0) {
+          batchAt = [line, col];
+          batchOffset = offset;
+        }
         if (!skipping) binding += c;
         if (binding.length > MAX_BINDING_CHARS) {
           skipping = true;
@@ -224,6 +262,7 @@ function* scanLargeFile(file: string, parser: NixParser, buffer: Buffer): Genera
   return { path: file, errors, value: { k: 'set', span: [0, 0, line, col], attrs }, large: true };
 
   function advance(c: string): void {
+    offset++;
     if (c === '\n') {
       line++;
       col = 0;

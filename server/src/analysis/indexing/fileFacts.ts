@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { extractFacts, type FileFacts } from '../facts';
-import { factsOfLargeFile, factsOfLargeFileSync } from '../largeFile';
+import { factsOfLargeFile, factsOfLargeFileSync, mergeLargeFileParts, type LargeFilePart } from '../largeFile';
 import type { NixParser } from '../parser';
 import { structureHash } from '../structure';
 import { decodeNix } from '../workspace';
@@ -22,10 +22,31 @@ export interface FactsFromDisk {
  * paths index a file identically: large maintainer lists get a placeholder (their own scanner
  * indexes them), other large files are cut at their bindings, the rest is parsed whole.
  */
-export async function factsFromDisk(file: string, absolute: string, parser: NixParser, largeFileThreshold: number): Promise<FactsFromDisk> {
+export async function factsFromDisk(
+  file: string,
+  absolute: string,
+  parser: NixParser,
+  largeFileThreshold: number,
+  part?: LargeFilePart,
+): Promise<FactsFromDisk> {
   const bytes = readSmall(absolute, largeFileThreshold);
-  if (bytes === LARGE) return withStructure({ facts: maintainerPlaceholder(file) ?? (await factsOfLargeFile(file, absolute, parser)) });
+  if (bytes === LARGE) {
+    const placeholder = maintainerPlaceholder(file);
+    // A part of a large file (one of several workers reading it at once) is merged before it is used.
+    if (part && !placeholder) return { facts: await factsOfLargeFile(file, absolute, parser, undefined, part) };
+    return withStructure({ facts: placeholder ?? (await factsOfLargeFile(file, absolute, parser)) });
+  }
   return withStructure(smallFacts(file, bytes, parser));
+}
+
+/**
+ * The facts of a large file read in parts (`factsFromDisk` with a part each), as one; undefined
+ * when a part is not one (the file was gone or no longer large when a worker read it).
+ */
+export function factsFromParts(parts: readonly FactsFromDisk[]): FactsFromDisk | undefined {
+  const facts = parts.map((p) => p.facts);
+  if (!facts.every((f): f is FileFacts => f?.large === true)) return undefined;
+  return withStructure({ facts: mergeLargeFileParts(facts) });
 }
 
 /** The same, read and parsed synchronously: for a file a request needs before indexing has read it. */

@@ -2,11 +2,11 @@ import path from 'node:path';
 import { isEntryFile, type DomainIndex } from '../domainIndex';
 import { structureHash, type ReadFacts } from '../structure';
 import type { NixParser } from '../parser';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cacheFileFor, defaultCacheDir, IndexCache, writeIndexCache, type CacheEntry } from './cache';
-import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFacts';
+import { factsFromDisk, factsFromDiskSync, factsFromParts, type FactsFromDisk } from './fileFacts';
 import { listDomainFilesInTwo } from './listing';
-import { defaultPoolSize, IndexPool } from './pool';
+import { defaultPoolSize, IndexPool, type FileJob } from './pool';
 
 export interface IndexProgress {
   done: number;
@@ -46,6 +46,15 @@ export function prestartIndexWorkers(roots: readonly string[], cacheDir: string 
   if (roots.some((root) => cacheDir === null || !existsSync(cacheFileFor(cacheDir, root)))) IndexPool.prestart(defaultPoolSize());
 }
 
+/** Whether a file is larger than the threshold (read in parts when it is among the first); false when it cannot be read. */
+function isLarge(absolute: string, threshold: number): boolean {
+  try {
+    return statSync(absolute).size > threshold;
+  } catch {
+    return false;
+  }
+}
+
 /** What a run did: tests count parses with it, the CLI reports it. */
 export interface IndexStats {
   files: number;
@@ -53,6 +62,8 @@ export interface IndexStats {
   parsed: number;
   /** Workers actually used (0: all in process). */
   workers: number;
+  /** Large files read by several workers at once, a part each. */
+  inParts: number;
   cacheFile?: string;
   /** Settles when the cache is written (or was current already); a failed write is only logged. */
   cacheSaved: Promise<void>;
@@ -167,6 +178,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
   const firstSet = new Set(first);
   let workers = 0;
+  let inParts = 0;
   const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length);
   await decodeCached(files);
   await parsing;
@@ -199,7 +211,15 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   progress(true);
 
   const fromCacheCount = [...read.values()].filter((r) => r.cached).length;
-  const stats: IndexStats = { files: files.length, fromCache: fromCacheCount, parsed, workers, cacheFile, cacheSaved: Promise.resolve() };
+  const stats: IndexStats = {
+    files: files.length,
+    fromCache: fromCacheCount,
+    parsed,
+    workers,
+    inParts,
+    cacheFile,
+    cacheSaved: Promise.resolve(),
+  };
   if (cacheFile) {
     const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
     // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
@@ -230,26 +250,54 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     }
   }
 
-  /** Parses files, the first `alone` of them one at a time: in worker threads when there are enough, else here. */
+  /**
+   * Parses files, the first `alone` of them one at a time: in worker threads when there are enough,
+   * else here. A large file among the first (all-packages.nix) is read by every worker at once, each
+   * parsing its part of it, and its facts are put together here.
+   */
   async function parse(list: readonly string[], alone: number): Promise<void> {
     let remaining: readonly string[] = list;
     const pool = list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
     if (pool) {
       workers = Math.max(workers, pool.size);
+      const jobs: FileJob[] = [];
+      const jobFiles: string[] = [];
+      list.forEach((file, i) => {
+        const of = i < alone && pool.size > 1 && isLarge(absolute(file), run.largeFileThreshold) ? pool.size : 1;
+        for (let index = 0; index < of; index++) {
+          jobs.push(of > 1 ? [file, absolute(file), { index, of }] : [file, absolute(file)]);
+          jobFiles.push(file);
+        }
+      });
+      const alonePlus = jobs.length - (list.length - Math.min(alone, list.length));
+      /** The parts of each large file read so far, and the files whose parts did not make one. */
+      const parts = new Map<string, FactsFromDisk[]>();
+      const again: string[] = [];
       try {
         const failed = await pool.run(
-          list.map((f): [string, string] => [f, absolute(f)]),
+          jobs,
           run.largeFileThreshold,
           (at, results) => {
             results.forEach((result, k) => {
-              const file = list[at + k]!;
+              const [file, , part] = jobs[at + k]!;
+              let whole: FactsFromDisk | undefined = result;
+              if (part) {
+                const got = parts.get(file) ?? new Array<FactsFromDisk>(part.of);
+                parts.set(file, got);
+                got[part.index] = result;
+                if (got.filter(Boolean).length < part.of) return;
+                parts.delete(file);
+                whole = factsFromParts(got);
+                if (whole) inParts++;
+                else again.push(file);
+              }
               // A request may have read it meanwhile.
-              if (run.index.isPending(file)) deliver(file, land(file, result));
+              if (whole && run.index.isPending(file)) deliver(file, land(file, whole));
             });
           },
-          alone,
+          alonePlus,
         );
-        remaining = failed.map((k) => list[k]!);
+        remaining = [...new Set([...failed.map((k) => jobFiles[k]!), ...again])];
       } finally {
         await pool.close();
       }

@@ -22,7 +22,8 @@ port.on('message', (request: BatchRequest | WarmRequest) => {
       parser ??= NixParser.create();
       const p = await parser;
       const results: FactsFromDisk[] = [];
-      for (const [file, absolute] of request.files) results.push(await factsFromDisk(file, absolute, p, request.largeFileThreshold));
+      for (const [file, absolute, part] of request.files)
+        results.push(await factsFromDisk(file, absolute, p, request.largeFileThreshold, part));
       return { id: request.id, results };
     } catch (err) {
       return { id: request.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };

@@ -2,13 +2,17 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { LargeFilePart } from '../largeFile';
 import type { FactsFromDisk } from './fileFacts';
 
-/** A batch of files for one worker: (domain-relative path, absolute path) pairs. */
+/** A file for a worker to read: its domain-relative and absolute paths, and for a large file read by several workers, which part. */
+export type FileJob = [file: string, absolute: string, part?: LargeFilePart];
+
+/** A batch of files for one worker. */
 export interface BatchRequest {
   id: number;
   largeFileThreshold: number;
-  files: [string, string][];
+  files: FileJob[];
 }
 export type BatchReply = { id: number; results: FactsFromDisk[] } | { id: number; error: string };
 /** Sent to a worker started ahead of its pool: load the grammar now, no reply. */
@@ -134,7 +138,7 @@ export class IndexPool {
    * indices of files no worker indexed.
    */
   run(
-    files: [string, string][],
+    files: FileJob[],
     largeFileThreshold: number,
     onBatch: (first: number, results: FactsFromDisk[]) => void,
     alone = 0,
