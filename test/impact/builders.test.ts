@@ -355,3 +355,43 @@ test("an overlay that sets a package's attributes anew leaves out the inputs nam
   assert.deepEqual(rebuildNames(analyzer, 'xorgproto'), ['xorgproto'], "lndir's buildInputs are set anew");
   assert.deepEqual(rebuildNames(analyzer, 'lndir'), ['fakeNss', 'lndir'], 'fakeNss is made by symlinkJoin, which runs lndir');
 });
+
+test('a curried builder applied in sight uses its inputs under what its inner function is given', async () => {
+  // glibc's `common.nix`: `{ gd ? null, libpng ? null, … }: { withGd ? false, … }: … lib.optionals withGd [ gd libpng ]`,
+  // applied by default.nix (`inherit withGd;`, its own flag) and locales.nix (not given: the default).
+  const caller = (pname: string, formals: string, given: string) =>
+    `{ stdenv, callPackage${formals} }:\n(callPackage ./common.nix { inherit stdenv; } { pname = "${pname}";${given} }).overrideAttrs (old: { meta = { description = "${pname}"; }; })\n`;
+  const analyzer = await tempDomain(
+    {
+      'pkgs/by-name/gl/glibc/packages.nix': [
+        `${GROUP}{`,
+        '  glibc = callPackage ./. { };',
+        // Built with gd, whose call names a file that is gone: Nix cannot evaluate it.
+        '  glibc_memusage = callPackage ./. { withGd = true; };',
+        '  glibc_png = callPackage ./. { withPng = true; };',
+        '  glibcLocales = callPackage ./locales.nix { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/gl/glibc/default.nix': caller('glibc', ', withGd ? false, withPng ? false', ' inherit withGd withPng;'),
+      'pkgs/by-name/gl/glibc/locales.nix': caller('glibc-locales', '', ''),
+      'pkgs/by-name/gl/glibc/common.nix': [
+        '{ lib, stdenv, gd ? null, libpng ? null, zlib ? null }:',
+        '{ pname, withGd ? false, withPng ? false, withZlib ? true }:',
+        'assert withGd -> gd != null && libpng != null;',
+        'stdenv.mkDerivation {',
+        '  inherit pname; version = "2";',
+        '  buildInputs = lib.optionals withGd [ gd libpng ] ++ lib.optionals withPng [ libpng ] ++ lib.optionals withZlib [ zlib ];',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/by-name/gd/gd/packages.nix': `${GROUP}{\n  gd = callPackage ../development/libraries/gd { };\n}\n`,
+      'pkgs/by-name/li/libpng/package.nix': leaf('libpng'),
+      'pkgs/by-name/zl/zlib/package.nix': leaf('zlib'),
+    },
+    temps,
+    'nd-inner-args-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'libpng'), ['glibc_png', 'libpng']);
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['glibc', 'glibcLocales', 'glibc_png', 'zlib']);
+});

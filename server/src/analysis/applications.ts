@@ -85,6 +85,8 @@ export abstract class ApplicationReader extends ValueReader {
       const kind = last === 'import' ? 'import' : 'callPackage';
       const call: Val = { k: 'call', span, kind, args: overrides?.k === 'set' ? overrides.attrs : [] };
       if (target !== undefined) call.target = target;
+      const inner = last === 'callPackage' && args[2] ? this.valueOf(args[2]) : undefined;
+      if (inner?.k === 'set' && inner.attrs.length > 0) call.inner = inner.attrs;
       // `callPackage self.sources.ed { }`: a named function, followed where calls are resolved.
       const named = target === undefined && last !== 'import' && what ? this.valueOf(what) : undefined;
       if (named?.k === 'ref' || named?.k === 'sel') call.fn = named;

@@ -5,7 +5,7 @@ import type { Analyzer } from './analyzer';
 import { SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
 import { callOf, type Attr, type Formal } from './facts';
-import { formalsUnder, wrapperFormals, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
+import { builderFormals, formalsUnder, wrapperFormals, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
 import type { Package } from './packages';
 import type { Target } from './resolve';
 import { DependencyGraph } from './waves/graph';
@@ -246,10 +246,13 @@ export function usedInputs(
   const scope = { file: binding.file, set: binding.set, parents: binding.parentSets };
   const out: UsedInput[] = [...libc];
   // The builder the file hands its package to, or whose derivation it overrides, takes its own inputs.
+  // A curried builder applied in sight uses its inputs under what its inner function is given.
+  const applied = builderFormals(analyzer, pkg);
   for (const input of catalog.builderInputs(pkg, formals ?? [])) {
-    if (!input.target || !counts(input.formal.use)) continue;
+    const use = (applied?.get(input.formal.name) ?? input.formal).use;
+    if (!input.target || !counts(use)) continue;
     if (strict && (input.formal.hasDefault || PROVIDED_NAMES.has(input.formal.name))) continue;
-    out.push({ target: input.target, use: input.formal.use });
+    out.push({ target: input.target, use });
   }
   const replaced = edges === 'built' && binding ? overlayReplaced(analyzer, binding) : undefined;
   for (const formal of formals ?? []) {

@@ -95,6 +95,8 @@ export type Val =
       /** The versions the applied file is given (`import ./common.nix ({ … } // { version = "2.18.2"; })`). */
       versions?: Record<string, string>;
       formals?: Formal[];
+      /** What a curried file's inner function is given in sight (glibc: `callPackage ./common.nix { … } { inherit withGd; … }`). */
+      inner?: Attr[];
       /** The function callPackage is given by name (`callPackage self.sources.ed { }`), when no file is in sight. */
       fn?: Val;
     }

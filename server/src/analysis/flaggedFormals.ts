@@ -10,7 +10,7 @@ import type { Analyzer } from './analyzer';
 import type { Binding, DomainIndex } from './domainIndex';
 import { callOf } from './facts';
 import type { Attr, FileFacts, Formal } from './facts';
-import { letFlags, type Flag } from './conditions';
+import { letFlags, literalFlags, type Flag } from './conditions';
 import { mappedMember } from './mappedMembers';
 import { setText } from './versionConditions';
 import { usedFormals } from './formalUse';
@@ -20,6 +20,8 @@ import { calledFormals } from './calledFormals';
 
 /** Per file version (its facts object), the formals under each set of flags asked for. */
 const cache = new WeakMap<FileFacts, Map<string, readonly Formal[]>>();
+/** Per builder file version, then per version of the file applying it: the builder's formals under each set of flags. */
+const builderCache = new WeakMap<FileFacts, WeakMap<FileFacts, Map<string, readonly Formal[]>>>();
 
 /**
  * The formals callPackage fills for a package, each with its use under the flags `args` pass
@@ -76,6 +78,86 @@ export function wrapperFormals(analyzer: Analyzer, pkg: Package, given: readonly
   // `gccgo = wrapCC (…)`, where `wrapCC = cc: wrapCCWith { inherit cc; }`: the function's own set passes more.
   if (!call) return wrapperFormals(analyzer, called, [...given, ...set.attrs], depth + 1);
   return call.kind === 'callPackage' ? formalsUnder(analyzer, called, call.args, undefined, [...given, ...set.attrs]) : undefined;
+}
+
+/**
+ * The formals of the curried builder a package's file applies in sight (glibc's `default.nix`:
+ * `(callPackage ./common.nix { … } { inherit withGd; … }).overrideAttrs (…)`, common.nix being `{ gd
+ * ? null, libpng ? null, … }: { withGd ? false, … }: …`), by name, each with its use under what the
+ * inner function is given: a flag literal, a flag of the file's own under the package's call
+ * (`withGd = true` for `glibc_memusage`), else unknown; its default when not given. Undefined when
+ * the file applies no such builder.
+ */
+export function builderFormals(analyzer: Analyzer, pkg: Package): ReadonlyMap<string, Formal> | undefined {
+  const facts = analyzer.index.files.get(pkg.target.file);
+  const value = facts?.value.k === 'inline' ? facts.value.over : facts?.value;
+  if (!facts || value?.k !== 'call' || !value.inner || value.target === undefined || pkg.binding?.val.k === 'sel') return undefined;
+  const builder = analyzer.index.resolveFile(value.target);
+  const builderFacts = builder === undefined ? undefined : analyzer.index.files.get(builder);
+  if (!builderFacts?.formals || !builderFacts.innerFormals || builderFacts.large || facts.large) return undefined;
+  const call = pkg.binding && callOf(pkg.binding.val);
+  const own = passedFlags(call?.args ?? [], facts.formals ?? []);
+  const key = [...own].map(([name, flag]) => `${name}=${JSON.stringify(flag)}`).join(';');
+  // Per version of the builder and of the file that applies it.
+  let byFile = builderCache.get(builderFacts);
+  if (!byFile) builderCache.set(builderFacts, (byFile = new WeakMap()));
+  let byFlags = byFile.get(facts);
+  if (!byFlags) byFile.set(facts, (byFlags = new Map()));
+  let under = byFlags.get(key);
+  if (!under) {
+    const given = innerFlags(analyzer, pkg.target.file, own, value.inner, builderFacts.innerFormals);
+    under = (given && builderReread(analyzer, builder!, builderFacts.formals, given.passed, given.unknown)) ?? builderFacts.formals;
+    byFlags.set(key, under);
+  }
+  return new Map(under.map((f) => [f.name, f]));
+}
+
+/**
+ * The flags the inner function of a curried builder is given (`{ inherit withGd; pname = …; }`):
+ * literals, and the calling file's own flags under `own`, what its call passes; any other flag it
+ * is given is unknown.
+ */
+function innerFlags(
+  analyzer: Analyzer,
+  file: string,
+  own: ReadonlyMap<string, Flag>,
+  inner: readonly Attr[],
+  formals: readonly Formal[],
+): { passed: Map<string, Flag>; unknown: string[] } | undefined {
+  return withFileFunction(analyzer, file, (fn) => {
+    const outer = fn.childForFieldName('formals');
+    const ownFlags = outer ? literalFlags(outer, own) : new Map<string, boolean>();
+    const passed = passedFlags(inner, formals);
+    const unknown: string[] = [];
+    for (const arg of inner) {
+      if (passed.has(arg.name) || !formals.some((f) => f.name === arg.name)) continue;
+      const name = arg.val.k === 'ref' && arg.val.path.length === 1 && !arg.val.overrides ? arg.val.path[0]! : undefined;
+      const flag = name === undefined ? undefined : ownFlags.get(name);
+      if (flag !== undefined) passed.set(arg.name, flag);
+      else unknown.push(arg.name);
+    }
+    return { passed, unknown };
+  });
+}
+
+/** A curried builder's outer formals with their uses under the flags its inner function is given (the rest at their defaults). */
+function builderReread(
+  analyzer: Analyzer,
+  file: string,
+  formals: readonly Formal[],
+  passed: ReadonlyMap<string, Flag>,
+  unknown: readonly string[],
+): Formal[] | undefined {
+  return withFileFunction(analyzer, file, (fn) => {
+    const inner = innerFunction(fn, () => undefined);
+    const innerFormals = inner?.childForFieldName('formals');
+    if (!inner || !innerFormals) return undefined;
+    const flags = literalFlags(innerFormals, passed);
+    for (const key of [...flags.keys()])
+      if (unknown.some((name) => key === name || key.startsWith(`${name}==`) || key === `${name}:text`)) flags.delete(key);
+    letFlags(inner.childForFieldName('body') ?? inner, flags);
+    return usedFormals(fn, formals, undefined, flags);
+  });
 }
 
 /** The platform of the static package set (`nixStatic = pkgsStatic.nix`: `withAWS ? !enableStatic && …`). */

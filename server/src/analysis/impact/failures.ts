@@ -7,7 +7,7 @@ import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { calledFormals } from '../calledFormals';
-import { formalsUnder } from '../flaggedFormals';
+import { builderFormals, formalsUnder } from '../flaggedFormals';
 import { callOf } from '../facts';
 import type { Attr, Formal } from '../factTypes';
 import type { Binding } from '../domainIndex';
@@ -130,7 +130,15 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     const missingMember = lacksMember(analyzer, formals);
     // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
     // where that folder is gone): "getting status of …: No such file or directory".
-    const missingFile = formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true);
+    // Also one a curried builder applied in sight surely builds with, under what its inner function is
+    // given (glibc_memusage: `withGd = true`, so common.nix's `lib.optionals withGd [ gd libpng ]`).
+    const applied = builderFormals(analyzer, pkg);
+    const missingFile =
+      formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true) ||
+      (applied !== undefined &&
+        analyzer.catalog
+          .builderInputs(pkg, formals)
+          .some((i) => applied.has(i.formal.name) && applied.get(i.formal.name)!.use === undefined && i.target?.missing === true));
     // A team no list has whose members are selected (`[ hexa ] ++ teams.helsinki-systems.members`):
     // evaluating the list forces the selection, "attribute 'helsinki-systems' missing". An unknown
     // handle in a list (`[ sander ]`) is never forced.
