@@ -22,6 +22,8 @@ export interface Binding {
   recurse?: true;
   /** The value is a function (`wrapCC = cc: …`). */
   lambda?: true;
+  /** The function's plain parameters (`cc` of `wrapCC = cc: …`). */
+  params?: string[];
   /** The value asserts what does not hold on x86_64-linux: it throws. */
   throws?: true;
 }
@@ -379,6 +381,7 @@ function collectBindings(facts: FileFacts): Binding[] {
         parentSets: parents,
         ...(attr.recurse ? { recurse: attr.recurse } : {}),
         ...(attr.lambda ? { lambda: attr.lambda } : {}),
+        ...(attr.params ? { params: attr.params } : {}),
         ...(attr.throws ? { throws: attr.throws } : {}),
       });
       if (attr.val.k === 'set') walk(attr.val, [...prefix, attr.name], [...parents, set]);

@@ -77,8 +77,10 @@ export type Val =
    * file (`wrapRustcWith = { … }@args: callPackage ../rustc-wrapper args;`), the value is there.
    * `scoped`: a scope overridden (`s.overrideScope (_: _: x)`): `also` is `[x, s]`, and a member of
    * an `x` the index cannot read is not known to be the scope's own.
+   * `positional`: what a named function is given in place of a set (`wrapCC (gcc48.cc.override { … })`),
+   * in order; `attrs` is then empty (see positional.ts).
    */
-  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val; scoped?: true }
+  | { k: 'set'; span: Span; attrs: Attr[]; also?: Val[]; self?: string; argOf?: Val; scoped?: true; positional?: Val[] }
   /** `callPackage ./path { args }` or `import ./path args`. `via` is what callPackage was selected from. */
   /** `scope`: what a let-bound `callPackage = newScope (… // { inherit x; })` adds to the names it fills. */
   /** `applied`: callPackage was given the file applied to arguments (`callPackage (import ./common.nix args) { }`): it fills the file's inner formals; `versions`, the literal versions among those arguments. For `import`, the file's function is applied once more (`make-icu { version = …; }`). */
@@ -135,6 +137,8 @@ export interface Attr {
   recurse?: true;
   /** The value is a function (`wrapCC = cc: wrapCCWith { inherit cc; };`): no derivation of its own. */
   lambda?: true;
+  /** The function's plain parameters, in order (`cc` of `wrapCC = cc: …`). */
+  params?: string[];
   /** The value asserts what does not hold on x86_64-linux (`assert stdenv.targetPlatform != stdenv.hostPlatform;`): it throws. */
   throws?: true;
 }
@@ -205,4 +209,17 @@ export function principal(values: Val[], span: Span, last = false): Val {
   let best: Val = { k: 'other', span };
   for (const v of values) if (last ? substance(v) >= substance(best) : substance(v) > substance(best)) best = v;
   return best;
+}
+
+const LITERALS = new Set(['true', 'false', 'null']);
+
+/**
+ * `wrapCC (gcc48.cc.override { … })`: a function named by reference given a name (no call, set or
+ * selection) is a set given to it whose members are in `positional` (see positional.ts).
+ */
+export function givenPackages(fn: Val, values: readonly Val[], span: Span): Val | undefined {
+  if (fn.k !== 'ref' || fn.path[0] === 'lib' || fn.path[0] === 'builtins') return undefined;
+  if (!values.every((v) => v.k === 'ref' || v.k === 'other' || v.k === 'path')) return undefined;
+  const named = values.some((v) => v.k === 'ref' && !LITERALS.has(v.path[0]!));
+  return named ? { k: 'set', span, attrs: [], argOf: fn, positional: [...values] } : undefined;
 }

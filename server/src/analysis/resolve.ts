@@ -4,6 +4,7 @@ import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
 import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { importedArg, importersOf, overrideArg } from './passedArgs';
+import { positionalArg } from './positional';
 import { rankBindings, rankOf } from './ranking';
 import { OUTPUTS, PACKAGE_SET_NAMES } from './setNames';
 import { sameSpan, ZERO_SPAN } from './syntax';
@@ -81,9 +82,17 @@ export class Resolver {
         : this.scopeOfPackageFile(file);
     // `wrapCCWith { cc = tools.clang-unwrapped; … }`: the set given to the function passes these.
     const given = via?.val.k === 'set' && via.val.argOf ? via.val.attrs.find((a) => a.name === name) : undefined;
+    // `wrapCC (gcc48.cc.override { … })`: the argument in the place of the parameter passed as `name`.
+    const positional = via && !given ? positionalArg(via, name, (v, s) => this.resolveVal(v, s)) : undefined;
+    if (positional) return positional.target ?? { file: via!.file, span: positional.arg.span };
+    // `wrapCC = cc: wrapCCWith { inherit cc; }`: the function's own parameter is what each application gives, no name of the set.
+    const param = given?.val.k === 'ref' && via!.params?.includes(given.val.path[0]!);
     if (given)
       return (
-        this.resolveVal(given.val, { file: via!.file, set: via!.set, parents: via!.parentSets }) ?? { file: via!.file, span: given.span }
+        (param ? undefined : this.resolveVal(given.val, { file: via!.file, set: via!.set, parents: via!.parentSets })) ?? {
+          file: via!.file,
+          span: given.span,
+        }
       );
     const call = caller && callOf(caller.val);
     if (caller && call) {
@@ -222,8 +231,9 @@ export class Resolver {
       const target = this.resolveVal(binding.val, { file: binding.file, set: binding.set, parents: binding.parentSets }, binding);
       // A value that does not lead elsewhere — a function (`fetchPypi = { … }: …;`), a callPackage of
       // an inline lambda, any other expression — is defined by the binding itself. Only a name
-      // that leads nowhere (`broken = does-not-exist;`) is left unresolved.
-      if (!target && binding.val.k !== 'ref' && binding.val.k !== 'sel') return { file: binding.file, span: binding.span, binding };
+      // that leads nowhere (`broken = does-not-exist;`, or given names: `toString default-gcc-version`) is left unresolved.
+      const named = binding.val.k === 'ref' || binding.val.k === 'sel' || (binding.val.k === 'set' && binding.val.positional);
+      if (!target && !named) return { file: binding.file, span: binding.span, binding };
       return target && !target.binding ? { ...target, binding } : target;
     });
   }
@@ -256,6 +266,8 @@ export class Resolver {
         return target;
       }
       case 'set':
+        // A function given names (positional.ts) that calls no file stands for the function, as its bare name would.
+        if (val.positional) return this.appliedFile(val, scope, self) ?? this.resolveVal(val.argOf!, scope, self);
         return (
           this.appliedFile(val, scope, self) ??
           this.decoratedPackage(val, scope, self) ?? {

@@ -235,3 +235,16 @@ export function countVariables(root: Node, names: ReadonlySet<string>): Map<stri
   }
   return counts;
 }
+
+/** The plain parameters of a function, in order (`cc` of `cc: wrapCCWith { inherit cc; }`; none past a set pattern). */
+export function plainParams(node: Node): string[] | undefined {
+  const params: string[] = [];
+  for (let fn = unparen(node); fn.type === 'function_expression' && !fn.childForFieldName('formals'); ) {
+    const param = fn.childForFieldName('universal');
+    const body = fn.childForFieldName('body');
+    if (!param || !body) break;
+    params.push(param.text);
+    fn = unparen(body);
+  }
+  return params.length > 0 ? params : undefined;
+}

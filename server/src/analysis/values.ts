@@ -16,6 +16,7 @@ import {
   literalString,
   referencePath,
   resolvePathLiteral,
+  plainParams,
   spanOf,
   unparen,
   type Span,
@@ -305,6 +306,7 @@ export abstract class ValueReader {
       }
       const recurse = names.length === 1 && recursedInto(expression);
       const lambda = names.length === 1 && unparen(expression).type === 'function_expression';
+      const params = lambda ? plainParams(expression) : undefined;
       const throws = names.length === 1 && failsAssert(expression);
       mergeAttr(attrs, {
         name: names[0]!,
@@ -313,6 +315,7 @@ export abstract class ValueReader {
         ...(doc ? { doc } : {}),
         ...(recurse ? { recurse } : {}),
         ...(lambda ? { lambda } : {}),
+        ...(params ? { params } : {}),
         ...(throws ? { throws } : {}),
       });
       return;

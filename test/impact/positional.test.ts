@@ -1,0 +1,72 @@
+// A named function of the package set given a package in place of a set (`gfortran48 = wrapCC
+// (gcc48.cc.override { … })`, where `wrapCC = cc: wrapCCWith { inherit cc; }`): the binding is a
+// package of its own, built with what the function passes on as that parameter. On the real core
+// every such binding was read as `wrapCC` itself, so gfortran48 was not built with gcc48 (nor with
+// cloog, which only gcc 4.8 is given).
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { diagnostics } from '../../server/src/analysis/features/diagnostics';
+import { packageFile as drv, rebuildNames, tempDomain } from '../helpers';
+
+const temps: string[] = [];
+after(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+test('a function given a package passes it where its set names the parameter', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  cloog = callPackage ../tools/cloog { };',
+        '  gcc-unwrapped = callPackage ../tools/gcc-unwrapped { };',
+        '  inherit (callPackage ../tools/gcc/all.nix { }) gcc48 gcc13;',
+        '  wrapCCWith = { cc, ... }@extraArgs: callPackage ../build-support/cc-wrapper ({ inherit cc; } // extraArgs);',
+        '  wrapCC = cc: wrapCCWith { inherit cc; };',
+        '  gcc = wrapCCWith { cc = gcc-unwrapped; };',
+        // A member of what a file makes at evaluation: its compiler (`.cc`) is that member.
+        '  gfortran48 = wrapCC (gcc48.cc.override { langFortran = true; });',
+        '  gfortran = wrapCC (gcc.cc.override { langFortran = true; });',
+        '  gcc_debug = lowPrio (wrapCC (gcc.cc.overrideAttrs { dontStrip = true; }));',
+        // A function given a name that calls no file stands for the function: `toString` leads nowhere.
+        '  libgccFun = callPackage ../tools/libgcc { };',
+        '  libgcc13 = libgccFun { majorMinorVersion = toString gcc13; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/cloog/default.nix': drv('cloog', []),
+      'pkgs/tools/gcc-unwrapped/default.nix': drv('gcc', []),
+      'pkgs/tools/libgcc/default.nix': drv('libgcc', ['majorMinorVersion']),
+      'pkgs/tools/gcc/default.nix': [
+        '{ stdenv, majorMinorVersion ? "13", polyhedra ? null }:',
+        'stdenv.mkDerivation { pname = "gcc"; version = majorMinorVersion; buildInputs = [ polyhedra ]; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/gcc/all.nix': [
+        '{ lib, callPackage, wrapCC, cloog }:',
+        'let',
+        '  gccFor = majorMinorVersion:',
+        '    lib.nameValuePair "gcc${lib.replaceStrings [ "." ] [ "" ] majorMinorVersion}" (wrapCC (callPackage ./default.nix',
+        '      ({ inherit majorMinorVersion; } // lib.optionalAttrs (majorMinorVersion == "4.8") { polyhedra = cloog; })));',
+        'in lib.listToAttrs (map gccFor [ "4.8" "13" ])',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/cc-wrapper/default.nix': [
+        '{ stdenv, cc ? null, libc ? null }:',
+        'stdenv.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc libc ]; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-positional-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'cloog'), ['cloog', 'gcc48', 'gfortran48']);
+  assert.deepEqual(rebuildNames(analyzer, 'gcc-unwrapped'), ['gcc', 'gcc-unwrapped', 'gcc_debug', 'gfortran']);
+  // callPackage gives libgcc no `majorMinorVersion`: the name a set given to a function binds is none.
+  const unknown = diagnostics(analyzer, 'pkgs/tools/libgcc/default.nix').filter((d) => d.code === 'unknown-input');
+  assert.deepEqual(
+    unknown.map((d) => d.name),
+    ['majorMinorVersion'],
+  );
+});
