@@ -32,6 +32,8 @@ test('a function given a package passes it where its set names the parameter', a
         // A function given a name that calls no file stands for the function: `toString` leads nowhere.
         '  libgccFun = callPackage ../tools/libgcc { };',
         '  libgcc13 = libgccFun { majorMinorVersion = toString gcc13; };',
+        // Around it, an application of a function to names counts as that function (as a bare name would).
+        '  nested = seq gcc13 (wrapCC gcc13);',
         '}',
         '',
       ].join('\n'),
@@ -63,6 +65,9 @@ test('a function given a package passes it where its set names the parameter', a
   );
   assert.deepEqual(rebuildNames(analyzer, 'cloog'), ['cloog', 'gcc48', 'gfortran48']);
   assert.deepEqual(rebuildNames(analyzer, 'gcc-unwrapped'), ['gcc', 'gcc-unwrapped', 'gcc_debug', 'gfortran']);
+  const nested = analyzer.index.bindingsByName.get('nested')?.[0]?.val;
+  const given = nested?.k === 'set' ? nested.positional?.map((v) => (v.k === 'ref' ? v.path.join('.') : v.k)) : undefined;
+  assert.deepEqual(given, ['gcc13', 'wrapCC']);
   // callPackage gives libgcc no `majorMinorVersion`: the name a set given to a function binds is none.
   const unknown = diagnostics(analyzer, 'pkgs/tools/libgcc/default.nix').filter((d) => d.code === 'unknown-input');
   assert.deepEqual(

@@ -16,7 +16,7 @@ import {
   topBindings,
   TRIVIAL_BUILDER,
 } from './derivationFacts';
-import { givenPackages, principal, type Attr, type Val } from './factTypes';
+import { givenPackages, principal, unapplied, type Attr, type Val } from './factTypes';
 import { PACKAGE_SET_NAMES, STDENV_INPUT } from './setNames';
 import { platformCondition } from './conditions';
 import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
@@ -223,7 +223,7 @@ export abstract class ApplicationReader extends ValueReader {
     // `selectRustPackage pkgsBuildHost`: a named function given the package set (see `selects`).
     if (fn.k === 'ref' && headPath?.length === 1 && args.length === 1 && PACKAGE_SET_NAMES.has(args[0]!.text))
       return { ...fn, onSet: true };
-    const values = args.map((a) => this.valueOf(a));
+    const values = args.map((a) => unapplied(this.valueOf(a)));
     const best = givenPackages(fn, values, span) ?? principal([fn, ...values], span);
     return fn.k === 'ref' && best.k === 'set' ? { ...best, argOf: fn } : best;
   }

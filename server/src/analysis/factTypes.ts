@@ -223,3 +223,8 @@ export function givenPackages(fn: Val, values: readonly Val[], span: Span): Val 
   const named = values.some((v) => v.k === 'ref' && !LITERALS.has(v.path[0]!));
   return named ? { k: 'set', span, attrs: [], argOf: fn, positional: [...values] } : undefined;
 }
+
+/** An argument that applies a function to names (`f (wrapCC x)`) counts, for the application around it, as the function. */
+export function unapplied(val: Val): Val {
+  return val.k === 'set' && val.positional && val.argOf ? val.argOf : val;
+}
