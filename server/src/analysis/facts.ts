@@ -20,7 +20,7 @@ export type { DrvFacts } from './derivationFacts';
 export { callOf, decorates, type Attr, type FileFacts, type Formal, type Val } from './factTypes';
 
 /** The extractor's version: bump it whenever extraction changes, so on-disk index caches are rebuilt. */
-export const FACTS_VERSION = 64;
+export const FACTS_VERSION = 65;
 
 const MAX_ERRORS = 50;
 
