@@ -7,9 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
-import { cacheFileFor, PACK_BUFFER_BYTES } from '../../server/src/analysis/indexing/cache';
+import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
+import type { FileFacts } from '../../server/src/analysis/facts';
 
 const FILES = 12;
+const THRESHOLD = 256 * 1024;
 
 /** A small domain: a package set calling package files; committed to git unless `git` is false. */
 function domain(git = true): { root: string; cacheDir: string } {
@@ -193,4 +195,34 @@ test('writing a cache leaves msgpackr a small buffer to pack into, not one sized
   assert.ok(readdirSync(d.cacheDir).length > 0, 'a cache was written');
   // pack() answers with a view of the buffer it packed into.
   assert.equal(pack(1).buffer.byteLength, PACK_BUFFER_BYTES);
+});
+
+test('a cache whose files needed more record structures than are shared is rewritten from after reading them', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nd-cache-structures-'));
+  const file = path.join(dir, 'core.idx');
+  const root = path.join(dir, 'core');
+  const blob = (i: number) => createHash('sha1').update(String(i)).digest('hex');
+  // Facts of 40 shapes: msgpackr shares 32 record structures; each later one is written into its file's bytes.
+  const factsOf = (i: number, at = i) =>
+    ({ path: `f${at}.nix`, errors: [], value: { k: 'other', span: [0, 0, 0, 0] }, [`only${i}`]: i }) as unknown as FileFacts;
+  const entries: CacheEntry[] = Array.from({ length: 40 }, (_, i) => ({
+    path: `f${i}.nix`,
+    blob: blob(i),
+    facts: factsOf(i),
+    structure: i,
+  }));
+  await writeIndexCache(file, root, THRESHOLD, entries);
+  const first = await IndexCache.open(file, root, THRESHOLD, assert.fail);
+  assert.ok(first);
+  // Reading the files whose structures are their own, as a start does.
+  for (let i = 0; i < 40; i++) assert.deepEqual(first.read(`f${i}.nix`).facts, factsOf(i));
+  // A start that parsed one file again writes the cache anew, keeping the others' bytes.
+  const next: CacheEntry[] = entries.map((e, i) =>
+    i === 39 ? { ...e, blob: blob(99), facts: factsOf(99, 39) } : { path: e.path, blob: e.blob, from: first },
+  );
+  await writeIndexCache(file, root, THRESHOLD, next, first);
+  const second = await IndexCache.open(file, root, THRESHOLD, assert.fail);
+  assert.ok(second);
+  for (let i = 0; i < 39; i++) assert.deepEqual(second.read(`f${i}.nix`).facts, factsOf(i));
+  assert.deepEqual(second.read('f39.nix').facts, factsOf(99, 39));
 });

@@ -94,7 +94,10 @@ export class IndexCache {
     this.paths.forEach((file, i) => {
       this.at.set(file, i);
     });
-    this.unpackr = new Unpackr({ structures: table.structures as never[] });
+    // A copy: decoding a file packed with a structure of its own (past the shared ones) adds that
+    // structure to the array it is given, and a cache written from this one must start from the
+    // shared structures alone (msgpackr refuses more than it shares).
+    this.unpackr = new Unpackr({ structures: [...table.structures] as never[] });
   }
 
   /**
