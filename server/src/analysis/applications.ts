@@ -19,7 +19,7 @@ import {
 import { givenPackages, principal, unapplied, type Attr, type Val } from './factTypes';
 import { PACKAGE_SET_NAMES, STDENV_INPUT } from './setNames';
 import { platformCondition } from './conditions';
-import { applicationParts, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
+import { applicationParts, importApplied, literalString, referencePath, spanOf, unparen, type Span } from './syntax';
 import { formalsOf } from './formalsOf';
 import { MAX_INLINE_DEPTH, ValueReader } from './values';
 import { attributesOfFormals, lambdaFormals } from './namedInputs';
@@ -56,17 +56,6 @@ const WRAPPERS = new Set([
 /** A function named for the stdenv it makes (`mkStdenvNoLibs`). */
 const STDENV_MAKER = /Stdenv/;
 
-/** Whether an expression is a file imported and applied to arguments (`import ./common.nix args`). */
-function importApplied(node: Node): boolean {
-  const n = unparen(node);
-  if (n.type !== 'apply_expression') return false;
-  const fn = n.childForFieldName('function');
-  const inner = fn && unparen(fn);
-  if (inner?.type !== 'apply_expression') return false;
-  const head = inner.childForFieldName('function');
-  return head !== null && unparen(head).type === 'variable_expression' && unparen(head).text === 'import';
-}
-
 export abstract class ApplicationReader extends ValueReader {
   protected application(node: Node): Val {
     const span = spanOf(node);
@@ -85,6 +74,7 @@ export abstract class ApplicationReader extends ValueReader {
       const kind = last === 'import' ? 'import' : 'callPackage';
       const call: Val = { k: 'call', span, kind, args: overrides?.k === 'set' ? overrides.attrs : [] };
       if (target !== undefined) call.target = target;
+      // `callPackage ./common.nix { … } { inherit withGd; }`: what a curried file's inner function is given.
       const inner = last === 'callPackage' && args[2] ? this.valueOf(args[2]) : undefined;
       if (inner?.k === 'set' && inner.attrs.length > 0) call.inner = inner.attrs;
       // `callPackage self.sources.ed { }`: a named function, followed where calls are resolved.

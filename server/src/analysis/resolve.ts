@@ -87,13 +87,10 @@ export class Resolver {
     if (positional) return positional.target ?? { file: via!.file, span: positional.arg.span };
     // `wrapCC = cc: wrapCCWith { inherit cc; }`: the function's own parameter is what each application gives, no name of the set.
     const param = given?.val.k === 'ref' && via!.params?.includes(given.val.path[0]!);
-    if (given)
-      return (
-        (param ? undefined : this.resolveVal(given.val, { file: via!.file, set: via!.set, parents: via!.parentSets })) ?? {
-          file: via!.file,
-          span: given.span,
-        }
-      );
+    if (given) {
+      const scope = { file: via!.file, set: via!.set, parents: via!.parentSets };
+      return (param ? undefined : this.resolveVal(given.val, scope)) ?? { file: via!.file, span: given.span };
+    }
     const call = caller && callOf(caller.val);
     if (caller && call) {
       const override = call.args.find((a) => a.name === name) ?? call.scope?.find((a) => a.name === name);

@@ -248,3 +248,14 @@ export function plainParams(node: Node): string[] | undefined {
   }
   return params.length > 0 ? params : undefined;
 }
+
+/** Whether an expression is a file imported and applied to arguments (`import ./common.nix args`). */
+export function importApplied(node: Node): boolean {
+  const n = unparen(node);
+  if (n.type !== 'apply_expression') return false;
+  const fn = n.childForFieldName('function');
+  const inner = fn && unparen(fn);
+  if (inner?.type !== 'apply_expression') return false;
+  const head = inner.childForFieldName('function');
+  return head !== null && unparen(head).type === 'variable_expression' && unparen(head).text === 'import';
+}
