@@ -137,3 +137,21 @@ test('a file read for its facts: a FIFO, a folder and a missing file have none (
   const small = factsFromDiskSync('small.nix', path.join(dir, 'small.nix'), parser, 1024);
   assert.match(small.blob ?? '', /^[0-9a-f]{40}$/);
 });
+
+test('a large file among the first that a maintainer list placeholder stands for is not read in parts, and indexing completes', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-pool-maint-'));
+  mkdirSync(path.join(root, 'pkgs'), { recursive: true });
+  mkdirSync(path.join(root, 'maintainers'), { recursive: true });
+  for (let i = 0; i < 140; i++)
+    writeFileSync(path.join(root, 'pkgs', `p${i}.nix`), `{ stdenv }:\nstdenv.mkDerivation { pname = "p${i}"; }\n`);
+  // An entry file (read first) under maintainers/, larger than the threshold.
+  const bindings = Array.from({ length: 2000 }, (_, i) => `  m${i} = { name = "M ${i}"; email = "m${i}@example.org"; };`);
+  writeFileSync(path.join(root, 'maintainers', 'flake.nix'), `{\n${bindings.join('\n')}\n}\n`);
+  const small = 16 * 1024;
+  const withWorkers = await Promise.race([
+    indexed(root, 2, small),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('indexing did not complete within 60 s')), 60_000).unref()),
+  ]);
+  assert.equal(withWorkers.lastIndex?.inParts, 0, 'the placeholder is not read in parts');
+  assert.deepEqual(factsOf(withWorkers), factsOf(await indexed(root, 0, small)));
+});

@@ -4,7 +4,7 @@ import { structureHash, type ReadFacts } from '../structure';
 import type { NixParser } from '../parser';
 import { existsSync, statSync } from 'node:fs';
 import { cacheFileFor, defaultCacheDir, IndexCache, writeIndexCache, type CacheEntry } from './cache';
-import { factsFromDisk, factsFromDiskSync, factsFromParts, type FactsFromDisk } from './fileFacts';
+import { factsFromDisk, factsFromDiskSync, factsFromParts, maintainerPlaceholder, type FactsFromDisk } from './fileFacts';
 import { listDomainFilesInTwo } from './listing';
 import { defaultPoolSize, IndexPool, type FileJob } from './pool';
 
@@ -203,7 +203,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   }
   run.index.settle();
   IndexCache.release();
-  IndexPool.dropPrestarted();
+  // A run with a cache leaves them to another domain's run that has none (or to their timer).
+  if (!opened) IndexPool.dropPrestarted();
   if (!ready) {
     ready = true;
     run.onReady?.();
@@ -263,7 +264,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       const jobs: FileJob[] = [];
       const jobFiles: string[] = [];
       list.forEach((file, i) => {
-        const of = i < alone && pool.size > 1 && isLarge(absolute(file), run.largeFileThreshold) ? pool.size : 1;
+        const inParts = i < alone && pool.size > 1 && !maintainerPlaceholder(file) && isLarge(absolute(file), run.largeFileThreshold);
+        const of = inParts ? pool.size : 1;
         for (let index = 0; index < of; index++) {
           jobs.push(of > 1 ? [file, absolute(file), { index, of }] : [file, absolute(file)]);
           jobFiles.push(file);

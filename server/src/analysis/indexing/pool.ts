@@ -55,8 +55,9 @@ interface Slot {
   batch?: number;
 }
 
-/** Workers started ahead of the first pool (`IndexPool.prestart`), loading the grammar meanwhile. */
+/** Workers started ahead of the first pool (`IndexPool.prestart`), loading the grammar meanwhile, and when they are stopped. */
 let prestarted: Worker[] = [];
+let prestartTimer: NodeJS.Timeout | undefined;
 
 function newWorker(entry: { script: string; eval: boolean }): Worker {
   return new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS });
@@ -111,7 +112,8 @@ export class IndexPool {
     } catch {
       // Workers cannot be started here: the pool says so when it is asked for.
     }
-    setTimeout(() => IndexPool.dropPrestarted(), idleMs).unref();
+    clearTimeout(prestartTimer);
+    prestartTimer = setTimeout(() => IndexPool.dropPrestarted(), idleMs).unref();
   }
 
   /** How many prestarted workers wait for a pool. */
@@ -200,7 +202,13 @@ export class IndexPool {
             this.log(`index worker failed on a batch: ${reply.error}`);
             fail(reply.id);
           } else {
-            onBatch(starts[reply.id]!, reply.results);
+            try {
+              onBatch(starts[reply.id]!, reply.results);
+            } catch (err) {
+              // What the caller could not take in is indexed in process, like a batch a worker failed on.
+              this.log(`index batch not taken in: ${err instanceof Error ? err.message : String(err)}`);
+              fail(reply.id);
+            }
           }
           finished++;
           feed(slot);
