@@ -88,3 +88,15 @@ test("a scope's version is known to the files it calls: llvm 12's lld fails with
   assert.deepEqual(top('llvmPackages_12.llvm'), ['llvm_12']);
   assert.deepEqual(top('llvmPackages_13.llvm'), ['lld_13', 'llvm_13']);
 });
+
+test("a call's own argument wins over the scope's, also when it is no literal (its value then unknown)", async () => {
+  const own = (release: string) =>
+    versionSet(release).replace(
+      'lld = callPackage ../common/lld.nix { inherit (libraries) libunwind; };',
+      'lld = callPackage ../common/lld.nix { inherit (libraries) libunwind; release_version = "13" + ".0.1"; };',
+    );
+  const analyzer = await tempDomain({ ...LLVM, 'pkgs/by-name/ll/llvm/12/default.nix': own('12.0.1') }, temps, 'nd-scope-versions-');
+  const top = (attrPath: string) => rebuildNames(analyzer, attrPath).filter((name) => !name.includes('.'));
+  // Not known to be version 12: lld 12 is not known to fail, and rebuilds with llvm 12.
+  assert.deepEqual(top('llvmPackages_12.llvm'), ['lld_12', 'llvm_12']);
+});

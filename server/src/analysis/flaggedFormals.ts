@@ -45,7 +45,8 @@ export function formalsUnder(
   const member = !versions && pkg.target.whole && !facts.drv && (facts.value.k === 'call' || facts.value.k === 'other');
   const name = member ? pkg.attrPath.split('.').at(-1) : undefined;
   // What the scope callPackage was made with adds (`newScope (… // { inherit release_version; })`), after the call's own.
-  const flags = passedFlags([...args, ...(call?.scope ?? [])], formals);
+  // The call's own arguments win over the scope's, also where they are no literal (then unknown).
+  const flags = passedFlags([...args, ...(call?.scope ?? []).filter((a) => !args.some((b) => b.name === a.name))], formals);
   if (call?.kind === 'callPackage')
     for (const unprovided of unprovidedNulls(analyzer.index, formals, [...args, ...given])) flags.set(unprovided, null);
   if (flags.size === 0 && !versions && !platform && !name) return formals;

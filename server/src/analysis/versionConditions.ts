@@ -80,7 +80,8 @@ const PARTS: Record<string, (c: string[]) => string | undefined> = {
 export function versionPart(node: Node, flags: ReadonlyMap<string, boolean>): string | undefined {
   const { head, args, complete } = applicationParts(unparen(node), 1);
   const path = complete && args.length === 1 ? referencePath(head) : undefined;
-  const part = path && path.length >= 2 && path.at(-2) === 'versions' ? PARTS[path.at(-1)!] : undefined;
+  const part =
+    path && path.length >= 2 && path.at(-2) === 'versions' && Object.hasOwn(PARTS, path.at(-1)!) ? PARTS[path.at(-1)!] : undefined;
   const version = part && operand(args[0]!, (n) => textOf(flags, n));
   return version === undefined ? undefined : part!(splitVersion(version));
 }
