@@ -75,3 +75,40 @@ test('a function given a package passes it where its set names the parameter', a
     ['majorMinorVersion'],
   );
 });
+
+test('bindings applying one function to names are packages of their own, and a package file that is such an application still has its inputs checked', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  foo = callPackage ../tools/foo { };',
+        '  bar = callPackage ../tools/bar { };',
+        '  enableDebugging = pkg: pkg.override { debug = true; };',
+        '  fooDebug = enableDebugging foo;',
+        '  barDebug = enableDebugging bar;',
+        '  wrapFoo = callPackage ../tools/wrap-foo { };',
+        '  wrapped = callPackage ../tools/wrapped { };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/foo/default.nix': drv('foo', []),
+      'pkgs/tools/bar/default.nix': drv('bar', []),
+      'pkgs/tools/wrap-foo/default.nix': drv('wrap-foo', []),
+      // The whole file applies a function to names; `doesNotExist` is provided by nothing.
+      'pkgs/tools/wrapped/default.nix': '{ wrapFoo, foo, doesNotExist }:\nwrapFoo foo\n',
+    },
+    temps,
+    'nd-positional-',
+  );
+  const names = (name: string) => {
+    const pkg = analyzer.catalog.all().find((p) => p.attrPath === name || p.aliases?.includes(name));
+    return pkg && [pkg.attrPath, ...(pkg.aliases ?? [])];
+  };
+  assert.deepEqual(names('fooDebug'), ['fooDebug'], 'fooDebug is no other name of barDebug');
+  assert.deepEqual(names('barDebug'), ['barDebug']);
+  const unknown = diagnostics(analyzer, 'pkgs/tools/wrapped/default.nix').filter((d) => d.code === 'unknown-input');
+  assert.deepEqual(
+    unknown.map((d) => d.name),
+    ['doesNotExist'],
+  );
+});

@@ -34,3 +34,12 @@ export function positionalArg(
   }
   return { arg };
 }
+
+/**
+ * What a binding that applies a function to names stands for: the target found, but where that is
+ * a function bound in the set (`fooDebug = enableDebugging foo;`), the binding itself is the package,
+ * so two bindings applying one function are two packages, not one package and its alias.
+ */
+export function ownPackage(target: Target | undefined, self: Binding | undefined): Target | undefined {
+  return target && self && target.binding?.lambda && target.binding !== self ? { ...target, binding: self } : target;
+}

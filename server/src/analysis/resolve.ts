@@ -4,7 +4,7 @@ import { CycleMemo } from './cycleMemo';
 import { callOf, decorates, type Val } from './facts';
 import { setHasAttr, type Binding, type DomainIndex, type SetVal } from './domainIndex';
 import { importedArg, importersOf, overrideArg } from './passedArgs';
-import { positionalArg } from './positional';
+import { ownPackage, positionalArg } from './positional';
 import { rankBindings, rankOf } from './ranking';
 import { OUTPUTS, PACKAGE_SET_NAMES } from './setNames';
 import { sameSpan, ZERO_SPAN } from './syntax';
@@ -264,7 +264,7 @@ export class Resolver {
       }
       case 'set':
         // A function given names (positional.ts) that calls no file stands for the function, as its bare name would.
-        if (val.positional) return this.appliedFile(val, scope, self) ?? this.resolveVal(val.argOf!, scope, self);
+        if (val.positional) return ownPackage(this.appliedFile(val, scope, self) ?? this.resolveVal(val.argOf!, scope, self), self);
         return (
           this.appliedFile(val, scope, self) ??
           this.decoratedPackage(val, scope, self) ?? {

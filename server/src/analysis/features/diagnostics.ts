@@ -90,6 +90,7 @@ export function diagnostics(analyzer: Analyzer, file: string, options: { unknown
 function isPackageFile(analyzer: Analyzer, file: string): boolean {
   if (/pkgs\/by-name\/[^/]+\/[^/]+\/(package|default)\.nix$/.test(file)) return true;
   const facts = analyzer.index.files.get(file);
-  if (facts?.value.k === 'set') return false;
+  // A set, not a function given packages (`{ wrapFoo, python3Packages }: wrapFoo python3Packages`, see positional.ts).
+  if (facts?.value.k === 'set' && !facts.value.positional) return false;
   return analyzer.index.callersOf(file).some((b) => callOf(b.val)?.kind === 'callPackage');
 }
