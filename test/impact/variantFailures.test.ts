@@ -1,6 +1,7 @@
 // What cannot evaluate, among variants and what is built with them: a set member no file binds, a
 // file that does not exist, a missing argument of a file `callPackages` calls, a variant given a
-// variant that fails, a package built with a variant that fails as its own flags build it. Nix
+// variant that fails, a package built with a variant that fails as its own flags build it, one
+// whose call leaves an input whose default fails to the package set (wolfssl's util-linux). Nix
 // builds nothing for them, so they are not counted (docs/impact-accuracy.md).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,4 +144,37 @@ test('a package whose file first asserts what its defaults fail on x86_64-linux 
     'nd-asserts-',
   );
   assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['portGiven', 'zlib']);
+});
+
+test('what is built with a package whose default fails fails too, unless it is given the variant that passes the flag', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  zlib = callPackage ../tools/zlib { };',
+        // kbd is bound nowhere: systemd's call lacks a required input.
+        '  systemd = callPackage ../tools/systemd { };',
+        '  util-linux = callPackage ../tools/util-linux { };',
+        '  util-linuxMinimal = util-linux.override { systemdSupport = false; };',
+        // wolfssl takes util-linux as its binding calls it: systemdSupport's default evaluates systemd.
+        '  wolfssl = callPackage ../tools/wolfssl { };',
+        '  fuse = callPackage ../tools/wolfssl { util-linux = util-linuxMinimal; };',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/zlib/default.nix': '{ stdenv }:\nstdenv.mkDerivation { pname = "zlib"; version = "1"; }\n',
+      'pkgs/tools/systemd/default.nix':
+        '{ stdenv, zlib, kbd }:\nstdenv.mkDerivation { pname = "systemd"; version = "255"; buildInputs = [ zlib kbd ]; }\n',
+      'pkgs/tools/util-linux/default.nix': [
+        '{ lib, stdenv, zlib, systemd, systemdSupport ? lib.meta.availableOn stdenv.hostPlatform systemd }:',
+        'stdenv.mkDerivation { pname = "util-linux"; version = "2"; buildInputs = [ zlib ] ++ lib.optional systemdSupport systemd; }',
+        '',
+      ].join('\n'),
+      'pkgs/tools/wolfssl/default.nix':
+        '{ stdenv, util-linux }:\nstdenv.mkDerivation { pname = "wolfssl"; version = "5"; nativeBuildInputs = [ util-linux ]; }\n',
+    },
+    temps,
+    'nd-available-taken-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'zlib'), ['fuse', 'util-linuxMinimal', 'zlib']);
 });

@@ -89,6 +89,8 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   const broken = new Uint8Array(packages.length);
   const failing = new Uint8Array(packages.length);
   const evaluatesFailing: [number, Formal[]][] = [];
+  // The required inputs a call leaves to the package set and surely builds with: the package, the input's target.
+  const takenByName: [number, Target][] = [];
   // Files some binding selects from a callPackages call of (`inherit (callPackages ./. { }) subversion;`).
   const called = new Set<string>();
   for (const binding of index.allBindings()) {
@@ -146,6 +148,11 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // A default that asks about an input whose own call lacks a required input (`systemdSupport ?
     // lib.meta.availableOn stdenv.hostPlatform systemd`) evaluates that call, when the call here does not pass the flag.
     const asking = formals.filter((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name));
+    for (const f of formals) {
+      if (f.use !== undefined || f.hasDefault || call?.args.some((a) => a.name === f.name)) continue;
+      const target = resolver.resolveInput(file, f.name, pkg.binding);
+      if (target?.binding?.name === f.name) takenByName.push([at, target]);
+    }
     if (asking.length > 0) evaluatesFailing.push([at, asking]);
     // Failures of what it evaluates, not of its call: carried like an input's, no barrier to a change.
     if (missingMember || missingFile || unknownTeam) failing[at] = 1;
@@ -234,5 +241,14 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
       fails.map((f) => f.name),
     );
   }
+  // Carried to a package whose call leaves such an input to the package set, which binds it by that
+  // name with the flag at its default (wolfssl's `util-linux`: `util-linux = callPackage ./. { };`).
+  for (const [at, target] of takenByName) {
+    const to = nodeOf(target);
+    const pkg = packages[to];
+    if (to !== at && !broken[at] && unlessPassed.has(to) && pkg?.binding !== undefined && target.binding === pkg.binding)
+      (broken[at] = 1), queue.push(at);
+  }
+  carry();
   return { direct, carried: broken, unlessPassed };
 }
