@@ -112,3 +112,37 @@ test('bindings applying one function to names are packages of their own, and a p
     ['doesNotExist'],
   );
 });
+
+test('a function given an override whose set names what nothing binds is not counted', async () => {
+  const analyzer = await tempDomain(
+    {
+      'pkgs/top-level/all-packages.nix': [
+        'self: super: with self; {',
+        '  gcc-unwrapped = callPackage ../tools/gcc-unwrapped { };',
+        '  wrapCCWith = { cc, ... }@extraArgs: callPackage ../build-support/cc-wrapper ({ inherit cc; } // extraArgs);',
+        '  wrapCC = cc: wrapCCWith { inherit cc; };',
+        '  gcc = wrapCCWith { cc = gcc-unwrapped; };',
+        '  gfortran = wrapCC (gcc.cc.override { langFortran = true; });',
+        // No package is named zip (the compiler's file only passes its formal on in a set of its own):
+        // Nix looks the name up when it builds the override's set, "undefined variable 'zip'".
+        '  gcj = wrapCC (gcc.cc.override { langJava = true; inherit zip; });',
+        '}',
+        '',
+      ].join('\n'),
+      'pkgs/tools/gcc-unwrapped/default.nix': [
+        '{ stdenv, langFortran ? false, langJava ? false, zip ? null }:',
+        'let java = { inherit zip; }; in',
+        'stdenv.mkDerivation { pname = "gcc"; version = "13"; passthru = { inherit java; }; }',
+        '',
+      ].join('\n'),
+      'pkgs/build-support/cc-wrapper/default.nix': [
+        '{ stdenv, cc ? null, libc ? null }:',
+        'stdenv.mkDerivation { pname = "cc-wrapper"; version = "1"; buildInputs = [ cc libc ]; }',
+        '',
+      ].join('\n'),
+    },
+    temps,
+    'nd-positional-unbound-',
+  );
+  assert.deepEqual(rebuildNames(analyzer, 'gcc-unwrapped'), ['gcc', 'gcc-unwrapped', 'gfortran']);
+});

@@ -9,7 +9,7 @@ import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../depe
 import { calledFormals } from '../calledFormals';
 import { builderFormals, formalsUnder } from '../flaggedFormals';
 import { callOf } from '../facts';
-import type { Attr, Formal } from '../factTypes';
+import type { Attr, Formal, Val } from '../factTypes';
 import type { Binding } from '../domainIndex';
 import { PACKAGE_SET_NAMES } from '../setNames';
 import type { Target } from '../resolve';
@@ -83,6 +83,20 @@ export function namesNothing(analyzer: Analyzer, binding: Binding, args: readonl
   });
 }
 
+/** Whether a value is a bare name that nothing in a top-level file's scope binds (no package, formal or language name). */
+function unbound(analyzer: Analyzer, binding: Binding, val: Val): boolean {
+  const name = val.k === 'ref' && val.path.length === 1 ? val.path[0]! : undefined;
+  return (
+    name !== undefined &&
+    analyzer.index.isTopLevelFile(binding.file) &&
+    !PROVIDED_NAMES.has(name) &&
+    !PACKAGE_SET_NAMES.has(name) &&
+    !LANGUAGE_NAMES.has(name) &&
+    !analyzer.index.files.get(binding.file)?.formals?.some((f) => f.name === name) &&
+    !analyzer.resolver.resolveInput(binding.file, name, binding)
+  );
+}
+
 function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
   const { packages } = domainGraph;
   const { index, resolver } = analyzer;
@@ -116,6 +130,11 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // { cc = callPackage ../development/compilers/gnat-bootstrap { … }; }`): "getting status of …".
     const given = pkg.binding?.val.k === 'set' && pkg.binding.val.argOf ? pkg.binding.val.attrs : [];
     if (given.some((a) => a.val.k === 'call' && a.val.target !== undefined && !index.resolveFile(a.val.target))) failing[at] = 1;
+    // A function given by position an override whose set names what nothing binds (`gcj6 = wrapCC
+    // (gcc6.cc.override { inherit zip …; })`): Nix looks a bare name up in the `with` set when it builds
+    // the set, used or not, and `.override` builds it: "undefined variable 'zip'".
+    const positional = pkg.binding?.val.k === 'set' && pkg.binding.val.argOf ? (pkg.binding.val.positional ?? []) : [];
+    if (positional.some((v) => v.k === 'ref' && v.overrides?.some((a) => unbound(analyzer, pkg.binding!, a.val)))) failing[at] = 1;
     // A derivation whose meta lists known vulnerabilities (python27): "marked as insecure, refusing to
     // evaluate"; one marked broken, or for other kernels only (`meta.platforms = lib.platforms.darwin;`,
     // fixDarwinDylibNames): "not available on the requested hostPlatform". Whoever builds it.
