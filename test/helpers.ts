@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Analyzer } from '../server/src/analysis/analyzer';
+import { diagnostics } from '../server/src/analysis/features/diagnostics';
 import { rebuildImpact } from '../server/src/analysis/impact/closure';
 
 export const FIXTURE = path.join(__dirname, 'fixtures', 'nixpkgs-domain');
@@ -57,6 +58,13 @@ export function rebuildNames(analyzer: Analyzer, attrPath: string): string[] {
   const pkg = analyzer.catalog.all().find((p) => p.attrPath === attrPath);
   if (!pkg) throw new Error(`no package ${attrPath} in the domain`);
   return rebuildImpact(analyzer, pkg).domains[0]?.packages ?? [];
+}
+
+/** The inputs a file's unknown-input diagnostics name, in order. */
+export function unknownInputs(analyzer: Analyzer, file: string): (string | undefined)[] {
+  return diagnostics(analyzer, file)
+    .filter((d) => d.code === 'unknown-input')
+    .map((d) => d.name);
 }
 
 /** A package file that builds `name` with stdenv and the given inputs, for the domains tests write. */

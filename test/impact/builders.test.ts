@@ -8,8 +8,7 @@ import { rmSync } from 'node:fs';
 import { definition } from '../../server/src/analysis/features/definition';
 import { compareVersions, platformCondition } from '../../server/src/analysis/conditions';
 import { NixParser } from '../../server/src/analysis/parser';
-import { diagnostics } from '../../server/src/analysis/features/diagnostics';
-import { packageFile, rebuildNames, tempDomain } from '../helpers';
+import { packageFile, rebuildNames, tempDomain, unknownInputs } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
@@ -288,9 +287,8 @@ test("a file imported with arguments takes its outer inputs from the importing f
     'nd-imported-',
   );
   assert.deepEqual(rebuildNames(analyzer, 'llvm_17'), ['compiler', 'llvm_17']);
-  const unknown = diagnostics(analyzer, 'pkgs/by-name/to/toolchain/default.nix').filter((d) => d.code === 'unknown-input');
   assert.deepEqual(
-    unknown.map((d) => d.name),
+    unknownInputs(analyzer, 'pkgs/by-name/to/toolchain/default.nix'),
     ['llvmShared'],
     'by-name calls default.nix with callPackage, which has no llvmShared to give',
   );

@@ -6,8 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { diagnostics } from '../../server/src/analysis/features/diagnostics';
-import { packageFile as drv, rebuildNames, tempDomain } from '../helpers';
+import { packageFile as drv, rebuildNames, tempDomain, unknownInputs } from '../helpers';
 
 const temps: string[] = [];
 after(() => {
@@ -69,11 +68,7 @@ test('a function given a package passes it where its set names the parameter', a
   const given = nested?.k === 'set' ? nested.positional?.map((v) => (v.k === 'ref' ? v.path.join('.') : v.k)) : undefined;
   assert.deepEqual(given, ['gcc13', 'wrapCC']);
   // callPackage gives libgcc no `majorMinorVersion`: the name a set given to a function binds is none.
-  const unknown = diagnostics(analyzer, 'pkgs/tools/libgcc/default.nix').filter((d) => d.code === 'unknown-input');
-  assert.deepEqual(
-    unknown.map((d) => d.name),
-    ['majorMinorVersion'],
-  );
+  assert.deepEqual(unknownInputs(analyzer, 'pkgs/tools/libgcc/default.nix'), ['majorMinorVersion']);
 });
 
 test('bindings applying one function to names are packages of their own, and a package file that is such an application still has its inputs checked', async () => {
@@ -106,11 +101,7 @@ test('bindings applying one function to names are packages of their own, and a p
   };
   assert.deepEqual(names('fooDebug'), ['fooDebug'], 'fooDebug is no other name of barDebug');
   assert.deepEqual(names('barDebug'), ['barDebug']);
-  const unknown = diagnostics(analyzer, 'pkgs/tools/wrapped/default.nix').filter((d) => d.code === 'unknown-input');
-  assert.deepEqual(
-    unknown.map((d) => d.name),
-    ['doesNotExist'],
-  );
+  assert.deepEqual(unknownInputs(analyzer, 'pkgs/tools/wrapped/default.nix'), ['doesNotExist']);
 });
 
 test('a function given an override whose set names what nothing binds is not counted', async () => {

@@ -50,9 +50,7 @@ export function formalsUnder(
   if (call?.kind === 'callPackage')
     for (const unprovided of unprovidedNulls(analyzer.index, formals, [...args, ...given])) flags.set(unprovided, null);
   if (flags.size === 0 && !versions && !platform && !name) return formals;
-  const key = [...flags, ...(versions ?? []), ...(platform ?? []), ...(name ? [['@member', name] as const] : [])]
-    .map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : value}`)
-    .join(';');
+  const key = flagsKey([...flags, ...(versions ?? []), ...(platform ?? []), ...(name ? [['@member', name] as const] : [])]);
   let byFlags = cache.get(facts);
   if (!byFlags) cache.set(facts, (byFlags = new Map()));
   let under = byFlags.get(key);
@@ -98,7 +96,7 @@ export function builderFormals(analyzer: Analyzer, pkg: Package): ReadonlyMap<st
   if (!builderFacts?.formals || !builderFacts.innerFormals || builderFacts.large || facts.large) return undefined;
   const call = pkg.binding && callOf(pkg.binding.val);
   const own = passedFlags(call?.args ?? [], facts.formals ?? []);
-  const key = [...own].map(([name, flag]) => `${name}=${JSON.stringify(flag)}`).join(';');
+  const key = flagsKey([...own]);
   // Per version of the builder and of the file that applies it.
   let byFile = builderCache.get(builderFacts);
   if (!byFile) builderCache.set(builderFacts, (byFile = new WeakMap()));
@@ -159,6 +157,11 @@ function builderReread(
     letFlags(inner.childForFieldName('body') ?? inner, flags);
     return usedFormals(fn, formals, undefined, flags);
   });
+}
+
+/** A cache key for what a file is read under: each name with its value. */
+function flagsKey(entries: readonly (readonly [string, Flag | string])[]): string {
+  return entries.map(([name, value]) => `${name}=${typeof value === 'object' ? JSON.stringify(value) : value}`).join(';');
 }
 
 /** The platform of the static package set (`nixStatic = pkgsStatic.nix`: `withAWS ? !enableStatic && …`). */

@@ -60,41 +60,38 @@ function boundNowhere(analyzer: Analyzer, name: string): boolean {
 const LANGUAGE_NAMES = new Set(['true', 'false', 'null', 'builtins', 'import', 'toString', 'throw', 'abort', 'derivation', 'map']);
 
 /**
+ * The bare name a value is (`qt5`), unless the language, the package set's own names or the
+ * top-level file's formals give it: what `with pkgs;` alone would have to find.
+ */
+function bareName(analyzer: Analyzer, binding: Binding, val: Val): string | undefined {
+  const name = val.k === 'ref' && val.path.length === 1 ? val.path[0]! : undefined;
+  if (name === undefined || PROVIDED_NAMES.has(name) || PACKAGE_SET_NAMES.has(name) || LANGUAGE_NAMES.has(name)) return undefined;
+  return analyzer.index.files.get(binding.file)?.formals?.some((f) => f.name === name) ? undefined : name;
+}
+
+/**
  * Whether an argument a top-level binding passes names what nothing binds (`doxygen_gui =
  * doxygen.override { inherit qt5; }` where no file binds `qt5`) and the package surely evaluates it
  * (`used`: the package's formals, under its flags): "undefined variable". Under `with pkgs;` the name is
  * looked up only when the argument is evaluated, so an unused one fails nothing.
  */
 export function namesNothing(analyzer: Analyzer, binding: Binding, args: readonly Attr[], used: readonly Formal[]): boolean {
-  const { index } = analyzer;
-  if (!index.isTopLevelFile(binding.file)) return false;
-  const formals = index.files.get(binding.file)?.formals;
+  if (!analyzer.index.isTopLevelFile(binding.file)) return false;
   return args.some((arg) => {
-    const name = arg.val.k === 'ref' && arg.val.path.length === 1 ? arg.val.path[0]! : undefined;
+    const name = bareName(analyzer, binding, arg.val);
     return (
       name !== undefined &&
       used.some((f) => f.name === arg.name && (f.use === undefined || f.use === 'forced')) &&
-      boundNowhere(analyzer, name) &&
-      !PROVIDED_NAMES.has(name) &&
-      !PACKAGE_SET_NAMES.has(name) &&
-      !LANGUAGE_NAMES.has(name) &&
-      !formals?.some((f) => f.name === name)
+      boundNowhere(analyzer, name)
     );
   });
 }
 
 /** Whether a value is a bare name that nothing in a top-level file's scope binds (no package, formal or language name). */
 function unbound(analyzer: Analyzer, binding: Binding, val: Val): boolean {
-  const name = val.k === 'ref' && val.path.length === 1 ? val.path[0]! : undefined;
-  return (
-    name !== undefined &&
-    analyzer.index.isTopLevelFile(binding.file) &&
-    !PROVIDED_NAMES.has(name) &&
-    !PACKAGE_SET_NAMES.has(name) &&
-    !LANGUAGE_NAMES.has(name) &&
-    !analyzer.index.files.get(binding.file)?.formals?.some((f) => f.name === name) &&
-    !analyzer.resolver.resolveInput(binding.file, name, binding)
-  );
+  if (!analyzer.index.isTopLevelFile(binding.file)) return false;
+  const name = bareName(analyzer, binding, val);
+  return name !== undefined && !analyzer.resolver.resolveInput(binding.file, name, binding);
 }
 
 function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Unevaluable> {
@@ -141,12 +138,14 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     if (pkg.drv?.refused) failing[at] = 1;
     if (!direct) continue;
     const formals = calledFormals(analyzer.index, pkg) ?? [];
+    // Each input resolved once, for the questions below.
+    const inputs = new Map<string, Target | undefined>();
+    const inputOf = (name: string) => {
+      if (!inputs.has(name)) inputs.set(name, resolver.resolveInput(file, name, pkg.binding));
+      return inputs.get(name);
+    };
     const missing = formals.some(
-      (f) =>
-        !f.hasDefault &&
-        !PROVIDED_NAMES.has(f.name) &&
-        !resolver.isProvided(file, f.name) &&
-        !resolver.resolveInput(file, f.name, pkg.binding),
+      (f) => !f.hasDefault && !PROVIDED_NAMES.has(f.name) && !resolver.isProvided(file, f.name) && !inputOf(f.name),
     );
     const missingMember = lacksMember(analyzer, formals);
     // An input it surely builds with whose file does not exist (`callPackage ../development/libraries/librsvg { }`
@@ -155,7 +154,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // given (glibc_memusage: `withGd = true`, so common.nix's `lib.optionals withGd [ gd libpng ]`).
     const applied = builderFormals(analyzer, pkg);
     const missingFile =
-      formals.some((f) => f.use === undefined && resolver.resolveInput(file, f.name, pkg.binding)?.missing === true) ||
+      formals.some((f) => f.use === undefined && inputOf(f.name)?.missing === true) ||
       (applied !== undefined &&
         analyzer.catalog
           .builderInputs(pkg, formals)
@@ -169,7 +168,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     const asking = formals.filter((f) => f.availableOn !== undefined && !call?.args.some((a) => a.name === f.name));
     for (const f of formals) {
       if (f.use !== undefined || f.hasDefault || call?.args.some((a) => a.name === f.name)) continue;
-      const target = resolver.resolveInput(file, f.name, pkg.binding);
+      const target = inputOf(f.name);
       if (target?.binding?.name === f.name) takenByName.push([at, target]);
     }
     if (asking.length > 0) evaluatesFailing.push([at, asking]);
@@ -179,9 +178,7 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     // (!stdenv.hostPlatform.isDarwin) -> maloader != null;` with `maloader ? null`, which the call
     // leaves null and no file binds): evaluating the call aborts, as a missing argument does.
     const asserted = index.files.get(file)?.failingAssert;
-    const assertFails =
-      asserted !== undefined &&
-      !asserted.some((name) => call?.args.some((a) => a.name === name) || resolver.resolveInput(file, name, pkg.binding));
+    const assertFails = asserted !== undefined && !asserted.some((name) => call?.args.some((a) => a.name === name) || inputOf(name));
     // An argument the call passes that names nothing fails the call, as a missing one does.
     if (missing || assertFails || (call && namesNothing(analyzer, pkg.binding!, call.args, formalsUnder(analyzer, pkg, call.args) ?? [])))
       broken[at] = 1;
