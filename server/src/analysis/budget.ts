@@ -121,8 +121,17 @@ export class SteppedValue<T> {
 
   /** The value, computed now if it is not ready. */
   get(): T {
-    if (!this.result) this.result = { value: finishSteps((this.steps ??= this.make())) };
-    return this.result.value;
+    if (!this.result) this.finish(finishSteps((this.steps ??= this.make())));
+    return this.result!.value;
+  }
+
+  /**
+   * Keeps the value and lets the steps go: a finished generator still holds the variables of its
+   * body (the rebuild model's per-package lists of who builds with whom: 8 MB on a 40,000-file domain).
+   */
+  private finish(value: T): void {
+    this.result = { value };
+    this.steps = undefined;
   }
 
   /** Advances the computation within the budget; true once the value is ready, false when stopped or stale. */
@@ -135,7 +144,7 @@ export class SteppedValue<T> {
       if (this.stale()) return false;
       const next = steps.next();
       if (next.done) {
-        this.result = { value: next.value };
+        this.finish(next.value);
         return true;
       }
       if (budget.due && !(await budget.pause())) return false;
