@@ -65,7 +65,7 @@ function packageCard(analyzer: Analyzer, pkg: Package, lookedUp = pkg.name): str
   const inputs = analyzer.catalog.inputsOf(pkg).length;
   // Dependants need every package's inputs resolved: a request that could not prepare them in its
   // budget leaves the figure out rather than computing it all now.
-  const dependants = analyzer.catalog.isReady('dependants') ? ` · Direct dependants: ${analyzer.catalog.dependantsOf(pkg).length}` : '';
+  const dependants = analyzer.catalog.isReady('dependants') ? ` · Direct dependants: ${analyzer.catalog.dependantCount(pkg)}` : '';
   facts.push(`Inputs: ${inputs}${dependants}`);
   lines.push(facts.join('  \n'));
   return lines.join('\n\n');
