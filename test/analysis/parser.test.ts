@@ -21,6 +21,13 @@ test('trailing commas in formals are blanked', async () => {
   await check('{ a ? { x = 1; }, b, }: a', '{ a ? { x = 1; }, b  }: a');
 });
 
+test('a file with no comma before a brace or a comment is returned as it is', async () => {
+  const text = '{ lib, stdenv }:\nstdenv.mkDerivation { pname = "a,b"; }\n';
+  assert.equal(blankTrailingCommas(text), text);
+  await check('{ a, b,\t\n}: a', '{ a, b \t\n}: a');
+  await check('{ a, b,/* c */}: a', '{ a, b /* c */}: a');
+});
+
 test('commas in strings, comments and interpolations are left alone', async () => {
   await check('{ a }: "x, }"', '{ a }: "x, }"');
   await check("{ a }: ''y, } ''${a} ,}''", "{ a }: ''y, } ''${a} ,}''");

@@ -124,6 +124,9 @@ export class NixParser {
   }
 }
 
+/** A comma followed by blanks and then `}`, `#` or `/`: the only commas `blankTrailingCommas` may blank. */
+const MAY_TRAIL = /,\s*[}#/]/;
+
 enum Mode {
   Code,
   String,
@@ -137,7 +140,9 @@ enum Mode {
  * every position in the tree stays exact.
  */
 export function blankTrailingCommas(text: string): string {
-  if (!text.includes(',')) return text;
+  // A comma the scan blanks is followed by blanks and then `}` or a comment: where no comma is
+  // (most files), the scan below is skipped. It was a tenth of an index worker's time outside the parse.
+  if (!MAY_TRAIL.test(text)) return text;
   const commas: number[] = [];
   // Each entry is the mode to return to; Code entries opened by `${` count their braces.
   const stack: { mode: Mode; braces: number }[] = [{ mode: Mode.Code, braces: 0 }];
