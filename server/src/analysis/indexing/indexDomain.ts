@@ -168,6 +168,9 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   if (priority.every((f) => !run.index.isPending(f))) {
     ready = true;
     run.onReady?.();
+    // The requests that waited for these files are answered before the rest of the run is set up
+    // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   // Priority files first, one per batch, so the first requests do not wait for the others.
