@@ -8,6 +8,8 @@ import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
+import { prelistDomain, prelistedCount } from '../../server/src/analysis/indexing/indexDomain';
+import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
 import type { FileFacts } from '../../server/src/analysis/facts';
 
 const FILES = 12;
@@ -68,7 +70,49 @@ for (const git of [true, false]) {
     // The cache now knows the edit: the next start parses nothing.
     assert.equal((await start(d)).stats.parsed, 0);
   });
+
+  test(`editing a file read first uses its new content, not its cached facts decoded ahead of the listing (${git ? 'git' : 'no git'})`, async () => {
+    const d = domain(git);
+    await start(d);
+    // The domain's default.nix is an entry file: among the files read first.
+    const file = path.join(d.root, 'default.nix');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('p0 = callPackage', 'renamed = callPackage'));
+    const edited = await start(d);
+    assert.deepEqual([edited.stats.parsed, edited.stats.fromCache], [1, FILES - 1]);
+    const names = edited.analyzer.catalog.all().map((p) => p.attrPath);
+    assert.ok(names.includes('renamed') && !names.includes('p0'), names.join());
+  });
 }
+
+test('a run takes the listing started ahead of it, once; one no run takes is let go', async () => {
+  const d = domain();
+  prelistDomain(d.root, true);
+  assert.equal(prelistedCount(), 1);
+  const first = await start(d);
+  assert.equal(prelistedCount(), 0);
+  assert.equal(first.stats.files, FILES);
+  prelistDomain(d.root, true, 50);
+  assert.equal(prelistedCount(), 1);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(prelistedCount(), 0);
+  // Not taken after its time: the run lists the domain itself and finds the file added meanwhile.
+  writeFileSync(path.join(d.root, 'pkgs', 'late.nix'), '{ }: { }\n');
+  assert.equal((await start(d)).stats.files, FILES + 1);
+});
+
+test('git lists a domain into a temporary file that is gone once read; a failing git is reported', async () => {
+  const d = domain();
+  writeFileSync(path.join(d.root, 'pkgs', 'untracked.nix'), '{ }: { }\n');
+  const ours = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith(`nix-domains-git-${process.pid}-`));
+  const listing = await listDomainFiles(d.root);
+  assert.equal(listing.files.length, FILES + 1);
+  assert.equal(listing.blobByFile.size, FILES + 1);
+  assert.deepEqual(ours(), []);
+  // Not a repository: git fails, the files are listed without it, and nothing is left behind.
+  const plain = domain(false);
+  assert.equal((await listDomainFiles(plain.root)).files.length, FILES);
+  assert.deepEqual(ours(), []);
+});
 
 test('a new, untracked file is parsed once and cached', async () => {
   const d = domain();

@@ -97,6 +97,8 @@ export class DomainIndex {
   private expected?: { pending: Set<string>; load: (file: string) => ReadFacts | undefined };
   /** Shares equal pieces of the facts read while a run reads the domain. */
   private interner?: Interner;
+  /** Facts whose pieces were shared before they were put in (`shareAhead`). */
+  private readonly sharedAhead = new WeakSet<FileFacts>();
 
   constructor(
     readonly root: string,
@@ -120,6 +122,13 @@ export class DomainIndex {
     this.files.demand = (file) => this.demand(file);
     this.generation++;
     this.structureGeneration++;
+  }
+
+  /** Shares the pieces of facts read ahead of a run's listing (cached, while git lists): not walked again when put in. */
+  shareAhead(facts: FileFacts): void {
+    this.interner ??= new Interner();
+    this.interner.facts(facts);
+    this.sharedAhead.add(facts);
   }
 
   /** Whether an indexing run is reading the domain: until it is over, the index is partial. */
@@ -194,7 +203,7 @@ export class DomainIndex {
   /** Adds or replaces one file's facts; `structure` is their `structureHash`, when it is known already (from the cache). */
   setFile(facts: FileFacts, structure = structureHash(facts)): void {
     this.expected?.pending.delete(facts.path);
-    this.interner?.facts(facts);
+    if (!this.sharedAhead.has(facts)) this.interner?.facts(facts);
     const sameStructure = this.structureByFile.get(facts.path) === structure;
     const before = this.structureGeneration;
     this.removeFile(facts.path);

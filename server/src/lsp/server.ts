@@ -34,7 +34,7 @@ import {
 } from '../../../shared/protocol';
 import { parseForeignUri, toDiagnostic, uriToPath } from './convert';
 import { RequestRunner } from './requests';
-import { prestartIndexWorkers } from '../analysis/indexing/indexDomain';
+import { prelistDomain, prestartIndexWorkers } from '../analysis/indexing/indexDomain';
 import { startIndexing } from './indexing';
 import { registerFeatures } from './features';
 
@@ -179,6 +179,7 @@ export class NixDomainsServer {
   /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
   private startIndexing(): void {
     prestartIndexWorkers(this.roots);
+    for (const root of this.roots) prelistDomain(root, this.trusted);
     this.indexed = startIndexing(
       this.connection,
       this.roots.map((root) => this.sessionForRoot(root)),

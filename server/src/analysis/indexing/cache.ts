@@ -148,6 +148,11 @@ export class IndexCache {
     return this.paths.length;
   }
 
+  /** The files the cache holds facts of. */
+  files(): readonly string[] {
+    return this.paths;
+  }
+
   /** The blob id a file's cached facts were extracted from. */
   blobOf(file: string): string | undefined {
     const i = this.at.get(file);

@@ -46,6 +46,40 @@ export function prestartIndexWorkers(roots: readonly string[], cacheDir: string 
   if (roots.some((root) => cacheDir === null || !existsSync(cacheFileFor(cacheDir, root)))) IndexPool.prestart(defaultPoolSize());
 }
 
+/** Listings started ahead of their run (`prelistDomain`), by root and whether git may run, with when they started. */
+const prelisted = new Map<string, { listing: ReturnType<typeof listDomainFilesInTwo>; until: number }>();
+/** A listing started longer ago than this (by default) is not taken: the run lists the domain again. */
+const PRELISTED_FOR_MS = 10_000;
+
+/**
+ * Starts listing a domain ahead of its first index run: git walks the worktree while the server
+ * opens the session and loads the grammar (120 ms of a start that otherwise waited for git after it).
+ */
+export function prelistDomain(root: string, useGit: boolean, keepMs = PRELISTED_FOR_MS): void {
+  const key = `${path.resolve(root)}\0${useGit}`;
+  if (prelisted.has(key)) return;
+  const listing = listDomainFilesInTwo(root, useGit);
+  listing.catch(() => undefined); // its failure is met by the run that takes it
+  prelisted.set(key, { listing, until: performance.now() + keepMs });
+  // One no run takes (a folder that fails to open) is let go.
+  setTimeout(() => {
+    if (prelisted.get(key)?.listing === listing) prelisted.delete(key);
+  }, keepMs).unref();
+}
+
+/** How many listings started ahead wait for their run. */
+export function prelistedCount(): number {
+  return prelisted.size;
+}
+
+/** The listing `prelistDomain` started for this run, taken once while it is recent; else a new one. */
+function listingFor(root: string, useGit: boolean): ReturnType<typeof listDomainFilesInTwo> {
+  const key = `${path.resolve(root)}\0${useGit}`;
+  const ahead = prelisted.get(key);
+  prelisted.delete(key);
+  return ahead && performance.now() <= ahead.until ? ahead.listing : listDomainFilesInTwo(root, useGit);
+}
+
 /** Whether a file is larger than the threshold (read in parts when it is among the first); false when it cannot be read. */
 function isLarge(absolute: string, threshold: number): boolean {
   try {
@@ -101,11 +135,13 @@ function isPriorityFile(file: string): boolean {
  */
 export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const cacheFile = run.cacheDir === null ? undefined : cacheFileFor(run.cacheDir, run.root);
-  // git walks the worktree in its own process while this thread reads the cache.
-  const [listing, opened] = await Promise.all([
-    listDomainFilesInTwo(run.root, run.useGit !== false),
-    cacheFile ? IndexCache.open(cacheFile, run.root, run.largeFileThreshold, run.log) : undefined,
-  ]);
+  // git walks the worktree in its own process while this thread reads the cache and decodes the
+  // first files' facts from it (used only where the listing gives the blob they were read from).
+  const listed = listingFor(run.root, run.useGit !== false);
+  listed.catch(() => undefined); // its failure is met where it is awaited
+  const opened = cacheFile ? await IndexCache.open(cacheFile, run.root, run.largeFileThreshold, run.log) : undefined;
+  const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
+  const listing = await listed;
   /** Dropped at the first entry that does not decode: a cache is never trusted in part. */
   let cache = opened;
   const files = [...listing.tracked.files];
@@ -119,7 +155,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     const blob = blobByFile.get(file);
     if (!cache || blob === undefined || cache.blobOf(file) !== blob) return undefined;
     try {
-      const facts = cache.read(file);
+      const facts = ahead.get(file) ?? cache.read(file);
+      ahead.delete(file);
       read.set(file, { read: facts, cached: true });
       return facts;
     } catch (err) {
@@ -315,6 +352,26 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       sliceEnd = await yieldIfDue(sliceEnd);
     }
   }
+}
+
+/**
+ * The cached facts of the files read first, decoded and their pieces shared, yielding after each so
+ * git's output keeps flowing; stops at the first entry that does not decode (the run finds it too).
+ */
+async function readAhead(cache: IndexCache, index: DomainIndex): Promise<Map<string, ReadFacts>> {
+  const ahead = new Map<string, ReadFacts>();
+  for (const file of cache.files()) {
+    if (!isPriorityFile(file)) continue;
+    try {
+      const read = cache.read(file);
+      index.shareAhead(read.facts);
+      ahead.set(file, read);
+    } catch {
+      break;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return ahead;
 }
 
 /** What the new cache holds, in file order: what this run read, and an open buffer's entry as the old cache knew it. */
