@@ -21,7 +21,7 @@ test('trailing commas in formals are blanked', async () => {
   await check('{ a ? { x = 1; }, b, }: a', '{ a ? { x = 1; }, b  }: a');
 });
 
-test('a file with no comma before a brace or a comment is returned as it is', async () => {
+test('a file with no comma before blanks and a brace or a comment is unchanged; one with such a comma is blanked', async () => {
   const text = '{ lib, stdenv }:\nstdenv.mkDerivation { pname = "a,b"; }\n';
   assert.equal(blankTrailingCommas(text), text);
   await check('{ a, b,\t\n}: a', '{ a, b \t\n}: a');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
-import { prelistDomain, prelistedCount } from '../../server/src/analysis/indexing/indexDomain';
+import { forgetPrelisted, prelistDomain, prelistedCount } from '../../server/src/analysis/indexing/indexDomain';
 import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
 import type { FileFacts } from '../../server/src/analysis/facts';
 
@@ -84,20 +84,26 @@ for (const git of [true, false]) {
   });
 }
 
-test('a run takes the listing started ahead of it, once; one no run takes is let go', async () => {
+test('a run takes the listing started ahead of it, once; one no run takes, or one a change on disk makes stale, is let go', async () => {
   const d = domain();
-  prelistDomain(d.root, true);
+  // Both parts of it: the tracked files, and the untracked ones git lists after them.
+  await (await prelistDomain(d.root, true)).untracked;
   assert.equal(prelistedCount(), 1);
+  // Added after the listing: the run that takes it does not see the file; the next run lists again.
+  writeFileSync(path.join(d.root, 'pkgs', 'late.nix'), '{ }: { }\n');
   const first = await start(d);
   assert.equal(prelistedCount(), 0);
   assert.equal(first.stats.files, FILES);
-  prelistDomain(d.root, true, 50);
+  assert.equal((await start(d)).stats.files, FILES + 1);
+  await prelistDomain(d.root, true, 50);
   assert.equal(prelistedCount(), 1);
   await new Promise((resolve) => setTimeout(resolve, 200));
   assert.equal(prelistedCount(), 0);
-  // Not taken after its time: the run lists the domain itself and finds the file added meanwhile.
-  writeFileSync(path.join(d.root, 'pkgs', 'late.nix'), '{ }: { }\n');
-  assert.equal((await start(d)).stats.files, FILES + 1);
+  await prelistDomain(d.root, true);
+  forgetPrelisted();
+  assert.equal(prelistedCount(), 0);
+  writeFileSync(path.join(d.root, 'pkgs', 'later.nix'), '{ }: { }\n');
+  assert.equal((await start(d)).stats.files, FILES + 2);
 });
 
 test('git lists a domain into a temporary file that is gone once read; a failing git is reported', async () => {

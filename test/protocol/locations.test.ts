@@ -55,7 +55,8 @@ test('reference locations carry the URI vscode-uri gives each file, in a folder 
       const line = readFileSync(file, 'utf8').split('\n')[location.range.start.line]!;
       assert.equal(line.slice(location.range.start.character, location.range.end.character), 'zlib', location.uri);
     }
-    // The three inputs sit at the same place in their files: one range, three times over.
+    // The three inputs sit at the same place in their files (the server makes one range object for
+    // that span; JSON cannot show it): the same range three times.
     assert.deepEqual(locations[0]!.range, locations[1]!.range);
     assert.deepEqual(locations[1]!.range, locations[2]!.range);
   } finally {

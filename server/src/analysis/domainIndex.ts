@@ -86,11 +86,8 @@ export class DomainIndex {
   private readonly bindingsBySet = new WeakMap<SetVal, Map<string, Binding>>();
   /** Incremented on every change; derived caches compare against it. */
   generation = 0;
-  /**
-   * Incremented only when what a file defines changes (its bindings, calls, references,
-   * formals), not when literals or positions move: typing a version string keeps it, so the
-   * expensive whole-domain caches (catalog, dependants, wave graph) survive ordinary edits.
-   */
+  /** Incremented only when what a file defines changes (bindings, calls, references, formals), not literals or positions:
+   * typing a version string keeps it, so the whole-domain caches (catalog, dependants, wave graph) survive ordinary edits. */
   structureGeneration = 0;
   private readonly structureByFile = new Map<string, number>();
   /** Files listed by the indexing run under way and not read yet, and how to read one now. */
@@ -124,11 +121,10 @@ export class DomainIndex {
     this.structureGeneration++;
   }
 
-  /** Shares the pieces of facts read ahead of a run's listing (cached, while git lists): not walked again when put in. */
-  shareAhead(facts: FileFacts): void {
-    this.interner ??= new Interner();
-    this.interner.facts(facts);
-    this.sharedAhead.add(facts);
+  /** Shares the pieces of facts read before a run's listing, not walked again when put in; undefined: no run took them (its listing failed). */
+  shareAhead(facts: FileFacts | undefined): void {
+    if (facts) this.sharedAhead.add((this.interner ??= new Interner()).facts(facts));
+    else if (!this.expected) this.interner = undefined;
   }
 
   /** Whether an indexing run is reading the domain: until it is over, the index is partial. */

@@ -34,7 +34,7 @@ import {
 } from '../../../shared/protocol';
 import { parseForeignUri, toDiagnostic, uriToPath } from './convert';
 import { RequestRunner } from './requests';
-import { prelistDomain, prestartIndexWorkers } from '../analysis/indexing/indexDomain';
+import { forgetPrelisted, prelistDomain, prestartIndexWorkers } from '../analysis/indexing/indexDomain';
 import { startIndexing } from './indexing';
 import { registerFeatures } from './features';
 
@@ -278,6 +278,7 @@ export class NixDomainsServer {
   }
 
   private async onWatchedFiles(uris: string[]): Promise<void> {
+    forgetPrelisted();
     if (uris.some((uri) => uri.endsWith(`/${MANIFEST_FILE}`))) {
       for (const session of await Promise.all(this.sessions.values())) session.manifestChanged();
       void this.publishManifestDiagnostics();

@@ -55,9 +55,10 @@ const PRELISTED_FOR_MS = 10_000;
  * Starts listing a domain ahead of its first index run: git walks the worktree while the server
  * opens the session and loads the grammar (120 ms of a start that otherwise waited for git after it).
  */
-export function prelistDomain(root: string, useGit: boolean, keepMs = PRELISTED_FOR_MS): void {
-  const key = `${path.resolve(root)}\0${useGit}`;
-  if (prelisted.has(key)) return;
+export function prelistDomain(root: string, useGit: boolean, keepMs = PRELISTED_FOR_MS): ReturnType<typeof listDomainFilesInTwo> {
+  const key = prelistKey(root, useGit);
+  const known = prelisted.get(key);
+  if (known) return known.listing;
   const listing = listDomainFilesInTwo(root, useGit);
   listing.catch(() => undefined); // its failure is met by the run that takes it
   prelisted.set(key, { listing, until: performance.now() + keepMs });
@@ -65,6 +66,19 @@ export function prelistDomain(root: string, useGit: boolean, keepMs = PRELISTED_
   setTimeout(() => {
     if (prelisted.get(key)?.listing === listing) prelisted.delete(key);
   }, keepMs).unref();
+  return listing;
+}
+
+/**
+ * Drops the listings started ahead: a file changed on disk meanwhile (the editor's watcher says so)
+ * may be one they list, or miss, so the runs list their domains again.
+ */
+export function forgetPrelisted(): void {
+  prelisted.clear();
+}
+
+function prelistKey(root: string, useGit: boolean): string {
+  return `${path.resolve(root)}\0${useGit}`;
 }
 
 /** How many listings started ahead wait for their run. */
@@ -74,7 +88,7 @@ export function prelistedCount(): number {
 
 /** The listing `prelistDomain` started for this run, taken once while it is recent; else a new one. */
 function listingFor(root: string, useGit: boolean): ReturnType<typeof listDomainFilesInTwo> {
-  const key = `${path.resolve(root)}\0${useGit}`;
+  const key = prelistKey(root, useGit);
   const ahead = prelisted.get(key);
   prelisted.delete(key);
   return ahead && performance.now() <= ahead.until ? ahead.listing : listDomainFilesInTwo(root, useGit);
@@ -141,7 +155,14 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   listed.catch(() => undefined); // its failure is met where it is awaited
   const opened = cacheFile ? await IndexCache.open(cacheFile, run.root, run.largeFileThreshold, run.log) : undefined;
   const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
-  const listing = await listed;
+  let listing: Awaited<typeof listed>;
+  try {
+    listing = await listed;
+  } catch (err) {
+    // What was shared ahead has no run to end it.
+    run.index.shareAhead(undefined);
+    throw err;
+  }
   /** Dropped at the first entry that does not decode: a cache is never trusted in part. */
   let cache = opened;
   const files = [...listing.tracked.files];

@@ -1,21 +1,22 @@
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { listNixFiles } from '../workspace';
 import { gitBlobId } from './fileFacts';
 
-let listings = 0;
-
 /**
  * What a git command prints, written to a temporary file rather than a pipe: git lists a
  * 40,000-file domain in 150 ms, but through a 64 KB pipe it waited for this thread to read each
  * part of its 3 MB, and a start keeps this thread busy (the grammar, the cache), so the listing took
- * 500–700 ms. Rejects when git fails.
+ * 500–700 ms. The file is removed as soon as it is open (where the system allows; else once read),
+ * so a process that dies meanwhile leaves nothing, and it is read through its descriptor. Rejects
+ * when git fails or its output cannot be read.
  */
 async function gitOutput(args: readonly string[]): Promise<Buffer> {
-  const file = path.join(os.tmpdir(), `nix-domains-git-${process.pid}-${listings++}`);
+  const file = path.join(os.tmpdir(), `nix-domains-git-${process.pid}-${randomBytes(6).toString('hex')}`);
   let fd: number;
   try {
     fd = openSync(file, 'wx+', 0o600);
@@ -23,27 +24,43 @@ async function gitOutput(args: readonly string[]): Promise<Buffer> {
     // No temporary file here: through a pipe, then.
     return (await promisify(execFile)('git', args, { maxBuffer: 512 * 1024 * 1024, encoding: 'buffer' })).stdout;
   }
-  const done = () => {
-    closeSync(fd);
-    try {
-      unlinkSync(file);
-    } catch {
-      /* gone already */
-    }
-  };
-  return new Promise<Buffer>((resolve, reject) => {
-    const stderr: Buffer[] = [];
-    const child = spawn('git', args, { stdio: ['ignore', fd, 'pipe'] });
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      if (code === 0) resolve(readFileSync(file));
-      else
-        reject(
-          new Error(`git ${args.join(' ')} failed (${signal ?? `exit code ${code}`}): ${Buffer.concat(stderr).toString('utf8').trim()}`),
-        );
+  const removed = unlinked(file);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stderr: Buffer[] = [];
+      const child = spawn('git', args, { stdio: ['ignore', fd, 'pipe'] });
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.on('error', reject);
+      child.on('close', (code, signal) => {
+        if (code === 0) resolve();
+        else
+          reject(
+            new Error(`git ${args.join(' ')} failed (${signal ?? `exit code ${code}`}): ${Buffer.concat(stderr).toString('utf8').trim()}`),
+          );
+      });
     });
-  }).finally(done);
+    // git wrote through a copy of the descriptor, which moved the shared offset: read from the start.
+    const bytes = Buffer.allocUnsafe(fstatSync(fd).size);
+    for (let at = 0; at < bytes.length; ) {
+      const read = readSync(fd, bytes, at, bytes.length - at, at);
+      if (read === 0) throw new Error(`git's output ended at ${at} of ${bytes.length} bytes`);
+      at += read;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+    if (!removed) unlinked(file);
+  }
+}
+
+/** Removes a file; false when it could not be (an open file on Windows). */
+function unlinked(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The `.nix` files of a domain and, for each one whose content is known, its git blob id. */
@@ -130,13 +147,9 @@ async function gitTracked(root: string): Promise<DomainListing> {
   const changed = new Set<string>();
   // Read from the bytes: `<tag> <mode> <blob> <stage>\t<path>` per NUL-ended record, only the path
   // and the blob made strings (a string per record, then its parts, was a fifth of a warm start's wait).
-  for (let start = 0; start < bytes.length; ) {
-    const nul = bytes.indexOf(0, start);
-    const end = nul < 0 ? bytes.length : nul;
-    const tab = bytes.indexOf(0x09, start);
-    const record = start;
-    start = end + 1;
-    if (end - record < 3 || tab < 0 || tab > end) continue;
+  forEachRecord(bytes, (record, end) => {
+    const tab = bytes.indexOf(0x09, record);
+    if (end - record < 3 || tab < 0 || tab > end) return;
     const file = bytes.toString('utf8', tab + 1, end);
     const tag = bytes[record];
     if (tag === 0x48 /* H */) {
@@ -154,7 +167,7 @@ async function gitTracked(root: string): Promise<DomainListing> {
     } else if (tag === 0x52 /* R */) gone.add(file);
     else if (tag === 0x43 /* C */) changed.add(file);
     else staged.set(file, undefined); // unmerged, skip-worktree: look at the file itself
-  }
+  });
   const blobByFile = new Map<string, string>();
   const files: string[] = [];
   for (const [file, blob] of staged) {
@@ -182,11 +195,16 @@ async function gitUntracked(root: string): Promise<string[]> {
  */
 function records(bytes: Buffer): string[] {
   const out: string[] = [];
-  for (let start = 0; start < bytes.length; ) {
-    const end = bytes.indexOf(0, start);
-    const stop = end < 0 ? bytes.length : end;
-    out.push(bytes.toString('utf8', start, stop));
-    start = stop + 1;
-  }
+  forEachRecord(bytes, (start, end) => out.push(bytes.toString('utf8', start, end)));
   return out;
+}
+
+/** Each NUL-ended record of git's output, as the offsets of its first byte and of its end. */
+function forEachRecord(bytes: Buffer, visit: (start: number, end: number) => void): void {
+  for (let start = 0; start < bytes.length; ) {
+    const nul = bytes.indexOf(0, start);
+    const end = nul < 0 ? bytes.length : nul;
+    visit(start, end);
+    start = end + 1;
+  }
 }
