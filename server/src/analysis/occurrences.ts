@@ -12,6 +12,7 @@ import type { Steps } from './budget';
 import type { Binding, DomainIndex } from './domainIndex';
 import type { Val } from './facts';
 import type { Place, Span } from './syntax';
+import { pack } from './waves/graph';
 
 /** What asking for a name's places has resolved so far: how many of its occurrences, and which resolve to what. */
 interface Resolved {
@@ -93,18 +94,12 @@ export class Occurrences {
       });
       yield;
     }
-    // Grouped by name, in the order they were found (a counting sort).
-    const starts = new Int32Array(names.size + 1);
-    for (let k = 0; k < nameOf.length; k++) starts[nameOf.values[k]! + 1]!++;
-    for (let n = 0; n < names.size; n++) starts[n + 1]! += starts[n]!;
-    const next = starts.slice(0, names.size);
-    const groupedOwner = new Int32Array(nameOf.length);
-    const groupedAt = new Int32Array(nameOf.length);
-    for (let k = 0; k < nameOf.length; k++) {
-      const to = next[nameOf.values[k]!]!++;
-      groupedOwner[to] = ownerOf.values[k]!;
-      groupedAt[to] = at.values[k]!;
-    }
+    // Grouped by name, in the order they were found: an edge from each name to each of its occurrences.
+    const { offsets: starts, targets } = pack(names.size, nameOf.length, (visit) => {
+      for (let k = 0; k < nameOf.length; k++) visit(nameOf.values[k]!, k);
+    });
+    const groupedOwner = targets.map((k) => ownerOf.values[k]!);
+    const groupedAt = targets.map((k) => at.values[k]!);
     return new Occurrences(index, names, starts, owners, groupedOwner, groupedAt);
   }
 

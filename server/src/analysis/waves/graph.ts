@@ -207,8 +207,9 @@ export interface PackedEdges {
 }
 
 // Two passes over the edges (count, then fill) give flat typed arrays, which a walk over
-// 100,000 edges reads several times faster than an array of arrays.
-function pack(n: number, edges: number, forEachEdge: (visit: (from: number, to: number) => void) => void): PackedEdges {
+// 100,000 edges reads several times faster than an array of arrays. Also groups the name
+// occurrences (occurrences.ts): an edge from each name to each of its occurrences.
+export function pack(n: number, edges: number, forEachEdge: (visit: (from: number, to: number) => void) => void): PackedEdges {
   const offsets = new Int32Array(n + 1);
   forEachEdge((from) => offsets[from + 1]!++);
   for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
