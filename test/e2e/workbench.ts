@@ -92,20 +92,23 @@ export class Workbench extends EditorWorkbench {
     );
   }
 
-  /** Every visible status bar item. */
+  /**
+   * Every visible status bar item, read in one pass in the page: read one by one, an item that
+   * went away between the count and its read (the status bar changes while a domain is indexed)
+   * left Playwright waiting 30 s for it.
+   */
   async statusBarItems(): Promise<StatusBarItem[]> {
-    const items = this.page.locator(ui.statusBarItem);
-    const result: StatusBarItem[] = [];
-    for (let i = 0; i < (await items.count()); i++) {
-      const item = items.nth(i);
-      if (!(await item.isVisible())) continue;
-      result.push({
-        id: (await item.getAttribute('id')) ?? '',
-        text: (await item.innerText()).replace(/\s+/g, ' ').trim(),
-        label: (await item.getAttribute('aria-label')) ?? '',
-      });
-    }
-    return result;
+    // Runs in the page (its DOM, which this project's TypeScript settings do not describe).
+    return this.page.locator(ui.statusBarItem).evaluateAll((nodes) => {
+      const { getComputedStyle } = globalThis as unknown as { getComputedStyle(node: unknown): { visibility: string } };
+      return nodes
+        .filter((node) => node.getClientRects().length > 0 && getComputedStyle(node).visibility !== 'hidden')
+        .map((node) => ({
+          id: node.getAttribute('id') ?? '',
+          text: (node as unknown as { innerText: string }).innerText.replace(/\s+/g, ' ').trim(),
+          label: node.getAttribute('aria-label') ?? '',
+        }));
+    });
   }
 
   /** Waits until a status bar item's text matches and returns it. */
