@@ -122,3 +122,17 @@ test("a domain's rebuild graph shares its input graph's id tables", async () => 
   assert.ok(inputs.size > 10);
   assert.equal(built.ids(), inputs.ids());
 });
+
+test('a closure asked again is the one kept; the quick count of a small change equals going through every name', async () => {
+  const { analyzer } = await pkg('gcc');
+  const model = RebuildModel.of(analyzer);
+  let small = 0;
+  for (const p of analyzer.catalog.all()) {
+    const impact = rebuildImpact(analyzer, p);
+    assert.equal(rebuildImpact(analyzer, p), impact, `${p.attrPath}: asked again, the kept answer`);
+    assert.deepEqual(impact, model.rebuildClosure([p], { everyPair: true }), p.attrPath);
+    if (!impact.stdenv.touched) small++;
+  }
+  // Both ways were taken: changes that reach few packages, and stdenv changes that reach most.
+  assert.ok(small > 5 && small < analyzer.catalog.all().length, `${small} small changes`);
+});

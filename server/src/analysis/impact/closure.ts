@@ -6,6 +6,7 @@ import type { Analyzer } from '../analyzer';
 import { domainGraph, nodeOfTarget, packageId, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
 import { markDependants, type Gate } from '../waves/graph';
+import { fewPairs, MARKED, namedPairs, NEVER, VARIANT, type NamedPairs } from './namedPairs';
 import { topLevelAttributes } from './attributes';
 import { callOf } from '../facts';
 import { calledApplied } from '../calledFormals';
@@ -52,6 +53,8 @@ export interface ClosureOptions {
   /** stdenv itself changed (one of its files), whatever the packages. */
   stdenvChanged?: boolean;
   foreign?: ForeignDependants;
+  /** Go through every (name, package) pair even when the change reaches few (what the quick way must equal). */
+  everyPair?: boolean;
 }
 
 /** The graph and stdenv model of one index generation, ready to answer closure queries fast. */
@@ -107,7 +110,7 @@ export class RebuildModel {
   readonly stdenv: StdenvModel;
 
   /** The model of the analyzer's current index (cached per generation and settings). */
-  static of(analyzer: Analyzer, settings: ImpactSettings = {}): RebuildModel {
+  static of(analyzer: Analyzer, settings: ImpactSettings = NO_SETTINGS): RebuildModel {
     const cached = models.get(analyzer);
     const graph = domainGraph(analyzer, 'built');
     if (cached && cached.graph === graph && cached.settings === settings) return cached.model;
@@ -149,31 +152,31 @@ export class RebuildModel {
     seeds: Uint8Array,
     touched: boolean,
     attributes: ReturnType<typeof topLevelAttributes>,
+    everyPair = false,
   ): { local: string[]; members: string[] } {
     const { packages } = this.graph;
     // Every (name, node) pair of the model sorted by name once: a query keeps the pairs whose node
     // rebuilds, already in order, instead of sorting 30,000 names per hover.
-    this.byName ??= this.sortedNames(attributes);
+    const named = (this.named ??= this.sortedNames(attributes));
     const local: string[] = [];
-    for (const { name, at } of this.byName) {
-      if (
-        this.fixedOutput[at] ||
-        this.functions[at] ||
-        this.unevaluable[at] ||
-        attributes.functions.has(name) ||
-        attributes.refused.has(name)
-      )
-        continue;
+    const count = (pair: number) => {
+      const { name, at } = named.pairs[pair]!;
+      if (named.kind[pair] === NEVER) return;
       // A variant (`cmakeCurses = cmake.override { … }`) is built with its own flags: it rebuilds
       // when its package's own file changes, or one of the inputs it is built with.
-      const variant = attributes.variants.has(name) ? this.variants.variant(name) : undefined;
+      const variant = named.kind[pair] === VARIANT ? this.variants.variant(name) : undefined;
       if (variant) {
         const own = (node: number) => seeds[node] === 1 || (touched && marked[node] === 1);
         if (variant.broken || !this.variants.rebuilds(variant, own(at), own, (input) => this.variants.changes(input, marked, seeds)))
-          continue;
-      } else if (!marked[at] || this.broken[at]) continue;
+          return;
+      } else if (!marked[at] || this.broken[at]) return;
       if (local[local.length - 1] !== name) local.push(name);
-    }
+    };
+    // Most changes reach a few packages: only their pairs (and the variants') are looked at, in
+    // name order; a change that reaches many goes through every pair.
+    const few = everyPair ? undefined : fewPairs(named, marked);
+    if (few) for (const pair of few) count(pair);
+    else for (let pair = 0; pair < named.pairs.length; pair++) count(pair);
     const members: string[] = [];
     for (const at of this.order) {
       if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || this.broken[at]) continue;
@@ -195,15 +198,49 @@ export class RebuildModel {
     return { local: [...local, ...stdenvs].sort(compare), members };
   }
 
-  private byName?: { name: string; at: number }[];
+  private named?: NamedPairs;
 
-  private sortedNames(attributes: ReturnType<typeof topLevelAttributes>): { name: string; at: number }[] {
+  private sortedNames(attributes: ReturnType<typeof topLevelAttributes>): NamedPairs {
     const pairs: { name: string; at: number }[] = [];
     for (let at = 0; at < this.graph.packages.length; at++) {
       for (const name of this.namesAt(at, attributes.byPackage) ?? []) pairs.push({ name, at });
     }
-    return pairs.sort((x, y) => compare(x.name, y.name));
+    pairs.sort((x, y) => compare(x.name, y.name));
+    return namedPairs(this.graph.packages.length, pairs, ({ name, at }) =>
+      this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || attributes.functions.has(name) || attributes.refused.has(name)
+        ? NEVER
+        : attributes.variants.has(name)
+          ? VARIANT
+          : MARKED,
+    );
   }
+
+  /**
+   * What rebuilds when one package changes, kept for the next query: hovers and lenses ask about the
+   * same few inputs (`stdenv`, `fetchurl`) again and again, whose closures are the costly ones. The
+   * answers kept hold at most CACHED_NAMES names together; the model (and they) go with its index.
+   */
+  closureOf(pkg: Package): RebuildImpact {
+    const at = this.indexOf(pkg);
+    const kept = at >= 0 ? this.closures.get(at) : undefined;
+    if (kept) return kept;
+    const impact = this.rebuildClosure([pkg]);
+    if (at < 0) return impact;
+    const size = namesOf(impact);
+    for (const [key, old] of this.closures) {
+      if (this.cachedNames + size <= CACHED_NAMES) break;
+      this.closures.delete(key);
+      this.cachedNames -= namesOf(old);
+    }
+    if (size <= CACHED_NAMES) {
+      this.closures.set(at, impact);
+      this.cachedNames += size;
+    }
+    return impact;
+  }
+
+  private readonly closures = new Map<number, RebuildImpact>();
+  private cachedNames = 0;
 
   /** What rebuilds when these packages change. */
   rebuildClosure(changed: readonly Package[], options: ClosureOptions = {}): RebuildImpact {
@@ -265,7 +302,7 @@ export class RebuildModel {
     // When the change reaches everything (stdenv), the names are the same for every such change:
     // counted once per model, not per hover.
     const everything = touched && marked.every((m) => m === 1);
-    const counted = (everything && this.everything) || this.countNames(marked, seeded, touched, attributes);
+    const counted = (everything && this.everything) || this.countNames(marked, seeded, touched, attributes, options.everyPair);
     if (everything) this.everything = counted;
     const local = [...counted.local];
     const members = [...counted.members];
@@ -309,6 +346,16 @@ function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixe
   return { fixedOutput, functions };
 }
 
+/** The settings of a domain whose manifest has none: one object, so that the model is kept for it too. */
+const NO_SETTINGS: ImpactSettings = {};
+
+/** How many package names the kept closures may hold together (a few of the largest, many small ones). */
+const CACHED_NAMES = 100_000;
+
+function namesOf(impact: RebuildImpact): number {
+  return impact.domains.reduce((sum, d) => sum + d.packages.length + (d.members?.length ?? 0), 1);
+}
+
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -317,7 +364,8 @@ const models = new WeakMap<Analyzer, { graph: DomainGraph; settings: ImpactSetti
 
 /** What rebuilds when one package changes (the figure of the code lens and the hover). */
 export function rebuildImpact(analyzer: Analyzer, pkg: Package, settings?: ImpactSettings, foreign?: ForeignDependants): RebuildImpact {
-  return RebuildModel.of(analyzer, settings).rebuildClosure([pkg], foreign ? { foreign } : {});
+  const model = RebuildModel.of(analyzer, settings);
+  return foreign ? model.rebuildClosure([pkg], { foreign }) : model.closureOf(pkg);
 }
 
 function foreignRebuilds(domain: string, local: readonly string[], stdenvTouched: boolean, foreign: ForeignDependants): DomainRebuilds[] {
