@@ -1,14 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateUniverse } from '../../scripts/bench-gen';
 import { Analyzer } from '../../server/src/analysis/analyzer';
+import { gitBlobId } from '../../server/src/analysis/blobId';
+import { DomainIndex } from '../../server/src/analysis/domainIndex';
 import type { FileFacts } from '../../server/src/analysis/facts';
 import { factsFromDisk, factsFromDiskSync } from '../../server/src/analysis/indexing/fileFacts';
 import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
+import { indexDomain } from '../../server/src/analysis/indexing/indexDomain';
 import { IndexPool } from '../../server/src/analysis/indexing/pool';
 import { NixParser } from '../../server/src/analysis/parser';
 import { listNixFiles } from '../../server/src/analysis/workspace';
@@ -132,7 +135,7 @@ test('a file read for its facts: a FIFO, a folder and a missing file have none (
     assert.deepEqual(await factsFromDisk(name, path.join(dir, name), parser, 1024), {}, name);
   }
   const big = await factsFromDisk('big.nix', path.join(dir, 'big.nix'), parser, 1024);
-  assert.equal(big.blob, undefined, 'a large file is never held whole, so it has no blob id');
+  assert.equal(big.blob, gitBlobId(readFileSync(path.join(dir, 'big.nix'))), "a large file's blob id is of the bytes as they streamed by");
   assert.ok(big.facts?.value.k === 'set', 'its bindings are read in pieces');
   const small = factsFromDiskSync('small.nix', path.join(dir, 'small.nix'), parser, 1024);
   assert.match(small.blob ?? '', /^[0-9a-f]{40}$/);
@@ -154,4 +157,64 @@ test('a large file among the first that a maintainer list placeholder stands for
   ]);
   assert.equal(withWorkers.lastIndex?.inParts, 0, 'the placeholder is not read in parts');
   assert.deepEqual(factsOf(withWorkers), factsOf(await indexed(root, 0, small)));
+});
+
+test('cold, with workers started ahead, the top-level files are read while git lists the domain; one changed before the listing is read again', async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'nd-pool-early-'));
+  await generateUniverse({ out, scale: 'small' });
+  const root = path.join(out, 'core');
+  const small = 16 * 1024;
+  const inProcess = await indexed(root, 0, small);
+  IndexPool.prestart(2);
+  const early = await indexed(root, 2, small);
+  assert.ok((early.lastIndex?.readEarly ?? 0) >= 2, `${early.lastIndex?.readEarly} files read ahead of the listing and used`);
+  assert.ok((early.lastIndex?.inParts ?? 0) >= 1, 'all-packages.nix read in parts ahead of the listing');
+  assert.equal(early.lastIndex?.parsed, inProcess.lastIndex?.parsed, 'no file read twice');
+  assert.deepEqual(factsOf(early), factsOf(inProcess));
+
+  // git made to wait (a stand-in on PATH that waits for a file, then runs git): the run reads the
+  // top-level files first; all-packages.nix then changes, and the listing gives the new content's blob.
+  const gate = path.join(out, 'gate');
+  const bin = path.join(out, 'bin');
+  mkdirSync(bin);
+  const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+  writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nwhile [ ! -e "${gate}" ]; do sleep 0.02; done\nexec "${realGit}" "$@"\n`, {
+    mode: 0o755,
+  });
+  const file = path.join(root, 'pkgs/top-level/all-packages.nix');
+  const PATH = process.env.PATH;
+  process.env.PATH = `${bin}${path.delimiter}${PATH}`;
+  try {
+    IndexPool.prestart(2);
+    const index = new DomainIndex(root, 'core');
+    let readEarly!: (files: readonly string[]) => void;
+    const wasRead = new Promise<readonly string[]>((resolve) => (readEarly = resolve));
+    const running = indexDomain({
+      root,
+      parser: await NixParser.create(),
+      largeFileThreshold: small,
+      workers: 2,
+      cacheDir: null,
+      index,
+      skip: () => false,
+      log: () => undefined,
+      onReadEarly: readEarly,
+    });
+    const files = await Promise.race([
+      wasRead,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the files read ahead of the listing did not come within 60 s')), 60_000).unref(),
+      ),
+    ]);
+    assert.ok(files.includes('pkgs/top-level/all-packages.nix'), files.join());
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\n}\s*$/, '\n  addedAfterTheEarlyRead = callPackage ./added.nix { };\n}\n'));
+    writeFileSync(gate, '');
+    const stats = await running;
+    assert.ok(stats.readEarly >= 1, 'the unchanged files read ahead were used');
+    const names = JSON.stringify(index.files.get('pkgs/top-level/all-packages.nix'));
+    assert.ok(names.includes('addedAfterTheEarlyRead'), 'the changed file is indexed with its content at the listing');
+  } finally {
+    process.env.PATH = PATH;
+    IndexPool.dropPrestarted();
+  }
 });

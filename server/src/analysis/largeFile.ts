@@ -1,6 +1,7 @@
 import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { extractFacts, type Attr, type FileFacts, type Val } from './facts';
+import { blobHash } from './blobId';
 import type { NixParser } from './parser';
 import type { Span } from './syntax';
 
@@ -31,13 +32,35 @@ export async function factsOfLargeFile(
   chunkBytes = CHUNK_BYTES,
   part?: LargeFilePart,
 ): Promise<FileFacts> {
+  return (await largeFileRead(file, absolute, parser, chunkBytes, part)).facts;
+}
+
+/**
+ * The same facts and the blob id of the bytes they were read from, hashed as they stream by;
+ * undefined when the file's size changed while it was read.
+ */
+export async function largeFileRead(
+  file: string,
+  absolute: string,
+  parser: NixParser,
+  chunkBytes = CHUNK_BYTES,
+  part?: LargeFilePart,
+): Promise<{ facts: FileFacts; blob?: string }> {
   const handle = await fs.open(absolute, 'r');
   try {
     const buffer = Buffer.alloc(chunkBytes);
-    const scan = scanLargeFile(file, parser, buffer, part && { ...part, size: (await handle.stat()).size });
+    const { size } = await handle.stat();
+    const hash = blobHash(size);
+    let total = 0;
+    const scan = scanLargeFile(file, parser, buffer, part && { ...part, size });
     let next = scan.next();
-    while (!next.done) next = scan.next((await handle.read(buffer, 0, chunkBytes, null)).bytesRead);
-    return next.value;
+    while (!next.done) {
+      const { bytesRead } = await handle.read(buffer, 0, chunkBytes, null);
+      hash.update(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      next = scan.next(bytesRead);
+    }
+    return total === size ? { facts: next.value, blob: hash.digest('hex') } : { facts: next.value };
   } finally {
     await handle.close();
   }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { gitBlobId } from '../blobId';
 import { extractFacts, type FileFacts } from '../facts';
-import { factsOfLargeFile, factsOfLargeFileSync, mergeLargeFileParts, type LargeFilePart } from '../largeFile';
+import { factsOfLargeFileSync, largeFileRead, mergeLargeFileParts, type LargeFilePart } from '../largeFile';
 import type { NixParser } from '../parser';
 import { structureHash } from '../structure';
 import { decodeNix } from '../workspace';
@@ -10,7 +10,7 @@ import { decodeNix } from '../workspace';
 export interface FactsFromDisk {
   /** Undefined when the file is gone, not a file, unreadable or binary: it leaves the index. */
   facts?: FileFacts;
-  /** Blob id of the content read; undefined for large files, which are streamed, never held whole. */
+  /** Blob id of the content read (a large file's as it streamed by); undefined when not known (a file that changed while read). */
   blob?: string;
   /** The facts' `structureHash`, computed here (in a worker, when indexing) rather than on the main thread. */
   structure?: number;
@@ -33,8 +33,9 @@ export async function factsFromDisk(
   if (bytes === LARGE) {
     const placeholder = maintainerPlaceholder(file);
     // A part of a large file (one of several workers reading it at once) is merged before it is used.
-    if (part && !placeholder) return { facts: await factsOfLargeFile(file, absolute, parser, undefined, part) };
-    return withStructure({ facts: placeholder ?? (await factsOfLargeFile(file, absolute, parser)) });
+    if (placeholder) return withStructure({ facts: placeholder });
+    const read = await largeFileRead(file, absolute, parser, undefined, part);
+    return part ? read : withStructure(read);
   }
   return withStructure(smallFacts(file, bytes, parser));
 }
@@ -48,7 +49,9 @@ export function factsFromParts(parts: readonly FactsFromDisk[]): FactsFromDisk |
   // Each part scanned the whole file: parts that end elsewhere read different versions of it.
   const end = (f: FileFacts) => f.value.span.join(':');
   if (!facts.every((f): f is FileFacts => f?.large === true && f.value.k === 'set' && end(f) === end(facts[0]!))) return undefined;
-  return withStructure({ facts: mergeLargeFileParts(facts) });
+  // The same content, as far as each part saw: then the blob is known.
+  const blob = parts.every((p) => p.blob !== undefined && p.blob === parts[0]!.blob) ? parts[0]!.blob : undefined;
+  return withStructure({ facts: mergeLargeFileParts(facts), ...(blob ? { blob } : {}) });
 }
 
 /** The same, read and parsed synchronously: for a file a request needs before indexing has read it. */
@@ -119,9 +122,4 @@ function shareDerivation(facts: FileFacts): FileFacts {
   )
     facts.drv = facts.value.drv;
   return facts;
-}
-
-/** The id git gives a blob with this content (`git hash-object`): sha1 of a header and the bytes. */
-export function gitBlobId(bytes: Buffer): string {
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }

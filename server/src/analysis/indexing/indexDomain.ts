@@ -2,11 +2,12 @@ import path from 'node:path';
 import { isEntryFile, type DomainIndex } from '../domainIndex';
 import { structureHash, type ReadFacts } from '../structure';
 import type { NixParser } from '../parser';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cacheFileFor, defaultCacheDir, IndexCache, writeIndexCache, type CacheEntry } from './cache';
-import { factsFromDisk, factsFromDiskSync, factsFromParts, maintainerPlaceholder, type FactsFromDisk } from './fileFacts';
+import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFacts';
 import { listDomainFilesInTwo } from './listing';
-import { defaultPoolSize, IndexPool, type FileJob } from './pool';
+import { defaultPoolSize, IndexPool } from './pool';
+import { readEarly, readWithPool } from './poolRead';
 
 export interface IndexProgress {
   done: number;
@@ -34,6 +35,8 @@ export interface IndexRun {
   useGit?: boolean;
   /** A pause after each file read in process once the priority files are in, in ms (tests: an index that stays partial a while). */
   pauseMs?: number;
+  /** The files read ahead of the listing on a cold start are in (tests: a change on disk before the listing). */
+  onReadEarly?: (files: readonly string[]) => void;
 }
 
 /**
@@ -94,15 +97,6 @@ function listingFor(root: string, useGit: boolean): ReturnType<typeof listDomain
   return ahead && performance.now() <= ahead.until ? ahead.listing : listDomainFilesInTwo(root, useGit);
 }
 
-/** Whether a file is larger than the threshold (read in parts when it is among the first); false when it cannot be read. */
-function isLarge(absolute: string, threshold: number): boolean {
-  try {
-    return statSync(absolute).size > threshold;
-  } catch {
-    return false;
-  }
-}
-
 /** What a run did: tests count parses with it, the CLI reports it. */
 export interface IndexStats {
   files: number;
@@ -112,6 +106,8 @@ export interface IndexStats {
   workers: number;
   /** Large files read by several workers at once, a part each. */
   inParts: number;
+  /** Files read ahead of the listing (a cold start with workers started ahead) and used. */
+  readEarly: number;
   cacheFile?: string;
   /** Settles when the cache is written (or was current already); a failed write is only logged. */
   cacheSaved: Promise<void>;
@@ -154,6 +150,10 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const listed = listingFor(run.root, run.useGit !== false);
   listed.catch(() => undefined); // its failure is met where it is awaited
   const opened = cacheFile ? await IndexCache.open(cacheFile, run.root, run.largeFileThreshold, run.log) : undefined;
+  // Cold, with workers started ahead (an editor's first start): they read the top-level files
+  // while git lists the domain; each is used where the listing gives the blob it was read from.
+  const earlyPool = opened === undefined && IndexPool.prestartedCount > 0 ? IndexPool.start(run.workers, run.log) : undefined;
+  const early = earlyPool && readEarly(run.root, earlyPool, run.largeFileThreshold, run.onReadEarly);
   const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
   let listing: Awaited<typeof listed>;
   try {
@@ -161,6 +161,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   } catch (err) {
     // What was shared ahead has no run to end it.
     run.index.shareAhead(undefined);
+    void early?.finally(() => earlyPool?.close());
     throw err;
   }
   /** Dropped at the first entry that does not decode: a cache is never trusted in part. */
@@ -223,6 +224,14 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     const facts = fromCache(file);
     if (facts) deliver(file, facts);
   }
+  let readEarlyCount = 0;
+  const earlyRead = await early;
+  let inParts = earlyRead?.inParts ?? 0;
+  for (const [file, result] of earlyRead?.read ?? []) {
+    if (!run.index.isPending(file) || result.blob === undefined || blobByFile.get(file) !== result.blob) continue;
+    deliver(file, land(file, result));
+    readEarlyCount++;
+  }
   if (priority.every((f) => !run.index.isPending(f))) {
     ready = true;
     run.onReady?.();
@@ -239,8 +248,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
   const firstSet = new Set(first);
   let workers = 0;
-  let inParts = 0;
-  const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length);
+  const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length, earlyPool);
   await decodeCached(files);
   await parsing;
   // What the cache could not give after all (it was dropped on the way) is parsed too.
@@ -279,6 +287,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     parsed,
     workers,
     inParts,
+    readEarly: readEarlyCount,
     cacheFile,
     cacheSaved: Promise.resolve(),
   };
@@ -317,50 +326,18 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
    * else here. A large file among the first (all-packages.nix) is read by every worker at once, each
    * parsing its part of it, and its facts are put together here.
    */
-  async function parse(list: readonly string[], alone: number): Promise<void> {
+  async function parse(list: readonly string[], alone: number, started?: IndexPool): Promise<void> {
     let remaining: readonly string[] = list;
-    const pool = list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
+    const pool = started ?? (list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined);
     if (pool) {
       workers = Math.max(workers, pool.size);
-      const jobs: FileJob[] = [];
-      const jobFiles: string[] = [];
-      list.forEach((file, i) => {
-        const inParts = i < alone && pool.size > 1 && !maintainerPlaceholder(file) && isLarge(absolute(file), run.largeFileThreshold);
-        const of = inParts ? pool.size : 1;
-        for (let index = 0; index < of; index++) {
-          jobs.push(of > 1 ? [file, absolute(file), { index, of }] : [file, absolute(file)]);
-          jobFiles.push(file);
-        }
-      });
-      const alonePlus = jobs.length - (list.length - Math.min(alone, list.length));
-      /** The parts of each large file read so far, and the files whose parts did not make one. */
-      const parts = new Map<string, FactsFromDisk[]>();
-      const again: string[] = [];
       try {
-        const failed = await pool.run(
-          jobs,
-          run.largeFileThreshold,
-          (at, results) => {
-            results.forEach((result, k) => {
-              const [file, , part] = jobs[at + k]!;
-              let whole: FactsFromDisk | undefined = result;
-              if (part) {
-                const got = parts.get(file) ?? new Array<FactsFromDisk>(part.of);
-                parts.set(file, got);
-                got[part.index] = result;
-                if (got.filter(Boolean).length < part.of) return;
-                parts.delete(file);
-                whole = factsFromParts(got);
-                if (whole) inParts++;
-                else again.push(file);
-              }
-              // A request may have read it meanwhile.
-              if (whole && run.index.isPending(file)) deliver(file, land(file, whole));
-            });
-          },
-          alonePlus,
-        );
-        remaining = [...new Set([...failed.map((k) => jobFiles[k]!), ...again])];
+        const read = await readWithPool(pool, list, alone, absolute, run.largeFileThreshold, (file, result) => {
+          // A request may have read it meanwhile.
+          if (run.index.isPending(file)) deliver(file, land(file, result));
+        });
+        remaining = read.failed;
+        inParts += read.inParts;
       } finally {
         await pool.close();
       }

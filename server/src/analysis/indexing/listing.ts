@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { listNixFiles } from '../workspace';
-import { gitBlobId } from './fileFacts';
+import { gitBlobId } from '../blobId';
 
 /**
  * What a git command prints, written to a temporary file rather than a pipe: git lists a
