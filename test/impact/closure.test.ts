@@ -8,6 +8,7 @@ import { messagesOf } from '../../server/src/analysis/manifestValues';
 import { builtWithStdenv } from './fixturePackages';
 import { Budget } from '../../server/src/analysis/budget';
 import { domainGraph, prepareDomainGraph } from '../../server/src/analysis/dependencyGraph';
+import { fewPairs, MARKED, namedPairs, VARIANT } from '../../server/src/analysis/impact/namedPairs';
 
 const ROOT = path.join(__dirname, '..', 'fixtures', 'nix-eval-domain');
 
@@ -135,4 +136,17 @@ test('a closure asked again is the one kept; the quick count of a small change e
   }
   // Both ways were taken: changes that reach few packages, and stdenv changes that reach most.
   assert.ok(small > 5 && small < analyzer.catalog.all().length, `${small} small changes`);
+});
+
+test("the pairs a change reaching few packages counts: their pairs and the variants', in name order; none past a quarter", () => {
+  // 16 names in order on 8 packages (name i on package i mod 8); name 5 is a variant.
+  const pairs = Array.from({ length: 16 }, (_, i) => ({ name: `n${String(i).padStart(2, '0')}`, at: i % 8 }));
+  const named = namedPairs(8, pairs, ({ name }) => (name === 'n05' ? VARIANT : MARKED));
+  const marking = (...nodes: number[]) => Uint8Array.from({ length: 8 }, (_, at) => (nodes.includes(at) ? 1 : 0));
+  assert.deepEqual([...fewPairs(named, marking(2))!], [2, 5, 10]);
+  // A marked variant's pair comes twice, side by side (its name is counted once).
+  assert.deepEqual([...fewPairs(named, marking(5))!], [5, 5, 13]);
+  assert.deepEqual([...fewPairs(named, marking())!], [5]);
+  // Two packages: 4 pairs and the variant's, more than a quarter of 16: every pair is gone through.
+  assert.equal(fewPairs(named, marking(2, 3)), undefined);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateUniverse } from '../../scripts/bench-gen';
@@ -164,13 +164,46 @@ test('cold, with workers started ahead, the top-level files are read while git l
   await generateUniverse({ out, scale: 'small' });
   const root = path.join(out, 'core');
   const small = 16 * 1024;
+  const ALL_PACKAGES = 'pkgs/top-level/all-packages.nix';
+  /** A cold run with workers started ahead; resolves `early` with the files it read before the listing. */
+  const coldRun = (index: DomainIndex) => {
+    let readEarly!: (files: readonly string[]) => void;
+    const early = new Promise<readonly string[]>((resolve) => (readEarly = resolve));
+    IndexPool.prestart(2);
+    const stats = NixParser.create().then((parser) =>
+      indexDomain({
+        root,
+        parser,
+        largeFileThreshold: small,
+        workers: 2,
+        cacheDir: null,
+        index,
+        skip: () => false,
+        log: () => undefined,
+        onReadEarly: readEarly,
+      }),
+    );
+    const bounded = Promise.race([
+      early,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('the files read ahead of the listing did not come within 60 s')), 60_000).unref(),
+      ),
+    ]);
+    return { early: bounded, stats };
+  };
   const inProcess = await indexed(root, 0, small);
-  IndexPool.prestart(2);
-  const early = await indexed(root, 2, small);
-  assert.ok((early.lastIndex?.readEarly ?? 0) >= 2, `${early.lastIndex?.readEarly} files read ahead of the listing and used`);
-  assert.ok((early.lastIndex?.inParts ?? 0) >= 1, 'all-packages.nix read in parts ahead of the listing');
-  assert.equal(early.lastIndex?.parsed, inProcess.lastIndex?.parsed, 'no file read twice');
-  assert.deepEqual(factsOf(early), factsOf(inProcess));
+  const ahead = new DomainIndex(root, 'core');
+  const first = coldRun(ahead);
+  const files = await first.early;
+  const stats = await first.stats;
+  assert.ok(files.includes(ALL_PACKAGES) && files.includes('lib/default.nix'), files.join());
+  // Every file read ahead was used (so none was read twice), all-packages.nix in parts.
+  assert.equal(stats.readEarly, files.length);
+  assert.equal(stats.inParts, 1, 'all-packages.nix, read in parts ahead of the listing');
+  assert.deepEqual(
+    [...ahead.files.entries()].sort(([x], [y]) => (x < y ? -1 : 1)),
+    factsOf(inProcess),
+  );
 
   // git made to wait (a stand-in on PATH that waits for a file, then runs git): the run reads the
   // top-level files first; all-packages.nix then changes, and the listing gives the new content's blob.
@@ -181,39 +214,24 @@ test('cold, with workers started ahead, the top-level files are read while git l
   writeFileSync(path.join(bin, 'git'), `#!/bin/sh\nwhile [ ! -e "${gate}" ]; do sleep 0.02; done\nexec "${realGit}" "$@"\n`, {
     mode: 0o755,
   });
-  const file = path.join(root, 'pkgs/top-level/all-packages.nix');
+  const file = path.join(root, ALL_PACKAGES);
   const PATH = process.env.PATH;
   process.env.PATH = `${bin}${path.delimiter}${PATH}`;
+  const index = new DomainIndex(root, 'core');
+  const gated = coldRun(index);
   try {
-    IndexPool.prestart(2);
-    const index = new DomainIndex(root, 'core');
-    let readEarly!: (files: readonly string[]) => void;
-    const wasRead = new Promise<readonly string[]>((resolve) => (readEarly = resolve));
-    const running = indexDomain({
-      root,
-      parser: await NixParser.create(),
-      largeFileThreshold: small,
-      workers: 2,
-      cacheDir: null,
-      index,
-      skip: () => false,
-      log: () => undefined,
-      onReadEarly: readEarly,
-    });
-    const files = await Promise.race([
-      wasRead,
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('the files read ahead of the listing did not come within 60 s')), 60_000).unref(),
-      ),
-    ]);
-    assert.ok(files.includes('pkgs/top-level/all-packages.nix'), files.join());
+    const read = await gated.early;
+    assert.deepEqual(read, files);
     writeFileSync(file, readFileSync(file, 'utf8').replace(/\n}\s*$/, '\n  addedAfterTheEarlyRead = callPackage ./added.nix { };\n}\n'));
     writeFileSync(gate, '');
-    const stats = await running;
-    assert.ok(stats.readEarly >= 1, 'the unchanged files read ahead were used');
-    const names = JSON.stringify(index.files.get('pkgs/top-level/all-packages.nix'));
+    const again = await gated.stats;
+    assert.equal(again.readEarly, files.length - 1, 'all but the changed file read ahead were used');
+    const names = JSON.stringify(index.files.get(ALL_PACKAGES));
     assert.ok(names.includes('addedAfterTheEarlyRead'), 'the changed file is indexed with its content at the listing');
   } finally {
+    // Whatever failed above, git is let run and the run ends before the workers are let go.
+    if (!existsSync(gate)) writeFileSync(gate, '');
+    await gated.stats.catch(() => undefined);
     process.env.PATH = PATH;
     IndexPool.dropPrestarted();
   }

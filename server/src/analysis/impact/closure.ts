@@ -218,24 +218,28 @@ export class RebuildModel {
   /**
    * What rebuilds when one package changes, kept for the next query: hovers and lenses ask about the
    * same few inputs (`stdenv`, `fetchurl`) again and again, whose closures are the costly ones. The
-   * answers kept hold at most CACHED_NAMES names together; the model (and they) go with its index.
+   * answers kept hold at most CACHED_NAMES names together, the least recently asked let go first;
+   * the model (and they) go with its index.
    */
   closureOf(pkg: Package): RebuildImpact {
     const at = this.indexOf(pkg);
     const kept = at >= 0 ? this.closures.get(at) : undefined;
-    if (kept) return kept;
+    if (kept) {
+      // The last asked is the last let go.
+      this.closures.delete(at);
+      this.closures.set(at, kept);
+      return kept;
+    }
     const impact = this.rebuildClosure([pkg]);
-    if (at < 0) return impact;
     const size = namesOf(impact);
+    if (at < 0 || size > CACHED_NAMES) return impact;
     for (const [key, old] of this.closures) {
       if (this.cachedNames + size <= CACHED_NAMES) break;
       this.closures.delete(key);
       this.cachedNames -= namesOf(old);
     }
-    if (size <= CACHED_NAMES) {
-      this.closures.set(at, impact);
-      this.cachedNames += size;
-    }
+    this.closures.set(at, impact);
+    this.cachedNames += size;
     return impact;
   }
 

@@ -49,8 +49,10 @@ export function factsFromParts(parts: readonly FactsFromDisk[]): FactsFromDisk |
   // Each part scanned the whole file: parts that end elsewhere read different versions of it.
   const end = (f: FileFacts) => f.value.span.join(':');
   if (!facts.every((f): f is FileFacts => f?.large === true && f.value.k === 'set' && end(f) === end(facts[0]!))) return undefined;
-  // The same content, as far as each part saw: then the blob is known.
-  const blob = parts.every((p) => p.blob !== undefined && p.blob === parts[0]!.blob) ? parts[0]!.blob : undefined;
+  // Parts that hashed different bytes read different versions of it, whatever their spans say.
+  const blobs = new Set(parts.map((p) => p.blob).filter((b) => b !== undefined));
+  if (blobs.size > 1) return undefined;
+  const blob = parts.every((p) => p.blob !== undefined) ? parts[0]!.blob : undefined;
   return withStructure({ facts: mergeLargeFileParts(facts), ...(blob ? { blob } : {}) });
 }
 

@@ -154,200 +154,212 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   // while git lists the domain; each is used where the listing gives the blob it was read from.
   const earlyPool = opened === undefined && IndexPool.prestartedCount > 0 ? IndexPool.start(run.workers, run.log) : undefined;
   const early = earlyPool && readEarly(run.root, earlyPool, run.largeFileThreshold, run.onReadEarly);
-  const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
-  let listing: Awaited<typeof listed>;
+  /** Whether `parse` took the early pool (and closes it); else it is closed when the run ends, however it ends. */
+  let earlyTaken = false;
   try {
-    listing = await listed;
-  } catch (err) {
-    // What was shared ahead has no run to end it.
-    run.index.shareAhead(undefined);
-    void early?.finally(() => earlyPool?.close());
-    throw err;
-  }
-  /** Dropped at the first entry that does not decode: a cache is never trusted in part. */
-  let cache = opened;
-  const files = [...listing.tracked.files];
-  const { blobByFile } = listing.tracked;
-  /** What the run read of each file (null: not indexable), and whether it came from the cache. */
-  const read = new Map<string, { read: ReadFacts | null; cached: boolean }>();
-  let parsed = 0;
-  const absolute = (file: string) => path.join(run.root, file);
-
-  const fromCache = (file: string): ReadFacts | undefined => {
-    const blob = blobByFile.get(file);
-    if (!cache || blob === undefined || cache.blobOf(file) !== blob) return undefined;
+    const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
+    let listing: Awaited<typeof listed>;
     try {
-      const facts = ahead.get(file) ?? cache.read(file);
-      ahead.delete(file);
-      read.set(file, { read: facts, cached: true });
-      return facts;
+      listing = await listed;
     } catch (err) {
-      run.log(`index cache ${cacheFile} ignored from here on, rebuilding: ${err instanceof Error ? err.message : String(err)}`);
-      cache = undefined;
-      return undefined;
+      // What was shared ahead has no run to end it.
+      run.index.shareAhead(undefined);
+      throw err;
     }
-  };
-  const land = (file: string, result: FactsFromDisk): ReadFacts | undefined => {
-    const facts = result.facts ? { facts: result.facts, structure: result.structure ?? structureHash(result.facts) } : undefined;
-    read.set(file, { read: facts ?? null, cached: false });
-    parsed++;
-    // The blob of the bytes actually parsed, when the parser saw them, beats the listing's.
-    if (result.blob) blobByFile.set(file, result.blob);
-    return facts;
-  };
-  let done = 0;
-  let lastProgress = 0;
-  const progress = (force = false) => {
-    const now = performance.now();
-    if (!force && now - lastProgress < 50) return;
-    lastProgress = now;
-    run.onProgress?.({ done: Math.min(done, files.length), total: files.length });
-  };
-  const deliver = (file: string, facts: ReadFacts | undefined) => {
-    if (run.index.deliver(file, facts)) done++;
-    if (!ready && priority.every((f) => !run.index.isPending(f))) {
+    /** Dropped at the first entry that does not decode: a cache is never trusted in part. */
+    let cache = opened;
+    const files = [...listing.tracked.files];
+    const { blobByFile } = listing.tracked;
+    /** What the run read of each file (null: not indexable), and whether it came from the cache. */
+    const read = new Map<string, { read: ReadFacts | null; cached: boolean }>();
+    let parsed = 0;
+    const absolute = (file: string) => path.join(run.root, file);
+
+    const fromCache = (file: string): ReadFacts | undefined => {
+      const blob = blobByFile.get(file);
+      if (!cache || blob === undefined || cache.blobOf(file) !== blob) return undefined;
+      try {
+        const facts = ahead.get(file) ?? cache.read(file);
+        ahead.delete(file);
+        read.set(file, { read: facts, cached: true });
+        return facts;
+      } catch (err) {
+        run.log(`index cache ${cacheFile} ignored from here on, rebuilding: ${err instanceof Error ? err.message : String(err)}`);
+        cache = undefined;
+        return undefined;
+      }
+    };
+    const land = (file: string, result: FactsFromDisk): ReadFacts | undefined => {
+      const facts = result.facts ? { facts: result.facts, structure: result.structure ?? structureHash(result.facts) } : undefined;
+      read.set(file, { read: facts ?? null, cached: false });
+      parsed++;
+      // The blob of the bytes actually parsed, when the parser saw them, beats the listing's.
+      if (result.blob) blobByFile.set(file, result.blob);
+      return facts;
+    };
+    let done = 0;
+    let lastProgress = 0;
+    const progress = (force = false) => {
+      const now = performance.now();
+      if (!force && now - lastProgress < 50) return;
+      lastProgress = now;
+      run.onProgress?.({ done: Math.min(done, files.length), total: files.length });
+    };
+    const deliver = (file: string, facts: ReadFacts | undefined) => {
+      if (run.index.deliver(file, facts)) done++;
+      if (!ready && priority.every((f) => !run.index.isPending(f))) {
+        ready = true;
+        run.onReady?.();
+      }
+      progress();
+    };
+
+    /** A file a request needs before its turn is read now, from the cache or from the disk. */
+    const readNow = (file: string): ReadFacts | undefined => {
+      done++;
+      return fromCache(file) ?? land(file, factsFromDiskSync(file, absolute(file), run.parser, run.largeFileThreshold));
+    };
+    run.index.expect(files, readNow);
+    const priority = files.filter((f) => isPriorityFile(f) && run.index.isPending(f));
+    let ready = false;
+    for (const file of priority) {
+      const facts = fromCache(file);
+      if (facts) deliver(file, facts);
+    }
+    let readEarlyCount = 0;
+    const earlyRead = await early;
+    let inParts = 0;
+    for (const [file, result] of earlyRead?.read ?? []) {
+      if (!run.index.isPending(file) || result.blob === undefined || blobByFile.get(file) !== result.blob) continue;
+      deliver(file, land(file, result));
+      readEarlyCount++;
+      if (earlyRead?.inParts.includes(file)) inParts++;
+    }
+    if (priority.every((f) => !run.index.isPending(f))) {
+      ready = true;
+      run.onReady?.();
+      // The requests that waited for these files are answered before the rest of the run is set up
+      // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    // Priority files first, one per batch, so the first requests do not wait for the others.
+    const toParse = (list: readonly string[]) =>
+      list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
+    // The top-level files first: the largest (all-packages.nix, a megabyte) takes a worker most of a
+    // second, and started last it would finish last.
+    const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
+    const firstSet = new Set(first);
+    let workers = 0;
+    const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length, earlyPool);
+    await decodeCached(files);
+    await parsing;
+    // What the cache could not give after all (it was dropped on the way) is parsed too.
+    await parse(
+      files.filter((f) => run.index.isPending(f)),
+      0,
+    );
+
+    // Untracked files, once git has walked the worktree for them.
+    const untracked = await listing.untracked;
+    if (untracked.files.length > 0) {
+      for (const [file, blob] of untracked.blobByFile) blobByFile.set(file, blob);
+      files.push(...untracked.files);
+      files.sort();
+      run.index.expect(untracked.files, readNow);
+      await decodeCached(untracked.files);
+      await parse(
+        untracked.files.filter((f) => run.index.isPending(f)),
+        0,
+      );
+    }
+    run.index.settle();
+    IndexCache.release();
+    // A run with a cache leaves them to another domain's run that has none (or to their timer).
+    if (!opened) IndexPool.dropPrestarted();
+    if (!ready) {
       ready = true;
       run.onReady?.();
     }
-    progress();
-  };
+    progress(true);
 
-  /** A file a request needs before its turn is read now, from the cache or from the disk. */
-  const readNow = (file: string): ReadFacts | undefined => {
-    done++;
-    return fromCache(file) ?? land(file, factsFromDiskSync(file, absolute(file), run.parser, run.largeFileThreshold));
-  };
-  run.index.expect(files, readNow);
-  const priority = files.filter((f) => isPriorityFile(f) && run.index.isPending(f));
-  let ready = false;
-  for (const file of priority) {
-    const facts = fromCache(file);
-    if (facts) deliver(file, facts);
-  }
-  let readEarlyCount = 0;
-  const earlyRead = await early;
-  let inParts = earlyRead?.inParts ?? 0;
-  for (const [file, result] of earlyRead?.read ?? []) {
-    if (!run.index.isPending(file) || result.blob === undefined || blobByFile.get(file) !== result.blob) continue;
-    deliver(file, land(file, result));
-    readEarlyCount++;
-  }
-  if (priority.every((f) => !run.index.isPending(f))) {
-    ready = true;
-    run.onReady?.();
-    // The requests that waited for these files are answered before the rest of the run is set up
-    // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-
-  // Priority files first, one per batch, so the first requests do not wait for the others.
-  const toParse = (list: readonly string[]) =>
-    list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
-  // The top-level files first: the largest (all-packages.nix, a megabyte) takes a worker most of a
-  // second, and started last it would finish last.
-  const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
-  const firstSet = new Set(first);
-  let workers = 0;
-  const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length, earlyPool);
-  await decodeCached(files);
-  await parsing;
-  // What the cache could not give after all (it was dropped on the way) is parsed too.
-  await parse(
-    files.filter((f) => run.index.isPending(f)),
-    0,
-  );
-
-  // Untracked files, once git has walked the worktree for them.
-  const untracked = await listing.untracked;
-  if (untracked.files.length > 0) {
-    for (const [file, blob] of untracked.blobByFile) blobByFile.set(file, blob);
-    files.push(...untracked.files);
-    files.sort();
-    run.index.expect(untracked.files, readNow);
-    await decodeCached(untracked.files);
-    await parse(
-      untracked.files.filter((f) => run.index.isPending(f)),
-      0,
-    );
-  }
-  run.index.settle();
-  IndexCache.release();
-  // A run with a cache leaves them to another domain's run that has none (or to their timer).
-  if (!opened) IndexPool.dropPrestarted();
-  if (!ready) {
-    ready = true;
-    run.onReady?.();
-  }
-  progress(true);
-
-  const fromCacheCount = [...read.values()].filter((r) => r.cached).length;
-  const stats: IndexStats = {
-    files: files.length,
-    fromCache: fromCacheCount,
-    parsed,
-    workers,
-    inParts,
-    readEarly: readEarlyCount,
-    cacheFile,
-    cacheSaved: Promise.resolve(),
-  };
-  if (cacheFile) {
-    const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
-    // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
-    if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
-      stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened).catch((err) =>
-        run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`),
-      );
-    }
-  }
-  return stats;
-
-  /** Yields to the event loop once a slice of work is done, or after each file once ready when `pauseMs` asks for a pause. */
-  async function yieldIfDue(sliceEnd: number): Promise<number> {
-    if (ready && run.pauseMs) await new Promise((resolve) => setTimeout(resolve, run.pauseMs));
-    else if (performance.now() >= sliceEnd) await new Promise((resolve) => setImmediate(resolve));
-    else return sliceEnd;
-    return performance.now() + SLICE_MS;
-  }
-
-  /** Decodes the cached facts of the files still to be read, in slices. */
-  async function decodeCached(list: readonly string[]): Promise<void> {
-    let sliceEnd = performance.now() + SLICE_MS;
-    for (const file of list) {
-      if (!run.index.isPending(file)) continue;
-      const facts = fromCache(file);
-      if (facts) deliver(file, facts);
-      sliceEnd = await yieldIfDue(sliceEnd);
-    }
-  }
-
-  /**
-   * Parses files, the first `alone` of them one at a time: in worker threads when there are enough,
-   * else here. A large file among the first (all-packages.nix) is read by every worker at once, each
-   * parsing its part of it, and its facts are put together here.
-   */
-  async function parse(list: readonly string[], alone: number, started?: IndexPool): Promise<void> {
-    let remaining: readonly string[] = list;
-    const pool = started ?? (list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined);
-    if (pool) {
-      workers = Math.max(workers, pool.size);
-      try {
-        const read = await readWithPool(pool, list, alone, absolute, run.largeFileThreshold, (file, result) => {
-          // A request may have read it meanwhile.
-          if (run.index.isPending(file)) deliver(file, land(file, result));
-        });
-        remaining = read.failed;
-        inParts += read.inParts;
-      } finally {
-        await pool.close();
+    const fromCacheCount = [...read.values()].filter((r) => r.cached).length;
+    const stats: IndexStats = {
+      files: files.length,
+      fromCache: fromCacheCount,
+      parsed,
+      workers,
+      inParts,
+      readEarly: readEarlyCount,
+      cacheFile,
+      cacheSaved: Promise.resolve(),
+    };
+    if (cacheFile) {
+      const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
+      // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
+      if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
+        stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened).catch((err) =>
+          run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`),
+        );
       }
     }
-    let sliceEnd = performance.now() + SLICE_MS;
-    for (const file of remaining) {
-      if (!run.index.isPending(file)) continue;
-      const result = await factsFromDisk(file, absolute(file), run.parser, run.largeFileThreshold);
-      if (run.index.isPending(file)) deliver(file, land(file, result));
-      sliceEnd = await yieldIfDue(sliceEnd);
+    return stats;
+
+    /** Yields to the event loop once a slice of work is done, or after each file once ready when `pauseMs` asks for a pause. */
+    async function yieldIfDue(sliceEnd: number): Promise<number> {
+      if (ready && run.pauseMs) await new Promise((resolve) => setTimeout(resolve, run.pauseMs));
+      else if (performance.now() >= sliceEnd) await new Promise((resolve) => setImmediate(resolve));
+      else return sliceEnd;
+      return performance.now() + SLICE_MS;
+    }
+
+    /** Decodes the cached facts of the files still to be read, in slices. */
+    async function decodeCached(list: readonly string[]): Promise<void> {
+      let sliceEnd = performance.now() + SLICE_MS;
+      for (const file of list) {
+        if (!run.index.isPending(file)) continue;
+        const facts = fromCache(file);
+        if (facts) deliver(file, facts);
+        sliceEnd = await yieldIfDue(sliceEnd);
+      }
+    }
+
+    /**
+     * Parses files, the first `alone` of them one at a time: in worker threads when there are enough
+     * (`started`: the pool of the early read, which this closes), else here; see `readWithPool`.
+     */
+    async function parse(list: readonly string[], alone: number, started?: IndexPool): Promise<void> {
+      let remaining: readonly string[] = list;
+      if (started) earlyTaken = true;
+      // Workers that died during the early read leave none: new ones, then.
+      if (started && started.size === 0) await started.close();
+      const pool =
+        started && started.size > 0 ? started : list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
+      if (pool) {
+        workers = Math.max(workers, pool.size);
+        try {
+          const read = await readWithPool(pool, list, alone, absolute, run.largeFileThreshold, (file, result) => {
+            // A request may have read it meanwhile.
+            if (run.index.isPending(file)) deliver(file, land(file, result));
+          });
+          remaining = read.failed;
+          inParts += read.inParts.length;
+        } finally {
+          await pool.close();
+        }
+      }
+      let sliceEnd = performance.now() + SLICE_MS;
+      for (const file of remaining) {
+        if (!run.index.isPending(file)) continue;
+        const result = await factsFromDisk(file, absolute(file), run.parser, run.largeFileThreshold);
+        if (run.index.isPending(file)) deliver(file, land(file, result));
+        sliceEnd = await yieldIfDue(sliceEnd);
+      }
+    }
+  } finally {
+    if (earlyPool && !earlyTaken) {
+      await early?.catch(() => undefined);
+      await earlyPool.close();
     }
   }
 }

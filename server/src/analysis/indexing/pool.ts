@@ -53,6 +53,8 @@ function workerEntry(): { script: string; eval: boolean } | undefined {
 interface Slot {
   worker: Worker;
   batch?: number;
+  /** The worker ended between two runs (its run's listeners were gone): it gets no batch. */
+  exited?: boolean;
 }
 
 /** Workers started ahead of the first pool (`IndexPool.prestart`), loading the grammar meanwhile, and when they are stopped. */
@@ -72,7 +74,13 @@ export class IndexPool {
   private constructor(
     private readonly slots: Slot[],
     private readonly log: (message: string) => void,
-  ) {}
+  ) {
+    // Between two runs nothing else listens: an error must not go unhandled, and an exit is noted.
+    for (const slot of slots) {
+      slot.worker.on('error', () => undefined);
+      slot.worker.once('exit', () => (slot.exited = true));
+    }
+  }
 
   /** Starts `size` workers; undefined when size is 0 or workers cannot be started here. */
   static start(size: number, log: (message: string) => void = () => undefined): IndexPool | undefined {
@@ -157,9 +165,19 @@ export class IndexPool {
       const fail = (batch: number) => {
         for (let i = starts[batch]!; i < starts[batch + 1]!; i++) failed.push(i);
       };
+      const listening = new Map<
+        Slot,
+        { message: (reply: BatchReply) => void; error: (err: Error) => void; exit: (code: number) => void }
+      >();
+      const unlisten = (slot: Slot) => {
+        const l = listening.get(slot);
+        if (!l) return;
+        listening.delete(slot);
+        slot.worker.off('message', l.message).off('error', l.error).off('exit', l.exit);
+      };
       const settle = () => {
         if (finished < batches) return;
-        for (const slot of this.slots) slot.worker.removeAllListeners();
+        for (const slot of [...listening.keys()]) unlisten(slot);
         resolve(failed.sort((a, b) => a - b));
       };
       const feed = (slot: Slot) => {
@@ -179,7 +197,7 @@ export class IndexPool {
       const lose = (slot: Slot, why: string) => {
         this.log(`index worker stopped (${why}); its files are indexed in process`);
         this.slots.splice(this.slots.indexOf(slot), 1);
-        slot.worker.removeAllListeners();
+        unlisten(slot);
         void slot.worker.terminate();
         if (slot.batch !== undefined) {
           fail(slot.batch);
@@ -192,12 +210,20 @@ export class IndexPool {
           }
         settle();
       };
-      if (batches === 0) {
+      // Workers that ended since the last run are let go; with none left, every batch is handed back.
+      for (const slot of this.slots.filter((s) => s.exited)) this.slots.splice(this.slots.indexOf(slot), 1);
+      if (batches > 0 && this.slots.length === 0) {
+        while (next < batches) {
+          fail(next++);
+          finished++;
+        }
+      }
+      if (finished >= batches) {
         settle();
         return;
       }
       for (const slot of [...this.slots]) {
-        slot.worker.on('message', (reply: BatchReply) => {
+        const message = (reply: BatchReply) => {
           if ('error' in reply) {
             this.log(`index worker failed on a batch: ${reply.error}`);
             fail(reply.id);
@@ -213,9 +239,11 @@ export class IndexPool {
           finished++;
           feed(slot);
           settle();
-        });
-        slot.worker.on('error', (err) => lose(slot, err.message));
-        slot.worker.on('exit', (code) => lose(slot, `exit code ${code}`));
+        };
+        const error = (err: Error) => lose(slot, err.message);
+        const exit = (code: number) => lose(slot, `exit code ${code}`);
+        listening.set(slot, { message, error, exit });
+        slot.worker.on('message', message).on('error', error).on('exit', exit);
         feed(slot);
       }
     });

@@ -9,7 +9,7 @@ import type { FileJob, IndexPool } from './pool';
  * (all-packages.nix) is read by every worker at once, each parsing its part of it, and its facts are
  * put together here. `got` receives each file's facts as they come. Resolves with the files no
  * worker read (a batch a worker failed on, a large file whose parts did not make one): the caller
- * reads them in process.
+ * reads them in process; and the files read in parts.
  */
 export async function readWithPool(
   pool: IndexPool,
@@ -18,7 +18,7 @@ export async function readWithPool(
   absolute: (file: string) => string,
   largeFileThreshold: number,
   got: (file: string, result: FactsFromDisk) => void,
-): Promise<{ failed: string[]; inParts: number }> {
+): Promise<{ failed: string[]; inParts: string[] }> {
   const jobs: FileJob[] = [];
   list.forEach((file, i) => {
     const inParts = i < alone && pool.size > 1 && !maintainerPlaceholder(file) && isLarge(absolute(file), largeFileThreshold);
@@ -29,7 +29,7 @@ export async function readWithPool(
   /** The parts of each large file read so far, and the files whose parts did not make one. */
   const parts = new Map<string, FactsFromDisk[]>();
   const again: string[] = [];
-  let inParts = 0;
+  const inParts: string[] = [];
   const failed = await pool.run(
     jobs,
     largeFileThreshold,
@@ -44,7 +44,7 @@ export async function readWithPool(
           if (known.filter(Boolean).length < part.of) return;
           parts.delete(file);
           whole = factsFromParts(known);
-          if (whole) inParts++;
+          if (whole) inParts.push(file);
           else again.push(file);
         }
         if (whole) got(file, whole);
@@ -55,13 +55,13 @@ export async function readWithPool(
   return { failed: [...new Set([...failed.map((k) => jobs[k]![0]), ...again])], inParts };
 }
 
-/** The top-level files, the lib's and the entry files, read by the pool before the listing: what each gave, by path, and how many were read in parts. */
+/** The top-level files, the lib's and the entry files, read by the pool before the listing: what each gave, by path, and those read in parts. */
 export async function readEarly(
   root: string,
   pool: IndexPool,
   largeFileThreshold: number,
   onReadEarly?: (files: readonly string[]) => void,
-): Promise<{ read: Map<string, FactsFromDisk>; inParts: number }> {
+): Promise<{ read: Map<string, FactsFromDisk>; inParts: string[] }> {
   const inFolder = (folder: string, keep: (file: string) => boolean) => {
     try {
       const entries = readdirSync(path.join(root, folder), { withFileTypes: true });
@@ -72,7 +72,7 @@ export async function readEarly(
   };
   const files = [
     ...inFolder('pkgs/top-level', (f) => f.endsWith('.nix')),
-    ...inFolder('lib', (f) => f === 'lib/default.nix'),
+    ...(isFile(path.join(root, 'lib/default.nix')) ? ['lib/default.nix'] : []),
     ...inFolder('', isEntryFile),
   ];
   const read = new Map<string, FactsFromDisk>();
@@ -86,6 +86,14 @@ export async function readEarly(
   );
   onReadEarly?.(files);
   return { read, inParts };
+}
+
+function isFile(absolute: string): boolean {
+  try {
+    return statSync(absolute).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a file is larger than the threshold (read in parts when it is among the first); false when it cannot be read. */
