@@ -76,7 +76,22 @@ test('a pool takes the workers started ahead of it, and those it does not take a
       for (const [k, r] of results.entries()) facts.set(files[first + k]!, r.facts);
     },
   );
+  // A second run on the same workers; then, with none left, every file is handed back at once.
+  const again = await pool.run(
+    files.slice(0, 3).map((f) => [f, path.join(FIXTURE, f)]),
+    THRESHOLD,
+    () => undefined,
+  );
   await pool.close();
+  const none = await Promise.race([
+    pool.run(
+      files.slice(0, 3).map((f) => [f, path.join(FIXTURE, f)]),
+      THRESHOLD,
+      () => undefined,
+    ),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a run without workers did not end within 10 s')), 10_000).unref()),
+  ]);
+  assert.deepEqual([again, none], [[], [0, 1, 2]]);
   assert.deepEqual(failed, [], 'every batch answered, also by the workers that loaded the grammar ahead');
   const parser = await NixParser.create();
   for (const file of files)
