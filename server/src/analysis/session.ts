@@ -8,6 +8,7 @@ import { readManifest, type Manifest } from './manifest';
 import type { ProblemSink } from './problems';
 import type { CatalogPart } from './packages';
 import { Universe } from './universe';
+import { formatCount } from './counts';
 
 /** What a request may need built before it runs: maps of the catalog, or the dependency graph. */
 export type Need = CatalogPart | 'graph';
@@ -134,7 +135,7 @@ export class DomainSession {
     if (!index.reading) return undefined;
     const read = index.files.size;
     return (
-      `Domain \`${index.domain}\` is still being indexed (${read.toLocaleString('en-US')} of ${(read + index.pendingCount).toLocaleString('en-US')} files read): ` +
+      `Domain \`${index.domain}\` is still being indexed (${formatCount(read)} of ${formatCount(read + index.pendingCount)} files read): ` +
       'this answer may be incomplete; direct dependants, impact and waves follow once it is complete.'
     );
   }

@@ -14,6 +14,7 @@ import { unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
 import { Variants } from './variants';
+import { formatCount } from '../counts';
 
 /**
  * Packages of other domains that rebuild when `domain:attrName` changes, as domain-qualified ids
@@ -394,8 +395,8 @@ function foreignRebuilds(domain: string, local: readonly string[], stdenvTouched
 /** The one-line figure of the lens and the hover: `rebuilds 52 packages (core 12 · rust 40) + everything built with stdenv`. */
 export function impactTitle(impact: RebuildImpact): string {
   const n = impact.total;
-  const head = `rebuilds ${n.toLocaleString('en-US')} package${n === 1 ? '' : 's'}`;
-  const parts = impact.domains.map((d) => `${d.domain} ${d.count.toLocaleString('en-US')}`).join(' · ');
+  const head = `rebuilds ${formatCount(n)} package${n === 1 ? '' : 's'}`;
+  const parts = impact.domains.map((d) => `${d.domain} ${formatCount(d.count)}`).join(' · ');
   const domains = impact.domains.length > 1 ? ` (${parts})` : '';
   return `${head}${domains}${impact.stdenv.touched ? ' + everything built with stdenv' : ''}`;
 }

@@ -8,6 +8,7 @@ import { wavesOfSnapshot } from '../waves/packageWaves';
 import { rolesAt, type WaveModel } from '../waves/roles';
 import type { RebuildImpact } from './closure';
 import type { FileImpact } from './changes';
+import { formatCount } from '../counts';
 
 /** The upper bounds of nixpkgs' rebuild buckets (`10.rebuild-linux: 1-10`, …, `5001+`). */
 const BUCKETS: readonly [number, string][] = [
@@ -138,26 +139,22 @@ export function renderImpactReport(report: ImpactReport, format: ImpactFormat, l
   return format === 'markdown' ? markdown(report, listLimit) : text(report, listLimit);
 }
 
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 function cut(names: readonly string[], limit: number, show: (s: string) => string): string {
   const shown = names.slice(0, limit).map(show).join(' ');
-  return names.length > limit ? `${shown} … and ${count(names.length - limit)} more (all in --format json)` : shown;
+  return names.length > limit ? `${shown} … and ${formatCount(names.length - limit)} more (all in --format json)` : shown;
 }
 
 function stdenvLine(report: ImpactReport): string | undefined {
   if (!report.stdenv.touched) return undefined;
   const why = report.stdenvChanged ? 'stdenv itself changes' : 'the change reaches what stdenv is built from';
-  return `+ everything built with stdenv: ${why} (${count(report.stdenv.rebuilds)} of the rebuilds come from that).`;
+  return `+ everything built with stdenv: ${why} (${formatCount(report.stdenv.rebuilds)} of the rebuilds come from that).`;
 }
 
 function markdown(report: ImpactReport, limit: number): string {
   const out: string[] = [`### Rebuild impact against \`${report.base}\``];
   const rows = ['| Domain | Rebuilds | Label |', '|---|---:|---|'];
-  for (const d of report.domains) rows.push(`| ${d.domain} | ${count(d.count)} | \`${d.label}\` |`);
-  if (report.domains.length > 1) rows.push(`| **total** | **${count(report.total)}** | |`);
+  for (const d of report.domains) rows.push(`| ${d.domain} | ${formatCount(d.count)} | \`${d.label}\` |`);
+  if (report.domains.length > 1) rows.push(`| **total** | **${formatCount(report.total)}** | |`);
   out.push(rows.join('\n'));
   const stdenv = stdenvLine(report);
   if (stdenv) out.push(`**${stdenv}**`);
@@ -195,12 +192,12 @@ function markdown(report: ImpactReport, limit: number): string {
   for (const d of report.domains) {
     if (d.count > 0)
       out.push(
-        `<details><summary>${d.domain}: ${count(d.count)} attribute${d.count === 1 ? '' : 's'} rebuild</summary>\n\n${cut(d.packages, limit, (s) => `\`${s}\``)}\n\n</details>`,
+        `<details><summary>${d.domain}: ${formatCount(d.count)} attribute${d.count === 1 ? '' : 's'} rebuild</summary>\n\n${cut(d.packages, limit, (s) => `\`${s}\``)}\n\n</details>`,
       );
     const members = d.members ?? [];
     if (members.length > 0)
       out.push(
-        `<details><summary>${d.domain}: and ${count(members.length)} package${members.length === 1 ? '' : 's'} of nested sets (not counted)</summary>\n\n${cut(members, limit, (s) => `\`${s}\``)}\n\n</details>`,
+        `<details><summary>${d.domain}: and ${formatCount(members.length)} package${members.length === 1 ? '' : 's'} of nested sets (not counted)</summary>\n\n${cut(members, limit, (s) => `\`${s}\``)}\n\n</details>`,
       );
   }
   out.push('<sub>A static estimate by nix-domains (no evaluation): see docs/impact-accuracy.md.</sub>');
@@ -209,8 +206,8 @@ function markdown(report: ImpactReport, limit: number): string {
 
 function text(report: ImpactReport, limit: number): string {
   const out: string[] = [`Rebuild impact against ${report.base} (merge base ${report.mergeBase.slice(0, 12)})`];
-  out.push(report.domains.map((d) => `  ${d.domain.padEnd(12)} ${count(d.count).padStart(7)}  ${d.label}`).join('\n'));
-  if (report.domains.length > 1) out.push(`  ${'total'.padEnd(12)} ${count(report.total).padStart(7)}`);
+  out.push(report.domains.map((d) => `  ${d.domain.padEnd(12)} ${formatCount(d.count).padStart(7)}  ${d.label}`).join('\n'));
+  if (report.domains.length > 1) out.push(`  ${'total'.padEnd(12)} ${formatCount(report.total).padStart(7)}`);
   const stdenv = stdenvLine(report);
   if (stdenv) out.push(stdenv);
   out.push(`Changed packages (${report.changed.length}): ${report.changed.length ? cut(report.changed, 50, (s) => s) : 'none'}`);
