@@ -49,10 +49,10 @@ export function factsFromParts(parts: readonly FactsFromDisk[]): FactsFromDisk |
   // Each part scanned the whole file: parts that end elsewhere read different versions of it.
   const end = (f: FileFacts) => f.value.span.join(':');
   if (!facts.every((f): f is FileFacts => f?.large === true && f.value.k === 'set' && end(f) === end(facts[0]!))) return undefined;
-  // Parts that hashed different bytes read different versions of it, whatever their spans say.
-  const blobs = new Set(parts.map((p) => p.blob).filter((b) => b !== undefined));
-  if (blobs.size > 1) return undefined;
-  const blob = parts.every((p) => p.blob !== undefined) ? parts[0]!.blob : undefined;
+  // Parts that hashed different bytes (or one whose file changed size meanwhile) read different
+  // versions of it, whatever their spans say.
+  const { blob } = parts[0]!;
+  if (parts.some((p) => p.blob !== blob)) return undefined;
   return withStructure({ facts: mergeLargeFileParts(facts), ...(blob ? { blob } : {}) });
 }
 

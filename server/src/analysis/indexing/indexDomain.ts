@@ -153,9 +153,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   // Cold, with workers started ahead (an editor's first start): they read the top-level files
   // while git lists the domain; each is used where the listing gives the blob it was read from.
   const earlyPool = opened === undefined && IndexPool.prestartedCount > 0 ? IndexPool.start(run.workers, run.log) : undefined;
-  const early = earlyPool && readEarly(run.root, earlyPool, run.largeFileThreshold, run.onReadEarly);
-  /** Whether `parse` took the early pool (and closes it); else it is closed when the run ends, however it ends. */
-  let earlyTaken = false;
+  const early = earlyPool && readEarly(run.root, earlyPool, run.largeFileThreshold, isPriorityFile, run.onReadEarly);
   try {
     const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
     let listing: Awaited<typeof listed>;
@@ -326,15 +324,12 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
 
     /**
      * Parses files, the first `alone` of them one at a time: in worker threads when there are enough
-     * (`started`: the pool of the early read, which this closes), else here; see `readWithPool`.
+     * (`started`: the pool of the early read), else here; see `readWithPool`.
      */
     async function parse(list: readonly string[], alone: number, started?: IndexPool): Promise<void> {
       let remaining: readonly string[] = list;
-      if (started) earlyTaken = true;
       // Workers that died during the early read leave none: new ones, then.
-      if (started && started.size === 0) await started.close();
-      const pool =
-        started && started.size > 0 ? started : list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
+      const pool = started?.size ? started : list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
       if (pool) {
         workers = Math.max(workers, pool.size);
         try {
@@ -357,10 +352,9 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       }
     }
   } finally {
-    if (earlyPool && !earlyTaken) {
-      await early?.catch(() => undefined);
-      await earlyPool.close();
-    }
+    // However the run ends (closing a pool the parse closed already does nothing).
+    await early?.catch(() => undefined);
+    await earlyPool?.close();
   }
 }
 

@@ -1,6 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
-import { isEntryFile } from '../domainIndex';
 import { factsFromParts, maintainerPlaceholder, type FactsFromDisk } from './fileFacts';
 import type { FileJob, IndexPool } from './pool';
 
@@ -21,7 +20,7 @@ export async function readWithPool(
 ): Promise<{ failed: string[]; inParts: string[] }> {
   const jobs: FileJob[] = [];
   list.forEach((file, i) => {
-    const inParts = i < alone && pool.size > 1 && !maintainerPlaceholder(file) && isLarge(absolute(file), largeFileThreshold);
+    const inParts = i < alone && pool.size > 1 && !maintainerPlaceholder(file) && (statOf(absolute(file))?.size ?? 0) > largeFileThreshold;
     const of = inParts ? pool.size : 1;
     for (let index = 0; index < of; index++) jobs.push(of > 1 ? [file, absolute(file), { index, of }] : [file, absolute(file)]);
   });
@@ -55,26 +54,28 @@ export async function readWithPool(
   return { failed: [...new Set([...failed.map((k) => jobs[k]![0]), ...again])], inParts };
 }
 
-/** The top-level files, the lib's and the entry files, read by the pool before the listing: what each gave, by path, and those read in parts. */
+/**
+ * The files read first (`first`) that can be found without the listing (in `pkgs/top-level/`, the
+ * root and `lib/default.nix`), read by the pool before the listing comes: what each gave, by path,
+ * and those read in parts.
+ */
 export async function readEarly(
   root: string,
   pool: IndexPool,
   largeFileThreshold: number,
+  first: (file: string) => boolean,
   onReadEarly?: (files: readonly string[]) => void,
 ): Promise<{ read: Map<string, FactsFromDisk>; inParts: string[] }> {
-  const inFolder = (folder: string, keep: (file: string) => boolean) => {
+  const nixFilesIn = (folder: string) => {
     try {
       const entries = readdirSync(path.join(root, folder), { withFileTypes: true });
-      return entries.flatMap((e) => (e.isFile() && keep(path.posix.join(folder, e.name)) ? [path.posix.join(folder, e.name)] : [])).sort();
+      return entries.flatMap((e) => (e.isFile() && e.name.endsWith('.nix') ? [path.posix.join(folder, e.name)] : [])).sort();
     } catch {
       return [];
     }
   };
-  const files = [
-    ...inFolder('pkgs/top-level', (f) => f.endsWith('.nix')),
-    ...(isFile(path.join(root, 'lib/default.nix')) ? ['lib/default.nix'] : []),
-    ...inFolder('', isEntryFile),
-  ];
+  const lib = statOf(path.join(root, 'lib/default.nix'))?.isFile() ? ['lib/default.nix'] : [];
+  const files = [...nixFilesIn('pkgs/top-level'), ...lib, ...nixFilesIn('')].filter(first);
   const read = new Map<string, FactsFromDisk>();
   const { inParts } = await readWithPool(
     pool,
@@ -88,19 +89,11 @@ export async function readEarly(
   return { read, inParts };
 }
 
-function isFile(absolute: string): boolean {
+/** A file's stat, undefined when it cannot be had. */
+function statOf(absolute: string): Stats | undefined {
   try {
-    return statSync(absolute).isFile();
+    return statSync(absolute);
   } catch {
-    return false;
-  }
-}
-
-/** Whether a file is larger than the threshold (read in parts when it is among the first); false when it cannot be read. */
-function isLarge(absolute: string, threshold: number): boolean {
-  try {
-    return statSync(absolute).size > threshold;
-  } catch {
-    return false;
+    return undefined;
   }
 }
