@@ -9,7 +9,7 @@ import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
 import { forgetPrelisted, prelistDomain, prelistedCount } from '../../server/src/analysis/indexing/indexDomain';
-import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
+import { listDomainFiles, listDomainFilesInTwo } from '../../server/src/analysis/indexing/listing';
 import type { FileFacts } from '../../server/src/analysis/facts';
 
 const FILES = 12;
@@ -87,7 +87,7 @@ for (const git of [true, false]) {
 test('a run takes the listing started ahead of it, once; one no run takes, or one a change on disk makes stale, is let go', async () => {
   const d = domain();
   // Both parts of it: the tracked files, and the untracked ones git lists after them.
-  await (await prelistDomain(d.root, true)).untracked;
+  await (await prelistDomain(d.root, true)).untracked();
   assert.equal(prelistedCount(), 1);
   // Added after the listing: the run that takes it does not see the file; the next run lists again.
   writeFileSync(path.join(d.root, 'pkgs', 'late.nix'), '{ }: { }\n');
@@ -118,6 +118,23 @@ test('git lists a domain into a temporary file that is gone once read; a failing
   const plain = domain(false);
   assert.equal((await listDomainFiles(plain.root)).files.length, FILES);
   assert.deepEqual(ours(), []);
+});
+
+test('git walks the worktree for untracked files only once the files read first are in, and then sees what was added meanwhile', async () => {
+  const d = domain();
+  const split = await listDomainFilesInTwo(d.root);
+  // Not walked yet: a file added now is found by the walk asked for after it.
+  writeFileSync(path.join(d.root, 'pkgs', 'before-walk.nix'), '{ }: { }\n');
+  assert.deepEqual((await split.untracked()).files, ['pkgs/before-walk.nix']);
+  // A run starts the walk once it is ready (a start's first answers do not share a core with it):
+  // a file added as the run becomes ready is in the index it completes.
+  const analyzer = await Analyzer.create(d.root, 'core', { cacheDir: d.cacheDir, indexWorkers: 0, log: () => undefined });
+  const indexed = analyzer.indexAll();
+  await analyzer.ready;
+  writeFileSync(path.join(d.root, 'pkgs', 'at-ready.nix'), '{ }: { }\n');
+  await indexed;
+  assert.equal(analyzer.lastIndex!.files, FILES + 2);
+  assert.ok(analyzer.index.files.has('pkgs/at-ready.nix'));
 });
 
 test('a new, untracked file is parsed once and cached', async () => {

@@ -203,12 +203,19 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       lastProgress = now;
       run.onProgress?.({ done: Math.min(done, files.length), total: files.length });
     };
+    let ready = false;
+    /**
+     * Once the files read first are in: requests may answer, and then git walks the worktree for
+     * untracked files (on the next turn of the event loop, after the requests that waited).
+     */
+    const becomeReady = () => {
+      ready = true;
+      run.onReady?.();
+      setTimeout(() => void listing.untracked(), 0);
+    };
     const deliver = (file: string, facts: ReadFacts | undefined) => {
       if (run.index.deliver(file, facts)) done++;
-      if (!ready && priority.every((f) => !run.index.isPending(f))) {
-        ready = true;
-        run.onReady?.();
-      }
+      if (!ready && priority.every((f) => !run.index.isPending(f))) becomeReady();
       progress();
     };
 
@@ -219,7 +226,6 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     };
     run.index.expect(files, readNow);
     const priority = files.filter((f) => isPriorityFile(f) && run.index.isPending(f));
-    let ready = false;
     for (const file of priority) {
       const facts = fromCache(file);
       if (facts) deliver(file, facts);
@@ -234,8 +240,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       if (earlyRead?.inParts.includes(file)) inParts++;
     }
     if (priority.every((f) => !run.index.isPending(f))) {
-      ready = true;
-      run.onReady?.();
+      if (!ready) becomeReady();
       // The requests that waited for these files are answered before the rest of the run is set up
       // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
       await new Promise((resolve) => setImmediate(resolve));
@@ -258,8 +263,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       0,
     );
 
-    // Untracked files, once git has walked the worktree for them.
-    const untracked = await listing.untracked;
+    // Untracked files, once git has walked the worktree for them (started when the run was ready).
+    const untracked = await listing.untracked();
     if (untracked.files.length > 0) {
       for (const [file, blob] of untracked.blobByFile) blobByFile.set(file, blob);
       files.push(...untracked.files);
