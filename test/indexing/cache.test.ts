@@ -8,7 +8,8 @@ import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
-import { forgetPrelisted, prelistDomain, prelistedCount } from '../../server/src/analysis/indexing/indexDomain';
+import { forgetPrelisted, prelistDomain, prelistedCount, prestartIndexWorkers } from '../../server/src/analysis/indexing/indexDomain';
+import { defaultPoolSize, IndexPool } from '../../server/src/analysis/indexing/pool';
 import { listDomainFiles, listDomainFilesInTwo } from '../../server/src/analysis/indexing/listing';
 import type { FileFacts } from '../../server/src/analysis/facts';
 
@@ -135,6 +136,22 @@ test('git walks the worktree for untracked files only once the files read first 
   await indexed;
   assert.equal(analyzer.lastIndex!.files, FILES + 2);
   assert.ok(analyzer.index.files.has('pkgs/at-ready.nix'));
+});
+
+test('a start without an index cache starts the workers ahead and says so (the server then holds the heap to its growth); one with a cache does not', async () => {
+  const d = domain();
+  try {
+    assert.equal(prestartIndexWorkers([d.root], d.cacheDir), true);
+    assert.equal(IndexPool.prestartedCount, defaultPoolSize());
+    IndexPool.dropPrestarted();
+    await start(d);
+    assert.equal(prestartIndexWorkers([d.root], d.cacheDir), false);
+    assert.equal(IndexPool.prestartedCount, 0);
+    // Without a cache folder nothing is cached: every start is a cold one.
+    assert.equal(prestartIndexWorkers([d.root], null), true);
+  } finally {
+    IndexPool.dropPrestarted();
+  }
 });
 
 test('a new, untracked file is parsed once and cached', async () => {

@@ -2,6 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
 import { RebuildModel } from '../analysis/impact/closure';
 import type { DomainSession } from '../analysis/session';
+import { limitHeapGrowth } from './heapGrowth';
 import { pacing } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
 
@@ -40,7 +41,12 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
           `(${analyzer.index.files.size} of ${analyzer.index.files.size + analyzer.index.pendingCount}); answering from the partial index until the rest is read`,
       );
     });
-    await indexing;
+    try {
+      await indexing;
+    } finally {
+      // What is live now is what the server holds: from here the heap grows at most a little past it.
+      limitHeapGrowth();
+    }
     progress?.done();
     connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
     hooks.indexedOne();

@@ -35,6 +35,7 @@ import {
 import { parseForeignUri, toDiagnostic, uriToPath } from './convert';
 import { RequestRunner } from './requests';
 import { forgetPrelisted, prelistDomain, prestartIndexWorkers } from '../analysis/indexing/indexDomain';
+import { limitHeapGrowth } from './heapGrowth';
 import { startIndexing } from './indexing';
 import { registerFeatures } from './features';
 
@@ -178,7 +179,8 @@ export class NixDomainsServer {
 
   /** Starts indexing every workspace folder in the background (not awaited; see `indexed`). */
   private startIndexing(): void {
-    prestartIndexWorkers(this.roots);
+    // A domain without an index cache is parsed whole: the heap is held to its growth from now.
+    if (prestartIndexWorkers(this.roots)) limitHeapGrowth();
     for (const root of this.roots) prelistDomain(root, this.trusted);
     this.indexed = startIndexing(
       this.connection,

@@ -43,10 +43,12 @@ export interface IndexRun {
  * Starts the index workers ahead of the first run when a domain about to be indexed has no index
  * cache (a cold start: everything will be parsed), so they load the grammar while the domain is
  * listed. With a cache they are not started: its files are decoded, not parsed, and the workers
- * would only take the cores from that.
+ * would only take the cores from that. Returns whether a domain has no cache.
  */
-export function prestartIndexWorkers(roots: readonly string[], cacheDir: string | null = defaultCacheDir()): void {
-  if (roots.some((root) => cacheDir === null || !existsSync(cacheFileFor(cacheDir, root)))) IndexPool.prestart(defaultPoolSize());
+export function prestartIndexWorkers(roots: readonly string[], cacheDir: string | null = defaultCacheDir()): boolean {
+  const cold = roots.some((root) => cacheDir === null || !existsSync(cacheFileFor(cacheDir, root)));
+  if (cold) IndexPool.prestart(defaultPoolSize());
+  return cold;
 }
 
 /** Listings started ahead of their run (`prelistDomain`), by root and whether git may run, with when they started. */
