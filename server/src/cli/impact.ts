@@ -1,6 +1,8 @@
 // `nix-domains impact --base REF [--format text|json|markdown] [DIR]`: what the branch rebuilds.
 import { DomainWaves } from '../analysis/features/waves';
+import path from 'node:path';
 import { branchImpactReport } from '../analysis/impact/branchReport';
+import { branchChanges } from '../analysis/impact/changes';
 import { renderImpactReport, type ImpactFormat } from '../analysis/impact/report';
 import { openDomain, parseFlags } from './common';
 
@@ -25,11 +27,15 @@ export async function impactCommand(args: string[]): Promise<number> {
     process.stderr.write('nix-domains impact: --format must be text, json or markdown\n');
     return 2;
   }
-  const analyzer = await openDomain(flags.positional[0] ?? '.');
+  const dir = flags.positional[0] ?? '.';
+  // git lists the branch's changes while the domain is indexed (a failure is reported below).
+  const changes = branchChanges(path.resolve(dir), base);
+  changes.catch(() => undefined);
+  const analyzer = await openDomain(dir);
   const waves = await DomainWaves.create(analyzer);
   let report: Awaited<ReturnType<typeof branchImpactReport>>;
   try {
-    report = await branchImpactReport(analyzer, base, { waves });
+    report = await branchImpactReport(analyzer, base, { waves, changes });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`nix-domains impact: cannot compare with ${base}: ${message.split('\n')[0]}\n`);

@@ -4,7 +4,7 @@ import type { Analyzer } from '../analyzer';
 import { packageId } from '../dependencyGraph';
 import type { DomainWaves } from '../features/waves';
 import { RebuildModel, type ForeignDependants } from './closure';
-import { branchChanges, changedPackages } from './changes';
+import { branchChanges, changedPackages, type BranchChanges } from './changes';
 import { MANIFEST_FILE, readManifest } from '../manifest';
 import { domainRows, touchedWaveSteps, type ImpactReport } from './report';
 
@@ -13,14 +13,20 @@ export interface BranchReportOptions {
   /** The domain's waves (graph and branches), for the steps the change touches. */
   waves?: DomainWaves;
   foreign?: ForeignDependants;
+  /** The branch's changes, when the caller started listing them ahead (the CLI does, while it indexes the domain). */
+  changes?: Promise<BranchChanges>;
 }
 
 /** The impact of the working tree (committed or not) against the merge base of `base` and HEAD. */
 export async function branchImpactReport(analyzer: Analyzer, base: string, options: BranchReportOptions = {}): Promise<ImpactReport> {
+  // git runs while the rebuild model is built (a second of CPU on a real core); failures are met where awaited.
+  const listing = options.changes ?? branchChanges(analyzer.root, base);
+  const branches = options.waves?.branches.get();
+  for (const pending of [listing, branches]) pending?.catch(() => undefined);
   const manifest = await readManifest(analyzer.root);
   const errors = manifest.problems.filter((p) => p.path[0] === 'impact').map((p) => `${MANIFEST_FILE}: ${p.message}`);
   const model = RebuildModel.of(analyzer, manifest.impact);
-  const changes = await branchChanges(analyzer.root, base);
+  const changes = await listing;
   const mapped = changedPackages(analyzer, model, changes);
   const rebuild = model.rebuildClosure(mapped.packages, {
     stdenvChanged: mapped.stdenvChanged,
@@ -41,7 +47,7 @@ export async function branchImpactReport(analyzer: Analyzer, base: string, optio
   if (options.waves) {
     const touched = touchedWaveSteps(
       options.waves.currentModel(),
-      await options.waves.branches.get(),
+      await branches!,
       mapped.packages.map((p) => packageId(domain, p)),
     );
     waves = touched.majors;
