@@ -123,19 +123,29 @@ test('git lists a domain into a temporary file that is gone once read; a failing
 
 test('git walks the worktree for untracked files only once the files read first are in, and then sees what was added meanwhile', async () => {
   const d = domain();
+  // Long enough for a walk started with the listing to have finished (it takes milliseconds here).
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
   const split = await listDomainFilesInTwo(d.root);
+  await settle();
   // Not walked yet: a file added now is found by the walk asked for after it.
   writeFileSync(path.join(d.root, 'pkgs', 'before-walk.nix'), '{ }: { }\n');
   assert.deepEqual((await split.untracked()).files, ['pkgs/before-walk.nix']);
-  // A run starts the walk once it is ready (a start's first answers do not share a core with it):
-  // a file added as the run becomes ready is in the index it completes.
-  const analyzer = await Analyzer.create(d.root, 'core', { cacheDir: d.cacheDir, indexWorkers: 0, log: () => undefined });
-  const indexed = analyzer.indexAll();
-  await analyzer.ready;
-  writeFileSync(path.join(d.root, 'pkgs', 'at-ready.nix'), '{ }: { }\n');
-  await indexed;
-  assert.equal(analyzer.lastIndex!.files, FILES + 2);
-  assert.ok(analyzer.index.files.has('pkgs/at-ready.nix'));
+  // The server's way: the listing started as it initializes, the run later. The run starts the walk
+  // once it is ready (a start's first answers do not share a core with it), so a file added before
+  // that is in the index it completes.
+  await prelistDomain(d.root, true);
+  await settle();
+  writeFileSync(path.join(d.root, 'pkgs', 'before-run.nix'), '{ }: { }\n');
+  const run = await start(d);
+  assert.equal(run.stats.files, FILES + 2);
+  assert.ok(run.analyzer.index.files.has('pkgs/before-run.nix'));
+  // A file git stops tracking between the two listings is in both: the run keeps it once.
+  await prelistDomain(d.root, true);
+  await settle();
+  execFileSync('git', ['-C', d.root, 'rm', '-q', '--cached', 'pkgs/p1.nix']);
+  const again = await start(d);
+  assert.equal(again.stats.files, FILES + 2);
+  assert.ok(again.analyzer.index.files.has('pkgs/p1.nix'));
 });
 
 test('a start without an index cache starts the workers ahead and says so (the server then holds the heap to its growth); one with a cache does not', async () => {

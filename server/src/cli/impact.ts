@@ -1,6 +1,6 @@
 // `nix-domains impact --base REF [--format text|json|markdown] [DIR]`: what the branch rebuilds.
-import { DomainWaves } from '../analysis/features/waves';
 import path from 'node:path';
+import { DomainWaves } from '../analysis/features/waves';
 import { branchImpactReport } from '../analysis/impact/branchReport';
 import { branchChanges } from '../analysis/impact/changes';
 import { renderImpactReport, type ImpactFormat } from '../analysis/impact/report';
@@ -27,11 +27,11 @@ export async function impactCommand(args: string[]): Promise<number> {
     process.stderr.write('nix-domains impact: --format must be text, json or markdown\n');
     return 2;
   }
-  const dir = flags.positional[0] ?? '.';
+  const root = path.resolve(flags.positional[0] ?? '.');
   // git lists the branch's changes while the domain is indexed (a failure is reported below).
-  const changes = branchChanges(path.resolve(dir), base);
+  const changes = branchChanges(root, base);
   changes.catch(() => undefined);
-  const analyzer = await openDomain(dir);
+  const analyzer = await openDomain(root);
   const waves = await DomainWaves.create(analyzer);
   let report: Awaited<ReturnType<typeof branchImpactReport>>;
   try {

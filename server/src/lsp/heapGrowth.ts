@@ -12,7 +12,8 @@ let limited = false;
  * Not from the start: growing a heap from nothing to 150 MB 10% at a time takes some 30 full
  * collections, whose marking took a core from a warm start's first answer. The server limits it
  * as a run with no index cache starts (workers parse every file and hand their facts over: the
- * cold peak) and once any domain is indexed. Later calls do nothing.
+ * cold peak) and once any domain is indexed; a server with no workspace folder indexes none and
+ * its heap grows at V8's pace (it holds only the files it is asked about). Later calls do nothing.
  */
 export function limitHeapGrowth(): void {
   if (limited) return;

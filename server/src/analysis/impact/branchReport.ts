@@ -44,10 +44,10 @@ export async function branchImpactReport(analyzer: Analyzer, base: string, optio
       'No stdenv found in this domain: implicit dependencies on stdenv are not counted (set "impact": { "stdenv": [...] } in nix-domains.json).',
     );
   let waves: ImpactReport['waves'] = [];
-  if (options.waves) {
+  if (options.waves && branches) {
     const touched = touchedWaveSteps(
       options.waves.currentModel(),
-      await branches!,
+      await branches,
       mapped.packages.map((p) => packageId(domain, p)),
     );
     waves = touched.majors;

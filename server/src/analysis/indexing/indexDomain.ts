@@ -156,6 +156,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   // while git lists the domain; each is used where the listing gives the blob it was read from.
   const earlyPool = opened === undefined && IndexPool.prestartedCount > 0 ? IndexPool.start(run.workers, run.log) : undefined;
   const early = earlyPool && readEarly(run.root, earlyPool, run.largeFileThreshold, isPriorityFile, run.onReadEarly);
+  /** Starts git's walk for untracked files once the run is ready; a run that fails before it fires does not walk. */
+  let walkTimer: NodeJS.Timeout | undefined;
   try {
     const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
     let listing: Awaited<typeof listed>;
@@ -213,11 +215,16 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     const becomeReady = () => {
       ready = true;
       run.onReady?.();
-      setTimeout(() => void listing.untracked(), 0);
+      walkTimer = setTimeout(() => void listing.untracked(), 0);
+    };
+    /** Whether the files read first are all in (becoming ready when they just came in). */
+    const checkReady = () => {
+      if (!ready && priority.every((f) => !run.index.isPending(f))) becomeReady();
+      return ready;
     };
     const deliver = (file: string, facts: ReadFacts | undefined) => {
       if (run.index.deliver(file, facts)) done++;
-      if (!ready && priority.every((f) => !run.index.isPending(f))) becomeReady();
+      checkReady();
       progress();
     };
 
@@ -241,8 +248,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       readEarlyCount++;
       if (earlyRead?.inParts.includes(file)) inParts++;
     }
-    if (priority.every((f) => !run.index.isPending(f))) {
-      if (!ready) becomeReady();
+    if (checkReady()) {
       // The requests that waited for these files are answered before the rest of the run is set up
       // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
       await new Promise((resolve) => setImmediate(resolve));
@@ -266,15 +272,21 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     );
 
     // Untracked files, once git has walked the worktree for them (started when the run was ready).
-    const untracked = await listing.untracked();
-    if (untracked.files.length > 0) {
-      for (const [file, blob] of untracked.blobByFile) blobByFile.set(file, blob);
-      files.push(...untracked.files);
+    // A file git stopped tracking since the first listing (`git rm --cached`) is in both: once here.
+    const walked = await listing.untracked();
+    const tracked = walked.files.length > 0 ? new Set(files) : undefined;
+    const untracked = walked.files.filter((f) => !tracked?.has(f));
+    if (untracked.length > 0) {
+      for (const file of untracked) {
+        const blob = walked.blobByFile.get(file);
+        if (blob !== undefined) blobByFile.set(file, blob);
+      }
+      files.push(...untracked);
       files.sort();
-      run.index.expect(untracked.files, readNow);
-      await decodeCached(untracked.files);
+      run.index.expect(untracked, readNow);
+      await decodeCached(untracked);
       await parse(
-        untracked.files.filter((f) => run.index.isPending(f)),
+        untracked.filter((f) => run.index.isPending(f)),
         0,
       );
     }
@@ -282,10 +294,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     IndexCache.release();
     // A run with a cache leaves them to another domain's run that has none (or to their timer).
     if (!opened) IndexPool.dropPrestarted();
-    if (!ready) {
-      ready = true;
-      run.onReady?.();
-    }
+    if (!ready) becomeReady();
     progress(true);
 
     const fromCacheCount = [...read.values()].filter((r) => r.cached).length;
@@ -359,6 +368,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       }
     }
   } finally {
+    clearTimeout(walkTimer);
     // However the run ends (closing a pool the parse closed already does nothing).
     await early?.catch(() => undefined);
     await earlyPool?.close();
