@@ -142,43 +142,67 @@ async function hashUnknown(root: string, files: string[], blobByFile: Map<string
 
 async function gitTracked(root: string): Promise<DomainListing> {
   const bytes = await gitOutput(['-C', root, 'ls-files', '-z', '-t', '--stage', '--cached', '--deleted', '--modified', '--', '*.nix']);
-  const staged = new Map<string, string | undefined>(); // undefined: tracked, content not known
-  const gone = new Set<string>();
-  const changed = new Set<string>();
+  const files: string[] = [];
+  const blobByFile = new Map<string, string>();
+  let gone: Set<string> | undefined;
+  let changed: Set<string> | undefined;
+  let last: string | undefined;
   // Read from the bytes: `<tag> <mode> <blob> <stage>\t<path>` per NUL-ended record, only the path
-  // and the blob made strings (a string per record, then its parts, was a fifth of a warm start's wait).
+  // and the blob made strings (a string per record, then its parts, was a fifth of a warm start's
+  // wait), in one pass. A file's entries come together (a conflict's stages, then whether it is
+  // deleted or modified), so an entry for the file before is another stage of it.
   forEachRecord(bytes, (record, end) => {
-    const tab = bytes.indexOf(0x09, record);
+    const tab = bytes[record + FIXED_TAB] === 0x09 && record + FIXED_TAB < end ? record + FIXED_TAB : bytes.indexOf(0x09, record);
     if (end - record < 3 || tab < 0 || tab > end) return;
     const file = bytes.toString('utf8', tab + 1, end);
     const tag = bytes[record];
-    if (tag === 0x48 /* H */) {
-      const afterMode = bytes.indexOf(0x20, record + 2);
-      const afterBlob = afterMode < 0 || afterMode > tab ? -1 : bytes.indexOf(0x20, afterMode + 1);
-      const mode = afterMode < 0 ? '' : bytes.toString('latin1', record + 2, afterMode);
-      // Only regular files at stage 0 have their content in the blob (not links, submodules, conflicts).
-      const regular =
-        afterBlob >= 0 &&
-        afterBlob < tab &&
-        (mode === '100644' || mode === '100755') &&
-        bytes[afterBlob + 1] === 0x30 &&
-        afterBlob + 2 === tab;
-      staged.set(file, staged.has(file) || !regular ? undefined : bytes.toString('latin1', afterMode + 1, afterBlob));
-    } else if (tag === 0x52 /* R */) gone.add(file);
-    else if (tag === 0x43 /* C */) changed.add(file);
-    else staged.set(file, undefined); // unmerged, skip-worktree: look at the file itself
+    if (tag === 0x52 /* R */) (gone ??= new Set()).add(file);
+    else if (tag === 0x43 /* C */) (changed ??= new Set()).add(file);
+    else if (file === last) blobByFile.delete(file);
+    else {
+      last = file;
+      files.push(file);
+      // Unmerged, skip-worktree: no blob, the file itself is looked at.
+      const blob = tag === 0x48 /* H */ ? regularBlob(bytes, record, tab) : undefined;
+      if (blob !== undefined) blobByFile.set(file, blob);
+    }
   });
-  const blobByFile = new Map<string, string>();
-  const files: string[] = [];
-  for (const [file, blob] of staged) {
-    if (gone.has(file)) continue;
-    files.push(file);
-    if (blob !== undefined && !changed.has(file)) blobByFile.set(file, blob);
-  }
+  for (const file of changed ?? []) blobByFile.delete(file);
+  const present = gone ? files.filter((f) => !gone!.has(f)) : files;
   // git lists in byte order, which is the order of sort() for the paths of a package collection: checked, not redone.
   let sorted = true;
-  for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1]! < files[i]!;
-  return { files: sorted ? files : files.sort(), blobByFile };
+  for (let i = 1; i < present.length && sorted; i++) sorted = present[i - 1]! < present[i]!;
+  return { files: sorted ? present : [...new Set(present)].sort(), blobByFile };
+}
+
+/** Where the tab of `H 100644 <40 hex digits> 0\t<path>` is: almost every record of a SHA-1 repository. */
+const FIXED_TAB = 51;
+
+/**
+ * The blob id of a cached entry whose content is its blob: a regular file at stage 0 (not a link,
+ * a submodule or a conflict). The common layout is compared in place, any other parsed.
+ */
+function regularBlob(bytes: Buffer, record: number, tab: number): string | undefined {
+  if (tab === record + FIXED_TAB) {
+    const m = record + 2;
+    const regular =
+      bytes[m] === 0x31 && // 100644 or 100755
+      bytes[m + 1] === 0x30 &&
+      bytes[m + 2] === 0x30 &&
+      bytes[m + 3] === 0x36 &&
+      bytes[m + 4] === 0x34 &&
+      (bytes[m + 5] === 0x34 || bytes[m + 5] === 0x35) &&
+      bytes[m + 6] === 0x20 &&
+      bytes[record + 49] === 0x20 &&
+      bytes[record + 50] === 0x30; // stage 0
+    return regular ? bytes.toString('latin1', record + 9, record + 49) : undefined;
+  }
+  const afterMode = bytes.indexOf(0x20, record + 2);
+  const afterBlob = afterMode < 0 || afterMode > tab ? -1 : bytes.indexOf(0x20, afterMode + 1);
+  const mode = afterMode < 0 ? '' : bytes.toString('latin1', record + 2, afterMode);
+  const regular =
+    afterBlob >= 0 && afterBlob < tab && (mode === '100644' || mode === '100755') && bytes[afterBlob + 1] === 0x30 && afterBlob + 2 === tab;
+  return regular ? bytes.toString('latin1', afterMode + 1, afterBlob) : undefined;
 }
 
 /** The untracked files git does not ignore. */
