@@ -153,10 +153,12 @@ describe('the real server on real core', corpusTest(), () => {
     await exited(client.process.pid!, 20_000, 'after exit');
   });
 
-  test('the watchdog ends a server whose parent died while its main thread is busy', async () => {
-    // The "editor" starts a process that loads the watchdog and then never yields (a stand-in for a
-    // server stuck in a computation: the real server yields), prints its pid, and is killed.
-    // The watchdog is bundled as the server bundle has it (plain Node, no TypeScript loader in the way).
+  /**
+   * The "editor" starts a process running `script` (given the watchdog's bundled path as `watchdog`),
+   * which prints when it is ready; the editor is killed then. Resolves once that process has ended.
+   * The watchdog is bundled as the server bundle has it (plain Node, no TypeScript loader in the way).
+   */
+  async function orphaned(script: (watchdog: string) => string): Promise<void> {
     const watchdog = path.join(CACHE, 'watchdog.js');
     buildSync({
       entryPoints: [path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'watchdog.ts')],
@@ -166,9 +168,7 @@ describe('the real server on real core', corpusTest(), () => {
       outfile: watchdog,
       logLevel: 'warning',
     });
-    // It says when its watchdog knows its parent (a pipe write is synchronous on Linux, before the loop).
-    const busy = `require(${JSON.stringify(watchdog)}).startWatchdog({ intervalMs: 100 }); console.log('ready'); for (;;) {}`;
-    const editor = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(busy)}], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const editor = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(script(JSON.stringify(watchdog)))}], { stdio: ['ignore', 'pipe', 'ignore'] });
       c.stdout.once('data', () => console.log(c.pid)); setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['-e', editor], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = await new Promise<number>((resolve, reject) => {
@@ -178,5 +178,19 @@ describe('the real server on real core', corpusTest(), () => {
     assert.ok(pid > 0);
     parent.kill('SIGKILL');
     await exited(pid, 20_000, 'after its parent was killed');
+  }
+
+  test('the watchdog ends a server whose parent died while its main thread is busy', async () => {
+    // A stand-in for a server stuck in a computation (the real server yields): it loads the watchdog,
+    // says so (a pipe write is synchronous on Linux, before the loop), and never yields.
+    await orphaned((watchdog) => `require(${watchdog}).startWatchdog({ intervalMs: 100 }); console.log('ready'); for (;;) {}`);
+  });
+
+  test('a watchdog started after the parent died (the server starts it a while after initialize) still ends the server', async () => {
+    // The parent as it was at the start; the watchdog comes once the parent is gone and the process adopted.
+    await orphaned(
+      (watchdog) =>
+        `const parentPid = process.ppid; console.log('ready'); setTimeout(() => { require(${watchdog}).startWatchdog({ parentPid, intervalMs: 100 }); for (;;) {} }, 1500);`,
+    );
   });
 });

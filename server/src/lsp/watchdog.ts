@@ -21,11 +21,19 @@ setInterval(() => {
 }, intervalMs);
 `;
 
-/** Starts the watchdog thread (unreferenced: it never keeps the server alive). */
-export function startWatchdog(options: { clientPid?: number; intervalMs?: number } = {}): Worker {
+/**
+ * Starts the watchdog thread (unreferenced: it never keeps the server alive). `parentPid` is the
+ * parent the server had when it started (a watchdog started later must not take the process that
+ * adopted an orphan for its parent).
+ */
+export function startWatchdog(options: { clientPid?: number; parentPid?: number; intervalMs?: number } = {}): Worker {
   const worker = new Worker(WATCHDOG, {
     eval: true,
-    workerData: { parentPid: process.ppid, clientPid: options.clientPid ?? null, intervalMs: options.intervalMs ?? 1000 },
+    workerData: {
+      parentPid: options.parentPid ?? process.ppid,
+      clientPid: options.clientPid ?? null,
+      intervalMs: options.intervalMs ?? 1000,
+    },
   });
   worker.unref();
   return worker;
