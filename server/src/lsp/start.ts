@@ -3,11 +3,12 @@ import { NixDomainsServer } from './server';
 import { startWatchdog } from './watchdog';
 
 /**
- * When the watchdog thread starts, after initialize. A thread takes 150–250 ms of CPU to boot Node
- * in it, which at once competed with the start's first answers for the two cores here (the cold
- * first answer on the generated core 1.79 → 1.59 s at the median, by turns, the warm start 885 →
- * 822 ms). Until then the LSP library's own checks end the server (stdin closed, `exit`, the
- * client's pid gone): the main thread yields throughout a start.
+ * When the watchdog thread starts, after initialize. Booting Node in a thread competed with the
+ * start's first answers for the two cores here: by turns on the generated core, the process's CPU
+ * to a warm start's first hover 1,220 → 1,090 ms and that hover 954 → 901 ms at the median of
+ * eight, a cold start's first hover 1.94 → 1.59 s at the median of four. Until then the LSP
+ * library's own checks end the server (stdin closed, `exit`, the client's pid gone): the main
+ * thread yields throughout a start.
  */
 const WATCHDOG_AFTER_MS = 3000;
 
