@@ -72,3 +72,21 @@ export function packageFile(name: string, inputs: readonly string[] = []): strin
   const formals = inputs.map((i) => `, ${i}`).join('');
   return `{ stdenv${formals} }:\nstdenv.mkDerivation { pname = "${name}"; version = "1"; buildInputs = [ ${inputs.join(' ')} ]; }\n`;
 }
+
+/** Resolves when the process has exited; rejects with what did not happen after `ms`. */
+export function exited(pid: number, ms: number, what: string): Promise<void> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        resolve();
+        return;
+      }
+      if (Date.now() - started > ms) reject(new Error(`${what}: process ${pid} still running after ${ms} ms`));
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+}

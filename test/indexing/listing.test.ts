@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listDomainFiles } from '../../server/src/analysis/indexing/listing';
+import { gitTracked, listDomainFiles } from '../../server/src/analysis/indexing/listing';
 
 /**
  * A repository with every kind of entry git's listing reports: unchanged, deleted, modified,
@@ -43,12 +43,25 @@ function mixedRepository(): string {
 
 test("git's listing: every file present once, each with the blob id of what is on disk, whatever git says of it", async () => {
   const root = mixedRepository();
-  const listing = await listDomainFiles(root);
-  // b.nix is deleted; c.nix (three stages) is listed once.
-  assert.deepEqual(listing.files, ['a.nix', 'c.nix', 'd.nix', 'e.nix', 'f.nix', 'link.nix', 'staged.nix', 'untracked.nix']);
-  const blobOf = (file: string) => execFileSync('git', ['-C', root, 'hash-object', '--no-filters', file], { encoding: 'utf8' }).trim();
-  for (const file of listing.files) {
-    // A link is read through: its blob is that of what it points to.
-    assert.equal(listing.blobByFile.get(file), blobOf(file === 'link.nix' ? 'a.nix' : file), file);
+  try {
+    const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+    assert.notEqual(git('ls-files', '-u', 'c.nix'), '', 'c.nix is not in conflict: the repository is not what the test means');
+    const blobOf = (file: string) => git('hash-object', '--no-filters', file);
+    // What git's listing gives: the blob ids of unchanged regular files at stage 0 (not skip-worktree: its file is read).
+    const tracked = await gitTracked(root);
+    assert.deepEqual(tracked.files, ['a.nix', 'c.nix', 'd.nix', 'e.nix', 'f.nix', 'link.nix', 'staged.nix']);
+    assert.deepEqual(
+      [...tracked.blobByFile].sort(),
+      ['a.nix', 'f.nix', 'staged.nix'].map((file) => [file, blobOf(file)]),
+    );
+    // The whole listing: b.nix is deleted; c.nix (three stages) is listed once; the rest is hashed here.
+    const listing = await listDomainFiles(root);
+    assert.deepEqual(listing.files, ['a.nix', 'c.nix', 'd.nix', 'e.nix', 'f.nix', 'link.nix', 'staged.nix', 'untracked.nix']);
+    for (const file of listing.files) {
+      // A link is read through: its blob is that of what it points to.
+      assert.equal(listing.blobByFile.get(file), blobOf(file === 'link.nix' ? 'a.nix' : file), file);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
   }
 });

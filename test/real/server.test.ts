@@ -3,14 +3,12 @@
 // server never outlives its client.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { buildSync } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CancellationTokenSource, ResponseError, type CodeLens, type Hover, type Location } from 'vscode-languageserver-protocol';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { corpusClone, corpusTest } from '../corpus';
-import { cursor } from '../helpers';
+import { cursor, exited } from '../helpers';
 import { CACHE, SERVER } from './helpers';
 
 const CURL = 'pkgs/by-name/cu/curl/default.nix';
@@ -35,24 +33,6 @@ async function startOn(root: string, options: { slice0?: boolean; timeoutMs?: nu
 async function openAt(client: LspClient, root: string, file: string, marked: string) {
   const uri = await client.open(path.join(root, file), readFileSync(path.join(root, file), 'utf8'));
   return { textDocument: { uri }, position: cursor(root, file, marked) };
-}
-
-/** Resolves when the process has exited; rejects with what did not happen after `ms`. */
-function exited(pid: number, ms: number, what: string): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        resolve();
-        return;
-      }
-      if (Date.now() - started > ms) reject(new Error(`${what}: process ${pid} still running after ${ms} ms`));
-      else setTimeout(check, 50);
-    };
-    check();
-  });
 }
 
 describe('the real server on real core', corpusTest(), () => {
@@ -151,46 +131,5 @@ describe('the real server on real core', corpusTest(), () => {
     void client.request('textDocument/references', params).catch(() => undefined);
     await client.connection.sendNotification('exit');
     await exited(client.process.pid!, 20_000, 'after exit');
-  });
-
-  /**
-   * The "editor" starts a process running `script` (given the watchdog's bundled path as `watchdog`),
-   * which prints when it is ready; the editor is killed then. Resolves once that process has ended.
-   * The watchdog is bundled as the server bundle has it (plain Node, no TypeScript loader in the way).
-   */
-  async function orphaned(script: (watchdog: string) => string): Promise<void> {
-    const watchdog = path.join(CACHE, 'watchdog.js');
-    buildSync({
-      entryPoints: [path.join(__dirname, '..', '..', 'server', 'src', 'lsp', 'watchdog.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      outfile: watchdog,
-      logLevel: 'warning',
-    });
-    const editor = `const c = require('node:child_process').spawn(process.execPath, ['-e', ${JSON.stringify(script(JSON.stringify(watchdog)))}], { stdio: ['ignore', 'pipe', 'ignore'] });
-      c.stdout.once('data', () => console.log(c.pid)); setInterval(() => {}, 1000);`;
-    const parent = spawn(process.execPath, ['-e', editor], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const pid = await new Promise<number>((resolve, reject) => {
-      parent.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
-      parent.once('exit', () => reject(new Error('the editor process exited before printing the pid')));
-    });
-    assert.ok(pid > 0);
-    parent.kill('SIGKILL');
-    await exited(pid, 20_000, 'after its parent was killed');
-  }
-
-  test('the watchdog ends a server whose parent died while its main thread is busy', async () => {
-    // A stand-in for a server stuck in a computation (the real server yields): it loads the watchdog,
-    // says so (a pipe write is synchronous on Linux, before the loop), and never yields.
-    await orphaned((watchdog) => `require(${watchdog}).startWatchdog({ intervalMs: 100 }); console.log('ready'); for (;;) {}`);
-  });
-
-  test('a watchdog started after the parent died (the server starts it a while after initialize) still ends the server', async () => {
-    // The parent as it was at the start; the watchdog comes once the parent is gone and the process adopted.
-    await orphaned(
-      (watchdog) =>
-        `const parentPid = process.ppid; console.log('ready'); setTimeout(() => { require(${watchdog}).startWatchdog({ parentPid, intervalMs: 100 }); for (;;) {} }, 1500);`,
-    );
   });
 });

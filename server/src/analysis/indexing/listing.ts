@@ -140,7 +140,8 @@ async function hashUnknown(root: string, files: string[], blobByFile: Map<string
   return { files: present, blobByFile };
 }
 
-async function gitTracked(root: string): Promise<DomainListing> {
+/** The tracked files, each with the blob id git knows where its content is that blob (exported for its test). */
+export async function gitTracked(root: string): Promise<DomainListing> {
   const bytes = await gitOutput(['-C', root, 'ls-files', '-z', '-t', '--stage', '--cached', '--deleted', '--modified', '--', '*.nix']);
   const files: string[] = [];
   const blobByFile = new Map<string, string>();
@@ -172,7 +173,14 @@ async function gitTracked(root: string): Promise<DomainListing> {
   // git lists in byte order, which is the order of sort() for the paths of a package collection: checked, not redone.
   let sorted = true;
   for (let i = 1; i < present.length && sorted; i++) sorted = present[i - 1]! < present[i]!;
-  return { files: sorted ? present : [...new Set(present)].sort(), blobByFile };
+  if (sorted) return { files: present, blobByFile };
+  // Not git's order: a file listed twice apart (not from a valid index) is listed once, its content not known.
+  const seen = new Set<string>();
+  for (const file of present) {
+    if (seen.has(file)) blobByFile.delete(file);
+    seen.add(file);
+  }
+  return { files: [...seen].sort(), blobByFile };
 }
 
 /** Where the tab of `H 100644 <40 hex digits> 0\t<path>` is: almost every record of a SHA-1 repository. */
