@@ -4,6 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { finishSteps } from '../../server/src/analysis/budget';
 import { references } from '../../server/src/analysis/features/references';
 import { tempDomain } from '../helpers';
 
@@ -42,4 +43,25 @@ test('references of a much-used package answer the same when kept, and follow ed
   // One that drops the input drops the place.
   analyzer.openDocument('pkgs/by-name/u1/u1/package.nix', '{ stdenv }:\nstdenv.mkDerivation { pname = "u1"; version = "1"; }\n', 2);
   assert.equal((await ask()).length, USERS - 1);
+});
+
+test('the places of a much-used name taken from another domain are kept too, and follow edits', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < USERS; i++) files[`pkgs/by-name/u${i % 10}/u${i}/package.nix`] = user(i);
+  // Nothing here defines stdenv or zlib: every input of those names is a place of the other domain's package.
+  const analyzer = await tempDomain(files, temps, 'nd-refcache-foreign-');
+  const ask = () =>
+    finishSteps(analyzer.catalog.unresolvedSteps('stdenv', []))
+      .map((p) => `${p.file}:${p.span.join(',')}`)
+      .sort();
+  const first = ask();
+  assert.equal(first.length, USERS, 'every input named stdenv');
+  assert.deepEqual(ask(), first, 'the kept places are the same');
+  // A definition's places are kept apart from a name's: zlib's, asked the same way, are its own.
+  assert.equal(finishSteps(analyzer.catalog.unresolvedSteps('zlib', [])).length, USERS);
+  assert.deepEqual(ask(), first);
+  analyzer.openDocument('pkgs/by-name/u0/u0/package.nix', user(0, '# a comment\n'), 2);
+  assert.ok(ask().includes('pkgs/by-name/u0/u0/package.nix:1,2,1,8'), 'u0 moved down a line');
+  analyzer.openDocument('pkgs/by-name/u1/u1/package.nix', '{ zlib }:\n{ pname = "u1"; buildInputs = [ zlib ]; }\n', 2);
+  assert.equal(ask().length, USERS - 1);
 });

@@ -157,23 +157,33 @@ const KEPT_FROM = 1000;
 const KEPT_AT_MOST = 4;
 
 /**
- * The places of much-used definitions (`stdenv`, `fetchurl`: tens of thousands), kept until the next
- * edit (the index generation), two slots each: the file and the span, both shared with the facts.
+ * The places of much-used definitions (`stdenv`, `fetchurl`: tens of thousands, defined in the domain
+ * or taken from another one), kept until the next edit (the index generation), two slots each: the
+ * file and the span, both shared with the facts. Finding them again cost more than answering with them.
  */
 export class KeptPlaces {
   private generation = -1;
   private byKey = new Map<string, (string | Span)[]>();
 
   /** Adds the kept places of a definition to `out`; false when none are kept for this generation. */
-  give(key: string, generation: number, out: Place[]): boolean {
+  private give(key: string, generation: number, out: Place[]): boolean {
     const kept = this.generation === generation ? this.byKey.get(key) : undefined;
     if (!kept) return false;
     for (let i = 0; i < kept.length; i += 2) out.push({ file: kept[i] as string, span: kept[i + 1] as Span });
     return true;
   }
 
+  /** The places `find` adds to `out`: those kept for this generation, else found (and kept when many). */
+  *steps(key: string, generation: number, out: Place[], find: () => Steps<unknown>): Steps<Place[]> {
+    if (this.give(key, generation, out)) return out;
+    const start = out.length;
+    yield* find();
+    this.keep(key, generation, out, start);
+    return out;
+  }
+
   /** Keeps `places` from `start` on, when they are many. */
-  keep(key: string, generation: number, places: readonly Place[], start: number): void {
+  private keep(key: string, generation: number, places: readonly Place[], start: number): void {
     if (places.length - start < KEPT_FROM) return;
     if (this.generation !== generation) {
       this.generation = generation;

@@ -5,7 +5,7 @@ import type { DrvFacts, Formal, Val } from './facts';
 import type { Resolver, Target } from './resolve';
 import type { Place, Span } from './syntax';
 import { finishSteps, SteppedValue, type Budget, type Steps } from './budget';
-import { KeptPlaces, Occurrences, type Occurrence } from './occurrences';
+import { KeptPlaces, Occurrences, type KeyOf, type Occurrence } from './occurrences';
 import { overOthers, setMembers } from './setMembers';
 import { calledFormals } from './calledFormals';
 
@@ -356,36 +356,31 @@ export class PackageCatalog {
     return finishSteps(this.referencesSteps(target, []));
   }
 
-  /**
-   * The steps of `referencesTo`, adding each place to `out` as it is found: a request cut short
-   * answers with the places found so far.
-   */
+  /** The steps of `referencesTo`, adding each place to `out` as found: a request cut short answers with those. */
   *referencesSteps(target: Target, out: Place[]): Steps<Place[]> {
     this.fresh();
     const key = targetKey(target);
-    // The places of a much-used package (`stdenv`, `fetchurl`: tens of thousands) are kept until
-    // the next edit: finding them again cost more than answering with them.
-    if (this.kept.give(key, this.index.generation, out)) return out;
-    const start = out.length;
     const names = new Set(this.namesValue.get().get(key) ?? []);
     const byName = this.index.byNameAt(target.file);
     if (byName) names.add(byName.name);
-    const occurrences = this.occurrencesValue.get();
-    for (const name of names) yield* occurrences.placesSteps(name, key, this.keyOf, out);
-    this.kept.keep(key, this.index.generation, out, start);
-    return out;
+    const find = function* (occurrences: Occurrences, keyOf: KeyOf) {
+      for (const name of names) yield* occurrences.placesSteps(name, key, keyOf, out);
+    };
+    return yield* this.kept.steps(key, this.index.generation, out, () => find(this.occurrencesValue.get(), this.keyOf));
   }
 
-  private readonly kept = new KeptPlaces();
-
   /**
-   * The places that take a name nothing in this domain defines (a package of another domain):
-   * inputs and references of that name that resolve to nothing here. Adds them to `out` as found.
+   * The places that take a name nothing in this domain defines (a package of another domain): inputs
+   * and references of that name that resolve to nothing here. Adds them to `out` as found. Kept under
+   * a key that is no file path, so it meets no definition's.
    */
   *unresolvedSteps(name: string, out: Place[]): Steps<Place[]> {
     this.fresh();
-    return yield* this.occurrencesValue.get().placesSteps(name, null, this.keyOf, out);
+    const find = () => this.occurrencesValue.get().placesSteps(name, null, this.keyOf, out);
+    return yield* this.kept.steps(`\0${name}`, this.index.generation, out, find);
   }
+
+  private readonly kept = new KeptPlaces();
 
   /** What an occurrence resolves to, as a definition key; resolution depends only on the structure the occurrences were collected from. */
   private readonly keyOf = (occurrence: Occurrence): string | null => {
