@@ -57,7 +57,7 @@ test('the places of a much-used name taken from another domain are kept too, and
   const first = ask();
   assert.equal(first.length, USERS, 'every input named stdenv');
   assert.deepEqual(ask(), first, 'the kept places are the same');
-  // A definition's places are kept apart from a name's: zlib's, asked the same way, are its own.
+  // Another name's places are kept under their own key: zlib's do not answer for stdenv's.
   assert.equal(finishSteps(analyzer.catalog.unresolvedSteps('zlib', [])).length, USERS);
   assert.deepEqual(ask(), first);
   analyzer.openDocument('pkgs/by-name/u0/u0/package.nix', user(0, '# a comment\n'), 2);

@@ -169,11 +169,17 @@ export class KeptPlaces {
   private give(key: string, generation: number, out: Place[]): boolean {
     const kept = this.generation === generation ? this.byKey.get(key) : undefined;
     if (!kept) return false;
+    // Asked again: the last to be let go (the least recently asked goes first).
+    this.byKey.delete(key);
+    this.byKey.set(key, kept);
     for (let i = 0; i < kept.length; i += 2) out.push({ file: kept[i] as string, span: kept[i + 1] as Span });
     return true;
   }
 
-  /** The places `find` adds to `out`: those kept for this generation, else found (and kept when many). */
+  /**
+   * The places `find` adds to `out`: those kept for this generation, else found (and kept when
+   * many). `out` must only grow while the steps run: what they added is kept from where it began.
+   */
   *steps(key: string, generation: number, out: Place[], find: () => Steps<unknown>): Steps<Place[]> {
     if (this.give(key, generation, out)) return out;
     const start = out.length;

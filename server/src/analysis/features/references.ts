@@ -31,10 +31,11 @@ export function referencesSteps(
     if (declaration) out.push(declaration);
     // Each occurrence is a place of its own: only the declaration can come twice. (A set of keys
     // for tens of thousands of places, `stdenv`'s, cost more than finding them.)
+    // The sink only grows: the catalog keeps what its steps added to it when they are many.
     const sink: Place[] = [];
+    let flushed = 0;
     const flush = () => {
-      for (const place of sink) if (!declaration || !samePlace(place, declaration)) out.push(place);
-      sink.length = 0;
+      for (; flushed < sink.length; flushed++) if (!declaration || !samePlace(sink[flushed]!, declaration)) out.push(sink[flushed]!);
     };
     if (isMaintainerList(found.target.file)) sink.push(...analyzer.maintainers.packagesMaintainedBy(found.name));
     else {
