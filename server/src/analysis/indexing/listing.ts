@@ -188,28 +188,27 @@ const FIXED_TAB = 51;
 
 /**
  * The blob id of a cached entry whose content is its blob: a regular file at stage 0 (not a link,
- * a submodule or a conflict). The common layout is compared in place, any other parsed.
+ * a submodule or a conflict). In the common layout the fields are at fixed offsets; any other is
+ * searched for its spaces.
  */
 function regularBlob(bytes: Buffer, record: number, tab: number): string | undefined {
-  if (tab === record + FIXED_TAB) {
-    const m = record + 2;
-    const regular =
-      bytes[m] === 0x31 && // 100644 or 100755
-      bytes[m + 1] === 0x30 &&
-      bytes[m + 2] === 0x30 &&
-      bytes[m + 3] === 0x36 &&
-      bytes[m + 4] === 0x34 &&
-      (bytes[m + 5] === 0x34 || bytes[m + 5] === 0x35) &&
-      bytes[m + 6] === 0x20 &&
-      bytes[record + 49] === 0x20 &&
-      bytes[record + 50] === 0x30; // stage 0
-    return regular ? bytes.toString('latin1', record + 9, record + 49) : undefined;
-  }
-  const afterMode = bytes.indexOf(0x20, record + 2);
-  const afterBlob = afterMode < 0 || afterMode > tab ? -1 : bytes.indexOf(0x20, afterMode + 1);
-  const mode = afterMode < 0 ? '' : bytes.toString('latin1', record + 2, afterMode);
+  const fixed = tab === record + FIXED_TAB;
+  const afterMode = fixed ? record + 8 : bytes.indexOf(0x20, record + 2);
+  const afterBlob = fixed ? record + 49 : afterMode < 0 || afterMode > tab ? -1 : bytes.indexOf(0x20, afterMode + 1);
+  const m = record + 2;
   const regular =
-    afterBlob >= 0 && afterBlob < tab && (mode === '100644' || mode === '100755') && bytes[afterBlob + 1] === 0x30 && afterBlob + 2 === tab;
+    afterMode === m + 6 && // 100644 or 100755
+    bytes[m] === 0x31 &&
+    bytes[m + 1] === 0x30 &&
+    bytes[m + 2] === 0x30 &&
+    bytes[m + 3] === 0x36 &&
+    bytes[m + 4] === 0x34 &&
+    (bytes[m + 5] === 0x34 || bytes[m + 5] === 0x35) &&
+    bytes[afterMode] === 0x20 &&
+    afterBlob > afterMode &&
+    bytes[afterBlob] === 0x20 &&
+    bytes[afterBlob + 1] === 0x30 && // stage 0
+    afterBlob + 2 === tab;
   return regular ? bytes.toString('latin1', afterMode + 1, afterBlob) : undefined;
 }
 
