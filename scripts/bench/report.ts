@@ -3,7 +3,7 @@
 import type { Machine } from './machine';
 import type { CliIndexFigures, MaintainersBench, WavesFigures } from './others';
 import { REAL_KINDS, type RealFigures } from './real';
-import { REQUEST_KINDS, type FirstAnswers, type ServerFigures } from './server';
+import { REFERENCES_P95_TARGET_MS, REQUEST_KINDS, type FirstAnswers, type ServerFigures } from './server';
 
 /** A limit a figure should stay under. */
 export interface Target {
@@ -17,7 +17,7 @@ export interface Figure {
   label: string;
   /** NaN (null in the JSON) when the part that measures it failed. */
   value: number;
-  unit: 'ms' | 'MB' | 'KB' | 'B';
+  unit: 'ms' | 'MB' | 'KB' | 'B' | 'requests';
   target?: Target;
   /** Whether the value meets the target; absent without a target. */
   meets?: boolean;
@@ -54,7 +54,7 @@ const at = (limit: number, op: Target['op'] = '<='): Target => ({ op, limit });
 /** The table rows, in the order of the issues' targets. */
 export function figuresOf(r: Omit<Results, 'figures'>): Figure[] {
   const rows = r.options.only === 'real' ? [] : syntheticRows(r);
-  if (r.real !== undefined || r.options.real !== 'none') rows.push(...realRows(r.real));
+  if (r.options.only !== 'synthetic' && (r.real !== undefined || r.options.real !== 'none')) rows.push(...realRows(r.real));
   return rows.map((row) => (row.target ? { ...row, meets: meets(row.value, row.target) } : row));
 }
 
@@ -113,6 +113,16 @@ function syntheticRows(r: Omit<Results, 'figures'>): Omit<Figure, 'meets'>[] {
       { id: `${kind}.max`, label: `${kind} max`, value: q?.maxMs ?? NaN, unit: 'ms' },
     );
   }
+  const floor = s?.referencesFloor;
+  rows.push(
+    {
+      id: 'references.floor.slow',
+      label: `references over ${REFERENCES_P95_TARGET_MS} ms with the protocol alone (of ${floor?.slow ?? NaN} over it, sent again by a peer that does no work)`,
+      value: floor?.slowWithProtocolAlone ?? NaN,
+      unit: 'requests',
+    },
+    { id: 'references.floor.p95', label: 'references p95 with the protocol alone', value: floor?.p95Ms ?? NaN, unit: 'ms' },
+  );
   const m = r.maintainers;
   rows.push(
     { id: 'reindex.p50', label: 're-index after one edit (→ document symbols) p50', value: s?.reindex.symbols.p50Ms ?? NaN, unit: 'ms' },
@@ -256,7 +266,7 @@ function meets(value: number, target: Target): boolean {
 
 const show = (value: number, unit: Figure['unit'], exact = false): string => {
   if (!Number.isFinite(value)) return 'failed';
-  const digits = exact ? 0 : unit === 'MB' || unit === 'KB' ? 1 : value < 10 ? 2 : value < 100 ? 1 : 0;
+  const digits = exact || unit === 'requests' ? 0 : unit === 'MB' || unit === 'KB' ? 1 : value < 10 ? 2 : value < 100 ? 1 : 0;
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
 };
 

@@ -1,13 +1,19 @@
 // The language-server figures: the real bundle as a child process over stdio, cold index,
 // warm start, random requests and re-index after an edit, timed from the client's side.
 import { STATUS_REQUEST } from '../../shared/protocol';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { URI } from 'vscode-uri';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { Random } from '../bench-gen/random';
 import { completionPoint, inside, randomSpot, sampleFiles, symbolQuery, type OpenFile, type PackageFile, type Spot } from './positions';
+import { protocolFloor, SlowAnswers, type FloorFigures } from './floor';
 import { cpuMsOf, memoryOf } from './proc';
 import { latency, round2, type Latency } from './stats';
+
+/** The references' p95 target (README, Performance): the line the protocol floor is drawn at. */
+export const REFERENCES_P95_TARGET_MS = 30;
+const FLOOR_PEER = path.join(__dirname, 'floorPeer.ts');
 
 /** How long anything may take before the benchmark calls the server stuck. */
 const INDEX_TIMEOUT_MS = 15 * 60_000;
@@ -88,6 +94,8 @@ export interface ReindexFigures {
 export interface ServerFigures {
   cold: ColdFigures;
   requests: Record<RequestKind, RequestFigures>;
+  /** The references' latency with the slow answers sent again by a peer that does no work (floor.ts). */
+  referencesFloor: FloorFigures;
   reindex: ReindexFigures;
   warm: WarmFigures;
 }
@@ -137,6 +145,7 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
   let cold: ColdFigures;
   let requests: Record<RequestKind, RequestFigures>;
   let reindex: ReindexFigures;
+  const slowReferences = new SlowAnswers(REFERENCES_P95_TARGET_MS);
   try {
     // The user opens a file at once and asks about an input while the domain is indexed.
     const first = await firstAnswers(client, probe);
@@ -155,7 +164,14 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
     requests = {} as Record<RequestKind, RequestFigures>;
     for (const [index, kind] of REQUEST_KINDS.entries()) {
       // One generator per kind: adding a kind or changing a count leaves the others' questions alone.
-      requests[kind] = await timeRequests(client, kind, opened, options, new Random(options.seed * 31 + index + 1));
+      requests[kind] = await timeRequests(
+        client,
+        kind,
+        opened,
+        options,
+        new Random(options.seed * 31 + index + 1),
+        kind === 'references' ? slowReferences : undefined,
+      );
       log(
         `  ${kind}: p50 ${requests[kind].p50Ms} ms, p95 ${requests[kind].p95Ms} ms, max ${requests[kind].maxMs} ms (${requests[kind].withContent}/${requests[kind].count} with content, ${requests[kind].errors} errors, ` +
           `peak RSS ${Math.round(requests[kind].peakRssAfterBytes / 2 ** 20)} MB)`,
@@ -179,12 +195,20 @@ export async function benchServer(options: ServerOptions, log: (line: string) =>
     await stopQuietly(client);
   }
 
+  log(
+    `protocol floor: ${slowReferences.slow.length} references answers over ${slowReferences.overMs} ms, sent again by a peer that does no work …`,
+  );
+  const referencesFloor = await protocolFloor(slowReferences, FLOOR_PEER);
+  log(
+    `  ${referencesFloor.slowWithProtocolAlone} of them stay over ${slowReferences.overMs} ms (${referencesFloor.fewestLocations}–${referencesFloor.mostLocations} locations); p95 ${referencesFloor.p95Ms} ms with the protocol alone`,
+  );
+
   log('warm start …');
   const warm = await warmStart(options, probe);
   log(
     `  first answer after ${warm.firstAnswerMs} ms from spawn (${warm.first.hoverMs} ms from initialized), index ready after ${warm.indexReadyMs} ms`,
   );
-  return { cold, requests, reindex, warm };
+  return { cold, requests, referencesFloor, reindex, warm };
 }
 
 /** Where a start is probed: an input of an opened file that names a package of the domain. */
@@ -270,6 +294,7 @@ async function timeRequests(
   files: readonly OpenFile[],
   options: ServerOptions,
   random: Random,
+  recorder?: SlowAnswers,
 ): Promise<RequestFigures> {
   const times: number[] = [];
   let withContent = 0;
@@ -280,10 +305,12 @@ async function timeRequests(
     try {
       const answer = await guard(client, client.request<unknown>(method, params), `${method} #${i}`);
       times.push(performance.now() - t);
+      recorder?.record(times[times.length - 1]!, answer);
       if (hasContent(answer)) withContent++;
     } catch (err) {
       if (client.process.exitCode !== null) throw err;
       times.push(performance.now() - t);
+      recorder?.record(times[times.length - 1]!, undefined);
       errors++;
     }
   }

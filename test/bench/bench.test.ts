@@ -79,6 +79,8 @@ test('npm run bench -- --scale small --requests 20 --edits 5 writes every figure
       'hover.p95',
       'definition.p95',
       'references.p95',
+      'references.floor.slow',
+      'references.floor.p95',
       'completion.p95',
       'workspaceSymbol.p95',
       'reindex.p95',
