@@ -5,6 +5,7 @@
 // recurseIntoAttrs count as CI counts them (`xorg.libX11`), where the index can see the set;
 // sets made at evaluation time (`python311Packages = recurseIntoAttrs python311.pkgs`) it cannot.
 import type { Analyzer } from '../analyzer';
+import { SteppedValue, type Budget, type Steps } from '../budget';
 import { isTopLevelVariant } from '../dependencyGraph';
 import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
@@ -44,68 +45,100 @@ export interface TopLevelAttributes {
 
 /** The top-level attribute names of the analyzer's current index (computed once per structure generation). */
 export function topLevelAttributes(analyzer: Analyzer): TopLevelAttributes {
-  return analyzer.catalog.memo('topLevelAttributes', () => {
-    const { index, resolver, catalog } = analyzer;
-    const names = new Set<string>(index.byNameByName.keys());
-    const recursive = new Set<string>();
-    const variants = new Map<string, Binding>();
-    const functions = new Set<string>();
-    const statics: Binding[] = [];
-    const refused = new Set<string>();
-    const topLevel: Binding[] = [];
-    for (const binding of index.allBindings()) {
-      if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
-      topLevel.push(binding);
-      names.add(binding.name);
-      if (binding.lambda) functions.add(binding.name);
-      // `gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`: it throws, as a function evaluates to no derivation.
-      if (binding.throws) refused.add(binding.name);
-      const isStatic = fromStaticSet(binding);
-      if (isStatic) statics.push(binding);
-      // A package of the static set is built with the inputs its file uses on a static platform.
-      const variant = isTopLevelVariant(analyzer, binding) || isStatic ? binding : aliasedVariant(analyzer, binding);
-      if (variant) variants.set(binding.name, variant);
-      if (binding.recurse) recursive.add(binding.name);
+  return attributesValue(analyzer).get();
+}
+
+/**
+ * Works them out within a budget, ahead of the first query (the warm-up, or a request that waits
+ * for the rebuild model): a walk of every binding took a quarter of a second in one piece on the
+ * generated core. True once they are known.
+ */
+export function prepareTopLevelAttributes(analyzer: Analyzer, budget: Budget): Promise<boolean> {
+  return attributesValue(analyzer).prepare(budget);
+}
+
+/** Per analyzer, the attributes of one structure generation, in steps whoever advances them. */
+const attributes = new WeakMap<Analyzer, { generation: number; value: SteppedValue<TopLevelAttributes> }>();
+
+function attributesValue(analyzer: Analyzer): SteppedValue<TopLevelAttributes> {
+  const generation = analyzer.index.structureGeneration;
+  let known = attributes.get(analyzer);
+  if (known?.generation !== generation) {
+    const stale = () => analyzer.index.structureGeneration !== generation;
+    known = { generation, value: new SteppedValue(() => attributesSteps(analyzer), stale) };
+    attributes.set(analyzer, known);
+  }
+  return known.value;
+}
+
+/** Items between two yields of `attributesSteps`. */
+const STEP_ITEMS = 2000;
+
+function* attributesSteps(analyzer: Analyzer): Steps<TopLevelAttributes> {
+  let done = 0;
+  const due = () => ++done % STEP_ITEMS === 0;
+  const { index, resolver, catalog } = analyzer;
+  const names = new Set<string>(index.byNameByName.keys());
+  const recursive = new Set<string>();
+  const variants = new Map<string, Binding>();
+  const functions = new Set<string>();
+  const statics: Binding[] = [];
+  const refused = new Set<string>();
+  const topLevel: Binding[] = [];
+  for (const binding of index.allBindings()) {
+    if (binding.pathInFile.length !== 1 || !index.isTopLevelFile(binding.file)) continue;
+    topLevel.push(binding);
+    names.add(binding.name);
+    if (binding.lambda) functions.add(binding.name);
+    // `gccWithoutTargetLibc = assert stdenv.targetPlatform != stdenv.hostPlatform; …`: it throws, as a function evaluates to no derivation.
+    if (binding.throws) refused.add(binding.name);
+    const isStatic = fromStaticSet(binding);
+    if (isStatic) statics.push(binding);
+    // A package of the static set is built with the inputs its file uses on a static platform.
+    const variant = isTopLevelVariant(analyzer, binding) || isStatic ? binding : aliasedVariant(analyzer, binding);
+    if (variant) variants.set(binding.name, variant);
+    if (binding.recurse) recursive.add(binding.name);
+    if (due()) yield;
+  }
+  // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,
+  // `llvmPackages_17.clang`); sets made at evaluation time (`python311.pkgs`) it cannot.
+  for (const name of recursive) {
+    const set = resolver.lookupGlobal(name);
+    if (!set?.set) continue;
+    for (const attr of set.set.attrs) names.add(`${name}.${attr.name}`);
+  }
+  const byPackage = new Map<string, string[]>();
+  const stdenvs: string[] = [];
+  for (const name of [...names].sort()) {
+    const [head, member] = name.split('.');
+    const found = resolver.lookupGlobal(head!);
+    const target = member === undefined ? found : found && resolver.select(found, member);
+    const pkg = target && !target.global && !target.missing ? catalog.packageAt(target) : undefined;
+    if (pkg) {
+      const key = targetKey(pkg.target);
+      const list = byPackage.get(key);
+      if (list) list.push(name);
+      else byPackage.set(key, [name]);
+    } else if (STDENV_INPUT.test(name) && !/^(mk|make|override|with)/.test(name)) {
+      stdenvs.push(name);
     }
-    // Members of sets marked recurseIntoAttrs that the index can see (`xorg.libX11`,
-    // `llvmPackages_17.clang`); sets made at evaluation time (`python311.pkgs`) it cannot.
-    for (const name of recursive) {
-      const set = resolver.lookupGlobal(name);
-      if (!set?.set) continue;
-      for (const attr of set.set.attrs) names.add(`${name}.${attr.name}`);
-    }
-    const byPackage = new Map<string, string[]>();
-    const stdenvs: string[] = [];
-    for (const name of [...names].sort()) {
-      const [head, member] = name.split('.');
-      const found = resolver.lookupGlobal(head!);
-      const target = member === undefined ? found : found && resolver.select(found, member);
-      const pkg = target && !target.global && !target.missing ? catalog.packageAt(target) : undefined;
-      if (pkg) {
-        const key = targetKey(pkg.target);
-        const list = byPackage.get(key);
-        if (list) list.push(name);
-        else byPackage.set(key, [name]);
-      } else if (STDENV_INPUT.test(name) && !/^(mk|make|override|with)/.test(name)) {
-        stdenvs.push(name);
-      }
-    }
-    // The top-level set's own stdenv comes from the stage that builds it, not from a binding.
-    if (!names.has('stdenv')) stdenvs.unshift('stdenv');
-    const stdenvCompilers = new Map<string, Target>();
-    for (const name of stdenvs) {
-      const found = resolver.lookupGlobal(name);
-      const cc = found?.set ? resolver.select(found, 'cc') : undefined;
-      if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
-    }
-    for (const binding of statics) {
-      const target = resolver.resolveBinding(binding);
-      const pkg = target && !target.missing ? catalog.packageAt(target) : undefined;
-      if (pkg && brokenWhenStatic(analyzer, pkg)) refused.add(binding.name);
-    }
-    refuseWhatIsMadeOfRefused(topLevel, refused);
-    return { byPackage, stdenvs, variants, stdenvCompilers, functions, refused };
-  });
+    if (due()) yield;
+  }
+  // The top-level set's own stdenv comes from the stage that builds it, not from a binding.
+  if (!names.has('stdenv')) stdenvs.unshift('stdenv');
+  const stdenvCompilers = new Map<string, Target>();
+  for (const name of stdenvs) {
+    const found = resolver.lookupGlobal(name);
+    const cc = found?.set ? resolver.select(found, 'cc') : undefined;
+    if (cc && !cc.missing && !cc.global && catalog.packageAt(cc)) stdenvCompilers.set(name, cc);
+  }
+  for (const binding of statics) {
+    const target = resolver.resolveBinding(binding);
+    const pkg = target && !target.missing ? catalog.packageAt(target) : undefined;
+    if (pkg && brokenWhenStatic(analyzer, pkg)) refused.add(binding.name);
+  }
+  refuseWhatIsMadeOfRefused(topLevel, refused);
+  return { byPackage, stdenvs, variants, stdenvCompilers, functions, refused };
 }
 
 /**

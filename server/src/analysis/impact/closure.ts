@@ -120,6 +120,14 @@ export class RebuildModel {
     return model;
   }
 
+  /**
+   * Sorts every (name, node) pair by name ahead of the first query (the warm-up does, once the
+   * top-level attributes are known), so the first hover on a package does not.
+   */
+  prepareQueries(): void {
+    this.named ??= this.sortedNames(topLevelAttributes(this.analyzer));
+  }
+
   /** The top-level names of the package at a node (looked up once per node, not per query). */
   private namesAt(at: number, byPackage: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined {
     const known = this.names[at];

@@ -14,6 +14,7 @@ import type { Binding } from '../domainIndex';
 import { PACKAGE_SET_NAMES } from '../setNames';
 import type { Target } from '../resolve';
 import { PROVIDED_NAMES } from '../features/diagnostics';
+import { prepareTopLevelAttributes } from './attributes';
 
 /**
  * Packages that cannot evaluate: `direct`, their call fails (a required input nothing provides);
@@ -36,9 +37,15 @@ export function unevaluableValue(analyzer: Analyzer, graph: DomainGraph): Steppe
   return value;
 }
 
-/** Prepares the rebuild model's costly part within a budget (the warm-up does, so no request waits for it). */
+/**
+ * Prepares the rebuild model's costly parts within a budget (the warm-up does, so no request waits
+ * for them): what cannot evaluate, and the top-level attributes its queries read.
+ */
 export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): Promise<boolean> {
-  return unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget);
+  return (
+    (await unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget)) &&
+    (await prepareTopLevelAttributes(analyzer, budget))
+  );
 }
 
 /**
@@ -104,11 +111,14 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   const takenByName: [number, Target][] = [];
   // Files some binding selects from a callPackages call of (`inherit (callPackages ./. { }) subversion;`).
   const called = new Set<string>();
+  let seen = 0;
   for (const binding of index.allBindings()) {
     const val = binding.val;
     const of = val.k === 'sel' && val.of.k === 'call' && val.of.kind === 'callPackage' ? val.of : undefined;
     const target = of?.target !== undefined ? index.resolveFile(of.target) : undefined;
     if (target) called.add(target);
+    // Every binding of the domain: hundreds of thousands on the generated core (a quarter of a second).
+    if (++seen % 5000 === 0) yield;
   }
   for (const [at, pkg] of packages.entries()) {
     yield;
@@ -230,6 +240,8 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     changed = false;
     variantFails.clear();
     for (const [key, via] of domainGraph.variantEdges) {
+      // Each one may resolve a package's inputs twice: a turn of the event loop now and then.
+      if (++seen % 500 === 0) yield;
       const taker = Math.floor(key / size);
       const base = key % size;
       if (broken[taker] || !broken[base] || !fails(via, base)) continue;

@@ -1,0 +1,106 @@
+// The whole-domain work a warm-up does after indexing yields within its pieces, so a request sent
+// meanwhile is answered between them: the dependency graph's build (40,000 nodes took a third of a
+// second in one piece on the generated core) and the top-level attributes the rebuild model's
+// queries read (a quarter of a second), which the warm-up now works out ahead of the first hover.
+// What is checked is structure, never time: how many turns of the event loop the work gave, and
+// that the values are the same as computed in one piece.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Budget } from '../../server/src/analysis/budget';
+import { prepareTopLevelAttributes, topLevelAttributes } from '../../server/src/analysis/impact/attributes';
+import { RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/closure';
+import { prepareRebuildModel } from '../../server/src/analysis/impact/failures';
+import { prepareDomainGraph } from '../../server/src/analysis/dependencyGraph';
+import { DependencyGraph } from '../../server/src/analysis/waves/graph';
+import { situation, TOP } from './inline';
+
+/** Counts the turns of the event loop while `work` runs (a turn is what another request gets). */
+async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    return { value: await work(), turns };
+  } finally {
+    running = false;
+  }
+}
+
+/**
+ * A top-level file binding `count` packages, each built from the one before it, and one by-name
+ * package (an open document of more than about 250 KB is not analysed: 4,000 bindings at most).
+ */
+function bigDomain(count: number): Record<string, string> {
+  const lines = ['{ callPackage, stdenv }:', '{'];
+  for (let i = 0; i < count; i++) lines.push(`  p${i} = callPackage ../pkg.nix { ${i > 0 ? `dep = p${i - 1}; ` : ''}};`);
+  lines.push('}');
+  return {
+    [TOP]: lines.join('\n'),
+    'pkgs/pkg.nix': '{ stdenv, dep ? null }:\nstdenv.mkDerivation { pname = "p"; version = "1"; buildInputs = [ dep ]; }\n',
+    'pkgs/by-name/he/hello/package.nix':
+      '{ stdenv, p0 }:\nstdenv.mkDerivation { pname = "hello"; version = "1"; buildInputs = [ p|0 ]; }\n',
+  };
+}
+
+test('a graph built in steps yields every 2,000 nodes and is the graph built in one piece', () => {
+  const deps = new Map<string, string[]>();
+  for (let i = 0; i < 5001; i++) deps.set(`core:p${i}`, i > 0 ? [`core:p${i - 1}`, 'core:outside'] : []);
+  const steps = DependencyGraph.fromDependenciesSteps(deps);
+  let yields = 0;
+  let next = steps.next();
+  for (; !next.done; next = steps.next()) yields++;
+  // Two yields in each of the three passes (nodes, edges, trimming) over 5,001 nodes.
+  assert.equal(yields, 6);
+  const whole = DependencyGraph.fromDependencies(deps);
+  assert.equal(next.value.size, whole.size);
+  assert.equal(next.value.edgeCount, whole.edgeCount);
+  assert.equal(next.value.edgeCount, 5000, 'the edge to what is outside the graph is dropped');
+  assert.deepEqual(next.value.dependenciesOf('core:p4000'), whole.dependenciesOf('core:p4000'));
+});
+
+test('the warm-up works out the graph and the rebuild model of a large domain in many turns, and the first query reuses them', async () => {
+  const { session } = await situation(bigDomain(4000));
+  const { analyzer } = session;
+  // Yield after every step, as a budget does once its slice is used.
+  const budget = () => new Budget({ sliceMs: 0 });
+  const graph = await turnsDuring(() => prepareDomainGraph(analyzer, budget()));
+  assert.equal(graph.value, true);
+  // One step per package (4,001), and the steps around them: the files the set reaches, the graph's passes.
+  assert.ok(graph.turns > 4000, `graph: ${graph.turns} turns`);
+  const model = await turnsDuring(() => prepareRebuildModel(analyzer, budget()));
+  assert.equal(model.value, true);
+  assert.ok(model.turns > 4000, `model: ${model.turns} turns`);
+  // The attributes the queries read are those of the rebuild model's preparation, not made again.
+  const attributes = topLevelAttributes(analyzer);
+  assert.equal(await prepareTopLevelAttributes(analyzer, budget()), true);
+  assert.equal(topLevelAttributes(analyzer), attributes);
+  assert.equal(attributes.byPackage.size, 4001);
+  RebuildModel.of(analyzer).prepareQueries();
+  const p0 = analyzer.catalog.all().find((p) => p.attrPath === 'p0')!;
+  // p0 rebuilds itself, every p after it and hello.
+  assert.equal(rebuildImpact(analyzer, p0).domains[0]!.count, 4001);
+});
+
+test('top-level attributes worked out in steps are those worked out at once, and follow an edit of the structure', async () => {
+  const stepped = await situation(bigDomain(2500));
+  const whole = await situation(bigDomain(2500));
+  const { value: ready, turns } = await turnsDuring(() => prepareTopLevelAttributes(stepped.session.analyzer, new Budget({ sliceMs: 0 })));
+  assert.equal(ready, true);
+  assert.ok(turns >= 2, `${turns} turns for 2,500 bindings`);
+  const a = topLevelAttributes(stepped.session.analyzer);
+  // Asked at once: worked out in one piece.
+  const b = topLevelAttributes(whole.session.analyzer);
+  assert.deepEqual([...a.byPackage].sort(), [...b.byPackage].sort());
+  assert.deepEqual(a.stdenvs, b.stdenvs);
+  // A binding more: another structure, other attributes.
+  const text = stepped.session.analyzer.openDocumentFor(TOP)!.text.replace('\n}', '\n  extra = callPackage ../pkg.nix { };\n}');
+  stepped.session.analyzer.openDocument(TOP, text, 100);
+  const after = topLevelAttributes(stepped.session.analyzer);
+  assert.notEqual(after, a);
+  assert.ok([...after.byPackage.values()].some((names) => names.includes('extra')));
+});
