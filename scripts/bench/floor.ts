@@ -14,43 +14,70 @@ import { latency, type Latency } from './stats';
 const SENDS = 3;
 const WAIT_MS = 60_000;
 
-/** Records the answers of one request kind that took longer than `overMs`, by content. */
+/**
+ * The times of one request kind's requests, and which took longer than `overMs`. Only their
+ * questions are kept while the requests are timed (anything more would be the client's work
+ * between them); their answers are asked again afterwards (`collect`), with the index unchanged.
+ */
 export class SlowAnswers {
   readonly times: number[] = [];
   /** Per request over the limit: its index in `times` and in `distinct`. */
   readonly slow: { request: number; answer: number }[] = [];
   readonly distinct: string[] = [];
-  private readonly byJson = new Map<string, number>();
+  private readonly asked: { request: number; method: string; params: unknown }[] = [];
 
   constructor(readonly overMs: number) {}
 
-  /** A request's time and answer; `undefined` for a request that failed (it keeps its time). */
-  record(ms: number, answer: unknown): void {
+  /** A request's time; `failed` for one that failed (it keeps its time and is not sent again). */
+  record(ms: number, method: string, params: unknown, failed = false): void {
     this.times.push(ms);
-    if (ms <= this.overMs || answer === undefined) return;
-    const json = JSON.stringify(answer ?? null);
-    let at = this.byJson.get(json);
-    if (at === undefined) {
-      at = this.distinct.push(json) - 1;
-      this.byJson.set(json, at);
+    if (ms > this.overMs && !failed) this.asked.push({ request: this.times.length - 1, method, params });
+  }
+
+  /** Asks the slow requests again (untimed) and keeps each distinct answer once, as JSON. */
+  async collect(ask: (method: string, params: unknown) => Promise<unknown>): Promise<void> {
+    const byJson = new Map<string, number>();
+    for (const { request, method, params } of this.asked) {
+      const json = JSON.stringify((await ask(method, params)) ?? null);
+      let at = byJson.get(json);
+      if (at === undefined) {
+        at = this.distinct.push(json) - 1;
+        byJson.set(json, at);
+      }
+      this.slow.push({ request, answer: at });
     }
-    this.slow.push({ request: this.times.length - 1, answer: at });
+    this.asked.length = 0;
   }
 }
 
 export interface FloorFigures extends Latency {
   /** Requests over the target as the server answered them. */
   slow: number;
-  /** Of those, how many stay over it with the protocol alone. */
+  /** Of those, how many stay over it with the protocol alone (the fastest of SENDS sends). */
   slowWithProtocolAlone: number;
-  /** Their sizes: the fewest and most locations among them. */
+  /** The sizes of those that stay over: the fewest and most locations among them. */
   fewestLocations: number;
   mostLocations: number;
 }
 
+/** The figures of a floor that could not be measured (the benchmark's table says "failed"). */
+export function noFloor(recorded: SlowAnswers): FloorFigures {
+  return {
+    count: recorded.times.length,
+    p50Ms: NaN,
+    p95Ms: NaN,
+    maxMs: NaN,
+    slow: recorded.slow.length,
+    slowWithProtocolAlone: NaN,
+    fewestLocations: NaN,
+    mostLocations: NaN,
+  };
+}
+
 /**
  * The requests' latency with every slow answer's time replaced by the fastest of `SENDS` sends of
- * the same answer by the peer: a lower bound of what any server could reach here.
+ * the same answer by the peer: a lower bound of what a server could reach here (the peer also has
+ * none of the server's live heap, nor its heap limit, whose collections a large answer pays for).
  */
 export async function protocolFloor(recorded: SlowAnswers, floorPeer: string): Promise<FloorFigures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-floor-'));
@@ -79,8 +106,10 @@ export async function protocolFloor(recorded: SlowAnswers, floorPeer: string): P
         locations = got?.length ?? 0;
       }
       times[request] = fastest;
-      sizes.push(locations);
-      if (fastest > recorded.overMs) slowWithProtocolAlone++;
+      if (fastest > recorded.overMs) {
+        slowWithProtocolAlone++;
+        sizes.push(locations);
+      }
     }
     return {
       ...latency(times),
