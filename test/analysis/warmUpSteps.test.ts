@@ -1,9 +1,9 @@
 // The whole-domain work a warm-up does after indexing yields within its pieces, so a request sent
 // meanwhile is answered between them: the dependency graph's build (40,000 nodes took a third of a
 // second in one piece on the generated core) and the top-level attributes the rebuild model's
-// queries read (a quarter of a second), which the warm-up now works out ahead of the first hover.
-// What is checked is structure, never time: how many turns of the event loop the work gave, and
-// that the values are the same as computed in one piece.
+// queries read (a quarter of a second), which preparing the rebuild model now works out ahead of
+// the first hover. What is checked is structure, never time: how many turns of the event loop the
+// work gave, whether a value was ready, and that the values are those computed in one piece.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget } from '../../server/src/analysis/budget';
@@ -63,27 +63,39 @@ test('a graph built in steps yields every 2,000 nodes and is the graph built in 
   assert.deepEqual(next.value.dependenciesOf('core:p4000'), whole.dependenciesOf('core:p4000'));
 });
 
-test('the warm-up works out the graph and the rebuild model of a large domain in many turns, and the first query reuses them', async () => {
+test('preparing the rebuild model of a large domain works out the attributes its queries read, which the first query then reuses', async () => {
   const { session } = await situation(bigDomain(4000));
   const { analyzer } = session;
   // Yield after every step, as a budget does once its slice is used.
   const budget = () => new Budget({ sliceMs: 0 });
+  // Already out of time: true only when the attributes are ready (they take more than one step here).
+  const readyNow = () => prepareTopLevelAttributes(analyzer, new Budget({ sliceMs: 0, timeoutMs: 0 }));
+  assert.equal(await readyNow(), false);
   const graph = await turnsDuring(() => prepareDomainGraph(analyzer, budget()));
   assert.equal(graph.value, true);
-  // One step per package (4,001), and the steps around them: the files the set reaches, the graph's passes.
+  // One step per package at least (4,001 of them), in the passes that were already stepped.
   assert.ok(graph.turns > 4000, `graph: ${graph.turns} turns`);
-  const model = await turnsDuring(() => prepareRebuildModel(analyzer, budget()));
-  assert.equal(model.value, true);
-  assert.ok(model.turns > 4000, `model: ${model.turns} turns`);
-  // The attributes the queries read are those of the rebuild model's preparation, not made again.
+  assert.equal(await prepareRebuildModel(analyzer, budget()), true);
+  assert.equal(await readyNow(), true, 'the rebuild model was prepared without its top-level attributes');
   const attributes = topLevelAttributes(analyzer);
-  assert.equal(await prepareTopLevelAttributes(analyzer, budget()), true);
-  assert.equal(topLevelAttributes(analyzer), attributes);
   assert.equal(attributes.byPackage.size, 4001);
   RebuildModel.of(analyzer).prepareQueries();
   const p0 = analyzer.catalog.all().find((p) => p.attrPath === 'p0')!;
   // p0 rebuilds itself, every p after it and hello.
   assert.equal(rebuildImpact(analyzer, p0).domains[0]!.count, 4001);
+  assert.equal(topLevelAttributes(analyzer), attributes, 'the query worked the attributes out again');
+});
+
+test('attributes being worked out in steps when the structure changes are worked out again for the new one', async () => {
+  const { session } = await situation(bigDomain(4000));
+  const { analyzer } = session;
+  const preparing = prepareTopLevelAttributes(analyzer, new Budget({ sliceMs: 0 }));
+  // After the first step: a binding more.
+  await new Promise((resolve) => setImmediate(resolve));
+  const text = analyzer.openDocumentFor(TOP)!.text.replace('\n}', '\n  extra = callPackage ../pkg.nix { };\n}');
+  analyzer.openDocument(TOP, text, 100);
+  assert.equal(await preparing, false, 'the attributes of the old structure were given as ready');
+  assert.ok([...topLevelAttributes(analyzer).byPackage.values()].some((names) => names.includes('extra')));
 });
 
 test('top-level attributes worked out in steps are those worked out at once, and follow an edit of the structure', async () => {
@@ -97,6 +109,10 @@ test('top-level attributes worked out in steps are those worked out at once, and
   const b = topLevelAttributes(whole.session.analyzer);
   assert.deepEqual([...a.byPackage].sort(), [...b.byPackage].sort());
   assert.deepEqual(a.stdenvs, b.stdenvs);
+  assert.deepEqual([...a.variants.keys()].sort(), [...b.variants.keys()].sort());
+  assert.deepEqual([...a.stdenvCompilers.keys()].sort(), [...b.stdenvCompilers.keys()].sort());
+  assert.deepEqual([...a.functions].sort(), [...b.functions].sort());
+  assert.deepEqual([...a.refused].sort(), [...b.refused].sort());
   // A binding more: another structure, other attributes.
   const text = stepped.session.analyzer.openDocumentFor(TOP)!.text.replace('\n}', '\n  extra = callPackage ../pkg.nix { };\n}');
   stepped.session.analyzer.openDocument(TOP, text, 100);

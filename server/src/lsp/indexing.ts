@@ -86,7 +86,8 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
     const settings = await session.impactSettings();
     if (await session.prepare(budget, ['packages', 'graph'])) {
       const model = RebuildModel.of(analyzer, settings);
-      if (await budget.pause()) model.prepareQueries();
+      // Not for a model an edit of the structure made obsolete meanwhile (the next query makes another).
+      if ((await budget.pause()) && model.graph.generation === analyzer.index.structureGeneration) model.prepareQueries();
     }
     connection.console.info(
       `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph and the rebuild model ready in ${Date.now() - started} ms`,

@@ -5,7 +5,7 @@
 // that does not exist. Nix builds nothing for them, so they are not counted.
 import type { Analyzer } from '../analyzer';
 import { SteppedValue, type Budget, type Steps } from '../budget';
-import { domainGraph, nodeOfTarget, usedInputs, type DomainGraph } from '../dependencyGraph';
+import { domainGraph, nodeOfTarget, prepareDomainGraph, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { calledFormals } from '../calledFormals';
 import { builderFormals, formalsUnder } from '../flaggedFormals';
 import { callOf } from '../facts';
@@ -42,10 +42,17 @@ export function unevaluableValue(analyzer: Analyzer, graph: DomainGraph): Steppe
  * for them): what cannot evaluate, and the top-level attributes its queries read.
  */
 export async function prepareRebuildModel(analyzer: Analyzer, budget: Budget): Promise<boolean> {
-  return (
-    (await unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget)) &&
-    (await prepareTopLevelAttributes(analyzer, budget))
-  );
+  for (;;) {
+    // The graph first: asked for on a structure that changed meanwhile, it would be built in one piece.
+    if (!(await prepareDomainGraph(analyzer, budget))) return false;
+    const generation = analyzer.index.structureGeneration;
+    const ready =
+      (await unevaluableValue(analyzer, domainGraph(analyzer, 'built')).prepare(budget)) &&
+      (await prepareTopLevelAttributes(analyzer, budget));
+    // An edit of the structure while they were prepared: prepared again, for the structure of now.
+    if (generation === analyzer.index.structureGeneration) return ready;
+    if (budget.stopped) return false;
+  }
 }
 
 /**
