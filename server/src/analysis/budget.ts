@@ -74,6 +74,15 @@ export class Budget {
     }
   }
 
+  /**
+   * A budget for a part of the work that may be left out: the same cancellation and slices, a
+   * deadline `ms` from now at most. Running out of it does not cut this budget.
+   */
+  atMost(ms: number): Budget {
+    const left = Math.min(this.deadline - performance.now(), ms);
+    return new Budget({ ...this.options, timeoutMs: Math.max(0, left) });
+  }
+
   /** Yields to the event loop, then starts a new slice; false when the work must stop. */
   async pause(): Promise<boolean> {
     if (this.stopped) return false;

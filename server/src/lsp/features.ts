@@ -4,7 +4,7 @@
 import type { CodeLens, Connection } from 'vscode-languageserver';
 import { completionAcross } from '../analysis/across/completion';
 import { definitionAcross } from '../analysis/across/definition';
-import { hoverAcross } from '../analysis/across/hover';
+import { HOVER_IMPACT_WAIT_MS, hoverAcross } from '../analysis/across/hover';
 import { impactAcross } from '../analysis/across/impact';
 import { referencesAcross } from '../analysis/across/references';
 import { workspaceSymbolsAcross } from '../analysis/across/symbols';
@@ -39,7 +39,7 @@ export function registerFeatures(c: Connection, run: RequestRunner, server: Feat
   c.onHover((p, token) =>
     run.run('hover', token, null, async (budget) => {
       const at = await server.at(p.textDocument.uri);
-      const answer = at && (await hoverAcross(at.session, at.file, p.position, budget));
+      const answer = at && (await hoverAcross(at.session, at.file, p.position, budget, { impactWaitMs: HOVER_IMPACT_WAIT_MS }));
       return answer ? { contents: { kind: 'markdown' as const, value: answer.markdown }, range: toRange(answer.span) } : null;
     }),
   );

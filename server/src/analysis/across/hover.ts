@@ -16,12 +16,30 @@ export interface HoverAnswer {
 const WAVES_UNTRUSTED =
   '**Waves**\n\nShown once the workspace is trusted: they read git branches, and git does not run in Restricted Mode.';
 
+export interface HoverOptions {
+  /**
+   * How long a package's card waits for the impact figure and the waves, when what they need (the
+   * dependency graph, the rebuild model) is still being built: past it the card comes without them,
+   * saying so. The editor's hovers wait a moment (`HOVER_IMPACT_WAIT_MS`); without it, the budget.
+   */
+  impactWaitMs?: number;
+}
+
+/** An editor's hover waits this long for impact and waves still being built (then hovering again shows them). */
+export const HOVER_IMPACT_WAIT_MS = 500;
+
 /**
  * Hover across the universe: this domain's card (with the impact figure and the Waves section for
  * a package, the full entry for a maintainer); else the card of another domain's package or
  * maintainer. Parts that are not ready within the budget are left out.
  */
-export async function hoverAcross(session: DomainSession, file: string, pos: Position, budget: Budget): Promise<HoverAnswer | undefined> {
+export async function hoverAcross(
+  session: DomainSession,
+  file: string,
+  pos: Position,
+  budget: Budget,
+  options: HoverOptions = {},
+): Promise<HoverAnswer | undefined> {
   const { analyzer } = session;
   const prepared = await session.prepareAt(budget, ['packages', 'dependants']);
   if (prepared === 'cut' && analyzer.indexing) return undefined;
@@ -42,7 +60,10 @@ export async function hoverAcross(session: DomainSession, file: string, pos: Pos
     const partial = prepared === 'partial' ? session.indexingNote() : undefined;
     if (partial) {
       markdown += `\n\n*${partial}*`;
-    } else if (card.pkg && !(await session.prepare(budget, ['names', 'graph']))) {
+    } else if (
+      card.pkg &&
+      !(await session.prepare(options.impactWaitMs === undefined ? budget : budget.atMost(options.impactWaitMs), ['names', 'graph']))
+    ) {
       markdown += '\n\n*Impact and waves are still being computed for this domain: hover again in a moment.*';
     } else if (card.pkg) {
       const title = await impactTitleAcross(session, card.pkg, budget);

@@ -1,0 +1,59 @@
+// A hover on a package whose impact is still being worked out (the dependency graph and the rebuild
+// model of a large domain) waits for it a moment, not its whole budget: past the wait the card
+// comes without the impact, saying so, and hovering again once the model is ready shows it. The
+// part left out does not cut the request's own budget. Nothing here is timed: a wait of 0 ms
+// leaves the graph unbuilt, one without a limit waits for it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Budget } from '../../server/src/analysis/budget';
+import { hoverAcross } from '../../server/src/analysis/across/hover';
+import { situation, TOP } from './inline';
+
+/** A top-level file binding 3,000 packages, each built from the one before, and hello taking p0. */
+function bigDomain(count: number): Record<string, string> {
+  const lines = ['{ callPackage, stdenv }:', '{'];
+  for (let i = 0; i < count; i++) lines.push(`  p${i} = callPackage ../pkg.nix { ${i > 0 ? `dep = p${i - 1}; ` : ''}};`);
+  lines.push('}');
+  return {
+    [TOP]: lines.join('\n'),
+    'pkgs/pkg.nix': '{ stdenv, dep ? null }:\nstdenv.mkDerivation { pname = "p"; version = "1"; buildInputs = [ dep ]; }\n',
+    'pkgs/by-name/he/hello/package.nix':
+      '{ stdenv, p0 }:\nstdenv.mkDerivation { pname = "hello"; version = "1"; buildInputs = [ p|0 ]; }\n',
+  };
+}
+
+const STILL = /Impact and waves are still being computed/;
+const IMPACT = /\*\*Impact:\*\* changing it rebuilds 3,001 packages/;
+
+test('a hover on a package whose impact is not ready comes after its short wait without it, and with it once ready', async () => {
+  const { session, file, pos } = await situation(bigDomain(3000));
+  const budget = new Budget({ timeoutMs: 60_000 });
+  const soon = await hoverAcross(session, file, pos, budget, { impactWaitMs: 0 });
+  assert.ok(soon, 'no card');
+  assert.match(soon.markdown, /\*\*p0\*\*/);
+  assert.match(soon.markdown, STILL);
+  assert.doesNotMatch(soon.markdown, IMPACT);
+  assert.equal(budget.cut, undefined, 'the part left out cut the request');
+  // Without a wait of its own, the hover waits within its budget: the graph and the model are made.
+  const later = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }));
+  assert.match(later!.markdown, IMPACT);
+  // Ready now: the short wait is no longer needed.
+  const again = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }), { impactWaitMs: 0 });
+  assert.match(again!.markdown, IMPACT);
+});
+
+test('a part of the work with a shorter deadline stops there, and leaves the request going', async () => {
+  const budget = new Budget({ timeoutMs: 60_000 });
+  const part = budget.atMost(0);
+  assert.equal(part.stopped, true);
+  assert.equal(part.cut, 'out of time');
+  assert.equal(budget.stopped, false);
+  // Never past the request's own deadline.
+  assert.equal(new Budget({ timeoutMs: 0 }).atMost(60_000).stopped, true);
+  // The client's cancellation reaches the part too.
+  const token = { isCancellationRequested: false };
+  const cancellable = new Budget({ token, timeoutMs: 60_000 }).atMost(60_000);
+  token.isCancellationRequested = true;
+  assert.equal(cancellable.stopped, true);
+  assert.equal(cancellable.cut, 'cancelled');
+});
