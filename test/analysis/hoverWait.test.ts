@@ -1,8 +1,8 @@
 // A hover on a package whose impact is still being worked out (the dependency graph and the rebuild
 // model of a large domain) waits for it a moment, not its whole budget: past the wait the card
 // comes without the impact, saying so, and hovering again once the model is ready shows it. The
-// part left out does not cut the request's own budget. Nothing here is timed: a wait of 0 ms
-// leaves the graph unbuilt, one without a limit waits for it.
+// part left out does not cut the request's own budget, but a cancellation seen during it does.
+// Nothing here is timed: a wait of 0 ms leaves the graph unbuilt, one without a limit waits for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget } from '../../server/src/analysis/budget';
@@ -27,7 +27,8 @@ const IMPACT = /\*\*Impact:\*\* changing it rebuilds 3,001 packages/;
 
 test('a hover on a package whose impact is not ready comes after its short wait without it, and with it once ready', async () => {
   const { session, file, pos } = await situation(bigDomain(3000));
-  const budget = new Budget({ timeoutMs: 60_000 });
+  // Yields after every step, so the wait of 0 ms stops after the first one whatever the machine.
+  const budget = new Budget({ timeoutMs: 60_000, sliceMs: 0 });
   const soon = await hoverAcross(session, file, pos, budget, { impactWaitMs: 0 });
   assert.ok(soon, 'no card');
   assert.match(soon.markdown, /\*\*p0\*\*/);
@@ -42,12 +43,28 @@ test('a hover on a package whose impact is not ready comes after its short wait 
   assert.match(again!.markdown, IMPACT);
 });
 
+test('a hover cancelled during its wait for the impact is recorded as cancelled', async () => {
+  const { session, file, pos } = await situation(bigDomain(3000));
+  // What comes before the wait is ready: the hover's first turn of the event loop is in the wait.
+  assert.equal(await session.prepare(new Budget(), ['packages', 'dependants']), true);
+  const token = { isCancellationRequested: false };
+  setImmediate(() => {
+    token.isCancellationRequested = true;
+  });
+  const budget = new Budget({ token, timeoutMs: 60_000, sliceMs: 0 });
+  await hoverAcross(session, file, pos, budget, { impactWaitMs: 60_000 });
+  assert.equal(budget.cut, 'cancelled', 'the request would answer instead of RequestCancelled');
+});
+
 test('a part of the work with a shorter deadline stops there, and leaves the request going', async () => {
   const budget = new Budget({ timeoutMs: 60_000 });
   const part = budget.atMost(0);
   assert.equal(part.stopped, true);
   assert.equal(part.cut, 'out of time');
   assert.equal(budget.stopped, false);
+  // Due at once: work checks `due` before more, and stops there.
+  assert.equal(part.due, true);
+  assert.equal(budget.atMost(Number.NaN).stopped, true);
   // Never past the request's own deadline.
   assert.equal(new Budget({ timeoutMs: 0 }).atMost(60_000).stopped, true);
   // The client's cancellation reaches the part too.

@@ -36,9 +36,10 @@ export class Budget {
     this.sliceEnd = now + this.sliceMs;
   }
 
-  /** Whether the current slice is used up: the caller should `pause()` before more work. */
+  /** Whether the current slice is used up, or the time: the caller should `pause()` before more work. */
   get due(): boolean {
-    return performance.now() >= this.sliceEnd || this.options.token?.isCancellationRequested === true;
+    const now = performance.now();
+    return now >= this.sliceEnd || now >= this.deadline || this.options.token?.isCancellationRequested === true;
   }
 
   /** Whether the work must stop (cancelled or out of time); records why. */
@@ -79,7 +80,7 @@ export class Budget {
    * deadline `ms` from now at most. Running out of it does not cut this budget.
    */
   atMost(ms: number): Budget {
-    const left = Math.min(this.deadline - performance.now(), ms);
+    const left = Math.min(this.deadline - performance.now(), Number.isNaN(ms) ? 0 : ms);
     return new Budget({ ...this.options, timeoutMs: Math.max(0, left) });
   }
 

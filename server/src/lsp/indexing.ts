@@ -75,7 +75,8 @@ function readyStatus(session: DomainSession, previous: ServerStatus): ServerStat
  * The warm-up works at most this long between two yields (requests: 8 ms), and each yield is a
  * timer of 1 ms, not a turn of the event loop: a request that arrives meanwhile then takes all its
  * turns of the loop before the next slice, instead of one turn per slice. Hovers during the
- * warm-up took 18–46 ms that way, and wait at most a slice now (README.md, Performance).
+ * warm-up took 18–46 ms that way (README.md, Performance). A step done in one piece, or a turn
+ * of the request longer than the pause, still makes a request wait.
  */
 const WARM_UP_SLICE_MS = 4;
 
