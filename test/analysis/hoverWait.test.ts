@@ -7,26 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget } from '../../server/src/analysis/budget';
 import { hoverAcross } from '../../server/src/analysis/across/hover';
-import { situation, TOP } from './inline';
-
-/** A top-level file binding 3,000 packages, each built from the one before, and hello taking p0. */
-function bigDomain(count: number): Record<string, string> {
-  const lines = ['{ callPackage, stdenv }:', '{'];
-  for (let i = 0; i < count; i++) lines.push(`  p${i} = callPackage ../pkg.nix { ${i > 0 ? `dep = p${i - 1}; ` : ''}};`);
-  lines.push('}');
-  return {
-    [TOP]: lines.join('\n'),
-    'pkgs/pkg.nix': '{ stdenv, dep ? null }:\nstdenv.mkDerivation { pname = "p"; version = "1"; buildInputs = [ dep ]; }\n',
-    'pkgs/by-name/he/hello/package.nix':
-      '{ stdenv, p0 }:\nstdenv.mkDerivation { pname = "hello"; version = "1"; buildInputs = [ p|0 ]; }\n',
-  };
-}
+import { chainedPackages, situation } from './inline';
 
 const STILL = /Impact and waves are still being computed/;
 const IMPACT = /\*\*Impact:\*\* changing it rebuilds 3,001 packages/;
 
 test('a hover on a package whose impact is not ready comes after its short wait without it, and with it once ready', async () => {
-  const { session, file, pos } = await situation(bigDomain(3000));
+  const { session, file, pos } = await situation(chainedPackages(3000));
   // Yields after every step, so the wait of 0 ms stops after the first one whatever the machine.
   const budget = new Budget({ timeoutMs: 60_000, sliceMs: 0 });
   const soon = await hoverAcross(session, file, pos, budget, { impactWaitMs: 0 });
@@ -44,7 +31,7 @@ test('a hover on a package whose impact is not ready comes after its short wait 
 });
 
 test('a hover cancelled during its wait for the impact is recorded as cancelled', async () => {
-  const { session, file, pos } = await situation(bigDomain(3000));
+  const { session, file, pos } = await situation(chainedPackages(3000));
   // What comes before the wait is ready: the hover's first turn of the event loop is in the wait.
   assert.equal(await session.prepare(new Budget(), ['packages', 'dependants']), true);
   const token = { isCancellationRequested: false };

@@ -45,3 +45,20 @@ export const unlimited = (): Budget => new Budget();
 
 /** A small package set: a top-level file calling a by-name package and an alias chain. */
 export const TOP = 'pkgs/top-level/all-packages.nix';
+
+/**
+ * A top-level file binding `count` packages, each built from the one before it, and a by-name
+ * `hello` taking `p0` (the cursor on it). An open document of more than about 250 KB is not
+ * analysed: 4,000 bindings at most.
+ */
+export function chainedPackages(count: number): Files {
+  const lines = ['{ callPackage, stdenv }:', '{'];
+  for (let i = 0; i < count; i++) lines.push(`  p${i} = callPackage ../pkg.nix { ${i > 0 ? `dep = p${i - 1}; ` : ''}};`);
+  lines.push('}');
+  return {
+    [TOP]: lines.join('\n'),
+    'pkgs/pkg.nix': '{ stdenv, dep ? null }:\nstdenv.mkDerivation { pname = "p"; version = "1"; buildInputs = [ dep ]; }\n',
+    'pkgs/by-name/he/hello/package.nix':
+      '{ stdenv, p0 }:\nstdenv.mkDerivation { pname = "hello"; version = "1"; buildInputs = [ p|0 ]; }\n',
+  };
+}

@@ -12,7 +12,7 @@ import { RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/cl
 import { prepareRebuildModel } from '../../server/src/analysis/impact/failures';
 import { prepareDomainGraph } from '../../server/src/analysis/dependencyGraph';
 import { DependencyGraph } from '../../server/src/analysis/waves/graph';
-import { situation, TOP } from './inline';
+import { chainedPackages, situation, TOP } from './inline';
 
 /** Counts the turns of the event loop while `work` runs (a turn is what another request gets). */
 async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
@@ -29,22 +29,6 @@ async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns
   } finally {
     running = false;
   }
-}
-
-/**
- * A top-level file binding `count` packages, each built from the one before it, and one by-name
- * package (an open document of more than about 250 KB is not analysed: 4,000 bindings at most).
- */
-function bigDomain(count: number): Record<string, string> {
-  const lines = ['{ callPackage, stdenv }:', '{'];
-  for (let i = 0; i < count; i++) lines.push(`  p${i} = callPackage ../pkg.nix { ${i > 0 ? `dep = p${i - 1}; ` : ''}};`);
-  lines.push('}');
-  return {
-    [TOP]: lines.join('\n'),
-    'pkgs/pkg.nix': '{ stdenv, dep ? null }:\nstdenv.mkDerivation { pname = "p"; version = "1"; buildInputs = [ dep ]; }\n',
-    'pkgs/by-name/he/hello/package.nix':
-      '{ stdenv, p0 }:\nstdenv.mkDerivation { pname = "hello"; version = "1"; buildInputs = [ p|0 ]; }\n',
-  };
 }
 
 test('a graph built in steps yields every 2,000 nodes and is the graph built in one piece', () => {
@@ -64,7 +48,7 @@ test('a graph built in steps yields every 2,000 nodes and is the graph built in 
 });
 
 test('preparing the rebuild model of a large domain works out the attributes its queries read, which the first query then reuses', async () => {
-  const { session } = await situation(bigDomain(4000));
+  const { session } = await situation(chainedPackages(4000));
   const { analyzer } = session;
   // Yield after every step, as a budget does once its slice is used.
   const budget = () => new Budget({ sliceMs: 0 });
@@ -87,7 +71,7 @@ test('preparing the rebuild model of a large domain works out the attributes its
 });
 
 test('attributes being worked out in steps when the structure changes are worked out again for the new one', async () => {
-  const { session } = await situation(bigDomain(4000));
+  const { session } = await situation(chainedPackages(4000));
   const { analyzer } = session;
   const preparing = prepareTopLevelAttributes(analyzer, new Budget({ sliceMs: 0 }));
   // After the first step: a binding more.
@@ -99,8 +83,8 @@ test('attributes being worked out in steps when the structure changes are worked
 });
 
 test('top-level attributes worked out in steps are those worked out at once, and follow an edit of the structure', async () => {
-  const stepped = await situation(bigDomain(2500));
-  const whole = await situation(bigDomain(2500));
+  const stepped = await situation(chainedPackages(2500));
+  const whole = await situation(chainedPackages(2500));
   const { value: ready, turns } = await turnsDuring(() => prepareTopLevelAttributes(stepped.session.analyzer, new Budget({ sliceMs: 0 })));
   assert.equal(ready, true);
   assert.ok(turns >= 2, `${turns} turns for 2,500 bindings`);

@@ -42,11 +42,12 @@ export class Budget {
     return now >= this.sliceEnd || now >= this.deadline || this.options.token?.isCancellationRequested === true;
   }
 
-  /** Whether the work must stop (cancelled or out of time); records why. */
+  /** Whether the work must stop (cancelled or out of time); records why (in the budget a part was made from too). */
   get stopped(): boolean {
     if (this.cut) return true;
     if (this.options.token?.isCancellationRequested) this.cut = 'cancelled';
     else if (performance.now() >= this.deadline) this.cut = 'out of time';
+    if (this.cut) void this.whole?.stopped;
     return this.cut !== undefined;
   }
 
@@ -63,6 +64,7 @@ export class Budget {
       timer = setTimeout(
         () => {
           this.cut ??= 'out of time';
+          void this.whole?.stopped;
           resolve(undefined);
         },
         Math.max(0, left),
@@ -77,12 +79,18 @@ export class Budget {
 
   /**
    * A budget for a part of the work that may be left out: the same cancellation and slices, a
-   * deadline `ms` from now at most. Running out of it does not cut this budget.
+   * deadline `ms` from now at most. Running out of it does not cut this budget; a cancellation,
+   * or this budget's own deadline, seen by the part cuts both.
    */
   atMost(ms: number): Budget {
     const left = Math.min(this.deadline - performance.now(), Number.isNaN(ms) ? 0 : ms);
-    return new Budget({ ...this.options, timeoutMs: Math.max(0, left) });
+    const part = new Budget({ ...this.options, timeoutMs: Math.max(0, left) });
+    part.whole = this;
+    return part;
   }
+
+  /** The budget this one is a part of (`atMost`): it records a cancellation or its own deadline the part saw first. */
+  private whole?: Budget;
 
   /** Yields to the event loop, then starts a new slice; false when the work must stop. */
   async pause(): Promise<boolean> {
@@ -160,4 +168,34 @@ export class SteppedValue<T> {
       if (budget.due && !(await budget.pause())) return false;
     }
   }
+}
+
+/** What has an index whose structure moves on with edits (an analyzer). */
+interface Structured {
+  readonly index: { readonly structureGeneration: number };
+}
+
+/**
+ * A value of each analyzer's index computed in steps once per structure generation: asked for
+ * after an edit of the structure, a new one; the steps of the old one count as stale.
+ */
+export function perStructure<K extends Structured, T>(make: (of: K, generation: number) => Steps<T>): (of: K) => SteppedValue<T> {
+  const values = new WeakMap<K, { generation: number; value: SteppedValue<T> }>();
+  return (of) => {
+    const generation = of.index.structureGeneration;
+    const known = values.get(of);
+    if (known?.generation === generation) return known.value;
+    const value = new SteppedValue(
+      () => make(of, generation),
+      () => of.index.structureGeneration !== generation,
+    );
+    values.set(of, { generation, value });
+    return value;
+  };
+}
+
+/** For a long loop in steps: true on every `n`th call, where the loop yields. */
+export function everyNth(n: number): () => boolean {
+  let done = 0;
+  return () => ++done % n === 0;
 }

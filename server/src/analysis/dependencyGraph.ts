@@ -2,7 +2,7 @@
 // shared by everything that walks it (waves, rebuild impact): on a 20,000-package domain the
 // build resolves every input of every package, which costs far more than any walk over it.
 import type { Analyzer } from './analyzer';
-import { SteppedValue, type Budget, type Steps } from './budget';
+import { everyNth, perStructure, type SteppedValue, type Budget, type Steps } from './budget';
 import type { Binding } from './domainIndex';
 import { callOf, type Attr, type Formal } from './facts';
 import { builderFormals, formalsUnder, wrapperFormals, fromStaticSet, STATIC_PLATFORM } from './flaggedFormals';
@@ -24,9 +24,6 @@ export interface DomainGraph {
    */
   variantEdges: ReadonlyMap<number, Binding>;
 }
-
-type Cached = { generation: number; value: SteppedValue<DomainGraph> };
-const caches: Record<EdgeKind, WeakMap<Analyzer, Cached>> = { inputs: new WeakMap(), built: new WeakMap() };
 
 /**
  * Which inputs make an edge: all of them (what a package takes, for waves), or only those its
@@ -58,18 +55,14 @@ export async function prepareDomainGraph(analyzer: Analyzer, budget: Budget): Pr
   }
 }
 
+// The structure generation moves only when names, calls or formals change, not on every keystroke.
+const graphValues: Record<EdgeKind, (analyzer: Analyzer) => SteppedValue<DomainGraph>> = {
+  inputs: perStructure((analyzer: Analyzer, generation) => buildGraph(analyzer, generation, 'inputs')),
+  built: perStructure((analyzer: Analyzer, generation) => buildGraph(analyzer, generation, 'built')),
+};
+
 function graphValue(analyzer: Analyzer, edges: EdgeKind): SteppedValue<DomainGraph> {
-  const cache = caches[edges];
-  const cached = cache.get(analyzer);
-  // The structure generation moves only when names, calls or formals change, not on every keystroke.
-  const generation = analyzer.index.structureGeneration;
-  if (cached && cached.generation === generation) return cached.value;
-  const value = new SteppedValue(
-    () => buildGraph(analyzer, generation, edges),
-    () => analyzer.index.structureGeneration !== generation,
-  );
-  cache.set(analyzer, { generation, value });
-  return value;
+  return graphValues[edges](analyzer);
 }
 
 /**
@@ -82,9 +75,8 @@ function* reachedFiles(analyzer: Analyzer): Steps<ReadonlySet<string>> {
   const generation = index.structureGeneration;
   const known = reachedByAnalyzer.get(analyzer);
   if (known?.generation === generation) return known.files;
-  let done = 0;
   // A turn of the event loop every STEP_ITEMS links or files: 40,000 files took a fifth of a second in one piece.
-  const due = () => ++done % STEP_ITEMS === 0;
+  const due = everyNth(STEP_ITEMS);
   const next = new Map<string, string[]>();
   const link = (from: string, target: string) => {
     const file = index.resolveFile(target);
@@ -154,8 +146,8 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
     yield;
   }
   // Both graphs have the same nodes: the second one built shares the first one's id tables.
-  const other = caches[edges === 'built' ? 'inputs' : 'built'].get(analyzer);
-  const sameNodesAs = other?.generation === generation && other.value.ready ? other.value.get().graph : undefined;
+  const other = graphValue(analyzer, edges === 'built' ? 'inputs' : 'built');
+  const sameNodesAs = analyzer.index.structureGeneration === generation && other.ready ? other.get().graph : undefined;
   const graph = yield* DependencyGraph.fromDependenciesSteps(deps, { attrOf: stepAttrOf, ...(sameNodesAs ? { sameNodesAs } : {}) });
   const variantEdges = new Map<number, Binding>();
   for (const [from, to, via] of viaVariant) variantEdges.set(graph.indexOf(from) * graph.size + graph.indexOf(to), via);

@@ -64,8 +64,6 @@ export async function hoverAcross(
       card.pkg &&
       !(await session.prepare(options.impactWaitMs === undefined ? budget : budget.atMost(options.impactWaitMs), ['names', 'graph']))
     ) {
-      // The short wait saw a cancellation or the request's own deadline first: the request records it too.
-      void budget.stopped;
       markdown += '\n\n*Impact and waves are still being computed for this domain: hover again in a moment.*';
     } else if (card.pkg) {
       const title = await impactTitleAcross(session, card.pkg, budget);

@@ -5,7 +5,7 @@
 // recurseIntoAttrs count as CI counts them (`xorg.libX11`), where the index can see the set;
 // sets made at evaluation time (`python311Packages = recurseIntoAttrs python311.pkgs`) it cannot.
 import type { Analyzer } from '../analyzer';
-import { SteppedValue, type Budget, type Steps } from '../budget';
+import { everyNth, perStructure, type Budget, type Steps } from '../budget';
 import { isTopLevelVariant } from '../dependencyGraph';
 import type { Binding } from '../domainIndex';
 import { targetKey } from '../packages';
@@ -58,25 +58,13 @@ export function prepareTopLevelAttributes(analyzer: Analyzer, budget: Budget): P
 }
 
 /** Per analyzer, the attributes of one structure generation, in steps whoever advances them. */
-const attributes = new WeakMap<Analyzer, { generation: number; value: SteppedValue<TopLevelAttributes> }>();
-
-function attributesValue(analyzer: Analyzer): SteppedValue<TopLevelAttributes> {
-  const generation = analyzer.index.structureGeneration;
-  let known = attributes.get(analyzer);
-  if (known?.generation !== generation) {
-    const stale = () => analyzer.index.structureGeneration !== generation;
-    known = { generation, value: new SteppedValue(() => attributesSteps(analyzer), stale) };
-    attributes.set(analyzer, known);
-  }
-  return known.value;
-}
+const attributesValue = perStructure((analyzer: Analyzer) => attributesSteps(analyzer));
 
 /** Items between two yields of `attributesSteps`. */
 const STEP_ITEMS = 2000;
 
 function* attributesSteps(analyzer: Analyzer): Steps<TopLevelAttributes> {
-  let done = 0;
-  const due = () => ++done % STEP_ITEMS === 0;
+  const due = everyNth(STEP_ITEMS);
   const { index, resolver, catalog } = analyzer;
   const names = new Set<string>(index.byNameByName.keys());
   const recursive = new Set<string>();

@@ -4,7 +4,7 @@
 // input that cannot evaluate; and what is surely built with one, or with a set member or a file
 // that does not exist. Nix builds nothing for them, so they are not counted.
 import type { Analyzer } from '../analyzer';
-import { SteppedValue, type Budget, type Steps } from '../budget';
+import { everyNth, SteppedValue, type Budget, type Steps } from '../budget';
 import { domainGraph, nodeOfTarget, prepareDomainGraph, usedInputs, type DomainGraph } from '../dependencyGraph';
 import { calledFormals } from '../calledFormals';
 import { builderFormals, formalsUnder } from '../flaggedFormals';
@@ -118,14 +118,14 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
   const takenByName: [number, Target][] = [];
   // Files some binding selects from a callPackages call of (`inherit (callPackages ./. { }) subversion;`).
   const called = new Set<string>();
-  let seen = 0;
+  const bindingsDue = everyNth(5000);
   for (const binding of index.allBindings()) {
     const val = binding.val;
     const of = val.k === 'sel' && val.of.k === 'call' && val.of.kind === 'callPackage' ? val.of : undefined;
     const target = of?.target !== undefined ? index.resolveFile(of.target) : undefined;
     if (target) called.add(target);
     // Every binding of the domain: hundreds of thousands on the generated core (a quarter of a second).
-    if (++seen % 5000 === 0) yield;
+    if (bindingsDue()) yield;
   }
   for (const [at, pkg] of packages.entries()) {
     yield;
@@ -243,12 +243,13 @@ function* unevaluable(analyzer: Analyzer, domainGraph: DomainGraph): Steps<Uneva
     return known;
   };
   const size = domainGraph.graph.size;
+  const variantsDue = everyNth(500);
   for (let changed = true; changed; ) {
     changed = false;
     variantFails.clear();
     for (const [key, via] of domainGraph.variantEdges) {
       // Each one may resolve a package's inputs twice: a turn of the event loop now and then.
-      if (++seen % 500 === 0) yield;
+      if (variantsDue()) yield;
       const taker = Math.floor(key / size);
       const base = key % size;
       if (broken[taker] || !broken[base] || !fails(via, base)) continue;
