@@ -9,6 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { bufferReader, FileByteReader, type ByteReader } from '../../server/src/analysis/maintainers/reader';
 import { DEFAULT_CHUNK_SIZE, scanMaintainers } from '../../server/src/analysis/maintainers/scan';
 import { formatEntryHover, readEntry } from '../../server/src/analysis/maintainers/entry';
+import { serverEnv } from '../../shared/serverEnv';
 import { generateMaintainerList, prng, writeMaintainerList } from './generate';
 
 export interface MaintainersBench {
@@ -27,8 +28,9 @@ export interface MaintainersBench {
   /** Memory the index holds, on the V8 heap and off it (typed arrays, its text buffer). */
   indexBytes: number;
   /**
-   * Resident set growth across building and keeping the index, in a fresh process (median of
-   * three). Noisy: V8 and malloc keep some pages the scan used, index or not.
+   * Resident set growth across building and keeping the index, in a fresh process started as the
+   * server is (its allocator settings and young generation: `serverEnv`), running the scanner as
+   * the server ships it when this file is bundled (the benchmark runs it so); median of five.
    */
   indexRssBytes: number;
 }
@@ -54,8 +56,7 @@ export async function benchMaintainers(options: { entries?: number; hovers?: num
     const after = process.memoryUsage();
     const indexBytes = after.heapUsed + after.external - before.heapUsed - before.external;
     // This process has just generated the file, so its freed pages would hide the index.
-    const fresh = [0, 1, 2].map(() => rssInFreshProcess(file)).sort((a, b) => (a ?? 0) - (b ?? 0));
-    const indexRssBytes = fresh[1] ?? after.rss - before.rss;
+    const indexRssBytes = medianOf(FRESH_RUNS, () => rssInFreshProcess(file)) ?? after.rss - before.rss;
     const largestReadBytes = Math.max(...reads);
 
     let buildWarmMs = Infinity;
@@ -114,11 +115,26 @@ function collector(): () => void {
   return runInNewContext('gc') as () => void;
 }
 
-/** RSS growth of building the index of file in a new Node process; undefined if not possible. */
+/** Fresh processes per RSS figure; the median is taken. */
+const FRESH_RUNS = 5;
+
+/** The median of `runs` values of `measure`; undefined when any is. */
+function medianOf(runs: number, measure: () => number | undefined): number | undefined {
+  const values = Array.from({ length: runs }, measure);
+  if (values.some((v) => v === undefined)) return undefined;
+  return (values as number[]).sort((a, b) => a - b)[runs >> 1];
+}
+
+/**
+ * RSS growth of building and keeping the index of file in a new Node process started as the
+ * server is (`serverEnv`: its allocator settings and young generation); undefined if not possible.
+ */
 function rssInFreshProcess(file: string): number | undefined {
-  if (!__filename.endsWith('.ts')) return undefined; // bundled: no tsx to run this file with
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--rss', file], {
+  // From source under tsx, or bundled (the benchmark runs it so: scripts/bench/others.ts).
+  const loader = __filename.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawnSync(process.execPath, ['--expose-gc', ...loader, __filename, '--rss', file], {
     encoding: 'utf8',
+    env: serverEnv(process.env),
   });
   const rss = Number(child.stdout.trim());
   return child.status === 0 && Number.isFinite(rss) ? rss : undefined;
@@ -141,6 +157,9 @@ async function printRss(file: string): Promise<void> {
 }
 
 if (require.main === module) {
-  if (process.argv[2] === '--rss') void printRss(process.argv[3]);
-  else benchMaintainers({ entries: Number(process.argv[2] ?? 30000) }).then((r) => console.log(JSON.stringify(r, null, 2)));
+  if (process.argv[2] === '--rss') void printRss(process.argv[3]!);
+  else {
+    const [entries = 30000, hovers = 1000, seed = 1] = process.argv.slice(2, 5).map(Number);
+    benchMaintainers({ entries, hovers, seed }).then((r) => console.log(JSON.stringify(r, null, 2)));
+  }
 }
