@@ -5,6 +5,9 @@
 import { NavigationWorkbench, type Position, ui } from './workbenchNavigation';
 import { waitUntil } from './wait';
 
+/** What a hover card says when a part of it is not ready yet (see the server's hover). */
+const HOVER_AGAIN = /hover again in a moment/;
+
 /** What F12 led to: the active editor tab and the cursor in it. */
 export interface Jump extends Position {
   tab: string;
@@ -14,13 +17,20 @@ export interface Jump extends Position {
 export class EditorWorkbench extends NavigationWorkbench {
   /**
    * Shows the hover at the cursor (Ctrl+K Ctrl+I) and returns its text once it has content
-   * (`expect`, when given, must match too — a hover can grow as providers answer).
+   * (`expect`, when given, must match too — a hover can grow as providers answer). A card that
+   * asks to be hovered again (its impact and waves still being computed) is closed and shown
+   * again, as a person would, at most every half second, until `expect` matches.
    */
   async hover(expect?: RegExp): Promise<string> {
-    await this.page.keyboard.press('Control+K');
-    await this.page.keyboard.press('Control+I');
+    const show = async () => {
+      await this.page.keyboard.press('Control+K');
+      await this.page.keyboard.press('Control+I');
+      return Date.now();
+    };
+    let shown = await show();
     const hover = this.page.locator(ui.hover).first();
     let seen = '';
+    let shows = 1;
     return waitUntil(
       `the hover shows ${expect ?? 'content'}`,
       this.timeoutMs,
@@ -28,9 +38,15 @@ export class EditorWorkbench extends NavigationWorkbench {
         if (!(await hover.isVisible())) return false;
         seen = (await hover.innerText()).trim();
         if (!seen || /^Loading/.test(seen)) return false;
-        return !expect || expect.test(seen) ? seen : false;
+        if (!expect || expect.test(seen)) return seen;
+        if (HOVER_AGAIN.test(seen) && Date.now() - shown >= 500) {
+          await this.dismissHover();
+          shown = await show();
+          shows++;
+        }
+        return false;
       },
-      () => JSON.stringify(seen),
+      () => `${JSON.stringify(seen)} (shown ${shows} times)`,
     );
   }
 
