@@ -5,11 +5,11 @@
 import type { Analyzer } from '../analyzer';
 import { domainGraph, nodeOfTarget, packageId, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
-import { markDependants, type Gate } from '../waves/graph';
+import type { Gate } from '../waves/graph';
+import { walkReaching } from '../waves/walk';
 import { fewPairs, MARKED, namedPairs, NEVER, VARIANT, type NamedPairs } from './namedPairs';
 import { topLevelAttributes } from './attributes';
-import { callOf } from '../facts';
-import { calledApplied } from '../calledFormals';
+import { fixedOutputMakers } from './fixedOutput';
 import { unevaluableValue } from './failures';
 import type { ImpactSettings } from './manifest';
 import { stdenvModel, type StdenvModel } from './stdenv';
@@ -54,7 +54,7 @@ export interface ClosureOptions {
   /** stdenv itself changed (one of its files), whatever the packages. */
   stdenvChanged?: boolean;
   foreign?: ForeignDependants;
-  /** Go through every (name, package) pair even when the change reaches few (what the quick way must equal). */
+  /** Go through every (name, package) pair, and every package, even when the change reaches few (what the quick way must equal). */
   everyPair?: boolean;
 }
 
@@ -63,6 +63,8 @@ export class RebuildModel {
   // Node indices in attribute-path order: collecting a closure in this order gives a sorted list
   // without sorting 30,000 strings per query.
   private readonly order: Int32Array;
+  /** Each node's place in `order`. */
+  private readonly place: Int32Array;
 
   /**
    * Packages whose output stays when their inputs change: fixed-output derivations and the fetchers
@@ -88,6 +90,8 @@ export class RebuildModel {
     const { packages } = graph;
     const indices = Array.from(packages.keys()).sort((a, b) => compare(packages[a]!.attrPath, packages[b]!.attrPath));
     this.order = Int32Array.from(indices);
+    this.place = new Int32Array(indices.length);
+    for (let place = 0; place < indices.length; place++) this.place[indices[place]!] = place;
     ({ fixedOutput: this.fixedOutput, functions: this.functions } = fixedOutputMakers(analyzer, graph));
     ({ direct: this.unevaluable, carried: this.broken, unlessPassed: this.unlessPassed } = unevaluableValue(analyzer, graph).get());
     this.stdenv = stdenvModel(analyzer, graph, settings.stdenv, this.fixedOutput);
@@ -158,12 +162,12 @@ export class RebuildModel {
    */
   private countNames(
     marked: Uint8Array,
+    reached: readonly number[] | undefined,
     seeds: Uint8Array,
     touched: boolean,
     attributes: ReturnType<typeof topLevelAttributes>,
     everyPair = false,
   ): { local: string[]; members: string[] } {
-    const { packages } = this.graph;
     // Every (name, node) pair of the model sorted by name once: a query keeps the pairs whose node
     // rebuilds, already in order, instead of sorting 30,000 names per hover.
     const named = (this.named ??= this.sortedNames(attributes));
@@ -183,14 +187,10 @@ export class RebuildModel {
     };
     // Most changes reach a few packages: only their pairs (and the variants') are looked at, in
     // name order; a change that reaches many goes through every pair.
-    const few = everyPair ? undefined : fewPairs(named, marked);
+    const few = everyPair || !reached ? undefined : fewPairs(named, reached);
     if (few) for (const pair of few) count(pair);
     else for (let pair = 0; pair < named.pairs.length; pair++) count(pair);
-    const members: string[] = [];
-    for (const at of this.order) {
-      if (!marked[at] || this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || this.broken[at]) continue;
-      if (!this.namesAt(at, attributes.byPackage)?.length) members.push(packages[at]!.attrPath);
-    }
+    const members = this.members(marked, everyPair ? undefined : reached, attributes.byPackage);
     // A stdenv made by `overrideCC stdenv clang` rebuilds with its compiler, and fails with it
     // (`libcxxStdenv`: its libcxxClang is built with a libcxx callPackage cannot fill).
     const compiler = (name: string) => {
@@ -205,6 +205,23 @@ export class RebuildModel {
     });
     if (stdenvs.length === 0) return { local, members };
     return { local: [...local, ...stdenvs].sort(compare), members };
+  }
+
+  /** The packages that rebuild and no top-level attribute names, in attribute-path order (`reached`: the marked nodes, when known). */
+  private members(marked: Uint8Array, reached: readonly number[] | undefined, byPackage: ReadonlyMap<string, readonly string[]>): string[] {
+    const members: string[] = [];
+    const add = (at: number) => {
+      if (this.fixedOutput[at] || this.functions[at] || this.unevaluable[at] || this.broken[at]) return;
+      if (!this.namesAt(at, byPackage)?.length) members.push(this.graph.packages[at]!.attrPath);
+    };
+    // Few marked nodes: their places in the order, sorted as numbers. Many (half the domain, most of
+    // them members): the whole order, which is quicker than sorting them.
+    if (reached && reached.length * 16 < this.order.length) {
+      const places = new Int32Array(reached.length);
+      for (let i = 0; i < reached.length; i++) places[i] = this.place[reached[i]!]!;
+      for (const place of places.sort()) add(this.order[place]!);
+    } else for (const at of this.order) if (marked[at]) add(at);
+    return members;
   }
 
   private named?: NamedPairs;
@@ -284,10 +301,19 @@ export class RebuildModel {
     };
     const seeded = new Uint8Array(graph.size);
     for (const at of seeds) seeded[at] = 1;
-    const marked = markDependants(graph, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
+    const walked = walkReaching(size, graph.packedEdges().reverse, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
+    const { marked } = walked;
+    // The marked nodes, each once, beside `marked`: a query costs what the change reaches, not the domain's size.
+    let reached = Array.from(walked.reached);
     // What the bootstrap stages build takes its inputs from the stages, not from the package set.
-    if (this.stdenv.bootstrapped) for (let at = 0; at < marked.length; at++) if (this.stdenv.closure[at] === 1) marked[at] = 0;
-    for (const at of seeds) marked[at] = 1;
+    if (this.stdenv.bootstrapped) {
+      for (const at of reached) if (this.stdenv.closure[at] === 1) marked[at] = 0;
+      reached = reached.filter((at) => marked[at] === 1);
+    }
+    for (const at of seeds) {
+      if (!marked[at]) reached.push(at);
+      marked[at] = 1;
+    }
 
     let touched = options.stdenvChanged === true;
     const { closure, rebuilds } = this.stdenv;
@@ -297,7 +323,7 @@ export class RebuildModel {
     if (this.stdenv.bootstrapped) {
       for (const at of seeds) if (closure[at] && !this.fixedOutput[at]) touched = true;
     } else {
-      for (let at = 0; at < marked.length && !touched; at++) if (marked[at] && closure[at] && !this.fixedOutput[at]) touched = true;
+      touched ||= reached.some((at) => closure[at] === 1 && !this.fixedOutput[at]);
     }
     let viaStdenv = 0;
     if (touched) {
@@ -314,8 +340,10 @@ export class RebuildModel {
     // changes, the stdenvs themselves); a fixed output or a function rebuilds nothing of its own.
     // When the change reaches everything (stdenv), the names are the same for every such change:
     // counted once per model, not per hover.
-    const everything = touched && marked.every((m) => m === 1);
-    const counted = (everything && this.everything) || this.countNames(marked, seeded, touched, attributes, options.everyPair);
+    const everything = touched && reached.length + viaStdenv === marked.length;
+    // What stdenv adds is most of the domain: then `marked` is gone through, not the list.
+    const list = touched ? undefined : reached;
+    const counted = (everything && this.everything) || this.countNames(marked, list, seeded, touched, attributes, options.everyPair);
     if (everything) this.everything = counted;
     const local = [...counted.local];
     const members = [...counted.members];
@@ -331,32 +359,6 @@ export class RebuildModel {
       stdenv: { touched, rebuilds: viaStdenv },
     };
   }
-}
-
-/** Fixed-output makers (a file that sets `outputHash`, or a function that takes one) and the packages that are functions. */
-function fixedOutputMakers(analyzer: Analyzer, domainGraph: DomainGraph): { fixedOutput: Uint8Array; functions: Uint8Array } {
-  const { graph, packages } = domainGraph;
-  const fixedOutput = new Uint8Array(packages.length);
-  const functions = new Uint8Array(packages.length);
-  packages.forEach((pkg, at) => {
-    // What the file says about itself counts only for a package that is the file (called by path).
-    const facts = pkg.target.whole ? analyzer.index.files.get(pkg.target.file) : undefined;
-    const call = pkg.binding && callOf(pkg.binding.val);
-    if (facts?.curried && !calledApplied(analyzer.index, pkg) && !(call?.kind === 'import' && call.applied)) functions[at] = 1;
-    if (facts?.fixedOutput) fixedOutput[at] = 1;
-  });
-  // `fetchFromGitHub` wraps `fetchgit`/`fetchzip`, which wrap `fetchurl`: a function over a fetcher is one.
-  for (let changed = true; changed; ) {
-    changed = false;
-    packages.forEach((_, at) => {
-      if (fixedOutput[at] || !functions[at]) return;
-      if (graph.dependencyIndices(at).some((dep) => fixedOutput[dep])) {
-        fixedOutput[at] = 1;
-        changed = true;
-      }
-    });
-  }
-  return { fixedOutput, functions };
 }
 
 /** The settings of a domain whose manifest has none: one object, so that the model is kept for it too. */

@@ -35,21 +35,24 @@ export function namedPairs(
 }
 
 /**
- * The pairs a change can count, in name order, when the marked nodes hold few of them (a quarter at
- * most): the marked nodes' pairs and the variants'; undefined when it is quicker to go through them all.
+ * The pairs a change can count, in name order, when the marked nodes (`marked`, each once) hold few
+ * of them (a quarter at most): their pairs and the variants'; undefined when it is quicker to go
+ * through them all.
  */
-export function fewPairs(named: NamedPairs, marked: Uint8Array): Int32Array | undefined {
+export function fewPairs(named: NamedPairs, marked: ArrayLike<number>): Int32Array | undefined {
   const { offsets, targets } = named.byNode;
   const limit = named.pairs.length / 4;
   let total = named.variants.length;
-  for (let at = 0; at < marked.length; at++) {
-    if (marked[at] && (total += offsets[at + 1]! - offsets[at]!) > limit) return undefined;
+  for (let i = 0; i < marked.length; i++) {
+    const at = marked[i]!;
+    if ((total += offsets[at + 1]! - offsets[at]!) > limit) return undefined;
   }
   const few = new Int32Array(total);
   few.set(named.variants);
   let n = named.variants.length;
-  for (let at = 0; at < marked.length; at++) {
-    if (marked[at]) for (let i = offsets[at]!; i < offsets[at + 1]!; i++) few[n++] = targets[i]!;
+  for (let i = 0; i < marked.length; i++) {
+    const at = marked[i]!;
+    for (let k = offsets[at]!; k < offsets[at + 1]!; k++) few[n++] = targets[k]!;
   }
   // A variant pair whose node is marked is there twice: counted once (the name is kept once anyway).
   return few.sort();

@@ -23,7 +23,18 @@ export interface Gate {
   always?: readonly number[];
 }
 
-export function walk(n: number, { offsets, targets }: Edges, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Uint8Array {
+export function walk(n: number, edges: Edges, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Uint8Array {
+  return walkReaching(n, edges, seeds, stop, gate).marked;
+}
+
+/** What a walk marked, and the marked nodes themselves, each once, in the order it reached them. */
+export interface Walked {
+  marked: Uint8Array;
+  reached: Int32Array;
+}
+
+/** `walk`, with the nodes it marked as a list: a caller then does what they need without going through every node. */
+export function walkReaching(n: number, { offsets, targets }: Edges, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Walked {
   const marked = new Uint8Array(n);
   const seedList = [...seeds];
   // Each node enters the queue at most once after being marked, plus the seeds once each.
@@ -56,6 +67,7 @@ export function walk(n: number, { offsets, targets }: Edges, seeds: Iterable<num
       queue[tail++] = w;
       crossed = true;
     }
-    if (!crossed) return marked;
+    // Each node the walk marked entered the queue once, after the seeds.
+    if (!crossed) return { marked, reached: queue.subarray(seedList.length, tail) };
   }
 }
