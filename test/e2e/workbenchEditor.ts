@@ -27,6 +27,7 @@ export class EditorWorkbench extends NavigationWorkbench {
       await this.page.keyboard.press('Control+I');
       return Date.now();
     };
+    const until = Date.now() + this.timeoutMs;
     let shown = await show();
     const hover = this.page.locator(ui.hover).first();
     let seen = '';
@@ -40,9 +41,16 @@ export class EditorWorkbench extends NavigationWorkbench {
         if (!seen || /^Loading/.test(seen)) return false;
         if (!expect || expect.test(seen)) return seen;
         if (HOVER_AGAIN.test(seen) && Date.now() - shown >= 500) {
-          await this.dismissHover();
-          shown = await show();
-          shows++;
+          // Within this wait's own time: a card that does not close leaves the wait to say what it saw last.
+          await this.page.keyboard.press('Escape');
+          const closed = await hover
+            .waitFor({ state: 'hidden', timeout: Math.max(1, until - Date.now()) })
+            .then(() => true)
+            .catch(() => false);
+          if (closed) {
+            shown = await show();
+            shows++;
+          }
         }
         return false;
       },

@@ -138,6 +138,20 @@ test('a closure asked again is the one kept; the quick count of a small change e
   assert.ok(small > 5 && small < analyzer.catalog.all().length, `${small} small changes`);
 });
 
+test('changes of several packages at once, one given twice among them, count the same the quick way and through every name', async () => {
+  const { analyzer } = await pkg('gcc');
+  const model = RebuildModel.of(analyzer);
+  const all = analyzer.catalog.all();
+  let small = 0;
+  for (let i = 0; i + 1 < all.length; i++) {
+    const changed = [all[i]!, all[i + 1]!, all[i]!];
+    const quick = model.rebuildClosure(changed);
+    assert.deepEqual(quick, model.rebuildClosure(changed, { everyPair: true }), changed.map((p) => p.attrPath).join(' + '));
+    if (!quick.stdenv.touched) small++;
+  }
+  assert.ok(small > 3, `${small} changes that do not reach stdenv`);
+});
+
 test("the pairs a change reaching few packages (given as the list of them) counts: their pairs and the variants', in name order; none past a quarter", () => {
   // 16 names in order on 8 packages (name i on package i mod 8); name 5 is a variant.
   const pairs = Array.from({ length: 16 }, (_, i) => ({ name: `n${String(i).padStart(2, '0')}`, at: i % 8 }));

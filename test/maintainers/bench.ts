@@ -1,5 +1,6 @@
 // The maintainers figures of the project's benchmark: `benchMaintainers()` returns them, and
-// `node --import tsx test/maintainers/bench.ts [entries]` prints them.
+// `node --import tsx test/maintainers/bench.ts [entries] [hovers] [seed]` prints them (the benchmark
+// runs this file bundled: scripts/bench/others.ts).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ export async function benchMaintainers(options: { entries?: number; hovers?: num
     const after = process.memoryUsage();
     const indexBytes = after.heapUsed + after.external - before.heapUsed - before.external;
     // This process has just generated the file, so its freed pages would hide the index.
-    const indexRssBytes = medianOf(FRESH_RUNS, () => rssInFreshProcess(file)) ?? after.rss - before.rss;
+    const indexRssBytes = medianOf(FRESH_RUNS, () => rssInFreshProcess(file));
     const largestReadBytes = Math.max(...reads);
 
     let buildWarmMs = Infinity;
@@ -118,18 +119,17 @@ function collector(): () => void {
 /** Fresh processes per RSS figure; the median is taken. */
 const FRESH_RUNS = 5;
 
-/** The median of `runs` values of `measure`; undefined when any is. */
-function medianOf(runs: number, measure: () => number | undefined): number | undefined {
-  const values = Array.from({ length: runs }, measure);
-  if (values.some((v) => v === undefined)) return undefined;
-  return (values as number[]).sort((a, b) => a - b)[runs >> 1];
+/** The median of `runs` values of `measure`. */
+function medianOf(runs: number, measure: () => number): number {
+  return Array.from({ length: runs }, measure).sort((a, b) => a - b)[runs >> 1]!;
 }
 
 /**
  * RSS growth of building and keeping the index of file in a new Node process started as the
- * server is (`serverEnv`: its allocator settings and young generation); undefined if not possible.
+ * server is (`serverEnv`: its allocator settings and young generation); throws, with what the
+ * process said, when it cannot be measured (this process's own figure would hide the index).
  */
-function rssInFreshProcess(file: string): number | undefined {
+function rssInFreshProcess(file: string): number {
   // From source under tsx, or bundled (the benchmark runs it so: scripts/bench/others.ts).
   const loader = __filename.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = spawnSync(process.execPath, ['--expose-gc', ...loader, __filename, '--rss', file], {
@@ -137,7 +137,11 @@ function rssInFreshProcess(file: string): number | undefined {
     env: serverEnv(process.env),
   });
   const rss = Number(child.stdout.trim());
-  return child.status === 0 && Number.isFinite(rss) ? rss : undefined;
+  if (child.status !== 0 || !Number.isFinite(rss) || child.stdout.trim() === '')
+    throw new Error(
+      `the RSS of the maintainers index could not be measured in a fresh process (${child.error?.message ?? `exit ${child.status ?? child.signal}`}): ${child.stderr}`,
+    );
+  return rss;
 }
 
 async function printRss(file: string): Promise<void> {
