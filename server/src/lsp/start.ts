@@ -1,5 +1,7 @@
+import { Console } from 'node:console';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { NixDomainsServer } from './server';
+import { ImmediateStreamWriter } from './stdioWriter';
 import { startWatchdog } from './watchdog';
 
 /**
@@ -17,7 +19,7 @@ const WATCHDOG_AFTER_MS = 3000;
 export function startServer(): void {
   // The parent as the process starts: the watchdog, started later, compares with it.
   const parentPid = process.ppid;
-  const connection = createConnection(ProposedFeatures.all);
+  const connection = process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all);
   connection.onInitialize((params) => {
     const watched = { parentPid, ...(typeof params.processId === 'number' ? { clientPid: params.processId } : {}) };
     setTimeout(() => startWatchdog(watched), WATCHDOG_AFTER_MS).unref();
@@ -26,4 +28,17 @@ export function startServer(): void {
     return { capabilities: server.capabilities(), serverInfo: { name: 'nix-domains' } };
   });
   connection.listen();
+}
+
+/**
+ * The connection over stdin and stdout, with answers written at once (`ImmediateStreamWriter`).
+ * stdin goes in as the stream it is, so that the library still ends the server when it closes;
+ * the writer is no stream (the library tells them apart by `addListener`), so it is used as is.
+ * stdout carries the protocol: what anything prints goes to stderr (the library redirects the
+ * console itself only when it opens stdio).
+ */
+function stdioConnection() {
+  globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+  const writer = new ImmediateStreamWriter(process.stdout);
+  return createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream);
 }

@@ -1,0 +1,70 @@
+// The server's writer over stdio: each message is on the stream when `write` returns (not a turn
+// of the event loop later), framed as the LSP library frames it; and what anything in the server
+// prints goes to stderr, never into the protocol on stdout.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { LspClient } from '../../server/src/cli/lspClient';
+import { ImmediateStreamWriter } from '../../server/src/lsp/stdioWriter';
+import { FIXTURE } from '../helpers';
+
+const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+
+test('a message is on the stream when write returns, framed with its length in bytes', async () => {
+  const stream = new PassThrough();
+  const writer = new ImmediateStreamWriter(stream);
+  const message = { jsonrpc: '2.0', id: 1, result: { contents: 'zlib — 1.3 · “core”' } };
+  const written = writer.write(message);
+  // Read before anything is awaited: nothing was left for a later turn.
+  const bytes = stream.read() as Buffer | null;
+  assert.ok(bytes, 'the message is on the stream at once');
+  const text = bytes.toString('utf8');
+  const body = JSON.stringify(message);
+  assert.equal(text, `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`);
+  assert.notEqual(Buffer.byteLength(body, 'utf8'), body.length, 'the length counts bytes, not characters');
+  await written;
+});
+
+test('a write the stream refuses rejects and is reported; an error of the stream is reported', async () => {
+  const failing = new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+  failing.write = () => {
+    throw new Error('EPIPE: the client is gone');
+  };
+  const writer = new ImmediateStreamWriter(failing);
+  const reported: string[] = [];
+  writer.onError(([error]) => reported.push(error.message));
+  const notification = { jsonrpc: '2.0', method: 'window/logMessage', params: {} };
+  await assert.rejects(writer.write(notification), /EPIPE/);
+  failing.emit('error', new Error('stream broke'));
+  assert.deepEqual(reported, ['EPIPE: the client is gone', 'stream broke']);
+});
+
+test('over stdio, what the server prints goes to stderr and the protocol stays whole', { timeout: 60_000 }, async () => {
+  // A module loaded before the server that prints once the server has started, as a library might.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-stray-'));
+  const preload = path.join(dir, 'stray.js');
+  writeFileSync(preload, "setTimeout(() => { console.log('stray print from a library'); console.error('stray error'); }, 200);\n");
+  const client = await LspClient.start(FIXTURE, SERVER, undefined, {
+    command: [process.execPath, '--require', preload, SERVER, '--stdio'],
+  });
+  try {
+    await client.waitForIndex();
+    // Past the prints: the server still answers, so stdout carried nothing but the protocol.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const symbols = await client.request<unknown[]>('workspace/symbol', { query: 'zlib' });
+    assert.ok(Array.isArray(symbols) && symbols.length > 0, 'the server answers after the prints');
+    const stderr = client.stderr.join('');
+    assert.match(stderr, /stray print from a library/);
+    assert.match(stderr, /stray error/);
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
