@@ -17,19 +17,38 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
     stream.on('close', () => this.fireClose());
   }
 
+  /**
+   * Writes the message now, header and body in one buffer; the promise settles once the stream has
+   * taken it (rejected, and the error reported with the message, when it could not: a closed pipe).
+   */
   write(message: Message): Promise<void> {
+    let frame: Buffer;
     try {
       // As the library encodes it: JSON in UTF-8, its length in bytes in the header.
-      const body = Buffer.from(JSON.stringify(message), 'utf8');
-      this.stream.write(`Content-Length: ${body.byteLength}\r\n\r\n`, 'ascii');
-      this.stream.write(body);
-      this.errors = 0;
-      return Promise.resolve();
+      const json = JSON.stringify(message);
+      const length = Buffer.byteLength(json, 'utf8');
+      const header = `Content-Length: ${length}\r\n\r\n`;
+      frame = Buffer.allocUnsafe(header.length + length);
+      frame.write(header, 0, 'ascii');
+      frame.write(json, header.length, 'utf8');
     } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      this.fireError(error, message, ++this.errors);
-      return Promise.reject(error);
+      return Promise.reject(this.failed(err, message));
     }
+    return new Promise((resolve, reject) => {
+      this.stream.write(frame, (err?: Error | null) => {
+        if (err) reject(this.failed(err, message));
+        else {
+          this.errors = 0;
+          resolve();
+        }
+      });
+    });
+  }
+
+  private failed(err: unknown, message: Message): Error {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.fireError(error, message, ++this.errors);
+    return error;
   }
 
   end(): void {
