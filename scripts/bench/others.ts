@@ -1,11 +1,9 @@
 // The figures that need no language server: the CLI's `index`, the maintainers index and the
 // waves computation (on a generated 20,000-package graph and on the domain's real graph).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSync } from 'esbuild';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { DomainWaves } from '../../server/src/analysis/features/waves';
 import { readDomainName } from '../../server/src/analysis/manifest';
@@ -43,29 +41,17 @@ export async function benchCliIndex(cliPath: string, root: string, cacheHome: st
 
 /**
  * The maintainers figures of issue 5 on a generated list of 30,000 entries, measured on the scanner
- * as the server ships it: bundled by esbuild as `npm run build` bundles the server, and run by plain
- * Node. Run from source under tsx, each import of the scanner's constants is a getter call (tsx
- * turns modules into CommonJS): the first build of the index took 240–310 ms that way, 100 ms bundled.
+ * as the server ships it: `npm run build` bundles the measuring module with the server's own
+ * options (`dist/bench/maintainers.js`), run here by plain Node. Run from source under tsx, each
+ * import of the scanner's constants is a getter call (tsx turns modules into CommonJS): the first
+ * build of the index took 240–310 ms that way, 95–134 ms bundled.
  */
 export function benchMaintainerIndex(seed: number): MaintainersBench {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-maintainers-bench-'));
-  try {
-    const bundle = path.join(dir, 'maintainers-bench.js');
-    buildSync({
-      entryPoints: [path.resolve(__dirname, '../../test/maintainers/bench.ts')],
-      outfile: bundle,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      logLevel: 'warning',
-    });
-    const run = spawnSync(process.execPath, [bundle, '30000', '1000', String(seed)], { encoding: 'utf8', timeout: 300_000 });
-    if (run.status !== 0) throw new Error(`the maintainers benchmark failed (${run.signal ?? `code ${run.status}`}): ${run.stderr}`);
-    return JSON.parse(run.stdout) as MaintainersBench;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const bundle = path.resolve(__dirname, '../../dist/bench/maintainers.js');
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
+  const run = spawnSync(process.execPath, [bundle, '30000', '1000', String(seed)], { encoding: 'utf8', timeout: 300_000 });
+  if (run.status !== 0) throw new Error(`the maintainers benchmark failed (${run.signal ?? `code ${run.status}`}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as MaintainersBench;
 }
 
 /** Waves figures, in ms rounded to hundredths. */

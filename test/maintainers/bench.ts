@@ -135,6 +135,7 @@ function rssInFreshProcess(file: string): number {
   const child = spawnSync(process.execPath, ['--expose-gc', ...loader, __filename, '--rss', file], {
     encoding: 'utf8',
     env: serverEnv(process.env),
+    timeout: 120_000,
   });
   const rss = Number(child.stdout.trim());
   if (child.status !== 0 || !Number.isFinite(rss) || child.stdout.trim() === '')

@@ -48,13 +48,20 @@ test('a write the stream fails (the client gone) rejects and is reported with it
   await assert.rejects(new ImmediateStreamWriter(new PassThrough()).write(cyclic), /circular/i);
 });
 
-test('over stdio, what the server prints goes to stderr and the protocol stays whole', { timeout: 60_000 }, async () => {
-  // A module loaded before the server that prints once the server has started, as a library might.
+test('over stdio, what the server and its index workers print goes to stderr and the protocol stays whole', { timeout: 60_000 }, async () => {
+  // A module loaded before the server (and, inherited, before each index worker) that prints as a
+  // library might: in the main thread once the server has started, in a worker at once.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-stray-'));
   const preload = path.join(dir, 'stray.js');
-  writeFileSync(preload, "setTimeout(() => { console.log('stray print from a library'); console.error('stray error'); }, 200);\n");
+  writeFileSync(
+    preload,
+    "if (require('node:worker_threads').isMainThread) setTimeout(() => { console.log('stray print from a library'); console.error('stray error'); }, 200);\n" +
+      "else console.log('stray print from a worker');\n",
+  );
   const client = await LspClient.start(FIXTURE, SERVER, undefined, {
     command: [process.execPath, '--require', preload, SERVER, '--stdio'],
+    // No index cache: the server starts its index workers ahead of the first run.
+    env: { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache') },
   });
   try {
     await client.waitForIndex();
@@ -65,6 +72,7 @@ test('over stdio, what the server prints goes to stderr and the protocol stays w
     const stderr = client.stderr.join('');
     assert.match(stderr, /stray print from a library/);
     assert.match(stderr, /stray error/);
+    assert.match(stderr, /stray print from a worker/);
   } finally {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -34,8 +34,8 @@ export function startServer(): void {
  * The connection over stdin and stdout, with answers written at once (`ImmediateStreamWriter`).
  * stdin goes in as the stream it is, so that the library still ends the server when it closes;
  * the writer is no stream (the library tells them apart by `addListener`), so it is used as is.
- * stdout carries the protocol: what anything prints goes to stderr (the library redirects the
- * console itself only when it opens stdio).
+ * stdout carries the protocol: what the main thread prints goes to stderr (the library redirects
+ * the console itself only when it opens stdio; the index workers' output goes there too, pool.ts).
  */
 function stdioConnection() {
   globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });

@@ -62,7 +62,10 @@ let prestarted: Worker[] = [];
 let prestartTimer: NodeJS.Timeout | undefined;
 
 function newWorker(entry: { script: string; eval: boolean }): Worker {
-  return new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS });
+  // What a worker prints (the grammar's runtime may) goes to stderr: the server's stdout can carry the protocol.
+  const worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: WORKER_LIMITS, stdout: true });
+  worker.stdout.pipe(process.stderr, { end: false });
+  return worker;
 }
 
 /**
