@@ -48,7 +48,9 @@ test('a write the stream fails (the client gone) rejects and is reported with it
   await assert.rejects(new ImmediateStreamWriter(new PassThrough()).write(cyclic), /circular/i);
 });
 
-test('over stdio, what the server and its index workers print goes to stderr and the protocol stays whole', { timeout: 60_000 }, async () => {
+test('over stdio, what the server and its index workers print goes to stderr and the protocol stays whole', {
+  timeout: 60_000,
+}, async () => {
   // A module loaded before the server (and, inherited, before each index worker) that prints as a
   // library might: in the main thread once the server has started, in a worker at once.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-stray-'));
