@@ -137,6 +137,19 @@ export class SteppedValue<T> {
     return this.result !== undefined;
   }
 
+  /**
+   * The value as steps of another computation in steps (`yield*` in its generator): it advances
+   * this one, whose progress and value are kept for every other caller.
+   */
+  *within(): Steps<T> {
+    for (;;) {
+      if (this.result) return this.result.value;
+      const next = (this.steps ??= this.make()).next();
+      if (next.done) this.finish(next.value);
+      else yield;
+    }
+  }
+
   /** The value, computed now if it is not ready. */
   get(): T {
     if (!this.result) this.finish(finishSteps((this.steps ??= this.make())));
@@ -194,8 +207,11 @@ export function perStructure<K extends Structured, T>(make: (of: K, generation: 
   };
 }
 
+/** Items a long loop in steps handles between two yields, unless it says otherwise: a few milliseconds of work. */
+const STEP_ITEMS = 2000;
+
 /** For a long loop in steps: true on every `n`th call, where the loop yields. */
-export function everyNth(n: number): () => boolean {
+export function everyNth(n = STEP_ITEMS): () => boolean {
   let done = 0;
   return () => ++done % n === 0;
 }

@@ -70,13 +70,10 @@ function graphValue(analyzer: Analyzer, edges: EdgeKind): SteppedValue<DomainGra
  * the by-name packages, and what they call or import, transitively. A package bound in a file
  * nothing reaches (stdenv's `make-bootstrap-tools.nix` binds `build`) is no attribute of the set.
  */
-function* reachedFiles(analyzer: Analyzer): Steps<ReadonlySet<string>> {
+function* reachedFilesSteps(analyzer: Analyzer): Steps<ReadonlySet<string>> {
   const { index } = analyzer;
-  const generation = index.structureGeneration;
-  const known = reachedByAnalyzer.get(analyzer);
-  if (known?.generation === generation) return known.files;
-  // A turn of the event loop every STEP_ITEMS links or files: 40,000 files took a fifth of a second in one piece.
-  const due = everyNth(STEP_ITEMS);
+  // A turn of the event loop every few thousand links or files: 40,000 files took a fifth of a second in one piece.
+  const due = everyNth();
   const next = new Map<string, string[]>();
   const link = (from: string, target: string) => {
     const file = index.resolveFile(target);
@@ -105,22 +102,18 @@ function* reachedFiles(analyzer: Analyzer): Steps<ReadonlySet<string>> {
     }
     if (due()) yield;
   }
-  // Kept for the other graph of the same structure; a change meanwhile leaves it to be made again.
-  if (index.structureGeneration === generation) reachedByAnalyzer.set(analyzer, { generation, files: reached });
   return reached;
 }
 
-/** The files the package set reaches, per analyzer, for the structure generation they were found in. */
-const reachedByAnalyzer = new WeakMap<Analyzer, { generation: number; files: ReadonlySet<string> }>();
-/** Items handled between two yields of the graph's build outside the per-package loop. */
-const STEP_ITEMS = 2000;
+/** Per analyzer, the files the package set reaches in one structure generation: found once for both graphs. */
+const reachedFiles = perStructure((analyzer: Analyzer) => reachedFilesSteps(analyzer));
 
 function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): Steps<DomainGraph> {
   const { catalog } = analyzer;
   const domain = analyzer.index.domain;
   // Two definitions may share an attribute path (python's `build` module, and `build` in stdenv's
   // make-bootstrap-tools.nix, which nothing reaches): the node is the one the set reaches.
-  const reached = yield* reachedFiles(analyzer);
+  const reached = yield* reachedFiles(analyzer).within();
   const isReached = (pkg: Package) => reached.has(pkg.binding?.file ?? pkg.target.file);
   const all = catalog.all().filter(isReached);
   yield;
@@ -153,9 +146,10 @@ function* buildGraph(analyzer: Analyzer, generation: number, edges: EdgeKind): S
   for (const [from, to, via] of viaVariant) variantEdges.set(graph.indexOf(from) * graph.size + graph.indexOf(to), via);
   // Two definitions may share an attribute path (a by-name folder and a binding): the first names the node.
   const packages: Package[] = new Array<Package>(graph.size);
+  const due = everyNth();
   for (let i = 0; i < all.length; i++) {
     packages[graph.indexOf(packageId(domain, all[i]!))] ??= all[i]!;
-    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield;
+    if (due()) yield;
   }
   return { graph, packages, generation, variantEdges };
 }

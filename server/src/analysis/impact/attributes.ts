@@ -60,11 +60,8 @@ export function prepareTopLevelAttributes(analyzer: Analyzer, budget: Budget): P
 /** Per analyzer, the attributes of one structure generation, in steps whoever advances them. */
 const attributesValue = perStructure((analyzer: Analyzer) => attributesSteps(analyzer));
 
-/** Items between two yields of `attributesSteps`. */
-const STEP_ITEMS = 2000;
-
 function* attributesSteps(analyzer: Analyzer): Steps<TopLevelAttributes> {
-  const due = everyNth(STEP_ITEMS);
+  const due = everyNth();
   const { index, resolver, catalog } = analyzer;
   const names = new Set<string>(index.byNameByName.keys());
   const recursive = new Set<string>();

@@ -2,7 +2,7 @@
 // Ids are opaque strings (the caller uses domain-qualified names like `core:glibc`); an edge
 // runs from a package to one of its dependencies. Everything is index-based and iterative:
 // graphs have 20,000+ nodes and dependency chains deep enough to overflow a recursive walk.
-import { finishSteps, type Steps } from '../budget';
+import { everyNth, finishSteps, type Steps } from '../budget';
 import { walk, type Gate } from './walk';
 
 /** The bare attribute name of a domain-qualified id: `core:python3Packages.numpy` → `python3Packages.numpy`. */
@@ -13,8 +13,6 @@ function bareAttr(id: string): string {
 
 type Dependencies = Iterable<readonly [string, Iterable<string>]> | Readonly<Record<string, readonly string[]>>;
 type GraphOptions = { keepUnknown?: boolean; attrOf?: (id: string) => string; sameNodesAs?: DependencyGraph };
-/** Nodes handled between two yields of `fromDependenciesSteps`. */
-const STEP_NODES = 2000;
 
 /** A dependency graph over opaque string ids; an edge runs from a package to one of its dependencies. */
 export class DependencyGraph {
@@ -38,7 +36,7 @@ export class DependencyGraph {
    * the universe and dropped unless `keepUnknown`. `sameNodesAs`: a graph over the same ids in the
    * same order (the rebuild graph of a domain beside its input graph), whose id list and index this
    * one shares instead of making its own: on a 40,000-package domain, megabytes. Either graph
-   * copies them before it adds a node. In steps of STEP_NODES nodes: a domain's 40,000 packages
+   * copies them before it adds a node. In steps (`everyNth`): a domain's 40,000 packages
    * took a third of a second in one piece, which a request beside the warm-up waited for.
    */
   static fromDependencies(dependencies: Dependencies, options: GraphOptions = {}): DependencyGraph {
@@ -57,20 +55,23 @@ export class DependencyGraph {
       graph.indexById = base.indexById;
       graph.sharedNodes = base.sharedNodes = true;
       for (let i = 0; i < entries.length; i++) graph.deps.push([]);
-    } else
-      for (let i = 0; i < entries.length; i++) {
-        graph.addNode(entries[i]![0]);
-        if (i % STEP_NODES === STEP_NODES - 1) yield;
+    } else {
+      const due = everyNth();
+      for (const [id] of entries) {
+        graph.addNode(id);
+        if (due()) yield;
       }
-    for (let i = 0; i < entries.length; i++) {
-      const [id, targets] = entries[i]!;
+    }
+    const linksDue = everyNth();
+    for (const [id, targets] of entries) {
       for (const target of targets) if (options.keepUnknown || graph.has(target)) graph.addDependency(id, target);
-      if (i % STEP_NODES === STEP_NODES - 1) yield;
+      if (linksDue()) yield;
     }
     // An array that grew by push keeps room for 16 more: on a 40,000-package domain, megabytes.
+    const trimDue = everyNth();
     for (let i = 0; i < graph.deps.length; i++) {
       graph.deps[i] = graph.deps[i]!.slice();
-      if (i % STEP_NODES === STEP_NODES - 1) yield;
+      if (trimDue()) yield;
     }
     return graph;
   }
