@@ -8,7 +8,12 @@
 // after which the runner and every process it started are killed. Before any test, the built
 // server must answer at all (scripts/check-server.ts): one that never answers would otherwise
 // make every test that talks to it wait for its bound.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+//
+// The tests make their folders (clones, caches, small domains) under the system's temporary
+// folder. The run gives them one of their own (TMPDIR, which os.tmpdir() and git read) and removes
+// it when the run ends, however it ends: a test file killed at its bound cannot clean up after itself.
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,12 +59,15 @@ if (existsSync(server)) {
   console.error(`run-tests: ${server} is not built (npm run build): the tests that talk to the server will fail.`);
 }
 
+const runTemp = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-tests-'));
+const removeRunTemp = () => rmSync(runTemp, { recursive: true, force: true, maxRetries: 3 });
+
 // Its own process group, so that on the suite's bound every process it started (test files,
 // servers, git) goes with it.
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${fileTimeoutMs}`, '--test-force-exit', ...files],
-  { stdio: 'inherit', detached: true },
+  { stdio: 'inherit', detached: true, env: { ...env, TMPDIR: runTemp } },
 );
 const killGroup = (signal) => {
   try {
@@ -83,5 +91,10 @@ child.on('exit', (code, signal) => {
   clearTimeout(bound);
   // Whatever a test file left behind in the group (a server, a git) goes too.
   killGroup('SIGKILL');
+  try {
+    removeRunTemp();
+  } catch (e) {
+    console.error(`run-tests: could not remove ${runTemp}: ${e instanceof Error ? e.message : e}`);
+  }
   process.exit(timedOut ? 1 : (code ?? (signal ? 1 : 0)));
 });
