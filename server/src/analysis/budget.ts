@@ -17,8 +17,11 @@ export interface BudgetOptions {
   timeoutMs?: number;
   /** Work this long between two yields to the event loop, in ms (default 8). */
   sliceMs?: number;
-  /** How long each yield lasts, in ms (default 0: just let what is waiting run). Tests slow long work down with it. */
-  pauseMs?: number;
+  /**
+   * How long each yield lasts, in ms (default 0: just let what is waiting run). Tests slow long work
+   * down with it. A function is asked at each yield (background work pauses longer while requests run).
+   */
+  pauseMs?: number | (() => number);
 }
 
 /** What a piece of work may spend: it yields after each slice and stops once cancelled or out of time. */
@@ -95,7 +98,8 @@ export class Budget {
   /** Yields to the event loop, then starts a new slice; false when the work must stop. */
   async pause(): Promise<boolean> {
     if (this.stopped) return false;
-    const pauseMs = this.options.pauseMs ?? 0;
+    const pause = this.options.pauseMs ?? 0;
+    const pauseMs = typeof pause === 'function' ? pause() : pause;
     await new Promise<void>((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
     this.sliceEnd = performance.now() + this.sliceMs;
     return !this.stopped;

@@ -19,6 +19,13 @@ export function pacing(): { sliceMs: number; pauseMs: number } {
  * (answering with what the work found), yielding so that other requests are answered meanwhile.
  * A failure is logged and answered with the fallback; the server keeps answering.
  */
+let running = 0;
+
+/** How many requests are being worked on now (background work yields to them longer). */
+export function requestsRunning(): number {
+  return running;
+}
+
 export class RequestRunner {
   constructor(
     private readonly connection: Connection,
@@ -35,11 +42,14 @@ export class RequestRunner {
     const started = performance.now();
     const budget = new Budget({ token, timeoutMs: this.timeoutMs(), ...pacing() });
     let answer: T;
+    running++;
     try {
       answer = await work(budget);
     } catch (err) {
       this.connection.console.error(`${what} failed: ${err instanceof Error ? err.stack : String(err)}`);
       answer = fallback;
+    } finally {
+      running--;
     }
     if (budget.cut === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
     if (budget.cut) {
