@@ -1,6 +1,5 @@
 import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
-import { RebuildModel } from '../analysis/impact/closure';
 import type { DomainSession } from '../analysis/session';
 import { limitHeapGrowth } from './heapGrowth';
 import { pacing, requestsRunning } from './requests';
@@ -100,18 +99,12 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
     await session.prepare(budget, ['packages']);
     const wave = await (await session.waves())?.status().catch(() => undefined);
     hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
-    await session.prepare(budget, ['dependants', 'names', 'graph', 'occurrences']);
-    // The rebuild model over the graph (about 0.1 s on the generated core, in one piece) and what its
-    // queries read: built here, not by the first hover; only on a graph that is ready (an edit
-    // meanwhile would rebuild it at once).
-    const settings = await session.impactSettings();
-    if (await session.prepare(budget, ['packages', 'graph'])) {
-      const model = RebuildModel.of(analyzer, settings);
-      // Not for a model an edit of the structure made obsolete meanwhile (the next query makes another).
-      if ((await budget.pause()) && model.graph.generation === analyzer.index.structureGeneration) model.prepareQueries();
-    }
+    // The graphs, the rebuild model and what its queries and the Waves section read (what a package's
+    // hover waits for), then the occurrences references read.
+    await session.prepare(budget, ['dependants', 'names', 'graph']);
+    await session.prepare(budget, ['occurrences']);
     connection.console.info(
-      `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph and the rebuild model ready in ${Date.now() - started} ms`,
+      `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph, the rebuild model and the waves' levels ready in ${Date.now() - started} ms`,
     );
   } catch (err) {
     connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);

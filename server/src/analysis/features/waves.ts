@@ -1,4 +1,5 @@
 import type { Analyzer } from '../analyzer';
+import type { Budget } from '../budget';
 import { domainGraph, packageId } from '../dependencyGraph';
 import { MANIFEST_FILE, readManifest, type Manifest } from '../manifest';
 import type { Package } from '../packages';
@@ -54,6 +55,15 @@ export class DomainWaves {
   /** The graph id of a package: `domain:attrPath`. */
   idOf(pkg: Package): string {
     return packageId(this.analyzer.index.domain, pkg);
+  }
+
+  /**
+   * Works out within a budget what every package's Waves section reads of the whole graph (its
+   * levels), so that no hover does it in one piece; true once ready. Asked for once the dependency
+   * graph is ready (the model reads it).
+   */
+  prepare(budget: Budget): Promise<boolean> {
+    return this.currentModel().graph.levelsValue().prepare(budget);
   }
 
   /** The wave model over the current index, rebuilt when the index changed. */

@@ -132,6 +132,11 @@ export class RebuildModel {
     this.named ??= this.sortedNames(topLevelAttributes(this.analyzer));
   }
 
+  /** Whether `prepareQueries` has run (or a query did its work). */
+  get queriesPrepared(): boolean {
+    return this.named !== undefined;
+  }
+
   /** The top-level names of the package at a node (looked up once per node, not per query). */
   private namesAt(at: number, byPackage: ReadonlyMap<string, readonly string[]>): readonly string[] | undefined {
     const known = this.names[at];

@@ -1,0 +1,28 @@
+// What a package's hover reads of the whole domain is made while it waits for the impact, in the
+// wait's slices, not by the hover itself in one piece once the graphs are ready: the rebuild model,
+// the sorted (name, node) pairs its queries keep, and the levels of the waves' graph (each 0.04–0.07 s
+// in one piece on the generated core; a hover that got there before the warm-up did all of them).
+// Nothing is timed: what is checked is what is ready once the wait says the graphs are.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Budget } from '../../server/src/analysis/budget';
+import { hoverAcross } from '../../server/src/analysis/across/hover';
+import { RebuildModel } from '../../server/src/analysis/impact/closure';
+import { DomainSession } from '../../server/src/analysis/session';
+import { chainedPackages, situation } from './inline';
+
+test('the wait for the graphs also makes the rebuild model, its sorted names and the waves’ levels', async () => {
+  const { session: untrusted, file, pos } = await situation(chainedPackages(3000));
+  // Waves read git branches: only in a trusted workspace (this folder is no repository).
+  const session = new DomainSession(untrusted.analyzer, { trusted: true, stubLog: () => undefined, problem: () => undefined });
+  const waves = await session.waves();
+  assert.ok(waves, 'a trusted session has waves');
+  assert.equal(await session.prepare(new Budget({ sliceMs: 0 }), ['names', 'graph']), true);
+  const model = RebuildModel.of(session.analyzer, await session.impactSettings());
+  assert.equal(model.queriesPrepared, true, 'the first query would sort every name');
+  assert.equal(waves.currentModel().graph.levelsValue().ready, true, 'the first Waves section would level the graph');
+  // Ready: a hover with no time to wait has the impact and the Waves section.
+  const card = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }), { impactWaitMs: 0 });
+  assert.match(card!.markdown, /\*\*Impact:\*\* changing it rebuilds 3,001 packages/);
+  assert.match(card!.markdown, /\*\*Waves\*\*/);
+});
