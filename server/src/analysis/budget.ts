@@ -19,9 +19,10 @@ export interface BudgetOptions {
   sliceMs?: number;
   /**
    * How long each yield lasts, in ms (default 0: just let what is waiting run). Tests slow long work
-   * down with it. A function is asked at each yield (background work pauses longer while requests run).
+   * down with it. A function is asked at each yield: background work waits for the requests being
+   * worked on (a promise to wait for), else pauses as long as it says.
    */
-  pauseMs?: number | (() => number);
+  pauseMs?: number | (() => number | Promise<void>);
 }
 
 /** What a piece of work may spend: it yields after each slice and stops once cancelled or out of time. */
@@ -99,8 +100,10 @@ export class Budget {
   async pause(): Promise<boolean> {
     if (this.stopped) return false;
     const pause = this.options.pauseMs ?? 0;
-    const pauseMs = typeof pause === 'function' ? pause() : pause;
-    await new Promise<void>((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
+    const wait = typeof pause === 'function' ? pause() : pause;
+    await (typeof wait === 'number'
+      ? new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)))
+      : wait);
     this.sliceEnd = performance.now() + this.sliceMs;
     return !this.stopped;
   }

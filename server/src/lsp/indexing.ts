@@ -2,7 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
 import type { DomainSession } from '../analysis/session';
 import { limitHeapGrowth } from './heapGrowth';
-import { pacing, requestsRunning } from './requests';
+import { pacing, requestsDone, requestsRunning } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
 
 export interface IndexingHooks {
@@ -71,23 +71,27 @@ function readyStatus(session: DomainSession, previous: ServerStatus): ServerStat
 }
 
 /**
- * The warm-up works at most this long between two yields (requests: 8 ms). While a request is
- * being worked on, each yield is a timer of 1 ms, not a turn of the event loop: the request then
- * takes all its turns of the loop before the next slice, instead of one turn per slice. Hovers
- * during the warm-up took 18–46 ms that way (README.md, Performance). A step done in one piece, or
- * a turn of the request longer than the pause, still makes a request wait.
+ * The warm-up works at most this long between two yields (requests: 8 ms). A request that arrives
+ * waits for the slice under way at most (or a step done in one piece), then has the event loop to
+ * itself (`warmUpPause`).
  */
 const WARM_UP_SLICE_MS = 4;
 
+/** The longest the warm-up waits for the requests being worked on before its next slice. */
+const WARM_UP_YIELD_MAX_MS = 50;
+
 /**
- * How long each of the warm-up's yields lasts: a timer of at least 1 ms while a request is being
- * worked on, else just a turn of the event loop (a request that arrives then waits one slice at
- * most before it starts). With nothing to answer, the timers made the warm-up of the generated
- * core take a fifth longer (three cold starts each: 8.9–9.5 s against 6.2–7.8 s). A hover that
- * waits for the impact drives the same steps itself meanwhile.
+ * What each of the warm-up's yields waits for: while a request is being worked on, for it to be
+ * done (or 50 ms at most: a request that waits for a stub fetch does not hold it up), so that none
+ * of its slices comes between a request's turns of the event loop; else one turn of the loop (or
+ * `NIX_DOMAINS_PAUSE_MS`). A hover that waits for the impact drives the same steps itself
+ * meanwhile. Before, the warm-up yielded with a 1 ms timer each time (4 ms slices), so a slice came
+ * between each of a request's turns that took longer than that, and with nothing to answer, the
+ * timers made the generated core's warm-up take a fifth longer (three cold starts each: 8.9–9.5 s
+ * against 6.2–7.8 s).
  */
-export function warmUpPause(pauseMs: number): () => number {
-  return () => (requestsRunning() > 0 ? Math.max(pauseMs, 1) : pauseMs);
+export function warmUpPause(pauseMs: number): () => number | Promise<void> {
+  return () => (requestsRunning() > 0 ? requestsDone(Math.max(pauseMs, WARM_UP_YIELD_MAX_MS)) : pauseMs);
 }
 
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {

@@ -14,18 +14,47 @@ export function pacing(): { sliceMs: number; pauseMs: number } {
   return { sliceMs: read('NIX_DOMAINS_SLICE_MS', 8), pauseMs: read('NIX_DOMAINS_PAUSE_MS', 0) };
 }
 
+let running = 0;
+/** Background work waiting for the requests being worked on to be done (see `requestsDone`). */
+let waiting: (() => void)[] = [];
+
+/** How many requests are being worked on now (background work yields to them). */
+export function requestsRunning(): number {
+  return running;
+}
+
+/**
+ * Settles once no request is being worked on, or after `maxMs` (a request waiting for something
+ * outside the process, a stub fetch, does not hold background work up for long). Settled a turn of
+ * the event loop after the last request ends, so that its answer is written first.
+ */
+export function requestsDone(maxMs: number): Promise<void> {
+  if (running === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      waiting = waiting.filter((w) => w !== done);
+      resolve();
+    };
+    const timer = setTimeout(done, maxMs);
+    waiting.push(done);
+  });
+}
+
+function requestEnded(): void {
+  running--;
+  if (running > 0 || waiting.length === 0) return;
+  setImmediate(() => {
+    // Another request may have started meanwhile: background work waits for it too.
+    if (running === 0) for (const done of [...waiting]) done();
+  });
+}
+
 /**
  * Runs requests within their budget: cancellable by the client, cut after the configured time
  * (answering with what the work found), yielding so that other requests are answered meanwhile.
  * A failure is logged and answered with the fallback; the server keeps answering.
  */
-let running = 0;
-
-/** How many requests are being worked on now (background work yields to them longer). */
-export function requestsRunning(): number {
-  return running;
-}
-
 export class RequestRunner {
   constructor(
     private readonly connection: Connection,
@@ -49,7 +78,7 @@ export class RequestRunner {
       this.connection.console.error(`${what} failed: ${err instanceof Error ? err.stack : String(err)}`);
       answer = fallback;
     } finally {
-      running--;
+      requestEnded();
     }
     if (budget.cut === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
     if (budget.cut) {
