@@ -11,7 +11,8 @@
 //
 // The tests make their folders (clones, caches, small domains) under the system's temporary
 // folder. The run gives them one of their own (TMPDIR, which os.tmpdir() and git read) and removes
-// it when the run ends, however it ends: a test file killed at its bound cannot clean up after itself.
+// it when the tests end, passed, failed or killed at a bound: a test file killed at its bound cannot
+// clean up after itself. (This runner killed with SIGKILL leaves it behind.)
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { spawn, spawnSync } from 'node:child_process';
@@ -87,6 +88,11 @@ const bound = setTimeout(() => {
 }, suiteMs);
 // Ctrl-C reaches this process's group only; pass it on.
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => killGroup(signal));
+child.on('error', (err) => {
+  console.error(`run-tests: FAILED: the test runner could not start: ${err.message}`);
+  removeRunTemp();
+  process.exit(1);
+});
 child.on('exit', (code, signal) => {
   clearTimeout(bound);
   // Whatever a test file left behind in the group (a server, a git) goes too.

@@ -90,3 +90,33 @@ export function exited(pid: number, ms: number, what: string): Promise<void> {
     check();
   });
 }
+
+/** Awaits `work`, failing with `what` did not arrive after `ms`. */
+export async function within<T>(work: Promise<T>, what: string, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Counts the turns of the event loop while `work` runs (a turn is what another request gets), by a chain of setImmediate. */
+export async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const tick = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  try {
+    return { value: await work(), turns };
+  } finally {
+    running = false;
+  }
+}

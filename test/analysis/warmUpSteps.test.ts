@@ -12,24 +12,8 @@ import { RebuildModel, rebuildImpact } from '../../server/src/analysis/impact/cl
 import { prepareRebuildModel } from '../../server/src/analysis/impact/failures';
 import { prepareDomainGraph } from '../../server/src/analysis/dependencyGraph';
 import { DependencyGraph } from '../../server/src/analysis/waves/graph';
+import { turnsDuring } from '../helpers';
 import { chainedPackages, situation, TOP } from './inline';
-
-/** Counts the turns of the event loop while `work` runs (a turn is what another request gets). */
-async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    return { value: await work(), turns };
-  } finally {
-    running = false;
-  }
-}
 
 test('a graph built in steps yields every 2,000 nodes and is the graph built in one piece', () => {
   const deps = new Map<string, string[]>();

@@ -12,23 +12,10 @@ import { URI } from 'vscode-uri';
 import type { Hover, Location } from 'vscode-languageserver-protocol';
 import { LspClient } from '../../server/src/cli/lspClient';
 import type { ServerStatus } from '../../shared/protocol';
-import { cursor } from '../helpers';
+import { cursor, within } from '../helpers';
 import { CPYTHON, NUMPY, partialDomain, WIDGET } from '../partialDomain';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
-
-/** Awaits `work`, failing with `what` did not arrive after `ms`. */
-async function within<T>(work: Promise<T>, what: string, ms = 60_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 test('a cold start answers hover and definition from the partial index, and calls no input unknown before the index is complete', {
   timeout: 120_000,

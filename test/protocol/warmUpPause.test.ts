@@ -1,13 +1,15 @@
 // The warm-up yields to requests: while one is being worked on, it waits for it to be done (at most
-// a bound), and goes on only after the answer; with nothing to answer, each yield is one turn of the
-// event loop, so the warm-up is not slowed for nobody. The budget asks its pause at each yield. Nothing here is timed: which kind
-// of yield ran is seen from a chain of setImmediate callbacks (one per turn of the loop).
+// a bound), and goes on only after the answer; with nothing to answer, it waits for what is queued on
+// the event loop (a request the library read meanwhile starts first, and is then waited for). The
+// budget asks its pause at each yield. Nothing here is timed: what is checked is order, and the
+// waits that end the tests have bounds far beyond what they wait for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget, runSteps, type Steps } from '../../server/src/analysis/budget';
 import { RequestRunner, requestsDone, requestsRunning } from '../../server/src/lsp/requests';
 import { warmUpPause } from '../../server/src/lsp/indexing';
 import type { Connection } from 'vscode-languageserver';
+import { turnsDuring, within } from '../helpers';
 
 /** A runner whose connection only takes log lines (all a runner sends on its own). */
 function runner(errors: string[] = []): RequestRunner {
@@ -15,19 +17,23 @@ function runner(errors: string[] = []): RequestRunner {
   return new RequestRunner({ console: { error: log, warn: log, info: log, log } } as unknown as Connection, () => 60_000);
 }
 
-/** How many turns of the event loop a promise takes to settle (counted by a chain of setImmediate). */
-async function turnsOf(work: Promise<unknown>): Promise<number> {
-  let turns = 0;
-  let done = false;
-  const tick = () => {
-    if (done) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  await work;
-  done = true;
-  return turns;
+const NOT_CANCELLED = { isCancellationRequested: false } as never;
+
+/** A request held until `release()`: what a hover waiting on something looks like to the runner. */
+function heldRequest(work: () => void = () => undefined): { answered: Promise<string | null>; release: () => void } {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const answered = runner().run('hover', NOT_CANCELLED, null, async () => {
+    work();
+    await held;
+    return 'card';
+  });
+  return { answered, release };
+}
+
+/** Lets the event loop turn `n` times. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 function* steps(n: number): Steps<number> {
@@ -40,7 +46,7 @@ test('requests being worked on are counted, also one that fails', async () => {
   const run = runner(errors);
   assert.equal(requestsRunning(), 0);
   let seen = -1;
-  const answer = await run.run('hover', { isCancellationRequested: false } as never, null, async () => {
+  const answer = await run.run('hover', NOT_CANCELLED, null, async () => {
     await new Promise((resolve) => setImmediate(resolve));
     seen = requestsRunning();
     return 'card';
@@ -48,7 +54,7 @@ test('requests being worked on are counted, also one that fails', async () => {
   assert.equal(answer, 'card');
   assert.equal(seen, 1);
   assert.equal(requestsRunning(), 0);
-  const failed = await run.run('definition', { isCancellationRequested: false } as never, 'fallback', async () => {
+  const failed = await run.run('definition', NOT_CANCELLED, 'fallback', async () => {
     throw new Error('boom');
   });
   assert.equal(failed, 'fallback');
@@ -56,95 +62,102 @@ test('requests being worked on are counted, also one that fails', async () => {
   assert.match(errors.join('\n'), /definition failed: Error: boom/);
 });
 
-test('while a request runs, the warm-up waits for it to be done, and after its answer', async () => {
-  const pause = warmUpPause(0);
-  assert.equal(pause(), 0, 'with nothing to answer, one turn of the event loop');
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
+test('the wait for the requests settles after the last answer, not before', async () => {
   let waited: Promise<void> | undefined;
   let settled = false;
-  const answered = runner().run('hover', { isCancellationRequested: false } as never, null, async () => {
-    const wait = pause();
-    assert.ok(wait instanceof Promise, 'a request is being worked on: a promise to wait for');
-    waited = wait.then(() => {
+  // A wait far longer than the test: only the end of the request can settle it.
+  const { answered, release } = heldRequest(() => {
+    waited = requestsDone(600_000).then(() => {
       settled = true;
     });
-    await held;
-    return 'card';
   });
-  // Many turns of the event loop while the request is still being worked on: the warm-up still waits.
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(settled, false, 'the warm-up went on while the request was being worked on');
-  release();
+  try {
+    await turns(20);
+    assert.equal(settled, false, 'the wait settled while the request was being worked on');
+  } finally {
+    release();
+  }
   assert.equal(await answered, 'card');
-  assert.equal(settled, false, 'the warm-up went on before the answer was handed back');
-  await bounded(waited!, 'the warm-up still waits after the request ended');
-  assert.equal(settled, true);
-  // NIX_DOMAINS_PAUSE_MS still slows it down when idle (tests make long work visibly long with it).
-  assert.equal(warmUpPause(30)(), 30);
+  assert.equal(settled, false, 'the wait settled before the answer was handed back');
+  await within(waited!, 'the end of the wait after the request ended', 10_000);
+  assert.equal(requestsRunning(), 0);
 });
 
 test('the wait for the requests ends after its longest wait, a request still running', async () => {
-  let release!: () => void;
-  const held = new Promise<void>((resolve) => (release = resolve));
-  const answered = runner().run('references', { isCancellationRequested: false } as never, null, async () => {
-    await held;
-    return [];
-  });
-  await bounded(requestsDone(20), 'a wait of at most 20 ms went on');
-  assert.equal(requestsRunning(), 1);
-  release();
+  const { answered, release } = heldRequest();
+  try {
+    await within(requestsDone(20), 'the end of a wait of at most 20 ms', 10_000);
+    assert.equal(requestsRunning(), 1);
+  } finally {
+    release();
+  }
   await answered;
   assert.equal(requestsRunning(), 0);
 });
 
-/** Waits for a promise, failing with `what` if it has not settled within 10 s. */
-async function bounded(work: Promise<unknown>, what: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} (10 s)`)), 10_000);
+test('the warm-up waits for a request being worked on; with none, for what is queued on the event loop', async () => {
+  const pause = warmUpPause(0);
+  // Nothing running: it waits for what is queued now (a request's handler the library queued).
+  const order: string[] = [];
+  const idle = pause();
+  assert.ok(idle instanceof Promise);
+  setImmediate(() => order.push('queued'));
+  await within(idle, 'the end of an idle pause', 10_000);
+  order.push('pause over');
+  assert.deepEqual(order, ['queued', 'pause over']);
+  // A request that starts meanwhile is waited for, to its end.
+  let settled = false;
+  const waiting = (pause() as Promise<void>).then(() => {
+    settled = true;
   });
+  const { answered, release } = heldRequest();
   try {
-    await Promise.race([work, late]);
+    await turns(5);
+    assert.equal(requestsRunning(), 1);
+    assert.equal(settled, false, 'the warm-up went on while a request that came meanwhile was being worked on');
   } finally {
-    clearTimeout(timer);
+    release();
   }
-}
+  await answered;
+  await within(waiting, 'the end of the warm-up’s pause after the request', 10_000);
+  // Running: a promise to wait for. NIX_DOMAINS_PAUSE_MS still slows it down when idle.
+  const { answered: second, release: releaseSecond } = heldRequest(() => {
+    assert.ok(pause() instanceof Promise);
+  });
+  releaseSecond();
+  await second;
+  assert.equal(warmUpPause(30)(), 30);
+});
 
-test('a budget asks its pause at each yield and pauses that long', async () => {
+test('a budget asks its pause at each yield', async () => {
   const asked: number[] = [];
-  let next = 0;
   const budget = new Budget({
     sliceMs: 0,
     pauseMs: () => {
-      asked.push(next);
-      return next;
+      asked.push(0);
+      return 0;
     },
   });
   // No pause: each yield is one turn of the loop.
-  const quick = await turnsOf(runSteps(steps(3), budget).then((r) => assert.equal(r?.value, 3)));
-  assert.ok(quick <= 4, `three yields without a pause took ${quick} turns of the event loop`);
+  const quick = await turnsDuring(() => runSteps(steps(3), budget));
+  assert.equal(quick.value?.value, 3);
+  assert.ok(quick.turns <= 4, `three yields without a pause took ${quick.turns} turns of the event loop`);
   assert.equal(asked.length, 3);
-  // A pause of 200 ms lets the loop turn many times (the chain keeps it from sleeping) before the next step.
-  next = 200;
-  const turns = await turnsOf(runSteps(steps(1), budget));
-  assert.ok(turns > 50, `a pause of 200 ms took ${turns} turns of the event loop`);
-  assert.deepEqual(asked, [0, 0, 0, 200]);
 });
 
 test('a budget whose pause is a promise waits for it before the next step', async () => {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  let steps = 0;
+  let done = 0;
   function* counted(): Steps<number> {
-    steps++;
+    done++;
     yield;
-    steps++;
-    return steps;
+    done++;
+    return done;
   }
   const run = runSteps(counted(), new Budget({ sliceMs: 0, pauseMs: () => held }));
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(steps, 1, 'the step after the yield ran before the pause was over');
+  await turns(20);
+  assert.equal(done, 1, 'the step after the yield ran before the pause was over');
   release();
   assert.equal((await run)?.value, 2);
 });

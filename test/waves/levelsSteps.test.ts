@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget } from '../../server/src/analysis/budget';
 import { DependencyGraph } from '../../server/src/analysis/waves';
+import { turnsDuring } from '../helpers';
 
 /** A chain p0 ← p1 ← … of n packages, with a cycle of two (c1, c2) on top of it and one package above the cycle. */
 function chain(n: number): Record<string, string[]> {
@@ -15,22 +16,6 @@ function chain(n: number): Record<string, string[]> {
   deps.c2 = ['c1'];
   deps.top = ['c2'];
   return deps;
-}
-
-async function turnsDuring<T>(work: () => Promise<T>): Promise<{ value: T; turns: number }> {
-  let turns = 0;
-  let running = true;
-  const tick = () => {
-    if (!running) return;
-    turns++;
-    setImmediate(tick);
-  };
-  setImmediate(tick);
-  try {
-    return { value: await work(), turns };
-  } finally {
-    running = false;
-  }
 }
 
 test('levels prepared in steps yield within the work and are the levels of the graph', async () => {

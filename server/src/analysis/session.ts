@@ -11,8 +11,12 @@ import type { CatalogPart } from './packages';
 import { Universe } from './universe';
 import { formatCount } from './counts';
 
-/** What a request may need built before it runs: maps of the catalog, or the dependency graph. */
-export type Need = CatalogPart | 'graph';
+/**
+ * What a request may need built before it runs: maps of the catalog, the dependency graphs (and
+ * what the rebuild model's failures read), or also what a package's hover reads of them ('impact':
+ * the rebuild model, its sorted names and the waves' levels).
+ */
+export type Need = CatalogPart | 'graph' | 'impact';
 
 export interface SessionOptions {
   /** False in an untrusted workspace: the domain is read, but nothing is fetched and git never runs. */
@@ -111,32 +115,40 @@ export class DomainSession {
       ))
     )
       return false;
-    const parts = needs.filter((n): n is CatalogPart => n !== 'graph');
-    if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
-    if (!needs.includes('graph')) return true;
-    return (
-      (await prepareDomainGraph(this.analyzer, budget)) && (await prepareRebuildModel(this.analyzer, budget)) && this.prepareImpact(budget)
-    );
+    const parts = needs.filter((n): n is CatalogPart => n !== 'graph' && n !== 'impact');
+    const impact = needs.includes('impact');
+    for (;;) {
+      const generation = this.analyzer.index.structureGeneration;
+      if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
+      if (!impact && !needs.includes('graph')) return true;
+      if (!(await prepareDomainGraph(this.analyzer, budget)) || !(await prepareRebuildModel(this.analyzer, budget))) return false;
+      if (!impact) return true;
+      const ready = await this.prepareImpact(budget);
+      // An edit of the structure meanwhile: all of it again, for the structure of now.
+      if (generation === this.analyzer.index.structureGeneration) return ready;
+      if (budget.stopped) return false;
+    }
   }
 
   /**
    * What a package's hover reads once the graphs are ready: the rebuild model, the (name, node)
    * pairs its queries keep sorted, and the levels of the waves' graph. The model and the sort are
    * one piece each (about 0.07 s each on the generated core), with a yield between them; the levels
-   * come in slices. A hover that waited for the graphs did them itself, in one piece, when it got
-   * there before the warm-up.
+   * come in slices. Before, a hover that came as the graphs were ready built all three itself, in
+   * one piece, after its wait. False when the budget stops, or the structure changes meanwhile.
    */
   private async prepareImpact(budget: Budget): Promise<boolean> {
     const { analyzer } = this;
+    const generation = analyzer.index.structureGeneration;
+    // Made even by a budget already out of time: kept, and the next request or the warm-up needs it.
     const model = RebuildModel.of(analyzer, await this.impactSettings());
     if (!model.queriesPrepared) {
       if (budget.due && !(await budget.pause())) return false;
-      // An edit of the structure meanwhile: its own graphs and model first.
-      if (model.graph.generation !== analyzer.index.structureGeneration) return this.prepare(budget, ['packages', 'graph']);
+      if (generation !== analyzer.index.structureGeneration) return false;
       model.prepareQueries();
     }
     const waves = await this.waves();
-    return !waves || waves.prepare(budget);
+    return !waves || ((await waves.prepare(budget)) && generation === analyzer.index.structureGeneration);
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
 import type { DomainSession } from '../analysis/session';
 import { limitHeapGrowth } from './heapGrowth';
-import { pacing, requestsDone, requestsRunning } from './requests';
+import { afterQueued, pacing, requestsDone, requestsRunning } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
 
 export interface IndexingHooks {
@@ -82,16 +82,17 @@ const WARM_UP_YIELD_MAX_MS = 50;
 
 /**
  * What each of the warm-up's yields waits for: while a request is being worked on, for it to be
- * done (or 50 ms at most: a request that waits for a stub fetch does not hold it up), so that none
- * of its slices comes between a request's turns of the event loop; else one turn of the loop (or
- * `NIX_DOMAINS_PAUSE_MS`). A hover that waits for the impact drives the same steps itself
- * meanwhile. Before, the warm-up yielded with a 1 ms timer each time (4 ms slices), so a slice came
- * between each of a request's turns that took longer than that, and with nothing to answer, the
- * timers made the generated core's warm-up take a fifth longer (three cold starts each: 8.9–9.5 s
- * against 6.2–7.8 s).
+ * done (50 ms at most: a request that waits for a stub fetch does not hold it up), so that none of
+ * its slices comes between a request's turns of the event loop; else for what is queued on the
+ * loop (a request read meanwhile starts first, and is then waited for), or `NIX_DOMAINS_PAUSE_MS`.
+ * A hover that waits for the impact drives the same steps itself meanwhile. Before, the warm-up
+ * yielded with a 1 ms timer each time, so a slice came between each of a request's turns that took
+ * longer than that, and with nothing to answer, the timers made the generated core's warm-up take a
+ * fifth longer (three cold starts each: 8.9–9.5 s against 6.2–7.8 s).
  */
 export function warmUpPause(pauseMs: number): () => number | Promise<void> {
-  return () => (requestsRunning() > 0 ? requestsDone(Math.max(pauseMs, WARM_UP_YIELD_MAX_MS)) : pauseMs);
+  const forRequests = () => (requestsRunning() > 0 ? requestsDone(Math.max(pauseMs, WARM_UP_YIELD_MAX_MS)) : undefined);
+  return () => forRequests() ?? (pauseMs > 0 ? pauseMs : afterQueued().then(forRequests));
 }
 
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {
@@ -105,7 +106,7 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
     hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
     // The graphs, the rebuild model and what its queries and the Waves section read (what a package's
     // hover waits for), then the occurrences references read.
-    await session.prepare(budget, ['dependants', 'names', 'graph']);
+    await session.prepare(budget, ['dependants', 'names', 'impact']);
     await session.prepare(budget, ['occurrences']);
     connection.console.info(
       `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph, the rebuild model and the waves' levels ready in ${Date.now() - started} ms`,

@@ -25,8 +25,8 @@ export function requestsRunning(): number {
 
 /**
  * Settles once no request is being worked on, or after `maxMs` (a request waiting for something
- * outside the process, a stub fetch, does not hold background work up for long). Settled a turn of
- * the event loop after the last request ends, so that its answer is written first.
+ * outside the process, a stub fetch, does not hold background work up for long). Settled two turns
+ * of the event loop after the last request ends (`afterQueued`), so that its answer is written first.
  */
 export function requestsDone(maxMs: number): Promise<void> {
   if (running === 0) return Promise.resolve();
@@ -44,10 +44,20 @@ export function requestsDone(maxMs: number): Promise<void> {
 function requestEnded(): void {
   running--;
   if (running > 0 || waiting.length === 0) return;
-  setImmediate(() => {
+  void afterQueued().then(() => {
     // Another request may have started meanwhile: background work waits for it too.
     if (running === 0) for (const done of [...waiting]) done();
   });
+}
+
+/**
+ * Settles after what is queued on the event loop now has run: a request the library read meanwhile
+ * (it starts each message's handler from a `setImmediate`, queued behind one made now) and an answer
+ * a writer sends from one (the library's stream writer, over `--socket`). Two `setImmediate` hops:
+ * one made while immediates run is run on the next turn of the loop, after those queued by then.
+ */
+export function afterQueued(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
 /**

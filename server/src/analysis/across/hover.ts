@@ -62,7 +62,7 @@ export async function hoverAcross(
       markdown += `\n\n*${partial}*`;
     } else if (
       card.pkg &&
-      !(await session.prepare(options.impactWaitMs === undefined ? budget : budget.atMost(options.impactWaitMs), ['names', 'graph']))
+      !(await session.prepare(options.impactWaitMs === undefined ? budget : budget.atMost(options.impactWaitMs), ['names', 'impact']))
     ) {
       markdown += '\n\n*Impact and waves are still being computed for this domain: hover again in a moment.*';
     } else if (card.pkg) {
