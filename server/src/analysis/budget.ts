@@ -19,10 +19,9 @@ export interface BudgetOptions {
   sliceMs?: number;
   /**
    * How long each yield lasts, in ms (default 0: just let what is waiting run). Tests slow long work
-   * down with it. A function is asked at each yield: background work waits for the requests being
-   * worked on (a promise to wait for), else pauses as long as it says.
+   * down with it. A function is asked at each yield (background work pauses longer while requests come).
    */
-  pauseMs?: number | (() => number | Promise<void>);
+  pauseMs?: number | (() => number);
 }
 
 /** What a piece of work may spend: it yields after each slice and stops once cancelled or out of time. */
@@ -100,10 +99,8 @@ export class Budget {
   async pause(): Promise<boolean> {
     if (this.stopped) return false;
     const pause = this.options.pauseMs ?? 0;
-    const wait = typeof pause === 'function' ? pause() : pause;
-    await (typeof wait === 'number'
-      ? new Promise<void>((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)))
-      : wait);
+    const pauseMs = typeof pause === 'function' ? pause() : pause;
+    await new Promise<void>((resolve) => (pauseMs > 0 ? setTimeout(resolve, pauseMs) : setImmediate(resolve)));
     this.sliceEnd = performance.now() + this.sliceMs;
     return !this.stopped;
   }

@@ -2,7 +2,7 @@ import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
 import type { DomainSession } from '../analysis/session';
 import { limitHeapGrowth } from './heapGrowth';
-import { afterQueued, pacing, requestsDone, requestsRunning } from './requests';
+import { pacing, requestsRecently } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
 
 export interface IndexingHooks {
@@ -71,28 +71,27 @@ function readyStatus(session: DomainSession, previous: ServerStatus): ServerStat
 }
 
 /**
- * The warm-up works at most this long between two yields (requests: 8 ms). A request that arrives
- * waits for the slice under way at most (or a step done in one piece), then has the event loop to
- * itself (`warmUpPause`).
+ * The warm-up works at most this long between two yields (requests: 8 ms), and while requests come,
+ * each yield is a timer of 1 ms, not a turn of the event loop: a request that arrives meanwhile then
+ * takes all its turns of the loop before the next slice, instead of one turn per slice. Hovers during
+ * the warm-up took 18–46 ms that way (README.md, Performance). A step done in one piece, or a turn
+ * of the request longer than the pause, still makes a request wait.
  */
 const WARM_UP_SLICE_MS = 4;
 
-/** The longest the warm-up waits for the requests being worked on before its next slice. */
-const WARM_UP_YIELD_MAX_MS = 50;
+/** Requests count as coming for this long after the last one ended (a burst of hovers, typing). */
+const WARM_UP_QUIET_MS = 100;
 
 /**
- * What each of the warm-up's yields waits for: while a request is being worked on, for it to be
- * done (50 ms at most: a request that waits for a stub fetch does not hold it up), so that none of
- * its slices comes between a request's turns of the event loop; else for what is queued on the
- * loop (a request read meanwhile starts first, and is then waited for), or `NIX_DOMAINS_PAUSE_MS`.
- * A hover that waits for the impact drives the same steps itself meanwhile. Before, the warm-up
- * yielded with a 1 ms timer each time, so a slice came between each of a request's turns that took
- * longer than that, and with nothing to answer, the timers made the generated core's warm-up take a
- * fifth longer (three cold starts each: 8.9–9.5 s against 6.2–7.8 s).
+ * How long each of the warm-up's yields lasts: a timer of at least 1 ms while a request is being
+ * worked on or one ended within the last 100 ms; else one turn of the event loop (the first request
+ * after a quiet spell then waits for one slice more). With nothing to answer, the timers made the
+ * generated core's warm-up take a fifth longer (three cold starts each: 8.9–9.5 s against 6.2–7.8
+ * s). Yielding by turns of the loop also between requests, or waiting for them to end instead of
+ * the timers, made hovers during the warm-up slower (README.md).
  */
-export function warmUpPause(pauseMs: number): () => number | Promise<void> {
-  const forRequests = () => (requestsRunning() > 0 ? requestsDone(Math.max(pauseMs, WARM_UP_YIELD_MAX_MS)) : undefined);
-  return () => forRequests() ?? (pauseMs > 0 ? pauseMs : afterQueued().then(forRequests));
+export function warmUpPause(pauseMs: number): () => number {
+  return () => (requestsRecently(WARM_UP_QUIET_MS) ? Math.max(pauseMs, 1) : pauseMs);
 }
 
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {

@@ -15,49 +15,12 @@ export function pacing(): { sliceMs: number; pauseMs: number } {
 }
 
 let running = 0;
-/** Background work waiting for the requests being worked on to be done (see `requestsDone`). */
-let waiting: (() => void)[] = [];
+/** When the last request ended (`performance.now()`). */
+let lastEnded = Number.NEGATIVE_INFINITY;
 
-/** How many requests are being worked on now (background work yields to them). */
-export function requestsRunning(): number {
-  return running;
-}
-
-/**
- * Settles once no request is being worked on, or after `maxMs` (a request waiting for something
- * outside the process, a stub fetch, does not hold background work up for long). Settled two turns
- * of the event loop after the last request ends (`afterQueued`), so that its answer is written first.
- */
-export function requestsDone(maxMs: number): Promise<void> {
-  if (running === 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      waiting = waiting.filter((w) => w !== done);
-      resolve();
-    };
-    const timer = setTimeout(done, maxMs);
-    waiting.push(done);
-  });
-}
-
-function requestEnded(): void {
-  running--;
-  if (running > 0 || waiting.length === 0) return;
-  void afterQueued().then(() => {
-    // Another request may have started meanwhile: background work waits for it too.
-    if (running === 0) for (const done of [...waiting]) done();
-  });
-}
-
-/**
- * Settles after what is queued on the event loop now has run: a request the library read meanwhile
- * (it starts each message's handler from a `setImmediate`, queued behind one made now) and an answer
- * a writer sends from one (the library's stream writer, over `--socket`). Two `setImmediate` hops:
- * one made while immediates run is run on the next turn of the loop, after those queued by then.
- */
-export function afterQueued(): Promise<void> {
-  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+/** Whether a request is being worked on, or one ended within the last `ms` (background work yields to them). */
+export function requestsRecently(ms: number): boolean {
+  return running > 0 || performance.now() - lastEnded < ms;
 }
 
 /**
@@ -88,7 +51,8 @@ export class RequestRunner {
       this.connection.console.error(`${what} failed: ${err instanceof Error ? err.stack : String(err)}`);
       answer = fallback;
     } finally {
-      requestEnded();
+      running--;
+      lastEnded = performance.now();
     }
     if (budget.cut === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
     if (budget.cut) {
