@@ -61,7 +61,13 @@ if (existsSync(server)) {
 }
 
 const runTemp = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-tests-'));
-const removeRunTemp = () => rmSync(runTemp, { recursive: true, force: true, maxRetries: 3 });
+const removeRunTemp = () => {
+  try {
+    rmSync(runTemp, { recursive: true, force: true, maxRetries: 3 });
+  } catch (e) {
+    console.error(`run-tests: could not remove ${runTemp}: ${e instanceof Error ? e.message : e}`);
+  }
+};
 
 // Its own process group, so that on the suite's bound every process it started (test files,
 // servers, git) goes with it.
@@ -97,10 +103,6 @@ child.on('exit', (code, signal) => {
   clearTimeout(bound);
   // Whatever a test file left behind in the group (a server, a git) goes too.
   killGroup('SIGKILL');
-  try {
-    removeRunTemp();
-  } catch (e) {
-    console.error(`run-tests: could not remove ${runTemp}: ${e instanceof Error ? e.message : e}`);
-  }
+  removeRunTemp();
   process.exit(timedOut ? 1 : (code ?? (signal ? 1 : 0)));
 });

@@ -10,7 +10,7 @@ import { Budget } from '../../server/src/analysis/budget';
 import { hoverAcross } from '../../server/src/analysis/across/hover';
 import { RebuildModel } from '../../server/src/analysis/impact/closure';
 import { DomainSession } from '../../server/src/analysis/session';
-import { chainedPackages, situation } from './inline';
+import { chainedPackages, situation, TOP } from './inline';
 
 test('the wait for the impact makes the rebuild model, its sorted names and the waves’ levels', async () => {
   const { session: untrusted, file, pos } = await situation(chainedPackages(3000));
@@ -26,4 +26,22 @@ test('the wait for the impact makes the rebuild model, its sorted names and the 
   const card = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }), { impactWaitMs: 0 });
   assert.match(card!.markdown, /\*\*Impact:\*\* changing it rebuilds 3,001 packages/);
   assert.match(card!.markdown, /\*\*Waves\*\*/);
+});
+
+test('an edit of the structure while the impact is prepared: prepared again, for the structure of now', async () => {
+  const files = chainedPackages(3000);
+  const { session: untrusted } = await situation(files);
+  const session = new DomainSession(untrusted.analyzer, { trusted: true, stubLog: () => undefined, problem: () => undefined });
+  const { analyzer } = session;
+  const preparing = session.prepare(new Budget({ sliceMs: 0 }), ['names', 'impact']);
+  // A turn of the event loop into the preparation, a package more at the top level.
+  await new Promise((resolve) => setImmediate(resolve));
+  const before = analyzer.index.structureGeneration;
+  analyzer.openDocument(TOP, files[TOP]!.replace(/\}$/, '  extra = callPackage ../pkg.nix { dep = p2999; };\n}'), 100);
+  assert.notEqual(analyzer.index.structureGeneration, before, 'the edit did not change the structure');
+  assert.equal(await preparing, true);
+  const model = RebuildModel.of(analyzer, await session.impactSettings());
+  assert.equal(model.graph.generation, analyzer.index.structureGeneration, 'the model is of the structure before the edit');
+  assert.equal(model.queriesPrepared, true);
+  assert.ok(model.indexOf(analyzer.catalog.all().find((p) => p.attrPath === 'extra')!) >= 0, 'the new package is not in the graph');
 });

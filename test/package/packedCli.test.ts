@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { LspClient } from '../../server/src/cli/lspClient';
-import { cursor, FIXTURE } from '../helpers';
+import { cursor, FIXTURE, within } from '../helpers';
 import { withoutOuterNpm } from '../npmEnv';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,15 +18,6 @@ const HELLO = 'pkgs/by-name/he/hello/package.nix';
 let dir: string;
 let tarball: string;
 let packed: string[];
-
-/** Resolves with `promise`, or fails naming what did not arrive within `ms`. */
-function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not arrive within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function npm(args: string[], cwd: string) {
   const run = spawnSync('npm', args, { cwd, env: withoutOuterNpm(), encoding: 'utf8', timeout: 120_000 });
@@ -89,27 +80,27 @@ test('installed globally into a prefix, `nix-domains lsp --stdio` answers initia
   // Its own cache folder, so the run leaves nothing in the user's.
   const env = { ...withoutOuterNpm(), XDG_CACHE_HOME: path.join(dir, 'cache'), NIX_DOMAINS_CACHE: '', NIX_DOMAINS_CACHE_DIR: '' };
   const client = await within(
-    30_000,
-    'the answer to initialize',
     LspClient.start(FIXTURE, undefined, undefined, { env, command: [bin, 'lsp', '--stdio'] }),
+    'the answer to initialize',
+    30_000,
   );
   try {
-    await within(60_000, 'the index-complete status', client.waitForIndex());
+    await within(client.waitForIndex(), 'the index-complete status', 60_000);
     const file = path.join(FIXTURE, HELLO);
     const uri = await client.open(file, readFileSync(file, 'utf8'));
     const hover = await within(
-      30_000,
-      'the hover on python3',
       client.request<Hover | null>('textDocument/hover', {
         textDocument: { uri },
         position: cursor(FIXTURE, HELLO, 'zlib, py|thon3, jq'),
       }),
+      'the hover on python3',
+      30_000,
     );
     assert.ok(hover, 'no hover on python3');
     const text = (hover.contents as { value: string }).value;
     assert.match(text, /\*\*pythonInterpreters\.python311\*\*/);
     assert.match(text, /`python3` resolves to/);
   } finally {
-    await within(15_000, "the server's exit after shutdown", client.stop());
+    await within(client.stop(), "the server's exit after shutdown", 15_000);
   }
 });

@@ -122,8 +122,7 @@ export class DomainSession {
       if (!(await this.analyzer.catalog.prepare(budget, parts))) return false;
       if (!impact && !needs.includes('graph')) return true;
       if (!(await prepareDomainGraph(this.analyzer, budget)) || !(await prepareRebuildModel(this.analyzer, budget))) return false;
-      if (!impact) return true;
-      const ready = await this.prepareImpact(budget);
+      const ready = !impact || (await this.prepareImpact(budget));
       // An edit of the structure meanwhile: all of it again, for the structure of now.
       if (generation === this.analyzer.index.structureGeneration) return ready;
       if (budget.stopped) return false;
@@ -133,15 +132,18 @@ export class DomainSession {
   /**
    * What a package's hover reads once the graphs are ready: the rebuild model, the (name, node)
    * pairs its queries keep sorted, and the levels of the waves' graph. The model and the sort are
-   * one piece each (about 0.07 s each on the generated core), with a yield between them; the levels
-   * come in slices. Before, a hover that came as the graphs were ready built all three itself, in
+   * one piece each (about 0.07 s each on the generated core, in process), with a yield between them;
+   * the levels (0.056 s in one piece) come in slices. Before, a hover that came as the graphs were ready built all three itself, in
    * one piece, after its wait. False when the budget stops, or the structure changes meanwhile.
    */
   private async prepareImpact(budget: Budget): Promise<boolean> {
     const { analyzer } = this;
     const generation = analyzer.index.structureGeneration;
+    const settings = await this.impactSettings();
+    // The graphs of another structure would be built in one piece here.
+    if (generation !== analyzer.index.structureGeneration) return false;
     // Made even by a budget already out of time: kept, and the next request or the warm-up needs it.
-    const model = RebuildModel.of(analyzer, await this.impactSettings());
+    const model = RebuildModel.of(analyzer, settings);
     if (!model.queriesPrepared) {
       if (budget.due && !(await budget.pause())) return false;
       if (generation !== analyzer.index.structureGeneration) return false;

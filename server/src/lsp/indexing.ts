@@ -84,14 +84,14 @@ const WARM_UP_QUIET_MS = 100;
 
 /**
  * How long each of the warm-up's yields lasts: a timer of at least 1 ms while a request is being
- * worked on or one ended within the last 100 ms; else one turn of the event loop (the first request
- * after a quiet spell then waits for one slice more). With nothing to answer, the timers made the
- * generated core's warm-up take a fifth longer (three cold starts each: 8.9–9.5 s against 6.2–7.8
- * s). Yielding by turns of the loop also between requests, or waiting for them to end instead of
+ * worked on or one ended within the last `quietMs`; else one turn of the event loop (the first
+ * request after a quiet spell then waits for one slice more). With nothing to answer, the timers
+ * made the generated core's warm-up take about a third longer (three cold starts each, alternating:
+ * 8.9–9.5 s against 6.2–7.8 s). Yielding by turns of the loop also between requests, or waiting for them to end instead of
  * the timers, made hovers during the warm-up slower (README.md).
  */
-export function warmUpPause(pauseMs: number): () => number {
-  return () => (requestsRecently(WARM_UP_QUIET_MS) ? Math.max(pauseMs, 1) : pauseMs);
+export function warmUpPause(pauseMs: number, quietMs = WARM_UP_QUIET_MS): () => number {
+  return () => (requestsRecently(quietMs) ? Math.max(pauseMs, 1) : pauseMs);
 }
 
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {
@@ -107,8 +107,9 @@ async function warmUp(connection: Connection, session: DomainSession, hooks: Ind
     // hover waits for), then the occurrences references read.
     await session.prepare(budget, ['dependants', 'names', 'impact']);
     await session.prepare(budget, ['occurrences']);
+    const levels = (await session.waves()) ? " and the waves' levels" : '';
     connection.console.info(
-      `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph, the rebuild model and the waves' levels ready in ${Date.now() - started} ms`,
+      `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph, the rebuild model${levels} ready in ${Date.now() - started} ms`,
     );
   } catch (err) {
     connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);

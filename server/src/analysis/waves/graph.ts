@@ -1,4 +1,4 @@
-// The dependency graph of the universe, its strongly connected components and levels.
+// The dependency graph of the universe, its levels (computed in levels.ts) and closures.
 // Ids are opaque strings (the caller uses domain-qualified names like `core:glibc`); an edge
 // runs from a package to one of its dependencies. Everything is index-based and iterative:
 // graphs have 20,000+ nodes and dependency chains deep enough to overflow a recursive walk.
