@@ -132,9 +132,10 @@ export class DomainSession {
   /**
    * What a package's hover reads once the graphs are ready: the rebuild model, the (name, node)
    * pairs its queries keep sorted, and the levels of the waves' graph. The model and the sort are
-   * one piece each (about 0.07 s each on the generated core, in process), with a yield between them;
-   * the levels (0.056 s in one piece) come in slices. Before, a hover that came as the graphs were ready built all three itself, in
-   * one piece, after its wait. False when the budget stops, or the structure changes meanwhile.
+   * one piece each (about 0.07 s each on the generated core, in process), with a yield between
+   * them; the levels (0.056 s in one piece) come in slices. Before, a hover that came as the graphs
+   * were ready built all three itself, in one piece, after its wait. False when the budget stops or
+   * the structure changes before the model is made (`prepare` then starts again).
    */
   private async prepareImpact(budget: Budget): Promise<boolean> {
     const { analyzer } = this;
@@ -149,8 +150,9 @@ export class DomainSession {
       if (generation !== analyzer.index.structureGeneration) return false;
       model.prepareQueries();
     }
+    // A change of the structure during the levels: `prepare` compares generations and starts again.
     const waves = await this.waves();
-    return !waves || ((await waves.prepare(budget)) && generation === analyzer.index.structureGeneration);
+    return !waves || waves.prepare(budget);
   }
 
   /**

@@ -5,8 +5,7 @@
 import type { Analyzer } from '../analyzer';
 import { domainGraph, nodeOfTarget, packageId, type DomainGraph } from '../dependencyGraph';
 import { targetKey, type Package } from '../packages';
-import type { Gate } from '../waves/graph';
-import { walkReaching } from '../waves/walk';
+import { dependantsReaching, type Gate } from '../waves/graph';
 import { fewPairs, MARKED, namedPairs, NEVER, VARIANT, type NamedPairs } from './namedPairs';
 import { topLevelAttributes } from './attributes';
 import { fixedOutputMakers } from './fixedOutput';
@@ -306,7 +305,7 @@ export class RebuildModel {
     };
     const seeded = new Uint8Array(graph.size);
     for (const at of seeds) seeded[at] = 1;
-    const walked = walkReaching(size, graph.packedEdges().reverse, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
+    const walked = dependantsReaching(graph, seeds, this.barrier, variantEdges.size > 0 ? gate : undefined);
     const { marked } = walked;
     // The marked nodes, each once, beside `marked`: a query costs what the change reaches, not the domain's size.
     let reached = Array.from(walked.reached);

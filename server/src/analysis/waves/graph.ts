@@ -4,7 +4,7 @@
 // graphs have 20,000+ nodes and dependency chains deep enough to overflow a recursive walk.
 import { everyNth, finishSteps, SteppedValue, type Steps } from '../budget';
 import { levelsSteps, type GraphLevels } from './levels';
-import { walk, type Gate } from './walk';
+import { walk, walkReaching, type Gate, type Walked } from './walk';
 
 export { stronglyConnectedComponents, type GraphLevels } from './levels';
 
@@ -256,11 +256,16 @@ export function pack(n: number, edges: number, forEachEdge: (visit: (from: numbe
   return { offsets, targets };
 }
 
-/** Marks every node that depends, directly or transitively, on one of the seeds (a seed is marked only if it depends on a seed itself). */
 export type { Gate } from './walk';
 
+/** Marks every node that depends, directly or transitively, on one of the seeds (a seed is marked only if it depends on a seed itself). */
 export function markDependants(graph: DependencyGraph, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Uint8Array {
-  return walk(graph.size, graph.packedEdges().reverse, seeds, stop, gate);
+  return dependantsReaching(graph, seeds, stop, gate).marked;
+}
+
+/** `markDependants`, with the marked nodes also as a list (a query then costs what it reaches, not the graph's size). */
+export function dependantsReaching(graph: DependencyGraph, seeds: Iterable<number>, stop?: Uint8Array, gate?: Gate): Walked {
+  return walkReaching(graph.size, graph.packedEdges().reverse, seeds, stop, gate);
 }
 
 /** Marks every node a seed depends on, directly or transitively. */
