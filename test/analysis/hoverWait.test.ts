@@ -2,12 +2,14 @@
 // model of a large domain) waits for it a moment, not its whole budget: past the wait the card
 // comes without the impact, saying so, and hovering again once the model is ready shows it. The
 // part left out does not cut the request's own budget, but a cancellation seen during it does.
+// Once a wait ran out, the hovers that follow answer at once (the server prepares the impact in the
+// background), until the structure of the index changes.
 // Nothing here is timed: a wait of 0 ms leaves the graph unbuilt, one without a limit waits for it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget } from '../../server/src/analysis/budget';
 import { hoverAcross } from '../../server/src/analysis/across/hover';
-import { chainedPackages, situation } from './inline';
+import { chainedPackages, situation, TOP } from './inline';
 
 const STILL = /Impact and waves are still being computed/;
 const IMPACT = /\*\*Impact:\*\* changing it rebuilds 3,001 packages/;
@@ -28,6 +30,25 @@ test('a hover on a package whose impact is not ready comes after its short wait 
   // Ready now: the short wait is no longer needed.
   const again = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }), { impactWaitMs: 0 });
   assert.match(again!.markdown, IMPACT);
+});
+
+test('once a wait for the impact ran out, the next hovers do not wait, until the structure changes', async () => {
+  const { session, file, pos } = await situation(chainedPackages(3000));
+  const { analyzer } = session;
+  const hoverWaiting = (ms: number) => hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000, sliceMs: 0 }), { impactWaitMs: ms });
+  // A wait of 0 ms runs out at the first step.
+  assert.match((await hoverWaiting(0))!.markdown, STILL);
+  // A minute would be enough to make the impact: this hover does not wait for it.
+  const next = await hoverWaiting(60_000);
+  assert.match(next!.markdown, STILL);
+  assert.equal(next!.impactPending, true, 'the server is not told to prepare the impact in the background');
+  // An edit of the structure: the next hover waits again, and its minute makes the impact.
+  const before = analyzer.index.structureGeneration;
+  analyzer.openDocument(TOP, chainedPackages(3001)[TOP]!, 1000);
+  assert.notEqual(analyzer.index.structureGeneration, before, 'the edit did not change the structure');
+  const after = await hoverWaiting(60_000);
+  assert.match(after!.markdown, /\*\*Impact:\*\* changing it rebuilds 3,002 packages/);
+  assert.equal(after!.impactPending, undefined);
 });
 
 test('a hover cancelled during its wait for the impact is recorded as cancelled', async () => {

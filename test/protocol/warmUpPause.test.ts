@@ -1,6 +1,6 @@
-// The warm-up yields to requests with 1 ms timers while they come (one being worked on, or one that
-// ended within the quiet spell, 100 ms in the server): a request's turns of the event loop then come
-// before the next slice. After a quiet spell each yield is one turn of the loop, so the warm-up is
+// The warm-up yields to requests with timers of a few milliseconds while they come (one being worked
+// on, or one that ended within the quiet spell, 100 ms in the server): a request's turns of the event
+// loop then come before the next slice. After a quiet spell each yield is one turn of the loop, so the warm-up is
 // not slowed for nobody. The budget asks its pause at each yield. Nothing here is timed: a request
 // counts as recent within a minute here (never an upper bound the machine could miss), and a quiet
 // spell of 100 ms is waited out (a lower bound).
@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Budget, runSteps, type Steps } from '../../server/src/analysis/budget';
 import { RequestRunner, requestsRecently } from '../../server/src/lsp/requests';
-import { warmUpPause } from '../../server/src/lsp/indexing';
+import { WARM_UP_BUSY_PAUSE_MS, warmUpPause } from '../../server/src/lsp/indexing';
 import type { Connection } from 'vscode-languageserver';
 import { turnsDuring } from '../helpers';
 
@@ -63,8 +63,8 @@ test('the warm-up pauses with a timer while requests come, and for one turn afte
     during = pause();
     return null;
   });
-  assert.equal(during, 1);
-  assert.equal(pause(), 1, 'right after a request, the next may come');
+  assert.equal(during, WARM_UP_BUSY_PAUSE_MS);
+  assert.equal(pause(), WARM_UP_BUSY_PAUSE_MS, 'right after a request, the next may come');
   await quiet();
   assert.equal(warmUpPause(0, 100)(), 0, 'after a quiet spell');
   // NIX_DOMAINS_PAUSE_MS still slows it down (tests make long work visibly long with it).

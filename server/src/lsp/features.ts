@@ -13,6 +13,7 @@ import { impactSites } from '../analysis/impact/sites';
 import type { DomainSession } from '../analysis/session';
 import { COMMANDS, FILE_IMPACT_REQUEST, type FileImpactParams } from '../../../shared/protocol';
 import { SYMBOL_KINDS, toCompletionItem, toDocumentSymbol, toImpactList, toRange, whereToLocation } from './convert';
+import { prepareHoverImpactInBackground } from './indexing';
 import type { RequestRunner } from './requests';
 
 /** A huge package set (all-packages.nix) would get thousands of lenses: the first few hundred are enough. */
@@ -40,6 +41,7 @@ export function registerFeatures(c: Connection, run: RequestRunner, server: Feat
     run.run('hover', token, null, async (budget) => {
       const at = await server.at(p.textDocument.uri);
       const answer = at && (await hoverAcross(at.session, at.file, p.position, budget, { impactWaitMs: HOVER_IMPACT_WAIT_MS }));
+      if (at && answer?.impactPending) prepareHoverImpactInBackground(c, at.session);
       return answer ? { contents: { kind: 'markdown' as const, value: answer.markdown }, range: toRange(answer.span) } : null;
     }),
   );

@@ -1,6 +1,6 @@
 import type { Connection } from 'vscode-languageserver';
 import { Budget } from '../analysis/budget';
-import type { DomainSession } from '../analysis/session';
+import { HOVER_NEEDS, type DomainSession } from '../analysis/session';
 import { limitHeapGrowth } from './heapGrowth';
 import { pacing, requestsRecently } from './requests';
 import type { ServerStatus } from '../../../shared/protocol';
@@ -51,7 +51,7 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     hooks.indexedOne();
     // Not awaited by `indexed`: requests are answered while it runs, each preparing what it needs.
     // NIX_DOMAINS_WARMUP=0 leaves everything to the requests (tests of the requests' own preparation).
-    if (process.env.NIX_DOMAINS_WARMUP !== '0') void warmUp(connection, session, hooks);
+    if (process.env.NIX_DOMAINS_WARMUP !== '0') inBackground(session, (budget) => warmUp(connection, session, hooks, budget));
     else hooks.setStatus(readyStatus(session, hooks.status()));
   });
   return Promise.all(jobs).then(
@@ -71,42 +71,82 @@ function readyStatus(session: DomainSession, previous: ServerStatus): ServerStat
 }
 
 /**
- * The warm-up works at most this long between two yields (requests: 8 ms), and while requests come,
- * each yield is a timer of 1 ms, not a turn of the event loop: a request that arrives meanwhile then
- * takes all its turns of the loop before the next slice, instead of one turn per slice. Hovers during
- * the warm-up took 18–46 ms that way (README.md, Performance). A step done in one piece, or a turn
- * of the request longer than the pause, still makes a request wait.
+ * The warm-up works at most this long between two yields (requests: 8 ms). A request that arrives
+ * during a slice waits for its end; a step done in one piece makes it wait longer.
  */
-const WARM_UP_SLICE_MS = 4;
+const WARM_UP_SLICE_MS = 2;
+
+/**
+ * While requests come, each yield of the warm-up is a timer this long, not a turn of the event loop:
+ * a request that arrives meanwhile then takes all its turns of the loop before the next slice,
+ * instead of one turn per slice, and the next request of a burst mostly comes before it too. With a
+ * 1 ms timer (and 4 ms slices), the bench's hovers of the seconds after the index took 4.8 ms at the
+ * median once they no longer waited for the impact; with this one, 0.5–0.8 ms (README.md, Performance).
+ */
+export const WARM_UP_BUSY_PAUSE_MS = 5;
 
 /** Requests count as coming for this long after the last one ended (a burst of hovers, typing). */
 const WARM_UP_QUIET_MS = 100;
 
 /**
- * How long each of the warm-up's yields lasts: a timer of at least 1 ms while a request is being
- * worked on or one ended within the last `quietMs`; else one turn of the event loop (the first
- * request after a quiet spell then waits for one slice more). With nothing to answer, the timers
- * made the generated core's warm-up take about a third longer (three cold starts each,
+ * How long each of the warm-up's yields lasts: a timer of `WARM_UP_BUSY_PAUSE_MS` while a request
+ * is being worked on or one ended within the last `quietMs`; else one turn of the event loop (the
+ * first request after a quiet spell then waits for one slice more). With nothing to answer, the
+ * timers made the generated core's warm-up take about a third longer (three cold starts each,
  * alternating: 8.9–9.5 s against 6.2–7.8 s). Yielding by turns of the loop also between requests,
  * or waiting for them to end instead of the timers, made hovers during the warm-up slower
  * (README.md).
  */
 export function warmUpPause(pauseMs: number, quietMs = WARM_UP_QUIET_MS): () => number {
-  return () => (requestsRecently(quietMs) ? Math.max(pauseMs, 1) : pauseMs);
+  return () => (requestsRecently(quietMs) ? Math.max(pauseMs, WARM_UP_BUSY_PAUSE_MS) : pauseMs);
 }
 
-async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks): Promise<void> {
+/** A budget for work in the background: short slices, paced while requests come (`warmUpPause`). */
+function backgroundBudget(): Budget {
+  const paced = pacing();
+  return new Budget({ ...paced, sliceMs: Math.min(paced.sliceMs, WARM_UP_SLICE_MS), pauseMs: warmUpPause(paced.pauseMs) });
+}
+
+/** Per session, the work running in the background: the warm-up, or a preparation a hover asked for. */
+const background = new WeakMap<DomainSession, Promise<void>>();
+
+/** Runs `work` in the background for a session, as the one thing running there for it. */
+function inBackground(session: DomainSession, work: (budget: Budget) => Promise<void>): void {
+  const running: Promise<void> = work(backgroundBudget()).finally(() => {
+    if (background.get(session) === running) background.delete(session);
+  });
+  background.set(session, running);
+}
+
+/**
+ * A package's hover answered without its impact (its wait ran out): prepares the impact in the
+ * background, paced as the warm-up, unless something runs there already (the warm-up prepares it).
+ * The hovers that follow do not wait for it (`DomainSession.prepareHoverImpact`): this is what
+ * makes it come after a structure edit once the warm-up is over, or with the warm-up turned off.
+ */
+export function prepareHoverImpactInBackground(connection: Connection, session: DomainSession): void {
+  if (background.has(session)) return;
+  inBackground(session, async (budget) => {
+    try {
+      await session.prepare(budget, HOVER_NEEDS);
+    } catch (err) {
+      connection.console.error(
+        `Preparing the impact of domain ${session.analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`,
+      );
+    }
+  });
+}
+
+async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks, budget: Budget): Promise<void> {
   const { analyzer } = session;
   const started = Date.now();
   try {
-    const paced = pacing();
-    const budget = new Budget({ ...paced, sliceMs: Math.min(paced.sliceMs, WARM_UP_SLICE_MS), pauseMs: warmUpPause(paced.pauseMs) });
     await session.prepare(budget, ['packages']);
     const wave = await (await session.waves())?.status().catch(() => undefined);
     hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
     // The graphs, the rebuild model and what its queries and the Waves section read (what a package's
     // hover waits for), then the occurrences references read.
-    await session.prepare(budget, ['dependants', 'names', 'impact']);
+    await session.prepare(budget, ['dependants', ...HOVER_NEEDS]);
     await session.prepare(budget, ['occurrences']);
     const levels = (await session.waves()) ? " and the waves' levels" : '';
     connection.console.info(

@@ -2,7 +2,7 @@
 // plain client, `nix-domains lsp --stdio`). The LSP library's own stream writer puts every
 // message behind a semaphore that starts each write from `setImmediate`, one turn of the event
 // loop after the answer is ready: background work that yields with a timer (the warm-up after
-// indexing, 4 ms at a time) runs first in that turn. Measured on the generated core, a hover
+// indexing, a few milliseconds at a time) runs first in that turn. Measured on the generated core, a hover
 // during the warm-up took 11–17 ms at the median that way, 5.6–9.7 ms written at once (README.md,
 // Decisions). Over VS Code's IPC the library's writer already sends at once.
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-languageserver/node';

@@ -10,6 +10,8 @@ import { impactTitleAcross } from './impact';
 export interface HoverAnswer {
   markdown: string;
   span: Span;
+  /** A package's card without its impact and waves, still being computed: something must go on computing them. */
+  impactPending?: true;
 }
 
 /** Shown in the Waves section of an untrusted workspace. */
@@ -20,7 +22,8 @@ export interface HoverOptions {
   /**
    * How long a package's card waits for the impact figure and the waves, when what they need (the
    * dependency graph, the rebuild model) is still being built: past it the card comes without them,
-   * saying so. The editor's hovers wait a moment (`HOVER_IMPACT_WAIT_MS`); without it, the budget.
+   * saying so. The editor's hovers wait a moment (`HOVER_IMPACT_WAIT_MS`), once per structure of the
+   * index (`DomainSession.prepareHoverImpact`); without it, the budget.
    */
   impactWaitMs?: number;
 }
@@ -60,11 +63,9 @@ export async function hoverAcross(
     const partial = prepared === 'partial' ? session.indexingNote() : undefined;
     if (partial) {
       markdown += `\n\n*${partial}*`;
-    } else if (
-      card.pkg &&
-      !(await session.prepare(options.impactWaitMs === undefined ? budget : budget.atMost(options.impactWaitMs), ['names', 'impact']))
-    ) {
+    } else if (card.pkg && !(await session.prepareHoverImpact(budget, options.impactWaitMs))) {
       markdown += '\n\n*Impact and waves are still being computed for this domain: hover again in a moment.*';
+      return { markdown, span: card.span, impactPending: true };
     } else if (card.pkg) {
       const title = await impactTitleAcross(session, card.pkg, budget);
       if (title) markdown += `\n\n**Impact:** changing it ${title}.`;
