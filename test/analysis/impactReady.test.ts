@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Budget } from '../../server/src/analysis/budget';
 import { hoverAcross } from '../../server/src/analysis/across/hover';
 import { RebuildModel } from '../../server/src/analysis/impact/closure';
-import { DomainSession } from '../../server/src/analysis/session';
+import { DomainSession, HOVER_NEEDS } from '../../server/src/analysis/session';
 import { chainedPackages, situation, TOP } from './inline';
 
 test('the wait for the impact makes the rebuild model, its sorted names and the waves’ levels', async () => {
@@ -44,4 +44,17 @@ test('an edit of the structure while the impact is prepared: prepared again, for
   assert.equal(model.graph.generation, analyzer.index.structureGeneration, 'the model is of the structure before the edit');
   assert.equal(model.queriesPrepared, true);
   assert.ok(model.indexOf(analyzer.catalog.all().find((p) => p.attrPath === 'extra')!) >= 0, 'the new package is not in the graph');
+});
+
+test('a budget already stopped does not make the rebuild model, even with the graphs ready', async () => {
+  const { session } = await situation(chainedPackages(300));
+  const { analyzer } = session;
+  assert.equal(await session.prepare(new Budget(), ['names', 'graph']), true);
+  const settings = await session.impactSettings();
+  assert.equal(RebuildModel.made(analyzer, settings), undefined, 'the graph need made the model');
+  // A hover that does not wait for the impact (its wait ran out before): nothing made in one piece.
+  assert.equal(await session.prepare(new Budget({ timeoutMs: 0 }), HOVER_NEEDS), false);
+  assert.equal(RebuildModel.made(analyzer, settings), undefined, 'a stopped budget made the model');
+  assert.equal(await session.prepare(new Budget(), HOVER_NEEDS), true);
+  assert.ok(RebuildModel.made(analyzer, settings));
 });

@@ -56,9 +56,24 @@ test('a stepped value not yet finished keeps its steps, and finishes where it st
     made++;
     return make();
   });
-  const cancelled = new Budget({ sliceMs: 0, pauseMs: 0, timeoutMs: 0 });
-  assert.equal(await value.prepare(cancelled), false);
+  // Cancelled during the first pause, after one step.
+  const token = { isCancellationRequested: false };
+  setImmediate(() => {
+    token.isCancellationRequested = true;
+  });
+  assert.equal(await value.prepare(new Budget({ sliceMs: 0, pauseMs: 0, token })), false);
   assert.equal(await alive(held), true);
   assert.equal(value.get(), 1000);
   assert.equal(made, 1);
+});
+
+test('a budget already stopped takes no step', async () => {
+  let made = 0;
+  const value = new SteppedValue(() => {
+    made++;
+    return counted([])();
+  });
+  assert.equal(await value.prepare(new Budget({ timeoutMs: 0 })), false);
+  assert.equal(made, 0, 'the steps were started');
+  assert.equal(value.ready, false);
 });

@@ -169,9 +169,13 @@ export class SteppedValue<T> {
     this.steps = undefined;
   }
 
-  /** Advances the computation within the budget; true once the value is ready, false when stopped or stale. */
+  /**
+   * Advances the computation within the budget; true once the value is ready, false when stopped or
+   * stale. A budget already stopped takes no step (a hover that does not wait for the impact).
+   */
   async prepare(budget: Budget): Promise<boolean> {
     if (this.result) return true;
+    if (budget.stopped) return false;
     const steps = (this.steps ??= this.make());
     for (;;) {
       // Another caller may have finished it while this one was paused.

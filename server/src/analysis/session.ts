@@ -136,12 +136,14 @@ export class DomainSession {
 
   /**
    * Prepares what a package's hover reads ('names' and 'impact'), waiting at most `waitMs` of the
-   * budget (the whole budget without it) — once per structure of the index. After one wait ran out
-   * in vain, the hovers that follow answer at once, without the impact, until it is ready (the
-   * warm-up, or the preparation the server then starts in the background). On the generated
-   * 40,000-file core it takes seconds after the index: every package hover of that time waited its
-   * half second before saying it was still being computed. An edit of the structure gives the
-   * next hover its wait again. True when the impact is ready.
+   * budget (the whole budget without it) — once per structure of the index. After one wait ran out,
+   * the hovers that follow do not wait and do none of the work (a budget already stopped takes no
+   * step) until the impact is ready: the server prepares it in the background meanwhile. On the
+   * generated 40,000-file core it takes seconds after the index, and every package hover of that
+   * time used to wait its half second before saying it was still being computed. An edit of the
+   * structure gives the next hover its wait again (one that lands during a wait is recorded as the
+   * structure before it, so the next hover waits once more). A wait cut by the request's own
+   * cancellation or deadline is not recorded. True when the impact is ready.
    */
   async prepareHoverImpact(budget: Budget, waitMs?: number): Promise<boolean> {
     if (waitMs === undefined) return this.prepare(budget, HOVER_NEEDS);
@@ -166,7 +168,8 @@ export class DomainSession {
     const settings = await this.impactSettings();
     // The graphs of another structure would be built in one piece here.
     if (generation !== analyzer.index.structureGeneration) return false;
-    // Made even by a budget already out of time: kept, and the next request or the warm-up needs it.
+    // Not made by a budget already out of time (a hover that does not wait): the model is one piece.
+    if (budget.stopped && !RebuildModel.made(analyzer, settings)) return false;
     const model = RebuildModel.of(analyzer, settings);
     if (!model.queriesPrepared) {
       if (budget.due && !(await budget.pause())) return false;

@@ -51,7 +51,10 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     hooks.indexedOne();
     // Not awaited by `indexed`: requests are answered while it runs, each preparing what it needs.
     // NIX_DOMAINS_WARMUP=0 leaves everything to the requests (tests of the requests' own preparation).
-    if (process.env.NIX_DOMAINS_WARMUP !== '0') inBackground(session, (budget) => warmUp(connection, session, hooks, budget));
+    if (process.env.NIX_DOMAINS_WARMUP !== '0')
+      inBackground(connection, session, `Preparing domain ${analyzer.index.domain}`, false, (budget) =>
+        warmUp(connection, session, hooks, budget),
+      );
     else hooks.setStatus(readyStatus(session, hooks.status()));
   });
   return Promise.all(jobs).then(
@@ -81,7 +84,8 @@ const WARM_UP_SLICE_MS = 2;
  * a request that arrives meanwhile then takes all its turns of the loop before the next slice,
  * instead of one turn per slice, and the next request of a burst mostly comes before it too. With a
  * 1 ms timer (and 4 ms slices), the bench's hovers of the seconds after the index took 4.8 ms at the
- * median once they no longer waited for the impact; with this one, 0.5–0.8 ms (README.md, Performance).
+ * median once they no longer waited for the impact; with this one and 2 ms slices, 0.5–0.8 ms
+ * (README.md, Performance).
  */
 export const WARM_UP_BUSY_PAUSE_MS = 5;
 
@@ -107,52 +111,63 @@ function backgroundBudget(): Budget {
   return new Budget({ ...paced, sliceMs: Math.min(paced.sliceMs, WARM_UP_SLICE_MS), pauseMs: warmUpPause(paced.pauseMs) });
 }
 
-/** Per session, the work running in the background: the warm-up, or a preparation a hover asked for. */
-const background = new WeakMap<DomainSession, Promise<void>>();
+/**
+ * Per session, the last work started in the background (the warm-up, or a preparation a hover
+ * asked for), until it ends; `hover` when that is a hover's preparation.
+ */
+const background = new WeakMap<DomainSession, { running: Promise<void>; hover: boolean }>();
 
-/** Runs `work` in the background for a session, as the one thing running there for it. */
-function inBackground(session: DomainSession, work: (budget: Budget) => Promise<void>): void {
-  const running: Promise<void> = work(backgroundBudget()).finally(() => {
-    if (background.get(session) === running) background.delete(session);
-  });
-  background.set(session, running);
+/**
+ * Runs `work` in the background for a session once what runs there already has ended, from a turn
+ * of the event loop of its own (not within the request that asked for it); a failure is logged.
+ */
+function inBackground(
+  connection: Connection,
+  session: DomainSession,
+  what: string,
+  hover: boolean,
+  work: (budget: Budget) => Promise<unknown>,
+): void {
+  const before = background.get(session)?.running ?? Promise.resolve();
+  const running: Promise<void> = before
+    .then(() => new Promise((resolve) => setImmediate(resolve)))
+    .then(() => work(backgroundBudget()))
+    .then(
+      () => undefined,
+      (err: unknown) => connection.console.error(`${what} failed: ${err instanceof Error ? err.stack : String(err)}`),
+    )
+    .finally(() => {
+      if (background.get(session)?.running === running) background.delete(session);
+    });
+  background.set(session, { running, hover });
 }
 
 /**
- * A package's hover answered without its impact (its wait ran out): prepares the impact in the
- * background, paced as the warm-up, unless something runs there already (the warm-up prepares it).
- * The hovers that follow do not wait for it (`DomainSession.prepareHoverImpact`): this is what
- * makes it come after a structure edit once the warm-up is over, or with the warm-up turned off.
+ * A package's hover answered without its impact: prepares the impact in the background, paced as
+ * the warm-up, unless a hover's preparation is already running or about to; after the warm-up when
+ * that runs (it may be past the impact, and an edit since may have changed the structure). The
+ * hovers that follow do not wait for it (`DomainSession.prepareHoverImpact`): this is what makes it
+ * come once such a wait has run out, with the warm-up over or turned off.
  */
 export function prepareHoverImpactInBackground(connection: Connection, session: DomainSession): void {
-  if (background.has(session)) return;
-  inBackground(session, async (budget) => {
-    try {
-      await session.prepare(budget, HOVER_NEEDS);
-    } catch (err) {
-      connection.console.error(
-        `Preparing the impact of domain ${session.analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`,
-      );
-    }
-  });
+  if (background.get(session)?.hover) return;
+  inBackground(connection, session, `Preparing the impact of domain ${session.analyzer.index.domain}`, true, (budget) =>
+    session.prepare(budget, HOVER_NEEDS),
+  );
 }
 
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks, budget: Budget): Promise<void> {
   const { analyzer } = session;
   const started = Date.now();
-  try {
-    await session.prepare(budget, ['packages']);
-    const wave = await (await session.waves())?.status().catch(() => undefined);
-    hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
-    // The graphs, the rebuild model and what its queries and the Waves section read (what a package's
-    // hover waits for), then the occurrences references read.
-    await session.prepare(budget, ['dependants', ...HOVER_NEEDS]);
-    await session.prepare(budget, ['occurrences']);
-    const levels = (await session.waves()) ? " and the waves' levels" : '';
-    connection.console.info(
-      `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph, the rebuild model${levels} ready in ${Date.now() - started} ms`,
-    );
-  } catch (err) {
-    connection.console.error(`Preparing domain ${analyzer.index.domain} failed: ${err instanceof Error ? err.stack : String(err)}`);
-  }
+  await session.prepare(budget, ['packages']);
+  const wave = await (await session.waves())?.status().catch(() => undefined);
+  hooks.setStatus({ ...readyStatus(session, hooks.status()), packages: analyzer.catalog.all().length, ...(wave ? { wave } : {}) });
+  // The graphs, the rebuild model and what its queries and the Waves section read (what a package's
+  // hover waits for), then the occurrences references read.
+  await session.prepare(budget, ['dependants', ...HOVER_NEEDS]);
+  await session.prepare(budget, ['occurrences']);
+  const levels = (await session.waves()) ? " and the waves' levels" : '';
+  connection.console.info(
+    `Domain ${analyzer.index.domain}: packages, dependants, references, the dependency graph, the rebuild model${levels} ready in ${Date.now() - started} ms`,
+  );
 }

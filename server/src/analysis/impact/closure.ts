@@ -115,12 +115,16 @@ export class RebuildModel {
 
   /** The model of the analyzer's current index (cached per generation and settings). */
   static of(analyzer: Analyzer, settings: ImpactSettings = NO_SETTINGS): RebuildModel {
-    const cached = models.get(analyzer);
     const graph = domainGraph(analyzer, 'built');
-    if (cached && cached.graph === graph && cached.settings === settings) return cached.model;
-    const model = new RebuildModel(analyzer, graph, settings);
+    const model = RebuildModel.made(analyzer, settings) ?? new RebuildModel(analyzer, graph, settings);
     models.set(analyzer, { graph, settings, model });
     return model;
+  }
+
+  /** The model of the analyzer's current index, if it is made (`of` would not make it now). */
+  static made(analyzer: Analyzer, settings: ImpactSettings = NO_SETTINGS): RebuildModel | undefined {
+    const cached = models.get(analyzer);
+    return cached && cached.graph === domainGraph(analyzer, 'built') && cached.settings === settings ? cached.model : undefined;
   }
 
   /**
