@@ -16,7 +16,7 @@ const IMPACT = /\*\*Impact:\*\* changing it rebuilds 3,001 packages/;
 
 test('a hover on a package whose impact is not ready comes after its short wait without it, and with it once ready', async () => {
   const { session, file, pos } = await situation(chainedPackages(3000));
-  // Yields after every step, so the wait of 0 ms stops after the first one whatever the machine.
+  // A wait of 0 ms takes no step of the preparation, whatever the machine.
   const budget = new Budget({ timeoutMs: 60_000, sliceMs: 0 });
   const soon = await hoverAcross(session, file, pos, budget, { impactWaitMs: 0 });
   assert.ok(soon, 'no card');
@@ -36,7 +36,7 @@ test('once a wait for the impact ran out, the next hovers do not wait, until the
   const { session, file, pos } = await situation(chainedPackages(3000));
   const { analyzer } = session;
   const hoverWaiting = (ms: number) => hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000, sliceMs: 0 }), { impactWaitMs: ms });
-  // A wait of 0 ms runs out at the first step.
+  // A wait of 0 ms runs out at once.
   assert.match((await hoverWaiting(0))!.markdown, STILL);
   // A minute would be enough to make the impact: this hover does not wait for it.
   const next = await hoverWaiting(60_000);
@@ -49,6 +49,20 @@ test('once a wait for the impact ran out, the next hovers do not wait, until the
   const after = await hoverWaiting(60_000);
   assert.match(after!.markdown, /\*\*Impact:\*\* changing it rebuilds 3,002 packages/);
   assert.equal(after!.impactPending, undefined);
+});
+
+test('a wait cut by the request itself (cancelled) does not count as run out: the next hover waits', async () => {
+  const { session, file, pos } = await situation(chainedPackages(3000));
+  // What comes before the wait is ready: the cancellation comes during the wait.
+  assert.equal(await session.prepare(new Budget(), ['packages', 'dependants']), true);
+  const token = { isCancellationRequested: false };
+  setImmediate(() => {
+    token.isCancellationRequested = true;
+  });
+  const cut = await hoverAcross(session, file, pos, new Budget({ token, timeoutMs: 60_000, sliceMs: 0 }), { impactWaitMs: 60_000 });
+  assert.match(cut!.markdown, STILL);
+  const next = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }), { impactWaitMs: 60_000 });
+  assert.match(next!.markdown, IMPACT);
 });
 
 test('a hover cancelled during its wait for the impact is recorded as cancelled', async () => {

@@ -171,7 +171,8 @@ export class SteppedValue<T> {
 
   /**
    * Advances the computation within the budget; true once the value is ready, false when stopped or
-   * stale. A budget already stopped takes no step (a hover that does not wait for the impact).
+   * stale. A budget already stopped takes no step (a hover that does not wait for the impact);
+   * `runSteps` still takes one (a request's own steps, whose partial answer it returns).
    */
   async prepare(budget: Budget): Promise<boolean> {
     if (this.result) return true;

@@ -95,9 +95,9 @@ const WARM_UP_QUIET_MS = 100;
 /**
  * How long each of the warm-up's yields lasts: a timer of `WARM_UP_BUSY_PAUSE_MS` while a request
  * is being worked on or one ended within the last `quietMs`; else one turn of the event loop (the
- * first request after a quiet spell then waits for one slice more). With nothing to answer, the
- * timers made the generated core's warm-up take about a third longer (three cold starts each,
- * alternating: 8.9–9.5 s against 6.2–7.8 s). Yielding by turns of the loop also between requests,
+ * first request after a quiet spell then waits for one slice more). With nothing to answer, timers
+ * (1 ms then, with 4 ms slices) made the generated core's warm-up take about a third longer (three
+ * cold starts each, alternating: 8.9–9.5 s against 6.2–7.8 s). Yielding by turns of the loop also between requests,
  * or waiting for them to end instead of the timers, made hovers during the warm-up slower
  * (README.md).
  */

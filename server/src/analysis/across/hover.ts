@@ -28,7 +28,7 @@ export interface HoverOptions {
   impactWaitMs?: number;
 }
 
-/** An editor's hover waits this long for impact and waves still being built (then hovering again shows them). */
+/** An editor's hover waits this long for impact and waves still being built, once per structure of the index (then hovering again shows them). */
 export const HOVER_IMPACT_WAIT_MS = 500;
 
 /**

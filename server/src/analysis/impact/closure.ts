@@ -100,12 +100,8 @@ export class RebuildModel {
     this.barrier = this.fixedOutput.map((fixed, at) =>
       fixed || this.unevaluable[at] || (this.stdenv.bootstrapped && this.stdenv.closure[at] === 1) ? 1 : 0,
     );
-    this.variants = new Variants(analyzer, graph, {
-      broken: this.broken,
-      unevaluable: this.unevaluable,
-      unlessPassed: this.unlessPassed,
-      barrier: this.barrier,
-    });
+    const { broken, unevaluable, unlessPassed, barrier } = this;
+    this.variants = new Variants(analyzer, graph, { broken, unevaluable, unlessPassed, barrier });
   }
 
   private readonly barrier: Uint8Array;
@@ -116,15 +112,17 @@ export class RebuildModel {
   /** The model of the analyzer's current index (cached per generation and settings). */
   static of(analyzer: Analyzer, settings: ImpactSettings = NO_SETTINGS): RebuildModel {
     const graph = domainGraph(analyzer, 'built');
-    const model = RebuildModel.made(analyzer, settings) ?? new RebuildModel(analyzer, graph, settings);
+    const cached = models.get(analyzer);
+    if (cached && cached.graph === graph && cached.settings === settings) return cached.model;
+    const model = new RebuildModel(analyzer, graph, settings);
     models.set(analyzer, { graph, settings, model });
     return model;
   }
 
-  /** The model of the analyzer's current index, if it is made (`of` would not make it now). */
-  static made(analyzer: Analyzer, settings: ImpactSettings = NO_SETTINGS): RebuildModel | undefined {
+  /** Whether the model of the analyzer's current index is made (`of` would not make it now). */
+  static made(analyzer: Analyzer, settings: ImpactSettings = NO_SETTINGS): boolean {
     const cached = models.get(analyzer);
-    return cached && cached.graph === domainGraph(analyzer, 'built') && cached.settings === settings ? cached.model : undefined;
+    return cached?.settings === settings && cached.graph === domainGraph(analyzer, 'built');
   }
 
   /**
