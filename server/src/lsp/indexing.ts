@@ -150,11 +150,23 @@ function inBackground(
  * come once such a wait has run out, with the warm-up over or turned off.
  */
 export function prepareHoverImpactInBackground(connection: Connection, session: DomainSession): void {
-  if (background.get(session)?.hover) return;
-  inBackground(connection, session, `Preparing the impact of domain ${session.analyzer.index.domain}`, true, (budget) =>
-    session.prepare(budget, HOVER_NEEDS),
-  );
+  const generation = session.analyzer.index.structureGeneration;
+  if (background.get(session)?.hover || failedFor.get(session) === generation) return;
+  inBackground(connection, session, `Preparing the impact of domain ${session.analyzer.index.domain}`, true, async (budget) => {
+    try {
+      await session.prepare(budget, HOVER_NEEDS);
+    } catch (err) {
+      failedFor.set(session, generation);
+      throw err;
+    }
+  });
 }
+
+/**
+ * Per session, the structure generation whose impact failed to be prepared in the background: not
+ * tried again (and logged again) on every hover, only once the structure changes.
+ */
+const failedFor = new WeakMap<DomainSession, number>();
 
 async function warmUp(connection: Connection, session: DomainSession, hooks: IndexingHooks, budget: Budget): Promise<void> {
   const { analyzer } = session;
