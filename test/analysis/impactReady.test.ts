@@ -58,3 +58,28 @@ test('a budget already stopped does not make the rebuild model, even with the gr
   assert.equal(await session.prepare(new Budget(), HOVER_NEEDS), true);
   assert.equal(RebuildModel.made(analyzer, settings), true);
 });
+
+test('an edit of the structure while the waves’ levels are prepared: the impact is prepared again, for the structure of now', async () => {
+  const files = chainedPackages(3000);
+  const { session: untrusted } = await situation(files);
+  const session = new DomainSession(untrusted.analyzer, { trusted: true, stubLog: () => undefined, problem: () => undefined });
+  const { analyzer } = session;
+  const settings = await session.impactSettings();
+  let edited: number | undefined;
+  // The pause between two steps: once the model and its sorted names are made, only the levels are
+  // left (they yield every 2,000 items), and the edit lands among them.
+  const pauseMs = () => {
+    if (edited === undefined && RebuildModel.made(analyzer, settings) && RebuildModel.of(analyzer, settings).queriesPrepared) {
+      analyzer.openDocument(TOP, files[TOP]!.replace(/\}$/, '  extra = callPackage ../pkg.nix { dep = p2999; };\n}'), 100);
+      edited = analyzer.index.structureGeneration;
+    }
+    return 0;
+  };
+  assert.equal(await session.prepare(new Budget({ sliceMs: 0, pauseMs }), HOVER_NEEDS), true);
+  assert.notEqual(edited, undefined, 'no pause came while the levels were prepared');
+  assert.equal(analyzer.index.structureGeneration, edited);
+  assert.equal(RebuildModel.made(analyzer, settings), true, 'the impact is that of the structure before the edit');
+  assert.equal(RebuildModel.of(analyzer, settings).queriesPrepared, true);
+  const waves = (await session.waves())!;
+  assert.equal(waves.currentModel().graph.levelsValue().ready, true, 'the levels of the structure of now are not ready');
+});
