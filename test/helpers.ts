@@ -22,6 +22,14 @@ export function fixtureAnalyzer(root = FIXTURE): Promise<Analyzer> {
   return analyzer;
 }
 
+/** Writes files (path relative to `root` → text) under `root`, making their folders. */
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
+}
+
 /**
  * A domain written into a new temporary folder (pushed on `temps`, for the test file to remove),
  * indexed in process without a cache or git: for tests that need a few files of their own.
@@ -29,10 +37,7 @@ export function fixtureAnalyzer(root = FIXTURE): Promise<Analyzer> {
 export async function tempDomain(files: Record<string, string>, temps: string[], prefix = 'nd-domain-'): Promise<Analyzer> {
   const root = mkdtempSync(path.join(os.tmpdir(), prefix));
   temps.push(root);
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
+  writeFiles(root, files);
   const analyzer = await Analyzer.create(root, 'core', { cacheDir: null, indexWorkers: 0, useGit: false });
   await analyzer.indexAll();
   return analyzer;

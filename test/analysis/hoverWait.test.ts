@@ -14,6 +14,22 @@ import { chainedPackages, situation, TOP } from './inline';
 const STILL = /Impact and waves are still being computed/;
 const IMPACT = /\*\*Impact:\*\* changing it rebuilds 3,001 packages/;
 
+/**
+ * A hover on a package cancelled during its wait for the impact: what comes before the wait is
+ * ready, so the hover's first turn of the event loop is in the wait, and the cancellation comes then.
+ */
+async function cancelledInWait() {
+  const { session, file, pos } = await situation(chainedPackages(3000));
+  assert.equal(await session.prepare(new Budget(), ['packages', 'dependants']), true);
+  const token = { isCancellationRequested: false };
+  setImmediate(() => {
+    token.isCancellationRequested = true;
+  });
+  const budget = new Budget({ token, timeoutMs: 60_000, sliceMs: 0 });
+  const card = await hoverAcross(session, file, pos, budget, { impactWaitMs: 60_000 });
+  return { session, file, pos, budget, card };
+}
+
 test('a hover on a package whose impact is not ready comes after its short wait without it, and with it once ready', async () => {
   const { session, file, pos } = await situation(chainedPackages(3000));
   // A wait of 0 ms takes no step of the preparation, whatever the machine.
@@ -52,29 +68,14 @@ test('once a wait for the impact ran out, the next hovers do not wait, until the
 });
 
 test('a wait cut by the request itself (cancelled) does not count as run out: the next hover waits', async () => {
-  const { session, file, pos } = await situation(chainedPackages(3000));
-  // What comes before the wait is ready: the cancellation comes during the wait.
-  assert.equal(await session.prepare(new Budget(), ['packages', 'dependants']), true);
-  const token = { isCancellationRequested: false };
-  setImmediate(() => {
-    token.isCancellationRequested = true;
-  });
-  const cut = await hoverAcross(session, file, pos, new Budget({ token, timeoutMs: 60_000, sliceMs: 0 }), { impactWaitMs: 60_000 });
+  const { session, file, pos, card: cut } = await cancelledInWait();
   assert.match(cut!.markdown, STILL);
   const next = await hoverAcross(session, file, pos, new Budget({ timeoutMs: 60_000 }), { impactWaitMs: 60_000 });
   assert.match(next!.markdown, IMPACT);
 });
 
 test('a hover cancelled during its wait for the impact is recorded as cancelled', async () => {
-  const { session, file, pos } = await situation(chainedPackages(3000));
-  // What comes before the wait is ready: the hover's first turn of the event loop is in the wait.
-  assert.equal(await session.prepare(new Budget(), ['packages', 'dependants']), true);
-  const token = { isCancellationRequested: false };
-  setImmediate(() => {
-    token.isCancellationRequested = true;
-  });
-  const budget = new Budget({ token, timeoutMs: 60_000, sliceMs: 0 });
-  await hoverAcross(session, file, pos, budget, { impactWaitMs: 60_000 });
+  const { budget } = await cancelledInWait();
   assert.equal(budget.cut, 'cancelled', 'the request would answer instead of RequestCancelled');
 });
 

@@ -4,7 +4,7 @@
 // hover that follows, only once the structure of the index changes. A session whose preparation
 // always fails, or that holds its warm-up at a chosen point, cannot be made from real files here,
 // so these are stand-ins: they have what the server's indexing and background work read of a
-// session, and a `prepare` that records its calls.
+// session, and a `prepare` (or the hover's preparation) that records its calls.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Connection } from 'vscode-languageserver';
@@ -28,7 +28,7 @@ test('a background preparation of the impact that failed is tried again only onc
   let calls = 0;
   const session = {
     analyzer: { index },
-    prepare: async () => {
+    prepareHoverImpact: async () => {
       calls++;
       throw new Error('boom');
     },
@@ -66,16 +66,19 @@ test('a hover’s preparation of the impact waits for the warm-up under way, the
     release = resolve;
   });
   const index = { structureGeneration: 1, domain: 'core', files: new Map(), pendingCount: 0 };
+  // The warm-up is held in its last part (the occurrences, after the impact).
+  const prepare = async (_budget: unknown, needs: readonly string[]) => {
+    calls.push(needs.join(','));
+    if (needs.includes('occurrences')) await held;
+    if (needs.includes('occurrences')) calls.push('occurrences done');
+    return true;
+  };
   const session = {
     analyzer: { index, indexing: false, ready: Promise.resolve(), indexAll: async () => undefined, catalog: { all: () => [] } },
     waves: async () => undefined,
-    // The warm-up is held in its last part (the occurrences, after the impact).
-    prepare: async (_budget: unknown, needs: readonly string[]) => {
-      calls.push(needs.join(','));
-      if (needs.includes('occurrences')) await held;
-      if (needs.includes('occurrences')) calls.push('occurrences done');
-      return true;
-    },
+    prepare,
+    // As the session's own: without a wait, the hover's needs within the budget.
+    prepareHoverImpact: (budget: unknown) => prepare(budget, HOVER_NEEDS),
   } as unknown as DomainSession;
   const hooks = { status: () => ({}) as never, setStatus: () => undefined, indexedOne: () => undefined };
 

@@ -8,13 +8,13 @@
 // seconds too: its own budget is two minutes). Nothing is timed but the bounded waits of the test.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { chainedPackages } from '../analysis/inline';
-import { cursor } from '../helpers';
+import { cursor, writeFiles } from '../helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 const HELLO = 'pkgs/by-name/he/hello/package.nix';
@@ -25,10 +25,7 @@ test('after a wait for the impact ran out, the server prepares it in the backgro
   timeout: 300_000,
 }, async () => {
   const root = path.join(tmp, 'core');
-  for (const [file, text] of Object.entries(chainedPackages(1000))) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text.replace('|', ''));
-  }
+  writeFiles(root, Object.fromEntries(Object.entries(chainedPackages(1000)).map(([file, text]) => [file, text.replace('|', '')])));
   // Slowed down, the dependants a hover reads first take seconds: a request may take two minutes here.
   const client = await LspClient.start(
     root,

@@ -3,13 +3,13 @@
 // path hold: the server joins the root's URI and a plain path itself, and leaves the others to vscode-uri.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Location } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
 import { LspClient } from '../../server/src/cli/lspClient';
-import { cursor, packageFile } from '../helpers';
+import { cursor, packageFile, writeFiles } from '../helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -32,10 +32,7 @@ test('reference locations carry the URI vscode-uri gives each file, in a folder 
     'pkgs/tools/c++/plus/default.nix': packageFile('plus', ['zlib']),
     'pkgs/tools/a~b/default.nix': packageFile('tilde', ['zlib']),
   };
-  for (const [file, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
-    writeFileSync(path.join(root, file), text);
-  }
+  writeFiles(root, files);
   const client = await LspClient.start(root, SERVER, undefined, {
     env: { ...process.env, XDG_CACHE_HOME: path.join(root, '.cache-home') },
   });

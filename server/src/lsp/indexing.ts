@@ -154,7 +154,7 @@ export function prepareHoverImpactInBackground(connection: Connection, session: 
   if (background.get(session)?.hover || failedFor.get(session) === generation) return;
   inBackground(connection, session, `Preparing the impact of domain ${session.analyzer.index.domain}`, true, async (budget) => {
     try {
-      await session.prepare(budget, HOVER_NEEDS);
+      await session.prepareHoverImpact(budget);
     } catch (err) {
       failedFor.set(session, generation);
       throw err;
