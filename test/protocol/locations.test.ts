@@ -12,6 +12,26 @@ import { LspClient } from '../../server/src/cli/lspClient';
 import { cursor, packageFile, writeFiles } from '../helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
+const ZLIB = 'pkgs/development/libraries/zlib/default.nix';
+
+/** Writes the domain, and asks the real server for the references of zlib (its declaration left out). */
+async function referencesOfZlib(root: string, files: Record<string, string>): Promise<Location[]> {
+  writeFiles(root, files);
+  const client = await LspClient.start(root, SERVER, undefined, {
+    env: { ...process.env, XDG_CACHE_HOME: path.join(root, '.cache-home') },
+  });
+  try {
+    await client.waitForIndex();
+    const uri = await client.open(path.join(root, ZLIB), files[ZLIB]!);
+    return await client.request<Location[]>('textDocument/references', {
+      textDocument: { uri },
+      position: cursor(root, ZLIB, 'pname = "z|lib"'),
+      context: { includeDeclaration: false },
+    });
+  } finally {
+    await client.stop();
+  }
+}
 
 test('reference locations carry the URI vscode-uri gives each file, in a folder that needs escaping', async () => {
   // A space and a plus in the domain's own folder: its URI escapes both.
@@ -26,25 +46,14 @@ test('reference locations carry the URI vscode-uri gives each file, in a folder 
       '}',
       '',
     ].join('\n'),
-    'pkgs/development/libraries/zlib/default.nix': packageFile('zlib'),
+    [ZLIB]: packageFile('zlib'),
     // A plain path, a path with a character vscode-uri escapes (+), and one it keeps (~).
     'pkgs/by-name/he/hello/package.nix': packageFile('hello', ['zlib']),
     'pkgs/tools/c++/plus/default.nix': packageFile('plus', ['zlib']),
     'pkgs/tools/a~b/default.nix': packageFile('tilde', ['zlib']),
   };
-  writeFiles(root, files);
-  const client = await LspClient.start(root, SERVER, undefined, {
-    env: { ...process.env, XDG_CACHE_HOME: path.join(root, '.cache-home') },
-  });
   try {
-    await client.waitForIndex();
-    const zlib = 'pkgs/development/libraries/zlib/default.nix';
-    const uri = await client.open(path.join(root, zlib), files[zlib]!);
-    const locations = await client.request<Location[]>('textDocument/references', {
-      textDocument: { uri },
-      position: cursor(root, zlib, 'pname = "z|lib"'),
-      context: { includeDeclaration: false },
-    });
+    const locations = await referencesOfZlib(root, files);
     const users = ['pkgs/by-name/he/hello/package.nix', 'pkgs/tools/c++/plus/default.nix', 'pkgs/tools/a~b/default.nix'];
     assert.deepEqual(locations.map((l) => l.uri).sort(), users.map((f) => URI.file(path.join(root, f)).toString()).sort());
     for (const location of locations) {
@@ -57,7 +66,50 @@ test('reference locations carry the URI vscode-uri gives each file, in a folder 
     assert.deepEqual(locations[0]!.range, locations[1]!.range);
     assert.deepEqual(locations[1]!.range, locations[2]!.range);
   } finally {
-    await client.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a long references answer (made as it is written, a slice at a time) names every place, with its URI and range', {
+  timeout: 120_000,
+}, async () => {
+  // 1,100 packages that take zlib, and one in a folder whose URI escapes a character: 1,101 places,
+  // past the length from which the server writes an answer a slice at a time.
+  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-long-refs-'));
+  const users = Array.from({ length: 1_100 }, (_, i) => `pkgs/by-name/us/user-${i}/package.nix`);
+  const files: Record<string, string> = {
+    'pkgs/top-level/all-packages.nix': [
+      '{ callPackage }:',
+      '{',
+      '  zlib = callPackage ../development/libraries/zlib { };',
+      '  plus = callPackage ../tools/c++/plus { };',
+      '}',
+      '',
+    ].join('\n'),
+    [ZLIB]: packageFile('zlib'),
+    'pkgs/tools/c++/plus/default.nix': packageFile('plus', ['zlib']),
+    ...Object.fromEntries(users.map((file, i) => [file, packageFile(`user-${i}`, ['zlib'])])),
+  };
+  try {
+    const locations = await referencesOfZlib(root, files);
+    // The input `zlib` of every file that takes it (its first line), as an editor names the file.
+    const expected = [...users, 'pkgs/tools/c++/plus/default.nix'].map((file) => {
+      const at = files[file]!.indexOf('zlib');
+      return `${URI.file(path.join(root, file)).toString()}#0:${at}-0:${at + 4}`;
+    });
+    const key = (l: Location) => `${l.uri}#${l.range.start.line}:${l.range.start.character}-${l.range.end.line}:${l.range.end.character}`;
+    assert.equal(expected.length, 1_101);
+    // Compared as sets first: assert's diff of two long arrays takes minutes.
+    const got = new Set(locations.map(key));
+    const missing = expected.filter((e) => !got.has(e));
+    const extra = [...got].filter((g) => !expected.includes(g));
+    assert.deepEqual(
+      { missing: missing.slice(0, 5), extra: extra.slice(0, 5) },
+      { missing: [], extra: [] },
+      `${missing.length} missing, ${extra.length} not expected`,
+    );
+    assert.equal(locations.length, expected.length, 'each place once');
+  } finally {
     rmSync(root, { recursive: true, force: true });
   }
 });

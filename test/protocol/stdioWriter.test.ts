@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createServer, Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
+import { StreamMessageReader, type Message } from 'vscode-languageserver/node';
 import { LspClient } from '../../server/src/cli/lspClient';
-import { ImmediateStreamWriter } from '../../server/src/lsp/stdioWriter';
-import { FIXTURE } from '../helpers';
+import { ImmediateStreamWriter, madeAsWritten } from '../../server/src/lsp/stdioWriter';
+import { FIXTURE, within } from '../helpers';
 
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -25,6 +27,112 @@ test('a message is on the stream when write returns, framed with its length in b
   const body = JSON.stringify(message);
   assert.equal(bytes.toString('utf8'), `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`);
   await written;
+});
+
+/** Locations as a references answer has them, some with characters of more than one byte. */
+function locations(count: number, tag = ''): { uri: string; range: unknown }[] {
+  return Array.from({ length: count }, (_, i) => ({
+    uri: `file:///domain/pkgs/by-name/p${i % 7}/${i % 5 === 0 ? 'pâquerette' : 'pkg'}-${i}${tag}/package.nix`,
+    range: { start: { line: i, character: 2 }, end: { line: i, character: 8 } },
+  }));
+}
+
+/** The messages framed in `bytes`, each checked against its header's length in bytes. */
+function framesIn(bytes: Buffer): unknown[] {
+  const out: unknown[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const headerEnd = bytes.indexOf('\r\n\r\n', at);
+    assert.ok(headerEnd > at, `a header at byte ${at}`);
+    const length = Number(/^Content-Length: (\d+)$/.exec(bytes.toString('ascii', at, headerEnd))?.[1]);
+    const body = bytes.subarray(headerEnd + 4, headerEnd + 4 + length);
+    assert.equal(body.length, length, 'the body is as long as its header says');
+    out.push(JSON.parse(body.toString('utf8')));
+    at = headerEnd + 4 + length;
+  }
+  return out;
+}
+
+test('a long answer, written a slice at a time, is the same JSON with its length in bytes', async () => {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const writer = new ImmediateStreamWriter(stream);
+  // 2,345 items: several slices, and a last one that is not full.
+  const items = locations(2_345);
+  const made: number[] = [];
+  const written = [
+    writer.write({ jsonrpc: '2.0', id: 7, result: items } as Message),
+    // Made as the answer is written: nothing is made before the writer asks for it.
+    writer.write({ jsonrpc: '2.0', id: 8, result: madeAsWritten(items, (item) => (made.push(1), item)) } as Message),
+    writer.write({ jsonrpc: '2.0', id: 9, result: madeAsWritten(items.slice(0, 10), (item) => item) } as Message),
+  ];
+  await Promise.all(written);
+  assert.equal(made.length, items.length, 'each item made once');
+  assert.deepEqual(framesIn(Buffer.concat(chunks)), [
+    { jsonrpc: '2.0', id: 7, result: items },
+    { jsonrpc: '2.0', id: 8, result: items },
+    { jsonrpc: '2.0', id: 9, result: items.slice(0, 10) },
+  ]);
+  // A short list is the array itself; a long one is written by any other writer as the array.
+  assert.ok(Array.isArray(madeAsWritten(items.slice(0, 10), (item) => item)));
+  assert.equal(JSON.stringify(madeAsWritten(items, (item) => item)), JSON.stringify(items));
+});
+
+test('long answers written back to back over a socket each arrive whole, while the socket still holds the ones before', async () => {
+  // A real socket, whose writes queue while the peer has not read: the buffer kept for long
+  // answers must not be written over while a write still holds it.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'nix-domains-writer-'));
+  const address = path.join(dir, 'socket');
+  const received: unknown[] = [];
+  const server = createServer();
+  const peer = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  await new Promise<void>((resolve) => server.listen(address, resolve));
+  const socket = new Socket();
+  await new Promise<void>((resolve) => socket.connect(address, resolve));
+  try {
+    const reader = new StreamMessageReader(await peer);
+    const answers = [locations(30_000, '-a'), locations(12_000, '-b'), locations(40_000, '-c')];
+    const all = new Promise<void>((resolve) =>
+      reader.listen((message) => {
+        received.push(message);
+        if (received.length === answers.length) resolve();
+      }),
+    );
+    const writer = new ImmediateStreamWriter(socket);
+    // Not awaited one by one: the second and third are framed while the first is still queued.
+    const written = answers.map((result, id) => writer.write({ jsonrpc: '2.0', id, result: madeAsWritten(result, (l) => l) } as Message));
+    await within(Promise.all([...written, all]), 'the three long answers over the socket');
+    assert.deepEqual(
+      received,
+      answers.map((result, id) => ({ jsonrpc: '2.0', id, result })),
+    );
+  } finally {
+    socket.destroy();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an answer that fails as it is written is answered with an error, and the failure reported', async () => {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const writer = new ImmediateStreamWriter(stream);
+  const reported: string[] = [];
+  writer.onError(([error]) => reported.push(error.message));
+  const result = madeAsWritten(locations(1_500), (l) => {
+    if (l.uri.includes('-1234/')) throw new Error('no location for this place');
+    return l;
+  });
+  await assert.rejects(writer.write({ jsonrpc: '2.0', id: 3, result } as Message), /no location for this place/);
+  assert.ok(
+    reported.some((m) => /no location for this place/.test(m)),
+    JSON.stringify(reported),
+  );
+  const [answer] = framesIn(Buffer.concat(chunks)) as { id: number; error?: { message: string } }[];
+  assert.equal(answer?.id, 3, 'the client hears back about its request');
+  assert.match(answer?.error?.message ?? '', /could not be written: no location for this place/);
 });
 
 test('a write the stream fails (the client gone) rejects and is reported with its message; so is what cannot be encoded', async () => {

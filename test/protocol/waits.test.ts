@@ -62,9 +62,11 @@ async function gone(pid: number, ms = 10_000): Promise<void> {
 
 test('a server that never answers fails start() with what did not arrive, and is killed', async () => {
   const { script, pidFile } = standIn('never', NEVER_ANSWERS);
+  // Long enough for the stand-in to start and write its pid on a loaded machine (at 300 ms it
+  // was sometimes killed before it had).
   await assert.rejects(
-    LspClient.start(tmp, script, undefined, { startMs: 300 }),
-    new RegExp(`^Error: the answer to initialize from ${script.replace(/[.]/g, '\\.')} did not arrive within 300 ms$`),
+    LspClient.start(tmp, script, undefined, { startMs: 3_000 }),
+    new RegExp(`^Error: the answer to initialize from ${script.replace(/[.]/g, '\\.')} did not arrive within 3000 ms$`),
   );
   await gone(Number(readFileSync(pidFile, 'utf8')));
 });

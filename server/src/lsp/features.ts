@@ -15,6 +15,7 @@ import { COMMANDS, FILE_IMPACT_REQUEST, type FileImpactParams } from '../../../s
 import { SYMBOL_KINDS, toCompletionItem, toDocumentSymbol, toImpactList, toRange, whereToLocation } from './convert';
 import { prepareHoverImpactInBackground } from './indexing';
 import type { RequestRunner } from './requests';
+import { madeAsWritten } from './stdioWriter';
 
 /** A huge package set (all-packages.nix) would get thousands of lenses: the first few hundred are enough. */
 const MAX_LENSES = 300;
@@ -49,7 +50,7 @@ export function registerFeatures(c: Connection, run: RequestRunner, server: Feat
     run.run('references', token, null, async (budget) => {
       const at = await server.at(p.textDocument.uri);
       const found = at && (await referencesAcross(at.session, at.file, p.position, p.context.includeDeclaration, budget));
-      return found ? found.map((w) => whereToLocation(at.session.analyzer, w)) : null;
+      return found ? madeAsWritten(found, (w) => whereToLocation(at.session.analyzer, w)) : null;
     }),
   );
   c.onDocumentSymbol((p, token) =>

@@ -5,14 +5,90 @@
 // indexing, a few milliseconds at a time) runs first in that turn. Measured on the generated core, a hover
 // during the warm-up took 11–17 ms at the median that way, 5.6–9.7 ms written at once (README.md,
 // Decisions). Over VS Code's IPC the library's writer already sends at once.
-import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-languageserver/node';
+import { Socket } from 'node:net';
+import { AbstractMessageWriter, ErrorCodes, type Message, type MessageWriter } from 'vscode-languageserver/node';
+
+/** A response whose result is an array of at least this many items is framed in slices. */
+const CHUNKED_FROM = 1_000;
+/** Items encoded at a time: some 100 KB of JSON for locations, below V8's large-object size. */
+const SLICE_ITEMS = 500;
+/** Room before a long answer's body for its header, `Content-Length: <up to 10 digits>` and CRLF CRLF. */
+const HEADER_ROOM = 32;
+/** The smallest buffer kept for long answers. */
+const MIN_POOL_BYTES = 1 << 20;
+/** The buffer for long answers is let go this long after its last use. */
+const POOL_KEPT_MS = 2_000;
+const COMMA = 0x2c;
+const CLOSE_BRACE = 0x7d;
+
+/**
+ * An array answer whose items are made as they are written: an LSP location per place of a
+ * references answer, a slice at a time (`ImmediateStreamWriter`), so that tens of thousands of
+ * them are not all alive at once, long enough to be moved to V8's old generation. Written by any
+ * other writer (VS Code's IPC) it is the array of them all (`toJSON`).
+ */
+class MadeAsWritten<T, U> {
+  constructor(
+    private readonly items: readonly T[],
+    private readonly make: (item: T) => U,
+  ) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  slice(from: number, to: number): U[] {
+    const out: U[] = [];
+    for (let i = from; i < to && i < this.items.length; i++) out.push(this.make(this.items[i]!));
+    return out;
+  }
+
+  toJSON(): U[] {
+    return this.items.map(this.make);
+  }
+}
+
+/**
+ * What a request handler returns for a list that may be long: the items made from `items` as the
+ * answer is written, when there are enough of them for it to matter, else the array. Only to be
+ * returned from a handler: the result stands for the array in the answer, and is no array itself.
+ */
+export function madeAsWritten<T, U>(items: readonly T[], make: (item: T) => U): U[] {
+  if (items.length < CHUNKED_FROM) return items.map(make);
+  return new MadeAsWritten(items, make) as unknown as U[];
+}
+
+/** One message framed as the LSP library frames it: JSON in UTF-8, its length in bytes in the header. */
+function frameOf(message: Message): Buffer {
+  const json = JSON.stringify(message);
+  const length = Buffer.byteLength(json, 'utf8');
+  const header = `Content-Length: ${length}\r\n\r\n`;
+  const frame = Buffer.allocUnsafe(header.length + length);
+  frame.write(header, 0, 'ascii');
+  frame.write(json, header.length, 'utf8');
+  return frame;
+}
 
 /** Writes each message to the stream as soon as it is given: a `Content-Length` header, then the JSON. */
 export class ImmediateStreamWriter extends AbstractMessageWriter implements MessageWriter {
   private errors = 0;
+  /** The buffer long answers are framed in (`frameInChunks`), while it is kept. */
+  private pool: Buffer | undefined;
+  /** Whether a write still holds the kept buffer (the stream took it but has not written it all). */
+  private poolWriting = false;
+  private lastUse = 0;
+  private poolTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Whether a buffer may be written again once the stream's write callback has run: true of a
+   * socket or pipe (stdout), which has handed the bytes to the system by then; a stream in memory
+   * may still hold the chunk itself, so each long answer gets a buffer of its own there.
+   */
+  private readonly reuse: boolean;
 
   constructor(private readonly stream: NodeJS.WritableStream) {
     super();
+    this.reuse = stream instanceof Socket;
     stream.on('error', (err: Error) => this.fireError(err));
     stream.on('close', () => this.fireClose());
   }
@@ -24,18 +100,21 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
   write(message: Message): Promise<void> {
     let frame: Buffer;
     try {
-      // As the library encodes it: JSON in UTF-8, its length in bytes in the header.
-      const json = JSON.stringify(message);
-      const length = Buffer.byteLength(json, 'utf8');
-      const header = `Content-Length: ${length}\r\n\r\n`;
-      frame = Buffer.allocUnsafe(header.length + length);
-      frame.write(header, 0, 'ascii');
-      frame.write(json, header.length, 'utf8');
+      const result = (message as { result?: unknown }).result;
+      frame =
+        (Array.isArray(result) || result instanceof MadeAsWritten) && result.length >= CHUNKED_FROM
+          ? this.frameInChunks(message, result)
+          : frameOf(message);
     } catch (err) {
-      return Promise.reject(this.failed(err, message));
+      const failed = this.failed(err, message);
+      this.answerFailure(message, failed);
+      return Promise.reject(failed);
     }
+    const pooled = this.pool && frame.buffer === this.pool.buffer ? this.pool : undefined;
+    if (pooled) this.poolWriting = true;
     return new Promise((resolve, reject) => {
       this.stream.write(frame, (err?: Error | null) => {
+        if (pooled && pooled === this.pool) this.poolWriting = false;
         if (err) reject(this.failed(err, message));
         else {
           this.errors = 0;
@@ -43,6 +122,96 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
         }
       });
     });
+  }
+
+  /**
+   * A response whose result is a long array (references on `stdenv`: 34,577 locations, 6 MB of
+   * JSON), framed without making its JSON one string: the items are encoded a slice at a time
+   * into a buffer kept for such answers. One string of the whole answer, and a buffer of the same
+   * size beside it, were made in V8's old generation and as external memory for every such
+   * answer, and each brought a full garbage collection closer (README.md, Performance); a slice's
+   * JSON is short-lived and dies young. The bytes are those `JSON.stringify` gives, but for the
+   * order of the message's keys (`result` last).
+   */
+  private frameInChunks(message: Message, result: { length: number; slice(from: number, to: number): unknown[] }): Buffer {
+    const { result: _result, ...rest } = message as Message & { result: unknown };
+    const head = JSON.stringify(rest);
+    const opening = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"result":`;
+    // The body starts after room for the longest header; the header is written just before it.
+    let buffer = this.poolFor(HEADER_ROOM + opening.length * 3 + 2);
+    let end = HEADER_ROOM + buffer.write(opening, HEADER_ROOM, 'utf8');
+    for (let from = 0; from < result.length; from += SLICE_ITEMS) {
+      // `[a,b]`, written over the previous slice's closing bracket, which becomes a comma.
+      const json = JSON.stringify(result.slice(from, from + SLICE_ITEMS));
+      const at = from === 0 ? end : end - 1;
+      if (buffer.length - at < json.length * 3 + 1) buffer = this.grown(buffer, end, at + json.length * 3 + 1);
+      end = at + buffer.write(json, at, 'utf8');
+      if (from > 0) buffer[at] = COMMA;
+    }
+    buffer[end++] = CLOSE_BRACE;
+    const header = `Content-Length: ${end - HEADER_ROOM}\r\n\r\n`;
+    buffer.write(header, HEADER_ROOM - header.length, 'ascii');
+    return buffer.subarray(HEADER_ROOM - header.length, end);
+  }
+
+  /**
+   * The buffer for a long answer: the one kept, when no write still holds it and it is large enough,
+   * else a new one, kept in its place. It is let go a while after its last use, so a burst of large
+   * answers reuses one buffer and a quiet server holds none.
+   */
+  private poolFor(size: number): Buffer {
+    if (!this.reuse) return Buffer.allocUnsafeSlow(Math.max(size, MIN_POOL_BYTES));
+    if (this.pool && !this.poolWriting && this.pool.length >= size) return this.keep(this.pool);
+    return this.keep(Buffer.allocUnsafeSlow(Math.max(size, MIN_POOL_BYTES)));
+  }
+
+  /** A buffer twice as large (or enough) with the first `length` bytes of `buffer`. */
+  private grown(buffer: Buffer, length: number, needed: number): Buffer {
+    const larger = Buffer.allocUnsafeSlow(Math.max(needed, buffer.length * 2));
+    buffer.copy(larger, 0, 0, length);
+    return this.reuse ? this.keep(larger) : larger;
+  }
+
+  private keep(buffer: Buffer): Buffer {
+    if (buffer !== this.pool) {
+      this.pool = buffer;
+      this.poolWriting = false;
+    }
+    this.lastUse = Date.now();
+    if (!this.poolTimer) this.poolTimer = setTimeout(() => this.letGo(), POOL_KEPT_MS);
+    this.poolTimer.unref?.();
+    return buffer;
+  }
+
+  /** Lets the kept buffer go once it has not been used for a while (checked again until then). */
+  private letGo(): void {
+    this.poolTimer = undefined;
+    if (!this.pool) return;
+    const idle = Date.now() - this.lastUse;
+    if (idle >= POOL_KEPT_MS && !this.poolWriting) this.pool = undefined;
+    else {
+      this.poolTimer = setTimeout(() => this.letGo(), Math.max(1, POOL_KEPT_MS - idle));
+      this.poolTimer.unref?.();
+    }
+  }
+
+  /**
+   * A response that could not be encoded is answered with an error, so that the client is not left
+   * waiting for it (an answer made as it is written fails only then, after its handler returned).
+   */
+  private answerFailure(message: Message, error: Error): void {
+    const { id } = message as { id?: number | string | null };
+    if (id === undefined || !('result' in message)) return;
+    const answer = {
+      jsonrpc: '2.0',
+      id,
+      error: { code: ErrorCodes.InternalError, message: `the answer could not be written: ${error.message}` },
+    };
+    try {
+      this.stream.write(frameOf(answer));
+    } catch {
+      // The stream itself failed: reported with the message already.
+    }
   }
 
   private failed(err: unknown, message: Message): Error {
