@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createServer, Socket } from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
-import { StreamMessageReader, type Message } from 'vscode-languageserver/node';
+import { createMessageConnection, StreamMessageReader, type Message } from 'vscode-languageserver/node';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { ImmediateStreamWriter, madeAsWritten } from '../../server/src/lsp/stdioWriter';
 import { FIXTURE, within } from '../helpers';
@@ -114,25 +114,47 @@ test('long answers written back to back over a socket each arrive whole, while t
   }
 });
 
-test('an answer that fails as it is written is answered with an error, and the failure reported', async () => {
-  const stream = new PassThrough();
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const writer = new ImmediateStreamWriter(stream);
-  const reported: string[] = [];
-  writer.onError(([error]) => reported.push(error.message));
-  const result = madeAsWritten(locations(1_500), (l) => {
-    if (l.uri.includes('-1234/')) throw new Error('no location for this place');
-    return l;
-  });
-  await assert.rejects(writer.write({ jsonrpc: '2.0', id: 3, result } as Message), /no location for this place/);
-  assert.ok(
-    reported.some((m) => /no location for this place/.test(m)),
-    JSON.stringify(reported),
+test('an answer that fails as it is written gets one error response, and the server answers the next request', async () => {
+  // The server's side of a connection, as start.ts makes it, over streams in memory.
+  const toServer = new PassThrough();
+  const fromServer = new PassThrough();
+  const server = createMessageConnection(new StreamMessageReader(toServer), new ImmediateStreamWriter(fromServer));
+  server.onRequest('test/long', () =>
+    madeAsWritten(locations(1_500), (l) => {
+      if (l.uri.includes('-1234/')) throw new Error('no location for this place');
+      return l;
+    }),
   );
-  const [answer] = framesIn(Buffer.concat(chunks)) as { id: number; error?: { message: string } }[];
-  assert.equal(answer?.id, 3, 'the client hears back about its request');
-  assert.match(answer?.error?.message ?? '', /could not be written: no location for this place/);
+  server.onRequest('test/ping', () => 'pong');
+  server.listen();
+  const answers: { id: number; result?: unknown; error?: { message: string } }[] = [];
+  const reader = new StreamMessageReader(fromServer);
+  const pong = new Promise<void>((resolve) =>
+    reader.listen((message) => {
+      answers.push(message as unknown as (typeof answers)[number]);
+      if ((message as { id?: number }).id === 2) resolve();
+    }),
+  );
+  const send = (id: number, method: string) => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id, method });
+    toServer.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  };
+  send(1, 'test/long');
+  send(2, 'test/ping');
+  try {
+    // Answers are written in order: once the second is in, every answer to the first is too.
+    await within(pong, 'the answer to the request after the failed one');
+    const first = answers.filter((a) => a.id === 1);
+    assert.equal(first.length, 1, `one answer to the failed request: ${JSON.stringify(first)}`);
+    assert.match(first[0]?.error?.message ?? '', /no location for this place/);
+    assert.deepEqual(
+      answers.find((a) => a.id === 2),
+      { jsonrpc: '2.0', id: 2, result: 'pong' },
+    );
+  } finally {
+    server.dispose();
+    reader.dispose();
+  }
 });
 
 test('a write the stream fails (the client gone) rejects and is reported with its message; so is what cannot be encoded', async () => {

@@ -26,7 +26,9 @@ export function requestsRecently(ms: number): boolean {
 /**
  * Runs requests within their budget: cancellable by the client, cut after the configured time
  * (answering with what the work found), yielding so that other requests are answered meanwhile.
- * A failure is logged and answered with the fallback; the server keeps answering.
+ * A failure is logged and answered with the fallback; the server keeps answering. (An answer whose
+ * items are made as it is written, `madeAsWritten`, can fail only then: the writer logs that, and
+ * the library answers the request with an error.)
  */
 export class RequestRunner {
   constructor(

@@ -6,7 +6,7 @@
 // during the warm-up took 11–17 ms at the median that way, 5.6–9.7 ms written at once (README.md,
 // Decisions). Over VS Code's IPC the library's writer already sends at once.
 import { Socket } from 'node:net';
-import { AbstractMessageWriter, ErrorCodes, type Message, type MessageWriter } from 'vscode-languageserver/node';
+import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-languageserver/node';
 
 /** A response whose result is an array of at least this many items is framed in slices. */
 const CHUNKED_FROM = 1_000;
@@ -25,7 +25,8 @@ const CLOSE_BRACE = 0x7d;
  * An array answer whose items are made as they are written: an LSP location per place of a
  * references answer, a slice at a time (`ImmediateStreamWriter`), so that tens of thousands of
  * them are not all alive at once, long enough to be moved to V8's old generation. Written by any
- * other writer (VS Code's IPC) it is the array of them all (`toJSON`).
+ * other writer (VS Code's IPC) it is the array of them all (`toJSON`); so it is in the library's
+ * verbose trace of a response (`$/setTrace`), which then makes every item twice.
  */
 class MadeAsWritten<T, U> {
   constructor(
@@ -44,7 +45,7 @@ class MadeAsWritten<T, U> {
   }
 
   toJSON(): U[] {
-    return this.items.map(this.make);
+    return this.items.map((item) => this.make(item));
   }
 }
 
@@ -52,6 +53,8 @@ class MadeAsWritten<T, U> {
  * What a request handler returns for a list that may be long: the items made from `items` as the
  * answer is written, when there are enough of them for it to matter, else the array. Only to be
  * returned from a handler: the result stands for the array in the answer, and is no array itself.
+ * An item that fails to be made fails the write: the writer logs it, and the library answers the
+ * request with an error.
  */
 export function madeAsWritten<T, U>(items: readonly T[], make: (item: T) => U): U[] {
   if (items.length < CHUNKED_FROM) return items.map(make);
@@ -106,9 +109,8 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
           ? this.frameInChunks(message, result)
           : frameOf(message);
     } catch (err) {
-      const failed = this.failed(err, message);
-      this.answerFailure(message, failed);
-      return Promise.reject(failed);
+      // The library answers the request with an error when its write is rejected.
+      return Promise.reject(this.failed(err, message));
     }
     const pooled = this.pool && frame.buffer === this.pool.buffer ? this.pool : undefined;
     if (pooled) this.poolWriting = true;
@@ -190,32 +192,17 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
     const idle = Date.now() - this.lastUse;
     if (idle >= POOL_KEPT_MS && !this.poolWriting) this.pool = undefined;
     else {
-      this.poolTimer = setTimeout(() => this.letGo(), Math.max(1, POOL_KEPT_MS - idle));
+      // A write that still holds it (a client slow to read) is looked at again a while later.
+      this.poolTimer = setTimeout(() => this.letGo(), this.poolWriting ? POOL_KEPT_MS : POOL_KEPT_MS - idle);
       this.poolTimer.unref?.();
     }
   }
 
-  /**
-   * A response that could not be encoded is answered with an error, so that the client is not left
-   * waiting for it (an answer made as it is written fails only then, after its handler returned).
-   */
-  private answerFailure(message: Message, error: Error): void {
-    const { id } = message as { id?: number | string | null };
-    if (id === undefined || !('result' in message)) return;
-    const answer = {
-      jsonrpc: '2.0',
-      id,
-      error: { code: ErrorCodes.InternalError, message: `the answer could not be written: ${error.message}` },
-    };
-    try {
-      this.stream.write(frameOf(answer));
-    } catch {
-      // The stream itself failed: reported with the message already.
-    }
-  }
-
+  /** Reports a failed write, and logs it to stderr: nothing in the server listens to the writer's errors. */
   private failed(err: unknown, message: Message): Error {
     const error = err instanceof Error ? err : new Error(String(err));
+    const what = 'id' in message ? `the answer to request ${String(message.id)}` : 'a message';
+    console.error(`${what} could not be written: ${error.stack ?? error.message}`);
     this.fireError(error, message, ++this.errors);
     return error;
   }
