@@ -14,6 +14,27 @@ import { cursor, packageFile, writeFiles } from '../helpers';
 const SERVER = path.join(__dirname, '..', '..', 'dist', 'server.js');
 const ZLIB = 'pkgs/development/libraries/zlib/default.nix';
 
+/**
+ * A domain of zlib and `plus`, which takes it from a folder whose URI escapes a character
+ * (`pkgs/tools/c++`), with more top-level `bindings` and `files`.
+ */
+function zlibDomain(bindings: readonly string[], files: Record<string, string>): Record<string, string> {
+  return {
+    'pkgs/top-level/all-packages.nix': [
+      '{ callPackage }:',
+      '{',
+      '  zlib = callPackage ../development/libraries/zlib { };',
+      '  plus = callPackage ../tools/c++/plus { };',
+      ...bindings,
+      '}',
+      '',
+    ].join('\n'),
+    [ZLIB]: packageFile('zlib'),
+    'pkgs/tools/c++/plus/default.nix': packageFile('plus', ['zlib']),
+    ...files,
+  };
+}
+
 /** Writes the domain, and asks the real server for the references of zlib (its declaration left out). */
 async function referencesOfZlib(root: string, files: Record<string, string>): Promise<Location[]> {
   writeFiles(root, files);
@@ -36,22 +57,11 @@ async function referencesOfZlib(root: string, files: Record<string, string>): Pr
 test('reference locations carry the URI vscode-uri gives each file, in a folder that needs escaping', async () => {
   // A space and a plus in the domain's own folder: its URI escapes both.
   const root = mkdtempSync(path.join(os.tmpdir(), 'nd loc+'));
-  const files: Record<string, string> = {
-    'pkgs/top-level/all-packages.nix': [
-      '{ callPackage }:',
-      '{',
-      '  zlib = callPackage ../development/libraries/zlib { };',
-      '  plus = callPackage ../tools/c++/plus { };',
-      '  tilde = callPackage ../tools/a~b { };',
-      '}',
-      '',
-    ].join('\n'),
-    [ZLIB]: packageFile('zlib'),
-    // A plain path, a path with a character vscode-uri escapes (+), and one it keeps (~).
+  // A plain path, a path with a character vscode-uri escapes (+), and one it keeps (~).
+  const files = zlibDomain(['  tilde = callPackage ../tools/a~b { };'], {
     'pkgs/by-name/he/hello/package.nix': packageFile('hello', ['zlib']),
-    'pkgs/tools/c++/plus/default.nix': packageFile('plus', ['zlib']),
     'pkgs/tools/a~b/default.nix': packageFile('tilde', ['zlib']),
-  };
+  });
   try {
     const locations = await referencesOfZlib(root, files);
     const users = ['pkgs/by-name/he/hello/package.nix', 'pkgs/tools/c++/plus/default.nix', 'pkgs/tools/a~b/default.nix'];
@@ -77,19 +87,7 @@ test('a long references answer (made as it is written, a slice at a time) names 
   // past the length from which the server writes an answer a slice at a time.
   const root = mkdtempSync(path.join(os.tmpdir(), 'nd-long-refs-'));
   const users = Array.from({ length: 1_100 }, (_, i) => `pkgs/by-name/us/user-${i}/package.nix`);
-  const files: Record<string, string> = {
-    'pkgs/top-level/all-packages.nix': [
-      '{ callPackage }:',
-      '{',
-      '  zlib = callPackage ../development/libraries/zlib { };',
-      '  plus = callPackage ../tools/c++/plus { };',
-      '}',
-      '',
-    ].join('\n'),
-    [ZLIB]: packageFile('zlib'),
-    'pkgs/tools/c++/plus/default.nix': packageFile('plus', ['zlib']),
-    ...Object.fromEntries(users.map((file, i) => [file, packageFile(`user-${i}`, ['zlib'])])),
-  };
+  const files = zlibDomain([], Object.fromEntries(users.map((file, i) => [file, packageFile(`user-${i}`, ['zlib'])])));
   try {
     const locations = await referencesOfZlib(root, files);
     // The input `zlib` of every file that takes it (its first line), as an editor names the file.

@@ -79,7 +79,7 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
   private pool: Buffer | undefined;
   /** Whether a write still holds the kept buffer (the stream took it but has not written it all). */
   private poolWriting = false;
-  private lastUse = 0;
+  /** Lets the kept buffer go `POOL_KEPT_MS` after its last use; restarted by each use. */
   private poolTimer: NodeJS.Timeout | undefined;
 
   /**
@@ -179,23 +179,19 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
       this.pool = buffer;
       this.poolWriting = false;
     }
-    this.lastUse = Date.now();
-    if (!this.poolTimer) this.poolTimer = setTimeout(() => this.letGo(), POOL_KEPT_MS);
-    this.poolTimer.unref?.();
+    this.poolTimer ??= setTimeout(() => this.letGo(), POOL_KEPT_MS).unref();
+    this.poolTimer.refresh();
     return buffer;
   }
 
-  /** Lets the kept buffer go once it has not been used for a while (checked again until then). */
+  /** Lets the kept buffer go, unless a write still holds it (a client slow to read): then a while later. */
   private letGo(): void {
-    this.poolTimer = undefined;
-    if (!this.pool) return;
-    const idle = Date.now() - this.lastUse;
-    if (idle >= POOL_KEPT_MS && !this.poolWriting) this.pool = undefined;
-    else {
-      // A write that still holds it (a client slow to read) is looked at again a while later.
-      this.poolTimer = setTimeout(() => this.letGo(), this.poolWriting ? POOL_KEPT_MS : POOL_KEPT_MS - idle);
-      this.poolTimer.unref?.();
+    if (this.poolWriting) {
+      this.poolTimer?.refresh();
+      return;
     }
+    this.pool = undefined;
+    this.poolTimer = undefined;
   }
 
   /** Reports a failed write, and logs it to stderr: nothing in the server listens to the writer's errors. */
