@@ -6,10 +6,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CancellationTokenSource, ResponseError, type CodeLens, type Hover, type Location } from 'vscode-languageserver-protocol';
+import { URI } from 'vscode-uri';
+import { referencesAcross } from '../../server/src/analysis/across/references';
 import { LspClient } from '../../server/src/cli/lspClient';
 import { corpusClone, corpusTest } from '../corpus';
 import { cursor, exited } from '../helpers';
-import { CACHE, SERVER } from './helpers';
+import { at, CACHE, realSession, SERVER, unlimited } from './helpers';
 
 const CURL = 'pkgs/by-name/cu/curl/default.nix';
 const STDENV = '{ lib, std|env';
@@ -106,6 +108,29 @@ describe('the real server on real core', corpusTest(), () => {
       );
       assert.match(resolved.command!.title, /^rebuilds [\d,]+ packages/);
     });
+  });
+
+  test('references on lib, more than 1,000 places written a slice at a time, name the places the analysis finds', async () => {
+    const session = await realSession(root);
+    const expected = await referencesAcross(session, CURL, at(session, CURL, '{ li|b'), true, unlimited());
+    assert.ok(expected.length >= 1_000, `only ${expected.length} references to lib: the answer would be written whole`);
+    const client = await startOn(root);
+    try {
+      const found = await client.request<Location[]>('textDocument/references', {
+        ...(await openAt(client, root, CURL, '{ li|b')),
+        context: { includeDeclaration: true },
+      });
+      const key = (file: string, line: number, character: number) => `${file}:${line}:${character}`;
+      const served = found.map((l) => key(path.relative(root, URI.parse(l.uri).fsPath), l.range.start.line, l.range.start.character));
+      const analysed = expected.map((w) => (w.kind === 'local' ? key(w.place.file, w.place.span[0], w.place.span[1]) : w.kind));
+      assert.equal(served.length, analysed.length);
+      // Compared as sets: assert's diff of two long arrays takes minutes.
+      const servedSet = new Set(served);
+      const missing = analysed.filter((k) => !servedSet.has(k));
+      assert.deepEqual(missing.slice(0, 5), [], `${missing.length} places the server did not name`);
+    } finally {
+      await client.stop();
+    }
   });
 
   test('a request out of time answers with what it has and the log says it was cut', async () => {
