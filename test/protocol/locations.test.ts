@@ -84,8 +84,9 @@ test('a long references answer (made as it is written, a slice at a time) names 
   timeout: 120_000,
 }, async () => {
   // 1,100 packages that take zlib, and one in a folder whose URI escapes a character: 1,101 places,
-  // past the length from which the server writes an answer a slice at a time.
-  const root = mkdtempSync(path.join(os.tmpdir(), 'nd-long-refs-'));
+  // past the length from which the server writes an answer a slice at a time, each from its JSON
+  // made without the location. The domain's folder holds a space and a plus, which its URI escapes.
+  const root = mkdtempSync(path.join(os.tmpdir(), 'nd long+refs-'));
   const users = Array.from({ length: 1_100 }, (_, i) => `pkgs/by-name/us/user-${i}/package.nix`);
   const files = zlibDomain([], Object.fromEntries(users.map((file, i) => [file, packageFile(`user-${i}`, ['zlib'])])));
   try {

@@ -66,13 +66,24 @@ test('a long answer, written a slice at a time, is the same JSON with its length
     // Made as the answer is written: nothing is made before the writer asks for it.
     writer.write({ jsonrpc: '2.0', id: 8, result: madeAsWritten(items, (item) => (made.push(1), item)) } as Message),
     writer.write({ jsonrpc: '2.0', id: 9, result: madeAsWritten(items.slice(0, 10), (item) => item) } as Message),
+    // Written from each item's JSON: no item is made.
+    writer.write({
+      jsonrpc: '2.0',
+      id: 10,
+      result: madeAsWritten(
+        items,
+        (item) => (made.push(1), item),
+        (item) => JSON.stringify(item),
+      ),
+    } as Message),
   ];
   await Promise.all(written);
-  assert.equal(made.length, items.length, 'each item made once');
+  assert.equal(made.length, items.length, 'each item made once, and none of those written from their JSON');
   assert.deepEqual(framesIn(Buffer.concat(chunks)), [
     { jsonrpc: '2.0', id: 7, result: items },
     { jsonrpc: '2.0', id: 8, result: items },
     { jsonrpc: '2.0', id: 9, result: items.slice(0, 10) },
+    { jsonrpc: '2.0', id: 10, result: items },
   ]);
   // A short list is the array itself; a long one is written by any other writer as the array.
   assert.ok(Array.isArray(madeAsWritten(items.slice(0, 10), (item) => item)));

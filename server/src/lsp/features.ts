@@ -12,7 +12,7 @@ import { documentSymbols } from '../analysis/features/symbols';
 import { impactSites } from '../analysis/impact/sites';
 import type { DomainSession } from '../analysis/session';
 import { COMMANDS, FILE_IMPACT_REQUEST, type FileImpactParams } from '../../../shared/protocol';
-import { SYMBOL_KINDS, toCompletionItem, toDocumentSymbol, toImpactList, toRange, whereToLocation } from './convert';
+import { SYMBOL_KINDS, toCompletionItem, toDocumentSymbol, toImpactList, toRange, whereToLocation, whereToLocationJson } from './convert';
 import { prepareHoverImpactInBackground } from './indexing';
 import type { RequestRunner } from './requests';
 import { madeAsWritten } from './stdioWriter';
@@ -50,7 +50,13 @@ export function registerFeatures(c: Connection, run: RequestRunner, server: Feat
     run.run('references', token, null, async (budget) => {
       const at = await server.at(p.textDocument.uri);
       const found = at && (await referencesAcross(at.session, at.file, p.position, p.context.includeDeclaration, budget));
-      return found ? madeAsWritten(found, (w) => whereToLocation(at.session.analyzer, w)) : null;
+      if (!found) return null;
+      const { analyzer } = at.session;
+      return madeAsWritten(
+        found,
+        (w) => whereToLocation(analyzer, w),
+        (w) => whereToLocationJson(analyzer, w),
+      );
     }),
   );
   c.onDocumentSymbol((p, token) =>

@@ -24,7 +24,8 @@ const CLOSE_BRACE = 0x7d;
 /**
  * An array answer whose items are made as they are written: an LSP location per place of a
  * references answer, a slice at a time (`ImmediateStreamWriter`), so that tens of thousands of
- * them are not all alive at once, long enough to be moved to V8's old generation. Written by any
+ * them are not all alive at once, long enough to be moved to V8's old generation. Where the items'
+ * JSON is given (`json`), a slice is that text joined, and no item is made at all. Written by any
  * other writer (VS Code's IPC) it is the array of them all (`toJSON`); so it is in the library's
  * verbose trace of a response (`$/setTrace`), which then makes every item twice.
  */
@@ -32,16 +33,24 @@ class MadeAsWritten<T, U> {
   constructor(
     private readonly items: readonly T[],
     private readonly make: (item: T) => U,
+    private readonly json?: (item: T) => string,
   ) {}
 
   get length(): number {
     return this.items.length;
   }
 
-  slice(from: number, to: number): U[] {
-    const out: U[] = [];
-    for (let i = from; i < to && i < this.items.length; i++) out.push(this.make(this.items[i]!));
-    return out;
+  /** The JSON of the items from `from` to before `to`, as an array: what `JSON.stringify` gives of them made. */
+  jsonOf(from: number, to: number): string {
+    const end = Math.min(to, this.items.length);
+    if (!this.json) {
+      const made: U[] = [];
+      for (let i = from; i < end; i++) made.push(this.make(this.items[i]!));
+      return JSON.stringify(made);
+    }
+    let text = '[';
+    for (let i = from; i < end; i++) text += (i === from ? '' : ',') + this.json(this.items[i]!);
+    return `${text}]`;
   }
 
   toJSON(): U[] {
@@ -51,14 +60,16 @@ class MadeAsWritten<T, U> {
 
 /**
  * What a request handler returns for a list that may be long: the items made from `items` as the
- * answer is written, when there are enough of them for it to matter, else the array. Only to be
- * returned from a handler: the result stands for the array in the answer, and is no array itself.
- * An item that fails to be made fails the write: the writer logs it, and the library answers the
- * request with an error.
+ * answer is written, when there are enough of them for it to matter, else the array. `json`, when
+ * given, is an item's JSON written directly, the very text `JSON.stringify` gives of `make(item)`:
+ * a long answer over stdio is then written without making its items. Only to be returned from a
+ * handler: the result stands for the array in the answer, and is no array itself. An item that
+ * fails to be made fails the write: the writer logs it, and the library answers the request with
+ * an error.
  */
-export function madeAsWritten<T, U>(items: readonly T[], make: (item: T) => U): U[] {
+export function madeAsWritten<T, U>(items: readonly T[], make: (item: T) => U, json?: (item: T) => string): U[] {
   if (items.length < CHUNKED_FROM) return items.map(make);
-  return new MadeAsWritten(items, make) as unknown as U[];
+  return new MadeAsWritten(items, make, json) as unknown as U[];
 }
 
 /** One message framed as the LSP library frames it: JSON in UTF-8, its length in bytes in the header. */
@@ -135,7 +146,7 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
    * JSON is short-lived and dies young. The bytes are those `JSON.stringify` gives, but for the
    * order of the message's keys (`result` last).
    */
-  private frameInChunks(message: Message, result: { length: number; slice(from: number, to: number): unknown[] }): Buffer {
+  private frameInChunks(message: Message, result: unknown[] | MadeAsWritten<unknown, unknown>): Buffer {
     const { result: _result, ...rest } = message as Message & { result: unknown };
     const head = JSON.stringify(rest);
     const opening = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"result":`;
@@ -144,7 +155,8 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
     let end = HEADER_ROOM + buffer.write(opening, HEADER_ROOM, 'utf8');
     for (let from = 0; from < result.length; from += SLICE_ITEMS) {
       // `[a,b]`, written over the previous slice's closing bracket, which becomes a comma.
-      const json = JSON.stringify(result.slice(from, from + SLICE_ITEMS));
+      const to = from + SLICE_ITEMS;
+      const json = result instanceof MadeAsWritten ? result.jsonOf(from, to) : JSON.stringify(result.slice(from, to));
       const at = from === 0 ? end : end - 1;
       if (buffer.length - at < json.length * 3 + 1) buffer = this.grown(buffer, end, at + json.length * 3 + 1);
       end = at + buffer.write(json, at, 'utf8');
