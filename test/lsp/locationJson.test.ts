@@ -26,6 +26,7 @@ test('a location written as JSON is the JSON of the location, for every kind of 
       { kind: 'local', place: { file: 'pkgs/tools/c++/plus/default.nix', span } },
       { kind: 'local', place: { file: 'pkgs/tools/a b/"q"/default.nix', span } },
       { kind: 'local', place: { file: 'pkgs/./tools/../x/default.nix', span } },
+      { kind: 'local', place: { file: 'pkgs/x/..', span } },
       { kind: 'local', place: { file: 'pkgs/ünï/default.nix', span } },
       // Other domains' places: a checkout file and a read-only document.
       { kind: 'checkout', absolute: '/srv/rust domain/pkgs/by-name/ri/ripgrep/package.nix', line: 2, character: 5 },

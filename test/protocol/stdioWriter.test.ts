@@ -37,9 +37,9 @@ function locations(count: number, tag = ''): { uri: string; range: unknown }[] {
   }));
 }
 
-/** The messages framed in `bytes`, each checked against its header's length in bytes. */
-function framesIn(bytes: Buffer): unknown[] {
-  const out: unknown[] = [];
+/** The bodies of the messages framed in `bytes`, each checked against its header's length in bytes. */
+function bodiesIn(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
   let at = 0;
   while (at < bytes.length) {
     const headerEnd = bytes.indexOf('\r\n\r\n', at);
@@ -47,10 +47,15 @@ function framesIn(bytes: Buffer): unknown[] {
     const length = Number(/^Content-Length: (\d+)$/.exec(bytes.toString('ascii', at, headerEnd))?.[1]);
     const body = bytes.subarray(headerEnd + 4, headerEnd + 4 + length);
     assert.equal(body.length, length, 'the body is as long as its header says');
-    out.push(JSON.parse(body.toString('utf8')));
+    out.push(body);
     at = headerEnd + 4 + length;
   }
   return out;
+}
+
+/** The messages framed in `bytes`. */
+function framesIn(bytes: Buffer): unknown[] {
+  return bodiesIn(bytes).map((body) => JSON.parse(body.toString('utf8')));
 }
 
 test('a long answer, written a slice at a time, is the same JSON with its length in bytes', async () => {
@@ -85,6 +90,9 @@ test('a long answer, written a slice at a time, is the same JSON with its length
     { jsonrpc: '2.0', id: 9, result: items.slice(0, 10) },
     { jsonrpc: '2.0', id: 10, result: items },
   ]);
+  // Written from the items' JSON, the answer is the same bytes as made from the items (but its id).
+  const bodies = bodiesIn(Buffer.concat(chunks)).map((body) => body.toString('utf8'));
+  assert.equal(bodies[3], bodies[1]!.replace('"id":8', '"id":10'));
   // A short list is the array itself; a long one is written by any other writer as the array.
   assert.ok(Array.isArray(madeAsWritten(items.slice(0, 10), (item) => item)));
   assert.equal(JSON.stringify(madeAsWritten(items, (item) => item)), JSON.stringify(items));

@@ -44,6 +44,8 @@ function sharedRange(span: Span): Range {
 
 /** A domain-relative path whose `file:` URI path is the path itself: vscode-uri escapes every other character, and `.`/`..` segments are normalised. */
 const PLAIN_PATH = /^[\w.~-]+(\/[\w.~-]+)*$/;
+/** A `.` or `..` segment: the path is not the URI's, which is made from the normalised absolute path. */
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 
 /**
  * The `file:` URI of a file of a domain: the domain root's URI (made once) joined with the path,
@@ -52,26 +54,26 @@ const PLAIN_PATH = /^[\w.~-]+(\/[\w.~-]+)*$/;
  * the same reason, held 6 MB on a 40,000-file domain.
  */
 function fileUri(analyzer: Analyzer, file: string): string {
-  return plainPath(file) ? rootUri(analyzer) + file : URI.file(analyzer.index.absolute(file)).toString();
+  return plainPath(file) ? rootOf(analyzer).uri + file : URI.file(analyzer.index.absolute(file)).toString();
 }
 
 /** Whether a file's URI is the root's joined with its path. */
 function plainPath(file: string): boolean {
-  return PLAIN_PATH.test(file) && !file.includes('./');
+  return PLAIN_PATH.test(file) && !DOT_SEGMENT.test(file);
 }
 
-/** The domain root's `file:` URI, ending in `/`, made once. */
-function rootUri(analyzer: Analyzer): string {
-  let root = rootUris.get(analyzer);
+/** The domain root's `file:` URI, ending in `/`, and the start of a location's JSON in a file under it, made once per analyzer. */
+function rootOf(analyzer: Analyzer): { uri: string; locationJson: string } {
+  let root = roots.get(analyzer);
   if (root === undefined) {
-    root = URI.file(analyzer.index.root).toString();
-    if (!root.endsWith('/')) root += '/';
-    rootUris.set(analyzer, root);
+    let uri = URI.file(analyzer.index.root).toString();
+    if (!uri.endsWith('/')) uri += '/';
+    roots.set(analyzer, (root = { uri, locationJson: `{"uri":${JSON.stringify(uri).slice(0, -1)}` }));
   }
   return root;
 }
 
-const rootUris = new WeakMap<Analyzer, string>();
+const roots = new WeakMap<Analyzer, { uri: string; locationJson: string }>();
 
 /** The filesystem path of a `file:` URI, or undefined for other schemes. */
 export function uriToPath(uri: string): string | undefined {
@@ -93,14 +95,11 @@ export function whereToLocation(analyzer: Analyzer, where: Where): Location {
  */
 export function whereToLocationJson(analyzer: Analyzer, where: Where): string {
   if (where.kind !== 'local' || !plainPath(where.place.file)) return JSON.stringify(whereToLocation(analyzer, where));
-  let root = rootJsons.get(analyzer);
-  if (root === undefined) rootJsons.set(analyzer, (root = `{"uri":${JSON.stringify(rootUri(analyzer)).slice(0, -1)}`));
   let range = rangeJsons.get(where.place.span);
   if (range === undefined) rangeJsons.set(where.place.span, (range = `,"range":${JSON.stringify(sharedRange(where.place.span))}}`));
-  return `${root}${where.place.file}"${range}`;
+  return `${rootOf(analyzer).locationJson}${where.place.file}"${range}`;
 }
 
-const rootJsons = new WeakMap<Analyzer, string>();
 const rangeJsons = new WeakMap<Span, string>();
 
 /** The LSP location of a package of another domain: a checkout file, or a read-only virtual document. */
