@@ -24,17 +24,22 @@ const CLOSE_BRACE = 0x7d;
 /**
  * An array answer whose items are made as they are written: an LSP location per place of a
  * references answer, a slice at a time (`ImmediateStreamWriter`), so that tens of thousands of
- * them are not all alive at once, long enough to be moved to V8's old generation. Where the items'
- * JSON is given (`json`), a slice is that text joined, and no item is made at all. Written by any
+ * them are not all alive at once, long enough to be moved to V8's old generation. A slice is its
+ * items' JSON joined: given (`json`), so that no item is made at all, or each item made and encoded. Written by any
  * other writer (VS Code's IPC) it is the array of them all (`toJSON`); so it is in the library's
  * verbose trace of a response (`$/setTrace`), which then makes every item twice.
  */
 class MadeAsWritten<T, U> {
+  private readonly json: (item: T) => string;
+
   constructor(
     private readonly items: readonly T[],
     private readonly make: (item: T) => U,
-    private readonly json?: (item: T) => string,
-  ) {}
+    json?: (item: T) => string,
+  ) {
+    // As in an array, an item with no JSON (undefined) is `null`.
+    this.json = json ?? ((item) => JSON.stringify(make(item)) ?? 'null');
+  }
 
   get length(): number {
     return this.items.length;
@@ -43,11 +48,6 @@ class MadeAsWritten<T, U> {
   /** The JSON of the items from `from` to before `to`, as an array: what `JSON.stringify` gives of them made. */
   jsonOf(from: number, to: number): string {
     const end = Math.min(to, this.items.length);
-    if (!this.json) {
-      const made: U[] = [];
-      for (let i = from; i < end; i++) made.push(this.make(this.items[i]!));
-      return JSON.stringify(made);
-    }
     let text = '[';
     for (let i = from; i < end; i++) text += (i === from ? '' : ',') + this.json(this.items[i]!);
     return `${text}]`;
