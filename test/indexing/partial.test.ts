@@ -87,3 +87,20 @@ test('a file indexing lists is read on demand once, and indexing does not read i
   assert.equal(analyzer.lastIndex?.parsed, analyzer.lastIndex?.files, 'every file parsed once (no cache)');
   assert.ok(!analyzer.index.files.has('pkgs/misc/absent.nix'), 'a file that is not listed is not there');
 });
+
+test('the maintainer list is scanned while the rest of the domain is read, not after it', { timeout: 60_000 }, async () => {
+  const root = domain();
+  // A pause after each file read in process keeps the run going long enough to look in on it.
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null, indexPauseMs: 50 });
+  const indexing = analyzer.indexAll();
+  await analyzer.ready;
+  const list = 'maintainers/maintainer-list.nix';
+  const until = Date.now() + 20_000;
+  while (!analyzer.maintainers.has(list) && analyzer.index.reading && Date.now() < until)
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(analyzer.maintainers.has(list), 'the list was scanned');
+  assert.ok(analyzer.index.reading && analyzer.index.pendingCount > 0, 'while files were still to be read');
+  assert.equal(analyzer.maintainers.entry(list, 'alice')?.line, 2, "alice's entry, from the scan");
+  await indexing;
+  assert.ok(analyzer.isIndexed && analyzer.maintainers.has(list));
+});

@@ -312,9 +312,11 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
       // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
       if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
-        stats.cacheSaved = writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened).catch((err) =>
-          run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`),
-        );
+        // Begun on the next turn of the event loop: the index is complete first (what waits for
+        // the run goes on before the cache's first slice is packed).
+        stats.cacheSaved = new Promise((resolve) => setImmediate(resolve))
+          .then(() => writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened))
+          .catch((err) => run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`));
       }
     }
     return stats;
