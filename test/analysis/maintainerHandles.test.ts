@@ -4,13 +4,16 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import path from 'node:path';
 import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { completion } from '../../server/src/analysis/features/completion';
 import { definition } from '../../server/src/analysis/features/definition';
 import { diagnostics } from '../../server/src/analysis/features/diagnostics';
 import { hover } from '../../server/src/analysis/features/hover';
 import { maintainerHandleAt } from '../../server/src/analysis/features/locate';
+import { DomainMaintainers } from '../../server/src/analysis/features/maintainers';
 import { references } from '../../server/src/analysis/features/references';
+import { FileByteReader } from '../../server/src/analysis/maintainers/reader';
 import { cursor, tempDomain } from '../helpers';
 
 const LIST = 'maintainers/maintainer-list.nix';
@@ -199,4 +202,17 @@ test('completion: after `lib.maintainers.` a quoted handle is offered quoted; in
     inWith?.items.map((i) => i.label),
     ['pSub'],
   );
+});
+
+test('the two lists are put in together: while the team list is scanned, the maintainer list is not in alone', async () => {
+  const analyzer = await domain(UNBOUND);
+  const seen: Record<string, boolean> = {};
+  const maintainers = new DomainMaintainers(analyzer.index, (file) => {
+    // What a request would find while each list is being read.
+    seen[path.basename(file)] = maintainers.has(LIST) || maintainers.has(TEAMS);
+    return FileByteReader.open(file);
+  });
+  await maintainers.refresh();
+  assert.deepEqual(seen, { 'maintainer-list.nix': false, 'team-list.nix': false });
+  assert.ok(maintainers.entry(LIST, 'pSub') && maintainers.entry(TEAMS, 'graphics'), 'both are in once scanned');
 });

@@ -4,7 +4,7 @@
 // domain with a package set no top-level file calls (so nothing reaches it before its turn).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { diagnosticsAcross } from '../../server/src/analysis/across/diagnostics';
@@ -101,6 +101,14 @@ test('the maintainer list is scanned while the rest of the domain is read, not a
   assert.ok(analyzer.maintainers.has(list), 'the list was scanned');
   assert.ok(analyzer.index.reading && analyzer.index.pendingCount > 0, 'while files were still to be read');
   assert.equal(analyzer.maintainers.entry(list, 'alice')?.line, 2, "alice's entry, from the scan");
+  assert.equal(analyzer.maintainers.entry(list, 'carol'), undefined);
+  // The list changes on disk while the rest is read (a checkout): the end of the run scans it again.
+  const absolute = path.join(root, list);
+  const text = readFileSync(absolute, 'utf8');
+  writeFileSync(absolute, text.replace('{\n', '{\n  carol = {\n    name = "Carol";\n    github = "carol";\n    githubId = 3;\n  };\n'));
+  assert.ok(analyzer.index.reading, 'changed before the run was over');
   await indexing;
-  assert.ok(analyzer.isIndexed && analyzer.maintainers.has(list));
+  assert.ok(analyzer.isIndexed);
+  assert.equal(analyzer.maintainers.entry(list, 'carol')?.line, 2, "carol's entry, from the second scan");
+  assert.equal(analyzer.maintainers.entry(list, 'alice')?.line, 7);
 });

@@ -110,8 +110,9 @@ export class Analyzer {
     this.indexing = true;
     this.indexed = (async () => {
       // The maintainer lists need no other file: they are scanned once the files read first are in,
-      // while the rest of the domain is read. Scanned after it, behind the index cache's write, the
-      // scan held the index's completion back by a second on the generated 40,000-file core.
+      // while the rest of the domain is read, and looked at again (a stat each) at its end. Scanned
+      // after it, behind the index cache's write, the scan held the index's completion back by a
+      // second on the generated 40,000-file core.
       let lists: Promise<void> | undefined;
       const scanLists = () => {
         readyNow();
@@ -139,7 +140,9 @@ export class Analyzer {
         readyNow();
       }
       try {
-        await (lists ?? this.maintainers.refresh());
+        await lists;
+        // A list that changed on disk while the rest was read (a checkout, a save) is scanned again.
+        await this.maintainers.refresh();
         this.isIndexed = true;
       } finally {
         this.indexing = false;

@@ -65,23 +65,33 @@ export class DomainMaintainers {
     private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open,
   ) {}
 
-  /** Scans the lists that exist (or re-scans one that changed on disk). */
+  /**
+   * Scans the lists that exist (or re-scans one that changed on disk; one that did not costs a
+   * stat). Both are scanned before either is put in: between the two, a team's members would be
+   * unknown handles.
+   */
   async refresh(): Promise<void> {
+    const scanned = new Map<string, ListState | undefined>();
     for (const file of Object.keys(MAINTAINER_LISTS)) {
       const state = this.lists.get(file);
       if (state?.buffer) continue; // the open buffer is what counts
       const stat = await fs.stat(this.index.absolute(file)).catch(() => undefined);
       if (!stat?.isFile()) {
-        this.lists.delete(file);
+        scanned.set(file, undefined);
         continue;
       }
       if (state && state.mtimeMs === stat.mtimeMs && state.size === stat.size) continue;
       const reader = await this.openReader(this.index.absolute(file));
       try {
-        this.lists.set(file, { index: await scanMaintainers(reader), mtimeMs: stat.mtimeMs, size: stat.size });
+        scanned.set(file, { index: await scanMaintainers(reader), mtimeMs: stat.mtimeMs, size: stat.size });
       } finally {
         await reader.close?.();
       }
+    }
+    for (const [file, state] of scanned) {
+      if (this.lists.get(file)?.buffer) continue; // opened in the editor meanwhile: the buffer counts
+      if (state) this.lists.set(file, state);
+      else this.lists.delete(file);
     }
   }
 
