@@ -8,7 +8,15 @@ import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
-import { forgetPrelisted, prelistDomain, prelistedCount, prestartIndexWorkers } from '../../server/src/analysis/indexing/indexDomain';
+import {
+  forgetPrelisted,
+  indexDomain,
+  prelistDomain,
+  prelistedCount,
+  prestartIndexWorkers,
+} from '../../server/src/analysis/indexing/indexDomain';
+import { DomainIndex } from '../../server/src/analysis/domainIndex';
+import { NixParser } from '../../server/src/analysis/parser';
 import { defaultPoolSize, IndexPool } from '../../server/src/analysis/indexing/pool';
 import { listDomainFiles, listDomainFilesInTwo } from '../../server/src/analysis/indexing/listing';
 import type { FileFacts } from '../../server/src/analysis/facts';
@@ -319,4 +327,32 @@ test('a cache whose files needed more record structures than are shared is rewri
   assert.ok(second);
   for (let i = 0; i < 39; i++) assert.deepEqual(second.read(`f${i}.nix`).facts, factsOf(i));
   assert.deepEqual(second.read('f39.nix').facts, factsOf(99, 39));
+});
+
+test('the cache is written once the caller has completed the index, not before', async () => {
+  const d = domain();
+  let complete!: () => void;
+  const completed = new Promise<void>((resolve) => (complete = resolve));
+  const stats = await indexDomain({
+    root: d.root,
+    parser: await NixParser.create(),
+    largeFileThreshold: THRESHOLD,
+    workers: 0,
+    cacheDir: d.cacheDir,
+    index: new DomainIndex(d.root, 'core'),
+    skip: () => false,
+    log: () => undefined,
+    completed,
+  });
+  assert.equal(stats.parsed, FILES);
+  // Long enough for the dozen files' cache to be written many times over, had its write begun.
+  const early = await Promise.race([
+    stats.cacheSaved.then(() => 'written'),
+    new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+  ]);
+  assert.equal(early, 'waiting', 'the cache was written before the index was complete');
+  assert.ok(!existsSync(cacheFile(d)));
+  complete();
+  await stats.cacheSaved;
+  assert.ok(existsSync(cacheFile(d)), 'the cache is written once the index is complete');
 });

@@ -114,6 +114,8 @@ export class Analyzer {
       // after it, behind the index cache's write, the scan held the index's completion back by a
       // second on the generated 40,000-file core.
       let lists: Promise<void> | undefined;
+      let complete!: () => void;
+      const completed = new Promise<void>((resolve) => (complete = resolve));
       const scanLists = () => {
         readyNow();
         if (lists) return;
@@ -131,6 +133,7 @@ export class Analyzer {
           // An open buffer replaces its file on disk, also when it was opened during the run.
           skip: (file) => this.documents.has(file),
           onReady: scanLists,
+          completed,
           onProgress,
           log: this.options.log,
           useGit: this.options.useGit !== false,
@@ -140,12 +143,14 @@ export class Analyzer {
         readyNow();
       }
       try {
-        await lists;
+        // A scan that failed (a list gone between its stat and its read) is logged; the next one decides.
+        await lists?.catch((err) => this.options.log(`maintainer lists not read: ${err instanceof Error ? err.message : String(err)}`));
         // A list that changed on disk while the rest was read (a checkout, a save) is scanned again.
         await this.maintainers.refresh();
         this.isIndexed = true;
       } finally {
         this.indexing = false;
+        complete();
       }
     })();
     return this.indexed;

@@ -37,6 +37,8 @@ export interface IndexRun {
   pauseMs?: number;
   /** The files read ahead of the listing on a cold start are in (tests: a change on disk before the listing). */
   onReadEarly?: (files: readonly string[]) => void;
+  /** Settles once the caller has completed the index: the cache's write begins on the turn after it (what waits goes first). */
+  completed?: Promise<unknown>;
 }
 
 /**
@@ -312,9 +314,9 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
       // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
       if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
-        // Begun on the next turn of the event loop: the index is complete first (what waits for
-        // the run goes on before the cache's first slice is packed).
-        stats.cacheSaved = new Promise((resolve) => setImmediate(resolve))
+        const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+        stats.cacheSaved = Promise.resolve(run.completed)
+          .then(nextTurn, nextTurn)
           .then(() => writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened))
           .catch((err) => run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`));
       }
