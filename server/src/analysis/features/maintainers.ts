@@ -3,7 +3,7 @@ import type { DomainIndex } from '../domainIndex';
 import { formatEntryHover, readEntry } from '../maintainers/entry';
 import type { HandleEntry, HandleIndex } from '../maintainers/index';
 import { updateIndex } from '../maintainers/incremental';
-import { bufferReader, FileByteReader, type ByteReader } from '../maintainers/reader';
+import { bufferReader, FileByteReader, withFileReader, type ReaderOpener } from '../maintainers/reader';
 import { scanMaintainers } from '../maintainers/scan';
 import type { Target } from '../resolve';
 import type { Place, Span } from '../syntax';
@@ -62,7 +62,7 @@ export class DomainMaintainers {
 
   constructor(
     readonly index: DomainIndex,
-    private readonly openReader: (path: string) => Promise<ByteReader & { close?: () => Promise<void> }> = FileByteReader.open,
+    private readonly openReader: ReaderOpener = FileByteReader.open,
   ) {}
 
   /**
@@ -81,12 +81,8 @@ export class DomainMaintainers {
         continue;
       }
       if (state && state.mtimeMs === stat.mtimeMs && state.size === stat.size) continue;
-      const reader = await this.openReader(this.index.absolute(file));
-      try {
-        scanned.set(file, { index: await scanMaintainers(reader), mtimeMs: stat.mtimeMs, size: stat.size });
-      } finally {
-        await reader.close?.();
-      }
+      const index = await withFileReader(this.index.absolute(file), scanMaintainers, this.openReader);
+      scanned.set(file, { index, mtimeMs: stat.mtimeMs, size: stat.size });
     }
     for (const [file, state] of scanned) {
       if (this.lists.get(file)?.buffer) continue; // opened in the editor meanwhile: the buffer counts

@@ -8,6 +8,7 @@ import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFact
 import { listDomainFilesInTwo } from './listing';
 import { defaultPoolSize, IndexPool } from './pool';
 import { readEarly, readWithPool } from './poolRead';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 export interface IndexProgress {
   done: number;
@@ -253,7 +254,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     if (checkReady()) {
       // The requests that waited for these files are answered before the rest of the run is set up
       // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
 
     // Priority files first, one per batch, so the first requests do not wait for the others.
@@ -314,9 +315,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       const entries = cacheEntries(files, blobByFile, read, run.skip, opened);
       // Rewrite the cache only when it would change: nothing parsed and nothing dropped means it is current.
       if (cache === undefined || entries.some((e) => !('from' in e)) || entries.length !== cache.size) {
-        const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-        stats.cacheSaved = Promise.resolve(run.completed)
-          .then(nextTurn, nextTurn)
+        stats.cacheSaved = Promise.allSettled([run.completed])
+          .then(() => nextTurn())
           .then(() => writeIndexCache(cacheFile, run.root, run.largeFileThreshold, entries, opened))
           .catch((err) => run.log(`index cache ${cacheFile} not written: ${err instanceof Error ? err.message : String(err)}`));
       }
@@ -326,7 +326,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     /** Yields to the event loop once a slice of work is done, or after each file once ready when `pauseMs` asks for a pause. */
     async function yieldIfDue(sliceEnd: number): Promise<number> {
       if (ready && run.pauseMs) await new Promise((resolve) => setTimeout(resolve, run.pauseMs));
-      else if (performance.now() >= sliceEnd) await new Promise((resolve) => setImmediate(resolve));
+      else if (performance.now() >= sliceEnd) await nextTurn();
       else return sliceEnd;
       return performance.now() + SLICE_MS;
     }
@@ -394,7 +394,7 @@ async function readAhead(cache: IndexCache, index: DomainIndex): Promise<Map<str
     } catch {
       break;
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   return ahead;
 }

@@ -44,13 +44,20 @@ export class FileByteReader implements ByteReader {
   }
 }
 
-/** Runs fn with a reader over the file at path and closes it afterwards. */
-export async function withFileReader<T>(path: string, fn: (reader: ByteReader) => Promise<T>): Promise<T> {
-  const reader = await FileByteReader.open(path);
+/** A reader of the file at a path, which may need closing once read. */
+export type ReaderOpener = (path: string) => Promise<ByteReader & { close?: () => Promise<void> }>;
+
+/** Runs fn with a reader over the file at path (opened by `open`) and closes it afterwards. */
+export async function withFileReader<T>(
+  path: string,
+  fn: (reader: ByteReader) => Promise<T>,
+  open: ReaderOpener = FileByteReader.open,
+): Promise<T> {
+  const reader = await open(path);
   try {
     return await fn(reader);
   } finally {
-    await reader.close();
+    await reader.close?.();
   }
 }
 
