@@ -5,7 +5,7 @@
 // first are in), so the partial index lasts long enough to be asked, whatever the machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { URI } from 'vscode-uri';
@@ -82,6 +82,59 @@ test('a cold start answers hover and definition from the partial index, and call
       'the hover after indexing',
     );
     assert.doesNotMatch((again.contents as { value: string }).value, /still being indexed/);
+  } finally {
+    await client.stop();
+  }
+});
+
+// The maintainer lists are read as soon as the files read first are in, so an open list's edits
+// count from then on too, not only from the first edit after the index is complete.
+test('an edit to the open maintainer list while the domain is indexed counts at once, and still after the index is complete', {
+  timeout: 120_000,
+}, async () => {
+  const root = partialDomain();
+  const list = path.join(root, 'maintainers', 'maintainer-list.nix');
+  const widget =
+    '{ lib, stdenv, gadget }:\nstdenv.mkDerivation {\n  pname = "widget";\n  version = "0.1";\n  meta.maintainers = with lib.maintainers; [ alice zz-newcomer ];\n}\n';
+  writeFileSync(path.join(root, WIDGET), widget);
+  const client = await LspClient.start(root, SERVER, undefined, {
+    env: {
+      ...process.env,
+      NIX_DOMAINS_INDEX_PAUSE_MS: '400',
+      NIX_DOMAINS_INDEX_WORKERS: '0',
+      NIX_DOMAINS_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'nd-partial-cache-')),
+    },
+  });
+  try {
+    const status = () => client.request<ServerStatus>('nixDomains/status', null);
+    const widgetUri = await client.open(path.join(root, WIDGET), widget);
+    const text = readFileSync(list, 'utf8');
+    const listUri = await client.open(list, text);
+    // A new entry right after the set's opening brace, as a contributor would add it.
+    const at = text.indexOf('{');
+    const line = text.slice(0, at).split('\n').length - 1;
+    const character = text.slice(0, at).split('\n').pop()!.length + 1;
+    const entry = '\n  zz-newcomer = {\n    name = "New Comer";\n    github = "zz-newcomer";\n    githubId = 42;\n  };';
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: listUri, version: 2 },
+      contentChanges: [{ range: { start: { line, character }, end: { line, character } }, text: entry }],
+    });
+    const position = cursor(root, WIDGET, 'zz-new|comer');
+    const hover = await within(
+      client.request<Hover | null>('textDocument/hover', { textDocument: { uri: widgetUri }, position }),
+      'the hover on the new handle',
+    );
+    assert.notEqual((await status()).indexing, null, 'the edit and the hover came while the domain was being indexed');
+    assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /New Comer/, 'the hover reads the edited list');
+
+    const complete = client.nextDiagnostics(widgetUri);
+    await within(client.waitForIndex(), 'the complete index');
+    const after = await within(complete, 'the diagnostics of widget once the index is complete');
+    assert.deepEqual(
+      after.diagnostics.filter((d) => d.code === 'unknown-maintainer'),
+      [],
+      'zz-newcomer is in the open list, though not on disk',
+    );
   } finally {
     await client.stop();
   }

@@ -265,7 +265,9 @@ export class NixDomainsServer {
     const { analyzer } = located.session;
     try {
       const doc = analyzer.openDocument(located.file, document.getText(), document.version);
-      if (isMaintainerList(located.file) && analyzer.isIndexed) await analyzer.maintainers.updateFromBuffer(located.file, doc.text);
+      // The lists are read once the files read first are in, and a scan of them leaves an open
+      // buffer alone: its edits count from the start, also while the rest of the domain is read.
+      if (isMaintainerList(located.file)) await analyzer.maintainers.updateFromBuffer(located.file, doc.text);
     } catch (err) {
       this.connection.console.error(`Cannot analyse ${document.uri}: ${err instanceof Error ? err.message : String(err)}`);
     }
