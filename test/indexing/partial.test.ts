@@ -11,6 +11,7 @@ import { diagnosticsAcross } from '../../server/src/analysis/across/diagnostics'
 import { Budget } from '../../server/src/analysis/budget';
 import { definition } from '../../server/src/analysis/features/definition';
 import { hover } from '../../server/src/analysis/features/hover';
+import { hoverAcross } from '../../server/src/analysis/across/hover';
 import { DomainSession } from '../../server/src/analysis/session';
 import { cursor } from '../helpers';
 import { CPYTHON, EXTRAS, NUMPY, partialDomain as domain, WIDGET } from '../partialDomain';
@@ -111,4 +112,32 @@ test('the maintainer list is scanned while the rest of the domain is read, not a
   assert.ok(analyzer.isIndexed);
   assert.equal(analyzer.maintainers.entry(list, 'carol')?.line, 2, "carol's entry, from the second scan");
   assert.equal(analyzer.maintainers.entry(list, 'alice')?.line, 7);
+});
+
+test('an index run that fails ends: not indexing any more, its failure kept, and answers from the files read say so', {
+  timeout: 60_000,
+}, async () => {
+  const root = domain();
+  const analyzer = await Analyzer.create(root, 'core', { indexWorkers: 0, cacheDir: null });
+  // A stand-in for a bug in the run: the parser throws on a file read in its turn, not first.
+  const parse = analyzer.parser.parse.bind(analyzer.parser);
+  analyzer.parser.parse = (text: string) => {
+    if (text.includes('gadget = callPackage')) throw new Error('the parser broke');
+    return parse(text);
+  };
+  await assert.rejects(analyzer.indexAll(), /the parser broke/);
+  assert.equal(analyzer.indexing, false, 'the run is over');
+  assert.equal(analyzer.isIndexed, false);
+  assert.equal(analyzer.indexFailure, 'the parser broke');
+  assert.ok(analyzer.index.reading && analyzer.index.pendingCount > 0, 'the files not read yet are still read when reached');
+
+  const s = session(analyzer);
+  assert.equal(await s.prepareAt(new Budget(), ['packages', 'dependants']), 'partial');
+  const answer = await hoverAcross(s, NUMPY, cursor(root, NUMPY, 'pyth|on3 # the'), new Budget());
+  assert.match(answer?.markdown ?? '', /^\*\*pythonInterpreters\.python311\*\*/, 'the hover still answers');
+  assert.match(
+    answer?.markdown ?? '',
+    /Indexing domain `core` failed \(\d+ of \d+ files read\): this answer may be incomplete/,
+    'and says the index is incomplete because its run failed',
+  );
 });

@@ -70,8 +70,13 @@ export class Analyzer {
   indexed: Promise<void> = Promise.resolve();
   /** Whether the whole domain has been indexed at least once. */
   isIndexed = false;
-  /** Whether `indexAll` is running: from its call (before the listing) to the index complete. */
+  /** Whether `indexAll` is running: from its call (before the listing) to the index complete, or to its failure. */
   indexing = false;
+  /**
+   * Why the last `indexAll` failed, if it did. The index then stays partial: the files it had not
+   * read yet are still read when a request reaches them, and answers say they may be incomplete.
+   */
+  indexFailure?: string;
   /**
    * Resolves once the files indexing reads first are in (the top-level package sets, by-name
    * groups, the lib): from then on a request can be answered from the partial index, which
@@ -122,6 +127,7 @@ export class Analyzer {
         lists = this.maintainers.refresh();
         lists.catch(() => undefined); // met where it is awaited; unawaited when the run fails
       };
+      let failure: { error: unknown } | undefined;
       try {
         this.lastIndex = await indexDomain({
           root: this.root,
@@ -139,10 +145,16 @@ export class Analyzer {
           useGit: this.options.useGit !== false,
           ...(this.options.indexPauseMs ? { pauseMs: this.options.indexPauseMs } : {}),
         });
+      } catch (error) {
+        failure = { error };
       } finally {
         readyNow();
       }
       try {
+        if (failure) {
+          this.indexFailure = failure.error instanceof Error ? failure.error.message : String(failure.error);
+          throw failure.error;
+        }
         // A scan that failed (a list gone between its stat and its read) is logged; the next one decides.
         await lists?.catch((err) => this.options.log(`maintainer lists not read: ${err instanceof Error ? err.message : String(err)}`));
         // A list that changed on disk while the rest was read (a checkout, a save) is scanned again.

@@ -188,17 +188,23 @@ export class DomainSession {
    * the answer may be incomplete; 'cut' that the budget ran out first.
    */
   async prepareAt(budget: Budget, needs: readonly Need[]): Promise<'ready' | 'partial' | 'cut'> {
-    if (!this.analyzer.indexing) return (await this.prepare(budget, needs)) ? 'ready' : 'cut';
+    // After a failed run the index stays partial: what is prepared comes from the files read.
+    if (!this.analyzer.indexing) return !(await this.prepare(budget, needs)) ? 'cut' : this.analyzer.index.reading ? 'partial' : 'ready';
     await budget.race(this.analyzer.ready);
     if (budget.stopped) return 'cut';
     return this.analyzer.indexing ? 'partial' : (await this.prepare(budget, needs)) ? 'ready' : 'cut';
   }
 
-  /** While the domain is being indexed: how far it is, as a sentence for an answer that may be incomplete. */
+  /** While the domain is being indexed (or after its indexing failed): how far it is, as a sentence for an answer that may be incomplete. */
   indexingNote(): string | undefined {
-    const { index } = this.analyzer;
+    const { index, indexFailure } = this.analyzer;
     if (!index.reading) return undefined;
     const read = index.files.size;
+    if (indexFailure !== undefined && !this.analyzer.indexing)
+      return (
+        `Indexing domain \`${index.domain}\` failed (${formatCount(read)} of ${formatCount(read + index.pendingCount)} files read): ` +
+        `this answer may be incomplete. The server log has the error; Nix Domains: Restart Server indexes the domain again.`
+      );
     return (
       `Domain \`${index.domain}\` is still being indexed (${formatCount(read)} of ${formatCount(read + index.pendingCount)} files read): ` +
       'this answer may be incomplete; direct dependants, impact and waves follow once it is complete.'
