@@ -6,18 +6,22 @@
  * The index workers are threads of the server's process, and glibc gives each thread an
  * allocator arena of its own; those arenas outlive the workers with what they held (file
  * contents, the facts sent to the main thread) never handed back to the system. Two arenas, a
- * lower trim threshold and blocks of 8 KB or more mapped on their own keep that memory from
+ * lower trim threshold and blocks of 40 KB or more mapped on their own keep that memory from
  * staying resident. Measured through the benchmark on the generated 40,000-file core: RSS after
  * the requests 345–351 → 307 MB, peak RSS through hovers and definitions 333 → 293–296 MB, index
- * times unchanged. The threshold was 64 KB then; the main thread's own heap still held 22 MB
- * after indexing, freed blocks of 8–16 KB it could not hand back between live ones (8 KB: 9–10 MB;
- * 4 KB: 7–8 MB; 16 KB: 24 MB), and at 8 KB the RSS after the requests went 305 → 280 MB (README.md,
+ * times unchanged (with a threshold of 64 KB).
+ *
+ * Not lower: V8's compilers take their memory in blocks of 32 KB and a little (zone segments),
+ * tens of thousands of them through a cold index, and git reads each folder through a 32 KB
+ * buffer. Mapped on their own, each is an mmap, page faults and an munmap. From 2026-12-01 on this
+ * project's machine that doubled a cold index (8 KB, as it was from `5c601ae`: 27 s and 45 s of CPU,
+ * against 15 s and 26 s at 40 KB, with peak RSS 270–277 against 282–287 MB; README.md,
  * Performance). Other C libraries ignore these variables.
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
   MALLOC_TRIM_THRESHOLD_: '131072',
-  MALLOC_MMAP_THRESHOLD_: '8192',
+  MALLOC_MMAP_THRESHOLD_: '40960',
 };
 
 /**
