@@ -13,9 +13,9 @@
  *
  * Not lower: V8's compilers take their memory in blocks of 32 KB and a little (zone segments),
  * tens of thousands of them through a cold index, and git reads each folder through a 32 KB
- * buffer. Mapped on their own, each is an mmap, page faults and an munmap. From 2026-12-01 on this
- * project's machine that doubled a cold index (8 KB, as it was from `5c601ae`: 27 s and 45 s of CPU,
- * against 15 s and 26 s at 40 KB, with peak RSS 270–277 against 282–287 MB; README.md,
+ * buffer. Mapped on their own, each is an mmap, page faults and an munmap. On 2026-12-01, on this
+ * project's machine, that doubled a cold index (8 KB, as it was from `5c601ae`: 27 s and 45 s of CPU,
+ * against 15 s and 26 s at 40 KB, with peak RSS 269–273 against 282–287 MB; README.md,
  * Performance). Other C libraries ignore these variables.
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {

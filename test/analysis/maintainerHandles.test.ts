@@ -3,7 +3,7 @@
 // leads to (a `lib` without `maintainers = import …`, or no `lib` at all), found by convention.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { completion } from '../../server/src/analysis/features/completion';
@@ -215,4 +215,30 @@ test('the two lists are put in together: while the team list is scanned, the mai
   await maintainers.refresh();
   assert.deepEqual(seen, { 'maintainer-list.nix': false, 'team-list.nix': false });
   assert.ok(maintainers.entry(LIST, 'pSub') && maintainers.entry(TEAMS, 'graphics'), 'both are in once scanned');
+});
+
+test('an open list changed on disk since its scan (a checkout) is scanned whole from its buffer, not diffed against the new file', async () => {
+  const analyzer = await domain(UNBOUND);
+  const { maintainers } = analyzer;
+  assert.ok(maintainers.entry(LIST, 'pSub'), 'the list is scanned');
+  // Every entry moves: the old scan's byte ranges no longer fit the file.
+  const checkedOut = MAINTAINERS.replace(
+    '{\n',
+    '{\n  aNewcomer = {\n    name = "A Newcomer";\n    github = "aNewcomer";\n    githubId = 1;\n  };\n',
+  );
+  writeFileSync(path.join(root(analyzer), LIST), checkedOut);
+  await maintainers.updateFromBuffer(LIST, checkedOut);
+  assert.ok(maintainers.entry(LIST, 'aNewcomer'), 'the entry the checkout added is in');
+  assert.match((await maintainers.card(LIST, 'pSub')) ?? '', /Pascal Wittmann/, "pSub's card reads its own entry");
+});
+
+test('closing the open list waits for the edits before it: the file on disk counts after the close', async () => {
+  const analyzer = await domain(UNBOUND);
+  const { maintainers } = analyzer;
+  const edited = MAINTAINERS.replace('{\n', '{\n  zzOnlyInBuffer = {\n    name = "Only In Buffer";\n    githubId = 2;\n  };\n');
+  const update = maintainers.updateFromBuffer(LIST, edited);
+  const close = maintainers.closeBuffer(LIST);
+  await Promise.all([update, close]);
+  assert.equal(maintainers.entry(LIST, 'zzOnlyInBuffer'), undefined, 'the closed buffer no longer counts');
+  assert.ok(maintainers.entry(LIST, 'pSub'), 'the file on disk does');
 });

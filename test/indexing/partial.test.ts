@@ -141,3 +141,19 @@ test('an index run that fails ends: not indexing any more, its failure kept, and
     'and says the index is incomplete because its run failed',
   );
 });
+
+test('a request waiting for the files read first when the run fails is answered as partial, not from maps of what was read', {
+  timeout: 60_000,
+}, async () => {
+  const analyzer = await Analyzer.create(domain(), 'core', { indexWorkers: 0, cacheDir: null });
+  // The run fails on its first file, before the files read first are in.
+  analyzer.parser.parse = () => {
+    throw new Error('the parser broke at once');
+  };
+  const s = session(analyzer);
+  const run = analyzer.indexAll();
+  const waiting = s.prepareAt(new Budget(), ['packages', 'dependants']);
+  await assert.rejects(run, /the parser broke at once/);
+  assert.equal(await waiting, 'partial');
+  assert.match(s.indexingNote() ?? '', /^Indexing domain `core` failed/, 'the note says the run failed');
+});

@@ -113,6 +113,7 @@ export class Analyzer {
     let readyNow!: () => void;
     this.ready = new Promise((resolve) => (readyNow = resolve));
     this.indexing = true;
+    this.indexFailure = undefined;
     this.indexed = (async () => {
       // The maintainer lists need no other file: they are scanned once the files read first are in,
       // while the rest of the domain is read, and looked at again (a stat each) at its end. Scanned

@@ -184,29 +184,34 @@ export class DomainSession {
   /**
    * Prepares a request about one place (a hover, a definition): with the index complete, the maps
    * of `needs`; while it is being indexed, only the files indexing reads first, since the answer
-   * then comes from the partial index, which reads the files it reaches on demand. 'partial' says
-   * the answer may be incomplete; 'cut' that the budget ran out first.
+   * then comes from the partial index, which reads the files it reaches on demand. After a failed
+   * run the index stays partial and nothing is prepared: whole-domain maps of it would be rebuilt
+   * with every file read on demand. 'partial' says the answer may be incomplete; 'cut' that the
+   * budget ran out first.
    */
   async prepareAt(budget: Budget, needs: readonly Need[]): Promise<'ready' | 'partial' | 'cut'> {
-    // After a failed run the index stays partial: what is prepared comes from the files read.
-    if (!this.analyzer.indexing) return !(await this.prepare(budget, needs)) ? 'cut' : this.analyzer.index.reading ? 'partial' : 'ready';
-    await budget.race(this.analyzer.ready);
-    if (budget.stopped) return 'cut';
-    return this.analyzer.indexing ? 'partial' : (await this.prepare(budget, needs)) ? 'ready' : 'cut';
+    const { analyzer } = this;
+    if (analyzer.indexing) {
+      await budget.race(analyzer.ready);
+      if (budget.stopped) return 'cut';
+    }
+    if (analyzer.indexing || analyzer.indexFailure !== undefined) return 'partial';
+    return (await this.prepare(budget, needs)) ? 'ready' : 'cut';
   }
 
   /** While the domain is being indexed (or after its indexing failed): how far it is, as a sentence for an answer that may be incomplete. */
   indexingNote(): string | undefined {
-    const { index, indexFailure } = this.analyzer;
-    if (!index.reading) return undefined;
+    const { index, indexFailure, indexing } = this.analyzer;
     const read = index.files.size;
-    if (indexFailure !== undefined && !this.analyzer.indexing)
+    const counts = `(${formatCount(read)} of ${formatCount(read + index.pendingCount)} files read)`;
+    if (indexFailure !== undefined && !indexing)
       return (
-        `Indexing domain \`${index.domain}\` failed (${formatCount(read)} of ${formatCount(read + index.pendingCount)} files read): ` +
-        `this answer may be incomplete. The server log has the error; Nix Domains: Restart Server indexes the domain again.`
+        `Indexing domain \`${index.domain}\` failed${index.reading ? ` ${counts}` : ''}: this answer may be incomplete. ` +
+        'The server log has the error; Nix Domains: Restart Server indexes the domain again.'
       );
+    if (!index.reading) return undefined;
     return (
-      `Domain \`${index.domain}\` is still being indexed (${formatCount(read)} of ${formatCount(read + index.pendingCount)} files read): ` +
+      `Domain \`${index.domain}\` is still being indexed ${counts}: ` +
       'this answer may be incomplete; direct dependants, impact and waves follow once it is complete.'
     );
   }

@@ -45,8 +45,9 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     } finally {
       // What is live now is what the server holds: from here the heap grows at most a little past it.
       limitHeapGrowth();
+      // Also when the run failed: the client's progress would otherwise spin on.
+      progress?.done();
     }
-    progress?.done();
     connection.console.info(`Indexed domain ${analyzer.index.domain}: ${analyzer.index.files.size} files in ${Date.now() - started} ms`);
     hooks.indexedOne();
     // Not awaited by `indexed`: requests are answered while it runs, each preparing what it needs.

@@ -132,9 +132,24 @@ export class DomainMaintainers {
    * the previous buffer and rescan only the entries it touches.
    */
   updateFromBuffer(file: string, text: string): Promise<void> {
-    // One update at a time, in the order the edits came: two overlapping updates would each diff
-    // against the same old buffer, and the older one could land last.
-    const next = this.updates.then(() => this.applyBuffer(file, text));
+    return this.queued(() => this.applyBuffer(file, text));
+  }
+
+  /** The list was closed in the editor: the file on disk counts again (after the edits before it). */
+  closeBuffer(file: string): Promise<void> {
+    return this.queued(async () => {
+      if (this.lists.get(file)?.buffer) this.lists.delete(file);
+      await this.refresh();
+    });
+  }
+
+  /**
+   * One change of the open list at a time, in the order they came: two overlapping updates would
+   * each diff against the same old buffer, and the older one could land last; a close that ran
+   * beside an update could see the update put its buffer back after it.
+   */
+  private queued(work: () => Promise<void>): Promise<void> {
+    const next = this.updates.then(work);
     this.updates = next.catch(() => undefined);
     return next;
   }
@@ -142,13 +157,10 @@ export class DomainMaintainers {
   private async applyBuffer(file: string, text: string): Promise<void> {
     const state = this.lists.get(file);
     const next = Buffer.from(text, 'utf8');
-    if (!state) {
+    const previous = state && (state.buffer ?? (await this.scannedBytes(file, state)));
+    if (!state || !previous) {
+      // Nothing scanned to compare with (or the file changed since its scan): the buffer whole.
       this.lists.set(file, { index: await scanMaintainers(bufferReader(next)), mtimeMs: 0, size: next.length, buffer: next });
-      return;
-    }
-    const previous = state.buffer ?? (await fs.readFile(this.index.absolute(file)).catch(() => undefined));
-    if (!previous) {
-      this.lists.set(file, { ...state, index: await scanMaintainers(bufferReader(next)), buffer: next });
       return;
     }
     const edit = byteEdit(previous, next);
@@ -156,11 +168,16 @@ export class DomainMaintainers {
     this.lists.set(file, { index, mtimeMs: 0, size: next.length, buffer: next });
   }
 
-  /** The list was closed in the editor: the file on disk counts again. */
-  async closeBuffer(file: string): Promise<void> {
-    const state = this.lists.get(file);
-    if (state?.buffer) this.lists.delete(file);
-    await this.refresh();
+  /**
+   * The bytes on disk the list's index was scanned from, if the file is still as it was then (same
+   * mtime and size): a list changed on disk since (a checkout) is no base to diff the buffer with.
+   */
+  private async scannedBytes(file: string, state: ListState): Promise<Buffer | undefined> {
+    const absolute = this.index.absolute(file);
+    const stat = await fs.stat(absolute).catch(() => undefined);
+    if (stat?.mtimeMs !== state.mtimeMs || stat.size !== state.size) return undefined;
+    const bytes = await fs.readFile(absolute).catch(() => undefined);
+    return bytes?.length === state.size ? bytes : undefined;
   }
 
   /** Handles named by the packages of a file that exist in no list of the domain. */
