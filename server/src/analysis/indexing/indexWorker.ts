@@ -9,6 +9,7 @@ const port = parentPort;
 if (!port) throw new Error('indexWorker must run in a worker thread');
 
 let parser: Promise<NixParser> | undefined;
+let queue: Promise<void> = Promise.resolve();
 
 port.on('message', (request: BatchRequest | WarmRequest) => {
   if ('warm' in request) {
@@ -17,16 +18,19 @@ port.on('message', (request: BatchRequest | WarmRequest) => {
     parser.catch(() => undefined);
     return;
   }
-  void (async (): Promise<BatchReply> => {
-    try {
-      parser ??= NixParser.create();
-      const p = await parser;
-      const results: FactsFromDisk[] = [];
-      for (const [file, absolute, part] of request.files)
-        results.push(await factsFromDisk(file, absolute, p, request.largeFileThreshold, part));
-      return { id: request.id, results };
-    } catch (err) {
-      return { id: request.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
-    }
-  })().then((reply) => port.postMessage(reply));
+  // One batch at a time, in the order they came (the pool sends the next before this one is answered).
+  queue = queue.then(async () => port.postMessage(await indexBatch(request)));
 });
+
+async function indexBatch(request: BatchRequest): Promise<BatchReply> {
+  try {
+    parser ??= NixParser.create();
+    const p = await parser;
+    const results: FactsFromDisk[] = [];
+    for (const [file, absolute, part] of request.files)
+      results.push(await factsFromDisk(file, absolute, p, request.largeFileThreshold, part));
+    return { id: request.id, results };
+  } catch (err) {
+    return { id: request.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+  }
+}

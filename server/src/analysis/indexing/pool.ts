@@ -29,6 +29,12 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 4 };
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_FILES = 64;
 
+/**
+ * Batches sent to a worker before its first reply: with one, a worker waited for the main thread
+ * (busy taking in the other worker's facts, or collecting garbage) between two batches.
+ */
+const IN_FLIGHT = 2;
+
 /** How many index workers to start: `NIX_DOMAINS_INDEX_WORKERS`, else one per available core. */
 export function defaultPoolSize(): number {
   const fromEnv = Number(process.env.NIX_DOMAINS_INDEX_WORKERS);
@@ -52,7 +58,8 @@ function workerEntry(): { script: string; eval: boolean } | undefined {
 
 interface Slot {
   worker: Worker;
-  batch?: number;
+  /** The batches sent to it and not answered yet, oldest first. */
+  batches: number[];
   /** The worker ended between two runs (its run's listeners were gone): it gets no batch. */
   exited?: boolean;
 }
@@ -91,10 +98,10 @@ export class IndexPool {
     if (!entry) return undefined;
     const slots: Slot[] = prestarted.splice(0, size).map((worker) => {
       worker.removeAllListeners();
-      return { worker };
+      return { worker, batches: [] };
     });
     try {
-      while (slots.length < size) slots.push({ worker: newWorker(entry) });
+      while (slots.length < size) slots.push({ worker: newWorker(entry), batches: [] });
     } catch (err) {
       log(`index workers unavailable, indexing in process: ${err instanceof Error ? err.message : String(err)}`);
       for (const slot of slots) void slot.worker.terminate();
@@ -184,17 +191,12 @@ export class IndexPool {
         resolve(failed.sort((a, b) => a - b));
       };
       const feed = (slot: Slot) => {
-        if (next >= batches) {
-          slot.batch = undefined;
-          return;
+        while (next < batches && slot.batches.length < IN_FLIGHT) {
+          const id = next++;
+          slot.batches.push(id);
+          const request: BatchRequest = { id, largeFileThreshold, files: files.slice(starts[id], starts[id + 1]) };
+          slot.worker.postMessage(request);
         }
-        slot.batch = next++;
-        const request: BatchRequest = {
-          id: slot.batch,
-          largeFileThreshold,
-          files: files.slice(starts[slot.batch], starts[slot.batch + 1]),
-        };
-        slot.worker.postMessage(request);
       };
       // A dead worker's batch, and every batch not yet sent once no worker is left, fall back.
       const lose = (slot: Slot, why: string) => {
@@ -202,8 +204,8 @@ export class IndexPool {
         this.slots.splice(this.slots.indexOf(slot), 1);
         unlisten(slot);
         void slot.worker.terminate();
-        if (slot.batch !== undefined) {
-          fail(slot.batch);
+        for (const batch of slot.batches.splice(0)) {
+          fail(batch);
           finished++;
         }
         if (this.slots.length === 0)
@@ -227,6 +229,7 @@ export class IndexPool {
       }
       for (const slot of [...this.slots]) {
         const message = (reply: BatchReply) => {
+          slot.batches.splice(slot.batches.indexOf(reply.id), 1);
           if ('error' in reply) {
             this.log(`index worker failed on a batch: ${reply.error}`);
             fail(reply.id);
