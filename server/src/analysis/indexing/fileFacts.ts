@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { gitBlobId } from '../blobId';
 import { extractFacts, type FileFacts } from '../facts';
 import { factsOfLargeFileSync, largeFileRead, mergeLargeFileParts, type LargeFilePart } from '../largeFile';
@@ -86,12 +86,27 @@ function readSmall(absolute: string, threshold: number): Buffer | typeof LARGE |
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
-    return stat.size > threshold ? LARGE : readFileSync(fd);
+    return stat.size > threshold ? LARGE : readAll(fd, stat.size);
   } catch {
     return undefined;
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The bytes of an open file of `size` bytes, as `readFileSync(fd)` reads them (up to the size it
+ * found, or to an earlier end), without asking for the size again: that was a second fstat per file.
+ */
+function readAll(fd: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const read = readSync(fd, bytes, length, size - length, null);
+    if (read === 0) break;
+    length += read;
+  }
+  return length < size ? bytes.subarray(0, length) : bytes;
 }
 
 /** A large maintainer list gets a placeholder: its own scanner indexes it. */
