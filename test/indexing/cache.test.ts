@@ -8,13 +8,8 @@ import path from 'node:path';
 import { pack } from 'msgpackr';
 import { Analyzer } from '../../server/src/analysis/analyzer';
 import { cacheFileFor, IndexCache, PACK_BUFFER_BYTES, writeIndexCache, type CacheEntry } from '../../server/src/analysis/indexing/cache';
-import {
-  forgetPrelisted,
-  indexDomain,
-  prelistDomain,
-  prelistedCount,
-  prestartIndexWorkers,
-} from '../../server/src/analysis/indexing/indexDomain';
+import { indexDomain, prestartIndexWorkers } from '../../server/src/analysis/indexing/indexDomain';
+import { forgetPrelisted, prelistDomain, prelistedCount } from '../../server/src/analysis/indexing/prelist';
 import { DomainIndex } from '../../server/src/analysis/domainIndex';
 import { NixParser } from '../../server/src/analysis/parser';
 import { defaultPoolSize, IndexPool } from '../../server/src/analysis/indexing/pool';

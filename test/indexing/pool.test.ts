@@ -60,6 +60,43 @@ test('the pool extracts the same facts as the in-process path on the fixture dom
   }
 });
 
+test("runs on one pool may overlap: each gets every one of its files, the later one's after the earlier one's are taken; a closed pool hands back what is left", async () => {
+  const { files } = await listDomainFiles(FIXTURE);
+  const pool = IndexPool.start(2);
+  assert.ok(pool, 'workers start from source under tsx');
+  const jobs = files.map((f): [string, string] => [f, path.join(FIXTURE, f)]);
+  const seen = [new Set<string>(), new Set<string>()];
+  const order: number[] = [];
+  const runOf = (which: number, list: [string, string][], alone: number) =>
+    pool.run(
+      list,
+      THRESHOLD,
+      (first, results) => {
+        order.push(which);
+        results.forEach((r, k) => {
+          if (r.facts) seen[which]!.add(list[first + k]![0]);
+        });
+      },
+      alone,
+    );
+  // Started together, as an early read and the rest of a cold index are.
+  const [a, b] = await Promise.all([runOf(0, jobs, jobs.length), runOf(1, [...jobs].reverse(), 1)]);
+  assert.deepEqual([a, b], [[], []], 'no batch handed back');
+  assert.equal(seen[0]!.size, files.length, 'the first run got every file');
+  assert.equal(seen[1]!.size, files.length, 'the second run got every file');
+  assert.equal(order.indexOf(1) >= order.lastIndexOf(0) - 2 * 2, true, "the second run's batches came after the first's were taken");
+  // Closed while a run waits: its batches are handed back, it does not hang.
+  const pending = runOf(0, jobs, jobs.length);
+  await pool.close();
+  const left = await Promise.race([
+    pending,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('a run on a closed pool did not end within 10 s')), 10_000).unref(),
+    ),
+  ]);
+  assert.ok(left.length > 0, 'what no worker answered is handed back');
+});
+
 test('a pool takes the workers started ahead of it, and those it does not take are stopped', async () => {
   const { files } = await listDomainFiles(FIXTURE);
   IndexPool.prestart(2);

@@ -34,7 +34,8 @@ import {
 } from '../../../shared/protocol';
 import { parseForeignUri, toDiagnostic, uriToPath } from './convert';
 import { RequestRunner } from './requests';
-import { forgetPrelisted, prelistDomain, prestartIndexWorkers } from '../analysis/indexing/indexDomain';
+import { prestartIndexWorkers } from '../analysis/indexing/indexDomain';
+import { forgetPrelisted, prelistDomain } from '../analysis/indexing/prelist';
 import { limitHeapGrowth } from './heapGrowth';
 import { startIndexing } from './indexing';
 import { registerFeatures } from './features';

@@ -5,7 +5,7 @@ import type { NixParser } from '../parser';
 import { existsSync } from 'node:fs';
 import { cacheFileFor, defaultCacheDir, IndexCache, writeIndexCache, type CacheEntry } from './cache';
 import { factsFromDisk, factsFromDiskSync, type FactsFromDisk } from './fileFacts';
-import { listDomainFilesInTwo } from './listing';
+import { listingFor } from './prelist';
 import { defaultPoolSize, IndexPool } from './pool';
 import { readEarly, readWithPool } from './poolRead';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -52,54 +52,6 @@ export function prestartIndexWorkers(roots: readonly string[], cacheDir: string 
   const cold = roots.some((root) => cacheDir === null || !existsSync(cacheFileFor(cacheDir, root)));
   if (cold) IndexPool.prestart(defaultPoolSize());
   return cold;
-}
-
-/** Listings started ahead of their run (`prelistDomain`), by root and whether git may run, with when they started. */
-const prelisted = new Map<string, { listing: ReturnType<typeof listDomainFilesInTwo>; until: number }>();
-/** A listing started longer ago than this (by default) is not taken: the run lists the domain again. */
-const PRELISTED_FOR_MS = 10_000;
-
-/**
- * Starts listing a domain ahead of its first index run: git walks the worktree while the server
- * opens the session and loads the grammar (120 ms of a start that otherwise waited for git after it).
- */
-export function prelistDomain(root: string, useGit: boolean, keepMs = PRELISTED_FOR_MS): ReturnType<typeof listDomainFilesInTwo> {
-  const key = prelistKey(root, useGit);
-  const known = prelisted.get(key);
-  if (known) return known.listing;
-  const listing = listDomainFilesInTwo(root, useGit);
-  listing.catch(() => undefined); // its failure is met by the run that takes it
-  prelisted.set(key, { listing, until: performance.now() + keepMs });
-  // One no run takes (a folder that fails to open) is let go.
-  setTimeout(() => {
-    if (prelisted.get(key)?.listing === listing) prelisted.delete(key);
-  }, keepMs).unref();
-  return listing;
-}
-
-/**
- * Drops the listings started ahead: a file changed on disk meanwhile (the editor's watcher says so)
- * may be one they list, or miss, so the runs list their domains again.
- */
-export function forgetPrelisted(): void {
-  prelisted.clear();
-}
-
-function prelistKey(root: string, useGit: boolean): string {
-  return `${path.resolve(root)}\0${useGit}`;
-}
-
-/** How many listings started ahead wait for their run. */
-export function prelistedCount(): number {
-  return prelisted.size;
-}
-
-/** The listing `prelistDomain` started for this run, taken once while it is recent; else a new one. */
-function listingFor(root: string, useGit: boolean): ReturnType<typeof listDomainFilesInTwo> {
-  const key = prelistKey(root, useGit);
-  const ahead = prelisted.get(key);
-  prelisted.delete(key);
-  return ahead && performance.now() <= ahead.until ? ahead.listing : listDomainFilesInTwo(root, useGit);
 }
 
 /** What a run did: tests count parses with it, the CLI reports it. */
@@ -242,9 +194,31 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       const facts = fromCache(file);
       if (facts) deliver(file, facts);
     }
-    let readEarlyCount = 0;
-    const earlyRead = await early;
+
+    const readingEarly = new Set(early?.files);
+    const toParse = (list: readonly string[]) =>
+      list.filter(
+        (f) =>
+          run.index.isPending(f) && !readingEarly.has(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)),
+      );
+    let workers = 0;
     let inParts = 0;
+    /** Parses what the cache and the early read do not give, the priority files first, one per batch. */
+    const startParsing = () => {
+      // The top-level files first: the largest (all-packages.nix, a megabyte) takes a worker most of
+      // a second, and started last it would finish last.
+      const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
+      const firstSet = new Set(first);
+      return parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length, earlyPool);
+    };
+    // Cold with an early read: the rest is queued behind it at once, so the workers go on to it as
+    // they finish the early files instead of waiting for all of them to be in (a second of a
+    // worker's time on the generated core). A file read early whose facts cannot be used (it
+    // changed before the listing) is still pending at the end and read then.
+    let parsing = early ? startParsing() : undefined;
+
+    let readEarlyCount = 0;
+    const earlyRead = await early?.done;
     for (const [file, result] of earlyRead?.read ?? []) {
       if (!run.index.isPending(file) || result.blob === undefined || blobByFile.get(file) !== result.blob) continue;
       deliver(file, land(file, result));
@@ -256,16 +230,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
       await nextTurn();
     }
-
-    // Priority files first, one per batch, so the first requests do not wait for the others.
-    const toParse = (list: readonly string[]) =>
-      list.filter((f) => run.index.isPending(f) && (blobByFile.get(f) === undefined || cache?.blobOf(f) !== blobByFile.get(f)));
-    // The top-level files first: the largest (all-packages.nix, a megabyte) takes a worker most of a
-    // second, and started last it would finish last.
-    const first = toParse(priority).sort((a, b) => Number(inTopLevelFolder(b)) - Number(inTopLevelFolder(a)));
-    const firstSet = new Set(first);
-    let workers = 0;
-    const parsing = parse([...first, ...toParse(files).filter((f) => !firstSet.has(f))], first.length, earlyPool);
+    parsing ??= startParsing();
     await decodeCached(files);
     await parsing;
     // What the cache could not give after all (it was dropped on the way) is parsed too.
@@ -360,6 +325,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
           remaining = read.failed;
           inParts += read.inParts.length;
         } finally {
+          // The early read shares the pool: its batches are answered before the workers stop.
+          if (pool === started) await early?.done.catch(() => undefined);
           await pool.close();
         }
       }
@@ -374,7 +341,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   } finally {
     clearTimeout(walkTimer);
     // However the run ends (closing a pool the parse closed already does nothing).
-    await early?.catch(() => undefined);
+    await early?.done.catch(() => undefined);
     await earlyPool?.close();
   }
 }

@@ -58,10 +58,26 @@ function workerEntry(): { script: string; eval: boolean } | undefined {
 
 interface Slot {
   worker: Worker;
-  /** The batches sent to it and not answered yet, oldest first. */
+  /** The batches sent to it and not answered yet (pool-wide ids), oldest first. */
   batches: number[];
-  /** The worker ended between two runs (its run's listeners were gone): it gets no batch. */
-  exited?: boolean;
+}
+
+/** One call of `IndexPool.run`: its files, cut into batches, and what has come back. */
+interface Run {
+  files: FileJob[];
+  /** Batch k covers files [starts[k], starts[k + 1]). */
+  starts: number[];
+  largeFileThreshold: number;
+  onBatch: (first: number, results: FactsFromDisk[]) => void;
+  failed: number[];
+  finished: number;
+  resolve: (failed: number[]) => void;
+}
+
+/** A batch of a run: waiting in the pool's queue, or sent to a worker. */
+interface Batch {
+  run: Run;
+  index: number;
 }
 
 /** Workers started ahead of the first pool (`IndexPool.prestart`), loading the grammar meanwhile, and when they are stopped. */
@@ -81,14 +97,20 @@ function newWorker(entry: { script: string; eval: boolean }): Worker {
  * process: correctness never depends on the workers.
  */
 export class IndexPool {
+  /** Batches no worker has taken yet, of every run, in the order the runs queued them. */
+  private readonly queue: Batch[] = [];
+  /** Batches sent to a worker, by the id they were sent with. */
+  private readonly sent = new Map<number, Batch>();
+  private nextId = 0;
+
   private constructor(
     private readonly slots: Slot[],
     private readonly log: (message: string) => void,
   ) {
-    // Between two runs nothing else listens: an error must not go unhandled, and an exit is noted.
     for (const slot of slots) {
-      slot.worker.on('error', () => undefined);
-      slot.worker.once('exit', () => (slot.exited = true));
+      slot.worker.on('message', (reply: BatchReply) => this.answered(slot, reply));
+      slot.worker.on('error', (err: Error) => this.lose(slot, err.message));
+      slot.worker.on('exit', (code: number) => this.lose(slot, `exit code ${code}`));
     }
   }
 
@@ -155,7 +177,8 @@ export class IndexPool {
    * Indexes `files` in batches, in order of dispatch; `onBatch` receives each batch's results
    * with the index of its first file. The first `alone` files go one per batch, so each is
    * answered as soon as it is parsed (the files a first request needs). Resolves with the
-   * indices of files no worker indexed.
+   * indices of files no worker indexed. Runs may overlap: the batches of a later run are taken
+   * once those of the earlier ones are, so the workers go from one to the next without waiting.
    */
   run(
     files: FileJob[],
@@ -163,104 +186,110 @@ export class IndexPool {
     onBatch: (first: number, results: FactsFromDisk[]) => void,
     alone = 0,
   ): Promise<number[]> {
-    // Batch k covers files [starts[k], starts[k + 1]).
     const starts: number[] = [];
     for (let i = 0; i < files.length; i += i < alone ? 1 : BATCH_FILES) starts.push(i);
     starts.push(files.length);
-    const batches = starts.length - 1;
-    const failed: number[] = [];
-    let next = 0;
-    let finished = 0;
     return new Promise((resolve) => {
-      const fail = (batch: number) => {
-        for (let i = starts[batch]!; i < starts[batch + 1]!; i++) failed.push(i);
-      };
-      const listening = new Map<
-        Slot,
-        { message: (reply: BatchReply) => void; error: (err: Error) => void; exit: (code: number) => void }
-      >();
-      const unlisten = (slot: Slot) => {
-        const l = listening.get(slot);
-        if (!l) return;
-        listening.delete(slot);
-        slot.worker.off('message', l.message).off('error', l.error).off('exit', l.exit);
-      };
-      const settle = () => {
-        if (finished < batches) return;
-        for (const slot of [...listening.keys()]) unlisten(slot);
-        resolve(failed.sort((a, b) => a - b));
-      };
-      const feed = (slot: Slot) => {
-        while (next < batches && slot.batches.length < IN_FLIGHT) {
-          const id = next++;
-          slot.batches.push(id);
-          const request: BatchRequest = { id, largeFileThreshold, files: files.slice(starts[id], starts[id + 1]) };
-          slot.worker.postMessage(request);
-        }
-      };
-      // A dead worker's batch, and every batch not yet sent once no worker is left, fall back.
-      const lose = (slot: Slot, why: string) => {
-        this.log(`index worker stopped (${why}); its files are indexed in process`);
-        this.slots.splice(this.slots.indexOf(slot), 1);
-        unlisten(slot);
-        void slot.worker.terminate();
-        for (const batch of slot.batches.splice(0)) {
-          fail(batch);
-          finished++;
-        }
-        if (this.slots.length === 0)
-          while (next < batches) {
-            fail(next++);
-            finished++;
-          }
-        settle();
-      };
-      // Workers that ended since the last run are let go; with none left, every batch is handed back.
-      for (const slot of this.slots.filter((s) => s.exited)) this.slots.splice(this.slots.indexOf(slot), 1);
-      if (batches > 0 && this.slots.length === 0) {
-        while (next < batches) {
-          fail(next++);
-          finished++;
-        }
-      }
-      if (finished >= batches) {
-        settle();
-        return;
-      }
-      for (const slot of [...this.slots]) {
-        const message = (reply: BatchReply) => {
-          slot.batches.splice(slot.batches.indexOf(reply.id), 1);
-          if ('error' in reply) {
-            this.log(`index worker failed on a batch: ${reply.error}`);
-            fail(reply.id);
-          } else {
-            try {
-              onBatch(starts[reply.id]!, reply.results);
-            } catch (err) {
-              // What the caller could not take in is indexed in process, like a batch a worker failed on.
-              this.log(`index batch not taken in: ${err instanceof Error ? err.message : String(err)}`);
-              fail(reply.id);
-            }
-          }
-          finished++;
-          feed(slot);
-          settle();
-        };
-        const error = (err: Error) => lose(slot, err.message);
-        const exit = (code: number) => lose(slot, `exit code ${code}`);
-        listening.set(slot, { message, error, exit });
-        slot.worker.on('message', message).on('error', error).on('exit', exit);
-        feed(slot);
-      }
+      const run: Run = { files, starts, largeFileThreshold, onBatch, failed: [], finished: 0, resolve };
+      for (let index = 0; index < starts.length - 1; index++) this.queue.push({ run, index });
+      // With no worker left, every batch is handed back.
+      if (this.slots.length === 0) this.failQueued();
+      this.settle(run);
+      for (const slot of this.slots) this.feed(slot);
     });
   }
 
-  /** Stops every worker; their memory goes back to the system. */
+  /** Sends a worker batches from the queue until it has `IN_FLIGHT` of them. */
+  private feed(slot: Slot): void {
+    while (slot.batches.length < IN_FLIGHT && this.queue.length > 0) {
+      const batch = this.queue.shift()!;
+      const { run, index } = batch;
+      const id = this.nextId++;
+      this.sent.set(id, batch);
+      slot.batches.push(id);
+      const request: BatchRequest = {
+        id,
+        largeFileThreshold: run.largeFileThreshold,
+        files: run.files.slice(run.starts[index], run.starts[index + 1]),
+      };
+      slot.worker.postMessage(request);
+    }
+  }
+
+  private answered(slot: Slot, reply: BatchReply): void {
+    const batch = this.sent.get(reply.id);
+    if (!batch) return;
+    this.sent.delete(reply.id);
+    const at = slot.batches.indexOf(reply.id);
+    if (at >= 0) slot.batches.splice(at, 1);
+    if ('error' in reply) {
+      this.log(`index worker failed on a batch: ${reply.error}`);
+      this.fail(batch);
+    } else {
+      try {
+        batch.run.onBatch(batch.run.starts[batch.index]!, reply.results);
+      } catch (err) {
+        // What the caller could not take in is indexed in process, like a batch a worker failed on.
+        this.log(`index batch not taken in: ${err instanceof Error ? err.message : String(err)}`);
+        this.fail(batch);
+      }
+    }
+    this.finish(batch);
+    this.feed(slot);
+  }
+
+  /** A worker that died: its batches, and once no worker is left every batch queued, are handed back. */
+  private lose(slot: Slot, why: string): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0) return;
+    this.log(`index worker stopped (${why}); its files are indexed in process`);
+    this.slots.splice(at, 1);
+    slot.worker.removeAllListeners('message');
+    slot.worker.on('error', () => undefined);
+    void slot.worker.terminate();
+    this.failSent(slot);
+    if (this.slots.length === 0) this.failQueued();
+  }
+
+  private failSent(slot: Slot): void {
+    for (const id of slot.batches.splice(0)) {
+      const batch = this.sent.get(id);
+      this.sent.delete(id);
+      if (!batch) continue;
+      this.fail(batch);
+      this.finish(batch);
+    }
+  }
+
+  private failQueued(): void {
+    for (const batch of this.queue.splice(0)) {
+      this.fail(batch);
+      this.finish(batch);
+    }
+  }
+
+  private fail({ run, index }: Batch): void {
+    for (let i = run.starts[index]!; i < run.starts[index + 1]!; i++) run.failed.push(i);
+  }
+
+  private finish(batch: Batch): void {
+    batch.run.finished++;
+    this.settle(batch.run);
+  }
+
+  private settle(run: Run): void {
+    if (run.finished === run.starts.length - 1) run.resolve(run.failed.sort((a, b) => a - b));
+  }
+
+  /** Stops every worker; their memory goes back to the system. The batches of runs not yet answered are handed back. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
+    for (const slot of slots) this.failSent(slot);
+    this.failQueued();
     await Promise.all(
       slots.map((s) => {
         s.worker.removeAllListeners();
+        s.worker.on('error', () => undefined);
         return s.worker.terminate();
       }),
     );

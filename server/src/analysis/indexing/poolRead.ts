@@ -56,16 +56,16 @@ export async function readWithPool(
 
 /**
  * The files read first (`first`) that can be found without the listing (in `pkgs/top-level/`, the
- * root and `lib/default.nix`), read by the pool before the listing comes: what each gave, by path,
- * and those read in parts.
+ * root and `lib/default.nix`), read by the pool before the listing comes: which files (known at
+ * once), and once read what each gave, by path, and those read in parts.
  */
-export async function readEarly(
+export function readEarly(
   root: string,
   pool: IndexPool,
   largeFileThreshold: number,
   first: (file: string) => boolean,
   onReadEarly?: (files: readonly string[]) => void,
-): Promise<{ read: Map<string, FactsFromDisk>; inParts: string[] }> {
+): { files: readonly string[]; done: Promise<{ read: Map<string, FactsFromDisk>; inParts: string[] }> } {
   const nixFilesIn = (folder: string) => {
     try {
       const entries = readdirSync(path.join(root, folder), { withFileTypes: true });
@@ -77,16 +77,18 @@ export async function readEarly(
   const lib = statOf(path.join(root, 'lib/default.nix'))?.isFile() ? ['lib/default.nix'] : [];
   const files = [...nixFilesIn('pkgs/top-level'), ...lib, ...nixFilesIn('')].filter(first);
   const read = new Map<string, FactsFromDisk>();
-  const { inParts } = await readWithPool(
+  const done = readWithPool(
     pool,
     files,
     files.length,
     (f) => path.join(root, f),
     largeFileThreshold,
     (file, result) => read.set(file, result),
-  );
-  onReadEarly?.(files);
-  return { read, inParts };
+  ).then(({ inParts }) => {
+    onReadEarly?.(files);
+    return { read, inParts };
+  });
+  return { files, done };
 }
 
 /** A file's stat, undefined when it cannot be had. */
