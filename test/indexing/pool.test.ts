@@ -66,14 +66,16 @@ test("runs on one pool may overlap: each gets every one of its files, the later 
   assert.ok(pool, 'workers start from source under tsx');
   const jobs = files.map((f): [string, string] => [f, path.join(FIXTURE, f)]);
   const seen = [new Set<string>(), new Set<string>()];
+  const results = [0, 0];
   const order: number[] = [];
   const runOf = (which: number, list: [string, string][], alone: number) =>
     pool.run(
       list,
       THRESHOLD,
-      (first, results) => {
+      (first, rs) => {
         order.push(which);
-        results.forEach((r, k) => {
+        results[which]! += rs.length;
+        rs.forEach((r, k) => {
           if (r.facts) seen[which]!.add(list[first + k]![0]);
         });
       },
@@ -84,6 +86,7 @@ test("runs on one pool may overlap: each gets every one of its files, the later 
   assert.deepEqual([a, b], [[], []], 'no batch handed back');
   assert.equal(seen[0]!.size, files.length, 'the first run got every file');
   assert.equal(seen[1]!.size, files.length, 'the second run got every file');
+  assert.deepEqual(results, [files.length, files.length], 'and each file once');
   assert.equal(order.indexOf(1) >= order.lastIndexOf(0) - 2 * 2, true, "the second run's batches came after the first's were taken");
   // Closed while a run waits: its batches are handed back, it does not hang.
   const pending = runOf(0, jobs, jobs.length);
@@ -218,7 +221,7 @@ test('cold, with workers started ahead, the top-level files are read while git l
   const small = 16 * 1024;
   const ALL_PACKAGES = 'pkgs/top-level/all-packages.nix';
   /** A cold run with workers started ahead; resolves `early` with the files it read before the listing. */
-  const coldRun = (index: DomainIndex) => {
+  const coldRun = (index: DomainIndex, onReady?: () => void) => {
     let readEarly!: (files: readonly string[]) => void;
     const early = new Promise<readonly string[]>((resolve) => (readEarly = resolve));
     IndexPool.prestart(2);
@@ -233,6 +236,7 @@ test('cold, with workers started ahead, the top-level files are read while git l
         skip: () => false,
         log: () => undefined,
         onReadEarly: readEarly,
+        ...(onReady ? { onReady } : {}),
       }),
     );
     const bounded = Promise.race([
@@ -270,7 +274,10 @@ test('cold, with workers started ahead, the top-level files are read while git l
   const PATH = process.env.PATH;
   process.env.PATH = `${bin}${path.delimiter}${PATH}`;
   const index = new DomainIndex(root, 'core');
-  const gated = coldRun(index);
+  let atReady: { pending: number; allPackagesPending: boolean } | undefined;
+  const gated = coldRun(index, () => {
+    atReady ??= { pending: index.pendingCount, allPackagesPending: index.isPending(ALL_PACKAGES) };
+  });
   try {
     const read = await gated.early;
     assert.deepEqual(read, files);
@@ -280,6 +287,12 @@ test('cold, with workers started ahead, the top-level files are read while git l
     assert.equal(again.readEarly, files.length - 1, 'all but the changed file read ahead were used');
     const names = JSON.stringify(index.files.get(ALL_PACKAGES));
     assert.ok(names.includes('addedAfterTheEarlyRead'), 'the changed file is indexed with its content at the listing');
+    // Read again ahead of the rest, since the first answers wait for it: not at the run's end.
+    assert.equal(atReady?.allPackagesPending, false, 'all-packages.nix is in when the run is ready');
+    assert.ok(
+      (atReady?.pending ?? 0) > 0,
+      `the run was ready before the rest of the domain was read (${atReady?.pending} files pending then)`,
+    );
   } finally {
     // Whatever failed above, git is let run and the run ends before the workers are let go.
     if (!existsSync(gate)) writeFileSync(gate, '');

@@ -113,6 +113,8 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
   const early = earlyPool && readEarly(run.root, earlyPool, run.largeFileThreshold, isPriorityFile, run.onReadEarly);
   /** Starts git's walk for untracked files once the run is ready; a run that fails before it fires does not walk. */
   let walkTimer: NodeJS.Timeout | undefined;
+  /** Set once the run has ended (also by a failure): what is still parsed in process stops. */
+  let ended = false;
   try {
     const ahead = opened ? await readAhead(opened, run.index) : new Map<string, ReadFacts>();
     let listing: Awaited<typeof listed>;
@@ -216,6 +218,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     // worker's time on the generated core). A file read early whose facts cannot be used (it
     // changed before the listing) is still pending at the end and read then.
     let parsing = early ? startParsing() : undefined;
+    parsing?.catch(() => undefined); // met where it is awaited
 
     let readEarlyCount = 0;
     const earlyRead = await early?.done;
@@ -230,9 +233,16 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       // (sorting 40,000 files into cached and not took 40 ms of a warm start's first answer).
       await nextTurn();
     }
+    // An early file not in (its worker lost, parts that did not agree, changed before the listing):
+    // read now, ahead of everything queued, since the first answers wait for it.
+    const missed = early ? early.files.filter((f) => run.index.isPending(f)) : [];
+    const urgent = missed.length > 0 ? parse(missed, missed.length, earlyPool, true) : undefined;
+    urgent?.catch(() => undefined); // met where it is awaited
     parsing ??= startParsing();
     await decodeCached(files);
+    await urgent;
     await parsing;
+    await earlyPool?.close();
     // What the cache could not give after all (it was dropped on the way) is parsed too.
     await parse(
       files.filter((f) => run.index.isPending(f)),
@@ -309,29 +319,39 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
 
     /**
      * Parses files, the first `alone` of them one at a time: in worker threads when there are enough
-     * (`started`: the pool of the early read), else here; see `readWithPool`.
+     * (`started`: the pool of the early read, which the run closes once all its parses are in;
+     * `urgent` puts them before what that pool has queued), else here; see `readWithPool`.
      */
-    async function parse(list: readonly string[], alone: number, started?: IndexPool): Promise<void> {
+    async function parse(list: readonly string[], alone: number, started?: IndexPool, urgent = false): Promise<void> {
       let remaining: readonly string[] = list;
       // Workers that died during the early read leave none: new ones, then.
       const pool = started?.size ? started : list.length >= MIN_FILES_FOR_WORKERS ? IndexPool.start(run.workers, run.log) : undefined;
       if (pool) {
         workers = Math.max(workers, pool.size);
         try {
-          const read = await readWithPool(pool, list, alone, absolute, run.largeFileThreshold, (file, result) => {
-            // A request may have read it meanwhile.
-            if (run.index.isPending(file)) deliver(file, land(file, result));
-          });
+          const read = await readWithPool(
+            pool,
+            list,
+            alone,
+            absolute,
+            run.largeFileThreshold,
+            (file, result) => {
+              // A request may have read it meanwhile.
+              if (run.index.isPending(file)) deliver(file, land(file, result));
+            },
+            urgent,
+          );
           remaining = read.failed;
           inParts += read.inParts.length;
         } finally {
-          // The early read shares the pool: its batches are answered before the workers stop.
-          if (pool === started) await early?.done.catch(() => undefined);
-          await pool.close();
+          if (pool !== started) await pool.close();
         }
+        // The early read's workers all stopped on the way: new ones for what they left, once.
+        if (pool === started && pool.size === 0 && !ended) return parse(remaining, 0);
       }
       let sliceEnd = performance.now() + SLICE_MS;
       for (const file of remaining) {
+        if (ended) return;
         if (!run.index.isPending(file)) continue;
         const result = await factsFromDisk(file, absolute(file), run.parser, run.largeFileThreshold);
         if (run.index.isPending(file)) deliver(file, land(file, result));
@@ -339,6 +359,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
       }
     }
   } finally {
+    ended = true;
     clearTimeout(walkTimer);
     // However the run ends (closing a pool the parse closed already does nothing).
     await early?.done.catch(() => undefined);

@@ -19,7 +19,11 @@ port.on('message', (request: BatchRequest | WarmRequest) => {
     return;
   }
   // One batch at a time, in the order they came (the pool sends the next before this one is answered).
-  queue = queue.then(async () => port.postMessage(await indexBatch(request)));
+  // A reply that cannot be sent (facts that do not clone) is answered as a failed batch, and the
+  // batches after it are still done.
+  queue = queue
+    .then(async () => port.postMessage(await indexBatch(request)))
+    .catch((err: unknown) => port.postMessage({ id: request.id, error: String(err) } satisfies BatchReply));
 });
 
 async function indexBatch(request: BatchRequest): Promise<BatchReply> {

@@ -178,30 +178,37 @@ export class IndexPool {
    * with the index of its first file. The first `alone` files go one per batch, so each is
    * answered as soon as it is parsed (the files a first request needs). Resolves with the
    * indices of files no worker indexed. Runs may overlap: the batches of a later run are taken
-   * once those of the earlier ones are, so the workers go from one to the next without waiting.
+   * once those of the earlier ones are, so the workers go from one to the next without waiting;
+   * an `urgent` run's batches go before every batch still queued.
    */
   run(
     files: FileJob[],
     largeFileThreshold: number,
     onBatch: (first: number, results: FactsFromDisk[]) => void,
     alone = 0,
+    urgent = false,
   ): Promise<number[]> {
     const starts: number[] = [];
     for (let i = 0; i < files.length; i += i < alone ? 1 : BATCH_FILES) starts.push(i);
     starts.push(files.length);
     return new Promise((resolve) => {
       const run: Run = { files, starts, largeFileThreshold, onBatch, failed: [], finished: 0, resolve };
-      for (let index = 0; index < starts.length - 1; index++) this.queue.push({ run, index });
+      const batches: Batch[] = [];
+      for (let index = 0; index < starts.length - 1; index++) batches.push({ run, index });
+      if (urgent) this.queue.unshift(...batches);
+      else this.queue.push(...batches);
       // With no worker left, every batch is handed back.
       if (this.slots.length === 0) this.failQueued();
       this.settle(run);
-      for (const slot of this.slots) this.feed(slot);
+      // One batch to each worker, then a second to each: the parts of a large file, one per worker,
+      // are parsed at once, not two after each other on one worker.
+      for (let level = 1; level <= IN_FLIGHT; level++) for (const slot of this.slots) this.feed(slot, level);
     });
   }
 
-  /** Sends a worker batches from the queue until it has `IN_FLIGHT` of them. */
-  private feed(slot: Slot): void {
-    while (slot.batches.length < IN_FLIGHT && this.queue.length > 0) {
+  /** Sends a worker batches from the queue until it has `upTo` of them (at most `IN_FLIGHT`). */
+  private feed(slot: Slot, upTo = IN_FLIGHT): void {
+    while (slot.batches.length < upTo && this.queue.length > 0) {
       const batch = this.queue.shift()!;
       const { run, index } = batch;
       const id = this.nextId++;

@@ -8,7 +8,7 @@ import type { FileJob, IndexPool } from './pool';
  * (all-packages.nix) is read by every worker at once, each parsing its part of it, and its facts are
  * put together here. `got` receives each file's facts as they come. Resolves with the files no
  * worker read (a batch a worker failed on, a large file whose parts did not make one): the caller
- * reads them in process; and the files read in parts.
+ * reads them in process; and the files read in parts. `urgent` files go before what the pool has queued.
  */
 export async function readWithPool(
   pool: IndexPool,
@@ -17,6 +17,7 @@ export async function readWithPool(
   absolute: (file: string) => string,
   largeFileThreshold: number,
   got: (file: string, result: FactsFromDisk) => void,
+  urgent = false,
 ): Promise<{ failed: string[]; inParts: string[] }> {
   const jobs: FileJob[] = [];
   list.forEach((file, i) => {
@@ -50,6 +51,7 @@ export async function readWithPool(
       });
     },
     alonePlus,
+    urgent,
   );
   return { failed: [...new Set([...failed.map((k) => jobs[k]![0]), ...again])], inParts };
 }
