@@ -156,4 +156,5 @@ test('a request waiting for the files read first when the run fails is answered 
   await assert.rejects(run, /the parser broke at once/);
   assert.equal(await waiting, 'partial');
   assert.match(s.indexingNote() ?? '', /^Indexing domain `core` failed/, 'the note says the run failed');
+  assert.ok(analyzer.maintainers.has('maintainers/maintainer-list.nix'), 'the maintainer list is scanned all the same');
 });

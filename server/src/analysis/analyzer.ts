@@ -154,6 +154,12 @@ export class Analyzer {
       try {
         if (failure) {
           this.indexFailure = failure.error instanceof Error ? failure.error.message : String(failure.error);
+          // Failed before the files read first were in: the lists need no other file, so a hover on
+          // a handle still reads its entry.
+          if (!lists)
+            await this.maintainers
+              .refresh()
+              .catch((err) => this.options.log(`maintainer lists not read: ${err instanceof Error ? err.message : String(err)}`));
           throw failure.error;
         }
         // A scan that failed (a list gone between its stat and its read) is logged; the next one decides.
