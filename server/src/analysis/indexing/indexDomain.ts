@@ -216,7 +216,7 @@ export async function indexDomain(run: IndexRun): Promise<IndexStats> {
     // Cold with an early read: the rest is queued behind it at once, so the workers go on to it as
     // they finish the early files instead of waiting for all of them to be in (a second of a
     // worker's time on the generated core). A file read early whose facts cannot be used (it
-    // changed before the listing) is still pending at the end and read then.
+    // changed before the listing) is read again ahead of this (`missed`, below).
     let parsing = early ? startParsing() : undefined;
     parsing?.catch(() => undefined); // met where it is awaited
 
