@@ -3,7 +3,7 @@
 // leads to (a `lib` without `maintainers = import …`, or no `lib` at all), found by convention.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { completion } from '../../server/src/analysis/features/completion';
@@ -241,4 +241,72 @@ test('closing the open list waits for the edits before it: the file on disk coun
   await Promise.all([update, close]);
   assert.equal(maintainers.entry(LIST, 'zzOnlyInBuffer'), undefined, 'the closed buffer no longer counts');
   assert.ok(maintainers.entry(LIST, 'pSub'), 'the file on disk does');
+});
+
+/** The list with pSub's handle renamed: the same size, so only the content tells it from the old one. */
+const RENAMED = MAINTAINERS.replace('  pSub = {', '  qSub = {');
+
+/** A whole second (utimes keeps it exactly, where a fraction of a millisecond may be rounded). */
+const thisSecond = () => Math.floor(Date.now() / 1000);
+
+/** Sets the list's mtime to `second` and has the index scan it as it is then. */
+async function scannedAt(analyzer: Analyzer, second: number): Promise<void> {
+  utimesSync(path.join(root(analyzer), LIST), second, second);
+  await analyzer.maintainers.refresh();
+  assert.ok(analyzer.maintainers.entry(LIST, 'pSub'), 'the list is scanned');
+}
+
+/** Writes `text` over the list and puts its mtime back: a change a stat cannot see (same size, same tick). */
+function changeUnseen(analyzer: Analyzer, text: string, second: number): void {
+  const file = path.join(root(analyzer), LIST);
+  assert.equal(Buffer.byteLength(text), statSync(file).size, 'the change keeps the size');
+  writeFileSync(file, text);
+  utimesSync(file, second, second);
+  assert.equal(statSync(file).mtimeMs, second * 1000, 'and the mtime');
+}
+
+test('an open list whose file changed unseen by its stat since the scan is scanned whole from the buffer, not diffed against the file', async () => {
+  const analyzer = await domain(UNBOUND);
+  const { maintainers } = analyzer;
+  const second = thisSecond();
+  await scannedAt(analyzer, second);
+  // The first entry's handle changes on disk; the buffer's edit is at the other end of the list.
+  const renamedFirst = MAINTAINERS.replace('"0x4A6F" = {', '"0x4A6E" = {');
+  changeUnseen(analyzer, renamedFirst, second);
+  // The buffer holds the file as it is now, with an entry added at its end.
+  const edited = renamedFirst.replace(/}\n$/, '  zzAdded = {\n    name = "Added";\n    githubId = 3;\n  };\n}\n');
+  await maintainers.updateFromBuffer(LIST, edited);
+  assert.ok(maintainers.entry(LIST, 'zzAdded'), 'the edit is in');
+  assert.ok(maintainers.entry(LIST, '0x4A6E'), 'the handle renamed on disk is in');
+  assert.equal(maintainers.entry(LIST, '0x4A6F'), undefined, 'the old handle is gone');
+});
+
+test('a list changed on disk in the tick of its scan (same size) is scanned again: its stat alone is not trusted then', async () => {
+  const analyzer = await domain(UNBOUND);
+  const { maintainers } = analyzer;
+  const second = thisSecond();
+  await scannedAt(analyzer, second);
+  changeUnseen(analyzer, RENAMED, second);
+  await maintainers.refresh();
+  assert.ok(maintainers.entry(LIST, 'qSub'), 'the renamed handle is in');
+  assert.equal(maintainers.entry(LIST, 'pSub'), undefined, 'the old one is gone');
+});
+
+test('a list last changed well before its scan is trusted by its stat: a refresh opens nothing', async () => {
+  const analyzer = await domain(UNBOUND);
+  const opened: string[] = [];
+  const maintainers = new DomainMaintainers(analyzer.index, (file) => {
+    opened.push(path.basename(file));
+    return FileByteReader.open(file);
+  });
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  for (const list of [LIST, TEAMS]) utimesSync(path.join(root(analyzer), list), hourAgo, hourAgo);
+  await maintainers.refresh();
+  assert.deepEqual(opened.sort(), ['maintainer-list.nix', 'team-list.nix'], 'both are scanned once');
+  await maintainers.refresh();
+  assert.equal(opened.length, 2, 'an unchanged list is not read again');
+  // Its content still counts where the stat cannot tell: the racy case above, and here a real change.
+  writeFileSync(path.join(root(analyzer), LIST), RENAMED);
+  await maintainers.refresh();
+  assert.ok(maintainers.entry(LIST, 'qSub'), 'a change with a new mtime is scanned');
 });

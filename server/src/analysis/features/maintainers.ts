@@ -1,10 +1,11 @@
-import { promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { promises as fs, type Stats } from 'node:fs';
 import type { DomainIndex } from '../domainIndex';
 import { formatEntryHover, readEntry } from '../maintainers/entry';
 import type { HandleEntry, HandleIndex } from '../maintainers/index';
 import { updateIndex } from '../maintainers/incremental';
-import { bufferReader, FileByteReader, withFileReader, type ReaderOpener } from '../maintainers/reader';
-import { scanMaintainers } from '../maintainers/scan';
+import { bufferReader, FileByteReader, withFileReader, type ByteReader, type ReaderOpener } from '../maintainers/reader';
+import { DEFAULT_CHUNK_SIZE, scanMaintainers } from '../maintainers/scan';
 import type { Target } from '../resolve';
 import type { Place, Span } from '../syntax';
 
@@ -43,12 +44,23 @@ export function listByConvention(maintainers: DomainMaintainers, before: readonl
   return file && maintainers.has(file) ? { file, span: [0, 0, 0, 0] } : undefined;
 }
 
+/** What a list's index was made from: the open buffer, or the file on disk as it was scanned. */
 interface ListState {
   index: HandleIndex;
-  mtimeMs: number;
-  size: number;
   buffer?: Buffer;
+  /** The file's stat before its scan, when the index (`buffer` unset) is of the file on disk. */
+  disk?: { mtimeMs: number; size: number; scannedAt: number };
+  /** sha1 of the bytes the index was scanned from (a buffer's are kept; undefined when unknown). */
+  sha1?: string;
 }
+
+/**
+ * How long after a file's last change a scan must start for its mtime to tell a later change:
+ * file systems keep mtimes in ticks (ext4 1 ns, but others 1 or 2 s), and a change written in
+ * the same tick as the scan, of the same size, leaves mtime and size as they were. A file
+ * changed this close to its scan is compared by content instead (git's "racily clean" entries).
+ */
+const RACY_MS = 2000;
 
 /**
  * The maintainer and team lists of a domain, never loaded whole: a chunked scan builds a
@@ -75,14 +87,24 @@ export class DomainMaintainers {
     for (const file of Object.keys(MAINTAINER_LISTS)) {
       const state = this.lists.get(file);
       if (state?.buffer) continue; // the open buffer is what counts
-      const stat = await fs.stat(this.index.absolute(file)).catch(() => undefined);
+      const absolute = this.index.absolute(file);
+      const stat = await fs.stat(absolute).catch(() => undefined);
       if (!stat?.isFile()) {
         scanned.set(file, undefined);
         continue;
       }
-      if (state && state.mtimeMs === stat.mtimeMs && state.size === stat.size) continue;
-      const index = await withFileReader(this.index.absolute(file), scanMaintainers, this.openReader);
-      scanned.set(file, { index, mtimeMs: stat.mtimeMs, size: stat.size });
+      if (state && (await this.unchangedOnDisk(absolute, state, stat))) continue;
+      const scannedAt = Date.now();
+      const { index, sha1 } = await withFileReader(
+        absolute,
+        async (reader) => {
+          const digesting = digestingReader(reader);
+          const scannedIndex = await scanMaintainers(digesting.reader);
+          return { index: scannedIndex, sha1: await digesting.digest() };
+        },
+        this.openReader,
+      );
+      scanned.set(file, { index, disk: { mtimeMs: stat.mtimeMs, size: stat.size, scannedAt }, ...(sha1 ? { sha1 } : {}) });
     }
     for (const [file, state] of scanned) {
       if (this.lists.get(file)?.buffer) continue; // opened in the editor meanwhile: the buffer counts
@@ -160,24 +182,36 @@ export class DomainMaintainers {
     const previous = state && (state.buffer ?? (await this.scannedBytes(file, state)));
     if (!state || !previous) {
       // Nothing scanned to compare with (or the file changed since its scan): the buffer whole.
-      this.lists.set(file, { index: await scanMaintainers(bufferReader(next)), mtimeMs: 0, size: next.length, buffer: next });
+      this.lists.set(file, { index: await scanMaintainers(bufferReader(next)), buffer: next });
       return;
     }
     const edit = byteEdit(previous, next);
     const index = edit ? (await updateIndex(state.index, edit, bufferReader(next))).index : state.index;
-    this.lists.set(file, { index, mtimeMs: 0, size: next.length, buffer: next });
+    this.lists.set(file, { index, buffer: next });
   }
 
   /**
-   * The bytes on disk the list's index was scanned from, if the file is still as it was then (same
-   * mtime and size): a list changed on disk since (a checkout) is no base to diff the buffer with.
+   * The bytes on disk the list's index was scanned from, if the file still holds them (by their
+   * sha1): a list changed on disk since (a checkout; also one of the same size within the same
+   * mtime tick) is no base to diff the buffer with.
    */
   private async scannedBytes(file: string, state: ListState): Promise<Buffer | undefined> {
-    const absolute = this.index.absolute(file);
-    const stat = await fs.stat(absolute).catch(() => undefined);
-    if (stat?.mtimeMs !== state.mtimeMs || stat.size !== state.size) return undefined;
-    const bytes = await fs.readFile(absolute).catch(() => undefined);
-    return bytes?.length === state.size ? bytes : undefined;
+    if (!state.disk || state.sha1 === undefined) return undefined;
+    const bytes = await fs.readFile(this.index.absolute(file)).catch(() => undefined);
+    return bytes?.length === state.disk.size && sha1Of(bytes) === state.sha1 ? bytes : undefined;
+  }
+
+  /**
+   * Whether the list on disk is still what its index was scanned from: by mtime and size, or by
+   * content when the file changed within `RACY_MS` of the scan (its stat cannot tell then).
+   */
+  private async unchangedOnDisk(absolute: string, state: ListState, stat: Stats): Promise<boolean> {
+    const disk = state.disk;
+    if (!disk || disk.mtimeMs !== stat.mtimeMs || disk.size !== stat.size) return false;
+    if (stat.mtimeMs < disk.scannedAt - RACY_MS) return true;
+    if (state.sha1 === undefined) return false;
+    const now = await withFileReader(absolute, (reader) => digestOf(reader), this.openReader).catch(() => undefined);
+    return now === state.sha1;
   }
 
   /** Handles named by the packages of a file that exist in no list of the domain. */
@@ -220,6 +254,46 @@ export class DomainMaintainers {
     this.byHandle = { generation: this.index.generation, files };
     return files;
   }
+}
+
+function sha1Of(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+/**
+ * A reader that hashes the bytes read through it, front to back (a scan reads them so): `digest`
+ * is their sha1 once every byte was read in order, else undefined.
+ */
+function digestingReader(inner: ByteReader): { reader: ByteReader; digest: () => Promise<string | undefined> } {
+  const hash = createHash('sha1');
+  let next = 0;
+  let inOrder = true;
+  const reader: ByteReader = {
+    size: () => inner.size(),
+    read: async (offset, length, into) => {
+      const bytes = await inner.read(offset, length, into);
+      // Hashed now: a chunked scan hands the same buffer to the next read.
+      if (offset === next) {
+        hash.update(bytes);
+        next += bytes.length;
+      } else inOrder = false;
+      return bytes;
+    },
+  };
+  return { reader, digest: async () => (inOrder && next === (await inner.size()) ? hash.digest('hex') : undefined) };
+}
+
+/** The sha1 of everything a reader holds, read a chunk at a time as the scan reads it (never whole). */
+async function digestOf(reader: ByteReader): Promise<string | undefined> {
+  const digesting = digestingReader(reader);
+  const size = await reader.size();
+  const into = Buffer.allocUnsafe(Math.min(DEFAULT_CHUNK_SIZE, size));
+  for (let offset = 0; offset < size; ) {
+    const chunk = await digesting.reader.read(offset, Math.min(DEFAULT_CHUNK_SIZE, size - offset), into);
+    if (chunk.length === 0) break;
+    offset += chunk.length;
+  }
+  return digesting.digest();
 }
 
 /** The single edit that turns `before` into `after`: common prefix and suffix trimmed. */
