@@ -15,8 +15,7 @@
  * tens of thousands of them through a cold index, and git reads each folder through a 32 KB
  * buffer. Mapped on their own, each is an mmap, page faults and an munmap. On 2026-12-01, on this
  * project's machine, that doubled a cold index (8 KB, as it was from `5c601ae`: 27 s and 45 s of CPU,
- * against 15 s and 26 s at 40 KB, with peak RSS 269–273 against 282–287 MB; README.md,
- * Performance). Other C libraries ignore these variables.
+ * against 15 s and 26 s at 40 KB, with peak RSS 269–273 against 282–287 MB; docs/performance.md). Other C libraries ignore these variables.
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
@@ -29,7 +28,7 @@ export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
  * answers (references on `stdenv`: 35,000 locations) fill it in bursts, and both semi-spaces stay
  * resident after. Measured through the benchmark on the generated core, by turns, twice each:
  * RSS after the requests 315–316 → 293–294 MB, peak through them 337 → 322–328 MB, the requests'
- * p95 within the day's spread (README.md, Performance). Passed in `NODE_OPTIONS`, after what the
+ * p95 within the day's spread (docs/performance.md). Passed in `NODE_OPTIONS`, after what the
  * user's own holds; a semi-space size of the user's own wins.
  */
 export const SERVER_NODE_OPTIONS = '--max-semi-space-size=8';

@@ -2,8 +2,8 @@
 // (hash-consing), invisibly to everything that reads them: the spans `[line, col, line, col]`
 // thousands of package files have alike (their inputs sit on the same lines), their inputs
 // `{ name, span, hasDefault }`, and names. Indexing shares them while it reads a domain; on the
-// benchmark's generated 40,000-file core the index then holds a third less (see README.md,
-// Performance).
+// benchmark's generated 40,000-file core the index then holds a third less (see
+// docs/performance.md).
 import type { FileFacts, Formal } from './facts';
 import type { Span } from './syntax';
 

@@ -89,7 +89,7 @@ export function whereToLocation(analyzer: Analyzer, where: Where): Location {
 /**
  * The JSON of `whereToLocation`'s location, the very text `JSON.stringify` gives of it, made
  * without the location: a long references answer over stdio is written from these (`madeAsWritten`),
- * which took half the time of making each location and encoding the objects (README.md, Performance).
+ * which took half the time of making each location and encoding the objects (docs/performance.md).
  * A place in a file whose URI is the root's joined with its path is written from the root's JSON
  * (escaped once) and its range's (made once per span); any other goes through the location.
  */

@@ -7,7 +7,7 @@ let limited = false;
  * (`NIX_DOMAINS_HEAP_GROWING_PERCENT`, 0 for V8's own choice throughout). A large answer
  * (references on `stdenv`: 35,000 locations, about 25 MB of short-lived objects) otherwise lets
  * the heap grow far past what the server holds; measured on the generated 40,000-file core, peak
- * RSS through such answers goes from 371 MB to 306-312 MB (README.md, Performance).
+ * RSS through such answers goes from 371 MB to 306-312 MB (docs/performance.md).
  *
  * Not from the start: growing a heap from nothing to 150 MB 10% at a time takes some 30 full
  * collections, whose marking took a core from a warm start's first answer. The server limits it

@@ -86,7 +86,7 @@ const WARM_UP_SLICE_MS = 2;
  * instead of one turn per slice, and the next request of a burst mostly comes before it too. With a
  * 1 ms timer (and 4 ms slices), the bench's hovers of the seconds after the index took 4.8 ms at the
  * median once they no longer waited for the impact; with this one and 2 ms slices, 0.5–0.8 ms
- * (README.md, Performance).
+ * (docs/performance.md).
  */
 export const WARM_UP_BUSY_PAUSE_MS = 5;
 
@@ -100,7 +100,7 @@ const WARM_UP_QUIET_MS = 100;
  * (1 ms then, with 4 ms slices) made the generated core's warm-up take about a third longer (three
  * cold starts each, alternating: 8.9–9.5 s against 6.2–7.8 s). Yielding by turns of the loop also between requests,
  * or waiting for them to end instead of the timers, made hovers during the warm-up slower
- * (README.md).
+ * (docs/performance.md).
  */
 export function warmUpPause(pauseMs: number, quietMs = WARM_UP_QUIET_MS): () => number {
   return () => (requestsRecently(quietMs) ? Math.max(pauseMs, WARM_UP_BUSY_PAUSE_MS) : pauseMs);

@@ -142,7 +142,7 @@ export class ImmediateStreamWriter extends AbstractMessageWriter implements Mess
    * JSON), framed without making its JSON one string: the items are encoded a slice at a time
    * into a buffer kept for such answers. One string of the whole answer, and a buffer of the same
    * size beside it, were made in V8's old generation and as external memory for every such
-   * answer, and each brought a full garbage collection closer (README.md, Performance); a slice's
+   * answer, and each brought a full garbage collection closer (docs/performance.md); a slice's
    * JSON is short-lived and dies young. The bytes are those `JSON.stringify` gives, but for the
    * order of the message's keys (`result` last).
    */
