@@ -3,7 +3,7 @@
 // leads to (a `lib` without `maintainers = import …`, or no `lib` at all), found by convention.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Analyzer } from '../../server/src/analysis/analyzer';
 import { completion } from '../../server/src/analysis/features/completion';
@@ -246,8 +246,11 @@ test('closing the open list waits for the edits before it: the file on disk coun
 /** The list with pSub's handle renamed: the same size, so only the content tells it from the old one. */
 const RENAMED = MAINTAINERS.replace('  pSub = {', '  qSub = {');
 
-/** A whole second (utimes keeps it exactly, where a fraction of a millisecond may be rounded). */
-const thisSecond = () => Math.floor(Date.now() / 1000);
+/**
+ * An mtime a minute ahead, in whole seconds (utimes keeps those exactly, where a fraction of a
+ * millisecond may be rounded): however late the scan starts, the list counts as changed in its tick.
+ */
+const sameTickAsTheScan = () => Math.floor(Date.now() / 1000) + 60;
 
 /** Sets the list's mtime to `second` and has the index scan it as it is then. */
 async function scannedAt(analyzer: Analyzer, second: number): Promise<void> {
@@ -268,7 +271,7 @@ function changeUnseen(analyzer: Analyzer, text: string, second: number): void {
 test('an open list whose file changed unseen by its stat since the scan is scanned whole from the buffer, not diffed against the file', async () => {
   const analyzer = await domain(UNBOUND);
   const { maintainers } = analyzer;
-  const second = thisSecond();
+  const second = sameTickAsTheScan();
   await scannedAt(analyzer, second);
   // The first entry's handle changes on disk; the buffer's edit is at the other end of the list.
   const renamedFirst = MAINTAINERS.replace('"0x4A6F" = {', '"0x4A6E" = {');
@@ -284,7 +287,7 @@ test('an open list whose file changed unseen by its stat since the scan is scann
 test('a list changed on disk in the tick of its scan (same size) is scanned again: its stat alone is not trusted then', async () => {
   const analyzer = await domain(UNBOUND);
   const { maintainers } = analyzer;
-  const second = thisSecond();
+  const second = sameTickAsTheScan();
   await scannedAt(analyzer, second);
   changeUnseen(analyzer, RENAMED, second);
   await maintainers.refresh();
@@ -309,4 +312,42 @@ test('a list last changed well before its scan is trusted by its stat: a refresh
   writeFileSync(path.join(root(analyzer), LIST), RENAMED);
   await maintainers.refresh();
   assert.ok(maintainers.entry(LIST, 'qSub'), 'a change with a new mtime is scanned');
+});
+
+test('a list hashed because it changed close to its scan, and found the same, is trusted by its stat once that change is old enough', async () => {
+  const analyzer = await domain(UNBOUND);
+  const opened: string[] = [];
+  const maintainers = new DomainMaintainers(analyzer.index, (file) => {
+    opened.push(path.basename(file));
+    return FileByteReader.open(file);
+  });
+  const list = path.join(root(analyzer), LIST);
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(path.join(root(analyzer), TEAMS), hourAgo, hourAgo);
+  // Changed 1.5 s before the scan: within the two seconds its stat cannot tell.
+  const changed = new Date(Date.now() - 1500);
+  utimesSync(list, changed, changed);
+  await maintainers.refresh();
+  const lists = () => opened.filter((f) => f === 'maintainer-list.nix').length;
+  assert.equal(lists(), 1, 'scanned');
+  // Bounded: the change is then more than two seconds older than the next hash.
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  await maintainers.refresh();
+  assert.equal(lists(), 2, 'hashed again: the scan was too close to the change');
+  await maintainers.refresh();
+  assert.equal(lists(), 2, 'found the same when the change was old enough: trusted by its stat from then on');
+  assert.ok(maintainers.entry(LIST, 'pSub'), 'and its index kept');
+});
+
+test('a list removed between its stat and its scan is no list: the refresh does not fail', async () => {
+  const analyzer = await domain(UNBOUND);
+  const maintainers = new DomainMaintainers(analyzer.index, (file) => {
+    // The checkout removes it just as the scan opens it.
+    if (path.basename(file) === 'maintainer-list.nix') rmSync(file);
+    return FileByteReader.open(file);
+  });
+  await maintainers.refresh();
+  assert.equal(existsSync(path.join(root(analyzer), LIST)), false, 'the list is gone');
+  assert.equal(maintainers.has(LIST), false, 'and not in');
+  assert.ok(maintainers.entry(TEAMS, 'graphics'), 'the team list still is');
 });

@@ -116,7 +116,8 @@ export class Analyzer {
     this.indexFailure = undefined;
     this.indexed = (async () => {
       // The maintainer lists need no other file: they are scanned once the files read first are in,
-      // while the rest of the domain is read, and looked at again (a stat each) at its end. Scanned
+      // while the rest of the domain is read, and looked at again (a stat each, and a hash of one
+      // changed too close to its scan for the stat to tell) at its end. Scanned
       // after it, behind the index cache's write, the scan held the index's completion back by a
       // second on the generated 40,000-file core.
       let lists: Promise<void> | undefined;

@@ -49,7 +49,7 @@ interface ListState {
   index: HandleIndex;
   buffer?: Buffer;
   /** The file's stat before its scan, when the index (`buffer` unset) is of the file on disk. */
-  disk?: { mtimeMs: number; size: number; scannedAt: number };
+  disk?: { readonly mtimeMs: number; readonly size: number; scannedAt: number };
   /** sha1 of the bytes the index was scanned from (a buffer's are kept; undefined when unknown). */
   sha1?: string;
 }
@@ -79,8 +79,9 @@ export class DomainMaintainers {
 
   /**
    * Scans the lists that exist (or re-scans one that changed on disk; one that did not costs a
-   * stat). Both are scanned before either is put in: between the two, a team's members would be
-   * unknown handles.
+   * stat, and a read to hash it while it changed too close to its scan for the stat to tell).
+   * Both are scanned before either is put in: between the two, a team's members would be unknown
+   * handles. A list gone before its scan is no list.
    */
   async refresh(): Promise<void> {
     const scanned = new Map<string, ListState | undefined>();
@@ -95,15 +96,23 @@ export class DomainMaintainers {
       }
       if (state && (await this.unchangedOnDisk(absolute, state, stat))) continue;
       const scannedAt = Date.now();
-      const { index, sha1 } = await withFileReader(
-        absolute,
-        async (reader) => {
-          const digesting = digestingReader(reader);
-          const scannedIndex = await scanMaintainers(digesting.reader);
-          return { index: scannedIndex, sha1: await digesting.digest() };
-        },
-        this.openReader,
-      );
+      let read: { index: HandleIndex; sha1?: string };
+      try {
+        read = await withFileReader(
+          absolute,
+          async (reader) => {
+            const digesting = digestingReader(reader);
+            const scannedIndex = await scanMaintainers(digesting.reader);
+            return { index: scannedIndex, sha1: await digesting.digest() };
+          },
+          this.openReader,
+        );
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        scanned.set(file, undefined);
+        continue;
+      }
+      const { index, sha1 } = read;
       scanned.set(file, { index, disk: { mtimeMs: stat.mtimeMs, size: stat.size, scannedAt }, ...(sha1 ? { sha1 } : {}) });
     }
     for (const [file, state] of scanned) {
@@ -203,15 +212,20 @@ export class DomainMaintainers {
 
   /**
    * Whether the list on disk is still what its index was scanned from: by mtime and size, or by
-   * content when the file changed within `RACY_MS` of the scan (its stat cannot tell then).
+   * content when the file changed within `RACY_MS` of the scan (its stat cannot tell then). Content
+   * found the same counts as scanned when the hash began, so a file last changed well before that
+   * is trusted by its stat from then on (as git writes its index anew for such entries).
    */
   private async unchangedOnDisk(absolute: string, state: ListState, stat: Stats): Promise<boolean> {
     const disk = state.disk;
     if (!disk || disk.mtimeMs !== stat.mtimeMs || disk.size !== stat.size) return false;
     if (stat.mtimeMs < disk.scannedAt - RACY_MS) return true;
     if (state.sha1 === undefined) return false;
+    const hashedAt = Date.now();
     const now = await withFileReader(absolute, (reader) => digestOf(reader), this.openReader).catch(() => undefined);
-    return now === state.sha1;
+    if (now !== state.sha1) return false;
+    disk.scannedAt = Math.max(disk.scannedAt, hashedAt);
+    return true;
   }
 
   /** Handles named by the packages of a file that exist in no list of the domain. */
