@@ -295,13 +295,19 @@ test('a list changed on disk in the tick of its scan (same size) is scanned agai
   assert.equal(maintainers.entry(LIST, 'pSub'), undefined, 'the old one is gone');
 });
 
-test('a list last changed well before its scan is trusted by its stat: a refresh opens nothing', async () => {
-  const analyzer = await domain(UNBOUND);
+/** The domain's lists read through an opener that records the name of each file it opens. */
+function countingOpens(analyzer: Analyzer): { maintainers: DomainMaintainers; opened: string[] } {
   const opened: string[] = [];
   const maintainers = new DomainMaintainers(analyzer.index, (file) => {
     opened.push(path.basename(file));
     return FileByteReader.open(file);
   });
+  return { maintainers, opened };
+}
+
+test('a list last changed well before its scan is trusted by its stat: a refresh opens nothing', async () => {
+  const analyzer = await domain(UNBOUND);
+  const { maintainers, opened } = countingOpens(analyzer);
   const hourAgo = new Date(Date.now() - 3_600_000);
   for (const list of [LIST, TEAMS]) utimesSync(path.join(root(analyzer), list), hourAgo, hourAgo);
   await maintainers.refresh();
@@ -316,11 +322,7 @@ test('a list last changed well before its scan is trusted by its stat: a refresh
 
 test('a list hashed because it changed close to its scan, and found the same, is trusted by its stat once that change is old enough', async () => {
   const analyzer = await domain(UNBOUND);
-  const opened: string[] = [];
-  const maintainers = new DomainMaintainers(analyzer.index, (file) => {
-    opened.push(path.basename(file));
-    return FileByteReader.open(file);
-  });
+  const { maintainers, opened } = countingOpens(analyzer);
   const list = path.join(root(analyzer), LIST);
   const hourAgo = new Date(Date.now() - 3_600_000);
   utimesSync(path.join(root(analyzer), TEAMS), hourAgo, hourAgo);
