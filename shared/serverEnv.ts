@@ -15,7 +15,8 @@
  * tens of thousands of them through a cold index, and git reads each folder through a 32 KB
  * buffer. Mapped on their own, each is an mmap, page faults and an munmap. On 2026-12-01, on this
  * project's machine, that doubled a cold index (8 KB, as it was from `5c601ae`: 27 s and 45 s of CPU,
- * against 15 s and 26 s at 40 KB, with peak RSS 269–273 against 282–287 MB; docs/performance.md). Other C libraries ignore these variables.
+ * against 15 s and 26 s at 40 KB, with peak RSS 269–273 against 282–287 MB; docs/performance.md).
+ * Other C libraries ignore these variables.
  */
 export const ALLOCATOR_ENV: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',

@@ -48,10 +48,11 @@ export function listByConvention(maintainers: DomainMaintainers, before: readonl
 interface ListState {
   index: HandleIndex;
   buffer?: Buffer;
-  /** The file's stat before its scan, when the index (`buffer` unset) is of the file on disk. */
-  disk?: { readonly mtimeMs: number; readonly size: number; scannedAt: number };
-  /** sha1 of the bytes the index was scanned from (a buffer's are kept; undefined when unknown). */
-  sha1?: string;
+  /**
+   * When the index (`buffer` unset) is of the file on disk: its stat before the scan, when the scan
+   * began, and the sha1 of the bytes it read (undefined when they were not read in one pass).
+   */
+  disk?: { readonly mtimeMs: number; readonly size: number; scannedAt: number; readonly sha1?: string };
 }
 
 /**
@@ -96,24 +97,19 @@ export class DomainMaintainers {
       }
       if (state && (await this.unchangedOnDisk(absolute, state, stat))) continue;
       const scannedAt = Date.now();
-      let read: { index: HandleIndex; sha1?: string };
-      try {
-        read = await withFileReader(
-          absolute,
-          async (reader) => {
-            const digesting = digestingReader(reader);
-            const scannedIndex = await scanMaintainers(digesting.reader);
-            return { index: scannedIndex, sha1: await digesting.digest() };
-          },
-          this.openReader,
-        );
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        scanned.set(file, undefined);
-        continue;
-      }
-      const { index, sha1 } = read;
-      scanned.set(file, { index, disk: { mtimeMs: stat.mtimeMs, size: stat.size, scannedAt }, ...(sha1 ? { sha1 } : {}) });
+      const read = await withFileReader(
+        absolute,
+        async (reader) => {
+          const digesting = digestingReader(reader);
+          const index = await scanMaintainers(digesting.reader);
+          return { index, sha1: await digesting.digest() };
+        },
+        this.openReader,
+      ).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined; // gone since its stat: no list
+        throw err;
+      });
+      scanned.set(file, read && { index: read.index, disk: { mtimeMs: stat.mtimeMs, size: stat.size, scannedAt, sha1: read.sha1 } });
     }
     for (const [file, state] of scanned) {
       if (this.lists.get(file)?.buffer) continue; // opened in the editor meanwhile: the buffer counts
@@ -205,9 +201,10 @@ export class DomainMaintainers {
    * mtime tick) is no base to diff the buffer with.
    */
   private async scannedBytes(file: string, state: ListState): Promise<Buffer | undefined> {
-    if (!state.disk || state.sha1 === undefined) return undefined;
+    const sha1 = state.disk?.sha1;
+    if (sha1 === undefined) return undefined;
     const bytes = await fs.readFile(this.index.absolute(file)).catch(() => undefined);
-    return bytes?.length === state.disk.size && sha1Of(bytes) === state.sha1 ? bytes : undefined;
+    return bytes && sha1Of(bytes) === sha1 ? bytes : undefined;
   }
 
   /**
@@ -216,14 +213,13 @@ export class DomainMaintainers {
    * found the same counts as scanned when the hash began, so a file last changed well before that
    * is trusted by its stat from then on (as git writes its index anew for such entries).
    */
-  private async unchangedOnDisk(absolute: string, state: ListState, stat: Stats): Promise<boolean> {
-    const disk = state.disk;
+  private async unchangedOnDisk(absolute: string, { disk }: ListState, stat: Stats): Promise<boolean> {
     if (!disk || disk.mtimeMs !== stat.mtimeMs || disk.size !== stat.size) return false;
     if (stat.mtimeMs < disk.scannedAt - RACY_MS) return true;
-    if (state.sha1 === undefined) return false;
+    if (disk.sha1 === undefined) return false;
     const hashedAt = Date.now();
     const now = await withFileReader(absolute, (reader) => digestOf(reader), this.openReader).catch(() => undefined);
-    if (now !== state.sha1) return false;
+    if (now !== disk.sha1) return false;
     disk.scannedAt = Math.max(disk.scannedAt, hashedAt);
     return true;
   }
