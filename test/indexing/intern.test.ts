@@ -16,19 +16,33 @@ test('interned facts are deep-equal to fresh ones, and equal inputs and spans ar
   for (const [file, facts] of interned.index.files) assert.deepEqual(facts, fresh.index.files.get(file), file);
 
   // Two package files whose first input is `lib` at the same place share that input.
-  const withLib = [...interned.index.files.values()].filter((f) => f.formals?.[0]?.name === 'lib');
-  const byPlace = new Map<string, unknown[]>();
-  for (const f of withLib) {
-    const key = f.formals![0]!.span.join(',');
-    byPlace.set(key, [...(byPlace.get(key) ?? []), f.formals![0]]);
-  }
-  const alike = [...byPlace.values()].find((list) => list.length > 1);
-  assert.ok(alike, 'the fixture has two files with `lib` first at the same place');
+  const alike = libInputsAlike(interned);
   assert.ok(
     alike.every((formal) => formal === alike[0]),
     'one object',
   );
 });
+
+test("an analyzer told not to share (the CLI) puts in each file's facts as they were read", { timeout: 60_000 }, async () => {
+  const analyzer = await Analyzer.create(FIXTURE, 'core', { indexWorkers: 0, cacheDir: null, shareFacts: false });
+  await analyzer.indexAll();
+  const alike = libInputsAlike(analyzer);
+  assert.notEqual(alike[0], alike[1], 'two objects');
+  assert.deepEqual(alike[0], alike[1]);
+});
+
+/** The `lib` inputs of two package files that have it first at the same place. */
+function libInputsAlike(analyzer: Analyzer): unknown[] {
+  const byPlace = new Map<string, unknown[]>();
+  for (const f of analyzer.index.files.values()) {
+    if (f.formals?.[0]?.name !== 'lib') continue;
+    const key = f.formals[0].span.join(',');
+    byPlace.set(key, [...(byPlace.get(key) ?? []), f.formals[0]]);
+  }
+  const alike = [...byPlace.values()].find((list) => list.length > 1);
+  assert.ok(alike, 'the fixture has two files with `lib` first at the same place');
+  return alike;
+}
 
 test('spans too large to key, and inputs with more fields, are kept as they are', () => {
   const interner = new Interner();

@@ -37,6 +37,8 @@ export interface AnalyzerOptions {
   useGit?: boolean;
   /** Folder of the on-disk index cache, null for none. Default: the platform cache folder (`NIX_DOMAINS_CACHE_DIR`). */
   cacheDir: string | null;
+  /** Whether indexing shares equal pieces of the facts it reads (default true; the CLI, which exits once it answers, does not: `DomainIndex`). */
+  shareFacts?: boolean;
   /** Where indexing reports what it could not do (a worker lost, a cache ignored). */
   log: (message: string) => void;
   /** A pause after each file indexing reads in process once its priority files are in (`NIX_DOMAINS_INDEX_PAUSE_MS`; tests of the partial index). */
@@ -92,7 +94,7 @@ export class Analyzer {
     domain: string,
     readonly options: AnalyzerOptions,
   ) {
-    this.index = new DomainIndex(root, domain);
+    this.index = new DomainIndex(root, domain, options.shareFacts ?? true);
     this.resolver = new Resolver(this.index);
     this.catalog = new PackageCatalog(this.index, this.resolver);
     this.maintainers = new DomainMaintainers(this.index, options.openMaintainerList);

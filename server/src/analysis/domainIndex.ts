@@ -97,9 +97,11 @@ export class DomainIndex {
   /** Facts whose pieces were shared before they were put in (`shareAhead`). */
   private readonly sharedAhead = new WeakSet<FileFacts>();
 
+  /** `shareFacts`: whether a run shares equal pieces of the facts it reads (intern.ts); the CLI, which exits once it answers, need not. */
   constructor(
     readonly root: string,
     readonly domain: string,
+    private readonly shareFacts = true,
   ) {}
 
   /**
@@ -109,7 +111,7 @@ export class DomainIndex {
   expect(files: readonly string[], load: (file: string) => ReadFacts | undefined): void {
     const pending = this.expected?.pending ?? new Set<string>();
     this.expected = { pending, load };
-    this.interner ??= new Interner();
+    if (this.shareFacts) this.interner ??= new Interner();
     const listed = files.filter((file) => this.files.loaded(file) === undefined);
     for (const file of listed) pending.add(file);
     for (const file of listed) {
@@ -123,7 +125,7 @@ export class DomainIndex {
 
   /** Shares the pieces of facts read before a run's listing, not walked again when put in; undefined: no run took them (its listing failed). */
   shareAhead(facts: FileFacts | undefined): void {
-    if (facts) this.sharedAhead.add((this.interner ??= new Interner()).facts(facts));
+    if (facts && this.shareFacts) this.sharedAhead.add((this.interner ??= new Interner()).facts(facts));
     else if (!this.expected) this.interner = undefined;
   }
 

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { Analyzer } from '../analysis/analyzer';
 import { readDomainName } from '../analysis/manifest';
 
-/** Opens the domain containing `dir` and indexes it. */
+/** Opens the domain containing `dir` and indexes it, for a command that answers once and exits (its facts are not shared: `DomainIndex`). */
 export async function openDomain(dir: string): Promise<Analyzer> {
   const root = path.resolve(dir);
-  const analyzer = await Analyzer.create(root, await readDomainName(root));
+  const analyzer = await Analyzer.create(root, await readDomainName(root), { shareFacts: false });
   await analyzer.indexAll();
   return analyzer;
 }
