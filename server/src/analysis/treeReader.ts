@@ -8,7 +8,7 @@
 // Installed only when it reads a sample tree exactly as web-tree-sitter's nodes do; otherwise
 // every tree is read through `TreeCursor`.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import { flatten, publicCursor, type CursorOps, type FlatColumns, type OpenCursor, type SyntaxNode } from './syntaxTree';
+import { flatten, publicCursor, type CursorOps, type FlatColumns, type FlatTree, type OpenCursor, type SyntaxNode } from './syntaxTree';
 
 type Export = (tree: number) => number;
 
@@ -40,6 +40,11 @@ export function withFlatTree<T>(tree: Tree, read: (root: SyntaxNode) => T): T {
   } finally {
     if (flat.columns.types.length <= KEEP_NODES) spare = flat.columns;
   }
+}
+
+/** The tree's flat tree in columns of its own, for a caller that keeps it (`withFlatTree`'s are the next tree's). */
+export function ownFlatTree(tree: Tree): FlatTree {
+  return flatten(tree, open);
 }
 
 /**
