@@ -36,3 +36,19 @@ test('a file is parsed once a turn for the same text, and again for new text or 
   assert.equal(formalsOf(), '{ lib, zlib, curl }');
   assert.equal(parses, 3, 'a later turn parses again');
 });
+
+test('a parse cut off by the budget is not kept: the next read parses again', { timeout: 60_000 }, async () => {
+  const long = `{ lib, zlib }:\n[ ${Array.from({ length: 5000 }, (_, i) => `x${i}`).join(' ')} ]\n`;
+  const analyzer = await tempDomain({ 'pkgs/b/default.nix': long }, temps);
+  const parse = analyzer.parser.parse.bind(analyzer.parser);
+  let parses = 0;
+  analyzer.parser.parse = (text) => {
+    parses++;
+    return parse(text);
+  };
+  analyzer.parser.budgetMs = 0;
+  withFileValue(analyzer, 'pkgs/b/default.nix', () => undefined);
+  assert.ok(analyzer.parser.timedOut, 'the parse was cut off');
+  withFileValue(analyzer, 'pkgs/b/default.nix', () => undefined);
+  assert.equal(parses, 2);
+});

@@ -125,7 +125,8 @@ export class DomainIndex {
 
   /** Shares the pieces of facts read before a run's listing, not walked again when put in; undefined: no run took them (its listing failed). */
   shareAhead(facts: FileFacts | undefined): void {
-    if (facts && this.shareFacts) this.sharedAhead.add((this.interner ??= new Interner()).facts(facts));
+    if (!this.shareFacts) return;
+    if (facts) this.sharedAhead.add((this.interner ??= new Interner()).facts(facts));
     else if (!this.expected) this.interner = undefined;
   }
 

@@ -11,7 +11,8 @@ import { ownFlatTree } from './treeReader';
  * from. A dependency graph built in one piece (the CLI's) asks for some files under several sets
  * of flags: on the real core 138 parses of 65 files for `impact --base`, gcc's `all.nix` ten
  * times. Dropped at the next turn, so nothing is held between a server's requests or slices, and
- * when it holds more than `MAX_NODES` nodes.
+ * when their columns would hold more than `MAX_NODES` nodes; a tree larger than that, and a parse
+ * cut off by the parser's budget, are not kept.
  */
 const parsedThisTurn = new Map<string, { text: string; flat: FlatTree }>();
 let parsedNodes = 0;
@@ -41,10 +42,13 @@ function flatTreeOf(analyzer: Analyzer, file: string, text: string): FlatTree {
   } finally {
     tree.delete();
   }
+  // What the columns take (at least 1,024 nodes a tree), not only the nodes in use.
+  const nodes = flat.columns.types.length;
+  if (analyzer.parser.timedOut || nodes > MAX_NODES) return flat;
   if (parsedThisTurn.size === 0) setImmediate(forgetParsed).unref();
-  if (parsedNodes + flat.columns.count > MAX_NODES) forgetParsed();
+  if (parsedNodes + nodes > MAX_NODES) forgetParsed();
   parsedThisTurn.set(file, { text, flat });
-  parsedNodes += flat.columns.count;
+  parsedNodes += nodes;
   return flat;
 }
 

@@ -57,7 +57,8 @@ export async function stubCommand(
   try {
     // The target first: a typo in it should not cost an indexing run.
     const target: PublishTarget | undefined = publish === undefined ? undefined : await resolvePublishTarget(publish, root);
-    const analyzer = await Analyzer.create(root, await readDomainName(root));
+    // The command exits once the stub is written: the facts need not be shared (DomainIndex).
+    const analyzer = await Analyzer.create(root, await readDomainName(root), { shareFacts: false });
     await analyzer.indexAll();
     const prepared = await prepareStub(analyzer, { revision, allowDirty });
     const written = out === undefined ? undefined : await writeStub(path.resolve(out), prepared);
