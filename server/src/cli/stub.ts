@@ -1,8 +1,7 @@
 import path from 'node:path';
-import { Analyzer } from '../analysis/analyzer';
-import { readDomainName } from '../analysis/manifest';
 import { prepareStub, writeStub } from '../analysis/stubs/generate';
 import { publishStub, resolvePublishTarget, type PublishTarget } from '../analysis/stubs/publish';
+import { openDomain } from './common';
 
 const USAGE = `usage: nix-domains stub [DIR] (--out OUT | --publish REMOTE[#REF]) [--revision REV] [--allow-dirty]
   --out OUT                write the stub into the folder OUT (beside the revisions already there)
@@ -57,9 +56,7 @@ export async function stubCommand(
   try {
     // The target first: a typo in it should not cost an indexing run.
     const target: PublishTarget | undefined = publish === undefined ? undefined : await resolvePublishTarget(publish, root);
-    // The command exits once the stub is written: the facts need not be shared (DomainIndex).
-    const analyzer = await Analyzer.create(root, await readDomainName(root), { shareFacts: false });
-    await analyzer.indexAll();
+    const analyzer = await openDomain(root);
     const prepared = await prepareStub(analyzer, { revision, allowDirty });
     const written = out === undefined ? undefined : await writeStub(path.resolve(out), prepared);
     const published = target && (await publishStub(prepared, target, { log: (message) => io.err(`nix-domains stub: ${message}\n`) }));
