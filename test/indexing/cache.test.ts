@@ -351,3 +351,21 @@ test('the cache is written once the caller has completed the index, not before',
   await stats.cacheSaved;
   assert.ok(existsSync(cacheFile(d)), 'the cache is written once the index is complete');
 });
+
+test("an analyzer's index cache waits for what the caller says it does first with the complete index", async () => {
+  const d = domain();
+  const analyzer = await Analyzer.create(d.root, 'core', { cacheDir: d.cacheDir, indexWorkers: 0, log: () => undefined });
+  let release!: () => void;
+  await analyzer.indexAll(undefined, new Promise<void>((resolve) => (release = resolve)));
+  assert.ok(analyzer.isIndexed);
+  // Long enough for the dozen files' cache to be written many times over, had its write begun.
+  const early = await Promise.race([
+    analyzer.lastIndex!.cacheSaved.then(() => 'written'),
+    new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
+  ]);
+  assert.equal(early, 'waiting', 'the cache was written before the caller was done');
+  assert.ok(!existsSync(cacheFile(d)));
+  release();
+  await analyzer.lastIndex!.cacheSaved;
+  assert.ok(existsSync(cacheFile(d)), 'the cache is written once the caller is done');
+});

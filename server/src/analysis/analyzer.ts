@@ -109,9 +109,11 @@ export class Analyzer {
 
   /**
    * Indexes every `.nix` file of the domain: unchanged files come from the on-disk cache, the
-   * rest are parsed in worker threads; yields to the event loop as it goes.
+   * rest are parsed in worker threads; yields to the event loop as it goes. The index cache is
+   * written once the index is complete and `saveAfter` has settled: the server has it wait for
+   * what it does first with a complete index (packing the cache is main-thread work).
    */
-  indexAll(onProgress?: (p: IndexProgress) => void): Promise<void> {
+  indexAll(onProgress?: (p: IndexProgress) => void, saveAfter?: Promise<unknown>): Promise<void> {
     let readyNow!: () => void;
     this.ready = new Promise((resolve) => (readyNow = resolve));
     this.indexing = true;
@@ -143,7 +145,7 @@ export class Analyzer {
           // An open buffer replaces its file on disk, also when it was opened during the run.
           skip: (file) => this.documents.has(file),
           onReady: scanLists,
-          completed,
+          completed: saveAfter ? Promise.allSettled([completed, saveAfter]) : completed,
           onProgress,
           log: this.options.log,
           useGit: this.options.useGit !== false,
