@@ -31,9 +31,19 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     // cold start on the generated 40,000-file core (docs/performance.md).
     let statusSent!: () => void;
     const saveAfter = new Promise<void>((resolve) => (statusSent = resolve));
+    // The branches that status shows are read once half the domain is in, while the rest is read
+    // (by then the first answers are out): the status then costs a few stat calls, not git processes.
+    let branchesRead = false;
     const indexing = analyzer.indexAll(({ done, total }) => {
       progress?.report(Math.round((done / Math.max(1, total)) * 100), `${done}/${total} files`);
       hooks.setStatus({ domain: analyzer.index.domain, indexing: { done, total }, files: done, packages: 0 });
+      if (!branchesRead && done * 2 >= total && total > 0) {
+        branchesRead = true;
+        void session
+          .waves()
+          .then((waves) => waves?.status())
+          .catch(() => undefined);
+      }
     }, saveAfter);
     hooks.setStatus({ domain: analyzer.index.domain, indexing: { done: 0, total: 0 }, files: 0, packages: 0 });
     progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
