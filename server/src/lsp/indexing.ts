@@ -31,6 +31,8 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
     // cold start on the generated 40,000-file core (docs/performance.md).
     let statusSent!: () => void;
     const saveAfter = new Promise<void>((resolve) => (statusSent = resolve));
+    cachesWaiting.add(statusSent);
+    void saveAfter.then(() => cachesWaiting.delete(statusSent));
     // The branches that status shows are read once half the domain is in, while the rest is read
     // (by then the first answers are out): the status then costs a few stat calls, not git processes.
     let branchesRead = false;
@@ -88,6 +90,22 @@ export function startIndexing(connection: Connection, sessions: Promise<DomainSe
       hooks.setStatus({ ...hooks.status(), indexing: null, error: `Indexing failed: ${message}` });
     },
   );
+}
+
+/** How to let each index cache still waiting for its domain's status be written now. */
+const cachesWaiting = new Set<() => void>();
+
+/**
+ * On shutdown: the index caches still waiting for their domain's status are written now, and this
+ * resolves once they are, or after `ms` (a client gives a server a little time to shut down: VS
+ * Code 2 s). A user who closes the editor just after a cold index keeps what it read.
+ */
+export async function saveIndexCaches(sessions: Iterable<Promise<DomainSession>>, ms: number): Promise<void> {
+  for (const release of [...cachesWaiting]) release();
+  const writes = (await Promise.all(sessions)).map((s) => s.analyzer.lastIndex?.cacheSaved);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(writes), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** The status once a domain is indexed (the package count is filled in once the catalog is built). */

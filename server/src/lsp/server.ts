@@ -37,8 +37,11 @@ import { RequestRunner } from './requests';
 import { prestartIndexWorkers } from '../analysis/indexing/indexDomain';
 import { forgetPrelisted, prelistDomain } from '../analysis/indexing/prelist';
 import { limitHeapGrowth } from './heapGrowth';
-import { startIndexing } from './indexing';
+import { saveIndexCaches, startIndexing } from './indexing';
 import { registerFeatures } from './features';
+
+/** How long the answer to `shutdown` waits for index caches still being written (VS Code waits 2 s for it). */
+const SHUTDOWN_SAVE_MS = 1500;
 
 /**
  * The language server: one domain session per workspace folder, LSP wiring on top. `create`
@@ -132,6 +135,7 @@ export class NixDomainsServer {
       }
     });
     c.onRequest(WAVE_PLAN_REQUEST, (p: WavePlanParams) => this.wavePlan(p));
+    c.onShutdown(() => saveIndexCaches(this.sessions.values(), SHUTDOWN_SAVE_MS));
   }
 
   /** The text of a read-only file of another domain. */
