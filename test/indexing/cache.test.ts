@@ -50,6 +50,10 @@ async function start(d: { root: string; cacheDir: string }) {
 }
 
 const cacheFile = (d: { root: string; cacheDir: string }) => cacheFileFor(d.cacheDir, d.root);
+
+/** 'written' when the cache's write ends within 300 ms (long enough for a dozen files' cache many times over), else 'waiting'. */
+const writtenSoon = (saved: Promise<void>) =>
+  Promise.race([saved.then(() => 'written'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))]);
 const facts = (a: Analyzer) => [...a.index.files.entries()].sort(([x], [y]) => (x < y ? -1 : 1));
 
 for (const git of [true, false]) {
@@ -340,12 +344,7 @@ test('the cache is written once the caller has completed the index, not before',
     completed,
   });
   assert.equal(stats.parsed, FILES);
-  // Long enough for the dozen files' cache to be written many times over, had its write begun.
-  const early = await Promise.race([
-    stats.cacheSaved.then(() => 'written'),
-    new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
-  ]);
-  assert.equal(early, 'waiting', 'the cache was written before the index was complete');
+  assert.equal(await writtenSoon(stats.cacheSaved), 'waiting', 'the cache was written before the index was complete');
   assert.ok(!existsSync(cacheFile(d)));
   complete();
   await stats.cacheSaved;
@@ -358,12 +357,7 @@ test("an analyzer's index cache waits for what the caller says it does first wit
   let release!: () => void;
   await analyzer.indexAll(undefined, new Promise<void>((resolve) => (release = resolve)));
   assert.ok(analyzer.isIndexed);
-  // Long enough for the dozen files' cache to be written many times over, had its write begun.
-  const early = await Promise.race([
-    analyzer.lastIndex!.cacheSaved.then(() => 'written'),
-    new Promise((resolve) => setTimeout(() => resolve('waiting'), 300)),
-  ]);
-  assert.equal(early, 'waiting', 'the cache was written before the caller was done');
+  assert.equal(await writtenSoon(analyzer.lastIndex!.cacheSaved), 'waiting', 'the cache was written before the caller was done');
   assert.ok(!existsSync(cacheFile(d)));
   release();
   await analyzer.lastIndex!.cacheSaved;

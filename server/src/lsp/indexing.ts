@@ -103,9 +103,7 @@ const cachesWaiting = new Set<() => void>();
 export async function saveIndexCaches(sessions: Iterable<Promise<DomainSession>>, ms: number): Promise<void> {
   for (const release of [...cachesWaiting]) release();
   const writes = (await Promise.all(sessions)).map((s) => s.analyzer.lastIndex?.cacheSaved);
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.allSettled(writes), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+  await new Budget({ timeoutMs: ms }).race(Promise.allSettled(writes));
 }
 
 /** The status once a domain is indexed (the package count is filled in once the catalog is built). */
